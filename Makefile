@@ -1,0 +1,61 @@
+# Two commands: `make demo` runs the demo, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 on PATH; pyenv's shims honour .python-version (3.12).
+PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+PG_URL ?= $(MOTCUA_TEST_POSTGRES)
+export MOTCUA_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: help demo test install install-test lint typecheck clean
+
+help:
+	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
+	@echo "make test  - install test tools and run the whole suite on SQLite and, if reachable, PostgreSQL"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "motcua needs Python >= 3.12 (found: $$(python3 --version 2>&1))."; \
+		echo "Install it (e.g. 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 demo"; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	MOTCUA_ENV=demo $(BIN)/motcua demo
+	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
+	@trap 'kill 0' INT TERM EXIT; \
+	MOTCUA_ENV=demo $(BIN)/motcua worker & \
+	MOTCUA_ENV=demo $(BIN)/motcua serve & \
+	wait
+
+test: install-test
+	MOTCUA_ENV=test $(BIN)/pytest
+	@url="$(PG_URL)"; \
+	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \
+		url="postgres://postgres@127.0.0.1:5432/test"; fi; \
+	if [ -n "$$url" ]; then \
+		echo "== PostgreSQL: $$url"; \
+		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/pytest; \
+	else echo "== PostgreSQL not reachable: PostgreSQL run skipped"; fi
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/motcua
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,25 @@
+"""User accounts: staff (password + TOTP) and citizens (national e-ID over OIDC)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Tài khoản người dùng. Staff details live in org.Staff; a citizen carries the e-ID number."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    national_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True,
+        help_text=_("12 chữ số của CCCD / định danh điện tử (công dân)."),
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,248 @@
+"""The procedure catalog as versioned data: procedures, versions, documents, competence, workflows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import Validity
+
+
+class Field(models.Model):
+    """Lĩnh vực: the sector a procedure belongs to."""
+
+    code = models.CharField(_("mã lĩnh vực"), max_length=40, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=255)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.TextChoices):
+    CITIZEN = "citizen", _("công dân")
+    BUSINESS = "business", _("doanh nghiệp, tổ chức")
+    BOTH = "both", _("công dân và tổ chức")
+
+
+class Procedure(models.Model):
+    """Thủ tục hành chính, identified by its code in the national procedure database (mã TTHC)."""
+
+    code = models.CharField(_("mã TTHC"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
+    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    at_province = models.BooleanField(_("cấp tỉnh thực hiện"), default=False)
+    at_commune = models.BooleanField(_("cấp xã thực hiện"), default=False)
+    target = models.CharField(_("đối tượng"), max_length=16, choices=Target.choices, default=Target.CITIZEN)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("dự thảo")
+    PUBLISHED = "published", _("đã công bố")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("toàn trình")
+    PARTIAL = "partial", _("một phần")
+    OFFLINE = "offline", _("trực tiếp")
+
+
+class TimeUnit(models.TextChoices):
+    HOURS = "hours", _("giờ làm việc")
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    DAYS = "days", _("ngày")
+    MONTHS = "months", _("tháng")
+
+
+class ProcedureVersion(Validity):
+    """One version of a procedure's rules; immutable once published. Dossiers point at the version received under."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    # Legal time limit as published, and in working hours (8 h = 1 working day) as systems store it.
+    time_limit_amount = models.DecimalField(_("thời hạn giải quyết"), max_digits=8, decimal_places=2)
+    time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeUnit.choices)
+    same_day_cutoff = models.TimeField(
+        _("giờ tiếp nhận cuối để trả trong ngày"), null=True, blank=True,
+        help_text=_("Thủ tục trả trong ngày: hồ sơ nhận sau giờ này trả vào ngày làm việc tiếp theo (thường 15:00)."),
+    )
+    online_level = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineLevel.choices)
+    location_independent = models.BooleanField(_("tiếp nhận không phụ thuộc địa giới hành chính"), default=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
+    result_name = models.CharField(_("kết quả"), max_length=500)
+    result_template = models.CharField(_("mẫu kết quả"), max_length=255, blank=True)
+    result_validity = models.CharField(_("thời hạn hiệu lực của kết quả"), max_length=255, blank=True)
+    fee_rules = models.JSONField(_("phí, lệ phí"), default=list, blank=True)
+    form_schema = models.JSONField(_("biểu mẫu điện tử (JSON Schema)"), default=dict, blank=True)
+    ui_schema = models.JSONField(_("giao diện biểu mẫu"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"
+
+
+class ReuseSource(models.TextChoices):
+    NONE = "", _("nộp bản giấy hoặc tệp")
+    DATA_STORE = "data_store", _("kho dữ liệu của công dân")
+    REGISTRY = "registry", _("cơ sở dữ liệu quốc gia, chuyên ngành")
+
+
+class RequiredDocument(models.Model):
+    """Thành phần hồ sơ."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
+    code = models.CharField(_("mã"), max_length=40)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    mandatory = models.BooleanField(_("bắt buộc"), default=True)
+    reuse = models.CharField(_("có thể lấy từ"), max_length=16, choices=ReuseSource.choices, default="", blank=True)
+    reuse_key = models.CharField(_("nguồn dữ liệu"), max_length=120, blank=True)
+    form_field = models.CharField(
+        _("trường biểu mẫu tương ứng"), max_length=120, blank=True,
+        help_text=_("Tờ khai điện tử thay cho giấy tờ này (tên trường trong biểu mẫu)."),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="catalog_document_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceBasis(models.TextChoices):
+    RESIDENCE = "residence", _("nơi cư trú của người yêu cầu")
+    PROPERTY = "property", _("nơi có tài sản, đất đai, công trình")
+    BUSINESS_SEAT = "business_seat", _("nơi đặt trụ sở")
+    EVENT = "event", _("nơi xảy ra sự kiện (sinh, tử, kết hôn)")
+    NONE = "none", _("không phụ thuộc địa bàn")
+
+
+class AgencyRule(models.TextChoices):
+    NAMED = "named", _("cơ quan được chỉ định")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã nơi có địa bàn")
+
+
+class CompetenceRule(Validity):
+    """Thẩm quyền giải quyết: which agency is competent for a procedure, for places within ``scope``."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="competence_rules")
+    place_basis = models.CharField(_("căn cứ địa bàn"), max_length=16, choices=PlaceBasis.choices)
+    scope = models.ForeignKey(
+        "geo.AdministrativeUnit", verbose_name=_("phạm vi áp dụng"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("Áp dụng cho các địa bàn thuộc đơn vị này (tỉnh hoặc một xã, phường)."),
+    )
+    agency_rule = models.CharField(_("cách xác định cơ quan"), max_length=24, choices=AgencyRule.choices)
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(_("căn cứ phân cấp, ủy quyền"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("quy tắc thẩm quyền")
+        verbose_name_plural = _("quy tắc thẩm quyền")
+
+
+class PerformerRule(models.TextChoices):
+    COMPETENT = "competent", _("cơ quan có thẩm quyền")
+    RECEIVING = "receiving", _("điểm tiếp nhận")
+    NAMED = "named", _("cơ quan, phòng ban được chỉ định")
+    PLACE_COMMUNE = "place_commune", _("UBND xã nơi có địa bàn")
+
+
+class Action(models.TextChoices):
+    FORWARD = "forward", _("chuyển bước tiếp theo")
+    RETURN = "return", _("trả lại bước trước")
+    REQUEST_SUPPLEMENT = "request_supplement", _("yêu cầu bổ sung")
+    REFUSE = "refuse", _("từ chối giải quyết")
+    CONSULT = "consult", _("lấy ý kiến cơ quan khác")
+    APPROVE = "approve", _("phê duyệt")
+    SIGN = "sign", _("ký số")
+    ISSUE_NUMBER = "issue_number", _("vào số, đóng dấu")
+    RETURN_RESULT = "return_result", _("trả kết quả")
+
+
+class Workflow(models.Model):
+    """Quy trình nội bộ, quy trình điện tử of one procedure version."""
+
+    version = models.OneToOneField(ProcedureVersion, on_delete=models.CASCADE, related_name="workflow")
+    name = models.CharField(_("tên quy trình"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quy trình nội bộ")
+        verbose_name_plural = _("quy trình nội bộ")
+
+    def __str__(self) -> str:
+        return self.name or str(self.version)
+
+
+class WorkflowStep(models.Model):
+    """One step of an internal workflow, performed by a role at a resolved agency within its allotment."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(_("mã bước"), max_length=40)
+    name = models.CharField(_("tên bước"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    role = models.CharField(_("vai trò thực hiện"), max_length=24)
+    performer = models.CharField(_("cơ quan thực hiện"), max_length=16, choices=PerformerRule.choices)
+    performer_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("cơ quan chỉ định"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    allotment_hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=8, decimal_places=2)
+    actions = models.JSONField(_("thao tác được phép"), default=list)
+    is_initial = models.BooleanField(_("bước đầu"), default=False)
+
+    class Meta:
+        verbose_name = _("bước quy trình")
+        verbose_name_plural = _("bước quy trình")
+        ordering = ["workflow", "order"]
+        constraints = [models.UniqueConstraint(fields=["workflow", "code"], name="catalog_step_code")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Transition(models.Model):
+    """From a step, an action leads to a step (or ends the workflow when ``target`` is null)."""
+
+    source = models.ForeignKey(WorkflowStep, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
+    target = models.ForeignKey(
+        WorkflowStep, null=True, blank=True, on_delete=models.CASCADE, related_name="incoming"
+    )
+    requires_reason = models.BooleanField(_("bắt buộc nêu lý do"), default=False)
+
+    class Meta:
+        verbose_name = _("chuyển bước")
+        verbose_name_plural = _("chuyển bước")
+        constraints = [models.UniqueConstraint(fields=["source", "action", "target"], name="catalog_transition")]

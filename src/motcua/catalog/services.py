@@ -1,0 +1,1 @@
+"""Writes to the catalog (placeholder until the catalog issue lands)."""

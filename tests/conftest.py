@@ -1,0 +1,18 @@
+"""Shared fixtures: every test database starts with Huế's geography, organization and sample catalog."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("MOTCUA_ENV", "test")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Huế world once per session; each test runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        from motcua.core.demo import load_demo
+
+        load_demo(all_provinces=False)
