@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.integrations",
+    "motcua.portal",
 ]
 
 MIDDLEWARE = [

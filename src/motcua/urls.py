@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dich-vu-cong/", include("motcua.portal.urls")),
     path("", include("motcua.org.urls")),
 ]
 if settings.DEBUG:
