@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test install install-test lint typecheck clean
+.PHONY: help demo test install install-test browser lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -26,11 +26,20 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	cd src/motcua && MOTCUA_ENV=test ../../$(BIN)/motcua compilemessages --verbosity 0
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium not found: install Debian's 'chromium' package (browser tests will be skipped)"; fi; fi
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -40,10 +49,11 @@ demo: install
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
+	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-test: install-test
+test: install-test browser
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \

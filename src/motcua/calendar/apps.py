@@ -6,3 +6,6 @@ class CalendarConfig(AppConfig):
     name = "motcua.calendar"
     label = "workcalendar"
     verbose_name = _("Lịch làm việc")
+
+    def ready(self) -> None:
+        from motcua.calendar import signals  # noqa: F401  (connects the cache invalidation)

@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import DomainError
 from motcua.core.models import Validity
+
+
+def fold(text: str) -> str:
+    """Lower-case text without Vietnamese diacritics, for search (``Đăng ký`` -> ``dang ky``)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+def _refuse_if_published(version: ProcedureVersion | None) -> None:
+    if version is not None and version.status == VersionStatus.PUBLISHED:
+        raise DomainError(
+            "version.immutable",
+            _("Phiên bản %(version)s đã công bố, không được sửa; hãy tạo phiên bản mới."),
+            version=str(version),
+        )
+
+
+class VersionContent(models.Model):
+    """Part of a procedure version's content: frozen once the version is published."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_if_published(self.owning_version())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_published(self.owning_version())
+        return super().delete(*args, **kwargs)
+
+    def owning_version(self) -> ProcedureVersion | None:
+        raise NotImplementedError
 
 
 class Field(models.Model):
@@ -35,7 +74,9 @@ class Procedure(models.Model):
     code = models.CharField(_("mã TTHC"), max_length=40, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
-    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
     at_province = models.BooleanField(_("cấp tỉnh thực hiện"), default=False)
     at_commune = models.BooleanField(_("cấp xã thực hiện"), default=False)
     target = models.CharField(_("đối tượng"), max_length=16, choices=Target.choices, default=Target.CITIZEN)
@@ -47,6 +88,10 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = fold(f"{self.code} {self.name}")[:500]
+        super().save(*args, **kwargs)
 
 
 class VersionStatus(models.TextChoices):
@@ -68,20 +113,31 @@ class TimeUnit(models.TextChoices):
 
 
 class ProcedureVersion(Validity):
-    """One version of a procedure's rules; immutable once published. Dossiers point at the version received under."""
+    """One version of a procedure's rules; immutable once published.
+
+    A dossier points at the version it was received under.
+    """
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("phiên bản"))
-    status = models.CharField(_("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     # Legal time limit as published, and in working hours (8 h = 1 working day) as systems store it.
     time_limit_amount = models.DecimalField(_("thời hạn giải quyết"), max_digits=8, decimal_places=2)
     time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeUnit.choices)
     same_day_cutoff = models.TimeField(
-        _("giờ tiếp nhận cuối để trả trong ngày"), null=True, blank=True,
-        help_text=_("Thủ tục trả trong ngày: hồ sơ nhận sau giờ này trả vào ngày làm việc tiếp theo (thường 15:00)."),
+        _("giờ tiếp nhận cuối để trả trong ngày"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Thủ tục trả trong ngày: hồ sơ nhận sau giờ này trả vào ngày làm việc tiếp theo (thường 15:00)."
+        ),
     )
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineLevel.choices)
-    location_independent = models.BooleanField(_("tiếp nhận không phụ thuộc địa giới hành chính"), default=True)
+    location_independent = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"), default=True
+    )
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
     result_name = models.CharField(_("kết quả"), max_length=500)
@@ -102,8 +158,52 @@ class ProcedureVersion(Validity):
         ordering = ["procedure", "number"]
         constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number")]
 
+    # Only the end of validity may change after publication: publishing a successor closes it.
+    MUTABLE_WHEN_PUBLISHED = frozenset({"valid_to"})
+
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    @property
+    def time_limit_hours(self) -> Decimal:
+        """The legal time limit in working hours (8 h = 1 working day), conservative for calendar units."""
+        return time_limit_in_hours(self.time_limit_amount, self.time_limit_unit)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None and stored.is_published:
+                changed = {
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if getattr(stored, f.attname) != getattr(self, f.attname)
+                }
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    changed &= set(update_fields)
+                if changed - self.MUTABLE_WHEN_PUBLISHED:
+                    _refuse_if_published(stored)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_published(self)
+        return super().delete(*args, **kwargs)
+
+
+def time_limit_in_hours(amount: Decimal | int | float, unit: str) -> Decimal:
+    """Working hours for a published limit; calendar days count 5 working days a week, months 20 days."""
+    value = Decimal(str(amount))
+    if unit == TimeUnit.HOURS:
+        return value
+    if unit == TimeUnit.WORKING_DAYS:
+        return value * 8
+    if unit == TimeUnit.DAYS:
+        return (value * 5 // 7) * 8
+    return value * 20 * 8
 
 
 class ReuseSource(models.TextChoices):
@@ -112,7 +212,7 @@ class ReuseSource(models.TextChoices):
     REGISTRY = "registry", _("cơ sở dữ liệu quốc gia, chuyên ngành")
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(VersionContent):
     """Thành phần hồ sơ."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
@@ -121,10 +221,14 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     mandatory = models.BooleanField(_("bắt buộc"), default=True)
-    reuse = models.CharField(_("có thể lấy từ"), max_length=16, choices=ReuseSource.choices, default="", blank=True)
+    reuse = models.CharField(
+        _("có thể lấy từ"), max_length=16, choices=ReuseSource.choices, default="", blank=True
+    )
     reuse_key = models.CharField(_("nguồn dữ liệu"), max_length=120, blank=True)
     form_field = models.CharField(
-        _("trường biểu mẫu tương ứng"), max_length=120, blank=True,
+        _("trường biểu mẫu tương ứng"),
+        max_length=120,
+        blank=True,
         help_text=_("Tờ khai điện tử thay cho giấy tờ này (tên trường trong biểu mẫu)."),
     )
     order = models.PositiveSmallIntegerField(default=0)
@@ -137,6 +241,9 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def owning_version(self) -> ProcedureVersion | None:
+        return self.version if self.version_id else None
 
 
 class PlaceBasis(models.TextChoices):
@@ -158,12 +265,20 @@ class CompetenceRule(Validity):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="competence_rules")
     place_basis = models.CharField(_("căn cứ địa bàn"), max_length=16, choices=PlaceBasis.choices)
     scope = models.ForeignKey(
-        "geo.AdministrativeUnit", verbose_name=_("phạm vi áp dụng"), on_delete=models.PROTECT, related_name="+",
+        "geo.AdministrativeUnit",
+        verbose_name=_("phạm vi áp dụng"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Áp dụng cho các địa bàn thuộc đơn vị này (tỉnh hoặc một xã, phường)."),
     )
     agency_rule = models.CharField(_("cách xác định cơ quan"), max_length=24, choices=AgencyRule.choices)
     agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     legal_basis = models.CharField(_("căn cứ phân cấp, ủy quyền"), max_length=500, blank=True)
 
@@ -191,7 +306,7 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", _("trả kết quả")
 
 
-class Workflow(models.Model):
+class Workflow(VersionContent):
     """Quy trình nội bộ, quy trình điện tử of one procedure version."""
 
     version = models.OneToOneField(ProcedureVersion, on_delete=models.CASCADE, related_name="workflow")
@@ -204,8 +319,11 @@ class Workflow(models.Model):
     def __str__(self) -> str:
         return self.name or str(self.version)
 
+    def owning_version(self) -> ProcedureVersion | None:
+        return self.version if self.version_id else None
 
-class WorkflowStep(models.Model):
+
+class WorkflowStep(VersionContent):
     """One step of an internal workflow, performed by a role at a resolved agency within its allotment."""
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
@@ -215,7 +333,11 @@ class WorkflowStep(models.Model):
     role = models.CharField(_("vai trò thực hiện"), max_length=24)
     performer = models.CharField(_("cơ quan thực hiện"), max_length=16, choices=PerformerRule.choices)
     performer_agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("cơ quan chỉ định"), null=True, blank=True, on_delete=models.PROTECT,
+        "org.Agency",
+        verbose_name=_("cơ quan chỉ định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     allotment_hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=8, decimal_places=2)
@@ -231,8 +353,11 @@ class WorkflowStep(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
 
+    def owning_version(self) -> ProcedureVersion | None:
+        return self.workflow.version if self.workflow_id else None
 
-class Transition(models.Model):
+
+class Transition(VersionContent):
     """From a step, an action leads to a step (or ends the workflow when ``target`` is null)."""
 
     source = models.ForeignKey(WorkflowStep, on_delete=models.CASCADE, related_name="transitions")
@@ -245,4 +370,13 @@ class Transition(models.Model):
     class Meta:
         verbose_name = _("chuyển bước")
         verbose_name_plural = _("chuyển bước")
-        constraints = [models.UniqueConstraint(fields=["source", "action", "target"], name="catalog_transition")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "action", "target"], name="catalog_transition_unique")
+        ]
+
+    def __str__(self) -> str:
+        target = self.target.code if self.target is not None else "∎"
+        return f"{self.source.code} --{self.action}--> {target}"
+
+    def owning_version(self) -> ProcedureVersion | None:
+        return self.source.workflow.version if self.source_id else None

@@ -1,1 +1,471 @@
-"""Writes to the catalog (placeholder until the catalog issue lands)."""
+"""Writes to the catalog: import/export, drafts, publication (guarded by the verifier)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency
+
+from . import interchange
+from .interchange import CatalogFormatError, Problem
+from .models import (
+    CompetenceRule,
+    Field,
+    OnlineLevel,
+    Procedure,
+    ProcedureVersion,
+    RequiredDocument,
+    TimeUnit,
+    Transition,
+    VersionStatus,
+    Workflow,
+    WorkflowStep,
+)
+from .verifier import Report, verify
+
+SAMPLE_CATALOG = Path(__file__).resolve().parent / "data" / "hue.yaml"
+
+Progress = Callable[[str], None] | None
+
+
+# --- verification and publication -------------------------------------------------------------------
+
+
+def verification_dates(version: ProcedureVersion, today: dt.date | None = None) -> list[dt.date]:
+    """The dates a version is checked on before publication: its first day, and today if it is in force."""
+    today = today or timezone.localdate()
+    dates = [version.valid_from]
+    if today > version.valid_from and version.is_valid_on(today):
+        dates.append(today)
+    return dates
+
+
+def verify_version(*, version: ProcedureVersion, on: dt.date | None = None) -> list[Report]:
+    """Run the verifier on one version (draft or not) for each date it must hold on."""
+    dates = [on] if on else verification_dates(version)
+    return [verify(on=day, versions=[version]) for day in dates]
+
+
+def _user(by: Any) -> Any:
+    return getattr(by, "user", by)
+
+
+@transaction.atomic
+def publish_version(*, version: ProcedureVersion, by: Any, on: dt.date | None = None) -> ProcedureVersion:
+    """Publish a draft: refused while the verifier reports errors; closes the version it supersedes."""
+    version = ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    if version.is_published:
+        raise DomainError(
+            "version.published", _("Phiên bản %(version)s đã được công bố."), version=str(version)
+        )
+    reports = verify_version(version=version, on=on)
+    errors = [finding for report in reports for finding in report.errors]
+    if errors:
+        raise DomainError(
+            "version.unverified",
+            _("Không thể công bố %(version)s: trình kiểm tra báo %(count)s lỗi.\n%(details)s"),
+            version=str(version),
+            count=len(errors),
+            details="\n".join(str(f) for f in errors),
+        )
+    others = (
+        ProcedureVersion.objects.select_for_update()
+        .filter(procedure=version.procedure, status=VersionStatus.PUBLISHED)
+        .exclude(pk=version.pk)
+    )
+    overlapping = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=version.valid_from))
+    if version.valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lt=version.valid_to)
+    for other in overlapping:
+        if other.valid_from >= version.valid_from:
+            raise DomainError(
+                "version.overlap",
+                _("Phiên bản %(other)s đã công bố có hiệu lực từ %(day)s, trùng thời gian với %(version)s."),
+                other=str(other),
+                day=other.valid_from.strftime("%d/%m/%Y"),
+                version=str(version),
+            )
+        other.valid_to = version.valid_from  # the only change a published version accepts
+        other.save(update_fields=["valid_to"])
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    user = _user(by)
+    version.published_by = user if getattr(user, "pk", None) else None
+    version.save()
+    return version
+
+
+@transaction.atomic
+def create_draft_version(
+    *, procedure: Procedure, from_version: ProcedureVersion | None = None, valid_from: dt.date | None = None
+) -> ProcedureVersion:
+    """A new draft version copied (documents, form, fees, workflow) from ``from_version`` or the latest."""
+    if from_version is None:
+        from_version = procedure.versions.order_by("-number").first()
+    number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    today = timezone.localdate()
+    if from_version is None:
+        return ProcedureVersion.objects.create(
+            procedure=procedure,
+            number=number,
+            valid_from=valid_from or today,
+            time_limit_amount=Decimal(1),
+            time_limit_unit=TimeUnit.WORKING_DAYS,
+            online_level=OnlineLevel.OFFLINE,
+            result_name="",
+        )
+    copied = ProcedureVersion.objects.get(pk=from_version.pk)
+    copied.pk = None
+    copied.id = None
+    copied._state.adding = True
+    copied.number = number
+    copied.status = VersionStatus.DRAFT
+    copied.valid_from = valid_from or max(today, from_version.valid_from)
+    copied.valid_to = None
+    copied.published_at = None
+    copied.published_by = None
+    copied.save()
+    for doc in from_version.documents.all():
+        doc.pk = None
+        doc.id = None
+        doc._state.adding = True
+        doc.version = copied
+        doc.save()
+    workflow = Workflow.objects.filter(version=from_version).first()
+    if workflow is not None:
+        new_workflow = Workflow.objects.create(version=copied, name=workflow.name)
+        step_map: dict[int, WorkflowStep] = {}
+        old_steps = list(workflow.steps.all())
+        for step in old_steps:
+            old_id = step.pk
+            step.pk = None
+            step.id = None
+            step._state.adding = True
+            step.workflow = new_workflow
+            step.save()
+            step_map[old_id] = step
+        for t in Transition.objects.filter(source__workflow=workflow):
+            Transition.objects.create(
+                source=step_map[t.source_id],
+                action=t.action,
+                target=step_map[t.target_id] if t.target_id else None,
+                requires_reason=t.requires_reason,
+            )
+    return copied
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+def _agency_resolver(province_code: str) -> interchange.AgencyResolver:
+    cache: dict[tuple[str, dt.date], tuple[str | None, str | None]] = {}
+
+    def resolve(ref: str, on: dt.date) -> tuple[str | None, str | None]:
+        key = (ref, on)
+        if key not in cache:
+            cache[key] = _resolve_agency(ref, on, province_code)
+        return cache[key]
+
+    return resolve
+
+
+def _resolve_agency(ref: str, on: dt.date, province_code: str) -> tuple[str | None, str | None]:
+    """An agency reference in a file: its code, else its exact (short) name, else a unique name prefix."""
+    qs = Agency.objects.valid_on(on).filter(province_code=province_code)
+    for query in (
+        Q(code=ref),
+        Q(name=ref) | Q(short_name=ref),
+        Q(name__iexact=ref) | Q(short_name__iexact=ref),
+        Q(name__istartswith=ref),
+    ):
+        found = list(qs.filter(query).values_list("code", "name")[:5])
+        if len(found) == 1:
+            return found[0][0], None
+        if len(found) > 1:
+            names = ", ".join(name for _code, name in found)
+            return None, f"tên cơ quan '{ref}' không rõ ràng ({names}); hãy dùng mã cơ quan"
+    return None, f"không tìm thấy cơ quan '{ref}' có hiệu lực ngày {on:%d/%m/%Y}"
+
+
+def _unit_resolver(ref: str, on: dt.date) -> str | None:
+    if AdministrativeUnit.objects.valid_on(on).filter(code=ref).exists():
+        return None
+    return f"không có đơn vị hành chính mã '{ref}' có hiệu lực ngày {on:%d/%m/%Y}"
+
+
+def _agency(code: str | None, on: dt.date) -> Agency | None:
+    if not code:
+        return None
+    return Agency.objects.valid_on(on).filter(code=code).order_by("-valid_from").first()
+
+
+def _unit(code: str, on: dt.date) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.valid_on(on).filter(code=code).order_by("-valid_from").first()  # type: ignore[return-value]
+
+
+def _procedures_qs() -> Any:
+    steps = WorkflowStep.objects.select_related("performer_agency").prefetch_related(
+        Prefetch("transitions", queryset=Transition.objects.order_by("id"))
+    )
+    versions = ProcedureVersion.objects.select_related("workflow").prefetch_related(
+        "documents", Prefetch("workflow__steps", queryset=steps)
+    )
+    return Procedure.objects.select_related("field").prefetch_related(
+        Prefetch("competence_rules", queryset=CompetenceRule.objects.select_related("scope", "agency")),
+        Prefetch("versions", queryset=versions),
+    )
+
+
+def _comparable(version: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in version.items() if k not in ("status", "valid_to")}
+
+
+@transaction.atomic
+def import_catalog(
+    *,
+    text: str | None = None,
+    path: str | Path | None = None,
+    publish: bool,
+    by: Any = None,
+    progress: Progress = None,
+) -> dict[str, int]:
+    """Import a catalog file: all of it or, on any problem, nothing (CatalogFormatError / DomainError).
+
+    Fields and procedures are created or updated, competence rules replaced when they differ,
+    versions created by number (a draft with the same number is replaced; a published one must be
+    identical). With ``publish``, versions not marked ``status: draft`` are published through
+    publish_version, so the verifier must pass for each. Running the same file twice changes nothing.
+    """
+    say = progress or (lambda _msg: None)
+    if text is None:
+        if path is None:
+            raise ValueError("import_catalog needs text or path")
+        text = Path(path).read_text(encoding="utf-8")
+    province_code = settings.MOTCUA_PROVINCE_CODE
+    document, lines = interchange.parse(
+        text, resolve_agency=_agency_resolver(province_code), resolve_unit=_unit_resolver
+    )
+    counts = dict.fromkeys(
+        (
+            "fields",
+            "procedures_created",
+            "procedures_updated",
+            "competence_replaced",
+            "versions_created",
+            "versions_replaced",
+            "versions_unchanged",
+            "versions_published",
+        ),
+        0,
+    )
+    fields = {f.code: f for f in Field.objects.all()}
+    for entry in document["fields"]:
+        current = fields.get(entry["code"])
+        if current is None:
+            fields[entry["code"]] = Field.objects.create(**entry)
+            counts["fields"] += 1
+        elif current.name != entry["name"]:
+            current.name = entry["name"]
+            current.save()
+            counts["fields"] += 1
+    existing = {
+        p.code: p for p in _procedures_qs().filter(code__in=[p["code"] for p in document["procedures"]])
+    }
+    problems: list[Problem] = []
+    to_publish: list[ProcedureVersion] = []
+    for entry in document["procedures"]:
+        procedure = existing.get(entry["code"])
+        attrs = {
+            "name": entry["name"],
+            "field": fields[entry["field"]],
+            "target": entry["target"],
+            "at_province": "province" in entry["levels"],
+            "at_commune": "commune" in entry["levels"],
+        }
+        if procedure is None:
+            procedure = Procedure.objects.create(code=entry["code"], **attrs)
+            counts["procedures_created"] += 1
+            current_dump = None
+        else:
+            current_dump = interchange.dump_procedure(procedure, list(procedure.versions.all()))
+            if any(getattr(procedure, k) != v for k, v in attrs.items()):
+                for key, value in attrs.items():
+                    setattr(procedure, key, value)
+                procedure.save()
+                counts["procedures_updated"] += 1
+        if current_dump is None or current_dump["competence"] != entry["competence"]:
+            if current_dump is not None:
+                CompetenceRule.objects.filter(procedure=procedure).delete()
+                counts["competence_replaced"] += 1
+            for rule in entry["competence"]:
+                CompetenceRule.objects.create(
+                    procedure=procedure,
+                    place_basis=rule["place_basis"],
+                    scope=_unit(rule["scope"], rule["valid_from"]),
+                    agency_rule=rule["agency_rule"],
+                    agency=_agency(rule.get("agency"), rule["valid_from"]),
+                    valid_from=rule["valid_from"],
+                    valid_to=rule.get("valid_to"),
+                    legal_basis=rule.get("legal_basis", ""),
+                )
+        stored: dict[int, ProcedureVersion] = (
+            {v.number: v for v in procedure.versions.all()}  # type: ignore[misc]
+            if current_dump is not None
+            else {}
+        )
+        dumped = {v["number"]: v for v in current_dump["versions"]} if current_dump else {}
+        for version_entry in entry["versions"]:
+            number = version_entry["number"]
+            line = lines.get(("version", entry["code"], number), 0)
+            version = stored.get(number)
+            if version is not None and _comparable(dumped[number]) == _comparable(version_entry):
+                counts["versions_unchanged"] += 1
+            elif version is not None and version.is_published:
+                problems.append(
+                    Problem(
+                        line,
+                        f"thủ tục {entry['code']} v{number} đã công bố và khác nội dung trong "
+                        "tệp: phiên bản đã công bố không được sửa, hãy thêm số phiên bản mới",
+                    )
+                )
+                continue
+            else:
+                if version is not None:
+                    version.delete()
+                    counts["versions_replaced"] += 1
+                else:
+                    counts["versions_created"] += 1
+                version = _create_version(procedure, version_entry)
+            if publish and version_entry.get("status") != VersionStatus.DRAFT and not version.is_published:
+                to_publish.append(version)
+        say(f"{entry['code']} – {entry['name']}")
+    if problems:
+        raise CatalogFormatError(problems)
+    for version in sorted(to_publish, key=lambda v: (v.procedure_id, v.number)):
+        try:
+            publish_version(version=version, by=by)
+        except DomainError as exc:
+            line = lines.get(("version", version.procedure.code, version.number), 0)
+            problems.append(Problem(line, str(exc)))
+            continue
+        counts["versions_published"] += 1
+    if problems:
+        raise CatalogFormatError(problems)
+    return counts
+
+
+def _create_version(procedure: Procedure, entry: dict[str, Any]) -> ProcedureVersion:
+    limit = entry["time_limit"]
+    cutoff = limit.get("same_day_cutoff")
+    form = entry.get("form", {})
+    result = entry["result"]
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=entry["number"],
+        status=VersionStatus.DRAFT,
+        valid_from=entry["valid_from"],
+        valid_to=entry.get("valid_to"),
+        time_limit_amount=Decimal(str(limit["amount"])),
+        time_limit_unit=limit["unit"],
+        same_day_cutoff=dt.time.fromisoformat(cutoff) if cutoff else None,
+        online_level=entry["online_level"],
+        location_independent=entry["location_independent"],
+        legal_basis=entry.get("legal_basis", ""),
+        source=entry.get("source", ""),
+        result_name=result["name"],
+        result_template=result.get("template", ""),
+        result_validity=result.get("validity", ""),
+        fee_rules=entry.get("fees", []),
+        form_schema=form.get("schema", {}),
+        ui_schema=form.get("ui", {}),
+        notes=entry.get("notes", ""),
+    )
+    for order, doc in enumerate(entry.get("documents", []), start=1):
+        RequiredDocument.objects.create(
+            version=version,
+            order=order,
+            code=doc["code"],
+            name=doc["name"],
+            originals=doc["originals"],
+            copies=doc["copies"],
+            mandatory=doc.get("mandatory", True),
+            reuse=doc.get("reuse", ""),
+            reuse_key=doc.get("reuse_key", ""),
+            form_field=doc.get("form_field", ""),
+        )
+    workflow_entry = entry["workflow"]
+    workflow = Workflow.objects.create(version=version, name=workflow_entry.get("name", ""))
+    steps: dict[str, WorkflowStep] = {}
+    for order, step in enumerate(workflow_entry.get("steps", []), start=1):
+        steps[step["code"]] = WorkflowStep.objects.create(
+            workflow=workflow,
+            code=step["code"],
+            name=step["name"],
+            order=order,
+            role=step["role"],
+            performer=step["performer"],
+            performer_agency=_agency(step.get("agency"), entry["valid_from"]),
+            allotment_hours=Decimal(str(step["hours"])),
+            actions=step.get("actions", []),
+            is_initial=step.get("initial", False),
+        )
+    for step in workflow_entry.get("steps", []):
+        for t in step.get("transitions", []):
+            Transition.objects.create(
+                source=steps[step["code"]],
+                action=t["action"],
+                target=steps[t["to"]] if t.get("to") else None,
+                requires_reason=t.get("requires_reason", False),
+            )
+    return version
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+def export_catalog(*, procedures: Iterable[Procedure] | None = None, published_only: bool = False) -> str:
+    """The catalog (or the given procedures) in the interchange format; importing it back changes nothing."""
+    qs = _procedures_qs().order_by("code")
+    if procedures is not None:
+        qs = qs.filter(pk__in=[p.pk for p in procedures])
+    procedure_dicts = []
+    used_fields: dict[str, str] = {}
+    for procedure in qs:
+        versions = [v for v in procedure.versions.all() if v.is_published or not published_only]
+        procedure_dicts.append(interchange.dump_procedure(procedure, versions))
+        used_fields[procedure.field.code] = procedure.field.name
+    document = {
+        "format": interchange.FORMAT,
+        "fields": [{"code": code, "name": name} for code, name in sorted(used_fields.items())],
+        "procedures": procedure_dicts,
+    }
+    return interchange.dumps(document)
+
+
+def import_sample_catalog(*, progress: Progress = None) -> dict[str, int]:
+    """Import and publish the shipped Huế sample catalog; a second run changes nothing."""
+    return import_catalog(path=SAMPLE_CATALOG, publish=True, progress=progress)
+
+
+__all__ = [
+    "CatalogFormatError",
+    "create_draft_version",
+    "export_catalog",
+    "import_catalog",
+    "import_sample_catalog",
+    "publish_version",
+    "verification_dates",
+    "verify_version",
+]

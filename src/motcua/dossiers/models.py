@@ -1,0 +1,349 @@
+"""Dossiers (hồ sơ) and their life cycle: reception, workflow steps, events, consultations, apologies.
+
+Every change goes through ``motcua.dossiers.services``; this module only declares the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """Hình thức nộp; values follow the national portal's codes (1 in person, 2 online, 3 post)."""
+
+    COUNTER = "counter", _("trực tiếp")
+    ONLINE = "online", _("trực tuyến")
+    POST = "post", _("qua dịch vụ bưu chính công ích")
+
+
+NATIONAL_CHANNEL = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
+
+
+class State(models.TextChoices):
+    """Internal state of a dossier. ``NationalStatus`` is what the outside world sees."""
+
+    SUBMITTED = "submitted", _("chờ tiếp nhận")
+    REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
+    RECEPTION_SUPPLEMENT = "reception_supplement", _("chờ bổ sung để tiếp nhận")
+    IN_PROCESS = "in_process", _("đang xử lý")
+    SUPPLEMENT = "supplement", _("chờ công dân bổ sung")
+    CONSULTING = "consulting", _("đang lấy ý kiến cơ quan khác")
+    RESULT_READY = "result_ready", _("đã có kết quả, chờ trả")
+    REFUSED = "refused", _("từ chối giải quyết")
+    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
+    RETURNED = "returned", _("đã trả kết quả")
+
+
+class NationalStatus(models.IntegerChoices):
+    """Trạng thái hồ sơ on the national public service portal (TrangThaiHoSo)."""
+
+    NEW = 1, _("Mới đăng ký")
+    RECEIVED = 2, _("Được tiếp nhận")
+    NOT_RECEIVED = 3, _("Không được tiếp nhận")
+    IN_PROCESS = 4, _("Đang xử lý")
+    SUPPLEMENT = 5, _("Yêu cầu bổ sung")
+    FINANCIAL = 6, _("Yêu cầu nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    PROCESSED = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+TERMINAL_STATES = {State.REFUSED_AT_RECEPTION, State.REFUSED, State.WITHDRAWN, State.RETURNED}
+
+
+class DossierCodeCounter(models.Model):
+    """Sequence of dossier codes per reception point and day; incremented inside the reception transaction."""
+
+    reception_point = models.ForeignKey("org.ReceptionPoint", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reception_point", "day"], name="dossier_counter_point_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reception_point_id}/{self.day}: {self.last}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ thủ tục hành chính (mã hồ sơ ``{điểm tiếp nhận}-{yymmdd}-{NNNN}``)."""
+
+    province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=80, unique=True)
+    version = models.PositiveIntegerField(default=0, help_text="Optimistic concurrency counter.")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices, db_index=True)
+    channel = models.CharField(_("hình thức nộp"), max_length=8, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    place_unit = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Xã, phường căn cứ xác định thẩm quyền (nơi cư trú, nơi có tài sản, ...)."),
+    )
+    summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    fee = models.DecimalField(_("phí, lệ phí"), max_digits=14, decimal_places=0, default=0)
+
+    reception_point = models.ForeignKey(
+        "org.ReceptionPoint",
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    receiving_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    competent_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("cơ quan có thẩm quyền"), on_delete=models.PROTECT, related_name="+"
+    )
+    competence_overridden = models.BooleanField(default=False)
+    received_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("người tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    postal_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    initial_appointment_at = models.DateTimeField(_("ngày hẹn ban đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc xử lý lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("đóng hồ sơ lúc"), null=True, blank=True)
+    # Clock stopped while waiting for the applicant's supplement.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_remaining_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    paused_step_remaining_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    current_step = models.ForeignKey(
+        "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["province_code", "state"]),
+            models.Index(fields=["competent_agency", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def national_status(self) -> NationalStatus:
+        from motcua.dossiers.status import national_status
+
+        return national_status(self)
+
+
+class DocumentSource(models.TextChoices):
+    PAPER = "paper", _("bản giấy")
+    FILE = "file", _("tệp điện tử")
+    DATA_STORE = "data_store", _("kho dữ liệu của công dân")
+    REGISTRY = "registry", _("cơ sở dữ liệu quốc gia, chuyên ngành")
+    FORM = "form", _("tờ khai điện tử")
+
+
+class DossierDocument(models.Model):
+    """Thành phần hồ sơ đã nộp: one required document as provided (or supplemented) by the applicant."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    code = models.CharField(_("mã thành phần"), max_length=40)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    source = models.CharField(
+        _("nguồn"), max_length=16, choices=DocumentSource.choices, default=DocumentSource.PAPER
+    )
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    file_ref = models.CharField(_("tệp"), max_length=500, blank=True)
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    supplied_at = models.DateTimeField(_("nộp lúc"))
+
+    class Meta:
+        verbose_name = _("giấy tờ đã nộp")
+        verbose_name_plural = _("giấy tờ đã nộp")
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepOutcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class DossierStep(models.Model):
+    """One pass of a dossier through a workflow step; the control slip (phiếu kiểm soát) is their list."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    province_code = models.CharField(max_length=2, db_index=True)
+    sequence = models.PositiveIntegerField()
+    step = models.ForeignKey("catalog.WorkflowStep", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=24)
+    assignee = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_over_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=24, blank=True)
+    outcome = models.CharField(max_length=8, choices=StepOutcome.choices, blank=True)
+    spent_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "sequence"], name="dossier_step_sequence"),
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(finished_at__isnull=True), name="dossier_one_open_step"
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "role", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.sequence} {self.role}@{self.agency_id}"
+
+
+class Consultation(models.Model):
+    """Lấy ý kiến cơ quan khác: the step waits for the consulted agency's answer."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    dossier_step = models.ForeignKey(DossierStep, on_delete=models.CASCADE, related_name="consultations")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("nội dung xin ý kiến"))
+    requested_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    answer = models.TextField(_("ý kiến trả lời"), blank=True)
+    answered_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.agency_id}"
+
+
+class ApologyNotice(models.Model):
+    """Văn bản xin lỗi và hẹn lại ngày trả kết quả; takes effect when the responsible leader signs it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("lý do"))
+    old_appointment_at = models.DateTimeField(_("ngày hẹn cũ"))
+    new_appointment_at = models.DateTimeField(_("ngày hẹn mới"))
+    drafted_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.new_appointment_at:%Y-%m-%d %H:%M}"
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("nộp hồ sơ")
+    RECEIVED = "received", _("tiếp nhận hồ sơ")
+    RECEPTION_SUPPLEMENT_REQUESTED = "reception_supplement", _("yêu cầu bổ sung khi tiếp nhận")
+    REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
+    COMPETENCE_OVERRIDDEN = "competence_overridden", _("thay đổi cơ quan có thẩm quyền")
+    STEP_ASSIGNED = "step_assigned", _("phân công xử lý")
+    STEP_ACTION = "step_action", _("xử lý bước")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("yêu cầu bổ sung hồ sơ")
+    SUPPLEMENT_PROVIDED = "supplement_provided", _("công dân bổ sung hồ sơ")
+    CONSULTATION_REQUESTED = "consultation_requested", _("xin ý kiến cơ quan khác")
+    CONSULTATION_ANSWERED = "consultation_answered", _("cơ quan khác trả lời")
+    APOLOGY_DRAFTED = "apology_drafted", _("dự thảo văn bản xin lỗi")
+    APOLOGY_SIGNED = "apology_signed", _("ký văn bản xin lỗi, hẹn lại")
+    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class DossierEvent(models.Model):
+    """Nhật ký hồ sơ: who did what, when, from where, why. Never updated or deleted.
+
+    ``data`` carries the resulting ``state``, ``step`` (workflow step code or null) and, when it changed,
+    ``appointment``, so that ``replay`` rebuilds the dossier's state from the log alone.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    province_code = models.CharField(max_length=2, db_index=True)
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    action = models.CharField(max_length=24, blank=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_staff = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_agency = models.ForeignKey(
+        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    origin = models.CharField(
+        _("từ đâu"), max_length=120, blank=True, help_text=_("Kênh, địa chỉ IP hoặc máy trạm.")
+    )
+    reason = models.TextField(_("lý do"), blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["dossier", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "sequence"], name="dossier_event_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.sequence} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise ImmutableError("dossier events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableError("dossier events are immutable")

@@ -27,21 +27,34 @@ class Agency(Validity):
     """Cơ quan: a department (Sở), a People's Committee, a service center, a division or a post office."""
 
     code = models.CharField(
-        _("mã định danh"), max_length=40, help_text=_("Mã định danh cơ quan (QCVN 102:2016/BTTTT), dùng trong mã hồ sơ.")
+        _("mã định danh"),
+        max_length=40,
+        help_text=_("Mã định danh cơ quan (QCVN 102:2016/BTTTT), dùng trong mã hồ sơ."),
     )
     name = models.CharField(_("tên"), max_length=255)
     short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
     kind = models.CharField(_("loại"), max_length=16, choices=AgencyKind.choices)
     level = models.CharField(_("cấp"), max_length=16, choices=AgencyLevel.choices)
     unit = models.ForeignKey(
-        "geo.AdministrativeUnit", verbose_name=_("đơn vị hành chính"), on_delete=models.PROTECT, related_name="agencies"
+        "geo.AdministrativeUnit",
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     successor = models.ForeignKey(
-        "self", verbose_name=_("cơ quan kế thừa"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="predecessors",
     )
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
@@ -69,12 +82,19 @@ class ReceptionPointKind(models.TextChoices):
 class ReceptionPoint(Validity):
     """Bộ phận Một cửa / Trung tâm PVHCC / điểm bưu điện: where dossiers are received."""
 
-    code = models.CharField(_("mã"), max_length=40, help_text=_("Mã đơn vị tiếp nhận, phần đầu của mã hồ sơ."))
+    code = models.CharField(
+        _("mã"), max_length=40, help_text=_("Mã đơn vị tiếp nhận, phần đầu của mã hồ sơ.")
+    )
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=16, choices=ReceptionPointKind.choices)
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="reception_points")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="reception_points"
+    )
     unit = models.ForeignKey(
-        "geo.AdministrativeUnit", verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="reception_points"
+        "geo.AdministrativeUnit",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="reception_points",
     )
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -83,7 +103,9 @@ class ReceptionPoint(Validity):
         verbose_name = _("điểm tiếp nhận")
         verbose_name_plural = _("điểm tiếp nhận")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="org_reception_code_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="org_reception_code_period")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -105,7 +127,9 @@ class Staff(models.Model):
     """Cán bộ, công chức: a staff account belonging to one agency."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="staff")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="staff"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200)
     title = models.CharField(_("chức danh"), max_length=200, blank=True)
     is_active = models.BooleanField(_("đang làm việc"), default=True)
@@ -124,9 +148,15 @@ class Position(Validity):
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="positions")
     role = models.CharField(_("vai trò"), max_length=24, choices=Role.choices, db_index=True)
-    agency = models.ForeignKey(Agency, verbose_name=_("tại cơ quan"), on_delete=models.PROTECT, related_name="positions")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("tại cơ quan"), on_delete=models.PROTECT, related_name="positions"
+    )
     reception_point = models.ForeignKey(
-        ReceptionPoint, verbose_name=_("tại điểm tiếp nhận"), null=True, blank=True, on_delete=models.PROTECT,
+        ReceptionPoint,
+        verbose_name=_("tại điểm tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="positions",
     )
 

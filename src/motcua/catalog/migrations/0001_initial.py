@@ -179,6 +179,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='transition',
-            constraint=models.UniqueConstraint(fields=('source', 'action', 'target'), name='catalog_transition'),
+            constraint=models.UniqueConstraint(fields=('source', 'action', 'target'), name='catalog_transition_unique'),
         ),
     ]

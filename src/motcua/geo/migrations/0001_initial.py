@@ -25,6 +25,8 @@ class Migration(migrations.Migration):
                 ('level', models.CharField(choices=[('province', 'cấp tỉnh'), ('district', 'cấp huyện'), ('commune', 'cấp xã')], db_index=True, max_length=16, verbose_name='cấp')),
                 ('unit_type', models.CharField(choices=[('tinh', 'tỉnh'), ('thanh_pho_tw', 'thành phố trực thuộc trung ương'), ('thanh_pho', 'thành phố thuộc tỉnh'), ('quan', 'quận'), ('huyen', 'huyện'), ('thi_xa', 'thị xã'), ('phuong', 'phường'), ('xa', 'xã'), ('thi_tran', 'thị trấn'), ('dac_khu', 'đặc khu')], max_length=16, verbose_name='loại')),
                 ('province_code', models.CharField(db_index=True, max_length=2, verbose_name='mã tỉnh')),
+                ('aliases', models.JSONField(blank=True, default=list, verbose_name='tên gọi khác')),
+                ('source', models.CharField(blank=True, max_length=32, verbose_name='nguồn dữ liệu')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.administrativeunit', verbose_name='trực thuộc')),
             ],
             options={

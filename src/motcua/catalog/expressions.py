@@ -1,0 +1,211 @@
+"""A tiny, safe expression language for fee formulas and exemption conditions.
+
+Formulas are data typed by administrators, so they are never handed to ``eval``: the text is
+parsed with :mod:`ast` and only a whitelist of node kinds is evaluated. Allowed: numbers,
+``true``/``false``, form field names, ``+ - * / // %``, unary ``-``/``not``, comparisons,
+``and``/``or``, ``a if cond else b``, and the functions ``min``, ``max``, ``round``, ``abs``,
+``ceil``, ``floor``. Arithmetic is done in :class:`~decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+Number = Decimal | bool
+
+MAX_LENGTH = 500
+FUNCTIONS = {"min", "max", "round", "abs", "ceil", "floor"}
+CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
+
+
+class ExpressionError(ValueError):
+    """The expression is malformed, uses something outside the whitelist, or cannot be evaluated."""
+
+
+def _round(value: Decimal, digits: Decimal | int = 0) -> Decimal:
+    exp = Decimal(1).scaleb(-int(digits))
+    return value.quantize(exp, rounding=ROUND_HALF_UP)
+
+
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.And,
+    ast.Or,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+)
+
+
+@lru_cache(maxsize=4096)
+def parse(expr: str) -> ast.Expression:
+    """Parse and check ``expr`` against the whitelist; raise ExpressionError otherwise."""
+    if not isinstance(expr, str) or not expr.strip():
+        raise ExpressionError("biểu thức rỗng")
+    if len(expr) > MAX_LENGTH:
+        raise ExpressionError(f"biểu thức dài quá {MAX_LENGTH} ký tự")
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"cú pháp không hợp lệ: {exc.msg}") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ExpressionError(f"không được dùng '{type(node).__name__}' trong biểu thức")
+        if isinstance(node, ast.Constant) and (
+            isinstance(node.value, str | bytes | complex) or node.value is None
+        ):
+            raise ExpressionError("chỉ được dùng số trong biểu thức")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                raise ExpressionError("chỉ được gọi các hàm: " + ", ".join(sorted(FUNCTIONS)))
+            if node.keywords or not node.args:
+                raise ExpressionError(f"hàm {node.func.id} cần đối số theo vị trí")
+    return tree
+
+
+def names_in(expr: str) -> set[str]:
+    """The field names an expression reads (function names and constants excluded)."""
+    tree = parse(expr)
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id not in CONSTANTS and not (n.id in called and n.id in FUNCTIONS)
+    }
+
+
+def _to_value(raw: Any, name: str) -> Number:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    if isinstance(raw, str):
+        try:
+            return Decimal(raw.strip())
+        except InvalidOperation:
+            raise ExpressionError(f"trường '{name}' không phải là số") from None
+    if raw is None:
+        return Decimal(0)
+    raise ExpressionError(f"trường '{name}' không phải là số")
+
+
+def evaluate(expr: str, variables: Mapping[str, Any]) -> Number:
+    """Evaluate ``expr`` with the form's values; missing fields are an error, ``None`` counts as 0."""
+    return _eval(parse(expr).body, variables)
+
+
+def _num(value: Number) -> Decimal:
+    return Decimal(int(value)) if isinstance(value, bool) else value
+
+
+def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return node.value
+        return Decimal(str(node.value))
+    if isinstance(node, ast.Name):
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        if node.id not in env:
+            raise ExpressionError(f"thiếu trường '{node.id}'")
+        return _to_value(env[node.id], node.id)
+    if isinstance(node, ast.UnaryOp):
+        operand = _eval(node.operand, env)
+        if isinstance(node.op, ast.Not):
+            return not operand
+        value = _num(operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp):
+        left, right = _num(_eval(node.left, env)), _num(_eval(node.right, env))
+        try:
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(node.op, ast.Div):
+                return left / right
+            if isinstance(node.op, ast.FloorDiv):
+                return left // right
+            if isinstance(node.op, ast.Mod):
+                return left % right
+        except (ZeroDivisionError, InvalidOperation):
+            raise ExpressionError("chia cho 0") from None
+    if isinstance(node, ast.BoolOp):
+        if isinstance(node.op, ast.And):
+            outcome: Number = True
+            for part in node.values:
+                outcome = _eval(part, env)
+                if not outcome:
+                    return outcome
+            return outcome
+        outcome = False
+        for part in node.values:
+            outcome = _eval(part, env)
+            if outcome:
+                return outcome
+        return outcome
+    if isinstance(node, ast.Compare):
+        current = _eval(node.left, env)
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            following = _eval(comparator, env)
+            a, b = _num(current), _num(following)
+            ok = {
+                ast.Eq: a == b,
+                ast.NotEq: a != b,
+                ast.Lt: a < b,
+                ast.LtE: a <= b,
+                ast.Gt: a > b,
+                ast.GtE: a >= b,
+            }[type(op)]
+            if not ok:
+                return False
+            current = following
+        return True
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body, env) if _eval(node.test, env) else _eval(node.orelse, env)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        args = [_num(_eval(arg, env)) for arg in node.args]
+        name = node.func.id
+        if name == "min":
+            return min(args)
+        if name == "max":
+            return max(args)
+        if name == "abs":
+            return abs(args[0])
+        if name == "round":
+            return _round(args[0], args[1] if len(args) > 1 else 0)
+        if name == "ceil":
+            return Decimal(math.ceil(args[0]))
+        if name == "floor":
+            return Decimal(math.floor(args[0]))
+    raise ExpressionError(f"không đánh giá được '{type(node).__name__}'")

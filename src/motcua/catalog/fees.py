@@ -1,0 +1,132 @@
+"""Fees and charges (phí, lệ phí) of a procedure version: rule format, checks and computation.
+
+``ProcedureVersion.fee_rules`` is a JSON list of rules::
+
+    {"code": "le_phi", "name": "Lệ phí", "kind": "fixed", "amount": 10000}
+    {"code": "phi_chung_thuc", "name": "Phí chứng thực", "kind": "formula",
+     "expr": "min(2000*min(pages,2) + 1000*max(pages-2,0), 200000) * copies",
+     "exemptions": [{"when": "applicant_poor", "reason": "Hộ nghèo"}]}
+
+Formulas and exemption conditions name top-level fields of the version's e-form and are
+evaluated by :mod:`motcua.catalog.expressions`, never by ``eval``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .expressions import ExpressionError, evaluate, names_in
+
+KINDS = ("fixed", "formula")
+RULE_KEYS = {"code", "name", "kind", "amount", "expr", "unit", "exemptions", "note"}
+EXEMPTION_KEYS = {"when", "reason"}
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    code: str
+    name: str
+    amount: Decimal
+    exempt_reason: str = ""
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    """What the applicant pays: one line per rule, exempted lines at zero with their reason."""
+
+    lines: list[FeeLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+def rule_problems(rules: Any) -> list[str]:
+    """Structural problems of a fee rule list (independent of the form)."""
+    if not isinstance(rules, list):
+        return ["phí, lệ phí phải là một danh sách"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(rules, start=1):
+        where = f"khoản phí thứ {index}"
+        if not isinstance(rule, Mapping):
+            problems.append(f"{where}: phải là một bảng khóa–giá trị")
+            continue
+        code = rule.get("code")
+        if not isinstance(code, str) or not code:
+            problems.append(f"{where}: thiếu 'code'")
+        elif code in seen:
+            problems.append(f"{where}: mã '{code}' bị trùng")
+        else:
+            seen.add(code)
+            where = f"khoản phí '{code}'"
+        unknown = set(rule) - RULE_KEYS
+        if unknown:
+            problems.append(f"{where}: khóa không hợp lệ {', '.join(sorted(unknown))}")
+        kind = rule.get("kind")
+        if kind not in KINDS:
+            problems.append(f"{where}: 'kind' phải là fixed hoặc formula")
+        elif kind == "fixed":
+            amount = rule.get("amount")
+            if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+                problems.append(f"{where}: 'amount' phải là số không âm")
+        else:
+            try:
+                names_in(rule.get("expr", ""))
+            except ExpressionError as exc:
+                problems.append(f"{where}: công thức lỗi: {exc}")
+        exemptions = rule.get("exemptions", [])
+        if not isinstance(exemptions, list):
+            problems.append(f"{where}: 'exemptions' phải là danh sách")
+            continue
+        for exemption in exemptions:
+            if (
+                not isinstance(exemption, Mapping)
+                or set(exemption) - EXEMPTION_KEYS
+                or "when" not in exemption
+            ):
+                problems.append(f"{where}: mỗi trường hợp miễn cần 'when' (và 'reason')")
+                continue
+            try:
+                names_in(exemption["when"])
+            except ExpressionError as exc:
+                problems.append(f"{where}: điều kiện miễn lỗi: {exc}")
+    return problems
+
+
+def names_used(rules: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every form field name that the fee rules read."""
+    names: set[str] = set()
+    for rule in rules:
+        if rule.get("kind") == "formula":
+            names |= names_in(rule["expr"])
+        for exemption in rule.get("exemptions", []):
+            names |= names_in(exemption["when"])
+    return names
+
+
+def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> FeeQuote:
+    """Compute each fee for ``form_data``; raise ExpressionError when a formula cannot be computed."""
+    lines = []
+    for rule in rules:
+        name = rule.get("name") or rule["code"]
+        if rule["kind"] == "fixed":
+            amount = Decimal(str(rule["amount"]))
+        else:
+            value = evaluate(rule["expr"], form_data)
+            amount = Decimal(int(value)) if isinstance(value, bool) else value
+        if amount < 0:
+            raise ExpressionError(f"khoản phí '{rule['code']}' âm")
+        reason = ""
+        for exemption in rule.get("exemptions", []):
+            if evaluate(exemption["when"], form_data):
+                reason = exemption.get("reason") or exemption["when"]
+                amount = Decimal(0)
+                break
+        lines.append(
+            FeeLine(code=rule["code"], name=name, amount=amount.quantize(Decimal(1)), exempt_reason=reason)
+        )
+    return FeeQuote(lines=lines)

@@ -1,0 +1,215 @@
+"""Reads of the catalog: versions in force, competence, workflows, search and fees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError
+from motcua.geo.models import AdministrativeUnit
+from motcua.geo.models import Level as UnitLevel
+from motcua.org.models import Agency
+from motcua.org.selectors import commune_committee_for
+
+from . import fees
+from .expressions import ExpressionError
+from .models import (
+    AgencyRule,
+    CompetenceRule,
+    PlaceBasis,
+    Procedure,
+    ProcedureVersion,
+    Transition,
+    VersionStatus,
+    Workflow,
+    WorkflowStep,
+    fold,
+)
+
+
+def version_in_force(*, procedure: Procedure, on: dt.date) -> ProcedureVersion:
+    """The published version valid on ``on`` (the highest number if several are)."""
+    version = (
+        ProcedureVersion.objects.valid_on(on)
+        .filter(procedure=procedure, status=VersionStatus.PUBLISHED)
+        .select_related("procedure", "procedure__field")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise DomainError(
+            "version.none_in_force",
+            _("Thủ tục %(procedure)s không có phiên bản đang có hiệu lực vào ngày %(day)s."),
+            procedure=procedure.code,
+            day=on.strftime("%d/%m/%Y"),
+        )
+    return version
+
+
+def competence_rules(*, procedure: Procedure, on: dt.date) -> QuerySet[CompetenceRule]:
+    return CompetenceRule.objects.valid_on(on).filter(procedure=procedure).select_related("scope", "agency")
+
+
+def competence_place_basis(*, procedure: Procedure, on: dt.date) -> str:
+    """Which place decides competence (residence, property, business seat, event or none)."""
+    bases = {rule.place_basis for rule in competence_rules(procedure=procedure, on=on)}
+    if len(bases) == 1:
+        return bases.pop()
+    return PlaceBasis.NONE if not bases else sorted(bases)[0]
+
+
+def _committee_of(*, unit: AdministrativeUnit, on: dt.date) -> list[Agency]:
+    committee = commune_committee_for(unit=unit, on=on)
+    return [committee] if committee is not None else []
+
+
+def resolve_competent_agency(
+    *, procedure: Procedure, on: dt.date, place_unit: AdministrativeUnit | None
+) -> Agency:
+    """The one agency competent for ``procedure`` on ``on`` for a place in ``place_unit`` (a commune).
+
+    Rules scoped to the commune itself win over rules scoped to the whole province. Raises
+    DomainError ``competence.none`` or ``competence.ambiguous``.
+    """
+    province_code = place_unit.province_code if place_unit else settings.MOTCUA_PROVINCE_CODE
+    rules = list(competence_rules(procedure=procedure, on=on))
+    applicable = [r for r in rules if place_unit is not None and r.scope_id == place_unit.id]
+    if not applicable:
+        applicable = [
+            r for r in rules if r.scope.level == UnitLevel.PROVINCE and r.scope.province_code == province_code
+        ]
+    place = place_unit.name if place_unit else _("toàn tỉnh")
+    if not applicable:
+        raise DomainError(
+            "competence.none",
+            _("Chưa xác định được cơ quan có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s."),
+            procedure=procedure.code,
+            place=place,
+        )
+    agencies: list[Agency] = []
+    for rule in applicable:
+        if rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
+            if place_unit is None:
+                raise DomainError(
+                    "competence.none",
+                    _(
+                        "Thủ tục %(procedure)s do UBND xã, phường nơi có địa bàn giải quyết: "
+                        "cần chọn xã, phường."
+                    ),
+                    procedure=procedure.code,
+                )
+            agencies.extend(_committee_of(unit=place_unit, on=on))
+        elif rule.agency is not None and rule.agency.is_valid_on(on):
+            agencies.append(rule.agency)
+    distinct = {a.pk: a for a in agencies}
+    if not distinct:
+        raise DomainError(
+            "competence.none",
+            _("Chưa xác định được cơ quan có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s."),
+            procedure=procedure.code,
+            place=place,
+        )
+    if len(applicable) > 1 or len(distinct) > 1:
+        raise DomainError(
+            "competence.ambiguous",
+            _(
+                "Có nhiều cơ quan cùng có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s: "
+                "%(agencies)s."
+            ),
+            procedure=procedure.code,
+            place=place,
+            agencies=", ".join(a.name for a in distinct.values()),
+        )
+    return next(iter(distinct.values()))
+
+
+def resolve_place_commune(*, place_unit: AdministrativeUnit, on: dt.date) -> Agency:
+    """The People's Committee of the commune where the property lies (performer 'place_commune')."""
+    found = _committee_of(unit=place_unit, on=on)
+    if len(found) != 1:
+        raise DomainError(
+            "competence.none" if not found else "competence.ambiguous",
+            _("Không xác định được UBND của %(place)s."),
+            place=place_unit.name,
+        )
+    return found[0]
+
+
+def workflow_of(version: ProcedureVersion) -> Workflow:
+    """The version's workflow with its steps (in order) and their transitions prefetched."""
+    transitions = Transition.objects.select_related("target").order_by("id")
+    steps = (
+        WorkflowStep.objects.select_related("performer_agency")
+        .order_by("order")
+        .prefetch_related(Prefetch("transitions", queryset=transitions))
+    )
+    workflow = (
+        Workflow.objects.filter(version=version).prefetch_related(Prefetch("steps", queryset=steps)).first()
+    )
+    if workflow is None:
+        raise DomainError(
+            "workflow.missing", _("Phiên bản %(version)s chưa có quy trình nội bộ."), version=str(version)
+        )
+    return workflow
+
+
+def initial_step(workflow: Workflow) -> WorkflowStep:
+    steps = [s for s in workflow.steps.all() if s.is_initial]
+    if len(steps) != 1:
+        raise DomainError(
+            "workflow.initial", _("Quy trình %(name)s không có đúng một bước đầu."), name=str(workflow)
+        )
+    return steps[0]
+
+
+def transitions_from(step: WorkflowStep) -> list[Transition]:
+    """Transitions leaving ``step`` (uses the prefetch from workflow_of when present)."""
+    return list(step.transitions.all())
+
+
+def search_procedures(
+    *,
+    text: str = "",
+    field_code: str | None = None,
+    level: str | None = None,
+    target: str | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Procedure]:
+    """Procedures matching words of ``text`` (accents optional), by sector, level ("province"/"commune"),
+    target, and, with ``on``, only those with a published version in force that day."""
+    qs = Procedure.objects.select_related("field")
+    for word in fold(text).split():
+        qs = qs.filter(search_key__contains=word)
+    if field_code:
+        qs = qs.filter(field__code=field_code)
+    if level == "province":
+        qs = qs.filter(at_province=True)
+    elif level == "commune":
+        qs = qs.filter(at_commune=True)
+    if target:
+        qs = qs.filter(Q(target=target) | Q(target="both"))
+    if on is not None:
+        in_force = ProcedureVersion.objects.valid_on(on).filter(status=VersionStatus.PUBLISHED)
+        qs = qs.filter(id__in=in_force.values("procedure_id"))
+    return qs.order_by("code")
+
+
+def fee_quote(*, version: ProcedureVersion, form_data: Mapping[str, Any]) -> fees.FeeQuote:
+    """Each fee line for this form (exempted lines at zero, with the reason)."""
+    try:
+        return fees.quote(version.fee_rules or [], form_data)
+    except ExpressionError as exc:
+        raise DomainError(
+            "fee.not_computable", _("Không tính được phí, lệ phí: %(reason)s"), reason=str(exc)
+        ) from exc
+
+
+def fee_for(*, version: ProcedureVersion, form_data: Mapping[str, Any]) -> Decimal:
+    """The total the applicant pays for this form; see fee_quote for the breakdown."""
+    return fee_quote(version=version, form_data=form_data).total

@@ -1,0 +1,1321 @@
+"""Every change of a dossier: reception, the workflow engine, supplements, consultations, apologies.
+
+Each public function is one transaction that (1) takes the dossier with an optimistic version check,
+(2) changes its state, (3) writes one immutable event and (4) writes the outbox messages that later
+workers deliver (national portal sync, notifications). A caller holding a stale copy of the dossier
+gets ``DomainError("dossier.conflict")`` and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Action, PerformerRule, Procedure, Transition, WorkflowStep
+from motcua.core.errors import DomainError
+from motcua.dossiers import lookups
+from motcua.dossiers.models import (
+    TERMINAL_STATES,
+    ApologyNotice,
+    Channel,
+    Consultation,
+    Dossier,
+    DossierCodeCounter,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    EventKind,
+    State,
+    StepOutcome,
+)
+from motcua.dossiers.selectors import missing_documents
+from motcua.dossiers.status import national_status
+from motcua.geo.models import AdministrativeUnit
+from motcua.integrations.models import Topic
+from motcua.integrations.services import OutboxItem, enqueue_many
+from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
+
+MOVE_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER, Action.RETURN}
+WITHDRAW = "withdraw"
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    """Who the dossier is for (chủ hồ sơ)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One submitted document: the required document's code and how it was provided."""
+
+    code: str
+    source: str = "paper"
+    originals: int = 0
+    copies: int = 1
+    file_ref: str = ""
+
+
+# --- plumbing ------------------------------------------------------------------------------------
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(lookups.TZ).date()
+
+
+def _staff_of(user: Any) -> Staff | None:
+    if user is None:
+        return None
+    try:
+        return user.staff  # type: ignore[no-any-return]
+    except Staff.DoesNotExist:
+        return None
+
+
+def _conflict() -> DomainError:
+    return DomainError(
+        "dossier.conflict",
+        _("Hồ sơ vừa được người khác xử lý. Vui lòng tải lại hồ sơ để xem trạng thái mới nhất."),
+    )
+
+
+def _claim(dossier: Dossier, *, check_version: bool = True) -> Dossier:
+    """Bump the version if it is still the one the caller saw; the UPDATE also locks the row until commit."""
+    rows = Dossier.objects.filter(pk=dossier.pk)
+    if check_version:
+        rows = rows.filter(version=dossier.version)
+    if rows.update(version=F("version") + 1) != 1:
+        raise _conflict()
+    return Dossier.objects.select_related(
+        "procedure",
+        "procedure_version",
+        "current_step",
+        "current_step__step",
+        "reception_point",
+        "competent_agency",
+        "receiving_agency",
+    ).get(pk=dossier.pk)
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    kind: str,
+    user: Any,
+    now: dt.datetime,
+    origin: str,
+    reason: str = "",
+    action: str = "",
+    agency: Agency | None = None,
+    data: dict[str, Any] | None = None,
+    notify_applicant: bool = False,
+) -> DossierEvent:
+    """Write the event and its outbox messages; ``data`` gets the resulting state for replay."""
+    step = dossier.current_step
+    payload = {
+        "state": dossier.state,
+        "step": step.step.code if step is not None else None,
+        "appointment": dossier.appointment_at.astimezone(dt.UTC).isoformat()
+        if dossier.appointment_at
+        else None,
+        **(data or {}),
+    }
+    sequence = (DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("sequence"))["m"] or 0) + 1
+    staff = _staff_of(user)
+    event = DossierEvent(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        sequence=sequence,
+        kind=kind,
+        action=action,
+        at=now,
+        actor=user if user is not None and getattr(user, "pk", None) else None,
+        actor_staff=staff,
+        actor_agency=agency or (staff.agency if staff else None),
+        origin=origin[:120],
+        reason=reason,
+        data=payload,
+    )
+    event.save()
+    status = national_status(dossier)
+    common = {
+        "dossier_code": dossier.code,
+        "procedure_code": dossier.procedure.code,
+        "event": kind,
+        "action": action,
+        "national_status": int(status),
+        "at": now.isoformat(),
+        "appointment_at": payload["appointment"],
+    }
+    messages = [
+        OutboxItem(topic=Topic.DOSSIER_STATUS, key=f"dossier:{dossier.pk}:{sequence}:status", payload=common)
+    ]
+    if notify_applicant:
+        contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
+        messages.append(
+            OutboxItem(
+                topic=Topic.NOTIFY_APPLICANT,
+                key=f"dossier:{dossier.pk}:{sequence}:notify",
+                payload={**common, **contact},
+            )
+        )
+    enqueue_many(
+        province_code=dossier.province_code,
+        aggregate_type="dossier",
+        aggregate_id=dossier.pk,
+        items=messages,
+        now=now,
+    )
+    return event
+
+
+def _save(dossier: Dossier) -> None:
+    dossier.save()
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason.required", _("Vui lòng nêu rõ lý do."))
+    return reason
+
+
+def _positions(user: Any, on: dt.date) -> QuerySet[Position]:
+    return lookups.positions(user=user, on=on)
+
+
+# --- reception -----------------------------------------------------------------------------------
+
+
+def next_dossier_code(*, reception_point: ReceptionPoint, day: dt.date) -> str:
+    """Take the next number of the day at this point; must run inside the reception transaction.
+
+    The counter row is updated in place (a row lock until commit), so concurrent receptions queue
+    on it and a rolled-back reception gives its number back.
+    """
+    counters = DossierCodeCounter.objects.filter(reception_point=reception_point, day=day)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                DossierCodeCounter.objects.create(reception_point=reception_point, day=day, last=1)
+        except IntegrityError:
+            counters.update(last=F("last") + 1)
+    number = counters.values_list("last", flat=True).get()
+    return f"{reception_point.code}-{day:%y%m%d}-{number:04d}"
+
+
+def _default_online_point(agency: Agency, on: dt.date) -> ReceptionPoint:
+    points = list(
+        ReceptionPoint.objects.valid_on(on).filter(agency=agency)
+        | ReceptionPoint.objects.valid_on(on).filter(unit=agency.unit)
+    )
+    order = [ReceptionPointKind.ONLINE, ReceptionPointKind.SERVICE_CENTER, ReceptionPointKind.ONE_STOP_DESK]
+    points = [p for p in points if p.kind in order]
+    if not points:
+        raise DomainError(
+            "reception.no_point", _("Chưa có điểm tiếp nhận trực tuyến cho cơ quan có thẩm quyền.")
+        )
+    points.sort(key=lambda p: (order.index(ReceptionPointKind(p.kind)), p.pk))
+    return points[0]
+
+
+def _create(
+    *,
+    channel: Channel,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any,
+    reception_point: ReceptionPoint | None,
+    received_by: Staff | None,
+    documents: Sequence[DocumentInput],
+    form_data: dict[str, Any] | None,
+    summary: str,
+    postal_tracking_number: str,
+    idempotency_key: str | None,
+    now: dt.datetime,
+    origin: str,
+    actor: Any,
+) -> Dossier:
+    if idempotency_key:
+        existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
+        if existing is not None:
+            return existing
+    on = _day(now)
+    version = lookups.version_in_force(procedure=procedure, on=on)
+    competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
+    if reception_point is None:
+        reception_point = _default_online_point(competent, on)
+    if reception_point.province_code != competent.province_code:
+        raise DomainError(
+            "reception.other_province", _("Điểm tiếp nhận không thuộc tỉnh của cơ quan có thẩm quyền.")
+        )
+    if (
+        not version.location_independent
+        and reception_point.unit_id != place_unit.pk
+        and channel != Channel.ONLINE
+    ):
+        raise DomainError(
+            "reception.location_bound", _("Thủ tục này chỉ được tiếp nhận tại nơi có thẩm quyền giải quyết.")
+        )
+    required = {d.code: d for d in version.documents.all()}
+    unknown = [d.code for d in documents if d.code not in required]
+    if unknown:
+        raise DomainError(
+            "reception.unknown_document",
+            _("Giấy tờ không thuộc thành phần hồ sơ: %(codes)s"),
+            codes=", ".join(unknown),
+        )
+    try:
+        fee, fee_note = lookups.fee_for(version=version, form_data=form_data or {}), ""
+    except DomainError as exc:
+        # A fee rule needing a field the counter did not enter must not block reception; the officer sees why.
+        fee, fee_note = Decimal(0), str(exc)
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                province_code=competent.province_code,
+                code=next_dossier_code(reception_point=reception_point, day=on),
+                procedure=procedure,
+                procedure_version=version,
+                state=State.SUBMITTED,
+                channel=channel,
+                idempotency_key=idempotency_key or None,
+                applicant=applicant,
+                applicant_name=applicant_info.name,
+                applicant_id_number=applicant_info.id_number,
+                applicant_phone=applicant_info.phone,
+                applicant_email=applicant_info.email,
+                applicant_address=applicant_info.address,
+                place_unit=place_unit,
+                summary=summary or procedure.name[:500],
+                form_data=form_data or {},
+                fee=fee,
+                reception_point=reception_point,
+                receiving_agency=reception_point.agency,
+                competent_agency=competent,
+                received_by=received_by,
+                postal_tracking_number=postal_tracking_number,
+                submitted_at=now,
+            )
+            _add_documents(dossier, documents, required, now)
+            _record(
+                dossier,
+                kind=EventKind.SUBMITTED,
+                user=actor,
+                now=now,
+                origin=origin or channel,
+                data={
+                    "channel": channel,
+                    "reception_point": reception_point.code,
+                    "competent_agency": competent.pk,
+                    "postal_tracking_number": postal_tracking_number,
+                    "fee_note": fee_note,
+                },
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
+            if existing is not None:
+                return existing
+        raise
+    return dossier
+
+
+def _existing_submission(key: str, *, applicant: Any, actor: Any) -> Dossier | None:
+    existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    first_actor = existing.events.order_by("sequence").values_list("actor_id", flat=True).first()
+    if first_actor != getattr(actor, "pk", None):
+        raise DomainError("submission.key_reused", _("Mã chống trùng đã được dùng cho một hồ sơ khác."))
+    return existing
+
+
+def _add_documents(
+    dossier: Dossier, documents: Sequence[DocumentInput], required: dict, now: dt.datetime
+) -> None:
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            code=d.code,
+            name=required[d.code].name,
+            source=d.source,
+            originals=d.originals,
+            copies=d.copies,
+            file_ref=d.file_ref,
+            digitized=bool(d.file_ref),
+            supplied_at=now,
+        )
+        for d in documents
+    )
+
+
+def submit_online(
+    *,
+    applicant: Any,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo | None = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    reception_point: ReceptionPoint | None = None,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A citizen submits online; the dossier waits for a reception officer's completeness check."""
+    info = applicant_info or ApplicantInfo(
+        name=applicant.full_name or applicant.get_username(),
+        id_number=applicant.national_id,
+        phone=applicant.phone,
+        email=applicant.email,
+    )
+    with transaction.atomic():
+        return _create(
+            channel=Channel.ONLINE,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=None,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number="",
+            idempotency_key=idempotency_key,
+            now=_now(now),
+            origin=origin,
+            actor=applicant,
+        )
+
+
+def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff:
+    staff = _staff_of(user)
+    qualified = (
+        staff is not None
+        and _positions(user, on)
+        .filter(Q(reception_point__isnull=True) | Q(reception_point=point), role=role, agency=point.agency)
+        .exists()
+    )
+    if not qualified:
+        raise DomainError(
+            "reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ tại điểm tiếp nhận này.")
+        )
+    assert staff is not None
+    return staff
+
+
+def receive_at_counter(
+    *,
+    by: Any,
+    reception_point: ReceptionPoint,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A reception officer at any reception point of the province registers a walk-in dossier."""
+    now = _now(now)
+    with transaction.atomic():
+        staff = _receiver(by, reception_point, Role.RECEPTION_OFFICER, _day(now))
+        return _create(
+            channel=Channel.COUNTER,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=staff,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number="",
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+            actor=by,
+        )
+
+
+def receive_by_post(
+    *,
+    by: Any,
+    reception_point: ReceptionPoint,
+    postal_tracking_number: str,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Postal staff at a post office register a dossier sent by post, with its tracking number."""
+    now = _now(now)
+    if not postal_tracking_number.strip():
+        raise DomainError("reception.tracking_required", _("Vui lòng nhập số hiệu bưu gửi."))
+    with transaction.atomic():
+        staff = _receiver(by, reception_point, Role.POSTAL_STAFF, _day(now))
+        return _create(
+            channel=Channel.POST,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=staff,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number=postal_tracking_number.strip(),
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+            actor=by,
+        )
+
+
+def _reception_staff(dossier: Dossier, user: Any, on: dt.date) -> Staff:
+    """Who may check completeness: reception officers of the receiving or competent agency, postal staff
+    of the receiving post office for dossiers it received."""
+    staff = _staff_of(user)
+    roles = [Role.RECEPTION_OFFICER] + ([Role.POSTAL_STAFF] if dossier.channel == Channel.POST else [])
+    ok = (
+        staff is not None
+        and _positions(user, on)
+        .filter(role__in=roles, agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id])
+        .exists()
+    )
+    if not ok:
+        raise DomainError("reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ này."))
+    assert staff is not None
+    return staff
+
+
+def _expect_state(dossier: Dossier, *states: State) -> None:
+    if dossier.state not in states:
+        raise DomainError(
+            "dossier.wrong_state",
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thực hiện được thao tác này."),
+            state=dossier.get_state_display(),
+        )
+
+
+@transaction.atomic
+def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = "") -> Dossier:
+    """Tiếp nhận: the dossier is complete; issue the appointment and start the workflow."""
+    now = _now(now)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.SUBMITTED)
+    staff = _reception_staff(dossier, by, _day(now))
+    missing = missing_documents(dossier=dossier)
+    if missing:
+        raise DomainError(
+            "reception.incomplete", _("Hồ sơ còn thiếu: %(names)s"), names="; ".join(d.name for d in missing)
+        )
+    version = dossier.procedure_version
+    dossier.received_at = now
+    dossier.received_by = staff
+    dossier.appointment_at = lookups.appointment_for(
+        version=version, received_at=now, agency_id=dossier.competent_agency_id
+    )
+    dossier.initial_appointment_at = dossier.appointment_at
+    _enter_step(dossier, lookups.initial_step_of(version), now=now, handed_over_by=staff)
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.RECEIVED,
+        user=by,
+        now=now,
+        origin=origin,
+        notify_applicant=True,
+        data={"to_step": dossier.current_step.step.code if dossier.current_step else None},
+    )
+    return dossier
+
+
+@transaction.atomic
+def request_reception_supplement(
+    *,
+    dossier: Dossier,
+    by: Any,
+    missing: Sequence[str],
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ at reception: the listed documents and why."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.SUBMITTED)
+    _reception_staff(dossier, by, _day(now))
+    items = _supplement_items(dossier, missing)
+    dossier.state = State.RECEPTION_SUPPLEMENT
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.RECEPTION_SUPPLEMENT_REQUESTED,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"missing": items},
+        notify_applicant=True,
+    )
+    return dossier
+
+
+def _supplement_items(dossier: Dossier, missing: Sequence[str]) -> list[dict[str, str]]:
+    if not missing:
+        raise DomainError("supplement.empty", _("Vui lòng nêu cụ thể giấy tờ cần bổ sung."))
+    names = dict(dossier.procedure_version.documents.values_list("code", "name"))
+    # A code of a required document names it; anything else is a free-text item the officer wrote.
+    return [{"code": m, "name": names[m]} if m in names else {"code": "", "name": m} for m in missing]
+
+
+@transaction.atomic
+def refuse_reception(
+    *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """Phiếu từ chối tiếp nhận: with the legal reason."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.SUBMITTED, State.RECEPTION_SUPPLEMENT)
+    _reception_staff(dossier, by, _day(now))
+    dossier.state = State.REFUSED_AT_RECEPTION
+    dossier.closed_at = now
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.REFUSED_AT_RECEPTION,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        notify_applicant=True,
+    )
+    return dossier
+
+
+@transaction.atomic
+def override_competence(
+    *,
+    dossier: Dossier,
+    by: Any,
+    agency: Agency,
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A leader of the receiving or competent agency, or an administrator, names another competent agency.
+
+    Only before the dossier reaches a step of the competent agency; the override is logged with its reason.
+    """
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    on = _day(now)
+    allowed = (
+        _positions(by, on)
+        .filter(role=Role.ADMINISTRATOR, agency__province_code=dossier.province_code)
+        .exists()
+    )
+    allowed = (
+        allowed
+        or _positions(by, on)
+        .filter(role=Role.LEADER, agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id])
+        .exists()
+    )
+    if not allowed:
+        raise DomainError(
+            "competence.override_forbidden", _("Bạn không có quyền thay đổi cơ quan có thẩm quyền.")
+        )
+    competent_reached = dossier.steps.filter(agency=dossier.competent_agency).exists()
+    if (
+        dossier.state not in (State.SUBMITTED, State.RECEPTION_SUPPLEMENT, State.IN_PROCESS)
+        or competent_reached
+    ):
+        raise DomainError(
+            "competence.override_late", _("Hồ sơ đã chuyển đến cơ quan có thẩm quyền, không thể thay đổi.")
+        )
+    previous = dossier.competent_agency_id
+    dossier.competent_agency = agency
+    dossier.competence_overridden = True
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.COMPETENCE_OVERRIDDEN,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"from_agency": previous, "to_agency": agency.pk},
+    )
+    return dossier
+
+
+# --- workflow engine -----------------------------------------------------------------------------
+
+
+def _performer_agency(dossier: Dossier, step: WorkflowStep, on: dt.date) -> Agency:
+    if step.performer == PerformerRule.COMPETENT:
+        return dossier.competent_agency
+    if step.performer == PerformerRule.RECEIVING:
+        return dossier.receiving_agency
+    if step.performer == PerformerRule.NAMED and step.performer_agency is not None:
+        return step.performer_agency
+    if step.performer == PerformerRule.PLACE_COMMUNE:
+        return lookups.resolve_place_commune(place_unit=dossier.place_unit, on=on)
+    raise DomainError(
+        "workflow.no_performer", _("Không xác định được cơ quan thực hiện bước “%(step)s”."), step=step.name
+    )
+
+
+def _enter_step(
+    dossier: Dossier, step: WorkflowStep, *, now: dt.datetime, handed_over_by: Staff | None
+) -> None:
+    agency = _performer_agency(dossier, step, _day(now))
+    sequence = (dossier.steps.aggregate(m=Max("sequence"))["m"] or 0) + 1
+    role = step.role
+    if role == Role.RECEPTION_OFFICER and agency.kind == AgencyKind.POST_OFFICE:
+        # A post office receives and hands results over through its postal staff (Decision 45/2016/QĐ-TTg).
+        role = Role.POSTAL_STAFF
+    current = DossierStep.objects.create(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        sequence=sequence,
+        step=step,
+        agency=agency,
+        role=role,
+        handed_over_by=handed_over_by,
+        started_at=now,
+        deadline=lookups.add_working_hours(
+            start=now, hours=Decimal(step.allotment_hours), agency_id=agency.pk
+        ),
+    )
+    dossier.current_step = current
+    if Action.RETURN_RESULT in step.actions:
+        dossier.state = State.RESULT_READY
+        dossier.finished_at = dossier.finished_at or now
+    else:
+        dossier.state = State.IN_PROCESS
+
+
+def _close_step(dossier: Dossier, *, by: Staff | None, action: str, now: dt.datetime) -> DossierStep | None:
+    current = dossier.current_step
+    if current is None:
+        return None
+    current.finished_at = now
+    current.finished_by = by
+    current.action = action
+    current.spent_hours = lookups.working_hours_between(
+        start=current.started_at, end=now, agency_id=current.agency_id
+    )
+    if now > current.deadline:
+        current.outcome = StepOutcome.LATE
+    elif _day(now) < _day(current.deadline):
+        current.outcome = StepOutcome.EARLY
+    else:
+        current.outcome = StepOutcome.ON_TIME
+    current.save(update_fields=["finished_at", "finished_by", "action", "spent_hours", "outcome"])
+    dossier.current_step = None
+    return current
+
+
+def _step_actor(dossier: Dossier, user: Any, on: dt.date) -> Staff:
+    """The staff member may act on the current step: qualified for its role at its agency, and its assignee
+    when it is assigned."""
+    current = dossier.current_step
+    staff = _staff_of(user)
+    if current is None or staff is None:
+        raise DomainError("step.not_allowed", _("Bạn không phải người xử lý bước hiện tại của hồ sơ."))
+    if not lookups.staff_qualifies(user=user, role=current.role, agency_id=current.agency_id, on=on):
+        raise DomainError("step.not_allowed", _("Bạn không phải người xử lý bước hiện tại của hồ sơ."))
+    if current.assignee_id is not None and current.assignee_id != staff.pk:
+        raise DomainError(
+            "step.assigned_to_other", _("Bước này đã được giao cho %(name)s."), name=str(current.assignee)
+        )
+    return staff
+
+
+def _check_action(dossier: Dossier, action: str) -> WorkflowStep:
+    current = dossier.current_step
+    if current is None:
+        raise DomainError("action.not_allowed", _("Hồ sơ không ở bước xử lý nào."))
+    if action not in current.step.actions:
+        raise DomainError(
+            "action.not_allowed",
+            _("Thao tác “%(action)s” không được phép ở bước “%(step)s”."),
+            action=str(Action(action).label) if action in Action.values else action,
+            step=current.step.name,
+        )
+    return current.step
+
+
+def _transitions(step: WorkflowStep, action: str) -> list[Transition]:
+    return list(Transition.objects.filter(source=step, action=action).select_related("target"))
+
+
+def _target_of(
+    step: WorkflowStep, action: str, target_step: str | None, dossier: Dossier, transitions: list[Transition]
+) -> WorkflowStep | None:
+    if action == Action.RETURN:
+        earlier = [t.target for t in transitions if t.target is not None and t.target.order < step.order]
+        if not transitions:
+            # No explicit return transitions: any earlier step this dossier went through.
+            visited = set(dossier.steps.values_list("step_id", flat=True))
+            earlier = list(step.workflow.steps.filter(order__lt=step.order, pk__in=visited))
+        if target_step:
+            earlier = [s for s in earlier if s.code == target_step]
+        if len(earlier) != 1:
+            raise DomainError("action.choose_target", _("Vui lòng chọn bước trước để trả lại."))
+        return earlier[0]
+    if not transitions:
+        if action in (Action.REFUSE, Action.RETURN_RESULT):
+            return None
+        raise DomainError(
+            "action.no_transition", _("Quy trình không quy định bước tiếp theo cho thao tác này.")
+        )
+    if target_step:
+        transitions = [t for t in transitions if (t.target.code if t.target else None) == target_step]
+    if len(transitions) != 1:
+        raise DomainError("action.choose_target", _("Vui lòng chọn bước tiếp theo."))
+    return transitions[0].target
+
+
+def _requires_reason(action: str, transitions: list[Transition]) -> bool:
+    return action in (Action.RETURN, Action.REFUSE) or any(t.requires_reason for t in transitions)
+
+
+@transaction.atomic
+def perform(
+    *,
+    dossier: Dossier,
+    by: Any,
+    action: str,
+    reason: str = "",
+    target_step: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Take the current step with one of the movement actions the workflow allows.
+
+    forward / approve / sign / issue_number go to their transition's target (``target_step`` picks one
+    when several are defined); return goes back to an earlier step; refuse ends with refusal; return_result
+    hands the result over and closes the dossier. Supplements and consultations have their own services.
+    """
+    now = _now(now)
+    dossier = _claim(dossier)
+    on = _day(now)
+    if (
+        action == Action.RETURN_RESULT
+        and dossier.state == State.RESULT_READY
+        and dossier.current_step is None
+    ):
+        # The workflow ended without a hand-over step: the receiving point returns the result.
+        staff = _reception_staff(dossier, by, on)
+        return _finish_return(dossier, by=by, staff=staff, now=now, origin=origin, closed_step=None)
+    _expect_state(dossier, State.IN_PROCESS, State.RESULT_READY)
+    if action in (Action.REQUEST_SUPPLEMENT, Action.CONSULT):
+        raise DomainError(
+            "action.use_service", _("Thao tác này cần thông tin riêng (danh sách bổ sung, cơ quan).")
+        )
+    staff = _step_actor(dossier, by, on)
+    step = _check_action(dossier, action)
+    transitions = _transitions(step, action)
+    if _requires_reason(action, transitions):
+        reason = _require_reason(reason)
+    target = _target_of(step, action, target_step, dossier, transitions)
+    from_step = step.code
+    closed = _close_step(dossier, by=staff, action=action, now=now)
+    if action == Action.REFUSE:
+        dossier.state = State.REFUSED
+        dossier.finished_at = now
+        dossier.closed_at = now
+        _save(dossier)
+        _record(
+            dossier,
+            kind=EventKind.STEP_ACTION,
+            action=action,
+            user=by,
+            now=now,
+            origin=origin,
+            reason=reason,
+            data={"from_step": from_step, "to_step": None, "outcome": closed.outcome if closed else ""},
+            notify_applicant=True,
+        )
+        return dossier
+    if action == Action.RETURN_RESULT:
+        return _finish_return(
+            dossier, by=by, staff=staff, now=now, origin=origin, closed_step=closed, reason=reason
+        )
+    if target is None:
+        # The workflow ends here: the result is ready to be returned.
+        dossier.state = State.RESULT_READY
+        dossier.finished_at = dossier.finished_at or now
+    else:
+        _enter_step(dossier, target, now=now, handed_over_by=staff)
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.STEP_ACTION,
+        action=action,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={
+            "from_step": from_step,
+            "to_step": target.code if target else None,
+            "outcome": closed.outcome if closed else "",
+        },
+        notify_applicant=dossier.state == State.RESULT_READY,
+    )
+    return dossier
+
+
+def _finish_return(
+    dossier: Dossier,
+    *,
+    by: Any,
+    staff: Staff,
+    now: dt.datetime,
+    origin: str,
+    closed_step: DossierStep | None,
+    reason: str = "",
+) -> Dossier:
+    dossier.current_step = None
+    dossier.state = State.RETURNED
+    dossier.finished_at = dossier.finished_at or now
+    dossier.returned_at = now
+    dossier.closed_at = now
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.STEP_ACTION,
+        action=Action.RETURN_RESULT,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        notify_applicant=True,
+        data={
+            "from_step": closed_step.step.code if closed_step else None,
+            "to_step": None,
+            "outcome": closed_step.outcome if closed_step else "",
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def assign_step(
+    *, dossier: Dossier, by: Any, assignee: Staff, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """Give the current step to one qualified staff member (a head or leader of the step's agency, or the
+    staff member taking it for themself)."""
+    now = _now(now)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.IN_PROCESS, State.RESULT_READY, State.CONSULTING, State.SUPPLEMENT)
+    current = dossier.current_step
+    on = _day(now)
+    if current is None:
+        raise DomainError("step.not_allowed", _("Hồ sơ không ở bước xử lý nào."))
+    by_staff = _staff_of(by)
+    self_claim = by_staff is not None and by_staff.pk == assignee.pk and current.assignee_id is None
+    manager = (
+        _positions(by, on).filter(role__in=[Role.HEAD, Role.LEADER], agency_id=current.agency_id).exists()
+    )
+    if not (self_claim or manager):
+        raise DomainError("step.assign_forbidden", _("Bạn không có quyền phân công bước này."))
+    if not lookups.staff_qualifies(user=assignee.user, role=current.role, agency_id=current.agency_id, on=on):
+        raise DomainError(
+            "step.assignee_unqualified", _("Người được giao không đảm nhận vai trò của bước này.")
+        )
+    current.assignee = assignee
+    current.save(update_fields=["assignee"])
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.STEP_ASSIGNED,
+        user=by,
+        now=now,
+        origin=origin,
+        data={"assignee": assignee.pk, "assignee_name": assignee.full_name},
+    )
+    return dossier
+
+
+def _restart_rule() -> str:
+    """MOTCUA_SUPPLEMENT_CLOCK: "resume" (time already spent counts; default) or "restart" (full limit)."""
+    return str(getattr(settings, "MOTCUA_SUPPLEMENT_CLOCK", "resume"))
+
+
+@transaction.atomic
+def request_supplement(
+    *,
+    dossier: Dossier,
+    by: Any,
+    missing: Sequence[str],
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Stop the clock and ask the applicant for the listed documents; resumes at the same step."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.IN_PROCESS)
+    _step_actor(dossier, by, _day(now))
+    _check_action(dossier, Action.REQUEST_SUPPLEMENT)
+    items = _supplement_items(dossier, missing)
+    current = dossier.current_step
+    assert current is not None and dossier.appointment_at is not None
+    agency = dossier.competent_agency_id
+    dossier.paused_at = now
+    dossier.paused_remaining_hours = lookups.working_hours_between(
+        start=now, end=dossier.appointment_at, agency_id=agency
+    )
+    dossier.paused_step_remaining_hours = lookups.working_hours_between(
+        start=now, end=current.deadline, agency_id=current.agency_id
+    )
+    dossier.supplement_count += 1
+    dossier.state = State.SUPPLEMENT
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.SUPPLEMENT_REQUESTED,
+        action=Action.REQUEST_SUPPLEMENT,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"missing": items},
+        notify_applicant=True,
+    )
+    return dossier
+
+
+@transaction.atomic
+def supply_documents(
+    *,
+    dossier: Dossier,
+    by: Any,
+    documents: Sequence[DocumentInput],
+    note: str = "",
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """The applicant (or a reception officer on their behalf) brings the requested documents.
+
+    At reception the dossier goes back to the completeness check. During processing the clock restarts
+    per MOTCUA_SUPPLEMENT_CLOCK and the appointment and step deadline move by the time spent waiting.
+    """
+    now = _now(now)
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT)
+    on = _day(now)
+    is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
+    on_behalf = (
+        _positions(by, on)
+        .filter(
+            role__in=[Role.RECEPTION_OFFICER, Role.POSTAL_STAFF], agency__province_code=dossier.province_code
+        )
+        .exists()
+    )
+    if not (is_applicant or on_behalf):
+        raise DomainError(
+            "supplement.forbidden", _("Chỉ người nộp hồ sơ hoặc cán bộ tiếp nhận được bổ sung hồ sơ.")
+        )
+    if not documents:
+        raise DomainError("supplement.empty", _("Vui lòng đính kèm giấy tờ bổ sung."))
+    required = {d.code: d for d in dossier.procedure_version.documents.all()}
+    unknown = [d.code for d in documents if d.code not in required]
+    if unknown:
+        raise DomainError(
+            "reception.unknown_document",
+            _("Giấy tờ không thuộc thành phần hồ sơ: %(codes)s"),
+            codes=", ".join(unknown),
+        )
+    _add_documents(dossier, documents, required, now)
+    data: dict[str, Any] = {"documents": [d.code for d in documents]}
+    if dossier.state == State.RECEPTION_SUPPLEMENT:
+        dossier.state = State.SUBMITTED
+    else:
+        _resume_clock(dossier, now)
+        data["waited_hours"] = str(
+            lookups.working_hours_between(
+                start=dossier.paused_at or now, end=now, agency_id=dossier.competent_agency_id
+            )
+        )
+        dossier.paused_at = None
+        dossier.paused_remaining_hours = None
+        dossier.paused_step_remaining_hours = None
+        dossier.state = State.IN_PROCESS
+    _save(dossier)
+    _record(
+        dossier, kind=EventKind.SUPPLEMENT_PROVIDED, user=by, now=now, origin=origin, reason=note, data=data
+    )
+    return dossier
+
+
+def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
+    assert dossier.appointment_at is not None
+    current = dossier.current_step
+    old = dossier.appointment_at
+    if _restart_rule() == "restart":
+        new = lookups.appointment_for(
+            version=dossier.procedure_version, received_at=now, agency_id=dossier.competent_agency_id
+        )
+    else:
+        remaining = max(dossier.paused_remaining_hours or Decimal(0), Decimal(0))
+        new = lookups.add_working_hours(start=now, hours=remaining, agency_id=dossier.competent_agency_id)
+    # The clock only stopped: an appointment never moves earlier.
+    dossier.appointment_at = max(old, new)
+    if current is not None:
+        remaining_step = max(dossier.paused_step_remaining_hours or Decimal(0), Decimal(0))
+        current.deadline = max(
+            current.deadline,
+            lookups.add_working_hours(start=now, hours=remaining_step, agency_id=current.agency_id),
+        )
+        current.save(update_fields=["deadline"])
+
+
+@transaction.atomic
+def consult(
+    *,
+    dossier: Dossier,
+    by: Any,
+    agency: Agency,
+    question: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Consultation:
+    """Ask another agency for its opinion; the step waits for the answer (the clock keeps running)."""
+    now = _now(now)
+    question = (question or "").strip()
+    if not question:
+        raise DomainError("consult.empty", _("Vui lòng nêu nội dung xin ý kiến."))
+    dossier = _claim(dossier)
+    _expect_state(dossier, State.IN_PROCESS)
+    staff = _step_actor(dossier, by, _day(now))
+    _check_action(dossier, Action.CONSULT)
+    current = dossier.current_step
+    assert current is not None
+    if agency.pk == current.agency_id:
+        raise DomainError("consult.same_agency", _("Không thể xin ý kiến chính cơ quan đang xử lý."))
+    consultation = Consultation.objects.create(
+        dossier=dossier,
+        dossier_step=current,
+        agency=agency,
+        question=question,
+        requested_by=staff,
+        requested_at=now,
+    )
+    dossier.state = State.CONSULTING
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.CONSULTATION_REQUESTED,
+        action=Action.CONSULT,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=question,
+        data={"consultation": consultation.pk, "agency": agency.pk, "agency_name": agency.name},
+    )
+    return consultation
+
+
+@transaction.atomic
+def answer_consultation(
+    *, consultation: Consultation, by: Any, answer: str, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """The consulted agency answers; the dossier resumes at the step that asked."""
+    now = _now(now)
+    answer = (answer or "").strip()
+    if not answer:
+        raise DomainError("consult.empty_answer", _("Vui lòng nhập ý kiến trả lời."))
+    dossier = _claim(consultation.dossier, check_version=False)
+    consultation.refresh_from_db()
+    if consultation.answered_at is not None or dossier.state != State.CONSULTING:
+        raise DomainError("consult.closed", _("Yêu cầu xin ý kiến này đã được trả lời hoặc đã đóng."))
+    if (
+        not _positions(by, _day(now))
+        .filter(agency=consultation.agency, role__in=[Role.SPECIALIST, Role.HEAD, Role.LEADER])
+        .exists()
+    ):
+        raise DomainError("consult.forbidden", _("Bạn không thuộc cơ quan được xin ý kiến."))
+    consultation.answer = answer
+    consultation.answered_by = _staff_of(by)
+    consultation.answered_at = now
+    consultation.save(update_fields=["answer", "answered_by", "answered_at"])
+    dossier.state = State.IN_PROCESS
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.CONSULTATION_ANSWERED,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=answer,
+        agency=consultation.agency,
+        data={"consultation": consultation.pk},
+    )
+    return dossier
+
+
+@transaction.atomic
+def withdraw(
+    *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """Công dân rút hồ sơ: the applicant (or a reception officer recording the written request) closes it."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    if dossier.state in TERMINAL_STATES:
+        raise DomainError("dossier.closed", _("Hồ sơ đã kết thúc."))
+    is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
+    officer = (
+        _positions(by, _day(now))
+        .filter(
+            role=Role.RECEPTION_OFFICER,
+            agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id],
+        )
+        .exists()
+    )
+    if not (is_applicant or officer):
+        raise DomainError("withdraw.forbidden", _("Chỉ người nộp hồ sơ được rút hồ sơ."))
+    _close_step(dossier, by=_staff_of(by), action=WITHDRAW, now=now)
+    Consultation.objects.filter(dossier=dossier, answered_at__isnull=True).update(answered_at=now, answer="")
+    dossier.state = State.WITHDRAWN
+    dossier.closed_at = now
+    dossier.paused_at = None
+    _save(dossier)
+    _record(
+        dossier, kind=EventKind.WITHDRAWN, action=WITHDRAW, user=by, now=now, origin=origin, reason=reason
+    )
+    return dossier
+
+
+# --- apology and new appointment -----------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_apology(
+    *,
+    dossier: Dossier,
+    by: Any,
+    reason: str,
+    new_appointment_at: dt.datetime,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> ApologyNotice:
+    """Văn bản xin lỗi và hẹn lại: staff of the competent agency propose a new date and the reason."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(dossier)
+    if dossier.state in TERMINAL_STATES or dossier.appointment_at is None or dossier.finished_at is not None:
+        raise DomainError("apology.not_applicable", _("Hồ sơ không còn trong thời gian xử lý."))
+    if not _positions(by, _day(now)).filter(agency=dossier.competent_agency).exists():
+        raise DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
+    if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
+        raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
+    staff = _staff_of(by)
+    assert staff is not None
+    notice = ApologyNotice.objects.create(
+        dossier=dossier,
+        agency=dossier.competent_agency,
+        reason=reason,
+        old_appointment_at=dossier.appointment_at,
+        new_appointment_at=new_appointment_at,
+        drafted_by=staff,
+        drafted_at=now,
+    )
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.APOLOGY_DRAFTED,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"apology": notice.pk, "new_appointment": new_appointment_at.astimezone(dt.UTC).isoformat()},
+    )
+    return notice
+
+
+@transaction.atomic
+def sign_apology(
+    *, notice: ApologyNotice, by: Any, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """The responsible leader signs: the appointment moves to the new date and the applicant is told."""
+    now = _now(now)
+    dossier = _claim(notice.dossier, check_version=False)
+    notice.refresh_from_db()
+    if notice.signed_at is not None:
+        raise DomainError("apology.signed", _("Văn bản xin lỗi đã được ký."))
+    if not _positions(by, _day(now)).filter(role=Role.LEADER, agency=notice.agency).exists():
+        raise DomainError(
+            "apology.forbidden", _("Chỉ lãnh đạo cơ quan có thẩm quyền được ký văn bản xin lỗi.")
+        )
+    if dossier.state in TERMINAL_STATES or dossier.appointment_at is None:
+        raise DomainError("apology.not_applicable", _("Hồ sơ không còn trong thời gian xử lý."))
+    if notice.new_appointment_at <= dossier.appointment_at:
+        raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
+    staff = _staff_of(by)
+    notice.signed_by = staff
+    notice.signed_at = now
+    notice.save(update_fields=["signed_by", "signed_at"])
+    old = dossier.appointment_at
+    dossier.appointment_at = notice.new_appointment_at
+    if dossier.state == State.SUPPLEMENT:
+        # The clock is stopped: keep the extension for when it restarts.
+        extra = lookups.working_hours_between(
+            start=old, end=notice.new_appointment_at, agency_id=notice.agency_id
+        )
+        dossier.paused_remaining_hours = (dossier.paused_remaining_hours or Decimal(0)) + extra
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.APOLOGY_SIGNED,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=notice.reason,
+        data={"apology": notice.pk, "old_appointment": old.astimezone(dt.UTC).isoformat()},
+        notify_applicant=True,
+    )
+    return dossier

@@ -1,0 +1,328 @@
+"""Slips of a dossier as data and as printable A4 PDF (Circular 03/2025/TT-VPCP, Annex I forms).
+
+- receipt: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01)
+- supplement: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)
+- refusal: Phiếu từ chối tiếp nhận hồ sơ (form 03)
+- apology: Văn bản xin lỗi và hẹn lại ngày trả kết quả (form 04)
+- control: Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import font_roboto
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from motcua.core.errors import DomainError
+from motcua.dossiers import lookups
+from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome
+
+# fontTools logs every glyph subset at INFO; one line per printed slip is noise.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+
+@dataclass
+class Slip:
+    """A slip as data: a title, labelled lines, an optional table and signature blocks."""
+
+    kind: str
+    form: str
+    title: str
+    issuer: str
+    dossier_code: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    table_header: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+
+
+def long_time(moment: dt.datetime | None) -> str:
+    """ "HH giờ mm phút, ngày dd tháng MM năm yyyy" in local time."""
+    if moment is None:
+        return ""
+    m = moment.astimezone(lookups.TZ)
+    return f"{m:%H} giờ {m:%M} phút, ngày {m:%d} tháng {m:%m} năm {m:%Y}"
+
+
+def _applicant_lines(dossier: Dossier) -> list[tuple[str, str]]:
+    lines = [(_("Ông/bà"), dossier.applicant_name)]
+    if dossier.applicant_id_number:
+        lines.append((_("Số định danh cá nhân"), dossier.applicant_id_number))
+    if dossier.applicant_address:
+        lines.append((_("Địa chỉ"), dossier.applicant_address))
+    if dossier.applicant_phone:
+        lines.append((_("Số điện thoại"), dossier.applicant_phone))
+    if dossier.applicant_email:
+        lines.append((_("Thư điện tử"), dossier.applicant_email))
+    return lines
+
+
+def receipt(dossier: Dossier) -> Slip:
+    if dossier.received_at is None:
+        raise DomainError("slip.not_available", _("Hồ sơ chưa được tiếp nhận."))
+    lines = [
+        (_("Mã hồ sơ"), dossier.code),
+        (_("Nơi tiếp nhận"), dossier.reception_point.name),
+        *_applicant_lines(dossier),
+        (_("Nộp hồ sơ đề nghị giải quyết thủ tục"), f"{dossier.procedure.name} ({dossier.procedure.code})"),
+        (_("Hình thức nộp"), dossier.get_channel_display()),
+    ]
+    if dossier.postal_tracking_number:
+        lines.append((_("Số hiệu bưu gửi"), dossier.postal_tracking_number))
+    lines += [
+        (_("Cơ quan giải quyết"), dossier.competent_agency.name),
+        (
+            _("Thời gian giải quyết theo quy định"),
+            f"{dossier.procedure_version.time_limit_amount.normalize()} "
+            f"{dossier.procedure_version.get_time_limit_unit_display()}",
+        ),
+        (_("Thời gian nhận hồ sơ"), long_time(dossier.received_at)),
+        (_("Thời gian trả kết quả"), long_time(dossier.appointment_at)),
+        (_("Nơi trả kết quả"), dossier.reception_point.name),
+    ]
+    if dossier.fee:
+        lines.append((_("Phí, lệ phí"), f"{dossier.fee:,.0f} đồng".replace(",", ".")))
+    table = [
+        [str(i), d.name, str(d.originals), str(d.copies)]
+        for i, d in enumerate(dossier.documents.order_by("id"), start=1)
+    ]
+    officer = dossier.received_by.full_name if dossier.received_by else ""
+    return Slip(
+        kind="receipt",
+        form="01",
+        title=_("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+        issuer=dossier.receiving_agency.name,
+        dossier_code=dossier.code,
+        lines=lines,
+        table_header=[_("STT"), _("Tên giấy tờ"), _("Bản chính"), _("Bản sao")],
+        table=table,
+        signatures=[
+            _("NGƯỜI NỘP HỒ SƠ") + f"\n{dossier.applicant_name}",
+            _("NGƯỜI TIẾP NHẬN") + f"\n{officer}",
+        ],
+    )
+
+
+_OUTCOME_TEXT = {StepOutcome.EARLY: "Trước hạn", StepOutcome.ON_TIME: "Đúng hạn", StepOutcome.LATE: "Quá hạn"}
+
+
+def control_slip(dossier: Dossier) -> Slip:
+    """One row per hand-over: sender, receiver, persons, time, and the result of the step that ended."""
+    steps = list(
+        dossier.steps.select_related(
+            "step", "agency", "handed_over_by", "handed_over_by__agency", "finished_by", "assignee"
+        ).order_by("sequence")
+    )
+    if not steps:
+        raise DomainError("slip.not_available", _("Hồ sơ chưa được chuyển xử lý."))
+    rows = []
+    for previous, current in zip([None, *steps[:-1]], steps, strict=True):
+        sender = previous.agency.name if previous else dossier.receiving_agency.name
+        giver = current.handed_over_by.full_name if current.handed_over_by else ""
+        receiver = (
+            current.assignee.full_name
+            if current.assignee
+            else (current.finished_by.full_name if current.finished_by else "")
+        )
+        result = _OUTCOME_TEXT.get(StepOutcome(previous.outcome), "") if previous and previous.outcome else ""
+        rows.append(
+            [
+                f"{sender}\n→ {current.agency.name} ({current.step.name})",
+                f"{giver}\n{receiver}",
+                long_time(current.started_at),
+                result,
+            ]
+        )
+    last = steps[-1]
+    if last.finished_at is not None:
+        rows.append(
+            [
+                f"{last.agency.name}\n→ {_('Kết thúc')}",
+                last.finished_by.full_name if last.finished_by else "",
+                long_time(last.finished_at),
+                _OUTCOME_TEXT.get(StepOutcome(last.outcome), "") if last.outcome else "",
+            ]
+        )
+    return Slip(
+        kind="control",
+        form="06",
+        title=_("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+        issuer=dossier.receiving_agency.name,
+        dossier_code=dossier.code,
+        lines=[
+            (_("Mã hồ sơ"), dossier.code),
+            (_("Thủ tục"), dossier.procedure.name),
+            (_("Chủ hồ sơ"), dossier.applicant_name),
+            (_("Ngày hẹn trả kết quả"), long_time(dossier.appointment_at)),
+        ],
+        table_header=[_("Giao / nhận"), _("Người giao / người nhận"), _("Thời gian giao nhận"), _("Kết quả")],
+        table=rows,
+    )
+
+
+def supplement_request(dossier: Dossier) -> Slip:
+    event = (
+        dossier.events.filter(
+            kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    if event is None:
+        raise DomainError("slip.not_available", _("Hồ sơ không có yêu cầu bổ sung."))
+    return Slip(
+        kind="supplement",
+        form="02",
+        title=_("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+        issuer=(event.actor_agency.name if event.actor_agency else dossier.receiving_agency.name),
+        dossier_code=dossier.code,
+        lines=[
+            (_("Mã hồ sơ"), dossier.code),
+            *_applicant_lines(dossier),
+            (_("Thủ tục"), dossier.procedure.name),
+            (_("Lý do"), event.reason),
+            (_("Thời gian"), long_time(event.at)),
+        ],
+        table_header=[_("STT"), _("Giấy tờ cần bổ sung, hoàn thiện")],
+        table=[[str(i), item["name"]] for i, item in enumerate(event.data.get("missing", []), start=1)],
+        signatures=[_("NGƯỜI HƯỚNG DẪN") + f"\n{event.actor_staff.full_name if event.actor_staff else ''}"],
+    )
+
+
+def refusal(dossier: Dossier) -> Slip:
+    event = dossier.events.filter(kind=EventKind.REFUSED_AT_RECEPTION).first()
+    if event is None or dossier.state != State.REFUSED_AT_RECEPTION:
+        raise DomainError("slip.not_available", _("Hồ sơ không bị từ chối tiếp nhận."))
+    return Slip(
+        kind="refusal",
+        form="03",
+        title=_("PHIẾU TỪ CHỐI TIẾP NHẬN HỒ SƠ"),
+        issuer=dossier.receiving_agency.name,
+        dossier_code=dossier.code,
+        lines=[
+            (_("Mã hồ sơ"), dossier.code),
+            *_applicant_lines(dossier),
+            (_("Thủ tục"), dossier.procedure.name),
+            (_("Lý do từ chối"), event.reason),
+            (_("Thời gian"), long_time(event.at)),
+        ],
+        signatures=[_("NGƯỜI TIẾP NHẬN") + f"\n{event.actor_staff.full_name if event.actor_staff else ''}"],
+    )
+
+
+def apology(notice: ApologyNotice) -> Slip:
+    dossier = notice.dossier
+    return Slip(
+        kind="apology",
+        form="04",
+        title=_("VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+        issuer=notice.agency.name,
+        dossier_code=dossier.code,
+        lines=[
+            (_("Kính gửi"), dossier.applicant_name),
+            (_("Mã hồ sơ"), dossier.code),
+            (_("Thủ tục"), dossier.procedure.name),
+            (_("Ngày hẹn trả kết quả"), long_time(notice.old_appointment_at)),
+            (_("Lý do chậm"), notice.reason),
+            (_("Ngày hẹn trả kết quả mới"), long_time(notice.new_appointment_at)),
+            (_("Ký lúc"), long_time(notice.signed_at) if notice.signed_at else _("chưa ký")),
+        ],
+        signatures=[_("THỦ TRƯỞNG CƠ QUAN") + f"\n{notice.signed_by.full_name if notice.signed_by else ''}"],
+    )
+
+
+def slip_for(*, dossier: Dossier, kind: str) -> Slip:
+    if kind == "receipt":
+        return receipt(dossier)
+    if kind == "control":
+        return control_slip(dossier)
+    if kind == "supplement":
+        return supplement_request(dossier)
+    if kind == "refusal":
+        return refusal(dossier)
+    if kind == "apology":
+        notice = dossier.apologies.filter(signed_at__isnull=False).order_by("-signed_at").first()
+        if notice is None:
+            raise DomainError("slip.not_available", _("Hồ sơ không có văn bản xin lỗi đã ký."))
+        return apology(notice)
+    raise DomainError("slip.unknown", _("Không có loại phiếu này."))
+
+
+def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
+    """Render a slip on A4 with Roboto (full Vietnamese glyphs)."""
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_compression(compress)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("Roboto", "", font_roboto.Roboto)
+    pdf.add_font("Roboto", "B", font_roboto.RobotoBold)
+    pdf.set_title(f"{slip.title} {slip.dossier_code}")
+    pdf.add_page()
+    pdf.set_margins(18, 15, 18)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_font("Roboto", "B", 10)
+    pdf.cell(width / 2, 5, slip.issuer.upper()[:60], new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.cell(
+        width / 2, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_font("Roboto", "", 10)
+    pdf.cell(width / 2, 5, f"Mẫu số {slip.form}", new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.cell(width / 2, 5, "Độc lập - Tự do - Hạnh phúc", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(8)
+    pdf.set_font("Roboto", "B", 14)
+    pdf.multi_cell(width, 7, slip.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Roboto", "", 10)
+    pdf.cell(width, 6, f"Mã hồ sơ: {slip.dossier_code}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    for label, value in slip.lines:
+        pdf.set_font("Roboto", "B", 10)
+        pdf.cell(62, 6, f"{label}:", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        pdf.set_font("Roboto", "", 10)
+        pdf.multi_cell(width - 62, 6, value or "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if slip.table_header:
+        pdf.ln(3)
+        with pdf.table(text_align="LEFT", line_height=5) as table:
+            header = table.row()
+            for cell in slip.table_header:
+                header.cell(cell)
+            for values in slip.table:
+                row = table.row()
+                for cell in values:
+                    row.cell(cell)
+    if slip.signatures:
+        pdf.ln(10)
+        column = width / len(slip.signatures)
+        y = pdf.get_y()
+        for i, signature in enumerate(slip.signatures):
+            title, _sep, name = signature.partition("\n")
+            pdf.set_xy(pdf.l_margin + i * column, y)
+            pdf.set_font("Roboto", "B", 10)
+            pdf.cell(column, 5, title, align="C")
+            pdf.set_xy(pdf.l_margin + i * column, y + 25)
+            pdf.set_font("Roboto", "", 10)
+            pdf.cell(column, 5, name, align="C")
+    return bytes(pdf.output())
+
+
+def slip_pdf(*, dossier: Dossier, kind: str, compress: bool = True) -> bytes:
+    """The printable PDF of one slip (``kind``: receipt, control, supplement, refusal, apology)."""
+    return render_pdf(slip_for(dossier=dossier, kind=kind), compress=compress)
+
+
+def as_data(slip: Slip) -> dict[str, Any]:
+    return {
+        "kind": slip.kind,
+        "form": slip.form,
+        "title": slip.title,
+        "issuer": slip.issuer,
+        "dossier_code": slip.dossier_code,
+        "lines": [list(x) for x in slip.lines],
+        "table_header": slip.table_header,
+        "table": slip.table,
+        "signatures": slip.signatures,
+    }

@@ -1,0 +1,88 @@
+"""How a dossier's internal state reads to the outside world and against the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers import lookups
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier, DossierStep, NationalStatus
+
+
+class TimeStatus(models.TextChoices):
+    ON_TIME = "on_time", _("trong hạn")
+    DUE_SOON = "due_soon", _("sắp đến hạn")
+    OVERDUE = "overdue", _("quá hạn")
+
+
+def due_soon_hours() -> Decimal:
+    """Working hours before a deadline from which it counts as due soon (setting MOTCUA_DUE_SOON_HOURS)."""
+    return Decimal(str(getattr(settings, "MOTCUA_DUE_SOON_HOURS", 8)))
+
+
+def national_status(dossier: Dossier) -> NationalStatus:
+    from motcua.dossiers.models import NationalStatus, State
+
+    state = dossier.state
+    if state == State.IN_PROCESS:
+        step = dossier.current_step
+        return (
+            NationalStatus.RECEIVED if step is not None and step.sequence == 1 else NationalStatus.IN_PROCESS
+        )
+    return {
+        State.SUBMITTED: NationalStatus.NEW,
+        State.RECEPTION_SUPPLEMENT: NationalStatus.SUPPLEMENT,
+        State.REFUSED_AT_RECEPTION: NationalStatus.NOT_RECEIVED,
+        State.SUPPLEMENT: NationalStatus.SUPPLEMENT,
+        State.CONSULTING: NationalStatus.IN_PROCESS,
+        State.RESULT_READY: NationalStatus.PROCESSED,
+        State.REFUSED: NationalStatus.STOPPED,
+        State.WITHDRAWN: NationalStatus.WITHDRAWN,
+        State.RETURNED: NationalStatus.RETURNED,
+    }[State(state)]
+
+
+def _against(deadline: dt.datetime, now: dt.datetime, agency_id: int | None) -> TimeStatus:
+    if now > deadline:
+        return TimeStatus.OVERDUE
+    if lookups.working_hours_between(start=now, end=deadline, agency_id=agency_id) <= due_soon_hours():
+        return TimeStatus.DUE_SOON
+    return TimeStatus.ON_TIME
+
+
+def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
+    """On time, due soon or overdue against the appointment; None before reception.
+
+    While the clock is stopped (waiting for a supplement) the remaining time is frozen. A finished
+    dossier is judged by when processing finished.
+    """
+    from motcua.dossiers.models import State
+
+    if dossier.appointment_at is None:
+        return None
+    if dossier.state in (State.SUPPLEMENT,) and dossier.paused_remaining_hours is not None:
+        remaining = dossier.paused_remaining_hours
+        if remaining < 0:
+            return TimeStatus.OVERDUE
+        return TimeStatus.DUE_SOON if remaining <= due_soon_hours() else TimeStatus.ON_TIME
+    if dossier.finished_at is not None:
+        return TimeStatus.OVERDUE if dossier.finished_at > dossier.appointment_at else TimeStatus.ON_TIME
+    if dossier.closed_at is not None:
+        return TimeStatus.OVERDUE if dossier.closed_at > dossier.appointment_at else TimeStatus.ON_TIME
+    return _against(dossier.appointment_at, now, dossier.competent_agency_id)
+
+
+def step_time_status(*, step: DossierStep, now: dt.datetime) -> TimeStatus:
+    end = step.finished_at or now
+    if end > step.deadline:
+        return TimeStatus.OVERDUE
+    if step.finished_at is not None:
+        return TimeStatus.ON_TIME
+    return _against(step.deadline, now, step.agency_id)

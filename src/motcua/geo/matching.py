@@ -1,0 +1,322 @@
+"""Reading a free-text Vietnamese address into the 2025 commune and province it belongs to.
+
+The address is folded into tokens (no diacritics, abbreviations expanded) and every run of up
+to eight tokens inside one comma-separated part is looked up in an in-memory index of unit
+names and keywords (both periods). The rightmost province names the province; a pre-2025
+district, when present, narrows the pre-2025 communes; the best commune match is taken and, when
+it is a pre-2025 commune, mapped to the 2025 commune that absorbed it (the default one when it
+was split). Nothing is geocoded and nothing leaves the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+
+from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
+from motcua.geo.text import address_tokens, compact_key, split_segments
+
+REFORM_DATE = dt.date(2025, 7, 1)
+_MAX_WORDS = 8
+_KIND_WEIGHT = {"full": 3, "alias": 2, "short": 1}
+_TYPE_WORDS = {"phuong", "xa", "thi", "tran", "dac", "khu", "quan", "huyen", "thanh", "pho", "tinh"}
+_KIND_CONFIDENCE = {"full": 0.95, "alias": 0.9, "short": 0.8}
+
+
+@dataclass(frozen=True)
+class NormalizedAddress:
+    """What an address says, read against the 2025 units.
+
+    ``commune`` and ``province`` are 2025 units (``commune`` is None when only the province was
+    recognised); ``legacy_unit`` is the pre-2025 commune the text named, if it named one;
+    ``street`` is what is left of the text before the commune (house number, street, hamlet);
+    ``confidence`` is in [0, 1]; ``method`` says briefly how the match was made.
+    """
+
+    commune: AdministrativeUnit | None
+    province: AdministrativeUnit
+    legacy_unit: AdministrativeUnit | None
+    street: str
+    confidence: float
+    method: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: int
+    level: str
+    legacy: bool
+    province_code: str
+    parent_id: int | None
+    kind: str
+
+
+@dataclass
+class _Index:
+    stamp: tuple[int, int | None]
+    by_key: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    # predecessor id -> [(successor id, partial, is_default)]
+    successors: dict[int, list[tuple[int, bool, bool]]] = field(default_factory=lambda: defaultdict(list))
+    # legacy province code -> 2025 province codes
+    province_successors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    code_of: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Match:
+    segment: int
+    start: int
+    end: int
+    entries: tuple[_Entry, ...]
+
+    def contains(self, other: _Match) -> bool:
+        """True when ``other`` lies inside this match and is shorter."""
+        return (
+            self.segment == other.segment
+            and self.start <= other.start
+            and other.end <= self.end
+            and (self.end - self.start) > (other.end - other.start)
+        )
+
+    def overlaps(self, other: _Match | None) -> bool:
+        return (
+            other is not None
+            and self.segment == other.segment
+            and self.start < other.end
+            and other.start < self.end
+        )
+
+
+_lock = threading.Lock()
+_cached: _Index | None = None
+
+
+def forget_index() -> None:
+    """Drop the cached name index (after a load)."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def _stamp() -> tuple[int, int | None]:
+    row = AdministrativeUnit.objects.aggregate(count=Count("id"), last=Max("id"))
+    return row["count"], row["last"]
+
+
+def _build_index(stamp: tuple[int, int | None]) -> _Index:
+    index = _Index(stamp=stamp)
+    rows = AdministrativeUnit.objects.values_list(
+        "id", "code", "level", "valid_to", "province_code", "parent_id", "search_key", "short_name", "aliases"
+    )
+    for pk, code, level, valid_to, province_code, parent_id, key, short_name, aliases in rows:
+        index.code_of[pk] = code
+        legacy = valid_to is not None
+        full = key.replace(" ", "")
+        short = compact_key(short_name)
+        kinds: dict[str, str] = {full: "full"}
+        for alias in aliases or []:
+            kinds.setdefault(alias, "alias")
+        if short and short != full:
+            kinds[short] = "short"
+        for alias, kind in kinds.items():
+            # Bare numbers ("Phường 1" → "1") and two-letter stubs only count with their type word.
+            if kind != "full" and (alias.isdigit() or len(alias) < 3) and level != Level.PROVINCE:
+                continue
+            index.by_key[alias].append(_Entry(pk, level, legacy, province_code, parent_id, kind))
+    for predecessor_id, successor_id, partial, is_default in UnitSuccession.objects.values_list(
+        "predecessor_id", "successor_id", "partial", "is_default"
+    ):
+        index.successors[predecessor_id].append((successor_id, partial, is_default))
+    for old_code, new_code in UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list(
+        "predecessor__code", "successor__code"
+    ):
+        index.province_successors[old_code].add(new_code)
+    return index
+
+
+def _index() -> _Index:
+    global _cached
+    stamp = _stamp()
+    with _lock:
+        if _cached is None or _cached.stamp != stamp:
+            _cached = _build_index(stamp)
+        return _cached
+
+
+def _find_matches(index: _Index, segments: list[list[str]]) -> list[_Match]:
+    matches: list[_Match] = []
+    for number, tokens in enumerate(segments):
+        for start in range(len(tokens)):
+            key = ""
+            for end in range(start + 1, min(len(tokens), start + _MAX_WORDS) + 1):
+                key += tokens[end - 1]
+                entries = index.by_key.get(key)
+                if entries:
+                    matches.append(_Match(number, start, end, tuple(entries)))
+    return matches
+
+
+def _rightmost(matches: list[_Match]) -> _Match | None:
+    if not matches:
+        return None
+    return max(matches, key=lambda match: (match.segment, match.end, match.end - match.start))
+
+
+def _new_provinces(index: _Index, entries: tuple[_Entry, ...]) -> set[str]:
+    codes: set[str] = set()
+    for entry in entries:
+        if entry.legacy:
+            codes |= index.province_successors.get(entry.province_code, set())
+        else:
+            codes.add(entry.province_code)
+    return codes
+
+
+def _successor(index: _Index, entry: _Entry) -> tuple[int | None, float, str]:
+    """The 2025 unit a pre-2025 commune went to, with the confidence factor and method of the step."""
+    links = index.successors.get(entry.id, [])
+    if not links:
+        return None, 0.0, "legacy-orphan"
+    if len(links) == 1:
+        successor_id, partial, _default = links[0]
+        return successor_id, (0.9 if partial else 0.95), "legacy"
+    default = next((link for link in links if link[2]), links[0])
+    return default[0], 0.7, "legacy-split"
+
+
+def _strip_type_words(words: list[str]) -> str:
+    """Drop a dangling type word ("TT", "Phường") left between the street and the commune name."""
+    while words and all(token.text in _TYPE_WORDS for token in address_tokens(words[-1])):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | None:
+    """See ``motcua.geo.selectors.normalize_address``."""
+    raw_segments = split_segments(text or "")
+    token_segments = [address_tokens(segment) for segment in raw_segments]
+    index = _index()
+    matches = _find_matches(index, [[token.text for token in tokens] for tokens in token_segments])
+    if not matches:
+        return None
+
+    province_match = _rightmost([m for m in matches if any(e.level == Level.PROVINCE for e in m.entries)])
+    provinces: set[str] = set()
+    if province_match is not None:
+        provinces = _new_provinces(
+            index, tuple(e for e in province_match.entries if e.level == Level.PROVINCE)
+        )
+
+    by_district = False
+    if not provinces:
+        # No province named: a full district name ("Quận 3") that belongs to one province names it.
+        named_districts = [
+            _Match(m.segment, m.start, m.end, kept)
+            for m in matches
+            if (kept := tuple(e for e in m.entries if e.level == Level.DISTRICT and e.kind != "short"))
+        ]
+        district_guess = _rightmost(named_districts)
+        if district_guess is not None:
+            guessed = _new_provinces(index, district_guess.entries)
+            if len(guessed) == 1:
+                provinces, by_district = guessed, True
+
+    def in_province(entry: _Entry) -> bool:
+        if not provinces:
+            return True
+        if entry.legacy:
+            return bool(index.province_successors.get(entry.province_code, set()) & provinces)
+        return entry.province_code in provinces
+
+    # Names inside a longer name of the same province do not count ("Phú Vang" in "Xã Phú Vang").
+    relevant = [
+        _Match(m.segment, m.start, m.end, kept)
+        for m in matches
+        if not m.overlaps(province_match)
+        and (kept := tuple(e for e in m.entries if e.level != Level.PROVINCE and in_province(e)))
+    ]
+    relevant = [m for m in relevant if not any(other is not m and other.contains(m) for other in relevant)]
+    district_candidates = [
+        _Match(m.segment, m.start, m.end, tuple(e for e in m.entries if e.level == Level.DISTRICT))
+        for m in relevant
+    ]
+    district_match = _rightmost([m for m in district_candidates if m.entries and provinces])
+    district_ids = {entry.id for entry in district_match.entries} if district_match else set()
+    prefer_legacy = bool(district_ids) or (on is not None and on < REFORM_DATE)
+
+    scored: list[tuple[tuple[int, int, int, int], _Match, _Entry]] = []
+    for match in relevant:
+        if match.overlaps(district_match):
+            continue
+        for entry in match.entries:
+            if entry.level != Level.COMMUNE:
+                continue
+            if not provinces and entry.kind == "short":
+                continue
+            in_district = int(entry.legacy and entry.parent_id in district_ids)
+            period_rank = int(entry.legacy == prefer_legacy)
+            rank = (_KIND_WEIGHT[entry.kind], in_district, period_rank, match.end - match.start)
+            scored.append((rank, match, entry))
+
+    province_unit: AdministrativeUnit | None = None
+    if not scored:
+        if len(provinces) != 1:
+            return None
+        province_unit = AdministrativeUnit.objects.filter(
+            code=next(iter(provinces)), level=Level.PROVINCE, valid_to__isnull=True
+        ).first()
+        if province_unit is None:
+            return None
+        first_segment = province_match.segment if province_match else len(raw_segments)
+        street = ", ".join(raw_segments[:first_segment])
+        return NormalizedAddress(None, province_unit, None, street, 0.3, "province-only")
+
+    best_rank = max(rank for rank, _m, _e in scored)
+    best = [(match, entry) for rank, match, entry in scored if rank == best_rank]
+    # Among equal names, the one nearest the province (rightmost) is the commune; earlier ones are streets.
+    best_position = max((match.segment, match.end) for match, _e in best)
+    best = [(match, entry) for match, entry in best if (match.segment, match.end) == best_position]
+    match, entry = best[0]
+
+    targets: set[int | None] = set()
+    for _candidate_match, candidate in best:
+        targets.add(_successor(index, candidate)[0] if candidate.legacy else candidate.id)
+    confidence = _KIND_CONFIDENCE[entry.kind]
+    if entry.legacy:
+        commune_id, factor, method = _successor(index, entry)
+        confidence *= factor
+    else:
+        commune_id, method = entry.id, "new"
+    if commune_id is None:
+        return None
+    if len(targets) > 1:
+        confidence *= 0.6
+        method += "-ambiguous"
+    if by_district:
+        confidence *= 0.85
+        method += "-by-district"
+    elif not provinces:
+        confidence *= 0.7
+        method += "-no-province"
+
+    units = AdministrativeUnit.objects.in_bulk({commune_id, entry.id})
+    commune = units[commune_id]
+    province_unit = AdministrativeUnit.objects.get(
+        code=commune.province_code, level=Level.PROVINCE, valid_from=commune.valid_from
+    )
+    words = raw_segments[match.segment].split()
+    first_word = token_segments[match.segment][match.start].word
+    street_parts = [*raw_segments[: match.segment], _strip_type_words(words[:first_word])]
+    street = ", ".join(part.strip(" ,") for part in street_parts if part.strip(" ,"))
+    return NormalizedAddress(
+        commune=commune,
+        province=province_unit,
+        legacy_unit=units[entry.id] if entry.legacy else None,
+        street=street,
+        confidence=round(min(max(confidence, 0.0), 1.0), 3),
+        method=method,
+    )

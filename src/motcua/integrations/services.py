@@ -1,0 +1,84 @@
+"""Writes to the outbox. Call ``enqueue`` inside the transaction that makes the change it reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.integrations.models import OutboxMessage, Topic
+
+
+def enqueue(
+    *,
+    topic: Topic | str,
+    province_code: str,
+    aggregate_type: str,
+    aggregate_id: str | int,
+    payload: dict[str, Any],
+    key: str | None = None,
+    now: dt.datetime | None = None,
+    available_at: dt.datetime | None = None,
+) -> OutboxMessage:
+    """Write one message for a later delivery worker; must run inside the caller's transaction.
+
+    ``key`` deduplicates: enqueueing the same key twice returns the first message.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enqueue() must run inside the transaction of the change it reports")
+    now = now or timezone.now()
+    key = key or f"{topic}:{aggregate_type}:{aggregate_id}:{uuid.uuid4().hex}"
+    message, _created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "topic": str(topic),
+            "province_code": province_code,
+            "aggregate_type": aggregate_type,
+            "aggregate_id": str(aggregate_id),
+            "payload": payload,
+            "created_at": now,
+            "available_at": available_at or now,
+        },
+    )
+    return message
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message of a batch written by ``enqueue_many``."""
+
+    topic: Topic | str
+    key: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def enqueue_many(
+    *,
+    province_code: str,
+    aggregate_type: str,
+    aggregate_id: str | int,
+    items: list[OutboxItem],
+    now: dt.datetime | None = None,
+) -> list[OutboxMessage]:
+    """Write several messages about one aggregate in one INSERT; keys must be new (the caller holds the lock
+    that makes them unique, e.g. the dossier row and its event sequence)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enqueue_many() must run inside the transaction of the change it reports")
+    now = now or timezone.now()
+    return OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            topic=str(item.topic),
+            province_code=province_code,
+            aggregate_type=aggregate_type,
+            aggregate_id=str(aggregate_id),
+            key=item.key,
+            payload=item.payload,
+            created_at=now,
+            available_at=now,
+        )
+        for item in items
+    )

@@ -1,0 +1,277 @@
+"""Changes to the organization: agencies, reception points, staff accounts and their positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.errors import DomainError
+from motcua.geo.models import AdministrativeUnit
+from motcua.geo.models import Level as UnitLevel
+
+from .models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
+
+# QCVN 102:2016/BTTTT shape: XXX.YY.ZZ.HNN (level 4, 3, 2 and the province code).
+AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+
+
+class OrganizationError(DomainError):
+    """A change to the organization was refused; nothing was changed."""
+
+
+def _overlapping(qs, *, valid_from: dt.date, valid_to: dt.date | None):
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
+    if valid_to is not None:
+        qs = qs.filter(valid_from__lt=valid_to)
+    return qs
+
+
+@transaction.atomic
+def create_agency(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    unit: AdministrativeUnit,
+    valid_from: dt.date,
+    parent: Agency | None = None,
+    short_name: str = "",
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Agency:
+    """Create an agency (cơ quan) in force from ``valid_from``."""
+    if not AGENCY_CODE_RE.match(code):
+        raise OrganizationError(
+            "agency.code_format",
+            _("Mã định danh %(identifier)s không đúng dạng XXX.YY.ZZ.HNN (QCVN 102:2016)."),
+            identifier=code,
+        )
+    if kind not in AgencyKind.values:
+        raise OrganizationError("agency.kind", _("Loại cơ quan %(kind)s không hợp lệ."), kind=kind)
+    if level not in AgencyLevel.values:
+        raise OrganizationError("agency.level", _("Cấp %(level)s không hợp lệ."), level=level)
+    if not unit.is_valid_on(valid_from):
+        raise OrganizationError(
+            "agency.unit_not_valid",
+            _("Đơn vị hành chính %(unit)s không có hiệu lực vào ngày bắt đầu."),
+            unit=unit.name,
+        )
+    if level == AgencyLevel.COMMUNE and unit.level != UnitLevel.COMMUNE:
+        raise OrganizationError(
+            "agency.unit_level", _("Cơ quan cấp xã phải gắn với một đơn vị hành chính cấp xã.")
+        )
+    # A post office serves the province from a street address in one commune.
+    if level == AgencyLevel.PROVINCE and unit.level != UnitLevel.PROVINCE and kind != AgencyKind.POST_OFFICE:
+        raise OrganizationError(
+            "agency.unit_level", _("Cơ quan cấp tỉnh phải gắn với đơn vị hành chính cấp tỉnh.")
+        )
+    if parent is not None and not parent.is_valid_on(valid_from):
+        raise OrganizationError(
+            "agency.parent_not_valid", _("Cơ quan cấp trên không có hiệu lực vào ngày bắt đầu.")
+        )
+    if _overlapping(Agency.objects.filter(code=code), valid_from=valid_from, valid_to=None).exists():
+        raise OrganizationError(
+            "agency.code_taken", _("Mã định danh %(identifier)s đã được dùng."), identifier=code
+        )
+    return Agency.objects.create(
+        code=code,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        level=level,
+        unit=unit,
+        parent=parent,
+        province_code=unit.province_code,
+        address=address,
+        phone=phone,
+        email=email,
+        valid_from=valid_from,
+    )
+
+
+@transaction.atomic
+def end_agency(*, agency: Agency, on: dt.date, successor: Agency | None = None) -> Agency:
+    """End ``agency`` from ``on`` (exclusive end), with its reception points and positions still open then."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if on <= agency.valid_from:
+        raise OrganizationError("agency.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực."))
+    if agency.valid_to is not None and agency.valid_to <= on:
+        raise OrganizationError("agency.already_ended", _("Cơ quan đã hết hiệu lực."))
+    if successor is not None and (successor.pk == agency.pk or not successor.is_valid_on(on)):
+        raise OrganizationError(
+            "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
+        )
+    agency.valid_to = on
+    agency.successor = successor
+    agency.save(update_fields=["valid_to", "successor"])
+    open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    ReceptionPoint.objects.filter(agency=agency).filter(open_after).filter(valid_from__lt=on).update(
+        valid_to=on
+    )
+    Position.objects.filter(Q(agency=agency) | Q(reception_point__agency=agency)).filter(open_after).filter(
+        valid_from__lt=on
+    ).update(valid_to=on)
+    return agency
+
+
+@transaction.atomic
+def create_reception_point(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    agency: Agency,
+    valid_from: dt.date,
+    unit: AdministrativeUnit | None = None,
+    address: str = "",
+) -> ReceptionPoint:
+    """Create a reception point (Bộ phận Một cửa / Trung tâm PVHCC / điểm bưu điện) of ``agency``."""
+    if kind not in ReceptionPointKind.values:
+        raise OrganizationError("reception.kind", _("Loại điểm tiếp nhận %(kind)s không hợp lệ."), kind=kind)
+    if not agency.is_valid_on(valid_from):
+        raise OrganizationError(
+            "reception.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu.")
+        )
+    if _overlapping(ReceptionPoint.objects.filter(code=code), valid_from=valid_from, valid_to=None).exists():
+        raise OrganizationError(
+            "reception.code_taken", _("Mã điểm tiếp nhận %(identifier)s đã được dùng."), identifier=code
+        )
+    unit = unit or agency.unit
+    return ReceptionPoint.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        agency=agency,
+        unit=unit,
+        province_code=agency.province_code,
+        address=address,
+        valid_from=valid_from,
+    )
+
+
+def _check_position(
+    *, role: str, agency: Agency, reception_point: ReceptionPoint | None, valid_from: dt.date
+) -> None:
+    if role not in Role.values or role == Role.CITIZEN:
+        raise OrganizationError("position.role", _("Vai trò %(role)s không hợp lệ cho cán bộ."), role=role)
+    if not agency.is_valid_on(valid_from):
+        raise OrganizationError("position.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu."))
+    if reception_point is not None:
+        if not reception_point.is_valid_on(valid_from):
+            raise OrganizationError(
+                "position.reception_not_valid", _("Điểm tiếp nhận không có hiệu lực vào ngày bắt đầu.")
+            )
+        if reception_point.province_code != agency.province_code:
+            raise OrganizationError(
+                "position.reception_province", _("Điểm tiếp nhận phải thuộc cùng tỉnh với cơ quan.")
+            )
+
+
+@transaction.atomic
+def add_position(
+    *,
+    staff: Staff,
+    role: str,
+    agency: Agency,
+    valid_from: dt.date,
+    reception_point: ReceptionPoint | None = None,
+) -> Position:
+    """Give ``staff`` the position ``role`` at ``agency`` (at ``reception_point`` when receiving dossiers)."""
+    _check_position(role=role, agency=agency, reception_point=reception_point, valid_from=valid_from)
+    duplicate = _overlapping(
+        Position.objects.filter(staff=staff, role=role, agency=agency), valid_from=valid_from, valid_to=None
+    )
+    if duplicate.exists():
+        raise OrganizationError("position.duplicate", _("Cán bộ đã giữ vai trò này tại cơ quan này."))
+    return Position.objects.create(
+        staff=staff, role=role, agency=agency, reception_point=reception_point, valid_from=valid_from
+    )
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    agency: Agency,
+    roles: list[str],
+    valid_from: dt.date,
+    reception_point: ReceptionPoint | None = None,
+    title: str = "",
+    email: str = "",
+) -> Staff:
+    """Create a staff account (cán bộ) at ``agency`` holding ``roles`` from ``valid_from``.
+
+    The reception point, when given, is attached to the reception-officer and postal-staff
+    positions; the password must pass the configured validators.
+    """
+    User = get_user_model()
+    if not roles:
+        raise OrganizationError("staff.no_role", _("Cán bộ phải có ít nhất một vai trò."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise OrganizationError(
+            "staff.username_taken", _("Tên đăng nhập %(username)s đã tồn tại."), username=username
+        )
+    for role in roles:
+        _check_position(role=role, agency=agency, reception_point=reception_point, valid_from=valid_from)
+    user = User(username=username, full_name=full_name, email=email, is_staff=Role.ADMINISTRATOR in roles)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise OrganizationError(
+            "staff.weak_password",
+            _("Mật khẩu không đạt yêu cầu: %(reasons)s"),
+            reasons=" ".join(exc.messages),
+        ) from exc
+    user.set_password(password)
+    user.save()
+    staff = Staff.objects.create(user=user, agency=agency, full_name=full_name, title=title)
+    for role in dict.fromkeys(roles):
+        receiving = role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)
+        Position.objects.create(
+            staff=staff,
+            role=role,
+            agency=agency,
+            reception_point=reception_point if receiving else None,
+            valid_from=valid_from,
+        )
+    return staff
+
+
+@transaction.atomic
+def end_position(*, position: Position, on: dt.date) -> Position:
+    """End ``position`` from ``on`` (exclusive): from that day it no longer counts."""
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    if on <= position.valid_from:
+        raise OrganizationError(
+            "position.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")
+        )
+    if position.valid_to is not None and position.valid_to <= on:
+        raise OrganizationError("position.already_ended", _("Vị trí việc làm đã kết thúc."))
+    position.valid_to = on
+    position.save(update_fields=["valid_to"])
+    return position
+
+
+@transaction.atomic
+def deactivate_staff(*, staff: Staff, on: dt.date) -> Staff:
+    """A staff member leaves: every open position ends on ``on`` and the account is disabled."""
+    Position.objects.filter(staff=staff).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).filter(
+        valid_from__lt=on
+    ).update(valid_to=on)
+    Position.objects.filter(staff=staff, valid_from__gte=on).delete()
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+    staff.user.is_active = False
+    staff.user.save(update_fields=["is_active"])
+    return staff

@@ -1,0 +1,131 @@
+"""Browser tests: the portal and the reference identity provider as real servers, Chromium through Playwright.
+
+The portal runs as its own process (``motcua demo`` to prepare a SQLite database under a temporary
+var dir, then ``motcua serve``), not through pytest-django's live_server: live_server forces a
+transactional test whose flush would wipe the Huế world that tests/conftest.py loads once per session
+for every other test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from refservices.idp.process import RunningIdp, free_port, running_idp, wait_until_up
+
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
+CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage",
+    "--no-first-run", "--disable-component-update", "--disable-sync",
+]
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+              "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+@dataclass(frozen=True)
+class Portal:
+    url: str
+    idp: RunningIdp
+
+
+@pytest.fixture(scope="session")
+def browser_idp(tmp_path_factory) -> Iterator[RunningIdp]:
+    with running_idp(state_dir=tmp_path_factory.mktemp("browser-idp")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def portal(browser_idp, tmp_path_factory) -> Iterator[Portal]:
+    """The portal served by gunicorn on a free loopback port, on its own demo database."""
+    var_dir = tmp_path_factory.mktemp("browser-var")
+    port = free_port()
+    env = {
+        **os.environ,
+        "MOTCUA_ENV": "test",
+        "MOTCUA_VAR_DIR": str(var_dir),
+        # Its own SQLite file, whatever database the rest of the suite runs on.
+        "DATABASE_URL": f"sqlite:///{var_dir / 'portal.sqlite3'}",
+        "MOTCUA_OIDC_ISSUER": browser_idp.issuer,
+        "MOTCUA_OIDC_CLIENT_ID": browser_idp.client_id,
+        "MOTCUA_OIDC_CLIENT_SECRET": browser_idp.client_secret,
+        "AXES_ENABLED": "false",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop(ASYNC_UNSAFE, None)
+    motcua = [sys.executable, "-m", "motcua.cli"]
+    log = (var_dir / "portal.log").open("w")
+    subprocess.run([*motcua, "demo", "--only-province"], env=env, check=True, stdout=log,
+                   stderr=subprocess.STDOUT, timeout=300)
+    server = subprocess.Popen([*motcua, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/dich-vu-cong/", timeout=60, process=server, expect_json=False)
+        yield Portal(url=url, idp=browser_idp)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread, and Django then refuses synchronous
+    # database access here (known issue): allow it while the browser runs, and only then, so that
+    # the variable reaches neither the servers' processes nor the tests after these.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def page(request, chromium):
+    """A fresh browser page (no cookies) at the phone or the desktop size."""
+    context = chromium.new_context(locale="vi-VN", **VIEWPORTS[request.param])
+    context.set_default_timeout(15_000)
+    new_page = context.new_page()
+    new_page.viewport_name = request.param
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot as test-output/screenshots/<name>-<phone|desktop>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}-{page.viewport_name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,46 @@
+"""The admin pages of the calendar and `motcua calendar show`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from motcua.calendar import services
+from motcua.calendar.models import CalendarOverride, OfficeHours, OverrideKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_lists_and_adds_overrides(admin_client):
+    services.declare_override(day=dt.date(2026, 3, 4), kind=OverrideKind.DAY_OFF, reason="Bão số 3")
+    listing = admin_client.get(reverse("admin:workcalendar_calendaroverride_changelist"))
+    assert listing.status_code == 200
+    assert "Bão số 3" in listing.content.decode()
+    assert admin_client.get(reverse("admin:workcalendar_calendaroverride_add")).status_code == 200
+    response = admin_client.post(
+        reverse("admin:workcalendar_calendaroverride_add"),
+        {"date": "2026-03-05", "kind": "working_day", "part": "whole", "reason": "Làm bù", "legal_basis": ""},
+    )
+    assert response.status_code == 302
+    assert CalendarOverride.objects.filter(date=dt.date(2026, 3, 5), kind="working_day").exists()
+
+
+def test_the_admin_shows_the_default_office_hours_with_their_intervals(admin_client):
+    default = OfficeHours.objects.get(agency__isnull=True)
+    page = admin_client.get(reverse("admin:workcalendar_officehours_change", args=[default.pk]))
+    assert page.status_code == 200
+    assert "13:30" in page.content.decode()
+
+
+def test_calendar_show_lists_the_holidays_of_2026():
+    out = StringIO()
+    call_command("calendar", "show", "--year", "2026", stdout=out)
+    text = out.getvalue()
+    assert "2026-02-17 T3  Tết Nguyên Đán" in text
+    assert "2026-08-31 T2" in text
+    assert "2026-08-22 T7  làm việc: Ngày làm việc bù" in text
+    assert "2026-03-07" not in text  # an ordinary Saturday is left out without --weekends

@@ -1,0 +1,39 @@
+"""The shipped Huế sample catalog: imported by the session fixture, verified clean, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from motcua.catalog import services
+from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from motcua.catalog.verifier import verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sample_has_at_least_25_published_procedures_at_both_levels():
+    assert Procedure.objects.count() >= 25
+    assert Procedure.objects.filter(at_commune=True).count() >= 15
+    assert Procedure.objects.filter(at_province=True).exists()
+    assert Procedure.objects.values("field").distinct().count() >= 6
+    assert not ProcedureVersion.objects.exclude(status=VersionStatus.PUBLISHED).exists()
+    assert not ProcedureVersion.objects.filter(source="").exists()
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 7, 1), dt.date(2026, 11, 27)])
+def test_the_sample_verifies_clean(day):
+    report = verify(on=day)
+    assert report.communes == 40
+    assert report.procedures == Procedure.objects.count()
+    assert report.ok, report.as_text()
+    assert not report.findings, report.as_text()
+
+
+def test_importing_the_sample_again_changes_nothing():
+    before = services.export_catalog()
+    counts = services.import_sample_catalog()
+    assert counts["versions_created"] == counts["versions_published"] == counts["procedures_created"] == 0
+    assert counts["versions_unchanged"] == ProcedureVersion.objects.count()
+    assert services.export_catalog() == before

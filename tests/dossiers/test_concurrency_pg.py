@@ -1,0 +1,124 @@
+"""Real concurrent connections on PostgreSQL: one winner per dossier action, gap-free codes, idempotency."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from dossier_world import T0, build_world
+
+from conftest import COMPLETE, accepted, receive_px_for_pv
+from motcua.core.errors import DomainError
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def only_on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and concurrent connections")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reload_session_world(django_db_blocker):
+    """Transactional tests flush the database; put back what tests/conftest.py loads for later tests."""
+    yield
+    with django_db_blocker.unblock():
+        try:
+            from motcua.geo.services import load_units
+
+            load_units(provinces=["46"])
+            from motcua.org.demo import generate_demo_organization
+
+            generate_demo_organization(province_code="46")
+            from motcua.catalog.services import import_sample_catalog
+
+            import_sample_catalog()
+        except ImportError:
+            pass
+
+
+def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run ``work(i)`` in ``count`` threads (each with its own connection) released together."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_officers_acting_on_the_same_dossier_at_once_exactly_one_wins():
+    world = build_world()
+    dossier = accepted(world)
+    copies = [Dossier.objects.get(pk=dossier.pk), Dossier.objects.get(pk=dossier.pk)]
+    officers = [world.officer_px, world.officer_px]
+    results = run_concurrently(
+        2, lambda i: services.perform(dossier=copies[i], by=officers[i], action="forward", now=T0)
+    )
+    winners = [r for r in results if isinstance(r, Dossier)]
+    losers = [r for r in results if isinstance(r, DomainError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "dossier.conflict"
+    dossier.refresh_from_db()
+    assert dossier.steps.count() == 2
+    assert dossier.events.filter(kind="step_action").count() == 1
+
+
+def test_many_concurrent_actions_on_one_dossier_leave_one_step_and_one_event_each():
+    world = build_world()
+    dossier = accepted(world)
+    copies = [Dossier.objects.get(pk=dossier.pk) for _ in range(6)]
+    results = run_concurrently(
+        6, lambda i: services.perform(dossier=copies[i], by=world.officer_px, action="forward", now=T0)
+    )
+    assert sum(isinstance(r, Dossier) for r in results) == 1
+    assert all(r.code == "dossier.conflict" for r in results if isinstance(r, DomainError))
+    assert dossier.steps.filter(finished_at__isnull=True).count() == 1
+
+
+def test_concurrent_receptions_get_gap_free_unique_codes():
+    world = build_world()
+
+    def receive_ten(_i: int) -> list[str]:
+        return [receive_px_for_pv(world).code for _ in range(10)]
+
+    results = run_concurrently(8, receive_ten)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    codes = sorted(code for batch in results for code in batch)
+    assert codes == [f"T.PX.MC-260309-{n:04d}" for n in range(1, 81)]
+
+
+def test_concurrent_repeats_of_one_submission_create_one_dossier():
+    world = build_world()
+    results = run_concurrently(
+        4,
+        lambda i: services.submit_online(
+            applicant=world.citizen,
+            procedure=world.procedure,
+            place_unit=world.phu_vang,
+            documents=COMPLETE,
+            idempotency_key="same-click",
+            now=T0,
+        ),
+    )
+    assert all(isinstance(r, Dossier) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert Dossier.objects.filter(idempotency_key="same-click").count() == 1

@@ -1,0 +1,237 @@
+"""Reception: channels, competence, completeness outcomes, dossier codes, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dossier_world import T0, make_staff
+
+from conftest import COMPLETE, receive_px_for_pv
+from motcua.core.errors import DomainError
+from motcua.dossiers import services
+from motcua.dossiers.models import Channel, DossierEvent, EventKind, NationalStatus, State
+from motcua.dossiers.services import ApplicantInfo, DocumentInput
+from motcua.integrations.models import OutboxMessage, Topic
+from motcua.org.models import Role
+
+
+def test_counter_reception_records_receiving_point_and_competent_agency_separately(world):
+    dossier = receive_px_for_pv(world)
+    assert dossier.reception_point == world.point_phu_xuan
+    assert dossier.receiving_agency == world.ubnd_phu_xuan
+    assert dossier.competent_agency == world.ubnd_phu_vang
+    assert dossier.channel == Channel.COUNTER
+    assert dossier.national_status == NationalStatus.NEW
+
+
+def test_dossier_code_is_point_day_and_a_gap_free_sequence(world):
+    first = receive_px_for_pv(world)
+    second = receive_px_for_pv(world, now=T0 + dt.timedelta(hours=2))
+    next_day = receive_px_for_pv(world, now=T0 + dt.timedelta(days=1))
+    assert first.code == "T.PX.MC-260309-0001"
+    assert second.code == "T.PX.MC-260309-0002"
+    assert next_day.code == "T.PX.MC-260310-0001"
+
+
+def test_a_failed_reception_does_not_consume_a_code(world):
+    receive_px_for_pv(world)
+    with pytest.raises(DomainError):
+        receive_px_for_pv(world, documents=[DocumentInput(code="NOT-A-DOCUMENT")])
+    assert receive_px_for_pv(world).code.endswith("-0002")
+
+
+def test_accepting_a_complete_dossier_sets_the_appointment_from_the_working_calendar(world):
+    dossier = receive_px_for_pv(world)
+    dossier = services.accept(dossier=dossier, by=world.officer_px, now=T0)
+    assert dossier.state == State.IN_PROCESS
+    assert dossier.national_status == NationalStatus.RECEIVED
+    # 3 working days from Monday: due on Thursday.
+    assert dossier.appointment_at.astimezone(T0.tzinfo).date() == dt.date(2026, 3, 12)
+    assert dossier.current_step.step.code == "tiep_nhan"
+    assert dossier.current_step.agency == world.ubnd_phu_xuan
+
+
+def test_an_incomplete_dossier_cannot_be_accepted(world):
+    dossier = receive_px_for_pv(world, documents=[DocumentInput(code="TK")])
+    with pytest.raises(DomainError) as error:
+        services.accept(dossier=dossier, by=world.officer_px, now=T0)
+    assert error.value.code == "reception.incomplete"
+    assert "Giấy xác nhận tình trạng hôn nhân" in str(error.value)
+
+
+def test_reception_supplement_lists_the_documents_and_the_reason_then_the_applicant_supplies(world):
+    dossier = receive_px_for_pv(world, documents=[DocumentInput(code="TK")])
+    dossier = services.request_reception_supplement(
+        dossier=dossier,
+        by=world.officer_px,
+        missing=["XNTT"],
+        reason="Thiếu giấy xác nhận tình trạng hôn nhân",
+        now=T0,
+    )
+    assert dossier.national_status == NationalStatus.SUPPLEMENT
+    event = dossier.events.get(kind=EventKind.RECEPTION_SUPPLEMENT_REQUESTED)
+    assert event.data["missing"] == [{"code": "XNTT", "name": "Giấy xác nhận tình trạng hôn nhân"}]
+    assert event.reason == "Thiếu giấy xác nhận tình trạng hôn nhân"
+    assert OutboxMessage.objects.filter(topic=Topic.NOTIFY_APPLICANT, aggregate_id=str(dossier.pk)).exists()
+    later = T0 + dt.timedelta(days=2)
+    dossier = services.supply_documents(
+        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="XNTT")], now=later
+    )
+    dossier = services.accept(dossier=dossier, by=world.officer_px, now=later)
+    # The clock starts when the dossier is complete.
+    assert dossier.received_at == later
+
+
+def test_refusal_at_reception_needs_the_legal_reason_and_closes_the_dossier(world):
+    dossier = receive_px_for_pv(world)
+    with pytest.raises(DomainError) as error:
+        services.refuse_reception(dossier=dossier, by=world.officer_px, reason="  ", now=T0)
+    assert error.value.code == "reason.required"
+    dossier.refresh_from_db()
+    dossier = services.refuse_reception(
+        dossier=dossier, by=world.officer_px, reason="Không thuộc thẩm quyền (Điều 18 Luật Hộ tịch)", now=T0
+    )
+    assert dossier.state == State.REFUSED_AT_RECEPTION
+    assert dossier.national_status == NationalStatus.NOT_RECEIVED
+    with pytest.raises(DomainError):
+        services.accept(dossier=dossier, by=world.officer_px, now=T0)
+
+
+def test_a_citizen_cannot_receive_at_the_counter(world):
+    with pytest.raises(DomainError) as error:
+        services.receive_at_counter(
+            by=world.citizen,
+            reception_point=world.point_phu_xuan,
+            procedure=world.procedure,
+            place_unit=world.phu_vang,
+            applicant_info=ApplicantInfo(name="X"),
+            documents=COMPLETE,
+            now=T0,
+        )
+    assert error.value.code == "reception.not_allowed"
+
+
+def test_post_office_reception_records_the_tracking_number(world):
+    dossier = services.receive_by_post(
+        by=world.postal,
+        reception_point=world.point_post,
+        postal_tracking_number="EB123456789VN",
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        applicant_info=ApplicantInfo(name="Lê Văn Bưu"),
+        documents=COMPLETE,
+        now=T0,
+    )
+    assert dossier.channel == Channel.POST
+    assert dossier.postal_tracking_number == "EB123456789VN"
+    assert dossier.code.startswith("T.BD.01-260309-")
+    assert dossier.competent_agency == world.ubnd_phu_vang
+    dossier = services.accept(dossier=dossier, by=world.postal, now=T0)
+    assert dossier.state == State.IN_PROCESS
+
+
+def test_post_reception_needs_a_tracking_number_and_postal_staff(world):
+    kwargs = dict(
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        applicant_info=ApplicantInfo(name="A"),
+        documents=COMPLETE,
+        now=T0,
+    )
+    with pytest.raises(DomainError) as error:
+        services.receive_by_post(
+            by=world.postal, reception_point=world.point_post, postal_tracking_number=" ", **kwargs
+        )
+    assert error.value.code == "reception.tracking_required"
+    with pytest.raises(DomainError) as error:
+        services.receive_by_post(
+            by=world.officer_px, reception_point=world.point_post, postal_tracking_number="EB1VN", **kwargs
+        )
+    assert error.value.code == "reception.not_allowed"
+
+
+def test_online_submission_goes_to_a_reception_point_of_the_competent_agency(world):
+    dossier = services.submit_online(
+        applicant=world.citizen,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        documents=COMPLETE,
+        now=T0,
+    )
+    assert dossier.channel == Channel.ONLINE
+    assert dossier.reception_point.agency == world.ubnd_phu_vang
+    assert dossier.applicant_name == "Nguyễn Thị Hoa"
+    dossier = services.accept(dossier=dossier, by=world.officer_pv, now=T0)
+    assert dossier.received_by.user == world.officer_pv
+
+
+def test_a_repeated_submission_with_the_same_key_returns_the_first_dossier(world):
+    first = services.submit_online(
+        applicant=world.citizen,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        documents=COMPLETE,
+        idempotency_key="k-1",
+        now=T0,
+    )
+    again = services.submit_online(
+        applicant=world.citizen,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        documents=COMPLETE,
+        idempotency_key="k-1",
+        now=T0 + dt.timedelta(minutes=1),
+    )
+    assert again.pk == first.pk
+    assert DossierEvent.objects.filter(dossier=first).count() == 1
+    with pytest.raises(DomainError) as error:
+        services.submit_online(
+            applicant=world.stranger,
+            procedure=world.procedure,
+            place_unit=world.phu_vang,
+            documents=COMPLETE,
+            idempotency_key="k-1",
+            now=T0,
+        )
+    assert error.value.code == "submission.key_reused"
+
+
+def test_competence_comes_from_the_catalog_and_an_override_is_logged_with_its_reason(world):
+    dossier = receive_px_for_pv(world)
+    with pytest.raises(DomainError) as error:
+        services.override_competence(
+            dossier=dossier, by=world.officer_px, agency=world.ubnd_phu_xuan, reason="Nhầm địa bàn", now=T0
+        )
+    assert error.value.code == "competence.override_forbidden"
+    dossier.refresh_from_db()
+    dossier = services.override_competence(
+        dossier=dossier,
+        by=world.leader_px,
+        agency=world.ubnd_phu_xuan,
+        reason="Công dân đã chuyển nơi cư trú về Phú Xuân",
+        now=T0,
+    )
+    assert dossier.competent_agency == world.ubnd_phu_xuan
+    event = dossier.events.get(kind=EventKind.COMPETENCE_OVERRIDDEN)
+    assert event.reason == "Công dân đã chuyển nơi cư trú về Phú Xuân"
+    assert event.data["from_agency"] == world.ubnd_phu_vang.pk
+
+
+def test_a_reception_officer_of_another_point_of_the_same_agency_is_refused(world):
+    from dossier_world import _point
+
+    from motcua.org.models import ReceptionPointKind
+
+    other_point = _point(world.ubnd_phu_xuan, "T.PX.MC2", ReceptionPointKind.ONE_STOP_DESK)
+    officer = make_staff(world.ubnd_phu_xuan, Role.RECEPTION_OFFICER, other_point)
+    with pytest.raises(DomainError):
+        services.receive_at_counter(
+            by=officer,
+            reception_point=world.point_phu_xuan,
+            procedure=world.procedure,
+            place_unit=world.phu_vang,
+            applicant_info=ApplicantInfo(name="A"),
+            documents=COMPLETE,
+            now=T0,
+        )

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from motcua.geo import selectors as geo_selectors
+from motcua.org import policy, selectors, services
+from motcua.org.models import AgencyKind, AgencyLevel, Role
+
+from .conftest import DAY
+
+
+def test_create_staff_gives_the_account_its_positions(demo, phu_xuan):
+    point = phu_xuan.reception_points.get()
+    staff = services.create_staff(
+        username="phuxuan.tiepnhan2",
+        password="Mot-cua-2025!",
+        full_name="Lê Thị Hoa",
+        agency=phu_xuan,
+        roles=[Role.RECEPTION_OFFICER, Role.CLERK],
+        reception_point=point,
+        valid_from=dt.date(2025, 9, 1),
+    )
+    assert staff.user.check_password("Mot-cua-2025!")
+    assert selectors.roles_of(user=staff.user, on=DAY) == {
+        (Role.RECEPTION_OFFICER, phu_xuan.pk),
+        (Role.CLERK, phu_xuan.pk),
+    }
+    assert policy.may_receive_at(user=staff.user, reception_point=point, on=DAY)
+    assert not policy.may_act(user=staff.user, role=Role.CLERK, agency=phu_xuan, on=dt.date(2025, 8, 31))
+
+
+def test_create_staff_refuses_a_taken_username_or_a_weak_password(demo, phu_xuan):
+    with pytest.raises(services.OrganizationError) as taken:
+        services.create_staff(
+            username="phuxuan.tuphap",
+            password="Mot-cua-2025!",
+            full_name="X",
+            agency=phu_xuan,
+            roles=[Role.SPECIALIST],
+            valid_from=DAY,
+        )
+    assert taken.value.code == "staff.username_taken"
+    with pytest.raises(services.OrganizationError) as weak:
+        services.create_staff(
+            username="phuxuan.moi",
+            password="12345678",
+            full_name="X",
+            agency=phu_xuan,
+            roles=[Role.SPECIALIST],
+            valid_from=DAY,
+        )
+    assert weak.value.code == "staff.weak_password"
+    assert (
+        not selectors.staff_with_role(role=Role.SPECIALIST, agency=phu_xuan, on=DAY)
+        .filter(user__username="phuxuan.moi")
+        .exists()
+    )
+
+
+def test_create_agency_checks_the_code_shape_and_uniqueness(demo, phu_xuan):
+    hue = geo_selectors.province(code="46", on=DAY)
+    with pytest.raises(services.OrganizationError) as bad:
+        services.create_agency(
+            code="H57.1",
+            name="Sở mới",
+            kind=AgencyKind.DEPARTMENT,
+            level=AgencyLevel.PROVINCE,
+            unit=hue,
+            valid_from=DAY,
+        )
+    assert bad.value.code == "agency.code_format"
+    with pytest.raises(services.OrganizationError) as taken:
+        services.create_agency(
+            code="000.00.10.H57",
+            name="Sở mới",
+            kind=AgencyKind.DEPARTMENT,
+            level=AgencyLevel.PROVINCE,
+            unit=hue,
+            valid_from=DAY,
+        )
+    assert taken.value.code == "agency.code_taken"
+    created = services.create_agency(
+        code="000.00.20.H57",
+        name="Sở Ngoại vụ",
+        kind=AgencyKind.DEPARTMENT,
+        level=AgencyLevel.PROVINCE,
+        unit=hue,
+        valid_from=DAY,
+        parent=selectors.province_committee(province_code="46", on=DAY),
+    )
+    assert created in selectors.departments(province_code="46", on=DAY)
+    assert created not in selectors.departments(province_code="46", on=dt.date(2025, 9, 1))
+
+
+def test_ending_an_agency_ends_its_reception_points_and_positions(demo, phu_xuan):
+    kim_long = selectors.agency_by_code(code="197.74.00.H57", on=DAY)
+    end = dt.date(2026, 1, 1)
+    services.end_agency(agency=phu_xuan, on=end, successor=kim_long)
+    phu_xuan.refresh_from_db()
+    assert phu_xuan.successor == kim_long
+    unit = phu_xuan.unit
+    assert selectors.commune_committee_for(unit=unit, on=DAY) == phu_xuan
+    assert selectors.commune_committee_for(unit=unit, on=end) is None
+    assert not selectors.reception_points_valid_on(on=end, province_code="46", agency=phu_xuan).exists()
+    assert not policy.may_act(user=phu_xuan.staff.first().user, role=Role.CLERK, agency=phu_xuan, on=end)
+    assert phu_xuan.positions.filter(valid_to=end).count() == phu_xuan.positions.count() == 6
+    with pytest.raises(services.OrganizationError) as again:
+        services.end_agency(agency=phu_xuan, on=end)
+    assert again.value.code == "agency.already_ended"
+
+
+def test_end_position_refuses_a_date_before_it_started(demo, phu_xuan):
+    position = phu_xuan.positions.first()
+    with pytest.raises(services.OrganizationError) as refused:
+        services.end_position(position=position, on=dt.date(2025, 7, 1))
+    assert refused.value.code == "position.end_before_start"
