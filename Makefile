@@ -64,7 +64,7 @@ test: install-test browser
 	else echo "== PostgreSQL not reachable: PostgreSQL run skipped"; fi
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench refservices
 	$(BIN)/mypy src/motcua
 
 clean:

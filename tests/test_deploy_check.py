@@ -16,6 +16,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "ALLOWED_HOSTS": "motcua.example.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "MOTCUA_VAR_DIR": str(tmp_path / "var"),
+        "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
     }
     env.pop("DEBUG", None)
     result = subprocess.run(

@@ -20,7 +20,9 @@ env = environ.Env()
 PACKAGE_DIR = Path(__file__).resolve().parent
 MOTCUA_ENV = env.str("MOTCUA_ENV", default="development")
 if MOTCUA_ENV not in {"production", "demo", "development", "test"}:
-    raise ImproperlyConfigured(f"MOTCUA_ENV must be production, demo, development or test, not {MOTCUA_ENV!r}")
+    raise ImproperlyConfigured(
+        f"MOTCUA_ENV must be production, demo, development or test, not {MOTCUA_ENV!r}"
+    )
 PRODUCTION = MOTCUA_ENV == "production"
 
 VAR_DIR = Path(env.str("MOTCUA_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
@@ -42,7 +44,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=MOTCUA_ENV == "demo")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when MOTCUA_ENV=production")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -158,7 +162,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project's own CSS (base.html); apps keep theirs in <app>/static
+# The project's own CSS (base.html); apps keep theirs in <app>/static.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -176,6 +181,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The province this installation serves (Huế: GSO code 46).
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
+# A dossier or step counts as due soon with at most this many working hours left.
+MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
+# After a supplement: "resume" the remaining time (default) or "restart" the full time limit.
+MOTCUA_SUPPLEMENT_CLOCK = env.str("MOTCUA_SUPPLEMENT_CLOCK", default="resume")
+if MOTCUA_SUPPLEMENT_CLOCK not in {"resume", "restart"}:
+    raise ImproperlyConfigured("MOTCUA_SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
+
+# National e-ID over OpenID Connect; the defaults point at the reference provider (refservices/idp).
+MOTCUA_OIDC_ISSUER = env.str("MOTCUA_OIDC_ISSUER", default="http://127.0.0.1:8101")
+MOTCUA_OIDC_CLIENT_ID = env.str("MOTCUA_OIDC_CLIENT_ID", default="motcua-portal")
+MOTCUA_OIDC_CLIENT_SECRET = env.str(
+    "MOTCUA_OIDC_CLIENT_SECRET", default="" if PRODUCTION else "motcua-portal-demo-secret"
+)
+if PRODUCTION and not MOTCUA_OIDC_CLIENT_SECRET:
+    raise ImproperlyConfigured("MOTCUA_OIDC_CLIENT_SECRET must be set when MOTCUA_ENV=production")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -194,6 +214,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO" if not DEBUG else "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

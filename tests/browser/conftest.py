@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from refservices.idp.process import RunningIdp, free_port, running_idp, wait_until_up
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+
 from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -34,6 +34,9 @@ from motcua.catalog.models import (
     Workflow,
     WorkflowStep,
 )
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import ApplicantInfo, DocumentInput
 from motcua.geo.models import AdministrativeUnit, Level, UnitType
 from motcua.org.models import (
     Agency,
@@ -300,3 +303,38 @@ def build_world() -> World:
     u["citizen"] = UserFactory(full_name="Nguyễn Thị Hoa", national_id="046190000001", phone="0905000001")
     u["stranger"] = UserFactory(full_name="Trần Văn Lạ", national_id="046190000002")
     return world
+
+
+# --- helpers that take a dossier along the way ---------------------------------------------------------
+
+COMPLETE = [DocumentInput(code="TK"), DocumentInput(code="XNTT")]
+
+
+def receive_px_for_pv(
+    world: World, *, now: dt.datetime = T0, documents=COMPLETE, key: str | None = None
+) -> Dossier:
+    """A walk-in dossier at Phường Phú Xuân from a resident of Xã Phú Vang."""
+    return services.receive_at_counter(
+        by=world.officer_px,
+        reception_point=world.point_phu_xuan,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        applicant=world.citizen,
+        applicant_info=ApplicantInfo(name="Nguyễn Thị Hoa", id_number="046190000001", phone="0905000001"),
+        documents=documents,
+        idempotency_key=key,
+        now=now,
+    )
+
+
+def accepted(world: World, *, now: dt.datetime = T0) -> Dossier:
+    dossier = receive_px_for_pv(world, now=now)
+    return services.accept(dossier=dossier, by=world.officer_px, now=now)
+
+
+def to_review(world: World, *, now: dt.datetime = T0) -> Dossier:
+    """Accepted at Phú Xuân and forwarded to the specialists of Phú Vang (step tham_dinh)."""
+    dossier = accepted(world, now=now)
+    return services.perform(
+        dossier=dossier, by=world.officer_px, action="forward", now=now + dt.timedelta(hours=1)
+    )

@@ -6,9 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from dossier_world import T0, make_staff
+from dossier_world import T0, make_staff, receive_px_for_pv, to_review
 
-from conftest import receive_px_for_pv, to_review
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors, services
 from motcua.org.models import Role
@@ -76,3 +75,12 @@ def test_get_dossier_by_code_hides_dossiers_of_others(world):
     assert selectors.get_dossier(code=dossier.code, user=world.citizen, on=T0.date()) == dossier
     with pytest.raises(DomainError):
         selectors.get_dossier(code=dossier.code, user=world.stranger, on=T0.date())
+
+
+def test_the_admin_lists_dossiers_read_only(world, admin_client):
+    dossier = to_review(world)
+    page = admin_client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+    assert page.status_code == 200
+    assert dossier.code in page.content.decode()
+    assert admin_client.get("/admin/dossiers/dossier/add/").status_code == 403
+    assert admin_client.get("/admin/integrations/outboxmessage/").status_code == 200

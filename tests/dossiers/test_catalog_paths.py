@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from catalog_world import (
+from dossier_catalog_world import (
     BIRTH_WITH_PARENTAGE,
     MARRIAGE,
     actor_for,
@@ -244,7 +244,7 @@ def test_every_published_procedure_of_the_catalog_walks_from_reception_to_result
             continue
         point = hue.point_phu_xuan
         if not version.location_independent:
-            point = services._default_online_point(competent, T0.date())
+            point = services.online_reception_point(agency=competent, on=T0.date())
         dossier = receive(hue, procedure, point=point, place=hue.phu_vang, now=T0)
         dossier = services.accept(dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, point.agency), now=T0)
         dossier = advance(hue, dossier, now=T0)
@@ -252,3 +252,38 @@ def test_every_published_procedure_of_the_catalog_walks_from_reception_to_result
         assert_replays(dossier)
         walked += 1
     assert walked >= 20
+
+
+def test_an_online_submission_needs_a_valid_e_form(hue):
+    procedure = hue.procedure(MARRIAGE)
+    version = lookups.version_in_force(procedure=procedure, on=T0.date())
+    with pytest.raises(services.DomainError) as error:
+        services.submit_online(
+            applicant=hue.citizen,
+            procedure=procedure,
+            place_unit=hue.phu_vang,
+            form_data={"applicant_name": "A"},
+            now=T0,
+        )
+    assert error.value.code == "form.invalid"
+    form = {
+        "applicant_name": "Phan Thị Mai",
+        "applicant_id_number": "046195001234",
+        "applicant_address": "Thôn An Lưu, xã Phú Vang, thành phố Huế",
+        "partner_name": "Lê Văn Hùng",
+        "partner_id_number": "046093004321",
+        "partner_birth_date": "1993-05-14",
+    }
+    dossier = services.submit_online(
+        applicant=hue.citizen,
+        procedure=procedure,
+        place_unit=hue.phu_vang,
+        form_data=form,
+        documents=complete_documents(version),
+        now=T0,
+    )
+    assert dossier.reception_point.agency == hue.ubnd_phu_vang
+    dossier = services.accept(
+        dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang), now=T0
+    )
+    assert dossier.state == State.IN_PROCESS

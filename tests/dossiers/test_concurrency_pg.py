@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from dossier_world import T0, build_world
+from dossier_world import COMPLETE, T0, accepted, build_world, receive_px_for_pv
 
-from conftest import COMPLETE, accepted, receive_px_for_pv
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from dossier_world import T0
+from dossier_world import T0, receive_px_for_pv, to_review
 
-from conftest import receive_px_for_pv, to_review
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent, EventKind, ImmutableError

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dossier_world import T0
+from dossier_world import T0, receive_px_for_pv
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from conftest import receive_px_for_pv
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Consultation, Dossier, DossierStep, EventKind, State

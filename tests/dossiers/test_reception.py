@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dossier_world import T0, make_staff
+from dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
 
-from conftest import COMPLETE, receive_px_for_pv
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, DossierEvent, EventKind, NationalStatus, State

@@ -6,10 +6,9 @@ import datetime as dt
 import io
 
 import pytest
-from dossier_world import T0
+from dossier_world import T0, accepted, receive_px_for_pv, to_review
 from pypdf import PdfReader
 
-from conftest import accepted, receive_px_for_pv, to_review
 from motcua.core.errors import DomainError
 from motcua.dossiers import services, slips
 

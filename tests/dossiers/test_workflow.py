@@ -6,9 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from dossier_world import T0
+from dossier_world import T0, accepted, to_review
 
-from conftest import accepted, to_review
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups, selectors, services
 from motcua.dossiers.models import EventKind, NationalStatus, State, StepOutcome

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.test import Client
-from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
-from refservices.idp.process import RunningIdp, running_idp
 
 from motcua.portal import oidc
+from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
+from refservices.idp.process import RunningIdp, running_idp
 
 # The provider accepts redirect URIs on loopback only, so the test client speaks as 127.0.0.1.
 PORTAL_HOST = "127.0.0.1:8000"

@@ -119,9 +119,8 @@ def test_a_citizen_who_cancels_at_the_provider_is_told_so(eid, portal_client, pr
 
 
 def test_an_unreachable_provider_gives_a_clear_message(settings, portal_client):
-    from refservices.idp.process import free_port
-
     from motcua.portal import oidc
+    from refservices.idp.process import free_port
 
     settings.MOTCUA_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
     oidc.forget_clients()

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
+
 from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
 
 REDIRECT_URI = "http://127.0.0.1:8000/dich-vu-cong/dang-nhap/xong/"

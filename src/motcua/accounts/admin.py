@@ -22,7 +22,7 @@ class StaffInline(admin.StackedInline):
 @admin.register(User)
 class MotcuaUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Định danh"), {"fields": ("full_name", "national_id", "phone")}),
     )
     list_display = ("username", "full_name", "national_id", "is_staff", "is_active")

@@ -7,8 +7,12 @@ from collections.abc import Callable
 from django.conf import settings
 
 
-def load_demo(*, province_code: str | None = None, all_provinces: bool = True,
-              progress: Callable[[str], None] | None = None) -> dict:
+def load_demo(
+    *,
+    province_code: str | None = None,
+    all_provinces: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Load everything the demo needs; running it twice changes nothing. Returns the demo accounts."""
     from motcua.catalog.services import import_sample_catalog
     from motcua.geo.services import load_units

@@ -20,6 +20,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Action, PerformerRule, Procedure, Transition, WorkflowStep
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups
@@ -104,15 +105,8 @@ def _claim(dossier: Dossier, *, check_version: bool = True) -> Dossier:
         rows = rows.filter(version=dossier.version)
     if rows.update(version=F("version") + 1) != 1:
         raise _conflict()
-    return Dossier.objects.select_related(
-        "procedure",
-        "procedure_version",
-        "current_step",
-        "current_step__step",
-        "reception_point",
-        "competent_agency",
-        "receiving_agency",
-    ).get(pk=dossier.pk)
+    # Few joins: on PostgreSQL planning a wide join costs more than the lazy reads it saves.
+    return Dossier.objects.select_related("procedure_version", "current_step__step").get(pk=dossier.pk)
 
 
 def _record(
@@ -222,7 +216,8 @@ def next_dossier_code(*, reception_point: ReceptionPoint, day: dt.date) -> str:
     return f"{reception_point.code}-{day:%y%m%d}-{number:04d}"
 
 
-def _default_online_point(agency: Agency, on: dt.date) -> ReceptionPoint:
+def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
+    """Where online dossiers for ``agency`` are received: its online point, else its center, else its desk."""
     points = list(
         ReceptionPoint.objects.valid_on(on).filter(agency=agency)
         | ReceptionPoint.objects.valid_on(on).filter(unit=agency.unit)
@@ -263,14 +258,15 @@ def _create(
     version = lookups.version_in_force(procedure=procedure, on=on)
     competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
     if reception_point is None:
-        reception_point = _default_online_point(competent, on)
+        reception_point = online_reception_point(agency=competent, on=on)
     if reception_point.province_code != competent.province_code:
         raise DomainError(
             "reception.other_province", _("Điểm tiếp nhận không thuộc tỉnh của cơ quan có thẩm quyền.")
         )
     if (
         not version.location_independent
-        and reception_point.unit_id != place_unit.pk
+        and reception_point.agency_id != competent.pk
+        and reception_point.unit_id != competent.unit_id
         and channel != Channel.ONLINE
     ):
         raise DomainError(
@@ -284,6 +280,13 @@ def _create(
             _("Giấy tờ không thuộc thành phần hồ sơ: %(codes)s"),
             codes=", ".join(unknown),
         )
+    if channel == Channel.ONLINE and version.form_schema:
+        # Online, the e-form is the declaration: it must be valid against the version's schema.
+        problems = catalog_forms.validate_data(version.form_schema, form_data or {})
+        if problems:
+            raise DomainError(
+                "form.invalid", _("Tờ khai chưa hợp lệ: %(problems)s"), problems="; ".join(problems)
+            )
     try:
         fee, fee_note = lookups.fee_for(version=version, form_data=form_data or {}), ""
     except DomainError as exc:
@@ -859,6 +862,7 @@ def perform(
         reason = _require_reason(reason)
     target = _target_of(step, action, target_step, dossier, transitions)
     from_step = step.code
+    acting = dossier.current_step.agency if dossier.current_step else None
     closed = _close_step(dossier, by=staff, action=action, now=now)
     if action == Action.REFUSE:
         dossier.state = State.REFUSED
@@ -868,6 +872,7 @@ def perform(
         _record(
             dossier,
             kind=EventKind.STEP_ACTION,
+            agency=acting,
             action=action,
             user=by,
             now=now,
@@ -879,7 +884,14 @@ def perform(
         return dossier
     if action == Action.RETURN_RESULT:
         return _finish_return(
-            dossier, by=by, staff=staff, now=now, origin=origin, closed_step=closed, reason=reason
+            dossier,
+            by=by,
+            staff=staff,
+            now=now,
+            origin=origin,
+            closed_step=closed,
+            reason=reason,
+            agency=acting,
         )
     if target is None:
         # The workflow ends here: the result is ready to be returned.
@@ -891,6 +903,7 @@ def perform(
     _record(
         dossier,
         kind=EventKind.STEP_ACTION,
+        agency=acting,
         action=action,
         user=by,
         now=now,
@@ -915,6 +928,7 @@ def _finish_return(
     origin: str,
     closed_step: DossierStep | None,
     reason: str = "",
+    agency: Agency | None = None,
 ) -> Dossier:
     dossier.current_step = None
     dossier.state = State.RETURNED
@@ -925,6 +939,7 @@ def _finish_return(
     _record(
         dossier,
         kind=EventKind.STEP_ACTION,
+        agency=agency,
         action=Action.RETURN_RESULT,
         user=by,
         now=now,

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Position, ReceptionPoint, Staff
 
-
 admin.site.site_header = _("motcua – Quản trị hệ thống một cửa")
 admin.site.site_title = _("motcua – Quản trị")
 admin.site.index_title = _("Quản trị danh mục, tổ chức và hồ sơ")

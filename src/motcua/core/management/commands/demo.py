@@ -7,11 +7,15 @@ from motcua.core.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Migrate and load the demo data (geography, Huế organization, sample catalog); print demo accounts."
+    help = "Migrate, load the demo data (geography, Huế organization, sample catalog), print the accounts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", default=None, help="GSO province code (default: MOTCUA_PROVINCE_CODE)")
-        parser.add_argument("--only-province", action="store_true", help="load geography of this province only")
+        parser.add_argument(
+            "--province", default=None, help="GSO province code (default: MOTCUA_PROVINCE_CODE)"
+        )
+        parser.add_argument(
+            "--only-province", action="store_true", help="load the geography of this province only"
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -20,6 +24,16 @@ class Command(BaseCommand):
             all_provinces=not options["only_province"],
             progress=lambda msg: self.stdout.write(msg),
         )
-        self.stdout.write(self.style.SUCCESS("Tài khoản demo / demo accounts:"))
+        self.stdout.write(self.style.SUCCESS("Tài khoản cán bộ demo / demo staff accounts:"))
         for row in accounts["accounts"]:
-            self.stdout.write(f"  {row['username']:<28} {row['password']:<20} {row['role']:<20} {row['agency']}")
+            line = f"  {row['username']:<28} {row['password']:<20} {row['role']:<20} {row['agency']}"
+            self.stdout.write(line)
+        from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Công dân demo (đăng nhập qua định danh điện tử) / demo citizens (national e-ID login):"
+            )
+        )
+        for citizen in CITIZENS:
+            self.stdout.write(f"  {citizen.national_id:<28} {DEMO_PASSWORD:<20} {citizen.full_name}")

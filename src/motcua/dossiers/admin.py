@@ -1,0 +1,82 @@
+"""Read-only admin for dossiers and their events: every change goes through the services, never the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+
+STEP_FIELDS = (
+    "sequence",
+    "step",
+    "agency",
+    "role",
+    "assignee",
+    "started_at",
+    "deadline",
+    "finished_at",
+    "outcome",
+)
+EVENT_FIELDS = (
+    "sequence",
+    "kind",
+    "action",
+    "at",
+    "actor",
+    "actor_agency",
+    "origin",
+    "reason",
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class StepInline(admin.TabularInline):
+    model = DossierStep
+    fields = STEP_FIELDS
+    readonly_fields = STEP_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = DossierEvent
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnlyAdmin):
+    list_display = [
+        "code",
+        "procedure",
+        "state",
+        "channel",
+        "competent_agency",
+        "received_at",
+        "appointment_at",
+    ]
+    list_filter = ["state", "channel", "province_code"]
+    search_fields = ["code", "applicant_name", "applicant_id_number", "postal_tracking_number"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["procedure", "competent_agency"]
+    inlines = [StepInline, EventInline]
