@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from dossier_world import World, build_world
+
+from .dossier_world import World, build_world
 
 
 @pytest.fixture

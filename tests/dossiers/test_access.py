@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
-from dossier_world import T0, make_staff, receive_px_for_pv, to_review
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors, services
 from motcua.org.models import Role
+
+from .dossier_world import T0, make_staff, receive_px_for_pv, to_review
 
 H = dt.timedelta(hours=1)
 
@@ -28,7 +29,7 @@ def test_the_applicant_and_staff_of_involved_agencies_see_the_dossier(world):
 
 
 def test_staff_of_another_commune_do_not_see_it(world):
-    from dossier_world import _committee, _unit
+    from .dossier_world import _committee, _unit
 
     other_unit = _unit("19999", "Phường Thử", "phuong", "commune", world.province)
     other = make_staff(_committee(other_unit, "T.OTHER"), Role.LEADER)

@@ -6,15 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from dossier_catalog_world import (
-    BIRTH_WITH_PARENTAGE,
-    MARRIAGE,
-    actor_for,
-    advance,
-    complete_documents,
-    hue_world,
-    receive,
-)
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, selectors, services, slips
@@ -23,6 +14,16 @@ from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.dossiers.status import TimeStatus, time_status
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
+
+from .dossier_catalog_world import (
+    BIRTH_WITH_PARENTAGE,
+    MARRIAGE,
+    actor_for,
+    advance,
+    complete_documents,
+    hue_world,
+    receive,
+)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)  # Monday, no holiday that week

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from dossier_world import COMPLETE, T0, accepted, build_world, receive_px_for_pv
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
+
+from .dossier_world import COMPLETE, T0, accepted, build_world, receive_px_for_pv
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

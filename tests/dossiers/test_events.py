@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from dossier_world import T0, receive_px_for_pv, to_review
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
@@ -14,6 +13,8 @@ from motcua.dossiers.models import DossierEvent, EventKind, ImmutableError
 from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.integrations.models import OutboxMessage, Topic
 from motcua.integrations.services import enqueue
+
+from .dossier_world import T0, receive_px_for_pv, to_review
 
 H = dt.timedelta(hours=1)
 

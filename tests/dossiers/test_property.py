@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dossier_world import T0, receive_px_for_pv
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -19,6 +18,8 @@ from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Consultation, Dossier, DossierStep, EventKind, State
 from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.org.models import Role
+
+from .dossier_world import T0, receive_px_for_pv
 
 PROCESSING = {State.IN_PROCESS, State.RESULT_READY, State.SUPPLEMENT, State.CONSULTING}
 MOVES = ["forward", "approve", "sign", "issue_number", "return", "refuse", "return_result"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
@@ -13,6 +12,8 @@ from motcua.dossiers.models import Channel, DossierEvent, EventKind, NationalSta
 from motcua.dossiers.services import ApplicantInfo, DocumentInput
 from motcua.integrations.models import OutboxMessage, Topic
 from motcua.org.models import Role
+
+from .dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
 
 
 def test_counter_reception_records_receiving_point_and_competent_agency_separately(world):
@@ -218,9 +219,9 @@ def test_competence_comes_from_the_catalog_and_an_override_is_logged_with_its_re
 
 
 def test_a_reception_officer_of_another_point_of_the_same_agency_is_refused(world):
-    from dossier_world import _point
-
     from motcua.org.models import ReceptionPointKind
+
+    from .dossier_world import _point
 
     other_point = _point(world.ubnd_phu_xuan, "T.PX.MC2", ReceptionPointKind.ONE_STOP_DESK)
     officer = make_staff(world.ubnd_phu_xuan, Role.RECEPTION_OFFICER, other_point)

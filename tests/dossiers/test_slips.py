@@ -6,11 +6,12 @@ import datetime as dt
 import io
 
 import pytest
-from dossier_world import T0, accepted, receive_px_for_pv, to_review
 from pypdf import PdfReader
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services, slips
+
+from .dossier_world import T0, accepted, receive_px_for_pv, to_review
 
 H = dt.timedelta(hours=1)
 

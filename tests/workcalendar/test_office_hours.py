@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from calendar_clock import at
 
 from motcua.calendar import selectors, services
 from motcua.calendar.selectors import Duration
 from motcua.core.errors import DomainError
+
+from .calendar_clock import at
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from calendar_clock import at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.calendar import selectors, services
 from motcua.calendar.models import DayPart, OverrideKind
 from motcua.calendar.selectors import Duration
+
+from .calendar_clock import at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_clock import VN, at
 
 from motcua.calendar import selectors
 from motcua.calendar.selectors import Duration
+
+from .calendar_clock import VN, at
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Aware datetimes in Vietnam's time zone for the calendar tests.
 
-tests/calendar has no __init__.py on purpose: a package named ``calendar`` would shadow the standard
-library's module of that name when pytest imports it.
+The folder is named after the app label (workcalendar): a test package named ``calendar`` would shadow
+the standard library's module of that name when pytest imports it.
 """
 
 from __future__ import annotations

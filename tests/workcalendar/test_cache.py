@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from calendar_clock import at
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from motcua.calendar import selectors, services
 from motcua.calendar.models import CalendarOverride, OverrideKind
 from motcua.calendar.selectors import Duration
+
+from .calendar_clock import at
 
 pytestmark = pytest.mark.django_db
 
