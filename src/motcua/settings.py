@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.integrations",
     "motcua.portal",
+    "motcua.workspace",
 ]
 
 MIDDLEWARE = [

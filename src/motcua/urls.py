@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("dich-vu-cong/", include("motcua.portal.urls")),
+    path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.org.urls")),
 ]
 if settings.DEBUG:
