@@ -1,0 +1,111 @@
+"""Reads for the citizen's dossiers on the portal: their list, what a supplement request asks for,
+and the public lookup by dossier code and the last digits of the applicant's ID number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import RequiredDocument
+from motcua.core.errors import DomainError
+from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.models import Dossier, EventKind, State
+
+SUPPLEMENT_STATES = (State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT)
+# Before a result exists the applicant may withdraw (rút hồ sơ).
+WITHDRAWABLE_STATES = (
+    State.SUBMITTED,
+    State.RECEPTION_SUPPLEMENT,
+    State.IN_PROCESS,
+    State.SUPPLEMENT,
+    State.CONSULTING,
+)
+LAST_DIGITS = re.compile(r"^\d{4}$")
+
+
+def my_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
+    """The dossiers this citizen submitted (as applicant), newest first."""
+    return (
+        dossier_selectors.visible_dossiers(user=user, on=on)
+        .filter(applicant=user)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def my_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
+    """One of the citizen's own dossiers; DomainError ``dossier.forbidden`` otherwise."""
+    dossier = dossier_selectors.get_dossier(code=code, user=user, on=on)
+    if dossier.applicant_id != getattr(user, "pk", None):
+        raise DomainError(
+            "dossier.forbidden", _("Không tìm thấy hồ sơ hoặc bạn không có quyền xem hồ sơ này.")
+        )
+    return dossier
+
+
+def submitted_with_key(*, user: Any, key: str) -> Dossier | None:
+    return Dossier.objects.filter(idempotency_key=key, applicant=user).first()
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    reason: str
+    items: list[str]  # what the officer asked for, as written
+    documents: list[RequiredDocument]  # the required documents the citizen may upload now
+
+
+def supplement_request(*, dossier: Dossier) -> SupplementRequest | None:
+    """What the open supplement request asks for, when the dossier waits for the citizen."""
+    if dossier.state not in SUPPLEMENT_STATES:
+        return None
+    event = (
+        dossier.events.filter(
+            kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    items = list((event.data or {}).get("missing", [])) if event else []
+    codes = [item.get("code") for item in items if isinstance(item, dict) and item.get("code")]
+    all_documents = dossier.procedure_version.documents.order_by("order", "code")
+    documents = list(all_documents.filter(code__in=codes)) if codes else list(all_documents)
+    return SupplementRequest(
+        reason=event.reason if event else "",
+        items=[str(item.get("name", "")) if isinstance(item, dict) else str(item) for item in items],
+        documents=documents,
+    )
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    code: str
+    procedure: str
+    status: str
+    appointment_at: dt.datetime | None
+
+
+def public_lookup(*, code: str, id_last4: str) -> PublicStatus:
+    """Status and appointment of a dossier, for anyone who knows its code and the applicant's ID ending.
+
+    A wrong code and a wrong ID ending give the same DomainError, so the answer tells nothing about
+    which dossiers exist.
+    """
+    code, id_last4 = (code or "").strip(), (id_last4 or "").strip()
+    dossier = Dossier.objects.select_related("procedure").filter(code=code).first() if code else None
+    expected = (dossier.applicant_id_number or "")[-4:] if dossier else ""
+    matches = bool(LAST_DIGITS.match(id_last4)) and len(expected) == 4
+    if dossier is None or not (matches and hmac.compare_digest(expected, id_last4)):
+        raise DomainError(
+            "lookup.not_found", _("Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối số định danh đã nhập.")
+        )
+    return PublicStatus(
+        code=dossier.code,
+        procedure=dossier.procedure.name,
+        status=str(dossier.national_status.label),
+        appointment_at=dossier.appointment_at,
+    )

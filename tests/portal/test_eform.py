@@ -1,0 +1,183 @@
+"""The e-form page: rendering a real sample procedure, validation, submission, double submit, drafts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.catalog.models import Procedure
+from motcua.dossiers import lookups
+from motcua.dossiers.models import Dossier, State
+from motcua.geo.models import AdministrativeUnit
+from motcua.portal.models import FormDraft
+
+BIRTH = "1.001193"  # Đăng ký khai sinh
+PHU_XUAN = "19753"
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def birth_procedure() -> Procedure:
+    procedure = Procedure.objects.filter(code=BIRTH).first()
+    if procedure is None or not AdministrativeUnit.objects.filter(code=PHU_XUAN).exists():
+        pytest.skip("needs Huế's geography and the sample catalog")
+    return procedure
+
+
+def make_citizen(national_id: str = "046195001234", name: str = "Phan Thị Mai") -> User:
+    return User.objects.create(username=f"cd:{national_id}", national_id=national_id, full_name=name)
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def valid_answers(**changes) -> dict:
+    answers = {
+        "applicant_name": "Phan Thị Mai",
+        "applicant_id_number": "046195001234",
+        "applicant_phone": "0914000111",
+        "applicant_address": "12 Lê Lợi",
+        "applicant_address__unit": PHU_XUAN,
+        "child_name": "Nguyễn Phan Minh An",
+        "child_birth_date": "2026-11-01",
+        "child_sex": "Nam",
+        "child_birth_place": "Bệnh viện Trung ương Huế",
+        "mother_name": "Phan Thị Mai",
+        "father_name": "Nguyễn Văn Bình",
+        "relationship": "Mẹ",
+        "registered_on_time": "on",
+        "place": PHU_XUAN,
+        "submission_key": "key-0001-abcdef",
+        "submit": "1",
+    }
+    answers.update(changes)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def birth_certificate() -> SimpleUploadedFile:
+    return SimpleUploadedFile("giay-chung-sinh.pdf", b"%PDF-1.4 chung sinh", content_type="application/pdf")
+
+
+def submit_birth(client: Client, **changes):
+    data = valid_answers(**changes)
+    data["doc_giay_chung_sinh"] = birth_certificate()
+    return client.post(reverse("portal:eform", args=[BIRTH]), data)
+
+
+def test_the_eform_of_birth_registration_renders_its_fields_in_ui_order_with_widgets(db):
+    birth_procedure()
+    response = logged_in(make_citizen()).get(reverse("portal:eform", args=[BIRTH]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="f-child_name">Họ, chữ đệm, tên người được khai sinh' in html
+    assert 'type="date" id="f-child_birth_date"' in html
+    assert '<select id="f-child_sex"' in html and '<option value="Nữ"' in html
+    assert 'type="checkbox" id="f-registered_on_time" name="registered_on_time" checked' in html
+    assert 'name="applicant_address__unit"' in html and "Phú Xuân" in html
+    assert 'name="doc_giay_chung_sinh"' in html and 'name="submission_key"' in html
+    assert 'name="applicant_id_number" value="046195001234"' in html  # prefilled from the e-ID account
+    assert (
+        html.index('id="f-applicant_name"')
+        < html.index('id="f-child_name"')
+        < html.index('id="f-mother_name"')
+    )
+
+
+def test_the_eform_asks_an_anonymous_visitor_to_log_in(db):
+    birth_procedure()
+    response = Client().get(reverse("portal:eform", args=[BIRTH]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+
+
+def test_invalid_input_shows_vietnamese_field_errors_and_creates_no_dossier(db):
+    birth_procedure()
+    citizen = make_citizen()
+    response = submit_birth(logged_in(citizen), applicant_id_number="12345", child_name=None)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-applicant_id_number">Giá trị không đúng định dạng.' in html
+    assert 'data-testid="error-child_name">Vui lòng nhập thông tin này.' in html
+    assert 'aria-invalid="true"' in html
+    assert not Dossier.objects.filter(applicant=citizen).exists()
+    assert FormDraft.objects.get(user=citizen).data["applicant_id_number"] == "12345"
+
+
+def test_a_missing_mandatory_upload_is_an_error_next_to_the_document(db):
+    birth_procedure()
+    citizen = make_citizen()
+    response = logged_in(citizen).post(reverse("portal:eform", args=[BIRTH]), valid_answers())
+    assert response.status_code == 400
+    assert (
+        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm giấy tờ này.' in response.content.decode()
+    )
+    assert not Dossier.objects.filter(applicant=citizen).exists()
+
+
+def test_a_valid_submission_creates_one_dossier_routed_to_the_competent_commune(db):
+    procedure = birth_procedure()
+    citizen = make_citizen()
+    response = submit_birth(logged_in(citizen))
+    dossier = Dossier.objects.get(applicant=citizen)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:my_dossier", args=[dossier.code]))
+    place = AdministrativeUnit.objects.valid_on(timezone.localdate()).get(code=PHU_XUAN)
+    assert dossier.procedure == procedure and dossier.place_unit == place
+    assert dossier.competent_agency == lookups.commune_committee_for(unit=place, on=timezone.localdate())
+    assert dossier.state == State.SUBMITTED and dossier.channel == "online"
+    assert dossier.applicant_id_number == "046195001234"
+    assert dossier.form_data["child_name"] == "Nguyễn Phan Minh An"
+    assert (
+        dossier.form_data["applicant_address"].startswith("12 Lê Lợi, ")
+        and "Phú Xuân" in dossier.applicant_address
+    )
+    upload = dossier.documents.get(code="giay_chung_sinh")
+    assert upload.file_ref.startswith("portal/") and upload.digitized
+    assert dossier.documents.get(code="giay_to_tuy_than").source == "registry"
+
+
+def test_a_double_submit_with_the_same_key_makes_one_dossier(db):
+    birth_procedure()
+    citizen = make_citizen()
+    client = logged_in(citizen)
+    first = submit_birth(client)
+    second = submit_birth(client)
+    assert Dossier.objects.filter(applicant=citizen).count() == 1
+    assert first["Location"].split("?")[0] == second["Location"].split("?")[0]
+    third = submit_birth(client, submission_key="key-0002-abcdef")
+    assert third.status_code == 302
+    assert Dossier.objects.filter(applicant=citizen).count() == 2
+
+
+def test_a_saved_draft_is_restored_when_the_form_is_reopened_and_deleted_on_submit(db):
+    birth_procedure()
+    citizen = make_citizen()
+    client = logged_in(citizen)
+    url = reverse("portal:eform", args=[BIRTH])
+    saved = client.post(url, {"child_name": "Bé Na", "child_sex": "Nữ", "place": PHU_XUAN, "save_draft": "1"})
+    assert saved.status_code == 302
+    assert not Dossier.objects.filter(applicant=citizen).exists()
+    html = client.get(saved["Location"]).content.decode()
+    assert 'data-testid="draft-saved"' in html
+    assert 'name="child_name" value="Bé Na"' in html
+    assert '<option value="Nữ" selected>' in html
+    assert f'<option value="{PHU_XUAN}" selected>' in html
+    assert 'name="registered_on_time" checked' not in html  # the unticked box stays unticked
+    submit_birth(client)
+    assert not FormDraft.objects.filter(user=citizen).exists()
+
+
+def test_the_procedure_page_offers_online_submission_to_a_logged_in_citizen(db):
+    birth_procedure()
+    html = logged_in(make_citizen()).get(reverse("portal:procedure_detail", args=[BIRTH])).content.decode()
+    assert f'href="{reverse("portal:eform", args=[BIRTH])}"' in html and "Nộp hồ sơ trực tuyến" in html

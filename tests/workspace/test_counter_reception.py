@@ -1,0 +1,104 @@
+"""Counter reception in the workspace: procedure, place, applicant from the CCCD QR, checklist, decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from motcua.dossiers import lookups
+from motcua.dossiers.models import Channel, Dossier, State
+
+from .conftest import log_in, officer
+
+pytestmark = pytest.mark.django_db
+
+URL = "/can-bo/tiep-nhan/"
+QR = "046195001234|191234567|Phan Thị Mai|15031995|Nữ|12 Lê Lợi, Xã Phú Vang, Thành phố Huế|01072021"
+
+
+def mandatory_codes(hue):
+    version = lookups.version_in_force(procedure=hue.marriage, on=hue.on)
+    return [d.code for d in version.documents.filter(mandatory=True)]
+
+
+def form(hue, **extra):
+    return {
+        "point": hue.point_phu_xuan.pk,
+        "procedure": hue.marriage.code,
+        "place": hue.phu_vang.pk,
+        "idempotency_key": "counter-test-1",
+        **extra,
+    }
+
+
+def test_choosing_a_procedure_shows_its_document_checklist(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.get(URL, {"procedure": hue.marriage.code}).content.decode()
+    for code in mandatory_codes(hue):
+        assert f'value="{code}"' in page
+    assert hue.phu_vang.name in page
+
+
+def test_pasting_the_cccd_qr_fills_the_applicant(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.post(URL, form(hue, cccd_qr=QR)).content.decode()
+    assert 'value="Phan Thị Mai"' in page and 'value="046195001234"' in page
+    assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
+
+
+def test_a_malformed_cccd_qr_is_explained(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.post(URL, form(hue, cccd_qr="046195001234|Phan Thị Mai")).content.decode()
+    assert "7 trường" in page
+
+
+def test_a_dossier_received_in_phu_xuan_for_phu_vang_is_accepted_and_routed_to_phu_vang(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(
+        URL, form(hue, cccd_qr=QR, document=mandatory_codes(hue), decision="accept"), follow=True
+    )
+    dossier = Dossier.objects.get(applicant_id_number="046195001234")
+    assert dossier.channel == Channel.COUNTER
+    assert dossier.state == State.IN_PROCESS
+    assert dossier.reception_point == hue.point_phu_xuan
+    assert dossier.competent_agency == hue.ubnd_phu_vang
+    page = response.content.decode()
+    assert f"/can-bo/ho-so/{dossier.code}/phieu/receipt.pdf" in page
+    assert client.get(f"/can-bo/ho-so/{dossier.code}/phieu/receipt.pdf").content.startswith(b"%PDF")
+
+
+def test_posting_the_same_form_twice_creates_one_dossier(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    data = form(hue, cccd_qr=QR, document=mandatory_codes(hue), decision="accept")
+    client.post(URL, data)
+    client.post(URL, data)
+    assert Dossier.objects.filter(applicant_id_number="046195001234").count() == 1
+
+
+def test_accepting_an_incomplete_dossier_keeps_nothing_and_says_what_is_missing(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(URL, form(hue, cccd_qr=QR, decision="accept"))
+    assert response.status_code == 200
+    assert "Hồ sơ còn thiếu" in response.content.decode()
+    assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
+
+
+def test_asking_for_a_supplement_lists_the_unticked_documents(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    client.post(URL, form(hue, cccd_qr=QR, decision="supplement", reason="Thiếu giấy xác nhận"))
+    dossier = Dossier.objects.get(applicant_id_number="046195001234")
+    assert dossier.state == State.RECEPTION_SUPPLEMENT
+    event = dossier.events.order_by("-sequence").first()
+    assert {item["code"] for item in event.data["missing"]} == set(mandatory_codes(hue))
+
+
+def test_refusing_without_a_reason_is_refused(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(URL, form(hue, cccd_qr=QR, decision="refuse"))
+    assert response.status_code == 200
+    assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
+
+
+def test_a_specialist_without_a_reception_point_cannot_use_the_counter(client, hue):
+    log_in(client, officer("phuvang.tuphap"))
+    response = client.get(URL, follow=True)
+    assert "không làm việc tại điểm tiếp nhận" in response.content.decode()
