@@ -40,6 +40,10 @@ browser:
 			echo "installing Debian's chromium for the browser tests"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium not found: install Debian's 'chromium' package (browser tests will be skipped)"; fi; fi
+	@# axe-core (accessibility checks injected by the browser tests) comes from the npm registry.
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+		else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -25,12 +25,21 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORTS = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-              "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
 
@@ -67,10 +76,20 @@ def portal(browser_idp, tmp_path_factory) -> Iterator[Portal]:
     env.pop(ASYNC_UNSAFE, None)
     motcua = [sys.executable, "-m", "motcua.cli"]
     log = (var_dir / "portal.log").open("w")
-    subprocess.run([*motcua, "demo", "--only-province"], env=env, check=True, stdout=log,
-                   stderr=subprocess.STDOUT, timeout=300)
-    server = subprocess.Popen([*motcua, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [*motcua, "demo", "--only-province"],
+        env=env,
+        check=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        timeout=300,
+    )
+    server = subprocess.Popen(
+        [*motcua, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/dich-vu-cong/", timeout=60, process=server, expect_json=False)
@@ -130,3 +149,39 @@ def screenshot(page):
         return path
 
     return take
+
+
+AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"][:10]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` at the repository root (package.json)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def assert_accessible(axe_source):
+    """Run axe-core on the page as it is and fail on any violation of impact serious or critical."""
+
+    def check(page) -> None:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"axe-core on {page.url}:\n{_describe(blocking)}"
+
+    return check

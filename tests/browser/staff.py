@@ -1,0 +1,75 @@
+"""Log a demo officer into the workspace through its pages: password, then TOTP enrolment or code."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from playwright.sync_api import Page, expect
+
+# Roles of the demo accounts by the suffix of their user name (see docs/organization.md).
+ROLE_BY_SUFFIX = {
+    "tiepnhan": "reception_officer",
+    "tuphap": "specialist",
+    "diachinh": "specialist",
+    "truongphong": "head",
+    "lanhdao": "leader",
+    "vanthu": "clerk",
+}
+
+
+def staff_password(username: str) -> str:
+    from motcua.org.demo import demo_password
+
+    return demo_password(role=ROLE_BY_SUFFIX[username.rsplit(".", 1)[1]], province_code="46")
+
+
+# What each officer's authenticator app holds, per server: {(base url, user name): (secret, last step used)}.
+_DEVICES: dict[tuple[str, str], tuple[str, int]] = {}
+
+
+def _fresh_code(base_url: str, username: str) -> str:
+    """A code django-otp accepts: the current time step, or the next one (within its tolerance of one
+    step) when the current one was already used, since a device refuses a step twice."""
+    from django_otp.oath import totp
+
+    secret, last_used = _DEVICES[(base_url, username)]
+    # A code in its last two seconds may expire on the way: wait for the next one.
+    if 30 - time.time() % 30 < 2:
+        time.sleep(2.5)
+    now_step = int(time.time() // 30)
+    while now_step + 1 <= last_used:  # both accepted steps already used: wait for the next one
+        time.sleep(30 - time.time() % 30 + 0.2)
+        now_step = int(time.time() // 30)
+    drift = 0 if now_step > last_used else 1
+    _DEVICES[(base_url, username)] = (secret, now_step + drift)
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key, t0=0, step=30, digits=6, drift=drift):06d}"
+
+
+def log_in_officer(page: Page, base_url: str, username: str) -> None:
+    """Password, then the first-login enrolment page (read the secret it shows) or the code page."""
+    page.goto(f"{base_url}/can-bo/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(staff_password(username))
+    page.get_by_role("button", name="Tiếp tục").click()
+    if (base_url, username) not in _DEVICES:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Cài đặt ứng dụng xác thực")
+        secret = page.locator(".ws-secret").inner_text().replace(" ", "").upper()
+        _DEVICES[(base_url, username)] = (secret, -1)
+        page.get_by_label("Mã 6 chữ số").fill(_fresh_code(base_url, username))
+        page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+    else:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Nhập mã xác thực")
+        code_box = page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực (hoặc mã dự phòng)")
+        code_box.fill(_fresh_code(base_url, username))
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ đang chờ tôi xử lý")
+
+
+def perform(page: Page, action: str) -> None:
+    """Submit the dossier page's form of one workflow action (by its code) and wait for the page again."""
+    form = page.locator(f"form:has(input[name=action][value={action}])")
+    expect(form).to_have_count(1)
+    form.get_by_role("button").click()
+    expect(page.get_by_text("Đã thực hiện:")).to_be_visible()

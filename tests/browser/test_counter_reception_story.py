@@ -1,0 +1,47 @@
+"""A walk-in at the Phú Xuân counter: the officer scans the CCCD, ticks the papers, gets a PDF receipt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .staff import log_in_officer
+
+pytestmark = pytest.mark.browser
+
+CCCD_QR = (
+    "001099012345|123456789|Nguyễn Văn An|01011990|Nam|12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế|15082021"
+)
+
+
+def test_a_walk_in_birth_registration_is_received_from_a_scanned_cccd_and_gets_a_pdf_receipt(
+    portal, page, screenshot
+):
+    log_in_officer(page, portal.url, "phuxuan.tiepnhan")
+    page.get_by_role("link", name="Tiếp nhận tại quầy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiếp nhận hồ sơ tại quầy")
+    page.get_by_label("Thủ tục hành chính (gõ mã hoặc chọn)").fill("1.001193")
+    page.get_by_label("Xã, phường nơi thực hiện thủ tục").select_option(label="Phường Phú Xuân")
+    page.get_by_label("Quét hoặc dán mã QR trên căn cước công dân").fill(CCCD_QR)
+    page.get_by_role("button", name="Tiếp tục: xem danh mục giấy tờ").click()
+
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Văn An")
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_value("001099012345")
+    expect(page.get_by_label("Địa chỉ")).to_have_value("12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế")
+    checklist = page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox")
+    expect(checklist.first).to_be_visible()
+    for box in checklist.all():
+        box.check()
+    screenshot("20-counter-checklist")
+    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hồ sơ \S+-\d{6}-\d{4}$"))
+    expect(page.get_by_text(re.compile("Đã tiếp nhận hồ sơ"))).to_be_visible()
+    screenshot("21-counter-accepted")
+    receipt = page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)")
+    response = page.context.request.get(f"{portal.url}{receipt.get_attribute('href')}")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    assert response.body().startswith(b"%PDF-")
