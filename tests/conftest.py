@@ -16,3 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         from motcua.core.demo import load_demo
 
         load_demo(all_provinces=False)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in Vietnamese: a request in English must not leave its language behind."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

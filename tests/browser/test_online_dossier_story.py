@@ -77,17 +77,12 @@ def test_an_online_birth_registration_goes_from_the_citizen_through_every_office
     citizen = citizen_context.new_page()
     code = _citizen_submits(citizen, portal.url, portal.idp.issuer)
 
-    for index, (username, actions) in enumerate(WORKFLOW):
+    for username, actions in WORKFLOW:
         context = chromium.new_context(locale="vi-VN", **VIEWPORTS["desktop"])
         context.set_default_timeout(15_000)
         officer = context.new_page()
         log_in_officer(officer, portal.url, username)
-        if index == 0:
-            # The inbox lists only dossiers at a workflow step, not new online ones waiting for
-            # reception (see the xfail below): the officer opens the dossier by its code.
-            officer.goto(f"{portal.url}/can-bo/ho-so/{code}/")
-        else:
-            officer.get_by_role("link", name=code, exact=True).click()
+        officer.get_by_role("link", name=code, exact=True).click()
         expect(officer.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
         for action in actions:
             perform(officer, action)
@@ -101,13 +96,6 @@ def test_an_online_birth_registration_goes_from_the_citizen_through_every_office
     citizen_context.close()
 
 
-INBOX_GAP = (
-    "dossiers.selectors.inbox_for lists only dossiers at a workflow step: a new online dossier "
-    "(state submitted) does not reach the reception officer's inbox"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=INBOX_GAP)
 def test_a_new_online_dossier_appears_in_the_inbox_of_the_competent_commune_reception_officer(
     portal, chromium
 ):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,19 +87,29 @@ def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
 
 
 def inbox_for(*, user: Any, now: dt.datetime) -> QuerySet[Dossier]:
-    """Dossiers whose current step waits for this user: their role at the step's agency, free or theirs."""
+    """Dossiers waiting for this user.
+
+    Those whose current step waits for their role at the step's agency (free or assigned to them),
+    and, for reception officers and postal staff, new dossiers waiting to be received at their
+    agency (as receiving or competent agency), oldest first.
+    """
     on = _day(now)
     positions = Position.objects.valid_on(on).filter(staff__user=user, staff__is_active=True)
     pairs = Q(pk__in=[])
+    receiving_agencies: list[int] = []
     for agency_id, role in positions.values_list("agency_id", "role"):
         pairs |= Q(current_step__agency_id=agency_id, current_step__role=role)
+        if role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF):
+            receiving_agencies.append(agency_id)
     mine = Q(current_step__assignee__isnull=True) | Q(current_step__assignee__user=user)
+    at_step = Q(state__in=[State.IN_PROCESS, State.RESULT_READY]) & pairs & mine
+    to_receive = Q(state=State.SUBMITTED) & (
+        Q(receiving_agency_id__in=receiving_agencies) | Q(competent_agency_id__in=receiving_agencies)
+    )
     return (
-        Dossier.objects.filter(state__in=[State.IN_PROCESS, State.RESULT_READY])
-        .filter(pairs)
-        .filter(mine)
+        Dossier.objects.filter(at_step | to_receive)
         .select_related("procedure", "current_step", "current_step__step")
-        .order_by("current_step__deadline")
+        .order_by(F("current_step__deadline").asc(nulls_first=True), "submitted_at")
     )
 
 
