@@ -24,15 +24,29 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "motcua"
 CATALOGUES = sorted(p for p in SOURCE.rglob("*.po") if "var" not in p.relative_to(SOURCE).parts)
 
 # Words of the interface chrome that must never show in an English page (data stays Vietnamese).
-CHROME_VI = ["Đăng nhập", "Đăng xuất", "Trang chủ", "Tìm kiếm", "Hồ sơ của tôi", "Tra cứu hồ sơ",
-             "Bỏ qua, đến nội dung chính", "Một cửa điện tử", "Thủ tục hành chính"]
+CHROME_VI = [
+    "Đăng nhập",
+    "Đăng xuất",
+    "Trang chủ",
+    "Tìm kiếm",
+    "Hồ sơ của tôi",
+    "Tra cứu hồ sơ",
+    "Bỏ qua, đến nội dung chính",
+    "Một cửa điện tử",
+    "Thủ tục hành chính",
+]
 
 
 # --- the catalogues ------------------------------------------------------------------------------------
 
+
 def statistics(po: Path) -> str:
-    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stderr + result.stdout
 
@@ -59,8 +73,9 @@ def test_every_catalogue_is_compiled_up_to_date(po, tmp_path):
 
 def test_the_project_catalogue_and_an_app_catalogue_never_disagree():
     def entries(po: Path) -> dict[str, str]:
-        out = subprocess.run(["msgattrib", "--no-wrap", "--no-location", str(po)],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["msgattrib", "--no-wrap", "--no-location", str(po)], capture_output=True, text=True, check=True
+        ).stdout
         return dict(re.findall(r'^msgid (".*")\nmsgstr (".*")$', out, flags=re.MULTILINE))
 
     project, *apps = [entries(p) for p in CATALOGUES if p.parts[-4] == "locale"]
@@ -70,6 +85,7 @@ def test_the_project_catalogue_and_an_app_catalogue_never_disagree():
 
 
 # --- rendering -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
@@ -115,21 +131,42 @@ def test_the_setlang_view_switches_the_home_page_to_english_and_back(db):
 ANONYMOUS_PAGES = [
     # (url, expected English, must-not-remain Vietnamese, expected Vietnamese)
     ("/", ["Home", "Public services"], [], ["Trang chủ", "Dịch vụ công"]),
-    ("/dich-vu-cong/", ["Public service portal", "Search", "Log in"], ["Cổng dịch vụ công"],
-     ["Cổng dịch vụ công", "Tìm kiếm", "Đăng nhập"]),
-    ("/dich-vu-cong/thu-tuc/?q=khai+sinh", ["Administrative procedures", "Search"], [],
-     ["Thủ tục hành chính", "Tìm kiếm"]),
-    (f"/dich-vu-cong/thu-tuc/{BIRTH}/", ["Required documents", "Log in"], ["Thành phần hồ sơ"],
-     ["Thành phần hồ sơ", "Đăng nhập"]),
-    ("/dich-vu-cong/tra-cuu/", ["Look up a dossier", "Dossier code", "Look up"], ["Mã hồ sơ"],
-     ["Tra cứu hồ sơ", "Mã hồ sơ"]),
-    ("/can-bo/dang-nhap/", ["Officer login", "Username", "Password", "Continue"],
-     ["Tên đăng nhập", "Mật khẩu", "Tiếp tục"], ["Đăng nhập cán bộ", "Tên đăng nhập", "Mật khẩu"]),
+    (
+        "/dich-vu-cong/",
+        ["Public service portal", "Search", "Log in"],
+        ["Cổng dịch vụ công"],
+        ["Cổng dịch vụ công", "Tìm kiếm", "Đăng nhập"],
+    ),
+    (
+        "/dich-vu-cong/thu-tuc/?q=khai+sinh",
+        ["Administrative procedures", "Search"],
+        [],
+        ["Thủ tục hành chính", "Tìm kiếm"],
+    ),
+    (
+        f"/dich-vu-cong/thu-tuc/{BIRTH}/",
+        ["Required documents", "Log in"],
+        ["Thành phần hồ sơ"],
+        ["Thành phần hồ sơ", "Đăng nhập"],
+    ),
+    (
+        "/dich-vu-cong/tra-cuu/",
+        ["Look up a dossier", "Dossier code", "Look up"],
+        ["Mã hồ sơ"],
+        ["Tra cứu hồ sơ", "Mã hồ sơ"],
+    ),
+    (
+        "/can-bo/dang-nhap/",
+        ["Officer login", "Username", "Password", "Continue"],
+        ["Tên đăng nhập", "Mật khẩu", "Tiếp tục"],
+        ["Đăng nhập cán bộ", "Tên đăng nhập", "Mật khẩu"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("url", "english", "absent", "vietnamese"), ANONYMOUS_PAGES,
-                         ids=[p[0] for p in ANONYMOUS_PAGES])
+@pytest.mark.parametrize(
+    ("url", "english", "absent", "vietnamese"), ANONYMOUS_PAGES, ids=[p[0] for p in ANONYMOUS_PAGES]
+)
 def test_a_public_page_renders_in_english_and_in_vietnamese(db, url, english, absent, vietnamese):
     birth_procedure()
     english_page = speaking(Client(), "en").get(url)
@@ -174,12 +211,18 @@ def test_a_citizens_pages_render_in_english_and_in_vietnamese(db):
     assert submit_birth(logged_in(citizen), submission_key="i18n").status_code == 302
     dossier = Dossier.objects.get(applicant=citizen)
     pages = {
-        reverse("portal:eform", args=[BIRTH]): (["Save draft", "Submit the dossier", "My dossiers"],
-                                                ["Lưu nháp", "Nộp hồ sơ", "Hồ sơ của tôi"]),
-        reverse("portal:my_dossiers"): (["My dossiers", "Dossier code", "Result appointment date"],
-                                        ["Hồ sơ của tôi", "Mã hồ sơ", "Ngày hẹn trả kết quả"]),
-        reverse("portal:my_dossier", args=[dossier.code]): ([f"Dossier {dossier.code}", "Log out"],
-                                                            [f"Hồ sơ {dossier.code}", "Đăng xuất"]),
+        reverse("portal:eform", args=[BIRTH]): (
+            ["Save draft", "Submit the dossier", "My dossiers"],
+            ["Lưu nháp", "Nộp hồ sơ", "Hồ sơ của tôi"],
+        ),
+        reverse("portal:my_dossiers"): (
+            ["My dossiers", "Dossier code", "Result appointment date"],
+            ["Hồ sơ của tôi", "Mã hồ sơ", "Ngày hẹn trả kết quả"],
+        ),
+        reverse("portal:my_dossier", args=[dossier.code]): (
+            [f"Dossier {dossier.code}", "Log out"],
+            [f"Hồ sơ {dossier.code}", "Đăng xuất"],
+        ),
     }
     for url, (english, vietnamese) in pages.items():
         english_page = speaking(logged_in(citizen), "en").get(url)
@@ -201,16 +244,22 @@ def test_the_officer_login_steps_render_in_english(hue: Hue):
     enrolling.post(LOGIN, {"username": user.username, "password": PASSWORD})
     enrol = enrolling.get(ENROL)
     assert enrol.status_code == 200
-    assert_english(enrol, expected=["Set up two-factor authentication", "Secret key:"],
-                   absent=["Cài đặt xác thực hai lớp", "Khóa bí mật"])
+    assert_english(
+        enrol,
+        expected=["Set up two-factor authentication", "Secret key:"],
+        absent=["Cài đặt xác thực hai lớp", "Khóa bí mật"],
+    )
 
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     verifying = speaking(Client(), "en")
     verifying.post(LOGIN, {"username": user.username, "password": PASSWORD})
     verify = verifying.get(VERIFY)
     assert verify.status_code == 200
-    assert_english(verify, expected=["Two-factor authentication", "Enter the verification code"],
-                   absent=["Xác thực hai lớp", "Nhập mã xác thực"])
+    assert_english(
+        verify,
+        expected=["Two-factor authentication", "Enter the verification code"],
+        absent=["Xác thực hai lớp", "Nhập mã xác thực"],
+    )
 
 
 def test_an_officers_workspace_renders_in_english_and_in_vietnamese(hue: Hue):
@@ -223,10 +272,14 @@ def test_an_officers_workspace_renders_in_english_and_in_vietnamese(hue: Hue):
             ["Dossiers to process", "Dossiers waiting for me", "Received from", "Counter reception"],
             ["Hồ sơ cần xử lý", "Hồ sơ đang chờ tôi xử lý", "Tiếp nhận từ ngày", "Tiếp nhận tại quầy"],
         ),
-        f"/can-bo/ho-so/{dossier.code}/": (["Dossier details", "Processing steps", "Processing history"],
-                                            ["Thông tin hồ sơ", "Các bước xử lý", "Quá trình xử lý"]),
-        "/can-bo/tiep-nhan/": (["Counter reception of dossiers", "1. Procedure and locality", "Full name"],
-                               ["Tiếp nhận hồ sơ tại quầy", "1. Thủ tục và địa bàn", "Họ và tên"]),
+        f"/can-bo/ho-so/{dossier.code}/": (
+            ["Dossier details", "Processing steps", "Processing history"],
+            ["Thông tin hồ sơ", "Các bước xử lý", "Quá trình xử lý"],
+        ),
+        "/can-bo/tiep-nhan/": (
+            ["Counter reception of dossiers", "1. Procedure and locality", "Full name"],
+            ["Tiếp nhận hồ sơ tại quầy", "1. Thủ tục và địa bàn", "Họ và tên"],
+        ),
     }
     for language in ("en", "vi"):
         client = speaking(Client(), language)

@@ -56,8 +56,11 @@ class Client(ClientMixin):
             return True
         parts = urlsplit(redirect_uri)
         return (
-            parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
-            and parts.path in self.redirect_paths and not parts.query and not parts.fragment
+            parts.scheme == "http"
+            and parts.hostname in LOOPBACK_HOSTS
+            and parts.path in self.redirect_paths
+            and not parts.query
+            and not parts.fragment
         )
 
     def check_client_secret(self, client_secret: str) -> bool:
@@ -110,8 +113,11 @@ def load_signing_key(state_dir: Path) -> RSAKey:
 def user_claims(citizen: citizens.Citizen, scope: str) -> dict[str, Any]:
     """Claims released for ``scope``: identity with ``openid``, the rest with profile/address/phone."""
     scopes = set(scope.split())
-    claims: dict[str, Any] = {"sub": citizen.national_id, "national_id": citizen.national_id,
-                              "name": citizen.full_name}
+    claims: dict[str, Any] = {
+        "sub": citizen.national_id,
+        "national_id": citizen.national_id,
+        "name": citizen.full_name,
+    }
     if "profile" in scopes:
         claims.update(birthdate=citizen.birthdate, gender=citizen.gender)
     if "address" in scopes:
@@ -129,11 +135,16 @@ def create_app(config: Config) -> Flask:
     app.config["OAUTH2_TOKEN_EXPIRES_IN"] = {"authorization_code": config.token_lifetime}
 
     def save_token(token: dict[str, Any], oauth_request: Any) -> None:
-        store.save_token(AccessToken(
-            access_token=token["access_token"], client_id=oauth_request.client.client_id,
-            scope=token.get("scope", ""), national_id=oauth_request.user.national_id,
-            issued_at=int(time.time()), expires_in=int(token.get("expires_in", config.token_lifetime)),
-        ))
+        store.save_token(
+            AccessToken(
+                access_token=token["access_token"],
+                client_id=oauth_request.client.client_id,
+                scope=token.get("scope", ""),
+                national_id=oauth_request.user.national_id,
+                issued_at=int(time.time()),
+                expires_in=int(token.get("expires_in", config.token_lifetime)),
+            )
+        )
 
     class CodeGrant(grants.AuthorizationCodeGrant):
         TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -141,16 +152,21 @@ def create_app(config: Config) -> Flask:
         def save_authorization_code(self, code: str, oauth_request: Any) -> None:
             data = oauth_request.payload.data
             requested_acr = (data.get("acr_values") or "").split()
-            store.save_code(AuthorizationCode(
-                code=code, client_id=oauth_request.client.client_id,
-                redirect_uri=oauth_request.payload.redirect_uri or "", scope=oauth_request.scope or "",
-                national_id=oauth_request.user.national_id, nonce=data.get("nonce"),
-                code_challenge=data.get("code_challenge"),
-                code_challenge_method=data.get("code_challenge_method"),
-                # A password login vouches for LoA1 whatever was asked; the client decides if that is enough.
-                acr=next((a for a in requested_acr if a in SUPPORTED_ACR), SUPPORTED_ACR[0]),
-                auth_time=int(time.time()),
-            ))
+            store.save_code(
+                AuthorizationCode(
+                    code=code,
+                    client_id=oauth_request.client.client_id,
+                    redirect_uri=oauth_request.payload.redirect_uri or "",
+                    scope=oauth_request.scope or "",
+                    national_id=oauth_request.user.national_id,
+                    nonce=data.get("nonce"),
+                    code_challenge=data.get("code_challenge"),
+                    code_challenge_method=data.get("code_challenge_method"),
+                    # A password login vouches for LoA1 whatever was asked; the client decides if enough.
+                    acr=next((a for a in requested_acr if a in SUPPORTED_ACR), SUPPORTED_ACR[0]),
+                    auth_time=int(time.time()),
+                )
+            )
 
         def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
             found = store.find_code(code, client.client_id)
@@ -202,24 +218,37 @@ def create_app(config: Config) -> Flask:
     @app.get("/.well-known/openid-configuration")
     def discovery() -> Response:
         base = config.issuer.rstrip("/")
-        return jsonify({
-            "issuer": config.issuer,
-            "authorization_endpoint": f"{base}/authorize",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/userinfo",
-            "jwks_uri": f"{base}/jwks",
-            "response_types_supported": ["code"],
-            "grant_types_supported": ["authorization_code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "address", "phone"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "code_challenge_methods_supported": ["S256"],
-            "acr_values_supported": list(SUPPORTED_ACR),
-            "claims_supported": ["sub", "national_id", "name", "birthdate", "gender", "address",
-                                 "phone_number", "acr", "amr", "auth_time", "nonce"],
-            "ui_locales_supported": ["vi"],
-        })
+        return jsonify(
+            {
+                "issuer": config.issuer,
+                "authorization_endpoint": f"{base}/authorize",
+                "token_endpoint": f"{base}/token",
+                "userinfo_endpoint": f"{base}/userinfo",
+                "jwks_uri": f"{base}/jwks",
+                "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": ["openid", "profile", "address", "phone"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+                "code_challenge_methods_supported": ["S256"],
+                "acr_values_supported": list(SUPPORTED_ACR),
+                "claims_supported": [
+                    "sub",
+                    "national_id",
+                    "name",
+                    "birthdate",
+                    "gender",
+                    "address",
+                    "phone_number",
+                    "acr",
+                    "amr",
+                    "auth_time",
+                    "nonce",
+                ],
+                "ui_locales_supported": ["vi"],
+            }
+        )
 
     @app.get("/jwks")
     def jwks() -> Response:

@@ -33,8 +33,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_up(url: str, *, timeout: float = 20.0, process: subprocess.Popen | None = None,
-                  expect_json: bool = True) -> Any:
+def wait_until_up(
+    url: str, *, timeout: float = 20.0, process: subprocess.Popen | None = None, expect_json: bool = True
+) -> Any:
     """Poll ``url`` till it answers (JSON unless ``expect_json`` is false); fail early if ``process`` dies."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -52,8 +53,11 @@ def wait_until_up(url: str, *, timeout: float = 20.0, process: subprocess.Popen 
 
 @contextmanager
 def running_idp(
-    *, state_dir: Path, port: int | None = None,
-    client_id: str = DEFAULT_CLIENT_ID, client_secret: str = DEFAULT_CLIENT_SECRET,
+    *,
+    state_dir: Path,
+    port: int | None = None,
+    client_id: str = DEFAULT_CLIENT_ID,
+    client_secret: str = DEFAULT_CLIENT_SECRET,
 ) -> Iterator[RunningIdp]:
     """Run ``python -m refservices.idp`` on a free loopback port for the duration of the block."""
     port = port or free_port()
@@ -61,15 +65,28 @@ def running_idp(
     python_path = os.pathsep.join(filter(None, [str(repo_root), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": python_path}
     process = subprocess.Popen(
-        [sys.executable, "-m", "refservices.idp", "--port", str(port), "--state-dir", str(state_dir),
-         "--client-id", client_id, "--client-secret", client_secret],
-        env=env, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "refservices.idp",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(state_dir),
+            "--client-id",
+            client_id,
+            "--client-secret",
+            client_secret,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     try:
         issuer = f"http://127.0.0.1:{port}"
         wait_until_up(f"{issuer}/.well-known/openid-configuration", process=process)
-        yield RunningIdp(issuer=issuer, port=port, client_id=client_id, client_secret=client_secret,
-                         pid=process.pid)
+        yield RunningIdp(
+            issuer=issuer, port=port, client_id=client_id, client_secret=client_secret, pid=process.pid
+        )
     finally:
         process.terminate()
         try:

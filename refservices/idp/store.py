@@ -114,8 +114,18 @@ class Store:
         with self._connect() as db:
             db.execute(
                 "INSERT INTO authorization_code VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (code.code, code.client_id, code.redirect_uri, code.scope, code.national_id, code.nonce,
-                 code.code_challenge, code.code_challenge_method, code.acr, code.auth_time),
+                (
+                    code.code,
+                    code.client_id,
+                    code.redirect_uri,
+                    code.scope,
+                    code.national_id,
+                    code.nonce,
+                    code.code_challenge,
+                    code.code_challenge_method,
+                    code.acr,
+                    code.auth_time,
+                ),
             )
 
     def find_code(self, code: str, client_id: str) -> AuthorizationCode | None:
@@ -143,8 +153,14 @@ class Store:
         with self._connect() as db:
             db.execute(
                 "INSERT INTO access_token VALUES (?, ?, ?, ?, ?, ?)",
-                (token.access_token, token.client_id, token.scope, token.national_id, token.issued_at,
-                 token.expires_in),
+                (
+                    token.access_token,
+                    token.client_id,
+                    token.scope,
+                    token.national_id,
+                    token.issued_at,
+                    token.expires_in,
+                ),
             )
 
     def find_token(self, access_token: str) -> AccessToken | None:

@@ -177,6 +177,15 @@ STORAGES = {
     },
 }
 
+# Largest file a citizen or officer may upload (documents, scans, results), in megabytes.
+MOTCUA_MAX_UPLOAD_MB = env.int("MOTCUA_MAX_UPLOAD_MB", default=20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Public lookup by dossier code + ID ending: failures allowed per code and per client in the window.
+MOTCUA_LOOKUP_WINDOW_MINUTES = env.int("MOTCUA_LOOKUP_WINDOW_MINUTES", default=15)
+MOTCUA_LOOKUP_FAILURES_PER_CODE = env.int("MOTCUA_LOOKUP_FAILURES_PER_CODE", default=10)
+MOTCUA_LOOKUP_FAILURES_PER_CLIENT = env.int("MOTCUA_LOOKUP_FAILURES_PER_CLIENT", default=30)
+
 # Background work: django-tasks with its database backend; `motcua worker` runs db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

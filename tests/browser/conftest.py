@@ -1,9 +1,10 @@
 """Browser tests: the portal and the reference identity provider as real servers, Chromium through Playwright.
 
-The portal runs as its own process (``motcua demo`` to prepare a SQLite database under a temporary
-var dir, then ``motcua serve``), not through pytest-django's live_server: live_server forces a
-transactional test whose flush would wipe the Huế world that tests/conftest.py loads once per session
-for every other test.
+The portal runs as its own process (``motcua demo`` to prepare its own database, then ``motcua serve``),
+not through pytest-django's live_server: live_server forces a transactional test whose flush would wipe
+the Huế world that tests/conftest.py loads once per session for every other test. The server's database
+follows the suite's: a SQLite file in a temporary var dir, or, when the suite runs on PostgreSQL
+(``DATABASE_URL``), a database ``<name>_browser`` on the same server, created fresh and dropped after.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -56,17 +59,46 @@ def browser_idp(tmp_path_factory) -> Iterator[RunningIdp]:
         yield running
 
 
+@contextmanager
+def server_database(var_dir: Path) -> Iterator[str]:
+    """The DATABASE_URL of the server's own database, of the same kind as the suite's."""
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        yield f"sqlite:///{var_dir / 'portal.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urlsplit(suite_url)
+    name = f"{parts.path.lstrip('/') or 'motcua'}_browser"
+    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+
+    def run(sql: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    finally:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def portal(browser_idp, tmp_path_factory) -> Iterator[Portal]:
-    """The portal served by gunicorn on a free loopback port, on its own demo database."""
     var_dir = tmp_path_factory.mktemp("browser-var")
+    with server_database(var_dir) as database_url:
+        yield from _serve(browser_idp, var_dir, database_url)
+
+
+def _serve(browser_idp: RunningIdp, var_dir: Path, database_url: str) -> Iterator[Portal]:
+    """The portal served by gunicorn on a free loopback port, on its own demo database."""
     port = free_port()
     env = {
         **os.environ,
         "MOTCUA_ENV": "test",
         "MOTCUA_VAR_DIR": str(var_dir),
-        # Its own SQLite file, whatever database the rest of the suite runs on.
-        "DATABASE_URL": f"sqlite:///{var_dir / 'portal.sqlite3'}",
+        "DATABASE_URL": database_url,
         "MOTCUA_OIDC_ISSUER": browser_idp.issuer,
         "MOTCUA_OIDC_CLIENT_ID": browser_idp.client_id,
         "MOTCUA_OIDC_CLIENT_SECRET": browser_idp.client_secret,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,6 +16,9 @@ from .staff import log_in_officer, perform
 pytestmark = pytest.mark.browser
 
 PROCEDURE = "1.001193"
+RESULT_NAME = "Giấy khai sinh"
+RESULT_LINK = f"Tải {RESULT_NAME}"
+RESULT_PDF = b"%PDF-1.4\n% Giay khai sinh (ban dien tu)\n%%EOF\n"
 COMMUNE = "Xã Phú Vang"
 # The workflow of 1.001193 in src/motcua/catalog/data/hue.yaml, officer by officer.
 WORKFLOW = [
@@ -22,7 +26,7 @@ WORKFLOW = [
     ("phuvang.tuphap", ["forward"]),
     ("phuvang.truongphong", ["approve"]),
     ("phuvang.lanhdao", ["sign"]),
-    ("phuvang.vanthu", ["issue_number"]),
+    ("phuvang.vanthu", ["attach_result", "issue_number"]),
     ("phuvang.tiepnhan", ["return_result"]),
 ]
 
@@ -69,6 +73,17 @@ def _citizen_submits(page: Page, base_url: str, issuer: str) -> str:
     return code
 
 
+def _attach_result(officer: Page) -> None:
+    """The clerk attaches the electronic result, which the citizen downloads once it is returned."""
+    form = officer.locator("form").filter(has=officer.get_by_role("button", name="Đính kèm kết quả"))
+    form.get_by_label("Tên kết quả", exact=True).fill(RESULT_NAME)
+    form.get_by_label("Tệp kết quả", exact=True).set_input_files(
+        {"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": RESULT_PDF}
+    )
+    form.get_by_role("button", name="Đính kèm kết quả").click()
+    expect(officer.get_by_text(RESULT_NAME, exact=True).first).to_be_visible()
+
+
 def test_an_online_birth_registration_goes_from_the_citizen_through_every_officer_to_the_result(
     portal, chromium
 ):
@@ -85,7 +100,10 @@ def test_an_online_birth_registration_goes_from_the_citizen_through_every_office
         officer.get_by_role("link", name=code, exact=True).click()
         expect(officer.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
         for action in actions:
-            perform(officer, action)
+            if action == "attach_result":
+                _attach_result(officer)
+            else:
+                perform(officer, action)
         _shot(officer, f"12-dossier-after-{username.replace('.', '-')}")
         context.close()
 
@@ -93,6 +111,22 @@ def test_an_online_birth_registration_goes_from_the_citizen_through_every_office
     row = citizen.get_by_role("row").filter(has=citizen.get_by_role("link", name=code, exact=True))
     expect(row).to_contain_text("Đã trả kết quả")
     _shot(citizen, "13-my-dossiers-returned")
+
+    row.get_by_role("link", name=code, exact=True).click()
+    results = citizen.get_by_test_id("results")
+    with citizen.expect_download() as download_info:
+        results.get_by_role("link", name=RESULT_LINK).click()
+    download = download_info.value
+    assert download.suggested_filename == "giay-khai-sinh.pdf"
+    assert Path(download.path()).read_bytes() == RESULT_PDF
+
+    rating = citizen.get_by_role("group", name="Bạn hài lòng với việc giải quyết hồ sơ này ở mức nào?")
+    rating.get_by_label("Rất hài lòng").check()
+    citizen.get_by_label("Góp ý (nếu có)").fill("Nhận kết quả trực tuyến, không phải đi lại.")
+    citizen.get_by_role("button", name="Gửi đánh giá").click()
+    expect(citizen.get_by_test_id("rated")).to_contain_text("Cảm ơn bạn đã đánh giá")
+    expect(citizen.get_by_test_id("rating")).to_contain_text("Rất hài lòng")
+    _shot(citizen, "14-result-downloaded-and-rated")
     citizen_context.close()
 
 

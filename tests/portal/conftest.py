@@ -57,8 +57,9 @@ class ProviderAnswer:
         return {k: v[0] for k, v in parse_qs(self.query).items()}
 
 
-def login_at_provider(authorize_url: str, *, national_id: str, password: str = DEMO_PASSWORD,
-                      action: str = "login") -> ProviderAnswer:
+def login_at_provider(
+    authorize_url: str, *, national_id: str, password: str = DEMO_PASSWORD, action: str = "login"
+) -> ProviderAnswer:
     """Do what the citizen does on the provider's page: submit the login form, follow nothing."""
     browser = requests.Session()
     page = browser.get(authorize_url, timeout=10)

@@ -142,7 +142,7 @@ def test_a_valid_submission_creates_one_dossier_routed_to_the_competent_commune(
         and "Phú Xuân" in dossier.applicant_address
     )
     upload = dossier.documents.get(code="giay_chung_sinh")
-    assert upload.file_ref.startswith("portal/") and upload.digitized
+    assert upload.file_ref.startswith(f"dossiers/portal/{citizen.pk}/") and upload.digitized
     assert dossier.documents.get(code="giay_to_tuy_than").source == "registry"
 
 
@@ -181,3 +181,60 @@ def test_the_procedure_page_offers_online_submission_to_a_logged_in_citizen(db):
     birth_procedure()
     html = logged_in(make_citizen()).get(reverse("portal:procedure_detail", args=[BIRTH])).content.decode()
     assert f'href="{reverse("portal:eform", args=[BIRTH])}"' in html and "Nộp hồ sơ trực tuyến" in html
+
+
+def test_a_refused_document_upload_is_an_error_next_to_the_document_not_a_crash(db):
+    birth_procedure()
+    citizen = make_citizen()
+    data = valid_answers()
+    data["doc_giay_chung_sinh"] = SimpleUploadedFile(
+        "chung-sinh.exe", b"MZ\x90\x00 program", content_type="application/pdf"
+    )
+    response = logged_in(citizen).post(reverse("portal:eform", args=[BIRTH]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-doc-giay_chung_sinh">Tệp chung-sinh.exe không phải PDF, JPG hoặc PNG.' in html
+    assert 'name="child_name" value="Nguyễn Phan Minh An"' in html
+    assert not Dossier.objects.filter(applicant=citizen).exists()
+    assert FormDraft.objects.get(user=citizen).data["child_name"] == "Nguyễn Phan Minh An"
+
+
+def test_a_document_upload_over_the_size_limit_is_refused_with_the_limit(db, settings):
+    birth_procedure()
+    settings.MOTCUA_MAX_UPLOAD_MB = 1
+    data = valid_answers()
+    data["doc_giay_chung_sinh"] = SimpleUploadedFile("chung-sinh.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024))
+    response = logged_in(make_citizen()).post(reverse("portal:eform", args=[BIRTH]), data)
+    assert response.status_code == 400
+    assert "Tệp chung-sinh.pdf quá lớn: tối đa 1 MB." in response.content.decode()
+
+
+def test_a_supplement_answer_with_a_refused_file_shows_the_error_and_changes_nothing(db):
+    from motcua.dossiers import services
+    from motcua.org import selectors as org_selectors
+    from motcua.org.models import Role
+
+    birth_procedure()
+    citizen = make_citizen()
+    submit_birth(logged_in(citizen))
+    dossier = Dossier.objects.get(applicant=citizen)
+    on = timezone.localdate()
+    reception = org_selectors.staff_with_role(
+        role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=on
+    )
+    dossier = services.accept(dossier=dossier, by=reception.first().user)
+    step = dossier.current_step
+    specialist = org_selectors.staff_with_role(role=step.role, agency=step.agency, on=on).first().user
+    services.request_supplement(dossier=dossier, by=specialist, missing=["giay_chung_sinh"], reason="Bị mờ.")
+    fake = SimpleUploadedFile("chung-sinh.docx", b"PK\x03\x04 word", content_type="application/pdf")
+    response = logged_in(citizen).post(
+        reverse("portal:supply", args=[dossier.code]), {"doc_giay_chung_sinh": fake}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        'data-error-code="file.type"' in html and "Tệp chung-sinh.docx không phải PDF, JPG hoặc PNG." in html
+    )
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUPPLEMENT
+    assert dossier.documents.filter(code="giay_chung_sinh").count() == 1

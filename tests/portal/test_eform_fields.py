@@ -58,3 +58,56 @@ def test_a_number_that_is_not_a_number_is_a_type_error():
     fields = eforms.build_fields(SCHEMA, UI)
     data = eforms.form_data(SCHEMA, fields, eforms.raw_values(fields, {"children": "hai"}), {})
     assert eforms.field_errors(SCHEMA, data)["children"] == ["Giá trị không hợp lệ."]
+
+
+PEOPLE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["mother", "scan"],
+    "properties": {
+        "mother": {
+            "type": "object",
+            "required": ["ho_ten"],
+            "properties": {
+                "ho_ten": {"type": "string", "title": "Họ tên"},
+                "so_con": {"type": "integer", "minimum": 1},
+                "so_dinh_danh": {"type": "string", "pattern": "^[0-9]{12}$"},
+            },
+        },
+        "scan": {"type": "string"},
+        "place": {"type": "string"},
+    },
+}
+PEOPLE_UI = {"widgets": {"mother": "person", "scan": "file", "place": "unit"}}
+
+
+def test_a_person_becomes_an_object_of_typed_parts_and_its_errors_name_the_part():
+    fields = eforms.build_fields(PEOPLE, PEOPLE_UI)
+    assert [p.name for p in fields[0].parts] == ["mother.ho_ten", "mother.so_con", "mother.so_dinh_danh"]
+    raw = eforms.raw_values(
+        fields, {"mother.ho_ten": " Lan ", "mother.so_con": "2", "mother.so_dinh_danh": "1"}
+    )
+    data = eforms.form_data(PEOPLE, fields, raw, {})
+    assert data["mother"] == {"ho_ten": "Lan", "so_con": 2, "so_dinh_danh": "1"}
+    errors = eforms.field_errors(PEOPLE, data, file_fields={"scan"})
+    assert errors == {
+        "mother.so_dinh_danh": ["Giá trị không đúng định dạng."],
+        "scan": ["Vui lòng đính kèm tệp."],
+    }
+
+
+def test_a_file_field_takes_the_reference_of_the_stored_file_never_a_posted_value():
+    fields = eforms.build_fields(PEOPLE, PEOPLE_UI)
+    raw = eforms.raw_values(fields, {"scan": "dossiers/portal/9/someone-else.pdf"})
+    errors = eforms.keep_files(
+        fields,
+        raw,
+        uploads={},
+        previous={"scan": {"ref": "dossiers/portal/1/a/x.pdf", "name": "x.pdf", "size": 3}},
+        folder="t",
+    )
+    assert errors == {}
+    assert eforms.form_data(PEOPLE, fields, raw, {})["scan"] == "dossiers/portal/1/a/x.pdf"
+    raw = eforms.raw_values(fields, {"scan": "dossiers/portal/9/someone-else.pdf"})
+    eforms.keep_files(fields, raw, uploads={}, previous=None, folder="t")
+    assert "scan" not in eforms.form_data(PEOPLE, fields, raw, {})

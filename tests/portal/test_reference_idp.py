@@ -17,10 +17,24 @@ REDIRECT_URI = "http://127.0.0.1:8000/dich-vu-cong/dang-nhap/xong/"
 NATIONAL_ID = CITIZENS[0].national_id
 
 
-def authorize_url(idp, *, challenge: str | None, nonce: str = "n-1", redirect_uri: str = REDIRECT_URI,
-                  scope: str = "openid profile address", acr_values: str = "LoA1") -> str:
-    params = {"client_id": idp.client_id, "response_type": "code", "scope": scope,
-              "redirect_uri": redirect_uri, "state": "s-1", "nonce": nonce, "acr_values": acr_values}
+def authorize_url(
+    idp,
+    *,
+    challenge: str | None,
+    nonce: str = "n-1",
+    redirect_uri: str = REDIRECT_URI,
+    scope: str = "openid profile address",
+    acr_values: str = "LoA1",
+) -> str:
+    params = {
+        "client_id": idp.client_id,
+        "response_type": "code",
+        "scope": scope,
+        "redirect_uri": redirect_uri,
+        "state": "s-1",
+        "nonce": nonce,
+        "acr_values": acr_values,
+    }
     if challenge:
         params.update(code_challenge=challenge, code_challenge_method="S256")
     return f"{idp.issuer}/authorize?{urlencode(params)}"
@@ -33,8 +47,12 @@ def pkce() -> tuple[str, str]:
 
 
 def login(url: str, national_id: str, password: str = DEMO_PASSWORD) -> requests.Response:
-    return requests.post(url, data={"national_id": national_id, "password": password, "action": "login"},
-                         allow_redirects=False, timeout=10)
+    return requests.post(
+        url,
+        data={"national_id": national_id, "password": password, "action": "login"},
+        allow_redirects=False,
+        timeout=10,
+    )
 
 
 def redirect_params(response: requests.Response) -> dict[str, str]:
@@ -42,10 +60,17 @@ def redirect_params(response: requests.Response) -> dict[str, str]:
 
 
 def exchange(idp, code: str, verifier: str) -> requests.Response:
-    return requests.post(f"{idp.issuer}/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
-        "code_verifier": verifier,
-    }, auth=(idp.client_id, idp.client_secret), timeout=10)
+    return requests.post(
+        f"{idp.issuer}/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": verifier,
+        },
+        auth=(idp.client_id, idp.client_secret),
+        timeout=10,
+    )
 
 
 def test_discovery_describes_the_code_flow_with_pkce_and_rs256(idp):
@@ -74,7 +99,10 @@ def test_code_flow_issues_a_signed_id_token_with_the_citizen_and_acr(idp):
     claims = decoded.claims
     assert claims["iss"] == idp.issuer and idp.client_id in claims["aud"]
     assert (claims["sub"], claims["national_id"], claims["name"]) == (
-        citizen.national_id, citizen.national_id, citizen.full_name)
+        citizen.national_id,
+        citizen.national_id,
+        citizen.full_name,
+    )
     assert claims["nonce"] == "n-42" and claims["acr"] == "LoA1"
     bearer = {"Authorization": f"Bearer {token['access_token']}"}
     info = requests.get(f"{idp.issuer}/userinfo", headers=bearer, timeout=10).json()
@@ -101,8 +129,12 @@ def test_an_authorization_request_without_pkce_is_refused(idp):
 
 def test_a_redirect_uri_off_loopback_is_refused_without_redirecting(idp):
     _, challenge = pkce()
-    url = authorize_url(idp, challenge=challenge, nonce="n-5",
-                        redirect_uri="https://evil.example/dich-vu-cong/dang-nhap/xong/")
+    url = authorize_url(
+        idp,
+        challenge=challenge,
+        nonce="n-5",
+        redirect_uri="https://evil.example/dich-vu-cong/dang-nhap/xong/",
+    )
     response = requests.get(url, allow_redirects=False, timeout=10)
     assert response.status_code == 400
     assert "Yêu cầu xác thực không hợp lệ" in response.text

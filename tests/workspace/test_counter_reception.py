@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Channel, Dossier, State
@@ -102,3 +103,47 @@ def test_a_specialist_without_a_reception_point_cannot_use_the_counter(client, h
     log_in(client, officer("phuvang.tuphap"))
     response = client.get(URL, follow=True)
     assert "không làm việc tại điểm tiếp nhận" in response.content.decode()
+
+
+PDF = b"%PDF-1.4\n% scan\n%%EOF\n"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_scanned_document_is_kept_digitized_and_counts_as_received(client, hue, media):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    first, *others = mandatory_codes(hue)
+    scan = SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")
+    data = form(hue, cccd_qr=QR, document=others, decision="accept", **{f"scan_{first}": scan})
+    client.post(URL, data)
+    dossier = Dossier.objects.get(applicant_id_number="046195001234")
+    assert dossier.state == State.IN_PROCESS
+    scanned = dossier.documents.get(code=first)
+    assert scanned.digitized and scanned.source == "file" and scanned.file_ref
+    assert not dossier.documents.get(code=others[0]).digitized if others else True
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    download = f"/can-bo/ho-so/{dossier.code}/giay-to/{scanned.pk}/"
+    assert download in page
+    assert b"".join(client.get(download).streaming_content) == PDF
+
+
+def test_a_scan_that_is_not_pdf_or_image_is_refused_and_nothing_is_kept(client, hue, media):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    codes = mandatory_codes(hue)
+    good = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    bad = SimpleUploadedFile("b.pdf", b"<html>not a scan</html>", content_type="application/pdf")
+    data = form(
+        hue,
+        cccd_qr=QR,
+        document=codes,
+        decision="accept",
+        **{f"scan_{codes[0]}": good, f"scan_{codes[-1]}": bad},
+    )
+    page = client.post(URL, data).content.decode()
+    assert "không phải PDF, JPG hoặc PNG" in page
+    assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
+    assert not [p for p in media.rglob("*") if p.is_file()]

@@ -12,7 +12,10 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     national_id = models.CharField(
-        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True,
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        db_index=True,
         help_text=_("12 chữ số của CCCD / định danh điện tử (công dân)."),
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)

@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 Number = Decimal | bool
 
 MAX_LENGTH = 500
@@ -67,25 +69,31 @@ _ALLOWED_NODES = (
 def parse(expr: str) -> ast.Expression:
     """Parse and check ``expr`` against the whitelist; raise ExpressionError otherwise."""
     if not isinstance(expr, str) or not expr.strip():
-        raise ExpressionError("biểu thức rỗng")
+        raise ExpressionError(_("biểu thức rỗng"))
     if len(expr) > MAX_LENGTH:
-        raise ExpressionError(f"biểu thức dài quá {MAX_LENGTH} ký tự")
+        raise ExpressionError(_("biểu thức dài quá %(count)s ký tự") % {"count": MAX_LENGTH})
     try:
         tree = ast.parse(expr.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cú pháp không hợp lệ: {exc.msg}") from None
+        raise ExpressionError(_("cú pháp không hợp lệ: %(error)s") % {"error": exc.msg}) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise ExpressionError(f"không được dùng '{type(node).__name__}' trong biểu thức")
+            raise ExpressionError(
+                _("không được dùng '%(node)s' trong biểu thức") % {"node": type(node).__name__}
+            )
         if isinstance(node, ast.Constant) and (
             isinstance(node.value, str | bytes | complex) or node.value is None
         ):
-            raise ExpressionError("chỉ được dùng số trong biểu thức")
+            raise ExpressionError(_("chỉ được dùng số trong biểu thức"))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                raise ExpressionError("chỉ được gọi các hàm: " + ", ".join(sorted(FUNCTIONS)))
+                raise ExpressionError(
+                    _("chỉ được gọi các hàm: %(functions)s") % {"functions": ", ".join(sorted(FUNCTIONS))}
+                )
             if node.keywords or not node.args:
-                raise ExpressionError(f"hàm {node.func.id} cần đối số theo vị trí")
+                raise ExpressionError(
+                    _("hàm %(function)s cần đối số theo vị trí") % {"function": node.func.id}
+                )
     return tree
 
 
@@ -111,10 +119,10 @@ def _to_value(raw: Any, name: str) -> Number:
         try:
             return Decimal(raw.strip())
         except InvalidOperation:
-            raise ExpressionError(f"trường '{name}' không phải là số") from None
+            raise ExpressionError(_("trường '%(field)s' không phải là số") % {"field": name}) from None
     if raw is None:
         return Decimal(0)
-    raise ExpressionError(f"trường '{name}' không phải là số")
+    raise ExpressionError(_("trường '%(field)s' không phải là số") % {"field": name})
 
 
 def evaluate(expr: str, variables: Mapping[str, Any]) -> Number:
@@ -135,7 +143,7 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
         if node.id not in env:
-            raise ExpressionError(f"thiếu trường '{node.id}'")
+            raise ExpressionError(_("thiếu trường '%(field)s'") % {"field": node.id})
         return _to_value(env[node.id], node.id)
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, env)
@@ -159,7 +167,7 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
             if isinstance(node.op, ast.Mod):
                 return left % right
         except (ZeroDivisionError, InvalidOperation):
-            raise ExpressionError("chia cho 0") from None
+            raise ExpressionError(_("chia cho 0")) from None
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And):
             outcome: Number = True
@@ -208,4 +216,4 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
             return Decimal(math.ceil(args[0]))
         if name == "floor":
             return Decimal(math.floor(args[0]))
-    raise ExpressionError(f"không đánh giá được '{type(node).__name__}'")
+    raise ExpressionError(_("không đánh giá được '%(node)s'") % {"node": type(node).__name__})

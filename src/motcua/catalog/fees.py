@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .expressions import ExpressionError, evaluate, names_in
 
 KINDS = ("fixed", "formula")
@@ -47,40 +49,43 @@ class FeeQuote:
 def rule_problems(rules: Any) -> list[str]:
     """Structural problems of a fee rule list (independent of the form)."""
     if not isinstance(rules, list):
-        return ["phí, lệ phí phải là một danh sách"]
+        return [_("phí, lệ phí phải là một danh sách")]
     problems: list[str] = []
     seen: set[str] = set()
     for index, rule in enumerate(rules, start=1):
-        where = f"khoản phí thứ {index}"
+        where = _("khoản phí thứ %(number)s") % {"number": index}
         if not isinstance(rule, Mapping):
-            problems.append(f"{where}: phải là một bảng khóa–giá trị")
+            problems.append(_("%(where)s: phải là một bảng khóa–giá trị") % {"where": where})
             continue
         code = rule.get("code")
         if not isinstance(code, str) or not code:
-            problems.append(f"{where}: thiếu 'code'")
+            problems.append(_("%(where)s: thiếu 'code'") % {"where": where})
         elif code in seen:
-            problems.append(f"{where}: mã '{code}' bị trùng")
+            problems.append(_("%(where)s: mã '%(code)s' bị trùng") % {"where": where, "code": code})
         else:
             seen.add(code)
-            where = f"khoản phí '{code}'"
+            where = _("khoản phí '%(code)s'") % {"code": code}
         unknown = set(rule) - RULE_KEYS
         if unknown:
-            problems.append(f"{where}: khóa không hợp lệ {', '.join(sorted(unknown))}")
+            problems.append(
+                _("%(where)s: khóa không hợp lệ %(keys)s")
+                % {"where": where, "keys": ", ".join(sorted(unknown))}
+            )
         kind = rule.get("kind")
         if kind not in KINDS:
-            problems.append(f"{where}: 'kind' phải là fixed hoặc formula")
+            problems.append(_("%(where)s: 'kind' phải là fixed hoặc formula") % {"where": where})
         elif kind == "fixed":
             amount = rule.get("amount")
             if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
-                problems.append(f"{where}: 'amount' phải là số không âm")
+                problems.append(_("%(where)s: 'amount' phải là số không âm") % {"where": where})
         else:
             try:
                 names_in(rule.get("expr", ""))
             except ExpressionError as exc:
-                problems.append(f"{where}: công thức lỗi: {exc}")
+                problems.append(_("%(where)s: công thức lỗi: %(error)s") % {"where": where, "error": exc})
         exemptions = rule.get("exemptions", [])
         if not isinstance(exemptions, list):
-            problems.append(f"{where}: 'exemptions' phải là danh sách")
+            problems.append(_("%(where)s: 'exemptions' phải là danh sách") % {"where": where})
             continue
         for exemption in exemptions:
             if (
@@ -88,12 +93,16 @@ def rule_problems(rules: Any) -> list[str]:
                 or set(exemption) - EXEMPTION_KEYS
                 or "when" not in exemption
             ):
-                problems.append(f"{where}: mỗi trường hợp miễn cần 'when' (và 'reason')")
+                problems.append(
+                    _("%(where)s: mỗi trường hợp miễn cần 'when' (và 'reason')") % {"where": where}
+                )
                 continue
             try:
                 names_in(exemption["when"])
             except ExpressionError as exc:
-                problems.append(f"{where}: điều kiện miễn lỗi: {exc}")
+                problems.append(
+                    _("%(where)s: điều kiện miễn lỗi: %(error)s") % {"where": where, "error": exc}
+                )
     return problems
 
 
@@ -119,7 +128,7 @@ def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> F
             value = evaluate(rule["expr"], form_data)
             amount = Decimal(int(value)) if isinstance(value, bool) else value
         if amount < 0:
-            raise ExpressionError(f"khoản phí '{rule['code']}' âm")
+            raise ExpressionError(_("khoản phí '%(code)s' âm") % {"code": rule["code"]})
         reason = ""
         for exemption in rule.get("exemptions", []):
             if evaluate(exemption["when"], form_data):

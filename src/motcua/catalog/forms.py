@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -43,14 +44,16 @@ def field_names(schema: Mapping[str, Any]) -> set[str]:
 def schema_problems(schema: Any) -> list[str]:
     """Why ``schema`` is not a usable e-form schema (empty list when it is)."""
     if not isinstance(schema, Mapping) or not schema:
-        return ["biểu mẫu trống"]
+        return [_("biểu mẫu trống")]
     try:
         json.dumps(schema)
     except (TypeError, ValueError):
-        return ["biểu mẫu không phải JSON"]
+        return [_("biểu mẫu không phải JSON")]
     problems = []
     if schema.get("$schema", DIALECT) != DIALECT:
-        problems.append(f"biểu mẫu phải dùng JSON Schema 2020-12 ($schema: {DIALECT})")
+        problems.append(
+            _("biểu mẫu phải dùng JSON Schema 2020-12 ($schema: %(dialect)s)") % {"dialect": DIALECT}
+        )
     # The meta-schema check costs ~10 ms for a whole form but ~1-2 ms per part, so the form's
     # skeleton and each field are checked (and cached) separately: forms share most fields.
     properties = schema.get("properties")
@@ -66,14 +69,16 @@ def schema_problems(schema: Any) -> list[str]:
         meta = list(_meta_problems(_key(schema)))
     for entry in meta:
         path, message = entry.split("|", 1)
-        problems.append(f"JSON Schema không hợp lệ tại '{path or '/'}': {message}")
+        problems.append(
+            _("JSON Schema không hợp lệ tại '%(path)s': %(error)s") % {"path": path or "/", "error": message}
+        )
     if meta:
         return problems
     if schema.get("type") != "object" or not field_names(schema):
-        problems.append("biểu mẫu phải là một object có 'properties'")
+        problems.append(_("biểu mẫu phải là một object có 'properties'"))
     for name in schema.get("required", []):
         if name not in field_names(schema):
-            problems.append(f"trường bắt buộc '{name}' không có trong 'properties'")
+            problems.append(_("trường bắt buộc '%(field)s' không có trong 'properties'") % {"field": name})
     return problems
 
 
@@ -93,31 +98,64 @@ def _meta_problems(key: str) -> tuple[str, ...]:
 
 def ui_problems(ui: Any, schema: Mapping[str, Any]) -> list[str]:
     if not isinstance(ui, Mapping):
-        return ["giao diện biểu mẫu phải là một bảng khóa–giá trị"]
+        return [_("giao diện biểu mẫu phải là một bảng khóa–giá trị")]
     names = field_names(schema)
     problems = []
     unknown = set(ui) - UI_KEYS
     if unknown:
-        problems.append(f"giao diện có khóa không hợp lệ: {', '.join(sorted(unknown))}")
+        problems.append(_("giao diện có khóa không hợp lệ: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
     order = ui.get("order", [])
     if not isinstance(order, list):
-        problems.append("'order' phải là danh sách tên trường")
+        problems.append(_("'order' phải là danh sách tên trường"))
         order = []
     for name in order:
-        if name not in names:
-            problems.append(f"'order' nêu trường không có trong biểu mẫu: {name}")
+        if name not in names and not _is_part(schema, name):
+            problems.append(_("'order' nêu trường không có trong biểu mẫu: %(field)s") % {"field": name})
     for key in ("labels", "help", "widgets"):
         part = ui.get(key, {})
         if not isinstance(part, Mapping):
-            problems.append(f"'{key}' phải là bảng tên trường -> giá trị")
+            problems.append(_("'%(key)s' phải là bảng tên trường -> giá trị") % {"key": key})
             continue
         for name in part:
             if name not in names:
-                problems.append(f"'{key}' nêu trường không có trong biểu mẫu: {name}")
+                problems.append(
+                    _("'%(key)s' nêu trường không có trong biểu mẫu: %(field)s") % {"key": key, "field": name}
+                )
     for name, widget in (ui.get("widgets") or {}).items():
         if widget not in WIDGETS:
-            problems.append(f"kiểu nhập '{widget}' của trường {name} không được hỗ trợ")
+            problems.append(
+                _("kiểu nhập '%(widget)s' của trường %(field)s không được hỗ trợ")
+                % {"widget": widget, "field": name}
+            )
+        problems.extend(_widget_fit(name, widget, (schema.get("properties") or {}).get(name)))
     return problems
+
+
+def _is_part(schema: Mapping[str, Any], name: Any) -> bool:
+    """``<field>.<sub>``: a sub-property of an object field (the order of a person's inputs)."""
+    head, _dot, sub = str(name).partition(".")
+    field = (schema.get("properties") or {}).get(head)
+    parts = field.get("properties") if isinstance(field, Mapping) else None
+    return bool(sub) and isinstance(parts, Mapping) and sub in parts
+
+
+def _widget_fit(name: str, widget: Any, sub: Any) -> list[str]:
+    """A unit or file widget needs a string field, a person widget an object with properties."""
+    if not isinstance(sub, Mapping):
+        return []
+    kind = sub.get("type")
+    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+    if widget in ("unit", "file") and "string" not in kinds:
+        return [
+            _("trường %(field)s dùng kiểu nhập '%(widget)s' nên phải có type: string")
+            % {"field": name, "widget": widget}
+        ]
+    parts = sub.get("properties")
+    if widget == "person" and ("object" not in kinds or not isinstance(parts, Mapping) or not parts):
+        return [
+            _("trường %(field)s dùng kiểu nhập 'person' nên phải là object có 'properties'") % {"field": name}
+        ]
+    return []
 
 
 def validate_data(schema: Mapping[str, Any], data: Any) -> list[str]:

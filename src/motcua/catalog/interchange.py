@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
 from motcua.org.models import Role
@@ -102,7 +103,9 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise yaml.MarkedYAMLError(problem=f"khóa '{key}' bị lặp", problem_mark=key_node.start_mark)
+            raise yaml.MarkedYAMLError(
+                problem=_("khóa '%(key)s' bị lặp") % {"key": key}, problem_mark=key_node.start_mark
+            )
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -125,7 +128,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"dòng {self.line}: {self.message}" if self.line else self.message
+        return (
+            _("dòng %(line)s: %(problem)s") % {"line": self.line, "problem": self.message}
+            if self.line
+            else self.message
+        )
 
 
 class CatalogFormatError(DomainError):
@@ -191,9 +198,11 @@ def load(text: str) -> Any:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise CatalogFormatError([Problem(line, f"cú pháp YAML: {exc.problem}")]) from None
+        raise CatalogFormatError(
+            [Problem(line, _("cú pháp YAML: %(error)s") % {"error": exc.problem})]
+        ) from None
     except yaml.YAMLError as exc:
-        raise CatalogFormatError([Problem(0, f"cú pháp YAML: {exc}")]) from None
+        raise CatalogFormatError([Problem(0, _("cú pháp YAML: %(error)s") % {"error": exc})]) from None
 
 
 def _line(mapping: Any, key: str | None = None) -> int:
@@ -204,7 +213,7 @@ def _line(mapping: Any, key: str | None = None) -> int:
 
 def _expect_map(ctx: _Ctx, value: Any, line: int, what: str) -> bool:
     if not isinstance(value, dict):
-        ctx.error(line, f"{what} phải là một bảng khóa–giá trị")
+        ctx.error(line, _("%(what)s phải là một bảng khóa–giá trị") % {"what": what})
         return False
     return True
 
@@ -214,10 +223,12 @@ def _keys(
 ) -> None:
     for key in required:
         if key not in mapping or mapping[key] in (None, ""):
-            ctx.error(mapping.line, f"{what}: thiếu '{key}'")
+            ctx.error(mapping.line, _("%(what)s: thiếu '%(key)s'") % {"what": what, "key": key})
     for key in mapping:
         if key not in required and key not in optional:
-            ctx.error(_line(mapping, key), f"{what}: khóa không hợp lệ '{key}'")
+            ctx.error(
+                _line(mapping, key), _("%(what)s: khóa không hợp lệ '%(key)s'") % {"what": what, "key": key}
+            )
 
 
 def _str(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: str = "") -> str:
@@ -225,7 +236,7 @@ def _str(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: str = "") -
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là chuỗi")
+        ctx.error(_line(mapping, key), _("%(what)s: '%(key)s' phải là chuỗi") % {"what": what, "key": key})
         return default
     return str(value)
 
@@ -237,7 +248,13 @@ def _choice(
     if value not in choices:
         ctx.error(
             _line(mapping, key),
-            f"{what}: '{key}' phải là một trong {', '.join(c or '""' for c in choices)} (đang là {value!r})",
+            _("%(what)s: '%(key)s' phải là một trong %(choices)s (đang là %(value)s)")
+            % {
+                "what": what,
+                "key": key,
+                "choices": ", ".join(c or '""' for c in choices),
+                "value": repr(value),
+            },
         )
         return default or choices[0]
     return str(value)
@@ -246,7 +263,9 @@ def _choice(
 def _bool(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: bool) -> bool:
     value = mapping.get(key, default)
     if not isinstance(value, bool):
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là true hoặc false")
+        ctx.error(
+            _line(mapping, key), _("%(what)s: '%(key)s' phải là true hoặc false") % {"what": what, "key": key}
+        )
         return default
     return value
 
@@ -254,7 +273,11 @@ def _bool(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: bool) -> b
 def _int(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: int = 0, minimum: int = 0) -> int:
     value = mapping.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là số nguyên ≥ {minimum}")
+        ctx.error(
+            _line(mapping, key),
+            _("%(what)s: '%(key)s' phải là số nguyên ≥ %(minimum)s")
+            % {"what": what, "key": key, "minimum": minimum},
+        )
         return default
     return value
 
@@ -262,7 +285,9 @@ def _int(ctx: _Ctx, mapping: LineDict, key: str, what: str, default: int = 0, mi
 def _amount(ctx: _Ctx, mapping: LineDict, key: str, what: str) -> int | float:
     value = mapping.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là số không âm")
+        ctx.error(
+            _line(mapping, key), _("%(what)s: '%(key)s' phải là số không âm") % {"what": what, "key": key}
+        )
         return 0
     return number(value)
 
@@ -271,7 +296,7 @@ def _date(ctx: _Ctx, mapping: LineDict, key: str, what: str, *, required: bool) 
     value = mapping.get(key)
     if value is None:
         if required:
-            ctx.error(mapping.line, f"{what}: thiếu '{key}'")
+            ctx.error(mapping.line, _("%(what)s: thiếu '%(key)s'") % {"what": what, "key": key})
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -280,7 +305,10 @@ def _date(ctx: _Ctx, mapping: LineDict, key: str, what: str, *, required: bool) 
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là ngày dạng YYYY-MM-DD")
+        ctx.error(
+            _line(mapping, key),
+            _("%(what)s: '%(key)s' phải là ngày dạng YYYY-MM-DD") % {"what": what, "key": key},
+        )
         return None
 
 
@@ -291,7 +319,9 @@ def _list(ctx: _Ctx, mapping: LineDict, key: str, what: str) -> LineList:
         empty.line, empty.item_lines = _line(mapping, key), []
         return empty
     if not isinstance(value, LineList):
-        ctx.error(_line(mapping, key), f"{what}: '{key}' phải là danh sách")
+        ctx.error(
+            _line(mapping, key), _("%(what)s: '%(key)s' phải là danh sách") % {"what": what, "key": key}
+        )
         empty = LineList()
         empty.line, empty.item_lines = _line(mapping, key), []
         return empty
@@ -302,7 +332,9 @@ def _period(ctx: _Ctx, mapping: LineDict, what: str) -> tuple[dt.date | None, dt
     start = _date(ctx, mapping, "valid_from", what, required=True)
     end = _date(ctx, mapping, "valid_to", what, required=False)
     if start and end and end <= start:
-        ctx.error(_line(mapping, "valid_to"), f"{what}: 'valid_to' phải sau 'valid_from'")
+        ctx.error(
+            _line(mapping, "valid_to"), _("%(what)s: 'valid_to' phải sau 'valid_from'") % {"what": what}
+        )
     return start, end
 
 
@@ -313,37 +345,43 @@ def parse(
     (``("procedure", code)``) and version (``("version", code, number)``). Raise CatalogFormatError."""
     doc = load(text)
     ctx = _Ctx(resolve_agency=resolve_agency, resolve_unit=resolve_unit)
-    if not _expect_map(ctx, doc, 1, "tệp danh mục"):
+    catalog_file = _("tệp danh mục")
+    if not _expect_map(ctx, doc, 1, catalog_file):
         raise CatalogFormatError(ctx.problems)
-    _keys(ctx, doc, required=("format",), optional=("fields", "procedures", "source"), what="tệp danh mục")
+    _keys(ctx, doc, required=("format",), optional=("fields", "procedures", "source"), what=catalog_file)
     if doc.get("format") not in (None, FORMAT):
-        ctx.error(_line(doc, "format"), f"định dạng '{doc.get('format')}' không được hỗ trợ (cần {FORMAT})")
+        ctx.error(
+            _line(doc, "format"),
+            _("định dạng '%(format)s' không được hỗ trợ (cần %(expected)s)")
+            % {"format": doc.get("format"), "expected": FORMAT},
+        )
     result: dict[str, Any] = {"format": FORMAT}
     if doc.get("source"):
-        result["source"] = _str(ctx, doc, "source", "tệp danh mục")
+        result["source"] = _str(ctx, doc, "source", catalog_file)
     field_codes: set[str] = set(_existing_field_codes())
     fields_out: list[dict[str, Any]] = []
-    raw_fields = _list(ctx, doc, "fields", "tệp danh mục")
+    raw_fields = _list(ctx, doc, "fields", catalog_file)
+    field_ = _("lĩnh vực")
     for item, line in zip(raw_fields, raw_fields.item_lines, strict=True):
-        if not _expect_map(ctx, item, line, "lĩnh vực"):
+        if not _expect_map(ctx, item, line, field_):
             continue
-        _keys(ctx, item, required=("code", "name"), optional=(), what="lĩnh vực")
-        code = _str(ctx, item, "code", "lĩnh vực")
+        _keys(ctx, item, required=("code", "name"), optional=(), what=field_)
+        code = _str(ctx, item, "code", field_)
         if code in {f["code"] for f in fields_out}:
-            ctx.error(line, f"lĩnh vực '{code}' bị lặp")
-        fields_out.append({"code": code, "name": _str(ctx, item, "name", "lĩnh vực")})
+            ctx.error(line, _("lĩnh vực '%(code)s' bị lặp") % {"code": code})
+        fields_out.append({"code": code, "name": _str(ctx, item, "name", field_)})
         field_codes.add(code)
     result["fields"] = fields_out
     procedures_out = []
     seen: set[str] = set()
-    raw_procedures = _list(ctx, doc, "procedures", "tệp danh mục")
+    raw_procedures = _list(ctx, doc, "procedures", catalog_file)
     for item, line in zip(raw_procedures, raw_procedures.item_lines, strict=True):
-        if not _expect_map(ctx, item, line, "thủ tục"):
+        if not _expect_map(ctx, item, line, _("thủ tục")):
             continue
         parsed = _parse_procedure(ctx, item, field_codes)
         ctx.lines["procedure", parsed["code"]] = line
         if parsed["code"] in seen:
-            ctx.error(line, f"thủ tục '{parsed['code']}' bị lặp")
+            ctx.error(line, _("thủ tục '%(code)s' bị lặp") % {"code": parsed["code"]})
         seen.add(parsed["code"])
         procedures_out.append(parsed)
     result["procedures"] = procedures_out
@@ -362,8 +400,8 @@ _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")
 
 
 def _parse_procedure(ctx: _Ctx, item: LineDict, field_codes: set[str]) -> dict[str, Any]:
-    code = _str(ctx, item, "code", "thủ tục")
-    what = f"thủ tục {code or '?'}"
+    code = _str(ctx, item, "code", _("thủ tục"))
+    what = _("thủ tục %(code)s") % {"code": code or "?"}
     _keys(
         ctx,
         item,
@@ -372,13 +410,20 @@ def _parse_procedure(ctx: _Ctx, item: LineDict, field_codes: set[str]) -> dict[s
         what=what,
     )
     if code and not _CODE_RE.match(code):
-        ctx.error(_line(item, "code"), f"{what}: mã TTHC không hợp lệ")
+        ctx.error(_line(item, "code"), _("%(what)s: mã TTHC không hợp lệ") % {"what": what})
     field_code = _str(ctx, item, "field", what)
     if field_code and field_code not in field_codes:
-        ctx.error(_line(item, "field"), f"{what}: lĩnh vực '{field_code}' chưa khai báo trong 'fields'")
+        ctx.error(
+            _line(item, "field"),
+            _("%(what)s: lĩnh vực '%(field)s' chưa khai báo trong 'fields'")
+            % {"what": what, "field": field_code},
+        )
     levels = item.get("levels")
     if not isinstance(levels, list) or not levels or any(level not in LEVELS for level in levels):
-        ctx.error(_line(item, "levels"), f"{what}: 'levels' phải là danh sách gồm province và/hoặc commune")
+        ctx.error(
+            _line(item, "levels"),
+            _("%(what)s: 'levels' phải là danh sách gồm province và/hoặc commune") % {"what": what},
+        )
         levels = []
     out: dict[str, Any] = {
         "code": code,
@@ -390,17 +435,20 @@ def _parse_procedure(ctx: _Ctx, item: LineDict, field_codes: set[str]) -> dict[s
     rules = []
     raw_rules = _list(ctx, item, "competence", what)
     for rule, line in zip(raw_rules, raw_rules.item_lines, strict=True):
-        if _expect_map(ctx, rule, line, f"{what}: quy tắc thẩm quyền"):
+        if _expect_map(ctx, rule, line, _("%(what)s: quy tắc thẩm quyền") % {"what": what}):
             rules.append(_parse_rule(ctx, rule, what))
     out["competence"] = rules
     versions: list[dict[str, Any]] = []
     raw_versions = _list(ctx, item, "versions", what)
     for version, line in zip(raw_versions, raw_versions.item_lines, strict=True):
-        if _expect_map(ctx, version, line, f"{what}: phiên bản"):
+        if _expect_map(ctx, version, line, _("%(what)s: phiên bản") % {"what": what}):
             parsed = _parse_version(ctx, version, what)
             ctx.lines["version", code, parsed["number"]] = line
             if parsed["number"] in {v["number"] for v in versions}:
-                ctx.error(line, f"{what}: phiên bản {parsed['number']} bị lặp")
+                ctx.error(
+                    line,
+                    _("%(what)s: phiên bản %(number)s bị lặp") % {"what": what, "number": parsed["number"]},
+                )
             versions.append(parsed)
     out["versions"] = sorted(versions, key=lambda v: v["number"])
     return out
@@ -420,7 +468,7 @@ def _agency_ref(ctx: _Ctx, mapping: LineDict, key: str, what: str, on: dt.date |
 
 
 def _parse_rule(ctx: _Ctx, rule: LineDict, what: str) -> dict[str, Any]:
-    where = f"{what}: quy tắc thẩm quyền"
+    where = _("%(what)s: quy tắc thẩm quyền") % {"what": what}
     _keys(
         ctx,
         rule,
@@ -437,9 +485,12 @@ def _parse_rule(ctx: _Ctx, rule: LineDict, what: str) -> dict[str, Any]:
     agency_rule = _choice(ctx, rule, "agency_rule", AgencyRule.values, where)
     agency = _agency_ref(ctx, rule, "agency", where, start)
     if agency_rule == AgencyRule.NAMED and not agency:
-        ctx.error(rule.line, f"{where}: 'agency_rule: named' cần 'agency'")
+        ctx.error(rule.line, _("%(what)s: 'agency_rule: named' cần 'agency'") % {"what": where})
     if agency_rule == AgencyRule.COMMUNE_COMMITTEE and agency:
-        ctx.error(_line(rule, "agency"), f"{where}: 'agency_rule: commune_committee' không dùng 'agency'")
+        ctx.error(
+            _line(rule, "agency"),
+            _("%(what)s: 'agency_rule: commune_committee' không dùng 'agency'") % {"what": where},
+        )
     return compact(
         {
             "place_basis": _choice(ctx, rule, "place_basis", PlaceBasis.values, where),
@@ -481,18 +532,20 @@ def _parse_version(ctx: _Ctx, version: LineDict, what: str) -> dict[str, Any]:
     status = _choice(ctx, version, "status", VersionStatus.values, where, default=VersionStatus.PUBLISHED)
     out: dict[str, Any] = {"number": number_, "status": status, "valid_from": start, "valid_to": end}
     limit: Any = version.get("time_limit")
+    time_limit = _("%(what)s: thời hạn") % {"what": where}
     if _expect_map(ctx, limit, _line(version, "time_limit"), f"{where}: 'time_limit'"):
-        _keys(
-            ctx, limit, required=("amount", "unit"), optional=("same_day_cutoff",), what=f"{where}: thời hạn"
-        )
+        _keys(ctx, limit, required=("amount", "unit"), optional=("same_day_cutoff",), what=time_limit)
         cutoff = limit.get("same_day_cutoff")
         if cutoff is not None and (not isinstance(cutoff, str) or not re.match(r"^\d{2}:\d{2}$", cutoff)):
-            ctx.error(_line(limit, "same_day_cutoff"), f"{where}: 'same_day_cutoff' phải dạng HH:MM")
+            ctx.error(
+                _line(limit, "same_day_cutoff"),
+                _("%(what)s: 'same_day_cutoff' phải dạng HH:MM") % {"what": where},
+            )
             cutoff = None
         out["time_limit"] = compact(
             {
-                "amount": _amount(ctx, limit, "amount", f"{where}: thời hạn"),
-                "unit": _choice(ctx, limit, "unit", TimeUnit.values, f"{where}: thời hạn"),
+                "amount": _amount(ctx, limit, "amount", time_limit),
+                "unit": _choice(ctx, limit, "unit", TimeUnit.values, time_limit),
                 "same_day_cutoff": cutoff,
             }
         )
@@ -502,7 +555,13 @@ def _parse_version(ctx: _Ctx, version: LineDict, what: str) -> dict[str, Any]:
     out["source"] = _str(ctx, version, "source", where)
     result: Any = version.get("result")
     if _expect_map(ctx, result, _line(version, "result"), f"{where}: 'result'"):
-        _keys(ctx, result, required=("name",), optional=("template", "validity"), what=f"{where}: kết quả")
+        _keys(
+            ctx,
+            result,
+            required=("name",),
+            optional=("template", "validity"),
+            what=_("%(what)s: kết quả") % {"what": where},
+        )
         out["result"] = compact(
             {
                 "name": _str(ctx, result, "name", where),
@@ -517,7 +576,9 @@ def _parse_version(ctx: _Ctx, version: LineDict, what: str) -> dict[str, Any]:
     form: Any = version.get("form") or LineDict()
     schema: dict[str, Any] = {}
     if _expect_map(ctx, form, _line(version, "form"), f"{where}: 'form'"):
-        _keys(ctx, form, required=(), optional=("schema", "ui"), what=f"{where}: biểu mẫu")
+        _keys(
+            ctx, form, required=(), optional=("schema", "ui"), what=_("%(what)s: biểu mẫu") % {"what": where}
+        )
         schema = plain(form.get("schema") or {})
         ui = plain(form.get("ui") or {})
         for problem in forms.schema_problems(schema):
@@ -533,14 +594,15 @@ def _parse_version(ctx: _Ctx, version: LineDict, what: str) -> dict[str, Any]:
     if unknown:
         ctx.error(
             _line(version, "fees"),
-            f"{where}: công thức phí dùng trường không có trong biểu mẫu: {', '.join(sorted(unknown))}",
+            _("%(what)s: công thức phí dùng trường không có trong biểu mẫu: %(fields)s")
+            % {"what": where, "fields": ", ".join(sorted(unknown))},
         )
     documents: list[dict[str, Any]] = []
     raw_docs = _list(ctx, version, "documents", where)
     for doc, line in zip(raw_docs, raw_docs.item_lines, strict=True):
-        if not _expect_map(ctx, doc, line, f"{where}: thành phần hồ sơ"):
+        dwhere = _("%(what)s: thành phần hồ sơ") % {"what": where}
+        if not _expect_map(ctx, doc, line, dwhere):
             continue
-        dwhere = f"{where}: thành phần hồ sơ"
         _keys(
             ctx,
             doc,
@@ -550,10 +612,14 @@ def _parse_version(ctx: _Ctx, version: LineDict, what: str) -> dict[str, Any]:
         )
         form_field = _str(ctx, doc, "form_field", dwhere)
         if form_field and form_field not in names:
-            ctx.error(_line(doc, "form_field"), f"{dwhere}: trường '{form_field}' không có trong biểu mẫu")
+            ctx.error(
+                _line(doc, "form_field"),
+                _("%(what)s: trường '%(field)s' không có trong biểu mẫu")
+                % {"what": dwhere, "field": form_field},
+            )
         code = _str(ctx, doc, "code", dwhere)
         if code in {d["code"] for d in documents}:
-            ctx.error(line, f"{dwhere}: mã '{code}' bị lặp")
+            ctx.error(line, _("%(what)s: mã '%(code)s' bị lặp") % {"what": dwhere, "code": code})
         entry = compact(
             {
                 "code": code,
@@ -580,15 +646,17 @@ def _parse_workflow(ctx: _Ctx, version: LineDict, where: str, start: dt.date | N
     workflow: Any = version.get("workflow")
     if not _expect_map(ctx, workflow, _line(version, "workflow"), f"{where}: 'workflow'"):
         return {}
-    _keys(ctx, workflow, required=("steps",), optional=("name",), what=f"{where}: quy trình")
+    wwhere = _("%(what)s: quy trình") % {"what": where}
+    _keys(ctx, workflow, required=("steps",), optional=("name",), what=wwhere)
     steps_out: list[dict[str, Any]] = []
-    raw_steps = _list(ctx, workflow, "steps", f"{where}: quy trình")
+    raw_steps = _list(ctx, workflow, "steps", wwhere)
     codes = [s.get("code") for s in raw_steps if isinstance(s, dict)]
     for step, line in zip(raw_steps, raw_steps.item_lines, strict=True):
-        if not _expect_map(ctx, step, line, f"{where}: bước"):
+        step_what = _("%(what)s: bước") % {"what": where}
+        if not _expect_map(ctx, step, line, step_what):
             continue
-        code = _str(ctx, step, "code", f"{where}: bước")
-        swhere = f"{where}: bước '{code}'"
+        code = _str(ctx, step, "code", step_what)
+        swhere = _("%(what)s: bước '%(step)s'") % {"what": where, "step": code}
         _keys(
             ctx,
             step,
@@ -597,37 +665,46 @@ def _parse_workflow(ctx: _Ctx, version: LineDict, where: str, start: dt.date | N
             what=swhere,
         )
         if code in {s["code"] for s in steps_out}:
-            ctx.error(line, f"{swhere}: mã bước bị lặp")
+            ctx.error(line, _("%(what)s: mã bước bị lặp") % {"what": swhere})
         performer = _choice(ctx, step, "performer", PerformerRule.values, swhere)
         agency = _agency_ref(ctx, step, "agency", swhere, start)
         if performer == PerformerRule.NAMED and not agency:
-            ctx.error(step.line, f"{swhere}: 'performer: named' cần 'agency'")
+            ctx.error(step.line, _("%(what)s: 'performer: named' cần 'agency'") % {"what": swhere})
         if performer != PerformerRule.NAMED and agency:
-            ctx.error(_line(step, "agency"), f"{swhere}: chỉ 'performer: named' mới dùng 'agency'")
+            ctx.error(
+                _line(step, "agency"),
+                _("%(what)s: chỉ 'performer: named' mới dùng 'agency'") % {"what": swhere},
+            )
         actions = step.get("actions") or []
         if not isinstance(actions, list) or any(a not in Action.values for a in actions):
             ctx.error(
                 _line(step, "actions"),
-                f"{swhere}: 'actions' phải là danh sách trong {', '.join(Action.values)}",
+                _("%(what)s: 'actions' phải là danh sách trong %(actions)s")
+                % {"what": swhere, "actions": ", ".join(Action.values)},
             )
             actions = []
         transitions = []
         raw_transitions = _list(ctx, step, "transitions", swhere)
+        twhere = _("%(what)s: chuyển bước") % {"what": swhere}
         for tr, tline in zip(raw_transitions, raw_transitions.item_lines, strict=True):
-            if not _expect_map(ctx, tr, tline, f"{swhere}: chuyển bước"):
+            if not _expect_map(ctx, tr, tline, twhere):
                 continue
             _keys(
                 ctx,
                 tr,
                 required=("action",),
                 optional=("to", "requires_reason"),
-                what=f"{swhere}: chuyển bước",
+                what=twhere,
             )
             target = tr.get("to")
             if target is not None and target not in codes:
-                ctx.error(_line(tr, "to"), f"{swhere}: chuyển tới bước không tồn tại '{target}'")
+                ctx.error(
+                    _line(tr, "to"),
+                    _("%(what)s: chuyển tới bước không tồn tại '%(step)s'")
+                    % {"what": swhere, "step": target},
+                )
             entry = {
-                "action": _choice(ctx, tr, "action", Action.values, f"{swhere}: chuyển bước"),
+                "action": _choice(ctx, tr, "action", Action.values, twhere),
                 "to": target,
             }
             if _bool(ctx, tr, "requires_reason", swhere, False):
@@ -636,7 +713,9 @@ def _parse_workflow(ctx: _Ctx, version: LineDict, where: str, start: dt.date | N
         role = _str(ctx, step, "role", swhere)
         if role and role not in Role.values:
             ctx.error(
-                _line(step, "role"), f"{swhere}: vai trò '{role}' không tồn tại ({', '.join(Role.values)})"
+                _line(step, "role"),
+                _("%(what)s: vai trò '%(role)s' không tồn tại (%(roles)s)")
+                % {"what": swhere, "role": role, "roles": ", ".join(Role.values)},
             )
         entry = {
             "code": code,

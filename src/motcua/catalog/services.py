@@ -195,14 +195,23 @@ def _resolve_agency(ref: str, on: dt.date, province_code: str) -> tuple[str | No
             return found[0][0], None
         if len(found) > 1:
             names = ", ".join(name for _code, name in found)
-            return None, f"tên cơ quan '{ref}' không rõ ràng ({names}); hãy dùng mã cơ quan"
-    return None, f"không tìm thấy cơ quan '{ref}' có hiệu lực ngày {on:%d/%m/%Y}"
+            return None, _("tên cơ quan '%(ref)s' không rõ ràng (%(names)s); hãy dùng mã cơ quan") % {
+                "ref": ref,
+                "names": names,
+            }
+    return None, _("không tìm thấy cơ quan '%(ref)s' có hiệu lực ngày %(day)s") % {
+        "ref": ref,
+        "day": f"{on:%d/%m/%Y}",
+    }
 
 
 def _unit_resolver(ref: str, on: dt.date) -> str | None:
     if AdministrativeUnit.objects.valid_on(on).filter(code=ref).exists():
         return None
-    return f"không có đơn vị hành chính mã '{ref}' có hiệu lực ngày {on:%d/%m/%Y}"
+    return _("không có đơn vị hành chính mã '%(ref)s' có hiệu lực ngày %(day)s") % {
+        "ref": ref,
+        "day": f"{on:%d/%m/%Y}",
+    }
 
 
 def _agency(code: str | None, on: dt.date) -> Agency | None:
@@ -336,8 +345,11 @@ def import_catalog(
                 problems.append(
                     Problem(
                         line,
-                        f"thủ tục {entry['code']} v{number} đã công bố và khác nội dung trong "
-                        "tệp: phiên bản đã công bố không được sửa, hãy thêm số phiên bản mới",
+                        _(
+                            "thủ tục %(code)s v%(number)s đã công bố và khác nội dung trong tệp: "
+                            "phiên bản đã công bố không được sửa, hãy thêm số phiên bản mới"
+                        )
+                        % {"code": entry["code"], "number": number},
                     )
                 )
                 continue

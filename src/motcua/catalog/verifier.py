@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
@@ -54,7 +55,8 @@ ENDING_ACTIONS = {Action.REFUSE, Action.RETURN_RESULT}
 MOVING_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER}
 STAYING_ACTIONS = {Action.REQUEST_SUPPLEMENT, Action.CONSULT}
 ACTION_VALUES = frozenset(Action.values)
-ROLE_LABELS = {str(value): str(label) for value, label in Role.choices}
+# Labels stay lazy: they are read in the language of the run, not of the import.
+ROLE_LABELS = {str(value): label for value, label in Role.choices}
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Finding:
     version: int | None = None
 
     def __str__(self) -> str:
-        label = "LỖI" if self.severity == ERROR else "CẢNH BÁO"
+        label = _("LỖI") if self.severity == ERROR else _("CẢNH BÁO")
         where = f"{self.procedure} v{self.version}" if self.version is not None else self.procedure
         return f"[{label}] {where} ({self.rule}): {self.message}"
 
@@ -95,19 +97,25 @@ class Report:
         return [f.message for f in self.findings if rule is None or f.rule == rule]
 
     def as_text(self) -> str:
-        head = (
-            f"Kiểm tra danh mục thủ tục ngày {self.on:%d/%m/%Y} (tỉnh {self.province_code}): "
-            f"{self.procedures} thủ tục × {self.communes} xã, phường — "
-            f"{len(self.errors)} lỗi, {len(self.warnings)} cảnh báo."
-        )
+        head = _(
+            "Kiểm tra danh mục thủ tục ngày %(day)s (tỉnh %(province)s): %(procedures)s thủ tục × "
+            "%(communes)s xã, phường — %(errors)s lỗi, %(warnings)s cảnh báo."
+        ) % {
+            "day": f"{self.on:%d/%m/%Y}",
+            "province": self.province_code,
+            "procedures": self.procedures,
+            "communes": self.communes,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
         lines = [
             head,
             *(str(f) for f in sorted(self.findings, key=lambda f: (f.severity, f.procedure, f.rule))),
         ]
         if self.ok:
-            lines.append("Kết quả: ĐẠT.")
+            lines.append(_("Kết quả: ĐẠT."))
         else:
-            lines.append("Kết quả: KHÔNG ĐẠT.")
+            lines.append(_("Kết quả: KHÔNG ĐẠT."))
         return "\n".join(lines)
 
 
@@ -198,7 +206,7 @@ def verify(
                     WARNING,
                     "version.none_in_force",
                     code,
-                    f"không có phiên bản đã công bố có hiệu lực ngày {on:%d/%m/%Y}",
+                    _("không có phiên bản đã công bố có hiệu lực ngày %(day)s") % {"day": f"{on:%d/%m/%Y}"},
                 )
             )
     if not world.communes:
@@ -207,7 +215,8 @@ def verify(
                 ERROR,
                 "geo.no_communes",
                 "-",
-                f"tỉnh {province_code} không có xã, phường nào có hiệu lực ngày {on:%d/%m/%Y}",
+                _("tỉnh %(province)s không có xã, phường nào có hiệu lực ngày %(day)s")
+                % {"province": province_code, "day": f"{on:%d/%m/%Y}"},
             )
         )
     for version in chosen:
@@ -372,19 +381,22 @@ def _competent(world: World, rules: list[_Rule], commune_id: int) -> tuple[list[
     if not applicable:
         applicable = [r for r in rules if r.scope_is_province and r.scope_province == world.province_code]
     if not applicable:
-        return [], "không có quy tắc thẩm quyền áp dụng"
+        return [], _("không có quy tắc thẩm quyền áp dụng")
     agencies: list[int] = []
     reasons = []
     for rule in applicable:
         if rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
             found = world.committee_of.get(commune_id, [])
             if not found:
-                reasons.append("không có UBND xã, phường đang hoạt động")
+                reasons.append(_("không có UBND xã, phường đang hoạt động"))
             agencies.extend(found)
         elif rule.agency_id in world.agencies:
             agencies.append(rule.agency_id)
         else:
-            reasons.append(f"cơ quan '{world.agency_name(rule.agency_id)}' không hoạt động vào ngày này")
+            reasons.append(
+                _("cơ quan '%(agency)s' không hoạt động vào ngày này")
+                % {"agency": world.agency_name(rule.agency_id)}
+            )
     return agencies, "; ".join(reasons)
 
 
@@ -417,13 +429,15 @@ def _check_competence(add, world: World, rules: list[_Rule]) -> dict[int, int]: 
         add(
             ERROR,
             "competence.gap",
-            f"không có cơ quan có thẩm quyền tại {len(gaps)} xã, phường: " + "; ".join(gaps),
+            _("không có cơ quan có thẩm quyền tại %(count)s xã, phường: %(communes)s")
+            % {"count": len(gaps), "communes": "; ".join(gaps)},
         )
     if overlaps:
         add(
             ERROR,
             "competence.overlap",
-            f"nhiều cơ quan cùng có thẩm quyền tại {len(overlaps)} xã, phường: " + "; ".join(overlaps),
+            _("nhiều cơ quan cùng có thẩm quyền tại %(count)s xã, phường: %(communes)s")
+            % {"count": len(overlaps), "communes": "; ".join(overlaps)},
         )
     return competent
 
@@ -431,12 +445,16 @@ def _check_competence(add, world: World, rules: list[_Rule]) -> dict[int, int]: 
 def _check_workflow(add, version: _Version) -> list[_Step]:  # type: ignore[no-untyped-def]
     steps = version.steps if version.has_workflow else []
     if not steps:
-        add(ERROR, "workflow.missing", "chưa có quy trình nội bộ")
+        add(ERROR, "workflow.missing", _("chưa có quy trình nội bộ"))
         return []
     by_id = {s.id: s for s in steps}
     initial = [s for s in steps if s.is_initial]
     if len(initial) != 1:
-        add(ERROR, "workflow.initial", f"quy trình phải có đúng một bước đầu (đang có {len(initial)})")
+        add(
+            ERROR,
+            "workflow.initial",
+            _("quy trình phải có đúng một bước đầu (đang có %(count)s)") % {"count": len(initial)},
+        )
     ok = True
     edges: dict[int, list[_Transition]] = {s.id: s.transitions for s in steps}
     for step in steps:
@@ -446,47 +464,75 @@ def _check_workflow(add, version: _Version) -> list[_Step]:  # type: ignore[no-u
             add(
                 ERROR,
                 "workflow.action",
-                f"bước '{step.name}': thao tác không hợp lệ {', '.join(sorted(unknown))}",
+                _("bước '%(step)s': thao tác không hợp lệ %(actions)s")
+                % {"step": step.name, "actions": ", ".join(sorted(unknown))},
             )
         if step.role not in ROLE_LABELS:
-            add(ERROR, "performer.role", f"bước '{step.name}': vai trò '{step.role}' không tồn tại")
+            add(
+                ERROR,
+                "performer.role",
+                _("bước '%(step)s': vai trò '%(role)s' không tồn tại")
+                % {"step": step.name, "role": step.role},
+            )
         for t in edges[step.id]:
             target = by_id.get(t.target_id) if t.target_id else None
             if t.action not in actions:
                 add(
                     ERROR,
                     "workflow.action",
-                    f"bước '{step.name}': chuyển bước '{t.action}' không nằm trong thao tác "
-                    "được phép của bước",
+                    _("bước '%(step)s': chuyển bước '%(action)s' không nằm trong thao tác được phép của bước")
+                    % {"step": step.name, "action": t.action},
                 )
             if t.action in ENDING_ACTIONS and t.target_id is not None:
-                add(ERROR, "workflow.transition", f"bước '{step.name}': '{t.action}' phải kết thúc quy trình")
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': '%(action)s' phải kết thúc quy trình")
+                    % {"step": step.name, "action": t.action},
+                )
                 ok = False
             if t.action in MOVING_ACTIONS and t.target_id is None:
                 add(
-                    ERROR, "workflow.transition", f"bước '{step.name}': '{t.action}' phải chuyển tới một bước"
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': '%(action)s' phải chuyển tới một bước")
+                    % {"step": step.name, "action": t.action},
                 )
                 ok = False
             if t.action in STAYING_ACTIONS:
                 add(
                     ERROR,
                     "workflow.transition",
-                    f"bước '{step.name}': '{t.action}' giữ hồ sơ tại bước, không có chuyển bước",
+                    _("bước '%(step)s': '%(action)s' giữ hồ sơ tại bước, không có chuyển bước")
+                    % {"step": step.name, "action": t.action},
                 )
             if t.action == Action.RETURN:
                 if target is None or target.order >= step.order:
-                    add(ERROR, "workflow.return", f"bước '{step.name}': trả lại phải về một bước trước đó")
+                    add(
+                        ERROR,
+                        "workflow.return",
+                        _("bước '%(step)s': trả lại phải về một bước trước đó") % {"step": step.name},
+                    )
                 if not t.requires_reason:
-                    add(ERROR, "workflow.return", f"bước '{step.name}': trả lại bước trước phải nêu lý do")
+                    add(
+                        ERROR,
+                        "workflow.return",
+                        _("bước '%(step)s': trả lại bước trước phải nêu lý do") % {"step": step.name},
+                    )
             if t.target_id is not None and target is None:
-                add(ERROR, "workflow.transition", f"bước '{step.name}': chuyển tới bước của quy trình khác")
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': chuyển tới bước của quy trình khác") % {"step": step.name},
+                )
                 ok = False
         for action in actions & (MOVING_ACTIONS | ENDING_ACTIONS | {Action.RETURN}):
             if not any(t.action == action for t in edges[step.id]):
                 add(
                     ERROR,
                     "workflow.transition",
-                    f"bước '{step.name}': thao tác '{action}' chưa có chuyển bước",
+                    _("bước '%(step)s': thao tác '%(action)s' chưa có chuyển bước")
+                    % {"step": step.name, "action": action},
                 )
     if not ok or len(initial) != 1:
         return steps
@@ -495,7 +541,11 @@ def _check_workflow(add, version: _Version) -> list[_Step]:  # type: ignore[no-u
     reachable = _reach(start.id, lambda n: [t.target_id for t in edges[n] if t.target_id])
     for step in steps:
         if step.id not in reachable:
-            add(ERROR, "workflow.unreachable", f"bước '{step.name}' không thể đến được từ bước đầu")
+            add(
+                ERROR,
+                "workflow.unreachable",
+                _("bước '%(step)s' không thể đến được từ bước đầu") % {"step": step.name},
+            )
     # A step "can finish" when some path from it ends with a result or a refusal.
     finishing = {s.id for s in steps if any(t.target_id is None for t in edges[s.id])}
     changed = True
@@ -510,17 +560,22 @@ def _check_workflow(add, version: _Version) -> list[_Step]:  # type: ignore[no-u
             add(
                 ERROR,
                 "workflow.dead_end",
-                f"từ bước '{step.name}' không có đường nào kết thúc bằng trả kết quả hoặc từ chối",
+                _("từ bước '%(step)s' không có đường nào kết thúc bằng trả kết quả hoặc từ chối")
+                % {"step": step.name},
             )
     if not any(t.action == Action.RETURN_RESULT for ts in edges.values() for t in ts):
-        add(ERROR, "workflow.no_result", "không có bước nào trả kết quả")
+        add(ERROR, "workflow.no_result", _("không có bước nào trả kết quả"))
 
     # "Sent in circles": drop the transitions that need a reason (returns); what is left must be acyclic.
     plain = {n: [t.target_id for t in ts if t.target_id and not t.requires_reason] for n, ts in edges.items()}
     cycle = _find_cycle(plain)
     if cycle:
         names = " → ".join(by_id[n].name for n in cycle)
-        add(ERROR, "workflow.cycle", f"hồ sơ có thể bị chuyển vòng không cần lý do: {names}")
+        add(
+            ERROR,
+            "workflow.cycle",
+            _("hồ sơ có thể bị chuyển vòng không cần lý do: %(steps)s") % {"steps": names},
+        )
         return steps
 
     longest = _longest_path(start.id, plain, {s.id: Decimal(s.allotment_hours) for s in steps})
@@ -529,14 +584,15 @@ def _check_workflow(add, version: _Version) -> list[_Step]:  # type: ignore[no-u
         add(
             ERROR,
             "time.exceeded",
-            f"tổng thời gian các bước ({_hours(longest)}) vượt thời hạn giải quyết ({_hours(limit)})",
+            _("tổng thời gian các bước (%(total)s) vượt thời hạn giải quyết (%(limit)s)")
+            % {"total": _hours(longest), "limit": _hours(limit)},
         )
     return steps
 
 
 def _hours(value: Decimal) -> str:
     value = value.normalize()
-    return f"{value:f} giờ làm việc"
+    return _("%(hours)s giờ làm việc") % {"hours": f"{value:f}"}
 
 
 def _reach(start: int, nexts) -> set[int]:  # type: ignore[no-untyped-def]
@@ -596,17 +652,21 @@ def _check_performers(add, world: World, steps: list[_Step], competent: dict[int
     for step in steps:
         if step.performer == PerformerRule.NAMED:
             if step.performer_agency_id is None:
-                add(ERROR, "performer.agency", f"bước '{step.name}': chưa chọn cơ quan thực hiện")
+                add(
+                    ERROR,
+                    "performer.agency",
+                    _("bước '%(step)s': chưa chọn cơ quan thực hiện") % {"step": step.name},
+                )
                 continue
-            targets: dict[int, list[str]] = {step.performer_agency_id: ["(mọi xã, phường)"]}
+            targets: dict[int, list[str]] = {step.performer_agency_id: [_("(mọi xã, phường)")]}
         elif step.performer == PerformerRule.PLACE_COMMUNE:
             targets, unresolved = world.place_committees()
             if unresolved:
                 add(
                     ERROR,
                     "performer.missing",
-                    f"bước '{step.name}': không xác định được UBND xã nơi có địa bàn "
-                    f"cho {', '.join(unresolved)}",
+                    _("bước '%(step)s': không xác định được UBND xã nơi có địa bàn cho %(communes)s")
+                    % {"step": step.name, "communes": ", ".join(unresolved)},
                 )
         else:  # competent agency; the receiving point defaults to the competent agency's own desk
             targets = by_competent  # communes with a gap or overlap were already reported
@@ -615,8 +675,12 @@ def _check_performers(add, world: World, steps: list[_Step], competent: dict[int
                 add(
                     ERROR,
                     "performer.missing",
-                    f"bước '{step.name}': {world.agency_name(agency_id)} không có cán bộ "
-                    f"đang làm việc với vai trò {ROLE_LABELS.get(step.role, step.role)}",
+                    _("bước '%(step)s': %(agency)s không có cán bộ đang làm việc với vai trò %(role)s")
+                    % {
+                        "step": step.name,
+                        "agency": world.agency_name(agency_id),
+                        "role": ROLE_LABELS.get(step.role, step.role),
+                    },
                 )
 
 
@@ -633,7 +697,8 @@ def _check_form_and_fees(add, version: _Version) -> None:  # type: ignore[no-unt
             add(
                 ERROR,
                 "form.document",
-                f"giấy tờ '{doc.name}' gắn với trường '{doc.form_field}' không có trong biểu mẫu",
+                _("giấy tờ '%(document)s' gắn với trường '%(field)s' không có trong biểu mẫu")
+                % {"document": doc.name, "field": doc.form_field},
             )
         covered = (
             bool(doc.form_field) or (doc.originals + doc.copies) > 0 or bool(doc.reuse and doc.reuse_key)
@@ -642,11 +707,19 @@ def _check_form_and_fees(add, version: _Version) -> None:  # type: ignore[no-unt
             add(
                 ERROR,
                 "form.document",
-                f"giấy tờ bắt buộc '{doc.name}' không có cách nộp: không có bản chính, bản "
-                "sao, trường biểu mẫu hay nguồn dữ liệu dùng lại",
+                _(
+                    "giấy tờ bắt buộc '%(document)s' không có cách nộp: không có bản chính, bản sao, "
+                    "trường biểu mẫu hay nguồn dữ liệu dùng lại"
+                )
+                % {"document": doc.name},
             )
         if doc.reuse and not doc.reuse_key:
-            add(ERROR, "form.document", f"giấy tờ '{doc.name}' dùng lại dữ liệu nhưng chưa nêu nguồn dữ liệu")
+            add(
+                ERROR,
+                "form.document",
+                _("giấy tờ '%(document)s' dùng lại dữ liệu nhưng chưa nêu nguồn dữ liệu")
+                % {"document": doc.name},
+            )
     rule_problems = fees.rule_problems(version.fee_rules)
     for problem in rule_problems:
         add(ERROR, "fee.rule", problem)
@@ -657,7 +730,8 @@ def _check_form_and_fees(add, version: _Version) -> None:  # type: ignore[no-unt
         add(
             ERROR,
             "fee.unknown_field",
-            f"công thức phí dùng trường không có trong biểu mẫu: {', '.join(sorted(unknown))}",
+            _("công thức phí dùng trường không có trong biểu mẫu: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
         )
         return
     sample = forms.sample_data(schema)
@@ -667,7 +741,11 @@ def _check_form_and_fees(add, version: _Version) -> None:  # type: ignore[no-unt
         flipped = {k: (True if v is False else v) for k, v in sample.items()}
         fees.quote(version.fee_rules, flipped)
     except ExpressionError as exc:
-        add(ERROR, "fee.not_computable", f"không tính được phí trên biểu mẫu mẫu: {exc}")
+        add(
+            ERROR,
+            "fee.not_computable",
+            _("không tính được phí trên biểu mẫu mẫu: %(error)s") % {"error": exc},
+        )
 
 
 def competent_agency_ids(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierEvent, DossierResult, DossierStep, SatisfactionRating
 
 STEP_FIELDS = (
     "sequence",
@@ -53,6 +53,17 @@ class StepInline(admin.TabularInline):
         return False
 
 
+class ResultInline(admin.TabularInline):
+    model = DossierResult
+    fields = ("name", "file_name", "size", "sha256", "attached_by", "attached_at", "removed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 class EventInline(admin.TabularInline):
     model = DossierEvent
     fields = EVENT_FIELDS
@@ -79,4 +90,15 @@ class DossierAdmin(ReadOnlyAdmin):
     search_fields = ["code", "applicant_name", "applicant_id_number", "postal_tracking_number"]
     date_hierarchy = "submitted_at"
     list_select_related = ["procedure", "competent_agency"]
-    inlines = [StepInline, EventInline]
+    inlines = [StepInline, ResultInline, EventInline]
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(ReadOnlyAdmin):
+    """Đánh giá mức độ hài lòng: read-only, for the leadership's follow-up of negative ratings."""
+
+    list_display = ["dossier", "level", "channel", "rated_at"]
+    list_filter = ["level", "channel", "province_code"]
+    search_fields = ["dossier__code", "comment"]
+    date_hierarchy = "rated_at"
+    list_select_related = ["dossier"]

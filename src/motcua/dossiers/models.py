@@ -55,6 +55,8 @@ class NationalStatus(models.IntegerChoices):
 
 
 TERMINAL_STATES = {State.REFUSED_AT_RECEPTION, State.REFUSED, State.WITHDRAWN, State.RETURNED}
+# The applicant rates the handling once it ended with a result or a written refusal.
+RATEABLE_STATES = {State.RETURNED, State.REFUSED}
 
 
 class DossierCodeCounter(models.Model):
@@ -149,6 +151,16 @@ class Dossier(models.Model):
     current_step = models.ForeignKey(
         "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Copies of the current step's agency, role, assignee and deadline, written by the services on every
+    # save: the inbox filters and orders on them through one index instead of a join (selectors.inbox_page).
+    step_agency = models.ForeignKey(
+        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    step_role = models.CharField(max_length=24, blank=True)
+    step_assignee = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    step_deadline = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -157,6 +169,15 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["province_code", "state"]),
             models.Index(fields=["competent_agency", "state"]),
+            # Inbox of one (agency, role) in inbox order; the keyset pages seek in it.
+            models.Index(
+                fields=["step_agency", "step_role", "step_deadline", "submitted_at", "id"],
+                name="dossier_inbox_step",
+            ),
+            # Dossiers waiting for reception at an agency, oldest first.
+            models.Index(
+                fields=["receiving_agency", "state", "submitted_at", "id"], name="dossier_to_receive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +320,9 @@ class EventKind(models.TextChoices):
     APOLOGY_DRAFTED = "apology_drafted", _("dự thảo văn bản xin lỗi")
     APOLOGY_SIGNED = "apology_signed", _("ký văn bản xin lỗi, hẹn lại")
     WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
+    RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
+    RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
+    RATED = "rated", _("đánh giá mức độ hài lòng")
 
 
 class ImmutableError(Exception):
@@ -347,3 +371,68 @@ class DossierEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableError("dossier events are immutable")
+
+
+class DossierResult(models.Model):
+    """Kết quả giải quyết TTHC: a file the applicant receives (giấy tờ, văn bản), attached by the agency.
+
+    Attached while the dossier is processed; handed over when the result is returned; downloadable by the
+    applicant from then on. A file attached by mistake is removed (kept, marked) before the hand-over.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="results")
+    name = models.CharField(_("tên kết quả"), max_length=300)
+    file_ref = models.CharField(_("tệp"), max_length=500)
+    file_name = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    attached_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    attached_at = models.DateTimeField(_("đính kèm lúc"))
+    removed_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả giải quyết")
+        verbose_name_plural = _("kết quả giải quyết")
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Satisfaction(models.IntegerChoices):
+    """Mức độ hài lòng; ``DISSATISFIED`` is the negative rating the service index subtracts."""
+
+    VERY_SATISFIED = 4, _("Rất hài lòng")
+    SATISFIED = 3, _("Hài lòng")
+    ACCEPTABLE = 2, _("Chấp nhận được")
+    DISSATISFIED = 1, _("Không hài lòng")
+
+
+class RatingChannel(models.TextChoices):
+    PORTAL = "portal", _("tài khoản trên Cổng dịch vụ công")
+    LOOKUP = "lookup", _("tra cứu bằng mã hồ sơ")
+
+
+class SatisfactionRating(models.Model):
+    """Đánh giá mức độ hài lòng của người dân về việc giải quyết một hồ sơ: once, after it ended."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    province_code = models.CharField(max_length=2, db_index=True)
+    level = models.PositiveSmallIntegerField(_("mức độ hài lòng"), choices=Satisfaction.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    channel = models.CharField(max_length=8, choices=RatingChannel.choices)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        verbose_name = _("đánh giá mức độ hài lòng")
+        verbose_name_plural = _("đánh giá mức độ hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.level}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -14,29 +15,49 @@ from motcua.catalog.models import Action
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups
 from motcua.dossiers.models import (
+    RATEABLE_STATES,
     TERMINAL_STATES,
     ApologyNotice,
     Consultation,
     Dossier,
+    DossierDocument,
     DossierEvent,
+    DossierResult,
     DossierStep,
     EventKind,
+    SatisfactionRating,
     State,
 )
 from motcua.dossiers.status import TimeStatus, step_time_status, time_status
-from motcua.org.models import Position, Role
+from motcua.org.models import Position, Role, Staff
 
 __all__ = [
+    "InboxFilters",
+    "InboxKey",
+    "InboxPage",
     "Timeline",
     "TimelineEntry",
     "allowed_actions",
+    "apologies_to_sign",
+    "can_attach_result",
+    "can_draft_apology",
+    "can_rate",
+    "can_sign_apology",
     "can_view",
+    "document_for",
     "dossiers_needing_apology",
     "get_dossier",
+    "inbox_count",
     "inbox_for",
+    "inbox_key",
+    "inbox_page",
+    "inbox_procedures",
     "missing_documents",
     "open_consultations_for",
+    "result_for",
+    "results_for",
     "step_time_status",
+    "suggested_new_appointment",
     "time_status",
     "timeline_for",
     "visible_dossiers",
@@ -86,31 +107,209 @@ def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
     return dossier
 
 
+# The inbox order: dossiers waiting for reception (no step deadline) first, then by step deadline; ties by
+# submission time and id, so that every dossier has one place and keyset pages never skip or repeat one.
+INBOX_ORDER = (F("step_deadline").asc(nulls_first=True), "submitted_at", "id")
+INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)
+
+# Where a dossier stands in the inbox order: (step deadline or None, submitted at, id).
+InboxKey = tuple[dt.datetime | None, dt.datetime, int]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the officer narrowed the inbox to; an empty field does not narrow."""
+
+    procedure: str = ""
+    state: str = ""
+    channel: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    query: str = ""
+
+    def condition(self) -> Q:
+        condition = Q()
+        if self.procedure:
+            condition &= Q(procedure__code=self.procedure)
+        if self.state:
+            condition &= Q(state=self.state)
+        if self.channel:
+            condition &= Q(channel=self.channel)
+        # Ranges on the column itself (not __date) so that an index on it stays usable.
+        if self.received_from:
+            condition &= Q(received_at__gte=_start_of(self.received_from))
+        if self.received_to:
+            condition &= Q(received_at__lt=_start_of(self.received_to + dt.timedelta(days=1)))
+        if self.query:
+            condition &= Q(code__icontains=self.query) | Q(applicant_name__icontains=self.query)
+        return condition
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=lookups.TZ)
+
+
+@dataclass(frozen=True)
+class _InboxPart:
+    """A piece of the inbox that one index returns in inbox order."""
+
+    condition: Q
+    fields: tuple[str, ...]
+    waiting: bool  # waiting for reception: no step deadline, before every dossier at a step
+
+
+def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
+    on = _day(now)
+    positions = Position.objects.valid_on(on).filter(staff__user=user, staff__is_active=True)
+    pairs = sorted(set(positions.values_list("agency_id", "role")))
+    staff_id = Staff.objects.filter(user=user).values_list("pk", flat=True).first()
+    mine = Q(step_assignee__isnull=True) | Q(step_assignee_id=staff_id)
+    parts = [
+        _InboxPart(
+            Q(step_agency_id=agency_id, step_role=role, state__in=INBOX_STATES) & mine,
+            ("step_deadline", "submitted_at", "id"),
+            waiting=False,
+        )
+        for agency_id, role in pairs
+    ]
+    receiving = sorted({a for a, role in pairs if role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)})
+    if receiving:
+        # Two disjoint parts, so that the usual one (received here) is read in order from its index.
+        here = Q(state=State.SUBMITTED, receiving_agency_id__in=receiving)
+        elsewhere = Q(state=State.SUBMITTED, competent_agency_id__in=receiving) & ~Q(
+            receiving_agency_id__in=receiving
+        )
+        parts[:0] = [_InboxPart(q, ("submitted_at", "id"), waiting=True) for q in (here, elsewhere)]
+    return parts
+
+
 def inbox_for(*, user: Any, now: dt.datetime) -> QuerySet[Dossier]:
-    """Dossiers waiting for this user.
+    """Dossiers waiting for this user, in inbox order.
 
     Those whose current step waits for their role at the step's agency (free or assigned to them),
     and, for reception officers and postal staff, new dossiers waiting to be received at their
-    agency (as receiving or competent agency), oldest first.
+    agency (as receiving or competent agency), oldest first. For pages use ``inbox_page``: it reads each
+    part through its own index.
     """
-    on = _day(now)
-    positions = Position.objects.valid_on(on).filter(staff__user=user, staff__is_active=True)
-    pairs = Q(pk__in=[])
-    receiving_agencies: list[int] = []
-    for agency_id, role in positions.values_list("agency_id", "role"):
-        pairs |= Q(current_step__agency_id=agency_id, current_step__role=role)
-        if role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF):
-            receiving_agencies.append(agency_id)
-    mine = Q(current_step__assignee__isnull=True) | Q(current_step__assignee__user=user)
-    at_step = Q(state__in=[State.IN_PROCESS, State.RESULT_READY]) & pairs & mine
-    to_receive = Q(state=State.SUBMITTED) & (
-        Q(receiving_agency_id__in=receiving_agencies) | Q(competent_agency_id__in=receiving_agencies)
-    )
+    condition = Q(pk__in=[])
+    for part in _inbox_parts(user=user, now=now):
+        condition |= part.condition
     return (
-        Dossier.objects.filter(at_step | to_receive)
+        Dossier.objects.filter(condition)
         .select_related("procedure", "current_step", "current_step__step")
-        .order_by(F("current_step__deadline").asc(nulls_first=True), "submitted_at")
+        .order_by(*INBOX_ORDER)
     )
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    dossiers: list[Dossier]
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def first_key(self) -> InboxKey | None:
+        return inbox_key(self.dossiers[0]) if self.dossiers else None
+
+    @property
+    def last_key(self) -> InboxKey | None:
+        return inbox_key(self.dossiers[-1]) if self.dossiers else None
+
+
+def inbox_key(dossier: Dossier) -> InboxKey:
+    return (dossier.step_deadline, dossier.submitted_at, dossier.pk)
+
+
+def _order_key(key: InboxKey) -> tuple[Any, ...]:
+    deadline, submitted_at, pk = key
+    return (deadline is not None, deadline or submitted_at, submitted_at, pk)
+
+
+def _seek(fields: tuple[str, ...], values: tuple[Any, ...], *, forward: bool) -> Q:
+    """Rows strictly after (or before) ``values`` in the order of ``fields``; the first term lets the index
+    start at the right place."""
+    op = "gt" if forward else "lt"
+    condition = Q(pk__in=[])
+    for n, name in enumerate(fields):
+        equal = {field: value for field, value in zip(fields[:n], values[:n], strict=True)}
+        condition |= Q(**equal, **{f"{name}__{op}": values[n]})
+    return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
+
+
+def _part_rows(
+    part: _InboxPart, narrow: Q, key: InboxKey | None, *, forward: bool, limit: int
+) -> list[tuple[Any, ...]]:
+    rows = Dossier.objects.filter(part.condition, narrow)
+    if key is not None:
+        deadline, submitted_at, pk = key
+        at_a_step = deadline is not None
+        if (part.waiting and at_a_step and forward) or (not part.waiting and not at_a_step and not forward):
+            return []  # the whole part lies on the other side of the key
+        if part.waiting == (not at_a_step):
+            values = (submitted_at, pk) if part.waiting else (deadline, submitted_at, pk)
+            rows = rows.filter(_seek(part.fields, values, forward=forward))
+    order = part.fields if forward else tuple(f"-{f}" for f in part.fields)
+    return list(rows.order_by(*order).values_list("step_deadline", "submitted_at", "pk")[:limit])
+
+
+def inbox_page(
+    *,
+    user: Any,
+    now: dt.datetime,
+    filters: InboxFilters | None = None,
+    after: InboxKey | None = None,
+    before: InboxKey | None = None,
+    size: int = 25,
+) -> InboxPage:
+    """One page of the inbox by keyset: the ``size`` dossiers after ``after`` (or before ``before``; neither:
+    the first page). Each part of the inbox is read through its index from the key on, so a deep page costs
+    what the first page costs, whatever the number of dossiers."""
+    narrow = (filters or InboxFilters()).condition()
+    forward = before is None
+    key = after if forward else before
+    keys: list[InboxKey] = []
+    for part in _inbox_parts(user=user, now=now):
+        keys += _part_rows(part, narrow, key, forward=forward, limit=size + 1)
+    keys.sort(key=_order_key, reverse=not forward)
+    more = len(keys) > size
+    keys = keys[:size]
+    if not forward and not more:
+        # Back at the start (or rows moved away meanwhile): show a full first page.
+        return inbox_page(user=user, now=now, filters=filters, size=size)
+    if not forward:
+        keys.reverse()
+    by_pk = Dossier.objects.select_related(
+        "procedure", "competent_agency", "current_step__step", "current_step__agency"
+    ).in_bulk([pk for _deadline, _submitted, pk in keys])
+    dossiers = [by_pk[pk] for _deadline, _submitted, pk in keys if pk in by_pk]
+    if forward:
+        return InboxPage(dossiers, has_previous=after is not None, has_next=more)
+    return InboxPage(dossiers, has_previous=True, has_next=True)
+
+
+def inbox_count(*, user: Any, now: dt.datetime, filters: InboxFilters | None = None, cap: int) -> int:
+    """How many dossiers the (filtered) inbox holds, counting at most ``cap + 1``: more than ``cap`` means
+    "more than cap". Each part counts through a LIMITed subquery, so a long queue is never scanned whole."""
+    narrow = (filters or InboxFilters()).condition()
+    total = 0
+    for part in _inbox_parts(user=user, now=now):
+        total += Dossier.objects.filter(part.condition, narrow).order_by()[: cap + 1 - total].count()
+        if total > cap:
+            break
+    return total
+
+
+def inbox_procedures(*, user: Any, now: dt.datetime, window: int = 1000) -> list[int]:
+    """Ids of the procedures among the first ``window`` dossiers of each part of the inbox: what a procedure
+    filter offers, read from the index (a distinct over a whole long queue would scan all of it)."""
+    ids: set[int] = set()
+    for part in _inbox_parts(user=user, now=now):
+        ids.update(
+            Dossier.objects.filter(part.condition)
+            .order_by(*part.fields)
+            .values_list("procedure_id", flat=True)[:window]
+        )
+    return sorted(ids)
 
 
 def open_consultations_for(*, user: Any, now: dt.datetime) -> QuerySet[Consultation]:
@@ -174,6 +373,68 @@ def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossie
     ]
 
 
+def apologies_to_sign(*, user: Any, now: dt.datetime) -> QuerySet[ApologyNotice]:
+    """Unsigned apology notices of agencies where the user is the leader, for dossiers still open."""
+    agencies = lookups.positions(user=user, on=_day(now)).filter(role=Role.LEADER).values("agency_id")
+    return (
+        ApologyNotice.objects.filter(agency_id__in=agencies, signed_at__isnull=True)
+        .exclude(dossier__state__in=TERMINAL_STATES)
+        .select_related("dossier__procedure", "drafted_by")
+        .order_by("drafted_at", "id")
+    )
+
+
+def can_draft_apology(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
+    """Staff of the competent agency, while the dossier is still being processed (as draft_apology)."""
+    return (
+        dossier.state not in TERMINAL_STATES
+        and dossier.appointment_at is not None
+        and dossier.finished_at is None
+        and not ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists()
+        and lookups.positions(user=user, on=_day(now)).filter(agency_id=dossier.competent_agency_id).exists()
+    )
+
+
+def can_sign_apology(*, notice: ApologyNotice, user: Any, now: dt.datetime) -> bool:
+    """The leader of the notice's agency, while it is unsigned (as sign_apology)."""
+    return (
+        notice.signed_at is None
+        and lookups.positions(user=user, on=_day(now))
+        .filter(role=Role.LEADER, agency_id=notice.agency_id)
+        .exists()
+    )
+
+
+def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """A new appointment to offer in an apology notice: now plus the working time the workflow allots to the
+    steps from the current one on, and at least one working day after the current appointment."""
+    agency_id = dossier.competent_agency_id
+    step = dossier.current_step
+    remaining = Decimal(8)
+    if step is not None:
+        ahead = step.step.workflow.steps.filter(order__gte=step.step.order)
+        remaining = max(sum((s.allotment_hours for s in ahead), Decimal(0)), remaining)
+    appointment = dossier.appointment_at or now
+    floor = lookups.add_working_hours(start=max(appointment, now), hours=Decimal(8), agency_id=agency_id)
+    proposed = lookups.add_working_hours(start=now, hours=remaining, agency_id=agency_id)
+    return max(proposed, floor).replace(second=0, microsecond=0)
+
+
+def can_attach_result(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
+    """Whether the user may attach or remove result files now (the rule of services.attach_result): staff of
+    the competent agency or of the current step's agency; at hand-over also the receiving reception."""
+    if dossier.state not in (State.IN_PROCESS, State.CONSULTING, State.RESULT_READY):
+        return False
+    positions = lookups.positions(user=user, on=_day(now))
+    agencies = {dossier.competent_agency_id}
+    if dossier.current_step is not None:
+        agencies.add(dossier.current_step.agency_id)
+    return positions.filter(agency_id__in=agencies).exists() or (
+        dossier.state == State.RESULT_READY
+        and positions.filter(role=Role.RECEPTION_OFFICER, agency_id=dossier.receiving_agency_id).exists()
+    )
+
+
 def missing_documents(*, dossier: Dossier) -> list[Any]:
     """Mandatory required documents not yet provided (an e-form field counts when it is filled)."""
     provided = set(dossier.documents.values_list("code", flat=True))
@@ -208,6 +469,9 @@ _PLAIN: dict[str, Any] = {
         "Cơ quan giải quyết xin lỗi vì chậm trả kết quả. Ngày hẹn mới: %(appointment)s."
     ),
     EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
+    EventKind.RESULT_ATTACHED: "",
+    EventKind.RESULT_REMOVED: "",
+    EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
 }
 _PLAIN_ACTIONS: dict[str, Any] = {
     Action.FORWARD: _("Hồ sơ đang được xử lý."),
@@ -244,6 +508,8 @@ class Timeline:
     documents: list[dict[str, Any]]
     steps: list[dict[str, Any]]
     slips: list[str]
+    results: list[DossierResult] = field(default_factory=list)
+    rating: SatisfactionRating | None = None
 
 
 def _when(moment: str | None) -> str:
@@ -309,8 +575,17 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
                 )
             )
     documents: list[dict[str, Any]] = [
-        dict(d)
-        for d in dossier.documents.values("code", "name", "source", "originals", "copies", "supplied_at")
+        {
+            "id": d.pk,
+            "code": d.code,
+            "name": d.name,
+            "source": d.source,
+            "originals": d.originals,
+            "copies": d.copies,
+            "supplied_at": d.supplied_at,
+            "has_file": bool(d.file_ref),
+        }
+        for d in dossier.documents.all()
     ]
     steps = []
     for s in dossier.steps.select_related("step", "agency", "assignee", "finished_by").order_by("sequence"):
@@ -351,4 +626,62 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         else [{k: v for k, v in d.items() if k != "source"} for d in documents],
         steps=steps if not for_applicant else [],
         slips=slips,
+        results=results_for(dossier=dossier, for_applicant=for_applicant),
+        rating=SatisfactionRating.objects.filter(dossier=dossier).first(),
+    )
+
+
+# --- files and ratings ---------------------------------------------------------------------------
+
+
+def results_for(*, dossier: Dossier, for_applicant: bool) -> list[DossierResult]:
+    """Result files of the dossier: the applicant sees them once returned; staff see them all, removed too."""
+    results = dossier.results.select_related("attached_by").order_by("id")
+    if for_applicant:
+        if dossier.state != State.RETURNED:
+            return []
+        results = results.filter(removed_at__isnull=True)
+    return list(results)
+
+
+def _forbidden_file() -> DomainError:
+    return DomainError("file.forbidden", _("Không tìm thấy tệp hoặc bạn không có quyền tải tệp này."))
+
+
+def result_for(
+    *, dossier: Dossier, result_id: int, user: Any, now: dt.datetime | None = None
+) -> DossierResult:
+    """One result file the user may download (the applicant: only after the hand-over, not removed ones)."""
+    now = now or timezone.now()
+    on = _day(now)
+    if not can_view(dossier=dossier, user=user, on=on):
+        raise _forbidden_file()
+    staff_viewer = bool(lookups.agencies_of(user=user, on=on))
+    result = next(
+        (r for r in results_for(dossier=dossier, for_applicant=not staff_viewer) if r.pk == result_id), None
+    )
+    if result is None:
+        raise _forbidden_file()
+    return result
+
+
+def document_for(
+    *, dossier: Dossier, document_id: int, user: Any, now: dt.datetime | None = None
+) -> DossierDocument:
+    """One submitted document with a file, for the applicant or staff of an involved agency."""
+    now = now or timezone.now()
+    if not can_view(dossier=dossier, user=user, on=_day(now)):
+        raise _forbidden_file()
+    document = dossier.documents.filter(pk=document_id).exclude(file_ref="").first()
+    if document is None:
+        raise _forbidden_file()
+    return document
+
+
+def can_rate(*, dossier: Dossier, user: Any) -> bool:
+    """Whether the applicant can still rate this dossier (ended with a result or a refusal, not yet rated)."""
+    return (
+        dossier.state in RATEABLE_STATES
+        and (user is None or dossier.applicant_id == getattr(user, "pk", None))
+        and not SatisfactionRating.objects.filter(dossier=dossier).exists()
     )

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Action, PerformerRule, Procedure, Transition, WorkflowStep
 from motcua.core.errors import DomainError
-from motcua.dossiers import lookups
+from motcua.dossiers import files, lookups
 from motcua.dossiers.models import (
+    RATEABLE_STATES,
     TERMINAL_STATES,
     ApologyNotice,
     Channel,
@@ -33,12 +34,16 @@ from motcua.dossiers.models import (
     DossierCodeCounter,
     DossierDocument,
     DossierEvent,
+    DossierResult,
     DossierStep,
     EventKind,
+    RatingChannel,
+    Satisfaction,
+    SatisfactionRating,
     State,
     StepOutcome,
 )
-from motcua.dossiers.selectors import missing_documents
+from motcua.dossiers.selectors import can_attach_result, missing_documents
 from motcua.dossiers.status import national_status
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations.models import Topic
@@ -182,6 +187,12 @@ def _record(
 
 
 def _save(dossier: Dossier) -> None:
+    # The inbox reads the current step's agency, role, assignee and deadline from the dossier row itself.
+    step = dossier.current_step
+    dossier.step_agency_id = step.agency_id if step is not None else None
+    dossier.step_role = step.role if step is not None else ""
+    dossier.step_assignee_id = step.assignee_id if step is not None else None
+    dossier.step_deadline = step.deadline if step is not None else None
     dossier.save()
 
 
@@ -1268,6 +1279,8 @@ def draft_apology(
         raise DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
     if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
         raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
+    if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists():
+        raise DomainError("apology.pending", _("Hồ sơ đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo ký."))
     staff = _staff_of(by)
     assert staff is not None
     notice = ApologyNotice.objects.create(
@@ -1334,3 +1347,168 @@ def sign_apology(
         notify_applicant=True,
     )
     return dossier
+
+
+# --- results and satisfaction --------------------------------------------------------------------
+
+RESULT_STATES = (State.IN_PROCESS, State.CONSULTING, State.RESULT_READY)
+
+
+def _result_staff(dossier: Dossier, user: Any, now: dt.datetime) -> Staff:
+    """Staff of the competent agency or of the current step's agency; at hand-over also reception."""
+    staff = _staff_of(user)
+    if staff is None or not can_attach_result(dossier=dossier, user=user, now=now):
+        raise DomainError(
+            "result.forbidden", _("Chỉ cán bộ của cơ quan đang giải quyết hồ sơ được đính kèm kết quả.")
+        )
+    return staff
+
+
+@transaction.atomic
+def attach_result(
+    *,
+    dossier: Dossier,
+    by: Any,
+    name: str,
+    upload: Any,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> DossierResult:
+    """Đính kèm kết quả: store the result file (PDF or scan); the applicant downloads it once returned."""
+    now = _now(now)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("result.name", _("Vui lòng nhập tên kết quả (ví dụ: Giấy khai sinh)."))
+    if upload is None:
+        raise DomainError("result.file", _("Vui lòng chọn tệp kết quả."))
+    dossier = _claim(dossier)
+    _expect_state(dossier, *RESULT_STATES)
+    staff = _result_staff(dossier, by, now)
+    stored = files.store_upload(upload, folder=f"{dossier.province_code}/{dossier.pk}/results")
+    try:
+        result = DossierResult.objects.create(
+            dossier=dossier,
+            name=name[:300],
+            file_ref=stored.ref,
+            file_name=stored.name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            attached_by=staff,
+            attached_at=now,
+        )
+        _save(dossier)
+        _record(
+            dossier,
+            kind=EventKind.RESULT_ATTACHED,
+            user=by,
+            now=now,
+            origin=origin,
+            data={"result": result.pk, "name": result.name, "sha256": stored.sha256, "size": stored.size},
+        )
+    except BaseException:
+        files.discard(stored.ref)  # nothing refers to it: the rows roll back with the transaction
+        raise
+    return result
+
+
+@transaction.atomic
+def remove_result(
+    *, result: DossierResult, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """Gỡ tệp kết quả đính kèm nhầm, before the hand-over; the row and the file are kept for the record."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    dossier = _claim(result.dossier, check_version=False)
+    result.refresh_from_db()
+    if result.removed_at is not None:
+        raise DomainError("result.removed", _("Tệp kết quả này đã được gỡ."))
+    _expect_state(dossier, *RESULT_STATES)
+    staff = _result_staff(dossier, by, now)
+    result.removed_by = staff
+    result.removed_at = now
+    result.save(update_fields=["removed_by", "removed_at"])
+    _save(dossier)
+    _record(
+        dossier,
+        kind=EventKind.RESULT_REMOVED,
+        user=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"result": result.pk, "name": result.name},
+    )
+    return dossier
+
+
+@transaction.atomic
+def rate(
+    *,
+    dossier: Dossier,
+    by: Any,
+    level: int | str,
+    comment: str = "",
+    channel: str = RatingChannel.PORTAL,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> SatisfactionRating:
+    """Đánh giá mức độ hài lòng: once per dossier, by its applicant, after the result or the refusal.
+
+    ``channel`` lookup is for people without an account: the caller has checked the dossier code and the
+    applicant's ID digits (``by`` is then anonymous).
+    """
+    now = _now(now)
+    try:
+        level = Satisfaction(int(level))
+    except (TypeError, ValueError) as error:
+        raise DomainError("rating.level", _("Vui lòng chọn một mức độ hài lòng.")) from error
+    if channel not in RatingChannel.values:
+        raise DomainError("rating.channel", _("Kênh đánh giá không hợp lệ."))
+    dossier = _claim(dossier, check_version=False)
+    is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
+    if channel == RatingChannel.PORTAL and not is_applicant:
+        raise DomainError("rating.forbidden", _("Chỉ người nộp hồ sơ được đánh giá."))
+    if dossier.state not in RATEABLE_STATES:
+        raise DomainError(
+            "rating.too_early", _("Hồ sơ được đánh giá sau khi trả kết quả hoặc có văn bản từ chối.")
+        )
+    if SatisfactionRating.objects.filter(dossier=dossier).exists():
+        raise DomainError("rating.exists", _("Hồ sơ này đã được đánh giá. Cảm ơn bạn."))
+    rating = SatisfactionRating.objects.create(
+        dossier=dossier,
+        province_code=dossier.province_code,
+        level=level,
+        comment=(comment or "").strip()[:2000],
+        channel=channel,
+        rated_by=by if is_applicant else None,
+        rated_at=now,
+    )
+    _save(dossier)
+    event = _record(
+        dossier,
+        kind=EventKind.RATED,
+        user=by if is_applicant else None,
+        now=now,
+        origin=origin or channel,
+        data={"level": int(level)},
+    )
+    enqueue_many(
+        province_code=dossier.province_code,
+        aggregate_type="dossier",
+        aggregate_id=dossier.pk,
+        items=[
+            OutboxItem(
+                topic=Topic.DOSSIER_RATING,
+                key=f"dossier:{dossier.pk}:{event.sequence}:rating",
+                payload={
+                    "dossier_code": dossier.code,
+                    "procedure_code": dossier.procedure.code,
+                    "level": int(level),
+                    "comment": rating.comment,
+                    "at": now.isoformat(),
+                },
+            )
+        ],
+        now=now,
+    )
+    return rating

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class Topic(models.TextChoices):
     DOSSIER_STATUS = "dossier.status", _("trạng thái hồ sơ thay đổi (đồng bộ Cổng DVC quốc gia)")
     DOSSIER_PROGRESS = "dossier.progress", _("tiến độ xử lý hồ sơ (đồng bộ Cổng DVC quốc gia)")
+    DOSSIER_RATING = "dossier.rating", _("đánh giá mức độ hài lòng (đồng bộ Cổng DVC quốc gia)")
     NOTIFY_APPLICANT = "notify.applicant", _("thông báo cho người nộp hồ sơ")
     NOTIFY_STAFF = "notify.staff", _("thông báo cho cán bộ")
 

@@ -9,22 +9,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
 from motcua.core.errors import DomainError
+from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import DocumentSource
+from motcua.dossiers.models import DocumentSource, RatingChannel, Satisfaction
 from motcua.dossiers.slips import slip_pdf
 from motcua.geo.selectors import communes_of
 
@@ -41,9 +40,9 @@ def _today():
 
 
 def _store(request: HttpRequest, upload: UploadedFile) -> str:
-    """Save an uploaded file under media/ (default storage); the stored name is the document's file_ref."""
-    name = get_valid_filename(upload.name or "tep") or "tep"
-    return default_storage.save(f"portal/{request.user.pk}/{uuid.uuid4().hex}/{name}", upload)
+    """Check and save a citizen's upload (``files.store_upload``: PDF, JPEG or PNG within the size limit,
+    DomainError ``file.*`` otherwise); the stored name is the document's file_ref."""
+    return files.store_upload(upload, folder=f"portal/{request.user.pk}").ref
 
 
 def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
@@ -70,57 +69,90 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     procedure, version = _version_for_online(code)
     schema: dict[str, Any] = version.form_schema or {}
     ui: dict[str, Any] = version.ui_schema or {}
-    communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=_today()))
+    today = _today()
+    communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
     unit_names = {u.code: u.name for u in communes}
     documents = list(version.documents.order_by("order", "code"))
+    user: Any = request.user
+    draft = drafts.draft_of(user=user, procedure=procedure)
     errors: dict[str, list[str]] = {}
+    place_errors: list[str] = []
+    doc_errors: dict[str, list[str]] = {}
     error: DomainError | None = None
     if request.method == "GET":
-        draft = drafts.draft_of(user=request.user, procedure=procedure)
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
         key = uuid.uuid4().hex
     else:
-        raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+        fields = eforms.build_fields(schema, ui)
+        raw = eforms.raw_values(fields, request.POST)
         raw[PLACE_KEY] = str(request.POST.get("place", "")).strip()
         key = str(request.POST.get(KEY_FIELD, ""))
         if not SAFE_KEY.match(key):
             key = uuid.uuid4().hex
-        if "save_draft" in request.POST:
-            drafts.save_draft(user=request.user, procedure=procedure, data=raw)
-            return HttpResponseRedirect(reverse("portal:eform", args=[procedure.code]) + "?da_luu=1")
-        idempotency_key = f"portal-{request.user.pk}-{key}"
-        existing = tracking.submitted_with_key(user=request.user, key=idempotency_key)
-        if existing is not None:  # a second click on the same form
-            return HttpResponseRedirect(reverse("portal:my_dossier", args=[existing.code]))
-        fields = eforms.build_fields(schema, ui, values=raw)
-        data = eforms.form_data(schema, fields, raw, unit_names)
-        errors = eforms.field_errors(schema, data) if schema else {}
-        if raw[PLACE_KEY] not in unit_names:
-            errors[PLACE_KEY] = [_("Vui lòng chọn xã, phường nơi cư trú.")]
-        uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
-        for document in documents:
-            if _upload_required(document) and not uploads[document.code]:
-                errors[f"doc_{document.code}"] = [_("Vui lòng đính kèm giấy tờ này.")]
-        if not errors:
-            try:
-                return _submit(
-                    request, procedure, version, communes, raw, data, documents, uploads, idempotency_key
-                )
-            except DomainError as exc:
-                error = exc
-        drafts.save_draft(user=request.user, procedure=procedure, data=raw)
+        idempotency_key = f"portal-{user.pk}-{key}"
+        action = next((a for a in eforms.DRAFT_ACTIONS if a in request.POST), "")
+        if not action:
+            existing = tracking.submitted_with_key(user=user, key=idempotency_key)
+            if existing is not None:  # a second click on the same form
+                return HttpResponseRedirect(reverse("portal:my_dossier", args=[existing.code]))
+        # Files of file fields are stored at once, so that a draft (and a refused submission) keeps them.
+        previous = draft.data if draft else None
+        upload_errors = eforms.keep_files(
+            fields, raw, uploads=request.FILES, previous=previous, folder=f"portal/{user.pk}"
+        )
+        if action:
+            # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
+            # field filled from the account) or "show the communes of the chosen province" (no JavaScript).
+            target = str(request.POST.get(action, ""))
+            if action == "fill_me":
+                eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
+            drafts.save_draft(user=user, procedure=procedure, data=raw)
+            if not upload_errors:
+                url = reverse("portal:eform", args=[procedure.code])
+                if action == "save_draft":
+                    return HttpResponseRedirect(url + "?da_luu=1")
+                anchor = f"#f-{target}" if any(f.name == target for f in fields) else ""
+                return HttpResponseRedirect(url + anchor)
+            errors = upload_errors
+        else:
+            data = eforms.form_data(schema, fields, raw, unit_names)
+            file_fields = {f.name for f in fields if f.widget == "file"}
+            errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
+            errors.update(eforms.unit_errors(fields, raw, on=today))
+            errors.update(upload_errors)
+            if raw[PLACE_KEY] not in unit_names:
+                place_errors = [_("Vui lòng chọn xã, phường nơi cư trú.")]
+            uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
+            for document in documents:
+                upload = uploads[document.code]
+                if upload:
+                    try:
+                        files.check_upload(upload)
+                    except DomainError as refused:
+                        doc_errors[document.code] = [str(refused)]
+                elif _upload_required(document):
+                    doc_errors[document.code] = [_("Vui lòng đính kèm giấy tờ này.")]
+            if not (errors or place_errors or doc_errors):
+                try:
+                    return _submit(
+                        request, procedure, version, communes, raw, data, documents, uploads, idempotency_key
+                    )
+                except DomainError as exc:
+                    error = exc
+            drafts.save_draft(user=user, procedure=procedure, data=raw)
     fields = eforms.build_fields(schema, ui, values=raw)
-    account: Any = request.user
+    provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
+    general_errors = eforms.attach_errors(fields, errors)
     known = {
-        "applicant_name": account.full_name,
-        "applicant_id_number": account.national_id,
-        "applicant_phone": account.phone,
-        "applicant_email": account.email,
+        "applicant_name": user.full_name,
+        "applicant_id_number": user.national_id,
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
     }
     for f in fields:
-        f.errors = errors.get(f.name, [])
         if raw is None and not f.value and known.get(f.name):
             f.value = known[f.name]  # first opening: what the national e-ID told us
+    has_errors = bool(errors or place_errors or doc_errors)
     return render(
         request,
         "portal/eform.html",
@@ -129,18 +161,23 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "fields": fields,
             "communes": communes,
+            "provinces": provinces,
+            "communes_url": reverse("portal:communes"),
+            "accept": files.ACCEPT,
+            "max_mb": files.max_bytes() // (1024 * 1024),
             "place": (raw or {}).get(PLACE_KEY, ""),
-            "place_errors": errors.get(PLACE_KEY, []),
+            "place_errors": place_errors,
+            "general_errors": general_errors,
             "documents": [
-                {"document": d, "required": _upload_required(d), "errors": errors.get(f"doc_{d.code}", [])}
+                {"document": d, "required": _upload_required(d), "errors": doc_errors.get(d.code, [])}
                 for d in documents
             ],
             "key": key,
             "error": error,
-            "has_errors": bool(errors),
+            "has_errors": has_errors,
             "saved": request.method == "GET" and request.GET.get("da_luu") == "1",
         },
-        status=400 if (errors or error) else 200,
+        status=400 if (has_errors or error) else 200,
     )
 
 
@@ -157,18 +194,36 @@ def _submit(
 ) -> HttpResponse:
     place = next(u for u in communes if u.code == raw[PLACE_KEY])
     inputs = []
-    for d in documents:
-        if uploads[d.code]:
-            inputs.append(
-                dossier_services.DocumentInput(
-                    code=d.code,
-                    source=DocumentSource.FILE,
-                    originals=0,
-                    copies=0,
-                    file_ref=_store(request, uploads[d.code]),
+    stored: list[str] = []
+    try:
+        for d in documents:
+            if uploads[d.code]:
+                stored.append(_store(request, uploads[d.code]))
+                inputs.append(
+                    dossier_services.DocumentInput(
+                        code=d.code, source=DocumentSource.FILE, originals=0, copies=0, file_ref=stored[-1]
+                    )
                 )
-            )
-        elif d.reuse:
+        dossier = _submit_dossier(request, procedure, place, data, documents, inputs, idempotency_key)
+    except DomainError:
+        for ref in stored:  # the dossier was not created: its files are nobody's
+            files.discard(ref)
+        raise
+    drafts.discard_draft(user=request.user, procedure=procedure)
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1")
+
+
+def _submit_dossier(
+    request: HttpRequest,
+    procedure: Procedure,
+    place: Any,
+    data: dict[str, Any],
+    documents: list[RequiredDocument],
+    inputs: list[Any],
+    idempotency_key: str,
+) -> Any:
+    for d in documents:
+        if d.reuse and not any(i.code == d.code for i in inputs):
             # Logged in with the national e-ID: the document is taken from the citizen's data store or the
             # national registry named by the catalog instead of being uploaded.
             source = DocumentSource.REGISTRY if d.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
@@ -181,7 +236,7 @@ def _submit(
         email=user.email or "",
         address=str(data.get("applicant_address", "")),
     )
-    dossier = dossier_services.submit_online(
+    return dossier_services.submit_online(
         applicant=user,
         procedure=procedure,
         place_unit=place,
@@ -192,8 +247,6 @@ def _submit(
         idempotency_key=idempotency_key,
         origin="portal",
     )
-    drafts.discard_draft(user=user, procedure=procedure)
-    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1")
 
 
 @login_required(login_url=LOGIN_URL)
@@ -232,6 +285,11 @@ def _dossier_page(
             "error": error,
             "submitted": request.GET.get("da_nop") == "1",
             "supplied": request.GET.get("da_bo_sung") == "1",
+            "rated": request.GET.get("da_danh_gia") == "1",
+            "form_entries": formview.form_entries(dossier),
+            "can_rate": dossier_selectors.can_rate(dossier=dossier, user=request.user),
+            "satisfaction_levels": Satisfaction.choices,
+            "accept": files.ACCEPT,
         },
         status=status,
     )
@@ -298,6 +356,99 @@ def slip(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return response
 
 
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def result_file(request: HttpRequest, code: str, result_id: int) -> FileResponse:
+    """Tải kết quả: a result file of the citizen's dossier, once the result has been returned."""
+    dossier = _own_dossier(request, code)
+    try:
+        result = dossier_selectors.result_for(dossier=dossier, result_id=result_id, user=request.user)
+        return _download(result.file_ref, result.file_name, result.content_type)
+    except DomainError as error:
+        raise Http404(code) from error
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def document_file(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """A file the citizen submitted with the dossier."""
+    dossier = _own_dossier(request, code)
+    try:
+        document = dossier_selectors.document_for(dossier=dossier, document_id=document_id, user=request.user)
+        return _download(document.file_ref, files.display_name(document.file_ref), None)
+    except DomainError as error:
+        raise Http404(code) from error
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def form_file(request: HttpRequest, code: str, field: str) -> FileResponse:
+    """A file the citizen uploaded in a ``file`` field of the e-form."""
+    dossier = _own_dossier(request, code)
+    try:
+        ref = formview.form_file_ref(dossier, field)
+        return _download(ref, files.display_name(ref), None)
+    except DomainError as error:
+        raise Http404(code) from error
+
+
+def _download(ref: str, name: str, content_type: str | None) -> FileResponse:
+    return FileResponse(
+        files.open_stored(ref),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type or files.content_type_of(ref),
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """Đánh giá mức độ hài lòng: once, after the result (or the refusal)."""
+    dossier = _own_dossier(request, code)
+    try:
+        dossier_services.rate(
+            dossier=dossier,
+            by=request.user,
+            level=str(request.POST.get("level", "")),
+            comment=str(request.POST.get("comment", ""))[:2000],
+            channel=RatingChannel.PORTAL,
+            origin="portal",
+        )
+    except DomainError as error:
+        return _dossier_page(request, dossier, error=error, status=400)
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_danh_gia=1")
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _lookup_page(
+    request: HttpRequest,
+    *,
+    code: str,
+    last4: str,
+    result: tracking.PublicStatus | None,
+    error: DomainError | None,
+    rated: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "portal/lookup.html",
+        {
+            "code": code,
+            "last4": last4,
+            "result": result,
+            "error": error,
+            "rated": rated,
+            "satisfaction_levels": Satisfaction.choices,
+        },
+        status=status,
+    )
+
+
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID."""
@@ -307,9 +458,34 @@ def lookup(request: HttpRequest) -> HttpResponse:
     error: DomainError | None = None
     if code or last4:
         try:
-            result = tracking.public_lookup(code=code, id_last4=last4)
+            result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
         except DomainError as exc:
             error = exc
-    return render(
-        request, "portal/lookup.html", {"code": code, "last4": last4, "result": result, "error": error}
-    )
+    status = 429 if error is not None and error.code == "lookup.throttled" else 200
+    return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=status)
+
+
+@require_POST
+def lookup_rate(request: HttpRequest) -> HttpResponse:
+    """Rating by someone without an account: the code and ID ending are checked again, then rated once."""
+    code = str(request.POST.get("ma_ho_so", "")).strip()[:80]
+    last4 = str(request.POST.get("so_cuoi", "")).strip()[:8]
+    try:
+        dossier = tracking.find_public_dossier(code=code, id_last4=last4, client=_client(request))
+    except DomainError as error:
+        status = 429 if error.code == "lookup.throttled" else 400
+        return _lookup_page(request, code=code, last4=last4, result=None, error=error, status=status)
+    try:
+        dossier_services.rate(
+            dossier=dossier,
+            by=None,
+            level=str(request.POST.get("level", "")),
+            comment=str(request.POST.get("comment", ""))[:2000],
+            channel=RatingChannel.LOOKUP,
+            origin="lookup",
+        )
+    except DomainError as error:
+        result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
+        return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=400)
+    result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
+    return _lookup_page(request, code=code, last4=last4, result=result, error=None, rated=True)

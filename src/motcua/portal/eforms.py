@@ -1,21 +1,67 @@
 """Server-side rendering and reading of a procedure's e-form (JSON Schema 2020-12 + UI schema).
 
 ``build_fields`` turns the schema into an ordered list of ``EFormField`` for the template;
-``read_form`` turns posted values back into form data (and the raw values kept in a draft);
-``field_errors`` validates form data with jsonschema and says what is wrong, in Vietnamese, per field.
+``raw_values`` reads what was posted (kept as is in a draft); ``keep_files`` stores the files of
+``file`` fields; ``form_data`` turns raw values into typed form data; ``field_errors`` and
+``unit_errors`` say what is wrong, in Vietnamese, per field (``<field>.<sub>`` for a person's part).
+
+Widgets beyond single inputs (see docs/portal.md):
+
+- ``address``: text + commune select (``<field>__unit``); the value is "<text>, <commune name>";
+- ``unit``: province select (``<field>__province``) + commune select (``<field>``); the value is the
+  5-digit GSO code of a commune-level unit in force today;
+- ``person``: a fieldset with one input per sub-property (``<field>.<sub>``); the value is an object;
+- ``file``: an upload stored with ``motcua.dossiers.files``; the value is the stored file's ``ref``.
+  The draft keeps ``{ref, name, size, sha256}`` so that the form can say "Đã tải lên: <name>".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-UNIT_SUFFIX = "__unit"
+from motcua.core.errors import DomainError
+from motcua.dossiers import files
+from motcua.geo import selectors as geo
+
+UNIT_SUFFIX = "__unit"  # address widget: its commune select
+PROVINCE_SUFFIX = "__province"  # unit widget: its province select
+REMOVE_SUFFIX = "__remove"  # file widget: "remove the stored file" box
+PART = "."  # person widget: inputs are named <field>.<sub>
+UNIT_CODE = re.compile(r"^[0-9]{5}$")
+SIMPLE_WIDGETS = {
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "select",
+    "radio",
+    "checkbox",
+    "email",
+    "tel",
+    "hidden",
+}
+WIDGETS = SIMPLE_WIDGETS | {"address", "unit", "person", "file"}
+STORED_KEYS = ("ref", "name", "size", "sha256")
+# Buttons that save the draft and come back to the form instead of submitting: "Lưu nháp",
+# "Điền thông tin của tôi" (value: the person field) and, without JavaScript, "show the communes of
+# the chosen province" (value: the unit field).
+DRAFT_ACTIONS = ("save_draft", "fill_me", "show_units")
+
+# Sub-properties of a person filled by "Điền thông tin của tôi", by the account attribute they take.
+IDENTITY_PARTS = {
+    "full_name": ("ho_ten", "ho_va_ten", "full_name", "name"),
+    "national_id": ("so_dinh_danh", "so_cccd", "cccd", "national_id", "id_number"),
+    "phone": ("so_dien_thoai", "dien_thoai", "phone"),
+    "email": ("email", "thu_dien_tu"),
+}
 
 
 @dataclass
@@ -25,14 +71,28 @@ class EFormField:
     widget: str
     required: bool
     help: str = ""
+    kind: str = ""
     choices: list[str] = field(default_factory=list)
     value: Any = ""
     unit_value: str = ""
     errors: list[str] = field(default_factory=list)
+    parts: list[EFormField] = field(default_factory=list)  # person: one field per sub-property
+    province: str = ""  # unit: the province whose communes are listed
+    units: list[Any] = field(default_factory=list)  # unit: the communes to choose from
+    unit_label: str = ""  # unit: the chosen unit's name and province, shown back
 
     @property
     def input_id(self) -> str:
         return f"f-{self.name}"
+
+    @property
+    def stored(self) -> dict[str, Any] | None:
+        """file: the upload kept in the draft, if any."""
+        return dict(self.value) if stored_file(self.value) else None
+
+
+def stored_file(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    return isinstance(value, Mapping) and bool(value.get("ref")) and bool(value.get("name"))
 
 
 def _widget(name: str, schema: Mapping[str, Any], widgets: Mapping[str, str]) -> str:
@@ -54,10 +114,61 @@ def _widget(name: str, schema: Mapping[str, Any], widgets: Mapping[str, str]) ->
     return "text"
 
 
+def _kind(schema: Mapping[str, Any]) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "")
+    return str(kind or "")
+
+
 def field_order(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[str]:
     properties = list((schema.get("properties") or {}).keys())
     ordered = [name for name in ui.get("order", []) if name in properties]
     return ordered + [name for name in properties if name not in ordered]
+
+
+def _empty(widget: str) -> Any:
+    return False if widget == "checkbox" else ""
+
+
+def _parts(
+    name: str,
+    schema: Mapping[str, Any],
+    values: Mapping[str, Any] | None,
+    order: list[Any],
+    *,
+    optional: bool,
+) -> list[EFormField]:
+    """The inputs of a person: one per sub-property, in the order of ``<field>.<sub>`` entries of
+    ``ui.order`` then the schema's (jsonb keeps no key order), widgets from the sub-schema.
+    The parts of an optional person are not marked required (they are only once one is filled)."""
+    properties: Mapping[str, Any] = schema.get("properties") or {}
+    required = set() if optional else set(schema.get("required") or [])
+    prefix = name + PART
+    ordered = [str(n)[len(prefix) :] for n in order if str(n).startswith(prefix)]
+    ordered = [n for n in ordered if n in properties]
+    parts = []
+    for sub_name in ordered + [n for n in properties if n not in ordered]:
+        sub = properties[sub_name] if isinstance(properties[sub_name], Mapping) else {}
+        widget = _widget(sub_name, sub, {})
+        widget = widget if widget in SIMPLE_WIDGETS - {"hidden"} else "text"
+        if values is not None:
+            value = values.get(sub_name, _empty(widget))
+        else:
+            value = sub.get("default", _empty(widget))
+        parts.append(
+            EFormField(
+                name=f"{name}{PART}{sub_name}",
+                label=str(sub.get("title") or sub_name),
+                widget=widget,
+                required=sub_name in required,
+                help=str(sub.get("description") or ""),
+                kind=_kind(sub),
+                choices=[str(c) for c in sub.get("enum") or []],
+                value=value,
+            )
+        )
+    return parts
 
 
 def build_fields(
@@ -73,24 +184,19 @@ def build_fields(
     for name in field_order(schema, ui):
         sub = properties[name] if isinstance(properties[name], Mapping) else {}
         widget = _widget(name, sub, widgets)
-        if widget not in (
-            "text",
-            "textarea",
-            "number",
-            "date",
-            "select",
-            "radio",
-            "checkbox",
-            "email",
-            "tel",
-            "address",
-            "hidden",
-        ):
-            widget = "text"  # file/unit/person pickers are not offered online yet: typed as text
+        if widget not in WIDGETS or (widget == "person" and not isinstance(sub.get("properties"), Mapping)):
+            widget = "text"
         if values is not None:
-            value: Any = values.get(name, False if widget == "checkbox" else "")
+            value: Any = values.get(name, _empty(widget))
         else:
-            value = sub.get("default", False if widget == "checkbox" else "")
+            value = sub.get("default", _empty(widget))
+        parts: list[EFormField] = []
+        if widget == "person":
+            known = value if isinstance(value, Mapping) else None if values is None else {}
+            parts = _parts(name, sub, known, list(ui.get("order") or []), optional=name not in required)
+            value = ""
+        if widget == "file" and not stored_file(value):
+            value = ""
         fields.append(
             EFormField(
                 name=name,
@@ -98,53 +204,153 @@ def build_fields(
                 widget=widget,
                 required=name in required,
                 help=str(helps.get(name) or sub.get("description") or ""),
+                kind=_kind(sub),
                 choices=[str(c) for c in sub.get("enum") or []],
                 value=value,
                 unit_value=str((values or {}).get(name + UNIT_SUFFIX, "")),
+                parts=parts,
+                province=str((values or {}).get(name + PROVINCE_SUFFIX, "")),
             )
         )
     return fields
 
 
+def _posted(f: EFormField, post: Mapping[str, Any]) -> Any:
+    if f.widget == "checkbox":
+        return f.name in post
+    return str(post.get(f.name, "")).strip()
+
+
 def raw_values(fields: list[EFormField], post: Mapping[str, Any]) -> dict[str, Any]:
-    """What the citizen typed, as kept in a draft and shown back in the form."""
+    """What the citizen typed, as kept in a draft and shown back in the form (files: see ``keep_files``)."""
     raw: dict[str, Any] = {}
     for f in fields:
-        if f.widget == "checkbox":
-            raw[f.name] = f.name in post
+        if f.widget == "person":
+            raw[f.name] = {p.name.split(PART, 1)[1]: _posted(p, post) for p in f.parts}
+        elif f.widget == "file":
+            raw[f.name] = ""
+            raw[f.name + REMOVE_SUFFIX] = f.name + REMOVE_SUFFIX in post
         else:
-            raw[f.name] = str(post.get(f.name, "")).strip()
+            raw[f.name] = _posted(f, post)
         if f.widget == "address":
             raw[f.name + UNIT_SUFFIX] = str(post.get(f.name + UNIT_SUFFIX, "")).strip()
+        if f.widget == "unit":
+            raw[f.name + PROVINCE_SUFFIX] = str(post.get(f.name + PROVINCE_SUFFIX, "")).strip()
     return raw
+
+
+def keep_files(
+    fields: list[EFormField],
+    raw: dict[str, Any],
+    *,
+    uploads: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    folder: str,
+) -> dict[str, list[str]]:
+    """Store the new uploads of ``file`` fields into ``raw``; otherwise keep the file of the draft.
+
+    Only the draft (``previous``, read from the database) can name a stored file: the browser never
+    sends a reference. A refused upload (``file.*``) is an error of its field and keeps the earlier file.
+    """
+    errors: dict[str, list[str]] = {}
+    for f in fields:
+        if f.widget != "file":
+            continue
+        earlier = (previous or {}).get(f.name)
+        kept = {k: earlier[k] for k in STORED_KEYS if k in earlier} if stored_file(earlier) else ""
+        remove = bool(raw.pop(f.name + REMOVE_SUFFIX, False))
+        upload = uploads.get(f.name)
+        raw[f.name] = "" if remove else kept
+        if upload:
+            try:
+                stored = files.store_upload(upload, folder=folder)
+            except DomainError as error:
+                errors[f.name] = [str(error)]
+                continue
+            raw[f.name] = {
+                "ref": stored.ref,
+                "name": stored.name,
+                "size": stored.size,
+                "sha256": stored.sha256,
+            }
+    return errors
+
+
+def identity_of(user: Any) -> dict[str, str]:
+    """What the account knows of the citizen (name and ID number from the national e-ID login)."""
+    return {attribute: str(getattr(user, attribute, "") or "") for attribute in IDENTITY_PARTS}
+
+
+def fill_person(
+    fields: list[EFormField], raw: dict[str, Any], *, name: str, identity: Mapping[str, str]
+) -> bool:
+    """Put the account's identity into the parts of person ``name`` that take it (the rest is kept)."""
+    f = next((f for f in fields if f.name == name and f.widget == "person"), None)
+    if f is None:
+        return False
+    subs = {p.name.split(PART, 1)[1] for p in f.parts}
+    values = dict(raw.get(name) or {})
+    for attribute, candidates in IDENTITY_PARTS.items():
+        sub = next((c for c in candidates if c in subs), None)
+        if sub is not None and identity.get(attribute):
+            values[sub] = identity[attribute]
+    raw[name] = values
+    return True
+
+
+def _typed(kind: str, widget: str, value: Any) -> tuple[bool, Any]:
+    """(present, typed value) of one raw value."""
+    if widget == "checkbox" or kind == "boolean":
+        return True, bool(value)
+    if value in (None, ""):
+        return False, None
+    if kind in ("integer", "number"):
+        try:
+            number = float(str(value).replace(",", "."))
+        except ValueError:
+            return True, value  # reported as a type error
+        return True, int(number) if kind == "integer" and number.is_integer() else number
+    return True, value
 
 
 def form_data(
     schema: Mapping[str, Any], fields: list[EFormField], raw: Mapping[str, Any], unit_names: Mapping[str, str]
 ) -> dict[str, Any]:
-    """Typed form data from raw values: empty strings left out, numbers converted, addresses joined."""
+    """Typed form data from raw values: empty strings left out, numbers converted, addresses joined,
+    a person as an object of its filled parts, a file as its stored ``ref``."""
     properties: Mapping[str, Any] = schema.get("properties") or {}
     data: dict[str, Any] = {}
     for f in fields:
-        kind = (properties.get(f.name) or {}).get("type")
         value = raw.get(f.name)
-        if f.widget == "checkbox" or kind == "boolean":
-            data[f.name] = bool(value)
+        if f.widget == "person":
+            typed = _person(f, value if isinstance(value, Mapping) else {})
+            if typed or (f.required and (properties.get(f.name) or {}).get("required")):
+                data[f.name] = typed  # an empty required person: each required part says it is missing
+            continue
+        if f.widget == "file":
+            if stored_file(value):
+                data[f.name] = value["ref"]
             continue
         if f.widget == "address":
             unit = unit_names.get(str(raw.get(f.name + UNIT_SUFFIX, "")), "")
             value = ", ".join(part for part in (str(value or ""), unit) if part)
-        if value in (None, ""):
-            continue
-        if kind in ("integer", "number"):
-            try:
-                number = float(str(value).replace(",", "."))
-                data[f.name] = int(number) if kind == "integer" and number.is_integer() else number
-            except ValueError:
-                data[f.name] = value  # reported as a type error
-            continue
-        data[f.name] = value
+        present, typed_value = _typed(f.kind, f.widget, value)
+        if present:
+            data[f.name] = typed_value
     return data
+
+
+def _person(f: EFormField, raw: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for part in f.parts:
+        sub = part.name.split(PART, 1)[1]
+        present, typed = _typed(part.kind, part.widget, raw.get(sub))
+        if present:
+            values[sub] = typed
+    # Unticked boxes alone do not make a person: the parts typed by the citizen do.
+    if all(v is False for v in values.values()):
+        return {}
+    return values
 
 
 def _message(error: ValidationError) -> str:
@@ -167,19 +373,98 @@ def _message(error: ValidationError) -> str:
     return messages.get(str(error.validator), _("Giá trị không hợp lệ."))
 
 
-def field_errors(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Vietnamese messages by field name ('' for errors not tied to a field)."""
+def field_errors(
+    schema: Mapping[str, Any], data: Mapping[str, Any], *, file_fields: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """Vietnamese messages by field name: ``<field>`` or ``<field>.<sub>`` for a part of an object,
+    '' for errors not tied to a field. A missing required file asks for the file."""
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        if message not in errors.get(key, []):
+            errors.setdefault(key, []).append(message)
+
     for error in validator.iter_errors(data):
-        if error.validator == "required" and not error.path:
-            missing = [n for n in error.validator_value if n not in data]
-            for name in missing:
-                if _message(error) not in errors.get(name, []):
-                    errors.setdefault(name, []).append(_message(error))
+        path = [str(p) for p in error.path]
+        if error.validator == "required" and isinstance(error.instance, Mapping):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    key = PART.join([*path, name][:2])
+                    add(key, _("Vui lòng đính kèm tệp.") if key in file_fields else _message(error))
             continue
-        name = str(error.path[0]) if error.path else ""
-        message = _message(error)
-        if message not in errors.get(name, []):
-            errors.setdefault(name, []).append(message)
+        add(PART.join(path[:2]), _message(error))
     return errors
+
+
+def unit_errors(fields: list[EFormField], raw: Mapping[str, Any], *, on: dt.date) -> dict[str, list[str]]:
+    """A chosen unit must be a commune-level unit in force on ``on`` (and of the province shown beside it)."""
+    errors: dict[str, list[str]] = {}
+    for f in fields:
+        code = str(raw.get(f.name) or "") if f.widget == "unit" else ""
+        if not code:
+            continue
+        unit = None
+        if UNIT_CODE.match(code):
+            try:
+                unit = geo.unit_by_code(code=code, on=on)
+            except DomainError:
+                unit = None
+        if unit is None or unit.level != "commune":
+            errors[f.name] = [
+                _(
+                    "Mã %(code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s. "
+                    "Vui lòng chọn lại trong danh sách."
+                )
+                % {"code": code[:20], "day": on.strftime("%d/%m/%Y")}
+            ]
+            continue
+        province = str(raw.get(f.name + PROVINCE_SUFFIX) or "")
+        if province and province != unit.province_code:
+            errors[f.name] = [
+                _("%(unit)s không thuộc tỉnh, thành phố đã chọn. Vui lòng chọn lại xã, phường.")
+                % {"unit": unit.name}
+            ]
+    return errors
+
+
+def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str) -> list[Any]:
+    """Fill each unit field's province and commune list; returns the provinces (for their select).
+
+    The province is the one posted or kept in the draft, else the chosen unit's, else the default.
+    """
+    unit_fields = [f for f in fields if f.widget == "unit"]
+    if not unit_fields:
+        return []
+    provinces = list(geo.units_valid_on(on=on, level="province").order_by("search_key"))
+    names = {p.code: p.name for p in provinces}
+    communes: dict[str, list[Any]] = {}
+    for f in unit_fields:
+        chosen = None
+        if UNIT_CODE.match(str(f.value or "")):
+            try:
+                chosen = geo.unit_by_code(code=str(f.value), on=on)
+            except DomainError:
+                chosen = None
+        province = f.province if f.province in names else ""
+        province = province or (chosen.province_code if chosen else "") or default_province
+        if province not in communes:
+            communes[province] = list(geo.communes_of(province_code=province, on=on))
+        f.province, f.units = province, communes[province]
+        if chosen is not None and chosen.level == "commune":
+            f.unit_label = ", ".join(n for n in (chosen.name, names.get(chosen.province_code, "")) if n)
+    return provinces
+
+
+def attach_errors(fields: list[EFormField], errors: Mapping[str, list[str]]) -> list[str]:
+    """Give each field (and each part of a person) its messages; returns those of no field."""
+    left = {key: list(messages) for key, messages in errors.items()}
+    for f in fields:
+        f.errors = left.pop(f.name, [])
+        for part in f.parts:
+            part.errors = left.pop(part.name, [])
+    for key in list(left):
+        owner = next((f for f in fields if f.name == key.split(PART, 1)[0]), None)
+        if owner is not None:
+            owner.errors += [m for m in left.pop(key) if m not in owner.errors]
+    return [m for messages in left.values() for m in messages]

@@ -12,7 +12,9 @@ LEVEL_CHOICES = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh"
 
 class ProcedureSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Tên hoặc mã thủ tục"), required=False, max_length=200,
+        label=_("Tên hoặc mã thủ tục"),
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Ví dụ: đăng ký khai sinh")}),
     )
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)

@@ -22,3 +22,20 @@ class FormDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}/{self.procedure_id}"
+
+
+class LookupFailure(models.Model):
+    """A failed public lookup (wrong code or ID ending), counted to slow down guessing.
+
+    ``key`` is ``ip:<sha256 of the address>`` or ``code:<dossier code>``; rows older than the window are
+    deleted as new failures come in.
+    """
+
+    key = models.CharField(max_length=100)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M}"

@@ -56,7 +56,9 @@ def _client() -> Any:
         if client is None:
             issuer, client_id, client_secret, scope = key
             client = OAuth().register(
-                name=CLIENT_NAME, client_id=client_id, client_secret=client_secret,
+                name=CLIENT_NAME,
+                client_id=client_id,
+                client_secret=client_secret,
                 server_metadata_url=f"{issuer}/.well-known/openid-configuration",
                 client_kwargs={"scope": scope, "code_challenge_method": "S256", "default_timeout": TIMEOUT},
             )
@@ -76,8 +78,10 @@ def _check_metadata(metadata: dict[str, Any], *, issuer: str) -> None:
     ):
         raise DomainError(
             "login.provider_config",
-            _("Cấu hình của hệ thống định danh điện tử không khớp với địa chỉ đã đăng ký. "
-              "Vui lòng báo quản trị hệ thống."),
+            _(
+                "Cấu hình của hệ thống định danh điện tử không khớp với địa chỉ đã đăng ký. "
+                "Vui lòng báo quản trị hệ thống."
+            ),
         )
 
 
@@ -123,8 +127,10 @@ def finish_login(request: HttpRequest) -> Identity:
         if exc.claim == "nonce":
             raise DomainError(
                 "login.nonce_mismatch",
-                _("Mã xác thực trả về không thuộc phiên đăng nhập này (mã nonce không khớp). "
-                  "Vui lòng đăng nhập lại."),
+                _(
+                    "Mã xác thực trả về không thuộc phiên đăng nhập này (mã nonce không khớp). "
+                    "Vui lòng đăng nhập lại."
+                ),
             ) from exc
         raise _invalid_token() from exc
     except JoseError as exc:
@@ -144,8 +150,12 @@ def finish_login(request: HttpRequest) -> Identity:
     if "national_id" not in claims or "name" not in claims:
         claims = {**_userinfo(client, token, subject=claims["sub"]), **claims}
     national_id = str(claims.get("national_id") or claims.get("sub") or "")
-    return Identity(national_id=national_id, full_name=str(claims.get("name") or ""),
-                    acr=str(claims.get("acr") or ""), claims=claims)
+    return Identity(
+        national_id=national_id,
+        full_name=str(claims.get("name") or ""),
+        acr=str(claims.get("acr") or ""),
+        claims=claims,
+    )
 
 
 def _invalid_token() -> DomainError:

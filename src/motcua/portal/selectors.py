@@ -109,13 +109,16 @@ def describe_competence(rule: CompetenceRule) -> str:
         if rule.place_basis == PlaceBasis.NONE:
             return _("Ủy ban nhân dân xã, phường (trong %(scope)s).") % {"scope": rule.scope.name}
         return _("Ủy ban nhân dân xã, phường %(basis)s (trong %(scope)s).") % {
-            "basis": PlaceBasis(rule.place_basis).label, "scope": rule.scope.name,
+            "basis": PlaceBasis(rule.place_basis).label,
+            "scope": rule.scope.name,
         }
     agency = rule.agency.name if rule.agency else _("cơ quan được chỉ định")
     if rule.place_basis == PlaceBasis.NONE:
         return _("%(agency)s.") % {"agency": agency}
     return _("%(agency)s, đối với %(basis)s trong %(scope)s.") % {
-        "agency": agency, "basis": PlaceBasis(rule.place_basis).label, "scope": rule.scope.name,
+        "agency": agency,
+        "basis": PlaceBasis(rule.place_basis).label,
+        "scope": rule.scope.name,
     }
 
 
@@ -135,8 +138,11 @@ def _reception_groups(
             Q(agency_id__in=named) | Q(kind=ReceptionPointKind.SERVICE_CENTER, unit__level="province")
         )
     groups = []
-    kinds = (ReceptionPointKind.SERVICE_CENTER, ReceptionPointKind.ONE_STOP_DESK,
-             ReceptionPointKind.POST_OFFICE)
+    kinds = (
+        ReceptionPointKind.SERVICE_CENTER,
+        ReceptionPointKind.ONE_STOP_DESK,
+        ReceptionPointKind.POST_OFFICE,
+    )
     for kind in kinds:
         members = sorted(
             (p for p in points if p.kind == kind), key=lambda p: (p.unit.level != "province", p.name)
@@ -151,10 +157,19 @@ def _fee_item(rule: dict[str, Any]) -> FeeItem:
     exemptions = tuple(str(e.get("reason", "")) for e in rule.get("exemptions") or [] if e.get("reason"))
     name = str(rule.get("name") or rule.get("code") or _("Phí, lệ phí"))
     if rule.get("kind") == "fixed":
-        return FeeItem(name=name, amount=Decimal(str(rule["amount"])), note=str(rule.get("note", "")),
-                       exemptions=exemptions)
-    return FeeItem(name=name, amount=None, formula=str(rule.get("expr", "")), note=str(rule.get("note", "")),
-                   exemptions=exemptions)
+        return FeeItem(
+            name=name,
+            amount=Decimal(str(rule["amount"])),
+            note=str(rule.get("note", "")),
+            exemptions=exemptions,
+        )
+    return FeeItem(
+        name=name,
+        amount=None,
+        formula=str(rule.get("expr", "")),
+        note=str(rule.get("note", "")),
+        exemptions=exemptions,
+    )
 
 
 def describe_time_limit(version: ProcedureVersion) -> str:

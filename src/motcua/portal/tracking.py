@@ -4,18 +4,23 @@ and the public lookup by dossier code and the last digits of the applicant's ID 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.dossiers.models import Dossier, EventKind, State
+from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating, State
+from motcua.portal.models import LookupFailure
 
 SUPPLEMENT_STATES = (State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT)
 # Before a result exists the applicant may withdraw (rút hồ sơ).
@@ -87,25 +92,81 @@ class PublicStatus:
     procedure: str
     status: str
     appointment_at: dt.datetime | None
+    can_rate: bool = False
+    rating_label: str = ""
 
 
-def public_lookup(*, code: str, id_last4: str) -> PublicStatus:
-    """Status and appointment of a dossier, for anyone who knows its code and the applicant's ID ending.
+def _not_found() -> DomainError:
+    return DomainError(
+        "lookup.not_found", _("Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối số định danh đã nhập.")
+    )
+
+
+def _failure_keys(code: str, client: str) -> list[str]:
+    keys = [f"code:{code[:80]}"] if code else []
+    if client:
+        keys.append("ip:" + hashlib.sha256(client.encode()).hexdigest()[:40])
+    return keys
+
+
+def _throttled(keys: list[str], now: dt.datetime) -> bool:
+    window = now - dt.timedelta(minutes=settings.MOTCUA_LOOKUP_WINDOW_MINUTES)
+    for key in keys:
+        limit = (
+            settings.MOTCUA_LOOKUP_FAILURES_PER_CODE
+            if key.startswith("code:")
+            else settings.MOTCUA_LOOKUP_FAILURES_PER_CLIENT
+        )
+        if LookupFailure.objects.filter(key=key, at__gte=window).count() >= limit:
+            return True
+    return False
+
+
+def _record_failure(keys: list[str], now: dt.datetime) -> None:
+    window = now - dt.timedelta(minutes=settings.MOTCUA_LOOKUP_WINDOW_MINUTES)
+    with transaction.atomic():
+        LookupFailure.objects.filter(key__in=keys, at__lt=window).delete()
+        LookupFailure.objects.bulk_create([LookupFailure(key=key, at=now) for key in keys])
+
+
+def find_public_dossier(
+    *, code: str, id_last4: str, client: str = "", now: dt.datetime | None = None
+) -> Dossier:
+    """The dossier with this code whose applicant's ID number ends with ``id_last4``.
 
     A wrong code and a wrong ID ending give the same DomainError, so the answer tells nothing about
-    which dossiers exist.
+    which dossiers exist; after too many failures for one code or from one client (``client``: the
+    caller's address) within the window, every answer is ``lookup.throttled`` until the window passes.
     """
+    now = now or timezone.now()
     code, id_last4 = (code or "").strip(), (id_last4 or "").strip()
+    keys = _failure_keys(code, client)
+    if _throttled(keys, now):
+        raise DomainError(
+            "lookup.throttled",
+            _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút."),
+            minutes=settings.MOTCUA_LOOKUP_WINDOW_MINUTES,
+        )
     dossier = Dossier.objects.select_related("procedure").filter(code=code).first() if code else None
     expected = (dossier.applicant_id_number or "")[-4:] if dossier else ""
     matches = bool(LAST_DIGITS.match(id_last4)) and len(expected) == 4
     if dossier is None or not (matches and hmac.compare_digest(expected, id_last4)):
-        raise DomainError(
-            "lookup.not_found", _("Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối số định danh đã nhập.")
-        )
+        _record_failure(keys, now)
+        raise _not_found()
+    return dossier
+
+
+def public_lookup(
+    *, code: str, id_last4: str, client: str = "", now: dt.datetime | None = None
+) -> PublicStatus:
+    """Status and appointment of a dossier, for anyone who knows its code and the applicant's ID ending."""
+    dossier = find_public_dossier(code=code, id_last4=id_last4, client=client, now=now)
+    rating = SatisfactionRating.objects.filter(dossier=dossier).first()
     return PublicStatus(
         code=dossier.code,
         procedure=dossier.procedure.name,
         status=str(dossier.national_status.label),
         appointment_at=dossier.appointment_at,
+        can_rate=dossier_selectors.can_rate(dossier=dossier, user=None),
+        rating_label=str(rating.get_level_display()) if rating else "",
     )

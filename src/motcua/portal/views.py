@@ -42,9 +42,16 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(procedures, conf.page_size()).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "portal/search.html", {
-        "form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET),
-    })
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": bool(request.GET),
+        },
+    )
 
 
 @require_GET
@@ -56,8 +63,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return reverse("portal:home")
 

@@ -4,45 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.models import Action, Procedure
 from motcua.core.errors import DomainError
-from motcua.dossiers import lookups, selectors, services, slips
-from motcua.dossiers.models import Channel, Dossier, State
+from motcua.dossiers import files, formview, lookups, selectors, services, slips
+from motcua.dossiers.models import Channel, DocumentSource, Dossier, State
 from motcua.dossiers.status import TimeStatus, time_status
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import Agency, ReceptionPoint, Role
 from motcua.org.selectors import positions_of, reception_points_of
+from motcua.workspace import paging
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
-
-
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows, so a huge queue does not make every page scan the whole table."""
-
-    @cached_property
-    def count(self) -> int:
-        rows: Any = self.object_list
-        return int(rows[: COUNT_CAP + 1].count())
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_CAP
 
 
 SLIP_KINDS = ("receipt", "control", "supplement", "refusal", "apology")
@@ -76,42 +66,74 @@ def _parse_date(text: str) -> dt.date | None:
 # --- inbox ---------------------------------------------------------------------------------------
 
 
+def _inbox_filters(params: Any) -> selectors.InboxFilters:
+    return selectors.InboxFilters(
+        procedure=params.get("procedure", "").strip()[:40],
+        state=params.get("status", "") if params.get("status") in State.values else "",
+        channel=params.get("channel", "") if params.get("channel") in Channel.values else "",
+        received_from=_parse_date(params.get("from", "")),
+        received_to=_parse_date(params.get("to", "")),
+        query=params.get("q", "").strip()[:100],
+    )
+
+
+def _page_link(filters_query: str, cursor: paging.Cursor | None) -> str:
+    parts = [filters_query] if filters_query else []
+    if cursor is not None:
+        parts.append(urlencode({"cursor": paging.encode(cursor)}))
+    return reverse("workspace:inbox") + ("?" + "&".join(parts) if parts else "")
+
+
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    dossiers = selectors.inbox_for(user=request.user, now=now).select_related(
-        "competent_agency", "current_step__agency"
-    )
     params = request.GET
-    if params.get("procedure"):
-        dossiers = dossiers.filter(procedure__code=params["procedure"])
-    if params.get("status") in State.values:
-        dossiers = dossiers.filter(state=params["status"])
-    if params.get("channel") in Channel.values:
-        dossiers = dossiers.filter(channel=params["channel"])
-    start, end = _parse_date(params.get("from", "")), _parse_date(params.get("to", ""))
-    if start:
-        dossiers = dossiers.filter(received_at__date__gte=start)
-    if end:
-        dossiers = dossiers.filter(received_at__date__lte=end)
-    query = params.get("q", "").strip()
-    if query:
-        dossiers = dossiers.filter(Q(code__icontains=query) | Q(applicant_name__icontains=query))
-    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(params.get("page"))
-    rows = [{"dossier": d, "time_status": time_status(dossier=d, now=now)} for d in page.object_list]
-    filters = params.copy()
-    filters.pop("page", None)
+    filters = _inbox_filters(params)
+    cursor, error = None, ""
+    if params.get("cursor"):
+        try:
+            cursor = paging.decode(params["cursor"])
+        except DomainError as exc:
+            error = str(exc)
+    page = selectors.inbox_page(
+        user=request.user,
+        now=now,
+        filters=filters,
+        after=cursor.key if cursor and cursor.forward else None,
+        before=cursor.key if cursor and not cursor.forward else None,
+        size=PAGE_SIZE,
+    )
+    number = cursor.number if cursor is not None and page.has_previous else 1
+    kept = params.copy()
+    kept.pop("cursor", None)
+    kept.pop("page", None)
+    filters_query = kept.urlencode()
+    first, last = page.first_key, page.last_key
     return render(
         request,
         "workspace/inbox.html",
         {
             "page": page,
-            "rows": rows,
+            "number": number,
+            "rows": [{"dossier": d, "time_status": time_status(dossier=d, now=now)} for d in page.dossiers],
             "params": params,
-            "filters_query": filters.urlencode(),
+            "error": error,
+            "count": selectors.inbox_count(user=request.user, now=now, filters=filters, cap=COUNT_CAP),
             "count_cap": COUNT_CAP,
+            "count_cap_text": f"{COUNT_CAP:,}".replace(",", str(get_format("THOUSAND_SEPARATOR"))),
+            "first_url": _page_link(filters_query, None),
+            "previous_url": (
+                _page_link(filters_query, paging.Cursor(first, forward=False, number=number - 1))
+                if page.has_previous and first
+                else ""
+            ),
+            "next_url": (
+                _page_link(filters_query, paging.Cursor(last, forward=True, number=number + 1))
+                if page.has_next and last
+                else ""
+            ),
             "procedures": Procedure.objects.filter(
-                pk__in=selectors.inbox_for(user=request.user, now=now).values("procedure_id")
+                Q(pk__in=selectors.inbox_procedures(user=request.user, now=now)) | Q(code=filters.procedure)
             ).order_by("code"),
             "states": [(s.value, s.label) for s in (State.IN_PROCESS, State.RESULT_READY)],
             "channels": Channel.choices,
@@ -119,6 +141,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "consultations": selectors.open_consultations_for(user=request.user, now=now)
             .select_related("dossier__procedure")
             .order_by("requested_at")[:50],
+            "apologies_to_sign": selectors.apologies_to_sign(user=request.user, now=now)[:50],
+        },
+        status=400 if error else 200,
+    )
+
+
+@officer_required
+def apologies(request: HttpRequest) -> HttpResponse:
+    """Văn bản xin lỗi: notices waiting for my signature, dossiers of my agencies that need one."""
+    now = timezone.now()
+    agencies = Agency.objects.filter(pk__in=lookups.agencies_of(user=request.user, on=_today(now)))
+    needing = {a.pk: selectors.dossiers_needing_apology(agency_id=a.pk, now=now) for a in agencies}
+    prefetch_related_objects([d for rows in needing.values() for d in rows], "procedure")
+    return render(
+        request,
+        "workspace/apologies.html",
+        {
+            "to_sign": selectors.apologies_to_sign(user=request.user, now=now),
+            "agencies": [
+                {
+                    "agency": agency,
+                    "rows": [
+                        {"dossier": d, "time_status": time_status(dossier=d, now=now)}
+                        for d in needing[agency.pk]
+                    ],
+                }
+                for agency in agencies.order_by("name")
+            ],
         },
     )
 
@@ -142,46 +192,238 @@ def _consult_agencies(dossier: Dossier, on: dt.date) -> list[Agency]:
     )
 
 
+def _dossier_context(
+    request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    user = request.user
+    actions = selectors.allowed_actions(dossier=dossier, user=user, now=now)
+    timeline = selectors.timeline_for(dossier=dossier, user=user, now=now)
+    steps = list(dossier.steps.select_related("step", "agency", "assignee").order_by("sequence"))
+    return_targets = {s.step.code: s.step.name for s in steps if s.pk != dossier.current_step_id}
+    notices = list(dossier.apologies.select_related("drafted_by", "signed_by").order_by("drafted_at", "id"))
+    can_draft = selectors.can_draft_apology(dossier=dossier, user=user, now=now)
+    apology_form = forms.get("apology")
+    if apology_form is None and can_draft:
+        proposed = selectors.suggested_new_appointment(dossier=dossier, now=now).astimezone(lookups.TZ)
+        apology_form = {"reason": "", "date": proposed.date().isoformat(), "time": proposed.strftime("%H:%M")}
+    return {
+        "dossier": dossier,
+        "timeline": timeline,
+        "form_entries": formview.form_entries(dossier),
+        "steps": steps,
+        "time_status": time_status(dossier=dossier, now=now),
+        "actions": [
+            {
+                "code": a,
+                "label": ACTION_LABELS.get(a, a),
+                "needs_reason": a in REASON_REQUIRED,
+                "lists_missing": a in LISTS_MISSING,
+            }
+            for a in actions
+            if a in ACTION_LABELS
+        ],
+        "return_targets": sorted(return_targets.items()),
+        "missing": selectors.missing_documents(dossier=dossier),
+        "consult_agencies": (_consult_agencies(dossier, _today(now)) if Action.CONSULT in actions else []),
+        "slip_kinds": [k for k in timeline.slips if k in SLIP_KINDS],
+        "open_consultations": list(
+            dossier.consultations.filter(
+                answered_at__isnull=True,
+                agency_id__in=lookups.agencies_of(user=user, on=_today(now)),
+            ).select_related("agency", "requested_by")
+        ),
+        "notices": notices,
+        "latest_signed": max(
+            (n for n in notices if n.signed_at is not None), key=lambda n: n.signed_at or now, default=None
+        ),
+        "signable": {n.pk for n in notices if selectors.can_sign_apology(notice=n, user=user, now=now)},
+        "can_draft_apology": can_draft,
+        "apology_form": apology_form or {},
+        "results": timeline.results,
+        "can_attach_result": selectors.can_attach_result(dossier=dossier, user=user, now=now),
+        "result_form": forms.get("result", {}),
+        "remove_form": forms.get("remove", {}),
+        "sign_form": forms.get("sign", {}),
+        "accept": files.ACCEPT,
+        "max_upload_mb": files.max_bytes() // (1024 * 1024),
+    }
+
+
+def _dossier_response(
+    request: HttpRequest,
+    dossier: Dossier,
+    now: dt.datetime,
+    *,
+    forms: dict[str, dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _dossier_context(request, dossier, now, forms or {})
+    return render(request, "workspace/dossier.html", context, status=status)
+
+
 @officer_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
+    return _dossier_response(request, _dossier_or_404(request, code, now), now)
+
+
+def _refused(
+    request: HttpRequest, dossier: Dossier, now: dt.datetime, form: str, error: DomainError, **values: str
+) -> HttpResponse:
+    """The dossier page again with the refusal next to the form, what was typed kept, and HTTP 400."""
+    return _dossier_response(request, dossier, now, forms={form: {**values, "error": str(error)}}, status=400)
+
+
+def _moment(day: str, time: str) -> dt.datetime:
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time), tzinfo=lookups.TZ)
+    except ValueError:
+        raise DomainError(
+            "apology.bad_moment", _("Vui lòng nhập ngày và giờ hẹn trả kết quả mới hợp lệ.")
+        ) from None
+
+
+@officer_required
+@require_POST
+def draft_apology(request: HttpRequest, code: str) -> HttpResponse:
+    """Lập dự thảo văn bản xin lỗi và hẹn lại ngày trả kết quả."""
+    now = timezone.now()
     dossier = _dossier_or_404(request, code, now)
-    actions = selectors.allowed_actions(dossier=dossier, user=request.user, now=now)
-    timeline = selectors.timeline_for(dossier=dossier, user=request.user, now=now)
-    steps = list(dossier.steps.select_related("step", "agency", "assignee").order_by("sequence"))
-    return_targets = {s.step.code: s.step.name for s in steps if s.pk != dossier.current_step_id}
-    return render(
-        request,
-        "workspace/dossier.html",
-        {
-            "dossier": dossier,
-            "timeline": timeline,
-            "steps": steps,
-            "time_status": time_status(dossier=dossier, now=now),
-            "actions": [
-                {
-                    "code": a,
-                    "label": ACTION_LABELS.get(a, a),
-                    "needs_reason": a in REASON_REQUIRED,
-                    "lists_missing": a in LISTS_MISSING,
-                }
-                for a in actions
-                if a in ACTION_LABELS
-            ],
-            "return_targets": sorted(return_targets.items()),
-            "missing": selectors.missing_documents(dossier=dossier),
-            "consult_agencies": (
-                _consult_agencies(dossier, _today(now)) if Action.CONSULT in actions else []
-            ),
-            "slip_kinds": [k for k in timeline.slips if k in SLIP_KINDS],
-            "open_consultations": list(
-                dossier.consultations.filter(
-                    answered_at__isnull=True,
-                    agency_id__in=lookups.agencies_of(user=request.user, on=_today(now)),
-                ).select_related("agency", "requested_by")
-            ),
-        },
+    data = request.POST
+    typed = {
+        "reason": data.get("reason", ""),
+        "date": data.get("new_date", ""),
+        "time": data.get("new_time", ""),
+    }
+    try:
+        services.draft_apology(
+            dossier=dossier,
+            by=request.user,
+            reason=typed["reason"],
+            new_appointment_at=_moment(typed["date"], typed["time"]),
+            now=now,
+            origin=_origin(request),
+        )
+    except DomainError as error:
+        return _refused(request, dossier, now, "apology", error, **typed)
+    messages.success(request, _("Đã lập dự thảo văn bản xin lỗi; văn bản có hiệu lực khi lãnh đạo ký."))
+    return redirect(reverse("workspace:dossier", args=[code]) + "#apology-title")
+
+
+@officer_required
+@require_POST
+def sign_apology(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
+    """Lãnh đạo ký văn bản xin lỗi: the new appointment takes effect and the applicant is told."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    notice = dossier.apologies.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    try:
+        services.sign_apology(notice=notice, by=request.user, now=now, origin=_origin(request))
+    except DomainError as error:
+        return _refused(request, dossier, now, "sign", error)
+    messages.success(request, _("Đã ký văn bản xin lỗi; ngày hẹn trả kết quả mới đã có hiệu lực."))
+    return redirect(reverse("workspace:dossier", args=[code]) + "#apology-title")
+
+
+@officer_required
+@require_POST
+def attach_result(request: HttpRequest, code: str) -> HttpResponse:
+    """Đính kèm kết quả giải quyết (PDF or a scan)."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    name = request.POST.get("name", "")
+    try:
+        services.attach_result(
+            dossier=dossier,
+            by=request.user,
+            name=name,
+            upload=request.FILES.get("file"),
+            now=now,
+            origin=_origin(request),
+        )
+    except DomainError as error:
+        return _refused(request, dossier, now, "result", error, name=name)
+    messages.success(request, _("Đã đính kèm kết quả “%(name)s”.") % {"name": name.strip()})
+    return redirect(reverse("workspace:dossier", args=[code]) + "#results-title")
+
+
+@officer_required
+@require_POST
+def remove_result(request: HttpRequest, code: str, result_id: int) -> HttpResponse:
+    """Gỡ tệp kết quả đính kèm nhầm, with the reason; the file stays on record."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    result = dossier.results.filter(pk=result_id).first()
+    if result is None:
+        raise Http404
+    reason = request.POST.get("reason", "")
+    try:
+        services.remove_result(
+            result=result, by=request.user, reason=reason, now=now, origin=_origin(request)
+        )
+    except DomainError as error:
+        return _refused(request, dossier, now, "remove", error, reason=reason, result=str(result_id))
+    messages.success(request, _("Đã gỡ tệp kết quả “%(name)s”.") % {"name": result.name})
+    return redirect(reverse("workspace:dossier", args=[code]) + "#results-title")
+
+
+def _download(ref: str, name: str, content_type: str) -> FileResponse:
+    try:
+        stream = files.open_stored(ref)
+    except DomainError as error:
+        raise Http404(str(error)) from None
+    response = FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@officer_required
+@require_GET
+def result_file(request: HttpRequest, code: str, result_id: int) -> HttpResponseBase:
+    """A result file of a dossier the officer may see (removed ones too: they stay on record)."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    try:
+        result = selectors.result_for(dossier=dossier, result_id=result_id, user=request.user, now=now)
+    except DomainError as error:
+        raise Http404(str(error)) from None
+    return _download(result.file_ref, result.file_name, result.content_type)
+
+
+@officer_required
+@require_GET
+def document_file(request: HttpRequest, code: str, document_id: int) -> HttpResponseBase:
+    """A file the applicant submitted with the dossier."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    try:
+        document = selectors.document_for(
+            dossier=dossier, document_id=document_id, user=request.user, now=now
+        )
+    except DomainError as error:
+        raise Http404(str(error)) from None
+    return _download(
+        document.file_ref, files.display_name(document.file_ref), files.content_type_of(document.file_ref)
     )
+
+
+@officer_required
+@require_GET
+def form_file(request: HttpRequest, code: str, field: str) -> HttpResponseBase:
+    """A file the applicant uploaded in a ``file`` field of the e-form."""
+    now = timezone.now()
+    dossier = _dossier_or_404(request, code, now)
+    try:
+        ref = formview.form_file_ref(dossier, field)
+    except DomainError as error:
+        raise Http404(str(error)) from None
+    return _download(ref, files.display_name(ref), files.content_type_of(ref))
+
+
+def _origin(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _do(dossier: Dossier, request: HttpRequest, action: str) -> None:
@@ -330,6 +572,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "applicant": applicant,
         "documents": _documents(procedure, on) if procedure else [],
         "ticked": set(data.getlist("document")),
+        "accept": files.ACCEPT,
+        "max_upload_mb": files.max_bytes() // (1024 * 1024),
         "idempotency_key": data.get("idempotency_key") or f"counter-{request.user.pk}-{now.timestamp()}",
     }
     if request.method == "POST" and data.get("decision") and procedure is not None:
@@ -337,6 +581,13 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         if dossier is not None:
             return redirect("workspace:dossier", code=dossier.code)
     return render(request, "workspace/reception.html", context)
+
+
+def _counter_document(code: str, scan: files.StoredFile | None) -> services.DocumentInput:
+    """A document handed over at the counter: paper, or paper plus its scan (digitized at reception)."""
+    if scan is None:
+        return services.DocumentInput(code=code)
+    return services.DocumentInput(code=code, source=DocumentSource.FILE, file_ref=scan.ref)
 
 
 def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -> Dossier | None:
@@ -351,9 +602,15 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
         messages.error(request, _("Vui lòng nhập họ tên chủ hồ sơ hoặc quét mã QR trên CCCD."))
         return None
     reason = request.POST.get("reason", "").strip()
-    ticked = context["ticked"]
+    scans = {d.code: request.FILES.get(f"scan_{d.code}") for d in context["documents"]}
+    ticked = context["ticked"] | {code for code, scan in scans.items() if scan}
     missing = [d.code for d in context["documents"] if d.mandatory and d.code not in ticked]
+    stored: dict[str, files.StoredFile] = {}
     try:
+        for code, scan in scans.items():
+            if scan:
+                folder = f"{context['point'].province_code}/counter/{context['point'].pk}"
+                stored[code] = files.store_upload(scan, folder=folder)
         with transaction.atomic():
             dossier = services.receive_at_counter(
                 by=request.user,
@@ -361,7 +618,7 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
                 procedure=context["procedure"],
                 place_unit=place,
                 applicant_info=services.ApplicantInfo(**context["applicant"]),
-                documents=[services.DocumentInput(code=code) for code in sorted(ticked)],
+                documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
                 idempotency_key=context["idempotency_key"],
                 now=now,
                 origin=request.META.get("REMOTE_ADDR", ""),
@@ -383,5 +640,7 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
                 )
             return dossier
     except DomainError as error:
+        for kept in stored.values():
+            files.discard(kept.ref)  # nothing was registered: the scans go too
         messages.error(request, str(error))
         return None

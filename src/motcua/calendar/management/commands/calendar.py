@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.calendar import selectors
 from motcua.org.models import Agency
 
-WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+# Weekday abbreviations, Monday first (lazy: read in the language of the run).
+WEEKDAYS = (
+    pgettext_lazy("weekday", "T2"),
+    pgettext_lazy("weekday", "T3"),
+    pgettext_lazy("weekday", "T4"),
+    pgettext_lazy("weekday", "T5"),
+    pgettext_lazy("weekday", "T6"),
+    pgettext_lazy("weekday", "T7"),
+    pgettext_lazy("weekday", "CN"),
+)
 
 
 class Command(BaseCommand):
@@ -38,7 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{day:%Y-%m-%d} {WEEKDAYS[day.weekday()]}  {reason}")
             shown += 1
         for day, reason in selectors.make_up_days(year=options["year"], agency_id=agency_id):
-            self.stdout.write(f"{day:%Y-%m-%d} {WEEKDAYS[day.weekday()]}  làm việc: {reason}")
+            working = _("làm việc: %(reason)s") % {"reason": reason}
+            self.stdout.write(f"{day:%Y-%m-%d} {WEEKDAYS[day.weekday()]}  {working}")
         self.stdout.write(
-            f"{shown} ngày nghỉ được liệt kê, {len(days)} ngày không làm việc trong năm {options['year']}."
+            _("%(shown)s ngày nghỉ được liệt kê, %(days)s ngày không làm việc trong năm %(year)s.")
+            % {"shown": shown, "days": len(days), "year": options["year"]}
         )

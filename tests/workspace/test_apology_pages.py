@@ -1,0 +1,148 @@
+"""Văn bản xin lỗi và hẹn lại ngày trả kết quả (Decree 61/2018, art. 19) from the officer workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from motcua.dossiers import lookups, services
+from motcua.dossiers.models import ApologyNotice, Dossier
+from motcua.org.models import Role
+
+from .conftest import log_in, officer
+
+pytestmark = pytest.mark.django_db
+
+
+def overdue(hue, name: str = "Phan Thị Mai") -> Dossier:
+    """A marriage registration received three weeks ago: its appointment has passed, still in process."""
+    then = timezone.now() - dt.timedelta(days=21)
+    reception = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan)
+    version = lookups.version_in_force(procedure=hue.marriage, on=hue.on)
+    dossier = services.receive_at_counter(
+        by=reception,
+        reception_point=hue.point_phu_xuan,
+        procedure=hue.marriage,
+        place_unit=hue.phu_vang,
+        applicant_info=services.ApplicantInfo(name=name),
+        documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
+        now=then,
+    )
+    return services.accept(dossier=dossier, by=reception, now=then)
+
+
+def url(dossier: Dossier, suffix: str = "") -> str:
+    return f"/can-bo/ho-so/{dossier.code}/{suffix}"
+
+
+def later(dossier: Dossier, days: int = 7) -> dict[str, str]:
+    moment = (timezone.now() + dt.timedelta(days=days)).astimezone(lookups.TZ)
+    return {"new_date": moment.date().isoformat(), "new_time": "10:00"}
+
+
+def test_staff_of_the_competent_agency_get_a_form_with_a_valid_suggested_date(client, hue):
+    dossier = overdue(hue)
+    log_in(client, officer("phuvang.tuphap"))
+    page = client.get(url(dossier)).content.decode()
+    assert "Lập văn bản xin lỗi và hẹn lại ngày trả kết quả" in page
+    assert '<label for="apology-reason">Lý do chậm trả kết quả</label>' in page
+    day = re.search(r'id="apology-date" name="new_date" type="date" value="([\d-]+)"', page).group(1)
+    time = re.search(r'id="apology-time" name="new_time" type="time" value="([\d:]+)"', page).group(1)
+    suggested = dt.datetime.combine(
+        dt.date.fromisoformat(day), dt.time.fromisoformat(time), tzinfo=lookups.TZ
+    )
+    assert suggested > timezone.now() and suggested > dossier.appointment_at
+
+
+def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_moves(client, hue):
+    dossier = overdue(hue)
+    old_appointment = dossier.appointment_at
+    log_in(client, officer("phuvang.tuphap"))
+    response = client.post(
+        url(dossier, "xin-loi/"), {"reason": "Chờ xác minh tình trạng hôn nhân", **later(dossier)}
+    )
+    assert response.status_code == 302
+    page = client.get(url(dossier)).content.decode()
+    assert "Chờ lãnh đạo ký" in page and "Chờ xác minh tình trạng hôn nhân" in page
+    assert "Ký văn bản xin lỗi" not in page
+    client.logout()
+
+    log_in(client, officer("phuvang.lanhdao"))
+    inbox = client.get("/can-bo/").content.decode()
+    assert "Văn bản xin lỗi chờ ký" in inbox and dossier.code in inbox
+    page = client.get(url(dossier)).content.decode()
+    assert "Có văn bản xin lỗi chờ bạn ký." in page
+    notice = ApologyNotice.objects.get(dossier=dossier)
+    response = client.post(url(dossier, f"xin-loi/{notice.pk}/ky/"))
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.appointment_at == notice.new_appointment_at != old_appointment
+    page = client.get(url(dossier)).content.decode()
+    assert "Đã ký bởi" in page and url(dossier, "phieu/apology.pdf") in page
+    assert "Văn bản xin lỗi chờ ký" not in client.get("/can-bo/").content.decode()
+    pdf = client.get(url(dossier, "phieu/apology.pdf"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"reason": "Chậm xác minh", "new_date": "2020-01-06", "new_time": "08:00"}, "Ngày hẹn mới phải sau"),
+        ({"reason": "Chậm xác minh", "new_date": "06/01/2030", "new_time": "8 giờ"}, "ngày và giờ hẹn"),
+        ({"reason": "  ", "new_date": "2030-01-07", "new_time": "08:00"}, "Vui lòng nêu rõ lý do."),
+    ],
+)
+def test_a_refused_draft_says_why_keeps_what_was_typed_and_changes_nothing(client, hue, form, message):
+    dossier = overdue(hue)
+    log_in(client, officer("phuvang.tuphap"))
+    response = client.post(url(dossier, "xin-loi/"), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and 'role="alert"' in page
+    assert form["reason"].strip() in page
+    assert not ApologyNotice.objects.filter(dossier=dossier).exists()
+    assert dossier.events.count() == Dossier.objects.get(pk=dossier.pk).events.count()
+    assert Dossier.objects.get(pk=dossier.pk).version == dossier.version
+
+
+def test_only_the_leader_can_sign_and_others_get_a_clear_400(client, hue):
+    dossier = overdue(hue)
+    notice = services.draft_apology(
+        dossier=dossier,
+        by=officer("phuvang.tuphap"),
+        reason="Chờ xác minh",
+        new_appointment_at=timezone.now() + dt.timedelta(days=7),
+    )
+    log_in(client, officer("phuvang.truongphong"))
+    response = client.post(url(dossier, f"xin-loi/{notice.pk}/ky/"))
+    assert response.status_code == 400
+    assert "Chỉ lãnh đạo cơ quan có thẩm quyền được ký văn bản xin lỗi." in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.signed_at is None
+
+
+def test_an_officer_outside_the_competent_agency_gets_no_form_and_a_400_when_posting(client, hue):
+    dossier = overdue(hue)
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.get(url(dossier)).content.decode()
+    assert 'id="apology-reason"' not in page
+    response = client.post(url(dossier, "xin-loi/"), {"reason": "Chậm", **later(dossier)})
+    assert response.status_code == 400
+    assert "Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi." in response.content.decode()
+    assert not ApologyNotice.objects.filter(dossier=dossier).exists()
+
+
+def test_the_apology_page_lists_overdue_dossiers_of_my_agency_until_a_notice_is_drafted(client, hue):
+    dossier = overdue(hue)
+    log_in(client, officer("phuvang.tuphap"))
+    page = client.get("/can-bo/xin-loi/").content.decode()
+    assert dossier.code in page and "quá hạn" in page
+    client.post(url(dossier, "xin-loi/"), {"reason": "Chờ xác minh", **later(dossier)})
+    assert dossier.code not in client.get("/can-bo/xin-loi/").content.decode()
+    client.logout()
+    log_in(client, officer("phuvang.lanhdao"))
+    page = client.get("/can-bo/xin-loi/").content.decode()
+    assert "Văn bản xin lỗi chờ ký" in page and dossier.code in page
