@@ -291,3 +291,65 @@ def test_an_officers_workspace_renders_in_english_and_in_vietnamese(hue: Hue):
                 assert_english(response, expected=english, absent=vietnamese)
             else:
                 assert_vietnamese(response, expected=vietnamese)
+
+
+def test_result_rating_apology_and_scan_pages_render_in_english_and_in_vietnamese(db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext
+
+    from dossiers.dossier_catalog_world import MARRIAGE, advance, hue_world, receive
+    from motcua.dossiers import services
+    from motcua.org.models import Role
+
+    world = hue_world(timezone.localdate())
+    dossier = receive(
+        world, world.procedure(MARRIAGE), point=world.point_phu_vang, place=world.phu_vang, now=timezone.now()
+    )
+    reception = world.staff(Role.RECEPTION_OFFICER, world.ubnd_phu_vang)
+    dossier = services.accept(dossier=dossier, by=reception)
+    step = dossier.current_step
+    specialist = officer(world.staff(step.role, step.agency).username)
+    pdf = SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    services.attach_result(dossier=dossier, by=specialist, name="Giấy chứng nhận kết hôn", upload=pdf)
+
+    def phrases(*messages: str) -> tuple[list[str], list[str]]:
+        with translation.override("en"):
+            english = [gettext(m).split("%(")[0].strip() for m in messages]
+        vietnamese = [m.split("%(")[0].strip() for m in messages]
+        assert all(e and e != v for e, v in zip(english, vietnamese, strict=True)), english
+        return english, vietnamese
+
+    staff_pages = {
+        f"/can-bo/ho-so/{dossier.code}/": phrases(
+            "Đính kèm kết quả giải quyết", "Tên kết quả", "Tệp kết quả", "Đính kèm kết quả"
+        ),
+        reverse("workspace:apologies"): phrases("Xin lỗi, hẹn lại"),
+        f"/can-bo/tiep-nhan/?procedure={MARRIAGE}": phrases("Bản quét: %(name)s", "3. Giấy tờ đã nhận"),
+    }
+    for language in ("en", "vi"):
+        client = speaking(Client(), language)
+        log_in(client, specialist)
+        for url, (english, vietnamese) in staff_pages.items():
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if language == "en":
+                assert_english(response, expected=english, absent=vietnamese)
+            else:
+                assert_vietnamese(response, expected=vietnamese)
+
+    dossier = advance(world, type(dossier).objects.get(pk=dossier.pk), now=timezone.now())
+    rating = phrases("Kết quả giải quyết", "Đánh giá mức độ hài lòng", "Rất hài lòng", "Gửi đánh giá")
+    citizen_page = reverse("portal:my_dossier", args=[dossier.code])
+    lookup = f"{reverse('portal:lookup')}?ma_ho_so={dossier.code}&so_cuoi=1234"
+    for language in ("en", "vi"):
+        citizen = speaking(logged_in(world.citizen), language)
+        for client, url in ((citizen, citizen_page), (speaking(Client(), language), lookup)):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if language == "en":
+                assert_english(response, expected=rating[0][1:], absent=rating[1][1:])
+            else:
+                assert_vietnamese(response, expected=rating[1][1:])
+        if language == "en":
+            assert_english(citizen.get(citizen_page), expected=rating[0][:1], absent=rating[1][:1])

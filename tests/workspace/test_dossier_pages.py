@@ -93,7 +93,8 @@ def test_a_domain_error_is_shown_and_nothing_changes(client, hue):
     dossier = hue.receive(complete=False)
     log_in(client, officer("phuxuan.tiepnhan"))
     version = dossier.version
-    response = client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept"}, follow=True)
+    response = client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept"})
+    assert response.status_code == 400
     assert "Hồ sơ còn thiếu" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == State.SUBMITTED and dossier.version == version

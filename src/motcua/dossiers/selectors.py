@@ -364,9 +364,12 @@ def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossie
             competent_agency_id=agency_id,
             state__in=[State.IN_PROCESS, State.CONSULTING],
             finished_at__isnull=True,
+            # "Due soon" is a few working hours; no run of days off (Tết included) lasts 30 calendar days,
+            # so this indexed bound keeps the exact working-time check below to the few real candidates.
+            appointment_at__lte=now + dt.timedelta(days=30),
         )
         .exclude(Exists(ApologyNotice.objects.filter(dossier=OuterRef("pk"), signed_at__isnull=True)))
-        .select_related("current_step")
+        .select_related("current_step", "procedure")
     )
     return [
         d for d in candidates if time_status(dossier=d, now=now) in (TimeStatus.OVERDUE, TimeStatus.DUE_SOON)

@@ -474,9 +474,10 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     try:
         _do(dossier, request, action)
     except DomainError as error:
+        # The page again, with the reason and HTTP 400: nothing was changed.
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+        return _dossier_response(request, _dossier_or_404(request, code, now), now, status=400)
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("workspace:dossier", code=code)
 
 
