@@ -88,11 +88,16 @@ PUBLIC_PAGES = {
 CITIZEN_PAGES = {
     "portal-eform": f"/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/",
     "portal-my-dossiers": "/dich-vu-cong/ho-so/",
+    # e-form widgets: person + file (Đổi, cấp lại Giấy xác nhận khuyết tật), unit (Đăng ký khai tử)
+    "portal-eform-person-file": "/dich-vu-cong/thu-tuc/1.001653/nop/",
+    "portal-eform-unit": "/dich-vu-cong/thu-tuc/1.000656/nop/",
 }
 OFFICER_PAGES = {
     "workspace-inbox": "/can-bo/",
     "workspace-reception": f"/can-bo/tiep-nhan/?procedure={PROCEDURE}",
     "workspace-dossier": "/can-bo/ho-so/{code}/",
+    "workspace-apologies": "/can-bo/xin-loi/",
+    "portal-lookup-found": "/dich-vu-cong/tra-cuu/?ma_ho_so={code}&so_cuoi=1234",
 }
 
 

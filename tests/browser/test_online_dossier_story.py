@@ -85,7 +85,7 @@ def _attach_result(officer: Page) -> None:
 
 
 def test_an_online_birth_registration_goes_from_the_citizen_through_every_officer_to_the_result(
-    portal, chromium
+    portal, chromium, assert_accessible
 ):
     citizen_context = chromium.new_context(locale="vi-VN", **VIEWPORTS["desktop"])
     citizen_context.set_default_timeout(15_000)
@@ -120,6 +120,7 @@ def test_an_online_birth_registration_goes_from_the_citizen_through_every_office
     assert download.suggested_filename == "giay-khai-sinh.pdf"
     assert Path(download.path()).read_bytes() == RESULT_PDF
 
+    assert_accessible(citizen)  # the returned dossier with its result, filled form and rating form
     rating = citizen.get_by_role("group", name="Bạn hài lòng với việc giải quyết hồ sơ này ở mức nào?")
     rating.get_by_label("Rất hài lòng").check()
     citizen.get_by_label("Góp ý (nếu có)").fill("Nhận kết quả trực tuyến, không phải đi lại.")
