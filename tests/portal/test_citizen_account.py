@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from motcua.core.errors import DomainError
@@ -34,3 +36,12 @@ def test_a_blocked_citizen_account_cannot_log_in():
     with pytest.raises(DomainError) as refused:
         sign_in_citizen(national_id="046190004321", full_name="Trần Thị Bích Ngọc")
     assert refused.value.code == "login.inactive"
+
+
+def test_birth_date_and_sex_from_the_e_id_are_kept_and_a_malformed_date_is_ignored(db):
+    user = sign_in_citizen(
+        national_id="046195007777", full_name="Lê Thị Hoa", birthdate="1995-02-01", gender="female"
+    )
+    assert user.birth_date == dt.date(1995, 2, 1) and user.sex == "Nữ"
+    again = sign_in_citizen(national_id="046195007777", full_name="Lê Thị Hoa", birthdate="01/02/1995")
+    assert again.birth_date == dt.date(1995, 2, 1) and again.sex == "Nữ"

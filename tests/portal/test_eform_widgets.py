@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -257,6 +259,17 @@ def test_fill_in_my_details_puts_the_accounts_name_and_id_number_into_the_person
     assert '<option value="Nữ" selected>Nữ</option>' in html  # what the citizen chose is kept
     assert '<option value="Nhìn" selected>' in html
     assert not Dossier.objects.filter(applicant=citizen).exists()
+
+
+def test_fill_in_my_details_also_takes_the_birth_date_and_sex_the_e_id_gave(db):
+    citizen = make_citizen()
+    citizen.birth_date, citizen.sex = dt.date(1995, 2, 1), "Nữ"
+    citizen.save()
+    client = logged_in(citizen)
+    filled = client.post(url(DISABILITY), {"disability_type": "Nhìn", "fill_me": "disabled_person"})
+    html = client.get(filled["Location"]).content.decode()
+    assert 'name="disabled_person.ngay_sinh" value="1995-02-01"' in html
+    assert '<option value="Nữ" selected>Nữ</option>' in html
 
 
 # --- file ---------------------------------------------------------------------------------------------

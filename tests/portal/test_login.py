@@ -49,6 +49,8 @@ def test_citizen_logs_in_and_gets_an_account_named_after_the_e_id(
     assert response["Location"] == "/dich-vu-cong/thu-tuc/1.001193/"
     user = get_user_model().objects.get(username=citizen_username(citizen.national_id))
     assert (user.national_id, user.full_name) == (citizen.national_id, citizen.full_name)
+    assert user.birth_date.isoformat() == citizen.birthdate  # the "profile" scope: kept for prefilling
+    assert user.sex == {"male": "Nam", "female": "Nữ"}[citizen.gender]
     assert not user.has_usable_password() and not user.is_staff
     assert str(session_user_id(portal_client)) == str(user.pk)
     assert portal_client.session["portal_acr"] == "LoA1"

@@ -19,6 +19,9 @@ class User(AbstractUser):
         help_text=_("12 chữ số của CCCD / định danh điện tử (công dân)."),
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    # From the national e-ID at each login (OIDC "birthdate" and "gender"): prefill, never typed again.
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=8, blank=True, choices=[("Nam", "Nam"), ("Nữ", "Nữ")])
 
     class Meta:
         verbose_name = _("người dùng")

@@ -61,6 +61,8 @@ IDENTITY_PARTS = {
     "national_id": ("so_dinh_danh", "so_cccd", "cccd", "national_id", "id_number"),
     "phone": ("so_dien_thoai", "dien_thoai", "phone"),
     "email": ("email", "thu_dien_tu"),
+    "birth_date": ("ngay_sinh", "birth_date", "date_of_birth"),
+    "sex": ("gioi_tinh", "sex", "gender"),
 }
 
 
@@ -277,7 +279,7 @@ def keep_files(
 
 
 def identity_of(user: Any) -> dict[str, str]:
-    """What the account knows of the citizen (name and ID number from the national e-ID login)."""
+    """What the account knows of the citizen (name, ID number, birth date, sex from the national e-ID)."""
     return {attribute: str(getattr(user, attribute, "") or "") for attribute in IDENTITY_PARTS}
 
 

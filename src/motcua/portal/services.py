@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -19,8 +21,18 @@ def citizen_username(national_id: str) -> str:
     return f"{CITIZEN_PREFIX}{national_id}"
 
 
+SEXES = {"male": "Nam", "female": "Nữ"}
+
+
+def _birth_date(claim: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(claim)) if claim else None
+    except ValueError:
+        return None  # a malformed optional claim is ignored, never a reason to refuse the login
+
+
 @transaction.atomic
-def sign_in_citizen(*, national_id: str, full_name: str) -> User:
+def sign_in_citizen(*, national_id: str, full_name: str, birthdate: Any = None, gender: Any = None) -> User:
     """Find or create the citizen account (username ``cd:<national_id>``) for a verified e-ID identity.
 
     The name follows what the identity provider says at each login. Raises DomainError
@@ -41,10 +53,17 @@ def sign_in_citizen(*, national_id: str, full_name: str) -> User:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    elif (user.full_name, user.national_id) != (full_name or user.full_name, national_id):
-        user.full_name = full_name or user.full_name
-        user.national_id = national_id
-        user.save(update_fields=["full_name", "national_id"])
+    known = {
+        "full_name": full_name or user.full_name,
+        "national_id": national_id,
+        "birth_date": _birth_date(birthdate) or user.birth_date,
+        "sex": SEXES.get(str(gender or "").lower(), user.sex),
+    }
+    changed = [name for name, value in known.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, known[name])
+        user.save(update_fields=changed)
     if not user.is_active:
         raise DomainError(
             "login.inactive", _("Tài khoản của bạn đã bị khóa. Vui lòng liên hệ cơ quan quản lý.")

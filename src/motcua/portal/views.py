@@ -86,7 +86,12 @@ def login_callback(request: HttpRequest) -> HttpResponse:
     """The provider sends the citizen back here with a code; on success the citizen is logged in."""
     try:
         identity = oidc.finish_login(request)
-        user = services.sign_in_citizen(national_id=identity.national_id, full_name=identity.full_name)
+        user = services.sign_in_citizen(
+            national_id=identity.national_id,
+            full_name=identity.full_name,
+            birthdate=identity.claims.get("birthdate"),
+            gender=identity.claims.get("gender"),
+        )
     except DomainError as error:
         return _login_failed(request, error, status=503 if error.code == "login.unavailable" else 400)
     next_url = request.session.pop(NEXT_KEY, None)
