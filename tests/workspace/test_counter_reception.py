@@ -78,7 +78,7 @@ def test_posting_the_same_form_twice_creates_one_dossier(client, hue):
 def test_accepting_an_incomplete_dossier_keeps_nothing_and_says_what_is_missing(client, hue):
     log_in(client, officer("phuxuan.tiepnhan"))
     response = client.post(URL, form(hue, cccd_qr=QR, decision="accept"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Hồ sơ còn thiếu" in response.content.decode()
     assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
 
@@ -95,7 +95,7 @@ def test_asking_for_a_supplement_lists_the_unticked_documents(client, hue):
 def test_refusing_without_a_reason_is_refused(client, hue):
     log_in(client, officer("phuxuan.tiepnhan"))
     response = client.post(URL, form(hue, cccd_qr=QR, decision="refuse"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()
 
 

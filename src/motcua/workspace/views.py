@@ -581,6 +581,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         dossier = _register(request, context, now)
         if dossier is not None:
             return redirect("workspace:dossier", code=dossier.code)
+        # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
+        return render(request, "workspace/reception.html", context, status=400)
     return render(request, "workspace/reception.html", context)
 
 
