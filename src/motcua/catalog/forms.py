@@ -41,6 +41,13 @@ def field_names(schema: Mapping[str, Any]) -> set[str]:
     return set(properties) if isinstance(properties, Mapping) else set()
 
 
+def field_order(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[str]:
+    """Top-level field names in the UI schema's ``order``, then the rest in the schema's order."""
+    properties = list((schema.get("properties") or {}).keys())
+    ordered = [name for name in ui.get("order", []) if name in properties]
+    return ordered + [name for name in properties if name not in ordered]
+
+
 def schema_problems(schema: Any) -> list[str]:
     """Why ``schema`` is not a usable e-form schema (empty list when it is)."""
     if not isinstance(schema, Mapping) or not schema:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.forms import field_order
 from motcua.core.errors import DomainError
 from motcua.dossiers.files import display_name
 from motcua.dossiers.models import Dossier
@@ -29,12 +30,6 @@ class FormEntry:
     text: str = ""
     is_file: bool = False
     parts: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _order(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[str]:
-    properties = list((schema.get("properties") or {}).keys())
-    ordered = [name for name in ui.get("order", []) if name in properties]
-    return ordered + [name for name in properties if name not in ordered]
 
 
 def _unit_name(code: str) -> str:
@@ -69,7 +64,7 @@ def form_entries(dossier: Dossier) -> list[FormEntry]:
     widgets: Mapping[str, Any] = ui.get("widgets") or {}
     data = dossier.form_data or {}
     entries = []
-    for name in _order(schema, ui):
+    for name in field_order(schema, ui):
         value = data.get(name)
         if value in (None, "", [], {}):
             continue

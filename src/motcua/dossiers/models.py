@@ -55,6 +55,8 @@ class NationalStatus(models.IntegerChoices):
 
 
 TERMINAL_STATES = {State.REFUSED_AT_RECEPTION, State.REFUSED, State.WITHDRAWN, State.RETURNED}
+# Result files may be attached or removed while the dossier is being processed, until the hand-over.
+RESULT_STATES = {State.IN_PROCESS, State.CONSULTING, State.RESULT_READY}
 # The applicant rates the handling once it ended with a result or a written refusal.
 RATEABLE_STATES = {State.RETURNED, State.REFUSED}
 

@@ -16,6 +16,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import lookups
 from motcua.dossiers.models import (
     RATEABLE_STATES,
+    RESULT_STATES,
     TERMINAL_STATES,
     ApologyNotice,
     Consultation,
@@ -426,7 +427,7 @@ def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datet
 def can_attach_result(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
     """Whether the user may attach or remove result files now (the rule of services.attach_result): staff of
     the competent agency or of the current step's agency; at hand-over also the receiving reception."""
-    if dossier.state not in (State.IN_PROCESS, State.CONSULTING, State.RESULT_READY):
+    if dossier.state not in RESULT_STATES:
         return False
     positions = lookups.positions(user=user, on=_day(now))
     agencies = {dossier.competent_agency_id}

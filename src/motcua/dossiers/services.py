@@ -26,6 +26,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import files, lookups
 from motcua.dossiers.models import (
     RATEABLE_STATES,
+    RESULT_STATES,
     TERMINAL_STATES,
     ApologyNotice,
     Channel,
@@ -1350,8 +1351,6 @@ def sign_apology(
 
 
 # --- results and satisfaction --------------------------------------------------------------------
-
-RESULT_STATES = (State.IN_PROCESS, State.CONSULTING, State.RESULT_READY)
 
 
 def _result_staff(dossier: Dossier, user: Any, now: dt.datetime) -> Staff:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from motcua.catalog.forms import WIDGETS, field_order
 from motcua.core.errors import DomainError
 from motcua.dossiers import files
 from motcua.geo import selectors as geo
@@ -36,19 +37,8 @@ PROVINCE_SUFFIX = "__province"  # unit widget: its province select
 REMOVE_SUFFIX = "__remove"  # file widget: "remove the stored file" box
 PART = "."  # person widget: inputs are named <field>.<sub>
 UNIT_CODE = re.compile(r"^[0-9]{5}$")
-SIMPLE_WIDGETS = {
-    "text",
-    "textarea",
-    "number",
-    "date",
-    "select",
-    "radio",
-    "checkbox",
-    "email",
-    "tel",
-    "hidden",
-}
-WIDGETS = SIMPLE_WIDGETS | {"address", "unit", "person", "file"}
+# The catalog's widgets (catalog.forms.WIDGETS) that are one plain input each.
+SIMPLE_WIDGETS = WIDGETS - {"address", "unit", "person", "file"}
 STORED_KEYS = ("ref", "name", "size", "sha256")
 # Buttons that save the draft and come back to the form instead of submitting: "Lưu nháp",
 # "Điền thông tin của tôi" (value: the person field) and, without JavaScript, "show the communes of
@@ -121,12 +111,6 @@ def _kind(schema: Mapping[str, Any]) -> str:
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "")
     return str(kind or "")
-
-
-def field_order(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[str]:
-    properties = list((schema.get("properties") or {}).keys())
-    ordered = [name for name in ui.get("order", []) if name in properties]
-    return ordered + [name for name in properties if name not in ordered]
 
 
 def _empty(widget: str) -> Any:
