@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from hue_world import hue_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("MOTCUA_ENV", "test")
 
@@ -151,24 +153,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import django
+    with hue_database() as t0:
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        from motcua.catalog.services import import_sample_catalog
         from motcua.catalog.verifier import verify
-        from motcua.geo.services import load_units
-        from motcua.org.demo import generate_demo_organization
 
-        t0 = time.perf_counter()
-        load_units(provinces=["46"])
-        generate_demo_organization(province_code="46")
-        import_sample_catalog()
         count = clone_catalog(args.procedures)
         print(f"database: {connection.vendor}; setup {time.perf_counter() - t0:.1f} s; {count} procedures")
         timings = []
@@ -190,8 +179,6 @@ def main() -> None:
                 f"time, later runs in the same process (form checks cached): best {min(warm):.2f} s, "
                 f"mean {sum(warm) / len(warm):.2f} s over {len(warm)} runs"
             )
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
     sys.exit(0)
 
 

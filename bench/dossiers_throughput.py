@@ -21,6 +21,8 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hue_world import hue_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("MOTCUA_ENV", "test")
 os.environ.setdefault("MOTCUA_TEST_SQLITE", "/tmp/motcua-bench-dossiers.sqlite3")
@@ -57,28 +59,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
 
-    import django
+    with hue_database() as t0:
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
         from motcua.catalog.models import Procedure
-        from motcua.catalog.services import import_sample_catalog
         from motcua.dossiers import lookups, services
         from motcua.geo.models import AdministrativeUnit
-        from motcua.geo.services import load_units
         from motcua.org import selectors as org_selectors
-        from motcua.org.demo import generate_demo_organization
         from motcua.org.models import Role
 
-        t0 = time.perf_counter()
-        load_units(provinces=["46"])
-        generate_demo_organization(province_code="46")
-        import_sample_catalog()
         on = START.date()
         procedure = Procedure.objects.get(code="1.000894")
         version = lookups.version_in_force(procedure=procedure, on=on)
@@ -158,8 +147,6 @@ def main() -> None:
                 f"{connection.vendor} clients={clients}: step actions {sum(counts) / elapsed:8.1f}/s "
                 f"({sum(counts)} actions, {elapsed:.2f} s)"
             )
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
 
 
 if __name__ == "__main__":
