@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from .conftest import LOGIN, PASSWORD, VERIFY, officer
+from .conftest import ENROL, LOGIN, PASSWORD, VERIFY, officer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_failures_from_one_address_do_not_lock_the_officer_out_from_another(clie
     fail_until_locked(client, user.username, address=ATTACKER)
     response = client.post(LOGIN, {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=OFFICE)
     assert response.status_code == 302
-    assert response["Location"].startswith(VERIFY)
+    assert response["Location"].startswith((VERIFY, ENROL))  # on to the second factor
 
 
 def test_the_attacking_address_stays_locked_for_that_officer(client, hue):
