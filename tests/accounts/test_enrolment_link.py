@@ -10,7 +10,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -164,3 +164,11 @@ def test_the_administrator_issues_a_link_from_the_user_list(admin_client):
     found = re.search(r"http://testserver(/can-bo/kich-hoat/[^/\"<\s]+/)", response.content.decode())
     assert found is not None
     assert complete(Client(), found.group(1)).status_code == 302
+
+
+def test_the_command_refuses_an_unknown_or_citizen_account(django_user_model):
+    django_user_model.objects.create_user(username="nguoidan", password="x")
+    with pytest.raises(CommandError, match="unknown username"):
+        call_command("enrolment_link", "khong-co-ai", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="nguoidan"):
+        call_command("enrolment_link", "nguoidan", stdout=io.StringIO())

@@ -53,7 +53,9 @@ def test_a_secret_read_by_a_password_thief_does_not_log_in_after_the_officer_enr
 def test_each_enrolment_page_view_shows_a_fresh_secret_and_stores_no_device(client, hue):
     user = officer("phuvang.tuphap")
     password_step(client, user.username)
-    first = secret_on(client.get(ENROL).content.decode())
+    response = client.get(ENROL)
+    assert "no-store" in response["Cache-Control"]
+    first = secret_on(response.content.decode())
     second = secret_on(client.get(ENROL).content.decode())
     assert first != second
     assert not TOTPDevice.objects.filter(user=user).exists()
