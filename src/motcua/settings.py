@@ -52,7 +52,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for a verified second factor (motcua.accounts.admin_site).
+    "motcua.accounts.admin_apps.MotcuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,8 +153,14 @@ LOGIN_URL = "workspace:login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair (username, client address): failures from one address never lock an officer out elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# django-otp's own admin pages never show device secrets (motcua.accounts.admin replaces them anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A one-time enrolment link (set a password, register the authenticator app) is valid this many hours.
+MOTCUA_ENROLMENT_LINK_HOURS = env.int("MOTCUA_ENROLMENT_LINK_HOURS", default=72)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -29,3 +29,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class EnrolmentLink(models.Model):
+    """Liên kết kích hoạt tài khoản: a one-time link to set a password and register the authenticator app.
+
+    Only the SHA-256 of the random token is stored; the link is shown once to the administrator
+    who issued it. It is single use, expires, and a newer link for the same account revokes it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("tài khoản")
+    )
+    token_hash = models.CharField(_("mã băm của liên kết"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cấp"),
+    )
+    issued_at = models.DateTimeField(_("cấp lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liên kết kích hoạt")
+        verbose_name_plural = _("liên kết kích hoạt")
+        ordering = ("-issued_at",)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%Y-%m-%d %H:%M}"
