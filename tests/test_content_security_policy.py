@@ -1,4 +1,4 @@
-"""Every main page carries a Content-Security-Policy without inline script or style, and its HTML needs none."""
+"""Every main page carries a Content-Security-Policy without inline script or style, and needs none."""
 
 from __future__ import annotations
 

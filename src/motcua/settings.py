@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -202,7 +202,7 @@ for _proxy in MOTCUA_TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
-        raise ImproperlyConfigured(f"MOTCUA_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
+        raise ImproperlyConfigured(f"MOTCUA_TRUSTED_PROXIES: {_proxy!r} is not an IP network") from None
 if MOTCUA_PROXY_COUNT < 1:
     raise ImproperlyConfigured("MOTCUA_PROXY_COUNT must be at least 1")
 AXES_CLIENT_IP_CALLABLE = "motcua.core.clients.client_address"

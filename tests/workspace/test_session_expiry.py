@@ -31,7 +31,7 @@ def test_an_officer_session_expires_the_configured_hours_after_login(client, hue
     assert before + dt.timedelta(hours=10) <= expiry <= timezone.now() + dt.timedelta(hours=10)
 
 
-def test_an_officer_request_after_the_working_day_is_sent_to_the_login_page(client, hue, settings, monkeypatch):
+def test_an_officer_request_after_the_working_day_is_sent_to_the_login(client, hue, settings, monkeypatch):
     settings.MOTCUA_STAFF_SESSION_HOURS = 10
     log_in(client, officer("phuxuan.tiepnhan"))
     later(monkeypatch, dt.timedelta(hours=9, minutes=50))

@@ -146,6 +146,7 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["catalog/admin.css"]}
+
     fieldsets = (
         (
             None,

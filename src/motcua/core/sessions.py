@@ -27,7 +27,9 @@ SEEN_RESOLUTION_SECONDS = 60
 
 def is_staff_account(user: Any) -> bool:
     """An officer or an administrator, as opposed to a citizen logged in with the e-ID."""
-    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False) or staff_of(user=user))
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    return staff_of(user=user) is not None
 
 
 @receiver(user_logged_in, dispatch_uid="motcua.core.sessions.limit_session")
