@@ -8,10 +8,13 @@ MOTCUA_ENV selects the mode:
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "motcua.core",
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "motcua.core.sessions.IdleStaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -193,6 +199,27 @@ MOTCUA_LOOKUP_WINDOW_MINUTES = env.int("MOTCUA_LOOKUP_WINDOW_MINUTES", default=1
 MOTCUA_LOOKUP_FAILURES_PER_CODE = env.int("MOTCUA_LOOKUP_FAILURES_PER_CODE", default=10)
 MOTCUA_LOOKUP_FAILURES_PER_CLIENT = env.int("MOTCUA_LOOKUP_FAILURES_PER_CLIENT", default=30)
 
+# The client's address behind the TLS proxy (motcua.core.clients): empty = no proxy, REMOTE_ADDR only.
+# MOTCUA_TRUSTED_PROXIES lists the addresses or networks of the proxies that connect to the application;
+# only their MOTCUA_CLIENT_IP_HEADER is believed, MOTCUA_PROXY_COUNT entries from the right.
+MOTCUA_TRUSTED_PROXIES = env.list("MOTCUA_TRUSTED_PROXIES", default=[])
+MOTCUA_CLIENT_IP_HEADER = env.str("MOTCUA_CLIENT_IP_HEADER", default="X-Forwarded-For")
+MOTCUA_PROXY_COUNT = env.int("MOTCUA_PROXY_COUNT", default=1)
+for _proxy in MOTCUA_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"MOTCUA_TRUSTED_PROXIES: {_proxy!r} is not an IP network") from None
+if MOTCUA_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("MOTCUA_PROXY_COUNT must be at least 1")
+AXES_CLIENT_IP_CALLABLE = "motcua.core.clients.client_address"
+
+# Session length (motcua.core.sessions): officers and administrators for a working day from login,
+# optionally logged out after minutes without a request (0: no idle limit); citizens for their own hours.
+MOTCUA_STAFF_SESSION_HOURS = env.float("MOTCUA_STAFF_SESSION_HOURS", default=10)
+MOTCUA_STAFF_IDLE_MINUTES = env.int("MOTCUA_STAFF_IDLE_MINUTES", default=0)
+MOTCUA_CITIZEN_SESSION_HOURS = env.float("MOTCUA_CITIZEN_SESSION_HOURS", default=4)
+
 # Background work: django-tasks with its database backend; `motcua worker` runs db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -223,6 +250,23 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from other origins;
+# forms may post to this site and to the e-ID provider (the login itself starts with a redirect).
+_ISSUER = urlsplit(MOTCUA_OIDC_ISSUER)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"{_ISSUER.scheme}://{_ISSUER.netloc}"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

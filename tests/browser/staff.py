@@ -15,6 +15,7 @@ ROLE_BY_SUFFIX = {
     "truongphong": "head",
     "lanhdao": "leader",
     "vanthu": "clerk",
+    "quantri": "administrator",
 }
 
 

@@ -143,6 +143,10 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_select_related = ("procedure",)
     inlines = (DocumentInline,)
     readonly_fields = ("status", "published_at", "published_by", "workflow_link", "verification")
+
+    class Media:
+        css = {"all": ["catalog/admin.css"]}
+
     fieldsets = (
         (
             None,
@@ -201,9 +205,9 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
             return "—"
         findings = [f for report in services.verify_version(version=obj) for f in report.findings]
         if not findings:
-            return format_html('<strong style="color:#1a7f37">{}</strong>', _("Đạt: không có lỗi."))
+            return format_html('<strong class="verify-pass">{}</strong>', _("Đạt: không có lỗi."))
         items = format_html_join("", "<li>{}</li>", ((str(f),) for f in findings))
-        return format_html('<ul style="color:#ba2121">{}</ul>', items)
+        return format_html('<ul class="verify-fail">{}</ul>', items)
 
     def change_view(
         self,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError
 from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
@@ -421,7 +422,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 def _lookup_page(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.models import Action, Procedure
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError
 from motcua.dossiers import files, formview, lookups, selectors, services, slips
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, State
@@ -423,7 +424,7 @@ def form_file(request: HttpRequest, code: str, field: str) -> HttpResponseBase:
 
 
 def _origin(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _do(dossier: Dossier, request: HttpRequest, action: str) -> None:
@@ -431,7 +432,7 @@ def _do(dossier: Dossier, request: HttpRequest, action: str) -> None:
     reason = data.get("reason", "").strip()
     missing = [line.strip() for line in data.get("missing", "").splitlines() if line.strip()]
     missing += data.getlist("missing_code")
-    origin = request.META.get("REMOTE_ADDR", "")
+    origin = client_address(request)
     by = request.user
     if action == "accept":
         services.accept(dossier=dossier, by=by, origin=origin)
@@ -493,7 +494,7 @@ def _answer(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             consultation=consultation,
             by=request.user,
             answer=request.POST.get("answer", ""),
-            origin=request.META.get("REMOTE_ADDR", ""),
+            origin=client_address(request),
         )
     except DomainError as error:
         messages.error(request, str(error))
@@ -624,7 +625,7 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
                 documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
                 idempotency_key=context["idempotency_key"],
                 now=now,
-                origin=request.META.get("REMOTE_ADDR", ""),
+                origin=client_address(request),
             )
             if decision == "accept":
                 dossier = services.accept(dossier=dossier, by=request.user, now=now)
