@@ -175,7 +175,7 @@ def test_a_pdf_with_javascript_actions_is_refused_at_upload(db, settings, kind):
 
 def test_a_file_that_only_looks_like_a_pdf_is_refused(db, settings):
     citizen = make_citizen()
-    response = save_draft(_client(citizen), upload(b"%PDF-1.4\n1 0 obj << /JS (x) >> broken"))
+    response = save_draft(_client(citizen), upload(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> broken"))
     assert response.status_code == 400
     assert "không đọc được" in response.content.decode()
     assert stored_files(settings) == []
