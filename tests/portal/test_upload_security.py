@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
-from pdf_samples import CLEAN_PDF, pdf, pdf_with_object_streams
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierDocument
-from motcua.portal.models import FormDraft
+from motcua.portal.models import CitizenUpload, FormDraft
+from pdf_samples import CLEAN_PDF, pdf, pdf_with_object_streams
 
 from .test_eform import make_citizen, media_in_tmp
 from .test_eform_widgets import DEATH, REISSUE, death_answers, reissue_answers, url
@@ -136,7 +136,10 @@ def test_a_file_over_the_limit_in_an_allowed_body_is_refused_next_to_its_field_a
     citizen = make_citizen()
     response = save_draft(_client(citizen), upload(padded_pdf(2 * MB)))
     assert response.status_code == 400
-    assert 'data-testid="error-old_certificate">Tệp giay-cu.pdf quá lớn: tối đa 1 MB.' in response.content.decode()
+    assert (
+        'data-testid="error-old_certificate">Tệp giay-cu.pdf quá lớn: tối đa 1 MB.'
+        in response.content.decode()
+    )
     assert FormDraft.objects.get(user=citizen).data["old_certificate"] == ""
     assert stored_files(settings) == []
 
@@ -157,7 +160,9 @@ SCRIPTED = {
     "names-javascript-tree": pdf(catalog=b"/Names << /JavaScript << /Names [(a) 4 0 R] >> >>", objects=(JS,)),
     "hex-escaped-names": pdf(catalog=b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>"),
     "launch": pdf(catalog=b"/OpenAction << /S /Launch /F (calc.exe) >>"),
-    "link-annotation": pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 4 0 R >>]", objects=(JS,)),
+    "link-annotation": pdf(
+        page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 4 0 R >>]", objects=(JS,)
+    ),
     "object-stream": pdf_with_object_streams({"/S": "/JavaScript", "/JS": "app.alert(1)"}),
 }
 
@@ -271,7 +276,9 @@ def test_an_abandoned_draft_is_deleted_with_its_files_after_the_configured_days(
     citizen = make_citizen()
     save_draft(_client(citizen), upload(CLEAN_PDF))
     ref = FormDraft.objects.get(user=citizen).data["old_certificate"]["ref"]
-    FormDraft.objects.filter(user=citizen).update(updated_at=timezone.now() - dt.timedelta(days=31))
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    FormDraft.objects.filter(user=citizen).update(updated_at=long_ago)
+    CitizenUpload.objects.filter(user=citizen).update(uploaded_at=long_ago)
     cleanup()
     assert not FormDraft.objects.filter(user=citizen).exists()
     assert not default_storage.exists(ref)
@@ -285,7 +292,9 @@ def test_an_upload_over_the_citizens_quota_is_refused_saying_what_is_used_and_ho
     citizen = make_citizen()
     client = _client(citizen)
     assert save_draft(client, upload(padded_pdf(600 * 1024), "cu.pdf")).status_code == 302
-    response = client.post(url(DEATH), death_answers(doc_giay_bao_tu=upload(padded_pdf(600 * 1024), "bao-tu.pdf")))
+    response = client.post(
+        url(DEATH), death_answers(doc_giay_bao_tu=upload(padded_pdf(600 * 1024), "bao-tu.pdf"))
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="error-doc-giay_bao_tu">Không đủ dung lượng lưu tệp' in html
@@ -298,7 +307,9 @@ def test_documents_of_submitted_dossiers_count_in_the_quota_of_the_file_field(db
     settings.MOTCUA_CITIZEN_QUOTA_MB = 1
     citizen = make_citizen()
     client = _client(citizen)
-    response = client.post(url(DEATH), death_answers(doc_giay_bao_tu=upload(padded_pdf(600 * 1024), "bao-tu.pdf")))
+    response = client.post(
+        url(DEATH), death_answers(doc_giay_bao_tu=upload(padded_pdf(600 * 1024), "bao-tu.pdf"))
+    )
     assert response.status_code == 302, response.content.decode()
     response = save_draft(client, upload(padded_pdf(600 * 1024), "cu.pdf"))
     assert response.status_code == 400

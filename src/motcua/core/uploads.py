@@ -118,7 +118,8 @@ class UploadLimitMiddleware:
                 request,
                 413,
                 _(
-                    "Dữ liệu gửi lên quá lớn: tối đa %(mb)s MB cho một lần gửi, mỗi tệp tối đa %(file_mb)s MB. "
+                    "Dữ liệu gửi lên quá lớn: tối đa %(mb)s MB cho một lần gửi, "
+                    "mỗi tệp tối đa %(file_mb)s MB. "
                     "Vui lòng quay lại, chọn tệp nhỏ hơn (chụp hoặc quét với độ phân giải thấp hơn) "
                     "rồi gửi lại."
                 )

@@ -16,6 +16,7 @@ reads objects the cross-reference table does not list.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -136,10 +137,8 @@ def _check_pdf(upload: Any, *, name: str) -> None:
             ),
             name=name,
         )
-    try:
+    with contextlib.suppress(AttributeError):
         upload._motcua_pdf_checked = True  # checked once per request (the e-form checks, then stores)
-    except AttributeError:
-        pass
 
 
 def pdf_problem(data: bytes) -> str | None:
