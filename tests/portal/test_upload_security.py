@@ -231,6 +231,18 @@ def test_the_file_of_a_replaced_draft_upload_is_deleted(db, settings):
     assert default_storage.exists(second)
 
 
+def test_a_replaced_draft_file_is_deleted_at_once_and_frees_its_space(db, django_capture_on_commit_callbacks):
+    citizen = make_citizen()
+    client = _client(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(client, upload(CLEAN_PDF, "cu.pdf"))
+    first = FormDraft.objects.get(user=citizen).data["old_certificate"]["ref"]
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(client, upload(CLEAN_PDF, "moi.pdf"))
+    assert not default_storage.exists(first)
+    assert list(CitizenUpload.objects.filter(user=citizen).values_list("size", flat=True)) == [len(CLEAN_PDF)]
+
+
 def test_files_of_dossiers_and_live_drafts_are_never_deleted(db, settings):
     citizen = make_citizen()
     client = _client(citizen)
