@@ -277,9 +277,9 @@ def test_the_files_of_a_failed_submission_are_deleted(db, settings, monkeypatch)
     left = stored_files(settings)
     assert left  # the document was stored before the dossier failed
 
-    assert "Sẽ xoá 1 tệp" in cleanup("--grace-hours", "0", "--dry-run")
+    assert "Sẽ xóa 1 tệp" in cleanup("--grace-hours", "0", "--dry-run")
     assert stored_files(settings) == left  # a dry run deletes nothing
-    assert "Đã xoá 1 tệp" in cleanup("--grace-hours", "0")
+    assert "Đã xóa 1 tệp" in cleanup("--grace-hours", "0")
     assert stored_files(settings) == []
 
 
@@ -311,7 +311,7 @@ def test_an_upload_over_the_citizens_quota_is_refused_saying_what_is_used_and_ho
     html = response.content.decode()
     assert 'data-testid="error-doc-giay_bao_tu">Không đủ dung lượng lưu tệp' in html
     assert "đang lưu 0,6 MB trên tối đa 1 MB" in html
-    assert "Xoá tệp" in html  # how to free space
+    assert "Xóa tệp đã tải lên" in html  # how to free space
     assert not Dossier.objects.filter(applicant=citizen).exists()
 
 

@@ -66,8 +66,9 @@ def check(*, user: Any, upload: Any, pending: int = 0, replacing: str = "") -> N
             "file.quota",
             _(
                 "Không đủ dung lượng lưu tệp: bạn đang lưu %(used)s MB trên tối đa %(quota)s MB, "
-                "tệp %(name)s cần thêm %(size)s MB. Để giải phóng dung lượng, hãy xoá các tệp không còn cần "
-                "trong bản nháp tờ khai (chọn “Xoá tệp” rồi “Lưu nháp”) hoặc chọn tệp nhỏ hơn."
+                "tệp %(name)s cần thêm %(size)s MB. Để giải phóng dung lượng, "
+                "hãy xóa các tệp không còn cần trong bản nháp tờ khai "
+                "(chọn “Xóa tệp đã tải lên” rồi “Lưu nháp”) hoặc thay bằng tệp nhỏ hơn."
             ),
             used=_mb(used + pending),
             quota=_mb(quota_bytes()),

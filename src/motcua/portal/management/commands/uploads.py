@@ -54,12 +54,12 @@ class Command(BaseCommand):
         }
         if options["dry_run"]:
             message = _(
-                "Chạy thử: Sẽ xoá %(files)s tệp (%(mb)s MB) và %(drafts)s bản nháp bỏ dở; "
+                "Chạy thử: Sẽ xóa %(files)s tệp (%(mb)s MB) và %(drafts)s bản nháp bỏ dở; "
                 "giữ %(kept)s tệp còn được bản nháp hoặc hồ sơ dùng."
             )
         else:
             message = _(
-                "Đã xoá %(files)s tệp (%(mb)s MB) và %(drafts)s bản nháp bỏ dở; "
+                "Đã xóa %(files)s tệp (%(mb)s MB) và %(drafts)s bản nháp bỏ dở; "
                 "giữ %(kept)s tệp còn được bản nháp hoặc hồ sơ dùng."
             )
         self.stdout.write(message % values)
