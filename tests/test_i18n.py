@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.dossiers.models import Dossier
+from pdf_samples import CLEAN_PDF
 
 # tests/portal and tests/workspace are packages next to this module: reuse their ways of logging in.
 from portal.test_eform import BIRTH, birth_procedure, logged_in, make_citizen, submit_birth
@@ -310,7 +311,7 @@ def test_result_rating_apology_and_scan_pages_render_in_english_and_in_vietnames
     dossier = services.accept(dossier=dossier, by=reception)
     step = dossier.current_step
     specialist = officer(world.staff(step.role, step.agency).username)
-    pdf = SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("ket-qua.pdf", CLEAN_PDF, content_type="application/pdf")
     services.attach_result(dossier=dossier, by=specialist, name="Giấy chứng nhận kết hôn", upload=pdf)
 
     def phrases(*messages: str) -> tuple[list[str], list[str]]:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Before any view reads the body (request.POST is first read in the views' phase): 413/411.
+    "motcua.core.uploads.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -192,7 +194,19 @@ STORAGES = {
 
 # Largest file a citizen or officer may upload (documents, scans, results), in megabytes.
 MOTCUA_MAX_UPLOAD_MB = env.int("MOTCUA_MAX_UPLOAD_MB", default=20)
+# Largest request body (all files of one form together), refused by its length before it is read.
+MOTCUA_MAX_REQUEST_MB = env.int("MOTCUA_MAX_REQUEST_MB", default=50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler refuses a body or a file over the limits while it streams in (motcua.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "motcua.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Storage each citizen may fill with uploads (drafts and the documents of their dossiers), in megabytes.
+MOTCUA_CITIZEN_QUOTA_MB = env.int("MOTCUA_CITIZEN_QUOTA_MB", default=200)
+# An e-form draft not saved for this many days is deleted with its files by `motcua uploads cleanup`.
+MOTCUA_DRAFT_MAX_AGE_DAYS = env.int("MOTCUA_DRAFT_MAX_AGE_DAYS", default=90)
 
 # Public lookup by dossier code + ID ending: failures allowed per code and per client in the window.
 MOTCUA_LOOKUP_WINDOW_MINUTES = env.int("MOTCUA_LOOKUP_WINDOW_MINUTES", default=15)

@@ -14,13 +14,14 @@ from motcua.dossiers import lookups, selectors, services
 from motcua.dossiers.models import DossierResult, EventKind, RatingChannel, Satisfaction, State
 from motcua.integrations.models import OutboxMessage, Topic
 from motcua.org.models import Role
+from pdf_samples import CLEAN_PDF
 
 from .dossier_catalog_world import MARRIAGE, advance, hue_world, receive
 
 TZ = lookups.TZ
 T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)  # Monday, no holiday that week
 H = dt.timedelta(hours=1)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = CLEAN_PDF
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from motcua.dossiers import lookups
 from motcua.dossiers.models import Dossier, State
 from motcua.geo.models import AdministrativeUnit
 from motcua.portal.models import FormDraft
+from pdf_samples import CLEAN_PDF
 
 BIRTH = "1.001193"  # Đăng ký khai sinh
 PHU_XUAN = "19753"
@@ -65,7 +66,7 @@ def valid_answers(**changes) -> dict:
 
 
 def birth_certificate() -> SimpleUploadedFile:
-    return SimpleUploadedFile("giay-chung-sinh.pdf", b"%PDF-1.4 chung sinh", content_type="application/pdf")
+    return SimpleUploadedFile("giay-chung-sinh.pdf", CLEAN_PDF, content_type="application/pdf")
 
 
 def submit_birth(client: Client, **changes):

@@ -104,10 +104,10 @@ def test_a_file_field_takes_the_reference_of_the_stored_file_never_a_posted_valu
         raw,
         uploads={},
         previous={"scan": {"ref": "dossiers/portal/1/a/x.pdf", "name": "x.pdf", "size": 3}},
-        folder="t",
+        user=None,
     )
     assert errors == {}
     assert eforms.form_data(PEOPLE, fields, raw, {})["scan"] == "dossiers/portal/1/a/x.pdf"
     raw = eforms.raw_values(fields, {"scan": "dossiers/portal/9/someone-else.pdf"})
-    eforms.keep_files(fields, raw, uploads={}, previous=None, folder="t")
+    eforms.keep_files(fields, raw, uploads={}, previous=None, user=None)
     assert "scan" not in eforms.form_data(PEOPLE, fields, raw, {})

@@ -14,6 +14,7 @@ from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.services import load_units
 from motcua.portal.models import FormDraft
+from pdf_samples import CLEAN_PDF
 
 from .test_eform import PHU_XUAN, logged_in, make_citizen, media_in_tmp
 
@@ -22,7 +23,7 @@ __all__ = ["media_in_tmp"]  # the autouse fixture keeps uploads in a temporary m
 DEATH = "1.000656"  # Đăng ký khai tử: death_unit is a unit widget
 DISABILITY = "1.001699"  # Xác định mức độ khuyết tật: disabled_person is a person widget
 REISSUE = "1.001653"  # Đổi, cấp lại Giấy xác nhận khuyết tật: a person and old_certificate, a file widget
-PDF = b"%PDF-1.4\n% giay to\n%%EOF\n"
+PDF = CLEAN_PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

@@ -11,6 +11,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, State
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
+from pdf_samples import CLEAN_PDF
 
 from .test_eform import birth_procedure, logged_in, make_citizen, media_in_tmp, submit_birth
 
@@ -80,7 +81,7 @@ def test_answering_a_supplement_request_in_place_resumes_the_dossier(db):
     client = logged_in(citizen)
     page = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
     assert "Giấy chứng sinh bị mờ" in page and 'name="doc_giay_chung_sinh"' in page
-    upload = SimpleUploadedFile("chung-sinh-ro.pdf", b"%PDF-1.4 ro", content_type="application/pdf")
+    upload = SimpleUploadedFile("chung-sinh-ro.pdf", CLEAN_PDF, content_type="application/pdf")
     response = client.post(
         reverse("portal:supply", args=[dossier.code]), {"doc_giay_chung_sinh": upload, "note": "Bản rõ"}
     )

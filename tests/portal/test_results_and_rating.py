@@ -13,8 +13,9 @@ from dossiers.dossier_catalog_world import MARRIAGE, advance, hue_world, receive
 from motcua.dossiers import services
 from motcua.dossiers.models import RatingChannel, SatisfactionRating
 from motcua.org.models import Role
+from pdf_samples import CLEAN_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = CLEAN_PDF
 
 
 @pytest.fixture(autouse=True)

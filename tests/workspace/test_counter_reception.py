@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Channel, Dossier, State
+from pdf_samples import CLEAN_PDF
 
 from .conftest import log_in, officer
 
@@ -105,7 +106,7 @@ def test_a_specialist_without_a_reception_point_cannot_use_the_counter(client, h
     assert "không làm việc tại điểm tiếp nhận" in response.content.decode()
 
 
-PDF = b"%PDF-1.4\n% scan\n%%EOF\n"
+PDF = CLEAN_PDF
 
 
 @pytest.fixture

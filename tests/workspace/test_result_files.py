@@ -10,12 +10,13 @@ from motcua.dossiers.lookups import commune_committee_for
 from motcua.dossiers.models import Dossier, DossierResult
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Role
+from pdf_samples import CLEAN_PDF
 
 from .conftest import log_in, officer
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = CLEAN_PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

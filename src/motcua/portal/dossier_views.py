@@ -29,6 +29,7 @@ from motcua.dossiers.slips import slip_pdf
 from motcua.geo.selectors import communes_of
 
 from . import drafts, eforms, tracking
+from . import uploads as citizen_uploads
 
 LOGIN_URL = reverse_lazy("portal:login")
 PLACE_KEY = "__place"
@@ -41,9 +42,9 @@ def _today():
 
 
 def _store(request: HttpRequest, upload: UploadedFile) -> str:
-    """Check and save a citizen's upload (``files.store_upload``: PDF, JPEG or PNG within the size limit,
-    DomainError ``file.*`` otherwise); the stored name is the document's file_ref."""
-    return files.store_upload(upload, folder=f"portal/{request.user.pk}").ref
+    """Check and save a citizen's upload (``citizen_uploads.store``: PDF, JPEG or PNG within the size
+    limit and the citizen's quota, DomainError ``file.*`` otherwise); the stored name is the file_ref."""
+    return citizen_uploads.store(user=request.user, upload=upload).ref
 
 
 def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
@@ -98,9 +99,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 return HttpResponseRedirect(reverse("portal:my_dossier", args=[existing.code]))
         # Files of file fields are stored at once, so that a draft (and a refused submission) keeps them.
         previous = draft.data if draft else None
-        upload_errors = eforms.keep_files(
-            fields, raw, uploads=request.FILES, previous=previous, folder=f"portal/{user.pk}"
-        )
+        upload_errors = eforms.keep_files(fields, raw, uploads=request.FILES, previous=previous, user=user)
         if action:
             # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
             # field filled from the account) or "show the communes of the chosen province" (no JavaScript).
@@ -123,12 +122,14 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             errors.update(upload_errors)
             if raw[PLACE_KEY] not in unit_names:
                 place_errors = [_("Vui lòng chọn xã, phường nơi cư trú.")]
-            uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
+            documents_in = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
+            pending = 0  # the documents checked before this one are stored with it
             for document in documents:
-                upload = uploads[document.code]
+                upload = documents_in[document.code]
                 if upload:
                     try:
-                        files.check_upload(upload)
+                        citizen_uploads.check(user=user, upload=upload, pending=pending)
+                        pending += int(upload.size or 0)
                     except DomainError as refused:
                         doc_errors[document.code] = [str(refused)]
                 elif _upload_required(document):
@@ -136,7 +137,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             if not (errors or place_errors or doc_errors):
                 try:
                     return _submit(
-                        request, procedure, version, communes, raw, data, documents, uploads, idempotency_key
+                        request, procedure, version, communes, raw, data, documents, documents_in,
+                        idempotency_key,
                     )
                 except DomainError as exc:
                     error = exc
@@ -208,7 +210,7 @@ def _submit(
         dossier = _submit_dossier(request, procedure, place, data, documents, inputs, idempotency_key)
     except DomainError:
         for ref in stored:  # the dossier was not created: its files are nobody's
-            files.discard(ref)
+            citizen_uploads.discard(ref=ref)
         raise
     drafts.discard_draft(user=request.user, procedure=procedure)
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1")

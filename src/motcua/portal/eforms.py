@@ -29,8 +29,9 @@ from jsonschema.exceptions import ValidationError
 
 from motcua.catalog.forms import WIDGETS, field_order
 from motcua.core.errors import DomainError
-from motcua.dossiers import files
 from motcua.geo import selectors as geo
+
+from . import uploads as citizen_uploads
 
 UNIT_SUFFIX = "__unit"  # address widget: its commune select
 PROVINCE_SUFFIX = "__province"  # unit widget: its province select
@@ -231,12 +232,13 @@ def keep_files(
     *,
     uploads: Mapping[str, Any],
     previous: Mapping[str, Any] | None,
-    folder: str,
+    user: Any,
 ) -> dict[str, list[str]]:
     """Store the new uploads of ``file`` fields into ``raw``; otherwise keep the file of the draft.
 
     Only the draft (``previous``, read from the database) can name a stored file: the browser never
-    sends a reference. A refused upload (``file.*``) is an error of its field and keeps the earlier file.
+    sends a reference. A refused upload (``file.*``: kind, size, the citizen's quota) is an error of its
+    field and keeps the earlier file; the file a new upload replaces does not count in the quota.
     """
     errors: dict[str, list[str]] = {}
     for f in fields:
@@ -249,7 +251,8 @@ def keep_files(
         raw[f.name] = "" if remove else kept
         if upload:
             try:
-                stored = files.store_upload(upload, folder=folder)
+                replacing = str(earlier["ref"]) if stored_file(earlier) and kept else ""
+                stored = citizen_uploads.store(user=user, upload=upload, replacing=replacing)
             except DomainError as error:
                 errors[f.name] = [str(error)]
                 continue

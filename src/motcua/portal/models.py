@@ -1,4 +1,4 @@
-"""Portal data: e-form drafts the citizen saved before submitting."""
+"""Portal data: e-form drafts the citizen saved before submitting, and the files citizens uploaded."""
 
 from __future__ import annotations
 
@@ -39,3 +39,29 @@ class LookupFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CitizenUpload(models.Model):
+    """A file a citizen uploaded through the portal (e-form field, document, supplement).
+
+    Counted in the citizen's quota while it is stored; ``motcua uploads cleanup`` deletes it once neither
+    a live draft nor a dossier refers to it. ``in_dossier`` is set when a dossier was found to refer to
+    it: such a file is kept for good and not looked at again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(_("tệp"), max_length=500, unique=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+    in_dossier = models.BooleanField(_("thuộc hồ sơ đã nộp"), default=False)
+
+    class Meta:
+        verbose_name = _("tệp công dân tải lên")
+        verbose_name_plural = _("tệp công dân tải lên")
+        indexes = [
+            models.Index(fields=["in_dossier", "uploaded_at"]),
+            models.Index(fields=["user", "in_dossier"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
