@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier
-from tests.portal.test_eform import birth_procedure, logged_in, make_citizen, submit_birth
-from tests.workspace.conftest import ENROL, LOGIN, PASSWORD, hue, log_in, officer
+from portal.test_eform import birth_procedure, logged_in, make_citizen, submit_birth
+from workspace.conftest import ENROL, LOGIN, PASSWORD, hue, log_in, officer
 
 __all__ = ["hue"]
 

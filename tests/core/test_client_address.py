@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.workspace.conftest import hue, log_in, officer
+from workspace.conftest import hue, log_in, officer
 
 __all__ = ["hue"]
 

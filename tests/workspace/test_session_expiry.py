@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.portal.test_eform import logged_in, make_citizen
+from portal.test_eform import logged_in, make_citizen
 
 from .conftest import LOGIN, log_in, officer
 
