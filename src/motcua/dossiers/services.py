@@ -43,6 +43,7 @@ from motcua.dossiers.models import (
     SatisfactionRating,
     State,
     StepOutcome,
+    event_audience,
 )
 from motcua.dossiers.selectors import can_attach_result, missing_documents
 from motcua.dossiers.status import national_status
@@ -128,7 +129,10 @@ def _record(
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
 ) -> DossierEvent:
-    """Write the event and its outbox messages; ``data`` gets the resulting state for replay."""
+    """Write the event and its outbox messages; ``data`` gets the resulting state for replay.
+
+    The event's audience (applicant or staff) follows its kind and action (``models.event_audience``): the
+    applicant's timeline shows applicant events only, so a staff event's reason never reaches the citizen."""
     step = dossier.current_step
     payload = {
         "state": dossier.state,
@@ -153,6 +157,7 @@ def _record(
         origin=origin[:120],
         reason=reason,
         data=payload,
+        audience=event_audience(kind=kind, action=action, state=dossier.state),
     )
     event.save()
     status = national_status(dossier)
