@@ -449,11 +449,16 @@ def _lookup_page(
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID."""
-    code = str(request.GET.get("ma_ho_so", "")).strip()[:80]
-    last4 = str(request.GET.get("so_cuoi", "")).strip()[:8]
+    """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID.
+
+    The form is sent by POST (CSRF-protected): the ID digits never travel in the address, which proxies
+    and access logs keep. GET shows the empty form and ignores any query string."""
+    if request.method != "POST":
+        return _lookup_page(request, code="", last4="", result=None, error=None)
+    code = str(request.POST.get("ma_ho_so", "")).strip()[:80]
+    last4 = str(request.POST.get("so_cuoi", "")).strip()[:8]
     result = None
     error: DomainError | None = None
     if code or last4:
