@@ -106,6 +106,10 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # Online, the applicant is the e-ID identity; another person the form names (e.g. a child being
+    # registered) is kept here as the person concerned, never as the applicant.
+    concerned_name = models.CharField(_("người có liên quan"), max_length=200, blank=True)
+    concerned_id_number = models.CharField(_("số định danh người có liên quan"), max_length=20, blank=True)
     place_unit = models.ForeignKey(
         "geo.AdministrativeUnit",
         verbose_name=_("địa bàn"),

@@ -58,13 +58,16 @@ WITHDRAW = "withdraw"
 
 @dataclass(frozen=True)
 class ApplicantInfo:
-    """Who the dossier is for (chủ hồ sơ)."""
+    """Who submits the dossier (chủ hồ sơ, người nộp) and, when another person is named, the person
+    concerned (người có liên quan, e.g. the child being registered)."""
 
     name: str
     id_number: str = ""
     phone: str = ""
     email: str = ""
     address: str = ""
+    concerned_name: str = ""
+    concerned_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,8 @@ def _create(
                 applicant_phone=applicant_info.phone,
                 applicant_email=applicant_info.email,
                 applicant_address=applicant_info.address,
+                concerned_name=applicant_info.concerned_name,
+                concerned_id_number=applicant_info.concerned_id_number,
                 place_unit=place_unit,
                 summary=summary or procedure.name[:500],
                 form_data=form_data or {},
@@ -403,13 +408,11 @@ def submit_online(
     now: dt.datetime | None = None,
     origin: str = "",
 ) -> Dossier:
-    """A citizen submits online; the dossier waits for a reception officer's completeness check."""
-    info = applicant_info or ApplicantInfo(
-        name=applicant.full_name or applicant.get_username(),
-        id_number=applicant.national_id,
-        phone=applicant.phone,
-        email=applicant.email,
-    )
+    """A citizen submits online; the dossier waits for a reception officer's completeness check.
+
+    The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
+    the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
+    info = _online_applicant(applicant, applicant_info)
     with transaction.atomic():
         return _create(
             channel=Channel.ONLINE,
@@ -428,6 +431,29 @@ def submit_online(
             origin=origin,
             actor=applicant,
         )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantInfo:
+    """The e-ID identity as the applicant; contact details from the form; a differently named person in
+    the form as the person concerned."""
+    typed = typed or ApplicantInfo(name="", phone=applicant.phone, email=applicant.email)
+    name = applicant.full_name or typed.name or applicant.get_username()
+    id_number = applicant.national_id or typed.id_number
+    other_name = typed.name.strip() if typed.name.strip() and not _same_text(typed.name, name) else ""
+    other_id = typed.id_number.strip() if typed.id_number.strip() and typed.id_number.strip() != id_number else ""
+    return ApplicantInfo(
+        name=name,
+        id_number=id_number,
+        phone=typed.phone or applicant.phone,
+        email=typed.email or applicant.email,
+        address=typed.address,
+        concerned_name=other_name or typed.concerned_name,
+        concerned_id_number=other_id or typed.concerned_id_number,
+    )
 
 
 def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff:

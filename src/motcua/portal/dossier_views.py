@@ -229,9 +229,11 @@ def _submit_dossier(
             source = DocumentSource.REGISTRY if d.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
             inputs.append(dossier_services.DocumentInput(code=d.code, source=source, originals=0, copies=0))
     user: Any = request.user
+    # The service keeps the e-ID identity as the applicant; a different name or number typed here is
+    # recorded as the person concerned.
     info = dossier_services.ApplicantInfo(
-        name=str(data.get("applicant_name") or user.full_name or user.get_username()),
-        id_number=user.national_id or str(data.get("applicant_id_number", "")),
+        name=str(data.get("applicant_name") or ""),
+        id_number=str(data.get("applicant_id_number") or ""),
         phone=str(data.get("applicant_phone") or user.phone or ""),
         email=user.email or "",
         address=str(data.get("applicant_address", "")),
