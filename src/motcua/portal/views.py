@@ -101,7 +101,9 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _login_failed(request: HttpRequest, error: DomainError, *, status: int) -> HttpResponse:
-    return render(request, "portal/login_failed.html", {"error": error}, status=status)
+    # The header's login and language links must not carry the failed callback's query (code, state, provider error).
+    context = {"error": error, "return_path": reverse("portal:home")}
+    return render(request, "portal/login_failed.html", context, status=status)
 
 
 @require_POST
