@@ -68,14 +68,16 @@ def test_a_return_reason_and_a_consultation_answer_stay_off_the_citizens_dossier
     client.force_login(citizen)
     html = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
     assert 'data-testid="timeline"' in html and "Hồ sơ đã được tiếp nhận." in html
-    assert RETURN_REASON not in html
-    assert CONSULT_ANSWER not in html and CONSULT_QUESTION not in html
+    leaked = [text for text in (RETURN_REASON, CONSULT_QUESTION, CONSULT_ANSWER) if text in html]
+    assert leaked == []
 
 
 def test_a_return_reason_and_a_consultation_answer_stay_off_the_public_lookup(db):
     dossier, _, _ = returned_after_a_consultation()
     last4 = dossier.applicant_id_number[-4:]
-    html = Client().post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": last4}).content.decode()
+    html = (
+        Client().post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": last4}).content.decode()
+    )
     assert 'data-testid="lookup-result"' in html
     assert RETURN_REASON not in html and CONSULT_ANSWER not in html
 
@@ -117,9 +119,13 @@ def test_a_citizen_who_types_another_name_is_still_the_applicant_on_the_officer_
     settings.MEDIA_ROOT = tmp_path / "media"
     dossier = submitted_with_another_name()
     assert (dossier.applicant_name, dossier.applicant_id_number) == (E_ID_NAME, E_ID_NUMBER)
-    officer = org_selectors.staff_with_role(
-        role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=timezone.localdate()
-    ).first().user
+    officer = (
+        org_selectors.staff_with_role(
+            role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=timezone.localdate()
+        )
+        .first()
+        .user
+    )
     officer.set_password(PASSWORD)
     officer.save(update_fields=["password"])
     client = Client()
@@ -140,9 +146,13 @@ def test_the_receipt_names_the_e_id_applicant_and_the_form_person_as_the_person_
 
     settings.MEDIA_ROOT = tmp_path / "media"
     dossier = submitted_with_another_name()
-    officer = org_selectors.staff_with_role(
-        role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=timezone.localdate()
-    ).first().user
+    officer = (
+        org_selectors.staff_with_role(
+            role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=timezone.localdate()
+        )
+        .first()
+        .user
+    )
     services.accept(dossier=dossier, by=officer)
     client = logged_in(dossier.applicant)
     pdf = client.get(reverse("portal:slip", args=[dossier.code, "receipt"])).content

@@ -159,7 +159,7 @@ def test_a_lower_level_of_assurance_than_asked_is_refused(
     assert session_user_id(portal_client) is None
 
 
-CRAFTED_ERROR = '<script>steal_session()</script>'
+CRAFTED_ERROR = "<script>steal_session()</script>"
 CRAFTED_DESCRIPTION = "Tài khoản của bạn bị khóa. Gọi ngay 0900 000 000 và đọc mã OTP để mở khóa"
 
 
@@ -208,7 +208,8 @@ def test_a_broken_discovery_document_is_retried_and_a_fixed_provider_works_witho
     try:
         wait_until_up(f"{issuer}/.well-known/openid-configuration", process=server)
         first = portal_client.get(LOGIN)
-        assert first.status_code == 503 and 'data-error-code="login.provider_config"' in first.content.decode()
+        assert first.status_code == 503
+        assert 'data-error-code="login.provider_config"' in first.content.decode()
     finally:
         server.terminate()
         server.wait(timeout=10)

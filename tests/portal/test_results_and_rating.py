@@ -135,7 +135,9 @@ def test_a_walk_in_citizen_rates_from_the_public_lookup(hue):
 def test_the_lookup_form_offers_no_rating_before_the_result(hue):
     dossier = in_review(hue)
     html = (
-        Client().post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"}).content.decode()
+        Client()
+        .post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+        .content.decode()
     )
     assert "Ngày hẹn trả kết quả" in html and "Gửi đánh giá" not in html
 

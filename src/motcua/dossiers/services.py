@@ -443,8 +443,9 @@ def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantI
     typed = typed or ApplicantInfo(name="", phone=applicant.phone, email=applicant.email)
     name = applicant.full_name or typed.name or applicant.get_username()
     id_number = applicant.national_id or typed.id_number
-    other_name = typed.name.strip() if typed.name.strip() and not _same_text(typed.name, name) else ""
-    other_id = typed.id_number.strip() if typed.id_number.strip() and typed.id_number.strip() != id_number else ""
+    typed_name, typed_id = typed.name.strip(), typed.id_number.strip()
+    other_name = typed_name if typed_name and not _same_text(typed_name, name) else ""
+    other_id = typed_id if typed_id and typed_id != id_number else ""
     return ApplicantInfo(
         name=name,
         id_number=id_number,

@@ -180,9 +180,7 @@ def finish_login(request: HttpRequest) -> Identity:
         # The provider's error text (and a crafted callback's) never reaches the page: a fixed message,
         # the code in the log.
         code = str(exc.error or "")
-        logger.warning(
-            "OIDC login.failed: provider error %s", code if _ERROR_CODE.match(code) else "(other)"
-        )
+        logger.warning("OIDC login.failed: provider error %s", code if _ERROR_CODE.match(code) else "(other)")
         raise DomainError(
             "login.failed",
             _("Hệ thống định danh điện tử từ chối yêu cầu đăng nhập. Vui lòng thử lại."),

@@ -101,7 +101,8 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _login_failed(request: HttpRequest, error: DomainError, *, status: int) -> HttpResponse:
-    # The header's login and language links must not carry the failed callback's query (code, state, provider error).
+    # The header's login and language links must not carry the failed callback's query (code, state,
+    # the provider's error text).
     context = {"error": error, "return_path": reverse("portal:home")}
     return render(request, "portal/login_failed.html", context, status=status)
 
