@@ -342,11 +342,14 @@ def test_result_rating_apology_and_scan_pages_render_in_english_and_in_vietnames
     dossier = advance(world, type(dossier).objects.get(pk=dossier.pk), now=timezone.now())
     rating = phrases("Kết quả giải quyết", "Đánh giá mức độ hài lòng", "Rất hài lòng", "Gửi đánh giá")
     citizen_page = reverse("portal:my_dossier", args=[dossier.code])
-    lookup = f"{reverse('portal:lookup')}?ma_ho_so={dossier.code}&so_cuoi=1234"
+    lookup = reverse("portal:lookup")
     for language in ("en", "vi"):
         citizen = speaking(logged_in(world.citizen), language)
         for client, url in ((citizen, citizen_page), (speaking(Client(), language), lookup)):
-            response = client.get(url)
+            if url == lookup:  # the public lookup is a POST form
+                response = client.post(url, {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+            else:
+                response = client.get(url)
             assert response.status_code == 200, url
             if language == "en":
                 assert_english(response, expected=rating[0][1:], absent=rating[1][1:])

@@ -106,3 +106,31 @@ def test_the_event_log_replays_to_the_current_state(world):
     expected.appointments = replayed.appointments
     assert replayed == expected
     assert [kind for kind, _ in replayed.appointments] == [EventKind.RECEIVED, EventKind.SUPPLEMENT_PROVIDED]
+
+
+def test_internal_work_is_recorded_for_staff_and_decisions_for_the_applicant(world):
+    dossier = to_review(world)
+    consultation = services.consult(
+        dossier=dossier, by=world.specialist_pv, agency=world.department, question="Hỏi", now=T0 + 2 * H
+    )
+    dossier = services.answer_consultation(
+        consultation=consultation, by=world.dept_specialist, answer="Trả lời", now=T0 + 3 * H
+    )
+    dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 4 * H)
+    dossier = services.perform(
+        dossier=dossier, by=world.head_pv, action="return", reason="Thẩm định lại", now=T0 + 5 * H
+    )
+    dossier = services.request_supplement(
+        dossier=dossier, by=world.specialist_pv, missing=["XNTT"], reason="Bổ sung", now=T0 + 6 * H
+    )
+    audiences = [(e.kind, e.action, e.audience) for e in dossier.events.order_by("sequence")]
+    assert audiences == [
+        ("submitted", "", "applicant"),
+        ("received", "", "applicant"),
+        ("step_action", "forward", "staff"),
+        ("consultation_requested", "consult", "staff"),
+        ("consultation_answered", "", "staff"),
+        ("step_action", "forward", "staff"),
+        ("step_action", "return", "staff"),
+        ("supplement_requested", "request_supplement", "applicant"),
+    ]

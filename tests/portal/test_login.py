@@ -157,3 +157,68 @@ def test_a_lower_level_of_assurance_than_asked_is_refused(
     assert response.status_code == 400
     assert 'data-error-code="login.assurance"' in response.content.decode()
     assert session_user_id(portal_client) is None
+
+
+CRAFTED_ERROR = "<script>steal_session()</script>"
+CRAFTED_DESCRIPTION = "Tài khoản của bạn bị khóa. Gọi ngay 0900 000 000 và đọc mã OTP để mở khóa"
+
+
+def test_a_provider_error_in_the_callback_shows_only_the_fixed_message(eid, portal_client, caplog):
+    state = parse_qs(urlsplit(start(portal_client)).query)["state"][0]
+    with caplog.at_level("WARNING", logger="motcua.portal.oidc"):
+        response = portal_client.get(
+            CALLBACK, {"error": CRAFTED_ERROR, "error_description": CRAFTED_DESCRIPTION, "state": state}
+        )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "steal_session" not in body and "script&gt;" not in body and "0900 000 000" not in body
+    assert 'data-error-code="login.failed"' in body
+    assert "Hệ thống định danh điện tử từ chối yêu cầu đăng nhập. Vui lòng thử lại." in body
+    assert session_user_id(portal_client) is None
+    assert any("login.failed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_broken_discovery_document_is_retried_and_a_fixed_provider_works_without_restart(
+    settings, portal_client, provider_login, citizen, tmp_path
+):
+    """A provider first answering with a wrong discovery document, then the real one on the same address."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from motcua.portal import oidc
+    from refservices.idp.process import free_port, running_idp, wait_until_up
+
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    broken = tmp_path / "broken"
+    (broken / ".well-known").mkdir(parents=True)
+    (broken / ".well-known" / "openid-configuration").write_text(
+        json.dumps({"issuer": issuer, "authorization_endpoint": "http://elsewhere.example/authorize"})
+    )
+    settings.MOTCUA_OIDC_ISSUER = issuer
+    settings.MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS = 1
+    oidc.forget_clients()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(broken)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"{issuer}/.well-known/openid-configuration", process=server)
+        first = portal_client.get(LOGIN)
+        assert first.status_code == 503
+        assert 'data-error-code="login.provider_config"' in first.content.decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    with running_idp(state_dir=tmp_path / "idp", port=port) as idp:
+        settings.MOTCUA_OIDC_CLIENT_ID = idp.client_id
+        settings.MOTCUA_OIDC_CLIENT_SECRET = idp.client_secret
+        time.sleep(1.2)  # the failure is remembered for the retry period only
+        url = start(portal_client)
+        answer = provider_login(url, national_id=citizen.national_id)
+        assert portal_client.get(f"{answer.path}?{answer.query}").status_code == 302
+        assert session_user_id(portal_client) is not None
+    oidc.forget_clients()

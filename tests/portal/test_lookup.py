@@ -28,7 +28,7 @@ def a_dossier() -> Dossier:
 
 
 def lookup(code: str, last4: str) -> str:
-    response = Client().get(reverse("portal:lookup"), {"ma_ho_so": code, "so_cuoi": last4})
+    response = Client().post(reverse("portal:lookup"), {"ma_ho_so": code, "so_cuoi": last4})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -58,7 +58,7 @@ def page_without(html: str, *typed: str) -> str:
 
 
 def test_the_empty_lookup_page_shows_only_the_form(db):
-    html = lookup("", "")
+    html = Client().get(reverse("portal:lookup")).content.decode()
     assert 'name="ma_ho_so"' in html and NOT_FOUND not in html
 
 
@@ -71,3 +71,24 @@ def test_the_lookup_shows_the_appointment_once_the_dossier_is_received(db):
     html = lookup(dossier.code, "1234")
     assert "Được tiếp nhận" in html
     assert timezone.localtime(dossier.appointment_at).strftime("%d/%m/%Y %H:%M") in html
+
+
+def test_the_id_ending_in_the_address_reveals_nothing(db):
+    """The last digits travel in the request body: a query string (kept in access logs) is ignored."""
+    dossier = a_dossier()
+    response = Client().get(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+    html = response.content.decode()
+    assert 'data-testid="lookup-result"' not in html and "Mới đăng ký" not in html
+    assert 'value="1234"' not in html
+    assert 'data-testid="lookup-result"' in lookup(dossier.code, "1234")
+
+
+def test_the_lookup_form_posts_with_a_csrf_token_and_a_post_without_one_is_refused(db):
+    html = Client().get(reverse("portal:lookup")).content.decode()
+    form = re.search(r'<form method="(\w+)" class="lookup-form"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None and form.group(1) == "post"
+    assert 'name="csrfmiddlewaretoken"' in form.group(2)
+    dossier = a_dossier()
+    guarded = Client(enforce_csrf_checks=True)
+    refused = guarded.post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+    assert refused.status_code == 403

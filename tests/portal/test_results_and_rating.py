@@ -114,7 +114,7 @@ def test_the_citizen_rates_once_from_my_dossier(hue):
 def test_a_walk_in_citizen_rates_from_the_public_lookup(hue):
     dossier = advance(hue, in_review(hue), now=timezone.now())
     client = Client()
-    html = client.get(
+    html = client.post(
         reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"}
     ).content.decode()
     assert "Gửi đánh giá" in html
@@ -136,7 +136,9 @@ def test_a_walk_in_citizen_rates_from_the_public_lookup(hue):
 def test_the_lookup_form_offers_no_rating_before_the_result(hue):
     dossier = in_review(hue)
     html = (
-        Client().get(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"}).content.decode()
+        Client()
+        .post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+        .content.decode()
     )
     assert "Ngày hẹn trả kết quả" in html and "Gửi đánh giá" not in html
 
@@ -146,9 +148,9 @@ def test_too_many_wrong_lookups_for_a_code_are_slowed_down_even_with_the_right_d
     dossier = in_review(hue)
     client = Client()
     for guess in ("0000", "0001", "0002"):
-        answer = client.get(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": guess})
+        answer = client.post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": guess})
         assert answer.status_code == 200 and "Không tìm thấy hồ sơ" in answer.content.decode()
-    blocked = client.get(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
+    blocked = client.post(reverse("portal:lookup"), {"ma_ho_so": dossier.code, "so_cuoi": "1234"})
     assert blocked.status_code == 429
     assert "Bạn đã tra cứu sai quá nhiều lần" in blocked.content.decode()
     assert "Ngày hẹn trả kết quả</dt>" not in blocked.content.decode()
@@ -158,7 +160,7 @@ def test_too_many_wrong_lookups_from_one_address_are_slowed_down(hue, settings):
     settings.MOTCUA_LOOKUP_FAILURES_PER_CLIENT = 2
     client = Client(REMOTE_ADDR="10.0.0.7")
     for code in ("X-1", "X-2"):
-        assert client.get(reverse("portal:lookup"), {"ma_ho_so": code, "so_cuoi": "0000"}).status_code == 200
-    assert client.get(reverse("portal:lookup"), {"ma_ho_so": "X-3", "so_cuoi": "0000"}).status_code == 429
+        assert client.post(reverse("portal:lookup"), {"ma_ho_so": code, "so_cuoi": "0000"}).status_code == 200
+    assert client.post(reverse("portal:lookup"), {"ma_ho_so": "X-3", "so_cuoi": "0000"}).status_code == 429
     other = Client(REMOTE_ADDR="10.0.0.8")
-    assert other.get(reverse("portal:lookup"), {"ma_ho_so": "X-3", "so_cuoi": "0000"}).status_code == 200
+    assert other.post(reverse("portal:lookup"), {"ma_ho_so": "X-3", "so_cuoi": "0000"}).status_code == 200

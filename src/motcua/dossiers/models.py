@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import Action
+
 
 class Channel(models.TextChoices):
     """Hình thức nộp; values follow the national portal's codes (1 in person, 2 online, 3 post)."""
@@ -104,6 +106,10 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # Online, the applicant is the e-ID identity; another person the form names (e.g. a child being
+    # registered) is kept here as the person concerned, never as the applicant.
+    concerned_name = models.CharField(_("người có liên quan"), max_length=200, blank=True)
+    concerned_id_number = models.CharField(_("số định danh người có liên quan"), max_length=20, blank=True)
     place_unit = models.ForeignKey(
         "geo.AdministrativeUnit",
         verbose_name=_("địa bàn"),
@@ -327,6 +333,43 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("đánh giá mức độ hài lòng")
 
 
+class Audience(models.TextChoices):
+    """Who an event is for: the applicant reads ``APPLICANT`` events on their timeline; ``STAFF`` events
+    (the agency's internal work) are shown to officers only. Decided per kind in ``event_audience``."""
+
+    APPLICANT = "applicant", _("người nộp hồ sơ")
+    STAFF = "staff", _("chỉ cán bộ")
+
+
+# Kinds the applicant is told about (with the reason): what they did, what the agency decided for them.
+APPLICANT_EVENT_KINDS = frozenset(
+    {
+        EventKind.SUBMITTED,
+        EventKind.RECEIVED,
+        EventKind.RECEPTION_SUPPLEMENT_REQUESTED,
+        EventKind.REFUSED_AT_RECEPTION,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.SUPPLEMENT_PROVIDED,
+        EventKind.APOLOGY_SIGNED,
+        EventKind.WITHDRAWN,
+        EventKind.RATED,
+    }
+)
+# Workflow actions that end the handling for the applicant: refusal (with its reason) and the hand-over.
+APPLICANT_STEP_ACTIONS = frozenset({Action.REFUSE, Action.RETURN_RESULT})
+
+
+def event_audience(*, kind: str, action: str = "", state: str = "") -> str:
+    """The audience of an event: internal moves, returns to an earlier step, consultations, assignments,
+    competence changes, apology drafts and result files are for staff; the rest concerns the applicant.
+    A workflow move that makes the result ready (``state``) is the applicant's news too."""
+    if kind in APPLICANT_EVENT_KINDS:
+        return Audience.APPLICANT
+    if kind == EventKind.STEP_ACTION and (action in APPLICANT_STEP_ACTIONS or state == State.RESULT_READY):
+        return Audience.APPLICANT
+    return Audience.STAFF
+
+
 class ImmutableError(Exception):
     pass
 
@@ -358,6 +401,13 @@ class DossierEvent(models.Model):
     )
     reason = models.TextField(_("lý do"), blank=True)
     data = models.JSONField(default=dict)
+    audience = models.CharField(
+        _("dành cho"),
+        max_length=12,
+        choices=Audience.choices,
+        default=Audience.STAFF,
+        help_text=_("Người nộp hồ sơ chỉ thấy các sự kiện dành cho mình; lý do nội bộ chỉ cán bộ thấy."),
+    )
 
     class Meta:
         ordering = ["dossier", "sequence"]

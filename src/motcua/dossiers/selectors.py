@@ -19,6 +19,7 @@ from motcua.dossiers.models import (
     RESULT_STATES,
     TERMINAL_STATES,
     ApologyNotice,
+    Audience,
     Consultation,
     Dossier,
     DossierDocument,
@@ -454,35 +455,24 @@ def missing_documents(*, dossier: Dossier) -> list[Any]:
 
 # --- timeline ------------------------------------------------------------------------------------
 
-# What the applicant reads: plain Vietnamese, no internal jargon.
+# What the applicant reads of the events meant for them (Audience.APPLICANT): plain Vietnamese, no internal
+# jargon. Staff events (internal moves, returns to an earlier step, consultations, assignments) are not shown.
 _PLAIN: dict[str, Any] = {
     EventKind.SUBMITTED: _("Bạn đã nộp hồ sơ."),
     EventKind.RECEIVED: _("Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: %(appointment)s."),
     EventKind.RECEPTION_SUPPLEMENT_REQUESTED: _("Hồ sơ cần bổ sung giấy tờ trước khi được tiếp nhận."),
     EventKind.REFUSED_AT_RECEPTION: _("Hồ sơ không được tiếp nhận."),
-    EventKind.COMPETENCE_OVERRIDDEN: _("Hồ sơ được chuyển đến cơ quan có thẩm quyền khác."),
-    EventKind.STEP_ASSIGNED: _("Hồ sơ đã có cán bộ phụ trách."),
     EventKind.SUPPLEMENT_REQUESTED: _(
         "Cơ quan giải quyết đề nghị bạn bổ sung giấy tờ. Thời hạn tạm dừng đến khi bạn bổ sung."
     ),
     EventKind.SUPPLEMENT_PROVIDED: _("Đã nhận giấy tờ bổ sung."),
-    EventKind.CONSULTATION_REQUESTED: _("Cơ quan giải quyết đang hỏi ý kiến cơ quan liên quan."),
-    EventKind.CONSULTATION_ANSWERED: _("Cơ quan liên quan đã có ý kiến; hồ sơ tiếp tục được xử lý."),
-    EventKind.APOLOGY_DRAFTED: "",
     EventKind.APOLOGY_SIGNED: _(
         "Cơ quan giải quyết xin lỗi vì chậm trả kết quả. Ngày hẹn mới: %(appointment)s."
     ),
     EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
-    EventKind.RESULT_ATTACHED: "",
-    EventKind.RESULT_REMOVED: "",
     EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
 }
 _PLAIN_ACTIONS: dict[str, Any] = {
-    Action.FORWARD: _("Hồ sơ đang được xử lý."),
-    Action.RETURN: _("Hồ sơ được xem xét lại."),
-    Action.APPROVE: _("Hồ sơ đã được duyệt."),
-    Action.SIGN: _("Kết quả đã được ký."),
-    Action.ISSUE_NUMBER: _("Kết quả đã được vào số, đóng dấu."),
     Action.REFUSE: _("Hồ sơ không được giải quyết."),
     Action.RETURN_RESULT: _("Bạn đã nhận kết quả."),
 }
@@ -526,7 +516,7 @@ def _plain(event: DossierEvent) -> str:
     if event.kind == EventKind.STEP_ACTION:
         if event.data.get("state") == State.RESULT_READY and event.action != Action.RETURN_RESULT:
             return str(_READY)
-        return str(_PLAIN_ACTIONS.get(event.action, _("Hồ sơ đang được xử lý.")))
+        return str(_PLAIN_ACTIONS.get(event.action, ""))
     text = _PLAIN.get(event.kind, "")
     return str(text) % {"appointment": _when(event.data.get("appointment"))} if text else ""
 
@@ -549,19 +539,20 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
     is_staff_viewer = bool(lookups.agencies_of(user=user, on=on))
     for_applicant = dossier.applicant_id == getattr(user, "pk", None) and not is_staff_viewer
     events = dossier.events.select_related("actor_staff", "actor_agency").order_by("sequence")
+    if for_applicant:
+        events = events.filter(audience=Audience.APPLICANT)
     entries: list[TimelineEntry] = []
     for event in events:
         if for_applicant:
             text = _plain(event)
             if not text:
                 continue
-            reason = event.reason if event.kind != EventKind.CONSULTATION_REQUESTED else ""
             entries.append(
                 TimelineEntry(
                     at=event.at,
                     kind=event.kind,
                     text=text,
-                    reason=reason,
+                    reason=event.reason,
                     agency=event.actor_agency.name if event.actor_agency else "",
                 )
             )

@@ -43,6 +43,7 @@ from motcua.dossiers.models import (
     SatisfactionRating,
     State,
     StepOutcome,
+    event_audience,
 )
 from motcua.dossiers.selectors import can_attach_result, missing_documents
 from motcua.dossiers.status import national_status
@@ -57,13 +58,16 @@ WITHDRAW = "withdraw"
 
 @dataclass(frozen=True)
 class ApplicantInfo:
-    """Who the dossier is for (chủ hồ sơ)."""
+    """Who submits the dossier (chủ hồ sơ, người nộp) and, when another person is named, the person
+    concerned (người có liên quan, e.g. the child being registered)."""
 
     name: str
     id_number: str = ""
     phone: str = ""
     email: str = ""
     address: str = ""
+    concerned_name: str = ""
+    concerned_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,10 @@ def _record(
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
 ) -> DossierEvent:
-    """Write the event and its outbox messages; ``data`` gets the resulting state for replay."""
+    """Write the event and its outbox messages; ``data`` gets the resulting state for replay.
+
+    The event's audience (applicant or staff) follows its kind and action (``models.event_audience``): the
+    applicant's timeline shows applicant events only, so a staff event's reason never reaches the citizen."""
     step = dossier.current_step
     payload = {
         "state": dossier.state,
@@ -153,6 +160,7 @@ def _record(
         origin=origin[:120],
         reason=reason,
         data=payload,
+        audience=event_audience(kind=kind, action=action, state=dossier.state),
     )
     event.save()
     status = national_status(dossier)
@@ -320,6 +328,8 @@ def _create(
                 applicant_phone=applicant_info.phone,
                 applicant_email=applicant_info.email,
                 applicant_address=applicant_info.address,
+                concerned_name=applicant_info.concerned_name,
+                concerned_id_number=applicant_info.concerned_id_number,
                 place_unit=place_unit,
                 summary=summary or procedure.name[:500],
                 form_data=form_data or {},
@@ -398,13 +408,11 @@ def submit_online(
     now: dt.datetime | None = None,
     origin: str = "",
 ) -> Dossier:
-    """A citizen submits online; the dossier waits for a reception officer's completeness check."""
-    info = applicant_info or ApplicantInfo(
-        name=applicant.full_name or applicant.get_username(),
-        id_number=applicant.national_id,
-        phone=applicant.phone,
-        email=applicant.email,
-    )
+    """A citizen submits online; the dossier waits for a reception officer's completeness check.
+
+    The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
+    the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
+    info = _online_applicant(applicant, applicant_info)
     with transaction.atomic():
         return _create(
             channel=Channel.ONLINE,
@@ -423,6 +431,30 @@ def submit_online(
             origin=origin,
             actor=applicant,
         )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantInfo:
+    """The e-ID identity as the applicant; contact details from the form; a differently named person in
+    the form as the person concerned."""
+    typed = typed or ApplicantInfo(name="", phone=applicant.phone, email=applicant.email)
+    name = applicant.full_name or typed.name or applicant.get_username()
+    id_number = applicant.national_id or typed.id_number
+    typed_name, typed_id = typed.name.strip(), typed.id_number.strip()
+    other_name = typed_name if typed_name and not _same_text(typed_name, name) else ""
+    other_id = typed_id if typed_id and typed_id != id_number else ""
+    return ApplicantInfo(
+        name=name,
+        id_number=id_number,
+        phone=typed.phone or applicant.phone,
+        email=typed.email or applicant.email,
+        address=typed.address,
+        concerned_name=other_name or typed.concerned_name,
+        concerned_id_number=other_id or typed.concerned_id_number,
+    )
 
 
 def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff:

@@ -60,6 +60,10 @@ def _applicant_lines(dossier: Dossier) -> list[tuple[str, str]]:
         lines.append((_("Số điện thoại"), dossier.applicant_phone))
     if dossier.applicant_email:
         lines.append((_("Thư điện tử"), dossier.applicant_email))
+    if dossier.concerned_name:
+        lines.append((_("Người có liên quan"), dossier.concerned_name))
+    if dossier.concerned_id_number:
+        lines.append((_("Số định danh người có liên quan"), dossier.concerned_id_number))
     return lines
 
 

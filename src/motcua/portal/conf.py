@@ -5,6 +5,8 @@ MOTCUA_OIDC_CLIENT_ID      this portal's client id at the provider (default: mot
 MOTCUA_OIDC_CLIENT_SECRET  its secret (default: the reference IdP's demo secret)
 MOTCUA_OIDC_SCOPE          scopes asked for (default: "openid profile address")
 MOTCUA_OIDC_ACR_VALUES     level of assurance asked for (default: LoA1)
+MOTCUA_OIDC_DISCOVERY_TTL_SECONDS    how long a good discovery document and its keys are kept (default: 3600)
+MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS  how long a failed discovery is remembered before retrying (default: 30)
 MOTCUA_PORTAL_PAGE_SIZE    procedures per search page (default: 20)
 """
 
@@ -21,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "MOTCUA_OIDC_CLIENT_SECRET": "motcua-portal-demo-secret",
     "MOTCUA_OIDC_SCOPE": "openid profile address",
     "MOTCUA_OIDC_ACR_VALUES": "LoA1",
+    "MOTCUA_OIDC_DISCOVERY_TTL_SECONDS": 3600,
+    "MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS": 30,
     "MOTCUA_PORTAL_PAGE_SIZE": 20,
 }
 
@@ -54,6 +58,14 @@ def oidc_scope() -> str:
 
 def oidc_acr_values() -> str:
     return str(get("MOTCUA_OIDC_ACR_VALUES"))
+
+
+def oidc_discovery_ttl() -> int:
+    return max(0, int(get("MOTCUA_OIDC_DISCOVERY_TTL_SECONDS")))
+
+
+def oidc_discovery_retry() -> int:
+    return max(0, int(get("MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS")))
 
 
 def page_size() -> int:

@@ -232,9 +232,11 @@ def _submit_dossier(
             source = DocumentSource.REGISTRY if d.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
             inputs.append(dossier_services.DocumentInput(code=d.code, source=source, originals=0, copies=0))
     user: Any = request.user
+    # The service keeps the e-ID identity as the applicant; a different name or number typed here is
+    # recorded as the person concerned.
     info = dossier_services.ApplicantInfo(
-        name=str(data.get("applicant_name") or user.full_name or user.get_username()),
-        id_number=user.national_id or str(data.get("applicant_id_number", "")),
+        name=str(data.get("applicant_name") or ""),
+        id_number=str(data.get("applicant_id_number") or ""),
         phone=str(data.get("applicant_phone") or user.phone or ""),
         email=user.email or "",
         address=str(data.get("applicant_address", "")),
@@ -452,11 +454,16 @@ def _lookup_page(
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID."""
-    code = str(request.GET.get("ma_ho_so", "")).strip()[:80]
-    last4 = str(request.GET.get("so_cuoi", "")).strip()[:8]
+    """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID.
+
+    The form is sent by POST (CSRF-protected): the ID digits never travel in the address, which proxies
+    and access logs keep. GET shows the empty form and ignores any query string."""
+    if request.method != "POST":
+        return _lookup_page(request, code="", last4="", result=None, error=None)
+    code = str(request.POST.get("ma_ho_so", "")).strip()[:80]
+    last4 = str(request.POST.get("so_cuoi", "")).strip()[:8]
     result = None
     error: DomainError | None = None
     if code or last4:

@@ -9,7 +9,11 @@ with Vietnamese messages.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,8 +33,23 @@ CLIENT_NAME = "eid"
 ENDPOINTS = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 TIMEOUT = 10
 
+logger = logging.getLogger(__name__)
+# An error code from the provider as logged: OAuth codes are ASCII words; anything else is shown as "other".
+_ERROR_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
 _lock = threading.Lock()
-_clients: dict[tuple[str, ...], Any] = {}
+
+
+@dataclass(frozen=True)
+class _Discovery:
+    """A loaded provider client, or the error its discovery gave, until ``expires`` (time.monotonic)."""
+
+    client: Any
+    error: Callable[[], DomainError] | None
+    expires: float
+
+
+_clients: dict[tuple[str, ...], _Discovery] = {}
 
 
 @dataclass(frozen=True)
@@ -49,40 +68,62 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def _client() -> Any:
-    """The authlib client for the configured provider, its discovery document loaded and checked."""
+    """The authlib client for the configured provider, its discovery document loaded and checked.
+
+    A good discovery document (and the JWKS loaded with it) is kept for ``conf.oidc_discovery_ttl()``
+    seconds, then fetched again; a failure (unreachable, not JSON, pointing elsewhere) is remembered for
+    ``conf.oidc_discovery_retry()`` seconds only, so a provider that is fixed works again without a restart.
+    """
     key = (conf.oidc_issuer(), conf.oidc_client_id(), conf.oidc_client_secret(), conf.oidc_scope())
     with _lock:
-        client = _clients.get(key)
-        if client is None:
-            issuer, client_id, client_secret, scope = key
-            client = OAuth().register(
-                name=CLIENT_NAME,
-                client_id=client_id,
-                client_secret=client_secret,
-                server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-                client_kwargs={"scope": scope, "code_challenge_method": "S256", "default_timeout": TIMEOUT},
-            )
-            _clients[key] = client
+        cached = _clients.get(key)
+    if cached is not None and cached.expires > time.monotonic():
+        if cached.error is not None:
+            raise cached.error()
+        return cached.client
+    issuer, client_id, client_secret, scope = key
+    client = OAuth().register(
+        name=CLIENT_NAME,
+        client_id=client_id,
+        client_secret=client_secret,
+        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+        client_kwargs={"scope": scope, "code_challenge_method": "S256", "default_timeout": TIMEOUT},
+    )
+    error: Callable[[], DomainError] | None = None
     try:
-        metadata = client.load_server_metadata()
+        _check_metadata(client.load_server_metadata(), issuer=issuer)
     except (requests.RequestException, ValueError) as exc:
-        raise _unavailable() from exc
-    _check_metadata(metadata, issuer=key[0])
+        logger.warning("OIDC discovery at %s failed: %s", issuer, type(exc).__name__)
+        error = _unavailable
+    except DomainError as exc:
+        logger.warning("OIDC discovery at %s refused: %s", issuer, exc.code)
+        error = _provider_config
+    ttl = conf.oidc_discovery_retry() if error is not None else conf.oidc_discovery_ttl()
+    with _lock:
+        _clients[key] = _Discovery(client=client, error=error, expires=time.monotonic() + ttl)
+    if error is not None:
+        raise error()
     return client
+
+
+def _provider_config() -> DomainError:
+    return DomainError(
+        "login.provider_config",
+        _(
+            "Cấu hình của hệ thống định danh điện tử không khớp với địa chỉ đã đăng ký. "
+            "Vui lòng báo quản trị hệ thống."
+        ),
+    )
 
 
 def _check_metadata(metadata: dict[str, Any], *, issuer: str) -> None:
     # Server-to-server calls go to the configured issuer only, whatever the discovery document says.
-    if metadata.get("issuer", "").rstrip("/") != issuer or any(
-        _origin(metadata.get(name, "")) != _origin(issuer) for name in ENDPOINTS
+    if not isinstance(metadata, dict):
+        raise _provider_config()
+    if str(metadata.get("issuer", "")).rstrip("/") != issuer or any(
+        _origin(str(metadata.get(name, ""))) != _origin(issuer) for name in ENDPOINTS
     ):
-        raise DomainError(
-            "login.provider_config",
-            _(
-                "Cấu hình của hệ thống định danh điện tử không khớp với địa chỉ đã đăng ký. "
-                "Vui lòng báo quản trị hệ thống."
-            ),
-        )
+        raise _provider_config()
 
 
 def _unavailable() -> DomainError:
@@ -136,10 +177,13 @@ def finish_login(request: HttpRequest) -> Identity:
     except JoseError as exc:
         raise _invalid_token() from exc
     except OAuthError as exc:
+        # The provider's error text (and a crafted callback's) never reaches the page: a fixed message,
+        # the code in the log.
+        code = str(exc.error or "")
+        logger.warning("OIDC login.failed: provider error %s", code if _ERROR_CODE.match(code) else "(other)")
         raise DomainError(
             "login.failed",
-            _("Hệ thống định danh điện tử từ chối yêu cầu đăng nhập (%(reason)s). Vui lòng thử lại."),
-            reason=exc.error or "error",
+            _("Hệ thống định danh điện tử từ chối yêu cầu đăng nhập. Vui lòng thử lại."),
         ) from exc
     except requests.RequestException as exc:
         raise _unavailable() from exc

@@ -101,7 +101,10 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _login_failed(request: HttpRequest, error: DomainError, *, status: int) -> HttpResponse:
-    return render(request, "portal/login_failed.html", {"error": error}, status=status)
+    # The header's login and language links must not carry the failed callback's query (code, state,
+    # the provider's error text).
+    context = {"error": error, "return_path": reverse("portal:home")}
+    return render(request, "portal/login_failed.html", context, status=status)
 
 
 @require_POST
