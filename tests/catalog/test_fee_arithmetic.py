@@ -1,4 +1,4 @@
-"""Issue 9: fee arithmetic never raises a bare decimal error and never yields an amount that cannot be stored."""
+"""Issue 9: fee arithmetic never raises a bare decimal error nor yields an amount that cannot be stored."""
 
 from __future__ import annotations
 
@@ -18,7 +18,19 @@ COPY_RULE = {
 
 
 @pytest.mark.parametrize(
-    "copies", [10**12, "1000000000000", 1e30, "1e30", float("nan"), "NaN", float("inf"), "Infinity", "-Infinity", "sNaN"]
+    "copies",
+    [
+        10**12,
+        "1000000000000",
+        1e30,
+        "1e30",
+        float("nan"),
+        "NaN",
+        float("inf"),
+        "Infinity",
+        "-Infinity",
+        "sNaN",
+    ],
 )
 def test_a_fee_that_does_not_fit_or_is_not_a_number_is_a_catalog_error(copies):
     with pytest.raises(ExpressionError):
@@ -47,7 +59,9 @@ def test_the_largest_storable_fee_is_accepted():
     )
     assert quote.total == fees.MAX_AMOUNT
     with pytest.raises(ExpressionError):
-        fees.quote([{"code": "x", "name": "x", "kind": "formula", "expr": "copies + 1"}], {"copies": fees.MAX_AMOUNT})
+        fees.quote(
+            [{"code": "x", "name": "x", "kind": "formula", "expr": "copies + 1"}], {"copies": fees.MAX_AMOUNT}
+        )
 
 
 def test_two_lines_that_fit_alone_but_not_together_are_refused():

@@ -1,5 +1,6 @@
-"""Issue 9: officer input is bounded. Inbox dates outside the configured range, an apology's new appointment
-beyond the legal bound, control characters and over-long text at the counter: a field error, nothing changed."""
+"""Issue 9: officer input is bounded. Inbox dates outside the configured range, an apology's new
+appointment beyond the legal bound, control characters and over-long text at the counter: a field
+error, nothing changed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups
 from motcua.dossiers.models import ApologyNotice, Dossier
 
@@ -55,10 +57,11 @@ def test_an_inbox_date_inside_the_range_still_filters(client, hue):
 
 
 def bound_of(dossier: Dossier) -> dt.datetime:
-    """The first appointment plus the procedure's legal time limit."""
-    version = dossier.procedure_version
+    """The procedure's legal time limit once more, from the first appointment or from now if it has passed."""
     return lookups.appointment_for(
-        version=version, received_at=dossier.appointment_at, agency_id=dossier.competent_agency_id
+        version=dossier.procedure_version,
+        received_at=max(dossier.appointment_at, timezone.now()),
+        agency_id=dossier.competent_agency_id,
     )
 
 
@@ -77,12 +80,20 @@ def test_an_apology_just_over_the_legal_bound_is_refused_and_the_bound_itself_is
     bound = bound_of(dossier).astimezone(lookups.TZ)
     log_in(client, officer("phuvang.tuphap"))
     over = bound + dt.timedelta(days=1)
-    data = {"reason": "Cần xác minh thêm", "new_date": over.date().isoformat(), "new_time": over.strftime("%H:%M")}
+    data = {
+        "reason": "Cần xác minh thêm",
+        "new_date": over.date().isoformat(),
+        "new_time": over.strftime("%H:%M"),
+    }
     response = client.post(url(dossier, "xin-loi/"), data)
     assert response.status_code == 400
     assert bound.strftime("%d/%m/%Y") in response.content.decode()
     assert not ApologyNotice.objects.filter(dossier=dossier).exists()
-    data = {"reason": "Cần xác minh thêm", "new_date": bound.date().isoformat(), "new_time": bound.strftime("%H:%M")}
+    data = {
+        "reason": "Cần xác minh thêm",
+        "new_date": bound.date().isoformat(),
+        "new_time": bound.strftime("%H:%M"),
+    }
     assert client.post(url(dossier, "xin-loi/"), data).status_code == 302
     assert ApologyNotice.objects.filter(dossier=dossier).count() == 1
 
@@ -102,7 +113,9 @@ def test_an_apology_just_over_the_legal_bound_is_refused_and_the_bound_itself_is
         ("email", "mai@" + "x" * 300 + ".vn"),
     ],
 )
-def test_control_characters_and_overlong_applicant_fields_at_the_counter_are_refused(client, hue, field, value):
+def test_control_characters_and_overlong_applicant_fields_at_the_counter_are_refused(
+    client, hue, field, value
+):
     log_in(client, officer("phuxuan.tiepnhan"))
     before = Dossier.objects.count()
     applicant = {"name": "Phan Thị Mai", "id_number": "046195001234", "address": "12 Lê Lợi", field: value}
@@ -119,4 +132,44 @@ def test_a_reason_with_a_nul_byte_is_refused_at_the_counter(client, hue):
     before = Dossier.objects.count()
     response = client.post(COUNTER, form(hue, cccd_qr=QR, decision="refuse", reason="Thiếu\x00giấy tờ"))
     assert response.status_code == 400
+    assert Dossier.objects.count() == before
+
+
+# --- counter reception: the values the fee reads -------------------------------------------------
+
+COPY = "2.000815"  # Chứng thực bản sao từ bản chính: the fee depends on pages and copies
+
+
+def copy_form(hue, **extra):
+    procedure = Procedure.objects.filter(code=COPY).first()
+    if procedure is None:
+        pytest.skip("needs the sample catalog")
+    version = lookups.version_in_force(procedure=procedure, on=hue.on)
+    documents = [d.code for d in version.documents.filter(mandatory=True)]
+    return {**form(hue, procedure=COPY, cccd_qr=QR, document=documents, decision="accept"), **extra}
+
+
+def test_the_counter_asks_for_the_values_the_fee_reads(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.get(COUNTER, {"procedure": COPY}).content.decode()
+    assert 'name="fee_pages"' in page and 'name="fee_copies"' in page
+    assert 'max="100"' in page
+
+
+def test_a_copy_received_at_the_counter_is_charged_for_its_pages_and_copies(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(COUNTER, copy_form(hue, fee_pages="3", fee_copies="2"))
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(procedure__code=COPY, applicant_id_number="046195001234")
+    assert dossier.fee == (2000 * 2 + 1000) * 2
+
+
+@pytest.mark.parametrize("copies", ["", "1000000000000", "1e30", "NaN"])
+def test_a_fee_value_missing_or_out_of_range_at_the_counter_is_refused_on_its_field(client, hue, copies):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    before = Dossier.objects.count()
+    response = client.post(COUNTER, copy_form(hue, fee_pages="3", fee_copies=copies))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="fee-copies-error"' in page
     assert Dossier.objects.count() == before

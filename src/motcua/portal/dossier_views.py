@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog.forms import FormInvalid
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, FieldError
 from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
@@ -106,6 +107,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             target = str(request.POST.get(action, ""))
             if action == "fill_me":
                 eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
+            raw = eforms.printable(raw)
             drafts.save_draft(user=user, procedure=procedure, data=raw)
             if not upload_errors:
                 url = reverse("portal:eform", args=[procedure.code])
@@ -137,8 +139,17 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                     return _submit(
                         request, procedure, version, communes, raw, data, documents, uploads, idempotency_key
                     )
+                except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
+                    errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
+                except FieldError as exc:
+                    applicant_field = f"applicant_{exc.field}"
+                    if any(f.name == applicant_field for f in fields):
+                        errors = {applicant_field: [str(exc)]}
+                    else:
+                        error = exc
                 except DomainError as exc:
                     error = exc
+            raw = eforms.printable(raw)  # a draft and the form shown back hold no control character
             drafts.save_draft(user=user, procedure=procedure, data=raw)
     fields = eforms.build_fields(schema, ui, values=raw)
     provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
