@@ -263,7 +263,7 @@ def _check_applicant(info: ApplicantInfo, *, summary: str, postal_tracking_numbe
     columns = {**APPLICANT_COLUMNS, "summary": "summary", "postal_tracking_number": "postal_tracking_number"}
     values.update(summary=summary, postal_tracking_number=postal_tracking_number)
     for key, column in columns.items():
-        field = Dossier._meta.get_field(column)
+        field: Any = Dossier._meta.get_field(column)
         check_text(str(values[key] or ""), field=key, label=field.verbose_name, max_length=field.max_length)
     if info.email:
         try:
@@ -1203,6 +1203,9 @@ def consult(
     question = (question or "").strip()
     if not question:
         raise DomainError("consult.empty", _("Vui lòng nêu nội dung xin ý kiến."))
+    check_text(
+        question, field="question", label=_("Nội dung xin ý kiến"), max_length=LONG_TEXT, multiline=True
+    )
     dossier = _claim(dossier)
     _expect_state(dossier, State.IN_PROCESS)
     staff = _step_actor(dossier, by, _day(now))
@@ -1243,6 +1246,7 @@ def answer_consultation(
     answer = (answer or "").strip()
     if not answer:
         raise DomainError("consult.empty_answer", _("Vui lòng nhập ý kiến trả lời."))
+    check_text(answer, field="answer", label=_("Ý kiến trả lời"), max_length=LONG_TEXT, multiline=True)
     dossier = _claim(consultation.dossier, check_version=False)
     consultation.refresh_from_db()
     if consultation.answered_at is not None or dossier.state != State.CONSULTING:
@@ -1553,7 +1557,9 @@ def rate(
         dossier=dossier,
         province_code=dossier.province_code,
         level=level,
-        comment=(comment or "").strip()[:2000],
+        comment=check_text(
+            (comment or "").strip()[:2000], field="comment", label=_("Góp ý"), max_length=2000, multiline=True
+        ),
         channel=channel,
         rated_by=by if is_applicant else None,
         rated_at=now,

@@ -21,6 +21,7 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.forms import FormInvalid
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
 from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
 from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
@@ -107,7 +108,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             target = str(request.POST.get(action, ""))
             if action == "fill_me":
                 eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
-            raw = eforms.printable(raw)
+            raw = printable(raw)
             drafts.save_draft(user=user, procedure=procedure, data=raw)
             if not upload_errors:
                 url = reverse("portal:eform", args=[procedure.code])
@@ -149,7 +150,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         error = exc
                 except DomainError as exc:
                     error = exc
-            raw = eforms.printable(raw)  # a draft and the form shown back hold no control character
+            raw = printable(raw)  # a draft and the form shown back hold no control character
             drafts.save_draft(user=user, procedure=procedure, data=raw)
     fields = eforms.build_fields(schema, ui, values=raw)
     provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
