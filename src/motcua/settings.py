@@ -245,6 +245,9 @@ MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
 MOTCUA_SUPPLEMENT_CLOCK = env.str("MOTCUA_SUPPLEMENT_CLOCK", default="resume")
 if MOTCUA_SUPPLEMENT_CLOCK not in {"resume", "restart"}:
     raise ImproperlyConfigured("MOTCUA_SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
+# Dates an officer may type in filters: from MOTCUA_DATE_MIN to this many years after today.
+MOTCUA_DATE_MIN = env.str("MOTCUA_DATE_MIN", default="2000-01-01")
+MOTCUA_DATE_MAX_YEARS_AHEAD = env.int("MOTCUA_DATE_MAX_YEARS_AHEAD", default=2)
 
 # National e-ID over OpenID Connect; the defaults point at the reference provider (refservices/idp).
 MOTCUA_OIDC_ISSUER = env.str("MOTCUA_OIDC_ISSUER", default="http://127.0.0.1:8101")

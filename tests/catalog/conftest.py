@@ -87,7 +87,7 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                         "required": ["full_name"],
                         "properties": {
                             "full_name": {"type": "string", "title": "Họ và tên"},
-                            "copies": {"type": "integer", "minimum": 1, "default": 1},
+                            "copies": {"type": "integer", "minimum": 1, "maximum": 100, "default": 1},
                             "poor": {"type": "boolean", "default": False},
                         },
                     },

@@ -171,6 +171,25 @@ def test_a_fee_that_cannot_be_computed_on_a_sample_form_is_reported(procedure):
     assert "chia cho 0" in only(check(version), "fee.not_computable")
 
 
+def test_a_number_field_a_fee_reads_without_a_maximum_is_reported(procedure):
+    version = import_draft(procedure)
+    schema = dict(version.form_schema)
+    schema["properties"] = {**schema["properties"], "copies": {"type": "integer", "minimum": 1, "default": 1}}
+    ProcedureVersion.objects.filter(pk=version.pk).update(form_schema=schema)
+    assert "copies" in only(check(version), "fee.unbounded_field")
+
+
+def test_a_fee_that_does_not_fit_a_dossier_at_the_fields_maximum_is_reported(procedure):
+    version = import_draft(procedure)
+    schema = dict(version.form_schema)
+    schema["properties"] = {
+        **schema["properties"],
+        "copies": {"type": "integer", "minimum": 1, "maximum": 10**12},
+    }
+    ProcedureVersion.objects.filter(pk=version.pk).update(form_schema=schema)
+    assert "vượt quá" in only(check(version), "fee.not_computable")
+
+
 def test_a_workflow_without_any_result_is_reported(procedure):
     steps = procedure["versions"][0]["workflow"]["steps"]
     steps[-1]["actions"] = ["refuse"]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from motcua.accounts.models import User
+from motcua.catalog import fees, forms
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
@@ -103,8 +104,18 @@ def receive(
         ),
         documents=complete_documents(version) if documents is None else documents,
         now=now,
-        **extra,
+        **{"form_data": fee_inputs(version), **extra},
     )
+
+
+def fee_inputs(version: ProcedureVersion) -> dict[str, Any]:
+    """What the counter officer types for the fee: a plausible value of each field the fee rules read."""
+    properties = (version.form_schema or {}).get("properties") or {}
+    return {
+        name: forms.sample_data(properties[name])
+        for name in fees.names_used(version.fee_rules or [])
+        if name in properties
+    }
 
 
 def actor_for(hue: Hue, dossier: Dossier) -> User:

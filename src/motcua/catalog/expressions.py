@@ -4,7 +4,9 @@ Formulas are data typed by administrators, so they are never handed to ``eval``:
 parsed with :mod:`ast` and only a whitelist of node kinds is evaluated. Allowed: numbers,
 ``true``/``false``, form field names, ``+ - * / // %``, unary ``-``/``not``, comparisons,
 ``and``/``or``, ``a if cond else b``, and the functions ``min``, ``max``, ``round``, ``abs``,
-``ceil``, ``floor``. Arithmetic is done in :class:`~decimal.Decimal`.
+``ceil``, ``floor``. Arithmetic is done in :class:`~decimal.Decimal`, in a context that traps every
+decimal failure: a value beyond ±10^MAX_EXPONENT, an operation that has no result (infinity, NaN) or a
+division by zero is an :class:`ExpressionError`, never a bare decimal exception.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +34,11 @@ Number = Decimal | bool
 MAX_LENGTH = 500
 FUNCTIONS = {"min", "max", "round", "abs", "ceil", "floor"}
 CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
+# Values and results stay below 10^(MAX_EXPONENT + 1): far above any fee, far below what is slow to compute.
+MAX_EXPONENT = 30
+_CONTEXT = Context(
+    prec=40, Emax=MAX_EXPONENT, Emin=-MAX_EXPONENT, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 
 
 class ExpressionError(ValueError):
@@ -30,6 +46,8 @@ class ExpressionError(ValueError):
 
 
 def _round(value: Decimal, digits: Decimal | int = 0) -> Decimal:
+    if not -MAX_EXPONENT <= digits <= MAX_EXPONENT:
+        raise ExpressionError(_("số chữ số làm tròn không hợp lệ"))
     exp = Decimal(1).scaleb(-int(digits))
     return value.quantize(exp, rounding=ROUND_HALF_UP)
 
@@ -108,16 +126,25 @@ def names_in(expr: str) -> set[str]:
     }
 
 
+def _finite(value: Decimal, name: str) -> Decimal:
+    """``value`` if it is a finite number within the bounds, else ExpressionError naming ``name``."""
+    if not value.is_finite():
+        raise ExpressionError(_("trường '%(field)s' không phải là số") % {"field": name})
+    if value and value.adjusted() > MAX_EXPONENT:
+        raise ExpressionError(_("trường '%(field)s' có giá trị quá lớn") % {"field": name})
+    return value
+
+
 def _to_value(raw: Any, name: str) -> Number:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int | Decimal):
-        return Decimal(raw)
+        return _finite(Decimal(raw), name)
     if isinstance(raw, float):
-        return Decimal(str(raw))
+        return _finite(Decimal(str(raw)), name)
     if isinstance(raw, str):
         try:
-            return Decimal(raw.strip())
+            return _finite(Decimal(raw.strip()), name)
         except InvalidOperation:
             raise ExpressionError(_("trường '%(field)s' không phải là số") % {"field": name}) from None
     if raw is None:
@@ -127,7 +154,18 @@ def _to_value(raw: Any, name: str) -> Number:
 
 def evaluate(expr: str, variables: Mapping[str, Any]) -> Number:
     """Evaluate ``expr`` with the form's values; missing fields are an error, ``None`` counts as 0."""
-    return _eval(parse(expr).body, variables)
+    tree = parse(expr)
+    try:
+        with localcontext(_CONTEXT):
+            value = _eval(tree.body, variables)
+    except ExpressionError:
+        raise
+    except (DecimalException, ArithmeticError, ValueError):
+        # Overflow, an operation without a result (infinity, NaN), a value beyond the bounds.
+        raise ExpressionError(_("kết quả quá lớn hoặc không phải là số")) from None
+    if isinstance(value, Decimal):
+        _finite(value, expr)
+    return value
 
 
 def _num(value: Number) -> Decimal:
@@ -138,7 +176,7 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool):
             return node.value
-        return Decimal(str(node.value))
+        return _finite(Decimal(str(node.value)), str(node.value))
     if isinstance(node, ast.Name):
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
@@ -167,7 +205,9 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
             if isinstance(node.op, ast.Mod):
                 return left % right
         except (ZeroDivisionError, InvalidOperation):
-            raise ExpressionError(_("chia cho 0")) from None
+            if right == 0:  # x/0, 0/0, x//0, x%0
+                raise ExpressionError(_("chia cho 0")) from None
+            raise
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And):
             outcome: Number = True

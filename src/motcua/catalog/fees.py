@@ -8,11 +8,14 @@
      "exemptions": [{"when": "applicant_poor", "reason": "Hộ nghèo"}]}
 
 Formulas and exemption conditions name top-level fields of the version's e-form and are
-evaluated by :mod:`motcua.catalog.expressions`, never by ``eval``.
+evaluated by :mod:`motcua.catalog.expressions`, never by ``eval``. Every amount, and the total, is a
+whole number of đồng from 0 to MAX_AMOUNT (what a dossier's fee column holds); anything else is an
+ExpressionError, so that a fee that cannot be stored is refused before the dossier is saved.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +28,9 @@ from .expressions import ExpressionError, evaluate, names_in
 KINDS = ("fixed", "formula")
 RULE_KEYS = {"code", "name", "kind", "amount", "expr", "unit", "exemptions", "note"}
 EXEMPTION_KEYS = {"when", "reason"}
+# 14 digits: the largest fee a dossier stores (Dossier.fee, max_digits=14, decimal_places=0).
+MAX_DIGITS = 14
+MAX_AMOUNT = Decimal(10**MAX_DIGITS - 1)
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,15 @@ def rule_problems(rules: Any) -> list[str]:
             problems.append(_("%(where)s: 'kind' phải là fixed hoặc formula") % {"where": where})
         elif kind == "fixed":
             amount = rule.get("amount")
-            if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
-                problems.append(_("%(where)s: 'amount' phải là số không âm") % {"where": where})
+            if (
+                isinstance(amount, bool)
+                or not isinstance(amount, int | float)
+                or not math.isfinite(amount)
+                or not 0 <= amount <= MAX_AMOUNT
+            ):
+                problems.append(
+                    _("%(where)s: 'amount' phải là số từ 0 đến %(max)s") % {"where": where, "max": MAX_AMOUNT}
+                )
         else:
             try:
                 names_in(rule.get("expr", ""))
@@ -117,8 +130,16 @@ def names_used(rules: Iterable[Mapping[str, Any]]) -> set[str]:
     return names
 
 
+def _too_large(code: str) -> ExpressionError:
+    return ExpressionError(
+        _("khoản phí '%(code)s' vượt quá %(max)s đồng")
+        % {"code": code, "max": f"{MAX_AMOUNT:,}".replace(",", ".")}
+    )
+
+
 def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> FeeQuote:
-    """Compute each fee for ``form_data``; raise ExpressionError when a formula cannot be computed."""
+    """Compute each fee for ``form_data``; raise ExpressionError when a formula cannot be computed or an
+    amount (or the total) is not a whole number of đồng from 0 to MAX_AMOUNT."""
     lines = []
     for rule in rules:
         name = rule.get("name") or rule["code"]
@@ -127,8 +148,12 @@ def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> F
         else:
             value = evaluate(rule["expr"], form_data)
             amount = Decimal(int(value)) if isinstance(value, bool) else value
+        if not amount.is_finite():
+            raise ExpressionError(_("khoản phí '%(code)s' không phải là số") % {"code": rule["code"]})
         if amount < 0:
             raise ExpressionError(_("khoản phí '%(code)s' âm") % {"code": rule["code"]})
+        if amount > MAX_AMOUNT:
+            raise _too_large(rule["code"])
         reason = ""
         for exemption in rule.get("exemptions", []):
             if evaluate(exemption["when"], form_data):
@@ -138,4 +163,7 @@ def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> F
         lines.append(
             FeeLine(code=rule["code"], name=name, amount=amount.quantize(Decimal(1)), exempt_reason=reason)
         )
-    return FeeQuote(lines=lines)
+    result = FeeQuote(lines=lines)
+    if result.total > MAX_AMOUNT:
+        raise _too_large(_("tổng cộng"))
+    return result

@@ -3,18 +3,28 @@
 The UI schema holds what JSON Schema does not: ``order`` (list of field names), ``labels``,
 ``help`` and ``widgets`` (field name -> one of WIDGETS). Field names are the top-level
 ``properties`` of the schema; fee formulas and required documents refer to them.
+
+A filled form is checked in one place, :func:`form_problems` (used by the dossier services, and by the
+portal for its field errors): the schema with the format checker (a date that does not exist is refused),
+plus what a schema cannot say: no string holds a control character, a string without its own
+``maxLength`` is at most DEFAULT_MAX_LENGTH characters, and every number is finite.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+
+from motcua.core.errors import DomainError
+from motcua.core.text import text_problem
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 WIDGETS = {
@@ -34,6 +44,8 @@ WIDGETS = {
     "hidden",
 }
 UI_KEYS = {"order", "labels", "help", "widgets"}
+# The length of an e-form string whose schema sets no maxLength.
+DEFAULT_MAX_LENGTH = 1000
 
 
 def field_names(schema: Mapping[str, Any]) -> set[str]:
@@ -165,13 +177,110 @@ def _widget_fit(name: str, widget: Any, sub: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class FormProblem:
+    """One problem of a filled form: where (``path``: field, then sub-field), which rule (``validator``:
+    a JSON Schema keyword, or ``control`` / ``finite``), the rule's value and a message."""
+
+    path: tuple[str, ...]
+    validator: str
+    validator_value: Any
+    message: str
+
+    @property
+    def field(self) -> str:
+        return self.path[0] if self.path else ""
+
+    def __str__(self) -> str:
+        return f"{'/'.join(self.path) or '/'}: {self.message}"
+
+
+def form_problems(schema: Mapping[str, Any], data: Any) -> list[FormProblem]:
+    """Every problem of a filled form, by path; a missing required field is a problem at its own path."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = []
+    for error in validator.iter_errors(data):
+        path = tuple(str(p) for p in error.path)
+        if error.validator == "required" and isinstance(error.instance, Mapping):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    message = _("thiếu trường bắt buộc '%(field)s'") % {"field": name}
+                    problems.append(
+                        FormProblem((*path, str(name)), "required", error.validator_value, message)
+                    )
+            continue
+        problems.append(FormProblem(path, str(error.validator), error.validator_value, error.message))
+    problems += _value_problems(schema, data, ())
+    return sorted(problems, key=lambda p: p.path)
+
+
+def _value_problems(schema: Any, value: Any, path: tuple[str, ...]) -> list[FormProblem]:
+    """Control characters, strings over the default length where the schema sets none, numbers that
+    are not finite: what JSON Schema lets through but the database or the fee arithmetic cannot take."""
+    schema = schema if isinstance(schema, Mapping) else {}
+    if isinstance(value, str):
+        control = text_problem(value, max_length=len(value), multiline=True)
+        if control is not None:
+            return [FormProblem(path, "control", None, str(control))]
+        if schema.get("maxLength") is None and len(value) > DEFAULT_MAX_LENGTH:
+            too_long = text_problem(value, max_length=DEFAULT_MAX_LENGTH)
+            return [FormProblem(path, "maxLength", DEFAULT_MAX_LENGTH, str(too_long))]
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return [FormProblem(path, "finite", None, _("không phải là một số"))]
+    if isinstance(value, Mapping):
+        properties = schema.get("properties") or {}
+        return [
+            problem
+            for key, sub in value.items()
+            for problem in _value_problems(properties.get(key), sub, (*path, str(key)))
+        ]
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [
+            problem
+            for index, sub in enumerate(value)
+            for problem in _value_problems(items, sub, (*path, str(index)))
+        ]
+    return []
+
+
+def problem_message(error: FormProblem) -> str:
+    """What a person reads beside the field: a short Vietnamese sentence per rule."""
+    value = error.validator_value
+    messages = {
+        "required": _("Vui lòng nhập thông tin này."),
+        "pattern": _("Giá trị không đúng định dạng."),
+        "enum": _("Vui lòng chọn một giá trị trong danh sách."),
+        "type": _("Giá trị không hợp lệ."),
+        "format": _("Giá trị không đúng định dạng (ngày phải có dạng ngày/tháng/năm hợp lệ)."),
+    }
+    if error.validator == "minLength":
+        return _("Cần ít nhất %(n)s ký tự.") % {"n": value}
+    if error.validator == "maxLength":
+        return _("Không được quá %(n)s ký tự.") % {"n": value}
+    if error.validator in ("minimum", "exclusiveMinimum"):
+        return _("Giá trị phải lớn hơn hoặc bằng %(n)s.") % {"n": value}
+    if error.validator in ("maximum", "exclusiveMaximum"):
+        return _("Giá trị phải nhỏ hơn hoặc bằng %(n)s.") % {"n": value}
+    if error.validator == "control":
+        return _("Không được chứa ký tự điều khiển (ký tự không in được).")
+    return messages.get(str(error.validator), _("Giá trị không hợp lệ."))
+
+
+class FormInvalid(DomainError):
+    """``form.invalid``: the filled form has problems; ``problems`` says where, for field errors."""
+
+    def __init__(self, problems: list[FormProblem]) -> None:
+        super().__init__(
+            "form.invalid", _("Tờ khai chưa hợp lệ: %(problems)s"), problems="; ".join(map(str, problems))
+        )
+        self.problems = problems
+
+
 def validate_data(schema: Mapping[str, Any], data: Any) -> list[str]:
-    """Problems of a filled form against its schema, one message per error, by field path."""
-    validator = Draft202012Validator(schema)
-    return [
-        f"{'/'.join(str(p) for p in error.path) or '/'}: {error.message}"
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
-    ]
+    """Problems of a filled form (see form_problems), one message per problem, by field path."""
+    return [str(problem) for problem in form_problems(schema, data)]
 
 
 def sample_data(schema: Mapping[str, Any]) -> Any:

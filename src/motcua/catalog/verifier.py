@@ -11,7 +11,9 @@ Rules (each finding carries the rule's code):
 - ``time.exceeded``: the longest path of step allotments fits in the legal time limit;
 - ``form.*``: the e-form is a valid JSON Schema 2020-12 with a consistent UI schema, and every
   required document is covered;
-- ``fee.*``: every fee rule only names form fields and computes on a sample form.
+- ``fee.*``: every fee rule only names form fields and computes on a sample form; every number field a
+  fee reads has a ``maximum`` (``fee.unbounded_field``), and at those maximums the fee still fits what a
+  dossier stores (``fee.not_computable``).
 
 The world (communes, agencies, staff positions, rules) is loaded once into dictionaries, so a
 run over thousands of procedures and all communes stays a handful of queries.
@@ -734,18 +736,40 @@ def _check_form_and_fees(add, version: _Version) -> None:  # type: ignore[no-unt
             % {"fields": ", ".join(sorted(unknown))},
         )
         return
+    properties = schema.get("properties") or {}
+    numbers = {
+        name: properties[name]
+        for name in fees.names_used(version.fee_rules)
+        if isinstance(properties.get(name), dict) and _is_number(properties[name])
+    }
+    unbounded = sorted(name for name, sub in numbers.items() if "maximum" not in sub)
+    if unbounded:
+        add(
+            ERROR,
+            "fee.unbounded_field",
+            _("trường số dùng trong công thức phí phải có giá trị lớn nhất (maximum): %(fields)s")
+            % {"fields": ", ".join(unbounded)},
+        )
+        return
     sample = forms.sample_data(schema)
     try:
         fees.quote(version.fee_rules, sample)
         # Also with every yes/no field set, so that each exemption condition is evaluated once.
         flipped = {k: (True if v is False else v) for k, v in sample.items()}
         fees.quote(version.fee_rules, flipped)
+        # And with every number the fee reads at its maximum: the largest fee must still be storable.
+        fees.quote(version.fee_rules, {**sample, **{name: sub["maximum"] for name, sub in numbers.items()}})
     except ExpressionError as exc:
         add(
             ERROR,
             "fee.not_computable",
             _("không tính được phí trên biểu mẫu mẫu: %(error)s") % {"error": exc},
         )
+
+
+def _is_number(sub: dict) -> bool:
+    kind = sub.get("type")
+    return bool({"integer", "number"} & set(kind if isinstance(kind, list) else [kind]))
 
 
 def competent_agency_ids(

@@ -20,3 +20,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message) % self.params if self.params else str(self.message)
+
+
+class FieldError(DomainError):
+    """A DomainError about one input: ``field`` names it so that a form can show the message beside it."""
+
+    def __init__(self, code: str, message: Any, *, field: str, **params: Any) -> None:
+        super().__init__(code, message, **params)
+        self.field = field

@@ -15,14 +15,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import fees as catalog_fees
 from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Action, PerformerRule, Procedure, Transition, WorkflowStep
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import LONG_TEXT, check_text
 from motcua.dossiers import files, lookups
 from motcua.dossiers.models import (
     RATEABLE_STATES,
@@ -209,7 +213,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason.required", _("Vui lòng nêu rõ lý do."))
-    return reason
+    return check_text(reason, field="reason", label=_("Lý do"), max_length=LONG_TEXT, multiline=True)
 
 
 def _positions(user: Any, on: dt.date) -> QuerySet[Position]:
@@ -252,6 +256,58 @@ def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
     return points[0]
 
 
+APPLICANT_COLUMNS = {
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+    "address": "applicant_address",
+}
+
+
+def _check_applicant(info: ApplicantInfo, *, summary: str, postal_tracking_number: str) -> None:
+    """Each text fits its column and holds no control character; FieldError names the first that does not."""
+    values = {attribute: getattr(info, attribute) for attribute in APPLICANT_COLUMNS}
+    columns = {**APPLICANT_COLUMNS, "summary": "summary", "postal_tracking_number": "postal_tracking_number"}
+    values.update(summary=summary, postal_tracking_number=postal_tracking_number)
+    for key, column in columns.items():
+        field: Any = Dossier._meta.get_field(column)
+        check_text(str(values[key] or ""), field=key, label=field.verbose_name, max_length=field.max_length)
+    if info.email:
+        try:
+            validate_email(info.email)
+        except ValidationError:
+            raise FieldError("text.email", _("Thư điện tử không hợp lệ."), field="email") from None
+
+
+def _check_form(schema: dict[str, Any], form_data: dict[str, Any]) -> None:
+    problems = catalog_forms.form_problems(schema, form_data)
+    if problems:
+        raise catalog_forms.FormInvalid(problems)
+
+
+def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decimal:
+    """The fee for the form; an error is an error (never a fee of 0), and a fee must fit its column.
+
+    At the counter and by post the officer enters only the values the fee reads: those are checked against
+    their schema. A yes/no value the fee reads and the form did not send is an unticked box: "no"."""
+    schema = version.form_schema or {}
+    properties = schema.get("properties") or {}
+    reads = catalog_fees.names_used(version.fee_rules or [])
+    data = dict(form_data)
+    for name in reads:
+        if name not in data and (properties.get(name) or {}).get("type") == "boolean":
+            data[name] = False
+    if channel != Channel.ONLINE and schema and (form_data or reads):
+        wanted = sorted(name for name in reads if name in properties and name not in data)
+        _check_form({**schema, "required": wanted}, data)
+    fee = lookups.fee_for(version=version, form_data=data)
+    largest = Decimal(10 ** Dossier._meta.get_field("fee").max_digits - 1)
+    if not fee.is_finite() or not 0 <= fee <= largest:
+        raise DomainError("fee.too_large", _("Phí, lệ phí tính được vượt quá mức cho phép."))
+    return fee
+
+
 def _create(
     *,
     channel: Channel,
@@ -274,6 +330,7 @@ def _create(
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
             return existing
+    _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
     on = _day(now)
     version = lookups.version_in_force(procedure=procedure, on=on)
     competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
@@ -302,16 +359,8 @@ def _create(
         )
     if channel == Channel.ONLINE and version.form_schema:
         # Online, the e-form is the declaration: it must be valid against the version's schema.
-        problems = catalog_forms.validate_data(version.form_schema, form_data or {})
-        if problems:
-            raise DomainError(
-                "form.invalid", _("Tờ khai chưa hợp lệ: %(problems)s"), problems="; ".join(problems)
-            )
-    try:
-        fee, fee_note = lookups.fee_for(version=version, form_data=form_data or {}), ""
-    except DomainError as exc:
-        # A fee rule needing a field the counter did not enter must not block reception; the officer sees why.
-        fee, fee_note = Decimal(0), str(exc)
+        _check_form(version.form_schema, form_data or {})
+    fee = _fee(version, form_data or {}, channel=channel)
     try:
         with transaction.atomic():
             dossier = Dossier.objects.create(
@@ -353,7 +402,6 @@ def _create(
                     "reception_point": reception_point.code,
                     "competent_agency": competent.pk,
                     "postal_tracking_number": postal_tracking_number,
-                    "fee_note": fee_note,
                 },
             )
     except IntegrityError:
@@ -1187,6 +1235,9 @@ def consult(
     question = (question or "").strip()
     if not question:
         raise DomainError("consult.empty", _("Vui lòng nêu nội dung xin ý kiến."))
+    check_text(
+        question, field="question", label=_("Nội dung xin ý kiến"), max_length=LONG_TEXT, multiline=True
+    )
     dossier = _claim(dossier)
     _expect_state(dossier, State.IN_PROCESS)
     staff = _step_actor(dossier, by, _day(now))
@@ -1227,6 +1278,7 @@ def answer_consultation(
     answer = (answer or "").strip()
     if not answer:
         raise DomainError("consult.empty_answer", _("Vui lòng nhập ý kiến trả lời."))
+    check_text(answer, field="answer", label=_("Ý kiến trả lời"), max_length=LONG_TEXT, multiline=True)
     dossier = _claim(consultation.dossier, check_version=False)
     consultation.refresh_from_db()
     if consultation.answered_at is not None or dossier.state != State.CONSULTING:
@@ -1292,6 +1344,23 @@ def withdraw(
 # --- apology and new appointment -----------------------------------------------------------------
 
 
+def _latest_apology_date(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """The latest new appointment an apology may set: the procedure's time limit once more, counted from
+    the first appointment (the one before any apology) or from now when that has already passed, so that
+    a late dossier can still be given a date. It also keeps each status check's calendar walk short."""
+    first = (
+        ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=False)
+        .order_by("signed_at")
+        .values_list("old_appointment_at", flat=True)
+        .first()
+    )
+    start = first or dossier.appointment_at
+    assert start is not None
+    return lookups.appointment_for(
+        version=dossier.procedure_version, received_at=max(start, now), agency_id=dossier.competent_agency_id
+    )
+
+
 @transaction.atomic
 def draft_apology(
     *,
@@ -1312,6 +1381,17 @@ def draft_apology(
         raise DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
     if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
         raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
+    latest = _latest_apology_date(dossier, now)
+    if new_appointment_at > latest:
+        raise FieldError(
+            "apology.too_late",
+            _(
+                "Ngày hẹn mới không được sau %(latest)s (thêm một lần thời hạn giải quyết của thủ tục, "
+                "tính từ ngày hẹn ban đầu hoặc từ hôm nay nếu ngày đó đã qua)."
+            ),
+            field="new_date",
+            latest=f"{latest.astimezone(lookups.TZ):%H:%M %d/%m/%Y}",
+        )
     if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists():
         raise DomainError("apology.pending", _("Hồ sơ đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo ký."))
     staff = _staff_of(by)
@@ -1509,7 +1589,9 @@ def rate(
         dossier=dossier,
         province_code=dossier.province_code,
         level=level,
-        comment=(comment or "").strip()[:2000],
+        comment=check_text(
+            (comment or "").strip()[:2000], field="comment", label=_("Góp ý"), max_length=2000, multiline=True
+        ),
         channel=channel,
         rated_by=by if is_applicant else None,
         rated_at=now,

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog.forms import FormInvalid
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
 from motcua.core.clients import client_address
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
 from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
@@ -106,6 +108,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             target = str(request.POST.get(action, ""))
             if action == "fill_me":
                 eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
+            raw = printable(raw)
             drafts.save_draft(user=user, procedure=procedure, data=raw)
             if not upload_errors:
                 url = reverse("portal:eform", args=[procedure.code])
@@ -140,8 +143,17 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         request, procedure, version, communes, raw, data, documents, documents_in,
                         idempotency_key,
                     )
+                except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
+                    errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
+                except FieldError as exc:
+                    applicant_field = f"applicant_{exc.field}"
+                    if any(f.name == applicant_field for f in fields):
+                        errors = {applicant_field: [str(exc)]}
+                    else:
+                        error = exc
                 except DomainError as exc:
                     error = exc
+            raw = printable(raw)  # a draft and the form shown back hold no control character
             drafts.save_draft(user=user, procedure=procedure, data=raw)
     fields = eforms.build_fields(schema, ui, values=raw)
     provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)

@@ -18,16 +18,15 @@ Widgets beyond single inputs (see docs/portal.md):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
-from motcua.catalog.forms import WIDGETS, field_order
+from motcua.catalog.forms import WIDGETS, FormProblem, field_order, form_problems, problem_message
 from motcua.core.errors import DomainError
 from motcua.geo import selectors as geo
 
@@ -298,6 +297,8 @@ def _typed(kind: str, widget: str, value: Any) -> tuple[bool, Any]:
             number = float(str(value).replace(",", "."))
         except ValueError:
             return True, value  # reported as a type error
+        if not math.isfinite(number):
+            return True, value  # NaN, Infinity: not a number, reported as a type error
         return True, int(number) if kind == "integer" and number.is_integer() else number
     return True, value
 
@@ -342,47 +343,27 @@ def _person(f: EFormField, raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _message(error: ValidationError) -> str:
-    value = error.validator_value
-    messages = {
-        "required": _("Vui lòng nhập thông tin này."),
-        "pattern": _("Giá trị không đúng định dạng."),
-        "enum": _("Vui lòng chọn một giá trị trong danh sách."),
-        "type": _("Giá trị không hợp lệ."),
-        "format": _("Giá trị không đúng định dạng (ngày phải có dạng ngày/tháng/năm hợp lệ)."),
-    }
-    if error.validator == "minLength":
-        return _("Cần ít nhất %(n)s ký tự.") % {"n": value}
-    if error.validator == "maxLength":
-        return _("Không được quá %(n)s ký tự.") % {"n": value}
-    if error.validator in ("minimum", "exclusiveMinimum"):
-        return _("Giá trị phải lớn hơn hoặc bằng %(n)s.") % {"n": value}
-    if error.validator in ("maximum", "exclusiveMaximum"):
-        return _("Giá trị phải nhỏ hơn hoặc bằng %(n)s.") % {"n": value}
-    return messages.get(str(error.validator), _("Giá trị không hợp lệ."))
-
-
 def field_errors(
     schema: Mapping[str, Any], data: Mapping[str, Any], *, file_fields: Collection[str] = ()
 ) -> dict[str, list[str]]:
     """Vietnamese messages by field name: ``<field>`` or ``<field>.<sub>`` for a part of an object,
-    '' for errors not tied to a field. A missing required file asks for the file."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    errors: dict[str, list[str]] = {}
+    '' for errors not tied to a field. A missing required file asks for the file.
 
-    def add(key: str, message: str) -> None:
+    The rules are the catalog's (``catalog.forms.form_problems``), the same the dossier service applies."""
+    return problem_errors(form_problems(schema, data), file_fields=file_fields)
+
+
+def problem_errors(problems: list[FormProblem], *, file_fields: Collection[str] = ()) -> dict[str, list[str]]:
+    """The catalog's form problems (also those of a refused submission) as messages by field name."""
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        key = PART.join(problem.path[:2])
+        if problem.validator == "required" and key in file_fields:
+            message = _("Vui lòng đính kèm tệp.")
+        else:
+            message = problem_message(problem)
         if message not in errors.get(key, []):
             errors.setdefault(key, []).append(message)
-
-    for error in validator.iter_errors(data):
-        path = [str(p) for p in error.path]
-        if error.validator == "required" and isinstance(error.instance, Mapping):
-            for name in error.validator_value:
-                if name not in error.instance:
-                    key = PART.join([*path, name][:2])
-                    add(key, _("Vui lòng đính kèm tệp.") if key in file_fields else _message(error))
-            continue
-        add(PART.join(path[:2]), _message(error))
     return errors
 
 

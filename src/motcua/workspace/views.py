@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog.fees import names_used
+from motcua.catalog.forms import FormInvalid, field_order, problem_message
 from motcua.catalog.models import Action, Procedure
 from motcua.core.clients import client_address
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
 from motcua.dossiers import files, formview, lookups, selectors, services, slips
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, State
 from motcua.dossiers.status import TimeStatus, time_status
@@ -31,6 +34,7 @@ from motcua.org.selectors import positions_of, reception_points_of
 from motcua.workspace import paging
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
+from motcua.workspace.forms import ApplicantForm, InboxDatesForm
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -57,23 +61,17 @@ def _today(now: dt.datetime) -> dt.date:
     return now.astimezone(lookups.TZ).date()
 
 
-def _parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 # --- inbox ---------------------------------------------------------------------------------------
 
 
-def _inbox_filters(params: Any) -> selectors.InboxFilters:
+def _inbox_filters(params: Any, dates: InboxDatesForm) -> selectors.InboxFilters:
+    received_from, received_to = dates.dates()
     return selectors.InboxFilters(
         procedure=params.get("procedure", "").strip()[:40],
         state=params.get("status", "") if params.get("status") in State.values else "",
         channel=params.get("channel", "") if params.get("channel") in Channel.values else "",
-        received_from=_parse_date(params.get("from", "")),
-        received_to=_parse_date(params.get("to", "")),
+        received_from=received_from,
+        received_to=received_to,
         query=params.get("q", "").strip()[:100],
     )
 
@@ -89,7 +87,8 @@ def _page_link(filters_query: str, cursor: paging.Cursor | None) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     params = request.GET
-    filters = _inbox_filters(params)
+    dates = InboxDatesForm(params)
+    filters = _inbox_filters(params, dates)
     cursor, error = None, ""
     if params.get("cursor"):
         try:
@@ -143,8 +142,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             .select_related("dossier__procedure")
             .order_by("requested_at")[:50],
             "apologies_to_sign": selectors.apologies_to_sign(user=request.user, now=now)[:50],
+            "date_errors": dates.errors,
         },
-        status=400 if error else 200,
+        status=400 if error or dates.errors else 200,
     )
 
 
@@ -272,7 +272,10 @@ def _refused(
     request: HttpRequest, dossier: Dossier, now: dt.datetime, form: str, error: DomainError, **values: str
 ) -> HttpResponse:
     """The dossier page again with the refusal next to the form, what was typed kept, and HTTP 400."""
-    return _dossier_response(request, dossier, now, forms={form: {**values, "error": str(error)}}, status=400)
+    field = getattr(error, "field", "")  # a FieldError names its input: that input is marked invalid
+    return _dossier_response(
+        request, dossier, now, forms={form: {**values, "error": str(error), "field": field}}, status=400
+    )
 
 
 def _moment(day: str, time: str) -> dt.datetime:
@@ -564,6 +567,12 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    applicant_form = ApplicantForm(applicant)
+    applicant_errors = (
+        {k: list(v) for k, v in applicant_form.errors.items()} if request.method == "POST" else {}
+    )
+    applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
+    fee_fields = _fee_fields(procedure, on, data) if procedure else []
     context: dict[str, Any] = {
         "points": points,
         "point": point,
@@ -577,14 +586,65 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "accept": files.ACCEPT,
         "max_upload_mb": files.max_bytes() // (1024 * 1024),
         "idempotency_key": data.get("idempotency_key") or f"counter-{request.user.pk}-{now.timestamp()}",
+        "applicant_errors": applicant_errors,
+        "fee_fields": fee_fields,
+        "form_data": {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
+        "reason": printable(data.get("reason", "")),
     }
     if request.method == "POST" and data.get("decision") and procedure is not None:
+        if applicant_errors:
+            messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
+            return render(request, "workspace/reception.html", context, status=400)
         dossier = _register(request, context, now)
         if dossier is not None:
             return redirect("workspace:dossier", code=dossier.code)
         # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
         return render(request, "workspace/reception.html", context, status=400)
     return render(request, "workspace/reception.html", context)
+
+
+def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
+    """The e-form values the fee reads (number of copies, pages, an exemption's yes/no): the officer types
+    them at the counter, so that the fee is computed, never taken as 0. Posted as ``fee_<field>``."""
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return []
+    schema = version.form_schema or {}
+    properties = schema.get("properties") or {}
+    labels = (version.ui_schema or {}).get("labels") or {}
+    reads = [
+        name
+        for name in field_order(schema, version.ui_schema or {})
+        if name in names_used(version.fee_rules or [])
+    ]
+    fields = []
+    for name in reads:
+        sub = properties.get(name) or {}
+        kind = sub.get("type")
+        raw = str(data.get(f"fee_{name}", "")).strip()
+        typed: Any = None
+        if kind == "boolean":
+            typed, raw = f"fee_{name}" in data, ""
+        elif raw:
+            try:
+                number = float(raw.replace(",", "."))
+                typed = int(number) if kind == "integer" and number.is_integer() else number
+            except ValueError:
+                typed = raw  # the service reports a type error on this field
+        fields.append(
+            {
+                "name": name,
+                "label": str(labels.get(name) or sub.get("title") or name),
+                "boolean": kind == "boolean",
+                "value": printable(raw),
+                "typed": typed,
+                "minimum": sub.get("minimum"),
+                "maximum": sub.get("maximum"),
+                "errors": [],
+            }
+        )
+    return fields
 
 
 def _counter_document(code: str, scan: files.StoredFile | None) -> services.DocumentInput:
@@ -623,6 +683,7 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
                 place_unit=place,
                 applicant_info=services.ApplicantInfo(**context["applicant"]),
                 documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
+                form_data=context["form_data"],
                 idempotency_key=context["idempotency_key"],
                 now=now,
                 origin=client_address(request),
@@ -646,5 +707,20 @@ def _register(request: HttpRequest, context: dict[str, Any], now: dt.datetime) -
     except DomainError as error:
         for kept in stored.values():
             files.discard(kept.ref)  # nothing was registered: the scans go too
+        _field_errors(context, error)
         messages.error(request, str(error))
         return None
+
+
+def _field_errors(context: dict[str, Any], error: DomainError) -> None:
+    """Put a refusal about one input beside it: an applicant field, a fee value or the reason."""
+    if isinstance(error, FormInvalid):
+        by_name = {f["name"]: f for f in context["fee_fields"]}
+        for problem in error.problems:
+            if problem.field in by_name:
+                by_name[problem.field]["errors"].append(problem_message(problem))
+    elif isinstance(error, FieldError):
+        if error.field in context["applicant"]:
+            context["applicant_errors"].setdefault(error.field, []).append(str(error))
+        elif error.field == "reason":
+            context["reason_errors"] = [str(error)]
