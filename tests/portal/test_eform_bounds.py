@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
+from pdf_samples import CLEAN_PDF
 
 from .test_eform import logged_in, make_citizen
 
@@ -51,7 +52,7 @@ def answers(**changes) -> dict:
     }
     data.update(changes)
     data["doc_ban_chinh"] = SimpleUploadedFile(
-        "ban-chinh.pdf", b"%PDF-1.4 ban chinh", content_type="application/pdf"
+        "ban-chinh.pdf", CLEAN_PDF, content_type="application/pdf"
     )
     return data
 

@@ -262,6 +262,8 @@ APPLICANT_COLUMNS = {
     "phone": "applicant_phone",
     "email": "applicant_email",
     "address": "applicant_address",
+    "concerned_name": "concerned_name",
+    "concerned_id_number": "concerned_id_number",
 }
 
 
@@ -460,6 +462,9 @@ def submit_online(
 
     The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
     the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
+    if applicant_info is not None:
+        # Checked as typed, so that an error names the form field the citizen filled in.
+        _check_applicant(applicant_info, summary=summary, postal_tracking_number="")
     info = _online_applicant(applicant, applicant_info)
     with transaction.atomic():
         return _create(
