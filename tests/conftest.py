@@ -32,12 +32,6 @@ def _vietnamese_first():
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's admin client, with the verified second factor the admin site requires."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from otp_sessions import verified_session
 
-    device = TOTPDevice.objects.create(user=admin_user, name="test phone", confirmed=True)
-    client.force_login(admin_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return verified_session(admin_user, client)

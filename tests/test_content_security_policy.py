@@ -8,11 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier
+from otp_sessions import verified_session
 from portal.test_eform import birth_procedure, logged_in, make_citizen, submit_birth
 from workspace.conftest import ENROL, LOGIN, PASSWORD, hue, log_in, officer
 
@@ -69,14 +68,7 @@ def assert_strict_policy(response, url: str) -> None:
 
 def verified_admin() -> Client:
     """An administrator with a verified second factor (what the admin requires)."""
-    admin = get_user_model().objects.create_superuser("csp.quantri", password=PASSWORD)
-    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return verified_session(get_user_model().objects.create_superuser("csp.quantri", password=PASSWORD))
 
 
 def test_public_pages_carry_a_strict_policy_and_no_inline_code(db):

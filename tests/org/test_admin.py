@@ -2,20 +2,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.org.models import Staff
+from otp_sessions import verified_session
 
 
 def login_as_administrator(client):
     """The administrator with a verified second factor (the admin site refuses a password alone)."""
-    admin = get_user_model().objects.get(username="hue.quantri")
-    device = TOTPDevice.objects.create(user=admin, name="test phone", confirmed=True)
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    verified_session(get_user_model().objects.get(username="hue.quantri"), client)
 
 
 def test_the_administrator_filters_agencies_by_level_kind_and_validity(demo, client):

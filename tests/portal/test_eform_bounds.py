@@ -9,12 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
+from otp_sessions import verified_session
 from pdf_samples import CLEAN_PDF
 
 from .test_eform import logged_in, make_citizen
@@ -63,13 +62,7 @@ def submit(client: Client, **changes):
 
 def verified(user) -> Client:
     """A session that passed the second factor (as after the workspace login)."""
-    client = Client()
-    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return verified_session(user)
 
 
 def assert_lists_still_answer(citizen_client: Client) -> None:
