@@ -10,14 +10,16 @@ import sys
 import pytest
 
 
-def _check(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
+def _check(
+    tmp_path, command: str = "check", args: tuple[str, ...] = (), **overrides: str
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
     env.update(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "MOTCUA_VAR_DIR": str(tmp_path / "var")}
     )
     env.update(overrides)
     return subprocess.run(
-        [sys.executable, "-m", "motcua", "check"],
+        [sys.executable, "-m", "motcua", command, *args],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -62,3 +64,17 @@ def test_an_unknown_mode_is_refused(tmp_path):
     result = _check(tmp_path, MOTCUA_ENV="staging")
     assert result.returncode != 0
     assert "MOTCUA_ENV must be production, demo, development or test" in result.stderr
+
+
+def test_production_enrols_officers_by_one_time_link_only(tmp_path):
+    """Off by default in production: a password alone never registers an authenticator app."""
+    production = {
+        "MOTCUA_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "motcua.example.vn",
+        "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(20),
+    }
+    code = "from django.conf import settings; print(settings.MOTCUA_ENROL_WITH_PASSWORD)"
+    result = _check(tmp_path, **production, command="shell", args=("-c", code))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

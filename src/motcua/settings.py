@@ -169,6 +169,9 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A one-time enrolment link (set a password, register the authenticator app) is valid this many hours.
 MOTCUA_ENROLMENT_LINK_HOURS = env.int("MOTCUA_ENROLMENT_LINK_HOURS", default=72)
+# May an officer without an authenticator enrol one after the password alone? Off in production: whoever
+# learnt the password could register their own phone; the one-time enrolment link is the way in.
+MOTCUA_ENROL_WITH_PASSWORD = env.bool("MOTCUA_ENROL_WITH_PASSWORD", default=not PRODUCTION)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -88,3 +88,16 @@ def test_a_second_session_cannot_enrol_once_the_officer_has_a_device(hue):
     response = second.post(ENROL, {"token": code_for(late)})
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_where_enrolment_by_password_is_off_a_password_alone_registers_no_authenticator(hue, settings):
+    settings.MOTCUA_ENROL_WITH_PASSWORD = False  # the production default
+    user = officer("phuvang.tuphap")
+    thief = Client()
+    assert password_step(thief, user.username).startswith(ENROL)
+    response = thief.get(ENROL)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "ws-secret" not in page and "liên kết kích hoạt" in page
+    assert thief.post(ENROL, {"token": "123456"}).status_code == 302  # the password step is forgotten
+    assert not TOTPDevice.objects.filter(user=user).exists()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import segno
 from axes.helpers import get_cool_off
 from django import forms
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -144,6 +145,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:login")
     if any(devices_for_user(user, confirmed=True)):
         return redirect("workspace:verify")
+    if not settings.MOTCUA_ENROL_WITH_PASSWORD:
+        request.session.pop(PENDING, None)
+        message = _(
+            "Tài khoản chưa cài đặt ứng dụng xác thực. Vui lòng đề nghị quản trị viên cấp liên kết kích hoạt "
+            "dùng một lần để đăng nhập lần đầu."
+        )
+        return render(
+            request,
+            "workspace/link_refused.html",
+            {"message": message, "title": _("Cần liên kết kích hoạt")},
+            status=403,
+        )
     context: dict[str, Any] = {"next": request.POST.get("next") or request.GET.get("next", "")}
     key = _session_key(request, user=user) if request.method == "POST" else None
     if request.method == "POST" and key is not None:
