@@ -51,6 +51,19 @@ VIEWPORTS = {
 class Portal:
     url: str
     idp: RunningIdp
+    env: dict[str, str]
+
+    def command(self, *args: str) -> str:
+        """Run a ``motcua`` command on the served database, as its operator would; its standard output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "motcua.cli", *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return done.stdout
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +138,7 @@ def _serve(browser_idp: RunningIdp, var_dir: Path, database_url: str) -> Iterato
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/dich-vu-cong/", timeout=60, process=server, expect_json=False)
-        yield Portal(url=url, idp=browser_idp)
+        yield Portal(url=url, idp=browser_idp, env=env)
     finally:
         server.terminate()
         try:
