@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test install install-test browser lint clean
+.PHONY: help demo test install install-refservices install-test browser lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -29,8 +29,13 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	cd src/motcua && MOTCUA_ENV=test ../../$(BIN)/motcua compilemessages --verbosity 0
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+# The reference services (refservices/, their own distribution) run beside the product in the demo and tests.
+$(VENV)/.installed-refservices: $(VENV)/.installed refservices/pyproject.toml
+	$(BIN)/pip install --quiet -e '.[refservices]' -e ./refservices
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-refservices
+	$(BIN)/pip install --quiet -e '.[test,refservices]' -e ./refservices
 	touch $@
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
@@ -46,9 +51,10 @@ browser:
 		else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
 install: $(VENV)/.installed
+install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
 
-demo: install
+demo: install-refservices
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@trap 'kill 0' INT TERM EXIT; \
@@ -69,7 +75,8 @@ test: install-test browser
 
 lint: install-test
 	$(BIN)/ruff check src tests bench refservices
-	$(BIN)/mypy src/motcua
+	$(BIN)/mypy src/motcua refservices
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var

@@ -13,7 +13,7 @@ os.environ.setdefault("MOTCUA_ENV", "test")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the Huế world once per session; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
-        from motcua.core.demo import load_demo
+        from motcua.operations.demo import load_demo
 
         load_demo(all_provinces=False)
 

@@ -77,9 +77,10 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalog",
     "motcua.dossiers",
-    "motcua.integrations",
+    "motcua.outbox",
     "motcua.portal",
     "motcua.workspace",
+    "motcua.operations",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "motcua.core.sessions.IdleStaffSessionMiddleware",
+    "motcua.accounts.sessions.IdleStaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -231,7 +232,7 @@ if MOTCUA_PROXY_COUNT < 1:
     raise ImproperlyConfigured("MOTCUA_PROXY_COUNT must be at least 1")
 AXES_CLIENT_IP_CALLABLE = "motcua.core.clients.client_address"
 
-# Session length (motcua.core.sessions): officers and administrators for a working day from login,
+# Session length (motcua.accounts.sessions): officers and administrators for a working day from login,
 # optionally logged out after minutes without a request (0: no idle limit); citizens for their own hours.
 MOTCUA_STAFF_SESSION_HOURS = env.float("MOTCUA_STAFF_SESSION_HOURS", default=10)
 MOTCUA_STAFF_IDLE_MINUTES = env.int("MOTCUA_STAFF_IDLE_MINUTES", default=0)
@@ -260,6 +261,13 @@ MOTCUA_OIDC_CLIENT_SECRET = env.str(
 )
 if PRODUCTION and not MOTCUA_OIDC_CLIENT_SECRET:
     raise ImproperlyConfigured("MOTCUA_OIDC_CLIENT_SECRET must be set when MOTCUA_ENV=production")
+MOTCUA_OIDC_SCOPE = env.str("MOTCUA_OIDC_SCOPE", default="openid profile address")
+MOTCUA_OIDC_ACR_VALUES = env.str("MOTCUA_OIDC_ACR_VALUES", default="LoA1")
+# How long a good discovery document and its keys are kept, and a failed discovery remembered (seconds).
+MOTCUA_OIDC_DISCOVERY_TTL_SECONDS = env.int("MOTCUA_OIDC_DISCOVERY_TTL_SECONDS", default=3600)
+MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS = env.int("MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS", default=30)
+# Procedures per page of the portal's search.
+MOTCUA_PORTAL_PAGE_SIZE = env.int("MOTCUA_PORTAL_PAGE_SIZE", default=20)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -11,8 +11,8 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent, EventKind, ImmutableError
 from motcua.dossiers.replay import current_as_replayed, replay
-from motcua.integrations.models import OutboxMessage, Topic
-from motcua.integrations.services import enqueue
+from motcua.outbox.models import OutboxMessage, Topic
+from motcua.outbox.services import enqueue
 
 from .dossier_world import T0, receive_px_for_pv, to_review
 

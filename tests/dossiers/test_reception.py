@@ -10,8 +10,8 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, DossierEvent, EventKind, NationalStatus, State
 from motcua.dossiers.services import ApplicantInfo, DocumentInput
-from motcua.integrations.models import OutboxMessage, Topic
 from motcua.org.models import Role
+from motcua.outbox.models import OutboxMessage, Topic
 
 from .dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups, selectors, services
 from motcua.dossiers.models import DossierResult, EventKind, RatingChannel, Satisfaction, State
-from motcua.integrations.models import OutboxMessage, Topic
 from motcua.org.models import Role
+from motcua.outbox.models import OutboxMessage, Topic
 from pdf_samples import CLEAN_PDF
 
 from .dossier_catalog_world import MARRIAGE, advance, hue_world, receive

@@ -11,7 +11,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import lookups, selectors, services
 from motcua.dossiers.models import EventKind, NationalStatus, State, StepOutcome
 from motcua.dossiers.status import TimeStatus, time_status
-from motcua.integrations.models import OutboxMessage, Topic
+from motcua.outbox.models import OutboxMessage, Topic
 
 from .dossier_world import T0, accepted, to_review
 

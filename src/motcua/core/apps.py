@@ -6,6 +6,3 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = _("Nền tảng")
-
-    def ready(self) -> None:
-        from . import sessions  # noqa: F401  (connects the login signal that limits session length)

@@ -52,9 +52,9 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import can_attach_result, missing_documents
 from motcua.dossiers.status import national_status
 from motcua.geo.models import AdministrativeUnit
-from motcua.integrations.models import Topic
-from motcua.integrations.services import OutboxItem, enqueue_many
 from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
+from motcua.outbox.models import Topic
+from motcua.outbox.services import OutboxItem, enqueue_many
 
 MOVE_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER, Action.RETURN}
 WITHDRAW = "withdraw"

@@ -1,8 +1,8 @@
-"""Portal settings: read from Django settings when the project defines them, else from the environment.
+"""The portal's settings, read from Django settings (``motcua/settings.py`` reads them from the environment).
 
 MOTCUA_OIDC_ISSUER         the national e-ID provider (default: the reference IdP on http://127.0.0.1:8101)
 MOTCUA_OIDC_CLIENT_ID      this portal's client id at the provider (default: motcua-portal)
-MOTCUA_OIDC_CLIENT_SECRET  its secret (default: the reference IdP's demo secret)
+MOTCUA_OIDC_CLIENT_SECRET  its secret (default outside production: the reference IdP's demo secret)
 MOTCUA_OIDC_SCOPE          scopes asked for (default: "openid profile address")
 MOTCUA_OIDC_ACR_VALUES     level of assurance asked for (default: LoA1)
 MOTCUA_OIDC_DISCOVERY_TTL_SECONDS    how long a good discovery document and its keys are kept (default: 3600)
@@ -12,61 +12,36 @@ MOTCUA_PORTAL_PAGE_SIZE    procedures per search page (default: 20)
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 from django.conf import settings
-
-DEFAULTS: dict[str, Any] = {
-    "MOTCUA_OIDC_ISSUER": "http://127.0.0.1:8101",
-    "MOTCUA_OIDC_CLIENT_ID": "motcua-portal",
-    "MOTCUA_OIDC_CLIENT_SECRET": "motcua-portal-demo-secret",
-    "MOTCUA_OIDC_SCOPE": "openid profile address",
-    "MOTCUA_OIDC_ACR_VALUES": "LoA1",
-    "MOTCUA_OIDC_DISCOVERY_TTL_SECONDS": 3600,
-    "MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS": 30,
-    "MOTCUA_PORTAL_PAGE_SIZE": 20,
-}
-
-
-def get(name: str) -> Any:
-    """Django setting ``name`` if set, else the environment variable, else the default."""
-    default = DEFAULTS[name]
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return type(default)(value)
 
 
 def oidc_issuer() -> str:
-    return str(get("MOTCUA_OIDC_ISSUER")).rstrip("/")
+    return str(settings.MOTCUA_OIDC_ISSUER).rstrip("/")
 
 
 def oidc_client_id() -> str:
-    return str(get("MOTCUA_OIDC_CLIENT_ID"))
+    return str(settings.MOTCUA_OIDC_CLIENT_ID)
 
 
 def oidc_client_secret() -> str:
-    return str(get("MOTCUA_OIDC_CLIENT_SECRET"))
+    return str(settings.MOTCUA_OIDC_CLIENT_SECRET)
 
 
 def oidc_scope() -> str:
-    return str(get("MOTCUA_OIDC_SCOPE"))
+    return str(settings.MOTCUA_OIDC_SCOPE)
 
 
 def oidc_acr_values() -> str:
-    return str(get("MOTCUA_OIDC_ACR_VALUES"))
+    return str(settings.MOTCUA_OIDC_ACR_VALUES)
 
 
 def oidc_discovery_ttl() -> int:
-    return max(0, int(get("MOTCUA_OIDC_DISCOVERY_TTL_SECONDS")))
+    return max(0, int(settings.MOTCUA_OIDC_DISCOVERY_TTL_SECONDS))
 
 
 def oidc_discovery_retry() -> int:
-    return max(0, int(get("MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS")))
+    return max(0, int(settings.MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS))
 
 
 def page_size() -> int:
-    return int(get("MOTCUA_PORTAL_PAGE_SIZE"))
+    return int(settings.MOTCUA_PORTAL_PAGE_SIZE)

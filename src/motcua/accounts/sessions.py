@@ -32,7 +32,7 @@ def is_staff_account(user: Any) -> bool:
     return staff_of(user=user) is not None
 
 
-@receiver(user_logged_in, dispatch_uid="motcua.core.sessions.limit_session")
+@receiver(user_logged_in, dispatch_uid="motcua.accounts.sessions.limit_session")
 def limit_session(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from motcua.integrations.models import OutboxMessage
+from motcua.outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)

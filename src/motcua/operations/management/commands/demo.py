@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from motcua.core.demo import load_demo
+from motcua.operations.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -28,8 +28,10 @@ class Command(BaseCommand):
         for row in accounts["accounts"]:
             line = f"  {row['username']:<28} {row['password']:<20} {row['role']:<20} {row['agency']}"
             self.stdout.write(line)
-        from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
-
+        try:  # the reference services are installed beside the product for the demo (make demo), not with it
+            from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
+        except ImportError:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 "Công dân demo (đăng nhập qua định danh điện tử) / demo citizens (national e-ID login):"

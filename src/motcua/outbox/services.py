@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.integrations.models import OutboxMessage, Topic
+from motcua.outbox.models import OutboxMessage, Topic
 
 
 def enqueue(
