@@ -39,10 +39,6 @@ KEY_FIELD = "submission_key"
 SAFE_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _store(request: HttpRequest, upload: UploadedFile) -> str:
     """Check and save a citizen's upload (``citizen_uploads.store``: PDF, JPEG or PNG within the size
     limit and the citizen's quota, DomainError ``file.*`` otherwise); the stored name is the file_ref."""
@@ -54,7 +50,7 @@ def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
     if procedure is None:
         raise Http404(code)
     try:
-        version = catalog.version_in_force(procedure=procedure, on=_today())
+        version = catalog.version_in_force(procedure=procedure, on=timezone.localdate())
     except DomainError as error:
         raise Http404(code) from error
     if version.online_level == OnlineLevel.OFFLINE:
@@ -73,7 +69,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     procedure, version = _version_for_online(code)
     schema: dict[str, Any] = version.form_schema or {}
     ui: dict[str, Any] = version.ui_schema or {}
-    today = _today()
+    today = timezone.localdate()
     communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
     unit_names = {u.code: u.name for u in communes}
     documents = list(version.documents.order_by("order", "code"))
@@ -269,13 +265,13 @@ def _submit_dossier(
 @login_required(login_url=LOGIN_URL)
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = tracking.my_dossiers(user=request.user, on=_today())
+    dossiers = tracking.my_dossiers(user=request.user, on=timezone.localdate())
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
 
 
 def _own_dossier(request: HttpRequest, code: str) -> Any:
     try:
-        return tracking.my_dossier(code=code, user=request.user, on=_today())
+        return tracking.my_dossier(code=code, user=request.user, on=timezone.localdate())
     except DomainError as error:
         raise Http404(code) from error
 

@@ -19,20 +19,16 @@ from .forms import ProcedureSearchForm
 NEXT_KEY = "portal_login_next"
 
 
-def _today():
-    return timezone.localdate()
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    sectors = selectors.sectors(on=_today())
+    sectors = selectors.sectors(on=timezone.localdate())
     form = ProcedureSearchForm(sector_choices=[(s.code, s.name) for s in sectors])
     return render(request, "portal/home.html", {"form": form, "sectors": sectors})
 
 
 @require_GET
 def procedure_search(request: HttpRequest) -> HttpResponse:
-    today = _today()
+    today = timezone.localdate()
     sectors = selectors.sectors(on=today)
     form = ProcedureSearchForm(request.GET, sector_choices=[(s.code, s.name) for s in sectors])
     data = form.cleaned_data if form.is_valid() else {}
@@ -56,7 +52,7 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = selectors.find_procedure(code=code, on=_today())
+    page = selectors.find_procedure(code=code, on=timezone.localdate())
     if page is None:
         raise Http404(code)
     return render(request, "portal/procedure.html", {"page": page, "version": page.version})

@@ -57,10 +57,6 @@ REASON_REQUIRED = {
 LISTS_MISSING = {"request_reception_supplement", "request_supplement"}
 
 
-def _today(now: dt.datetime) -> dt.date:
-    return now.astimezone(lookups.TZ).date()
-
-
 # --- inbox ---------------------------------------------------------------------------------------
 
 
@@ -152,7 +148,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def apologies(request: HttpRequest) -> HttpResponse:
     """Văn bản xin lỗi: notices waiting for my signature, dossiers of my agencies that need one."""
     now = timezone.now()
-    agencies = Agency.objects.filter(pk__in=lookups.agencies_of(user=request.user, on=_today(now)))
+    agencies = Agency.objects.filter(
+        pk__in=lookups.agencies_of(user=request.user, on=timezone.localdate(now))
+    )
     needing = {a.pk: selectors.dossiers_needing_apology(agency_id=a.pk, now=now) for a in agencies}
     prefetch_related_objects([d for rows in needing.values() for d in rows], "procedure")
     return render(
@@ -179,7 +177,7 @@ def apologies(request: HttpRequest) -> HttpResponse:
 
 def _dossier_or_404(request: HttpRequest, code: str, now: dt.datetime) -> Dossier:
     try:
-        return selectors.get_dossier(code=code, user=request.user, on=_today(now))
+        return selectors.get_dossier(code=code, user=request.user, on=timezone.localdate(now))
     except DomainError as error:
         raise Http404(str(error)) from None
 
@@ -225,12 +223,14 @@ def _dossier_context(
         ],
         "return_targets": sorted(return_targets.items()),
         "missing": selectors.missing_documents(dossier=dossier),
-        "consult_agencies": (_consult_agencies(dossier, _today(now)) if Action.CONSULT in actions else []),
+        "consult_agencies": (
+            _consult_agencies(dossier, timezone.localdate(now)) if Action.CONSULT in actions else []
+        ),
         "slip_kinds": [k for k in timeline.slips if k in SLIP_KINDS],
         "open_consultations": list(
             dossier.consultations.filter(
                 answered_at__isnull=True,
-                agency_id__in=lookups.agencies_of(user=user, on=_today(now)),
+                agency_id__in=lookups.agencies_of(user=user, on=timezone.localdate(now)),
             ).select_related("agency", "requested_by")
         ),
         "notices": notices,
@@ -551,7 +551,7 @@ def _documents(procedure: Procedure, on: dt.date) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def counter_reception(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    on = _today(now)
+    on = timezone.localdate(now)
     points = _my_points(request.user, on)
     if not points:
         messages.error(request, _("Bạn không làm việc tại điểm tiếp nhận nào."))
