@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
+    """No models: the demo world and the commands that run motcua (demo, serve, worker)."""
+
     name = "motcua.operations"
     label = "operations"
-    verbose_name = _("Vận hành")
