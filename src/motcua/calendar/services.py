@@ -14,6 +14,51 @@ from motcua.core.errors import DomainError
 from motcua.org.models import Agency
 
 
+def check_override(
+    *,
+    day: dt.date,
+    kind: str,
+    reason: str,
+    part: str = DayPart.WHOLE,
+    agency: Agency | None = None,
+    province_code: str = "",
+    override: CalendarOverride | None = None,
+    replace: bool = False,
+) -> str:
+    """Raise DomainError unless this override may be declared; return its province code.
+
+    ``override`` is the one being changed; another override of the same day and scope is refused
+    unless ``replace`` (``declare_override`` replaces it).
+    """
+    if kind not in OverrideKind.values:
+        raise DomainError("calendar.override_kind", _("Loại ngày không hợp lệ: %(kind)s."), kind=kind)
+    if part not in DayPart.values:
+        raise DomainError("calendar.override_part", _("Buổi không hợp lệ: %(part)s."), part=part)
+    if not reason.strip():
+        raise DomainError("calendar.override_reason", _("Cần ghi lý do nghỉ hoặc làm bù."))
+    if agency is not None:
+        if province_code and province_code != agency.province_code:
+            raise DomainError("calendar.override_province", _("Mã tỉnh không khớp với tỉnh của cơ quan."))
+        province_code = agency.province_code
+    if not replace:
+        others = _same_scope(day=day, agency=agency, province_code=province_code)
+        if override is not None:
+            others = others.exclude(pk=override.pk)
+        if others.exists():
+            raise DomainError(
+                "calendar.override_taken",
+                _("Ngày %(day)s đã có ngày nghỉ hoặc ngày làm bù cho cùng phạm vi."),
+                day=f"{day:%d/%m/%Y}",
+            )
+    return province_code
+
+
+def _same_scope(*, day: dt.date, agency: Agency | None, province_code: str):
+    if agency is not None:
+        return CalendarOverride.objects.filter(date=day, agency=agency)
+    return CalendarOverride.objects.filter(date=day, agency__isnull=True, province_code=province_code)
+
+
 @transaction.atomic
 def declare_override(
     *,
@@ -29,26 +74,48 @@ def declare_override(
 
     An existing override of the same day and scope is replaced.
     """
-    if kind not in OverrideKind.values:
-        raise DomainError("calendar.override_kind", _("Loại ngày không hợp lệ: %(kind)s."), kind=kind)
-    if part not in DayPart.values:
-        raise DomainError("calendar.override_part", _("Buổi không hợp lệ: %(part)s."), part=part)
-    if not reason.strip():
-        raise DomainError("calendar.override_reason", _("Cần ghi lý do nghỉ hoặc làm bù."))
-    if agency is not None:
-        if province_code and province_code != agency.province_code:
-            raise DomainError("calendar.override_province", _("Mã tỉnh không khớp với tỉnh của cơ quan."))
-        province_code = agency.province_code
-        scope = CalendarOverride.objects.filter(date=day, agency=agency)
-    else:
-        scope = CalendarOverride.objects.filter(date=day, agency__isnull=True, province_code=province_code)
-    override = scope.first() or CalendarOverride(date=day, agency=agency, province_code=province_code)
+    province_code = check_override(
+        day=day, kind=kind, reason=reason, part=part, agency=agency, province_code=province_code, replace=True
+    )
+    override = _same_scope(day=day, agency=agency, province_code=province_code).first() or CalendarOverride(
+        date=day, agency=agency, province_code=province_code
+    )
     override.kind, override.part, override.reason, override.legal_basis = (
         kind,
         part,
         reason.strip(),
         legal_basis,
     )
+    override.save()
+    return override
+
+
+@transaction.atomic
+def change_override(
+    *,
+    override: CalendarOverride,
+    day: dt.date,
+    kind: str,
+    reason: str,
+    legal_basis: str = "",
+    part: str = DayPart.WHOLE,
+    agency: Agency | None = None,
+    province_code: str = "",
+) -> CalendarOverride:
+    """Correct an override; moving it onto a day another override of the same scope holds is refused."""
+    override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+    province_code = check_override(
+        day=day,
+        kind=kind,
+        reason=reason,
+        part=part,
+        agency=agency,
+        province_code=province_code,
+        override=override,
+    )
+    override.date, override.kind, override.part = day, kind, part
+    override.reason, override.legal_basis = reason.strip(), legal_basis
+    override.agency, override.province_code = agency, province_code
     override.save()
     return override
 
