@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..competence import applicable_rules
 from ..models import (
     AgencyRule,
     Procedure,
@@ -17,9 +18,12 @@ from .world import RuleRow, World, rules_by_procedure
 
 def competent_agencies(world: World, rules: list[RuleRow], commune_id: int) -> tuple[list[int], str]:
     """Agencies competent for one commune, and why none when the list is empty."""
-    applicable = [r for r in rules if r.scope_id == commune_id]
-    if not applicable:
-        applicable = [r for r in rules if r.scope_is_province and r.scope_province == world.province_code]
+    applicable = applicable_rules(
+        rules,
+        commune_id=commune_id,
+        province_code=world.province_code,
+        scope=lambda rule: (rule.scope_id, rule.scope_is_province, rule.scope_province),
+    )
     if not applicable:
         return [], _("không có quy tắc thẩm quyền áp dụng")
     agencies: list[int] = []
