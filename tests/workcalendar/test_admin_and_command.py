@@ -85,3 +85,37 @@ def test_the_admin_refuses_an_override_without_a_reason(admin_client):
     )
     assert response.status_code == 200
     assert not CalendarOverride.objects.filter(date=dt.date(2026, 3, 6)).exists()
+
+
+def test_the_admin_refuses_office_hours_whose_intervals_overlap(admin_client):
+    default = OfficeHours.objects.get(agency__isnull=True)
+    intervals = list(default.intervals.order_by("weekday", "start"))
+    data = {
+        "agency": "",
+        "valid_from": default.valid_from.isoformat(),
+        "valid_to": "",
+        "note": default.note,
+        "intervals-TOTAL_FORMS": str(len(intervals) + 1),
+        "intervals-INITIAL_FORMS": str(len(intervals)),
+        "intervals-MIN_NUM_FORMS": "0",
+        "intervals-MAX_NUM_FORMS": "1000",
+    }
+    for i, interval in enumerate(intervals):
+        data |= {
+            f"intervals-{i}-id": interval.pk,
+            f"intervals-{i}-office_hours": default.pk,
+            f"intervals-{i}-weekday": interval.weekday,
+            f"intervals-{i}-start": interval.start.strftime("%H:%M"),
+            f"intervals-{i}-end": interval.end.strftime("%H:%M"),
+        }
+    n = len(intervals)
+    data |= {
+        f"intervals-{n}-office_hours": default.pk,
+        f"intervals-{n}-weekday": "0",
+        f"intervals-{n}-start": "10:00",
+        f"intervals-{n}-end": "14:00",
+    }
+    response = admin_client.post(reverse("admin:workcalendar_officehours_change", args=[default.pk]), data)
+    assert response.status_code == 200
+    assert "Các khoảng giờ làm việc bị chồng lên nhau." in response.content.decode()
+    assert default.intervals.count() == n

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from motcua.calendar import services
 from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
 from motcua.core.admin_forms import ServiceCheckedForm, adopt
+from motcua.core.errors import DomainError
 
 OVERRIDE_FIELDS = ("date", "kind", "part", "reason", "legal_basis", "agency", "province_code")
 
@@ -72,8 +77,30 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
             services.withdraw_override(override=override)
 
 
+class OfficeIntervalFormSet(BaseInlineFormSet):
+    """The week a schedule's rows describe must pass ``services.check_week`` (no overlapping intervals)."""
+
+    def clean(self) -> None:
+        super().clean()
+        week: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or data.get("DELETE")
+                or not all(data.get(k) is not None for k in ("weekday", "start", "end"))
+            ):
+                continue
+            week[data["weekday"]].append((data["start"], data["end"]))
+        try:
+            services.check_week(week=week)
+        except DomainError as error:
+            raise ValidationError(str(error), code=error.code) from error
+
+
 class OfficeIntervalInline(admin.TabularInline):
     model = OfficeInterval
+    formset = OfficeIntervalFormSet
     extra = 0
 
 

@@ -126,19 +126,11 @@ def withdraw_override(*, override: CalendarOverride) -> None:
     override.delete()
 
 
-@transaction.atomic
-def set_office_hours(
-    *,
-    agency: Agency | None,
-    week: Mapping[int, Iterable[tuple[dt.time, dt.time]]],
-    valid_from: dt.date,
-    note: str = "",
-) -> OfficeHours:
-    """Office hours from ``valid_from`` on: weekday (0 = Monday) -> intervals.
-
-    For an agency, list only the weekdays that differ from the default schedule. The schedule in
-    force before ``valid_from`` ends there.
-    """
+def check_week(
+    *, week: Mapping[int, Iterable[tuple[dt.time, dt.time]]]
+) -> list[tuple[int, dt.time, dt.time]]:
+    """The week's intervals as (weekday, start, end), or DomainError: a bad weekday, an end before its
+    start, two intervals of one day that overlap."""
     intervals: list[tuple[int, dt.time, dt.time]] = []
     for weekday, items in week.items():
         if weekday not in range(7):
@@ -152,6 +144,23 @@ def set_office_hours(
                     "calendar.interval_overlap", _("Các khoảng giờ làm việc bị chồng lên nhau.")
                 )
             intervals.append((weekday, start, end))
+    return intervals
+
+
+@transaction.atomic
+def set_office_hours(
+    *,
+    agency: Agency | None,
+    week: Mapping[int, Iterable[tuple[dt.time, dt.time]]],
+    valid_from: dt.date,
+    note: str = "",
+) -> OfficeHours:
+    """Office hours from ``valid_from`` on: weekday (0 = Monday) -> intervals.
+
+    For an agency, list only the weekdays that differ from the default schedule. The schedule in
+    force before ``valid_from`` ends there.
+    """
+    intervals = check_week(week=week)
     OfficeHours.objects.filter(agency=agency, valid_to__isnull=True, valid_from__lt=valid_from).update(
         valid_to=valid_from, updated_at=timezone.now()
     )
