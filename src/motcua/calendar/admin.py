@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+import datetime as dt
+from collections import defaultdict
+from typing import Any
 
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from motcua.calendar import services
 from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
+from motcua.core.admin_forms import ServiceCheckedForm, adopt
+from motcua.core.errors import DomainError
+
+OVERRIDE_FIELDS = ("date", "kind", "part", "reason", "legal_basis", "agency", "province_code")
+
+
+class CalendarOverrideForm(ServiceCheckedForm):
+    error_fields = {
+        "calendar.override_kind": "kind",
+        "calendar.override_part": "part",
+        "calendar.override_reason": "reason",
+        "calendar.override_province": "province_code",
+        "calendar.override_taken": "date",
+    }
+
+    class Meta:
+        model = CalendarOverride
+        fields = OVERRIDE_FIELDS
+
+    def check(self, data: dict[str, Any]) -> None:
+        services.check_override(**_arguments(data), override=self.instance if self.instance.pk else None)
+
+    def validate_unique(self) -> None:
+        if not self.errors:  # the service already named the override the day has: say it once
+            super().validate_unique()
+
+
+def _arguments(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "day": data["date"],
+        "kind": data["kind"],
+        "part": data["part"],
+        "reason": data["reason"],
+        "agency": data.get("agency"),
+        "province_code": data.get("province_code") or "",
+    }
 
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
+    form = CalendarOverrideForm
     list_display = ["date", "kind", "part", "reason", "agency", "province_code"]
     list_filter = ["kind", "part", "province_code"]
     search_fields = ["reason", "legal_basis", "agency__name", "agency__code"]
@@ -16,9 +60,47 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency"]
     readonly_fields = ["created_at", "updated_at"]
 
+    def save_model(self, request, obj: CalendarOverride, form, change: bool) -> None:
+        arguments = _arguments(form.cleaned_data)
+        legal_basis = form.cleaned_data.get("legal_basis") or ""
+        if change:
+            services.change_override(override=obj, legal_basis=legal_basis, **arguments)
+        else:
+            adopt(obj, services.declare_override(legal_basis=legal_basis, **arguments))
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj: CalendarOverride) -> None:
+        services.withdraw_override(override=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for override in queryset:
+            services.withdraw_override(override=override)
+
+
+class OfficeIntervalFormSet(BaseInlineFormSet):
+    """The week a schedule's rows describe must pass ``services.check_week`` (no overlapping intervals)."""
+
+    def clean(self) -> None:
+        super().clean()
+        week: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or data.get("DELETE")
+                or not all(data.get(k) is not None for k in ("weekday", "start", "end"))
+            ):
+                continue
+            week[data["weekday"]].append((data["start"], data["end"]))
+        try:
+            services.check_week(week=week)
+        except DomainError as error:
+            raise ValidationError(str(error), code=error.code) from error
+
 
 class OfficeIntervalInline(admin.TabularInline):
     model = OfficeInterval
+    formset = OfficeIntervalFormSet
     extra = 0
 
 

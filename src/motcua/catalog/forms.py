@@ -278,11 +278,6 @@ class FormInvalid(DomainError):
         self.problems = problems
 
 
-def validate_data(schema: Mapping[str, Any], data: Any) -> list[str]:
-    """Problems of a filled form (see form_problems), one message per problem, by field path."""
-    return [str(problem) for problem in form_problems(schema, data)]
-
-
 def sample_data(schema: Mapping[str, Any]) -> Any:
     """A plausible filled form built from the schema (defaults, examples, enums, minimums)."""
     if not isinstance(schema, Mapping):

@@ -18,6 +18,7 @@ from motcua.org.models import Agency
 from motcua.org.selectors import commune_committee_for
 
 from . import fees
+from .competence import applicable_rules
 from .expressions import ExpressionError
 from .models import (
     AgencyRule,
@@ -69,6 +70,15 @@ def _committee_of(*, unit: AdministrativeUnit, on: dt.date) -> list[Agency]:
     return [committee] if committee is not None else []
 
 
+def _no_competent_agency(*, procedure: Procedure, place: str) -> DomainError:
+    return DomainError(
+        "competence.none",
+        _("Chưa xác định được cơ quan có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s."),
+        procedure=procedure.code,
+        place=place,
+    )
+
+
 def resolve_competent_agency(
     *, procedure: Procedure, on: dt.date, place_unit: AdministrativeUnit | None
 ) -> Agency:
@@ -79,19 +89,15 @@ def resolve_competent_agency(
     """
     province_code = place_unit.province_code if place_unit else settings.MOTCUA_PROVINCE_CODE
     rules = list(competence_rules(procedure=procedure, on=on))
-    applicable = [r for r in rules if place_unit is not None and r.scope_id == place_unit.id]
-    if not applicable:
-        applicable = [
-            r for r in rules if r.scope.level == UnitLevel.PROVINCE and r.scope.province_code == province_code
-        ]
+    applicable = applicable_rules(
+        rules,
+        commune_id=place_unit.id if place_unit is not None else None,
+        province_code=province_code,
+        scope=lambda rule: (rule.scope_id, rule.scope.level == UnitLevel.PROVINCE, rule.scope.province_code),
+    )
     place = place_unit.name if place_unit else _("toàn tỉnh")
     if not applicable:
-        raise DomainError(
-            "competence.none",
-            _("Chưa xác định được cơ quan có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s."),
-            procedure=procedure.code,
-            place=place,
-        )
+        raise _no_competent_agency(procedure=procedure, place=place)
     agencies: list[Agency] = []
     for rule in applicable:
         if rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
@@ -109,12 +115,7 @@ def resolve_competent_agency(
             agencies.append(rule.agency)
     distinct = {a.pk: a for a in agencies}
     if not distinct:
-        raise DomainError(
-            "competence.none",
-            _("Chưa xác định được cơ quan có thẩm quyền giải quyết thủ tục %(procedure)s tại %(place)s."),
-            procedure=procedure.code,
-            place=place,
-        )
+        raise _no_competent_agency(procedure=procedure, place=place)
     if len(applicable) > 1 or len(distinct) > 1:
         raise DomainError(
             "competence.ambiguous",

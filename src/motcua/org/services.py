@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
@@ -33,22 +34,19 @@ def _overlapping(qs, *, valid_from: dt.date, valid_to: dt.date | None):
     return qs
 
 
-@transaction.atomic
-def create_agency(
+def check_agency(
     *,
     code: str,
-    name: str,
     kind: str,
     level: str,
     unit: AdministrativeUnit,
     valid_from: dt.date,
+    valid_to: dt.date | None = None,
     parent: Agency | None = None,
-    short_name: str = "",
-    address: str = "",
-    phone: str = "",
-    email: str = "",
-) -> Agency:
-    """Create an agency (cơ quan) in force from ``valid_from``."""
+    successor: Agency | None = None,
+    agency: Agency | None = None,
+) -> None:
+    """Raise OrganizationError unless an agency with these fields may exist (``agency``: being changed)."""
     if not AGENCY_CODE_RE.match(code):
         raise OrganizationError(
             "agency.code_format",
@@ -59,6 +57,8 @@ def create_agency(
         raise OrganizationError("agency.kind", _("Loại cơ quan %(kind)s không hợp lệ."), kind=kind)
     if level not in AgencyLevel.values:
         raise OrganizationError("agency.level", _("Cấp %(level)s không hợp lệ."), level=level)
+    if valid_to is not None and valid_to <= valid_from:
+        raise OrganizationError("agency.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực."))
     if not unit.is_valid_on(valid_from):
         raise OrganizationError(
             "agency.unit_not_valid",
@@ -74,14 +74,57 @@ def create_agency(
         raise OrganizationError(
             "agency.unit_level", _("Cơ quan cấp tỉnh phải gắn với đơn vị hành chính cấp tỉnh.")
         )
-    if parent is not None and not parent.is_valid_on(valid_from):
+    if parent is not None and (
+        (agency is not None and parent.pk == agency.pk) or not parent.is_valid_on(valid_from)
+    ):
         raise OrganizationError(
             "agency.parent_not_valid", _("Cơ quan cấp trên không có hiệu lực vào ngày bắt đầu.")
         )
-    if _overlapping(Agency.objects.filter(code=code), valid_from=valid_from, valid_to=None).exists():
+    if successor is not None and (
+        (agency is not None and successor.pk == agency.pk)
+        or valid_to is None
+        or not successor.is_valid_on(valid_to)
+    ):
+        raise OrganizationError(
+            "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
+        )
+    same_code = Agency.objects.filter(code=code)
+    if agency is not None:
+        same_code = same_code.exclude(pk=agency.pk)
+    if _overlapping(same_code, valid_from=valid_from, valid_to=valid_to).exists():
         raise OrganizationError(
             "agency.code_taken", _("Mã định danh %(identifier)s đã được dùng."), identifier=code
         )
+
+
+@transaction.atomic
+def create_agency(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    unit: AdministrativeUnit,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    parent: Agency | None = None,
+    successor: Agency | None = None,
+    short_name: str = "",
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Agency:
+    """Create an agency (cơ quan) in force from ``valid_from``."""
+    check_agency(
+        code=code,
+        kind=kind,
+        level=level,
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        parent=parent,
+        successor=successor,
+    )
     return Agency.objects.create(
         code=code,
         name=name,
@@ -90,12 +133,70 @@ def create_agency(
         level=level,
         unit=unit,
         parent=parent,
+        successor=successor,
         province_code=unit.province_code,
         address=address,
         phone=phone,
         email=email,
         valid_from=valid_from,
+        valid_to=valid_to,
     )
+
+
+@transaction.atomic
+def change_agency(
+    *,
+    agency: Agency,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    unit: AdministrativeUnit,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    parent: Agency | None = None,
+    successor: Agency | None = None,
+    short_name: str = "",
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Agency:
+    """Correct an agency's record (the same checks as creating one; the province follows the unit).
+
+    A reorganization that ends an agency and names its successor goes through ``end_agency``.
+    """
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    check_agency(
+        code=code,
+        kind=kind,
+        level=level,
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        parent=parent,
+        successor=successor,
+        agency=agency,
+    )
+    changes = {
+        "code": code,
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "level": level,
+        "unit": unit,
+        "province_code": unit.province_code,
+        "parent": parent,
+        "successor": successor,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "address": address,
+        "phone": phone,
+        "email": email,
+    }
+    for field, value in changes.items():
+        setattr(agency, field, value)
+    agency.save()
+    return agency
 
 
 @transaction.atomic
@@ -123,6 +224,35 @@ def end_agency(*, agency: Agency, on: dt.date, successor: Agency | None = None) 
     return agency
 
 
+def check_reception_point(
+    *,
+    code: str,
+    kind: str,
+    agency: Agency,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    point: ReceptionPoint | None = None,
+) -> None:
+    """Raise OrganizationError unless such a reception point may exist (``point``: being changed)."""
+    if kind not in ReceptionPointKind.values:
+        raise OrganizationError("reception.kind", _("Loại điểm tiếp nhận %(kind)s không hợp lệ."), kind=kind)
+    if valid_to is not None and valid_to <= valid_from:
+        raise OrganizationError(
+            "reception.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")
+        )
+    if not agency.is_valid_on(valid_from):
+        raise OrganizationError(
+            "reception.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu.")
+        )
+    same_code = ReceptionPoint.objects.filter(code=code)
+    if point is not None:
+        same_code = same_code.exclude(pk=point.pk)
+    if _overlapping(same_code, valid_from=valid_from, valid_to=valid_to).exists():
+        raise OrganizationError(
+            "reception.code_taken", _("Mã điểm tiếp nhận %(identifier)s đã được dùng."), identifier=code
+        )
+
+
 @transaction.atomic
 def create_reception_point(
     *,
@@ -131,38 +261,67 @@ def create_reception_point(
     kind: str,
     agency: Agency,
     valid_from: dt.date,
+    valid_to: dt.date | None = None,
     unit: AdministrativeUnit | None = None,
     address: str = "",
 ) -> ReceptionPoint:
     """Create a reception point (Bộ phận Một cửa / Trung tâm PVHCC / điểm bưu điện) of ``agency``."""
-    if kind not in ReceptionPointKind.values:
-        raise OrganizationError("reception.kind", _("Loại điểm tiếp nhận %(kind)s không hợp lệ."), kind=kind)
-    if not agency.is_valid_on(valid_from):
-        raise OrganizationError(
-            "reception.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu.")
-        )
-    if _overlapping(ReceptionPoint.objects.filter(code=code), valid_from=valid_from, valid_to=None).exists():
-        raise OrganizationError(
-            "reception.code_taken", _("Mã điểm tiếp nhận %(identifier)s đã được dùng."), identifier=code
-        )
-    unit = unit or agency.unit
+    check_reception_point(code=code, kind=kind, agency=agency, valid_from=valid_from, valid_to=valid_to)
     return ReceptionPoint.objects.create(
         code=code,
         name=name,
         kind=kind,
         agency=agency,
-        unit=unit,
+        unit=unit or agency.unit,
         province_code=agency.province_code,
         address=address,
         valid_from=valid_from,
+        valid_to=valid_to,
     )
 
 
-def _check_position(
-    *, role: str, agency: Agency, reception_point: ReceptionPoint | None, valid_from: dt.date
+@transaction.atomic
+def change_reception_point(
+    *,
+    point: ReceptionPoint,
+    code: str,
+    name: str,
+    kind: str,
+    agency: Agency,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    unit: AdministrativeUnit | None = None,
+    address: str = "",
+) -> ReceptionPoint:
+    """Correct a reception point (the same checks as creating one; the province follows the agency)."""
+    point = ReceptionPoint.objects.select_for_update().get(pk=point.pk)
+    check_reception_point(
+        code=code, kind=kind, agency=agency, valid_from=valid_from, valid_to=valid_to, point=point
+    )
+    point.code, point.name, point.kind, point.agency = code, name, kind, agency
+    point.unit, point.province_code, point.address = unit or agency.unit, agency.province_code, address
+    point.valid_from, point.valid_to = valid_from, valid_to
+    point.save()
+    return point
+
+
+def check_position(
+    *,
+    staff: Staff | None,
+    role: str,
+    agency: Agency,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    reception_point: ReceptionPoint | None = None,
+    position: Position | None = None,
 ) -> None:
+    """Raise OrganizationError unless ``staff`` may hold this position (``position``: being changed)."""
     if role not in Role.values or role == Role.CITIZEN:
         raise OrganizationError("position.role", _("Vai trò %(role)s không hợp lệ cho cán bộ."), role=role)
+    if valid_to is not None and valid_to <= valid_from:
+        raise OrganizationError(
+            "position.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")
+        )
     if not agency.is_valid_on(valid_from):
         raise OrganizationError("position.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu."))
     if reception_point is not None:
@@ -174,6 +333,13 @@ def _check_position(
             raise OrganizationError(
                 "position.reception_province", _("Điểm tiếp nhận phải thuộc cùng tỉnh với cơ quan.")
             )
+    if staff is None:
+        return
+    duplicate = Position.objects.filter(staff=staff, role=role, agency=agency)
+    if position is not None:
+        duplicate = duplicate.exclude(pk=position.pk)
+    if _overlapping(duplicate, valid_from=valid_from, valid_to=valid_to).exists():
+        raise OrganizationError("position.duplicate", _("Cán bộ đã giữ vai trò này tại cơ quan này."))
 
 
 @transaction.atomic
@@ -183,18 +349,93 @@ def add_position(
     role: str,
     agency: Agency,
     valid_from: dt.date,
+    valid_to: dt.date | None = None,
     reception_point: ReceptionPoint | None = None,
 ) -> Position:
     """Give ``staff`` the position ``role`` at ``agency`` (at ``reception_point`` when receiving dossiers)."""
-    _check_position(role=role, agency=agency, reception_point=reception_point, valid_from=valid_from)
-    duplicate = _overlapping(
-        Position.objects.filter(staff=staff, role=role, agency=agency), valid_from=valid_from, valid_to=None
+    check_position(
+        staff=staff,
+        role=role,
+        agency=agency,
+        reception_point=reception_point,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
-    if duplicate.exists():
-        raise OrganizationError("position.duplicate", _("Cán bộ đã giữ vai trò này tại cơ quan này."))
     return Position.objects.create(
-        staff=staff, role=role, agency=agency, reception_point=reception_point, valid_from=valid_from
+        staff=staff,
+        role=role,
+        agency=agency,
+        reception_point=reception_point,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
+
+
+@transaction.atomic
+def change_position(
+    *,
+    position: Position,
+    staff: Staff,
+    role: str,
+    agency: Agency,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    reception_point: ReceptionPoint | None = None,
+) -> Position:
+    """Correct a position's record (the same checks as adding one)."""
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    check_position(
+        staff=staff,
+        role=role,
+        agency=agency,
+        reception_point=reception_point,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        position=position,
+    )
+    position.staff, position.role, position.agency, position.reception_point = (
+        staff,
+        role,
+        agency,
+        reception_point,
+    )
+    position.valid_from, position.valid_to = valid_from, valid_to
+    position.save()
+    return position
+
+
+def check_new_staff(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    agency: Agency,
+    roles: list[str],
+    valid_from: dt.date,
+    reception_point: ReceptionPoint | None = None,
+    email: str = "",
+) -> None:
+    """Raise OrganizationError unless ``create_staff`` with these arguments would succeed."""
+    User = get_user_model()
+    if not roles:
+        raise OrganizationError("staff.no_role", _("Cán bộ phải có ít nhất một vai trò."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise OrganizationError(
+            "staff.username_taken", _("Tên đăng nhập %(username)s đã tồn tại."), username=username
+        )
+    for role in roles:
+        check_position(
+            staff=None, role=role, agency=agency, reception_point=reception_point, valid_from=valid_from
+        )
+    user = User(username=username, full_name=full_name, email=email, is_staff=Role.ADMINISTRATOR in roles)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise OrganizationError(
+            "staff.weak_password",
+            _("Mật khẩu không đạt yêu cầu: %(reasons)s"),
+            reasons=" ".join(exc.messages),
+        ) from exc
 
 
 @transaction.atomic
@@ -215,24 +456,19 @@ def create_staff(
     The reception point, when given, is attached to the reception-officer and postal-staff
     positions; the password must pass the configured validators.
     """
-    User = get_user_model()
-    if not roles:
-        raise OrganizationError("staff.no_role", _("Cán bộ phải có ít nhất một vai trò."))
-    if User.objects.filter(username__iexact=username).exists():
-        raise OrganizationError(
-            "staff.username_taken", _("Tên đăng nhập %(username)s đã tồn tại."), username=username
-        )
-    for role in roles:
-        _check_position(role=role, agency=agency, reception_point=reception_point, valid_from=valid_from)
-    user = User(username=username, full_name=full_name, email=email, is_staff=Role.ADMINISTRATOR in roles)
-    try:
-        validate_password(password, user=user)
-    except ValidationError as exc:
-        raise OrganizationError(
-            "staff.weak_password",
-            _("Mật khẩu không đạt yêu cầu: %(reasons)s"),
-            reasons=" ".join(exc.messages),
-        ) from exc
+    check_new_staff(
+        username=username,
+        password=password,
+        full_name=full_name,
+        agency=agency,
+        roles=roles,
+        valid_from=valid_from,
+        reception_point=reception_point,
+        email=email,
+    )
+    user = get_user_model()(
+        username=username, full_name=full_name, email=email, is_staff=Role.ADMINISTRATOR in roles
+    )
     user.set_password(password)
     user.save()
     staff = Staff.objects.create(user=user, agency=agency, full_name=full_name, title=title)
@@ -246,6 +482,48 @@ def create_staff(
             valid_from=valid_from,
         )
     return staff
+
+
+def check_staff(*, agency: Agency, staff: Staff | None = None) -> None:
+    """Raise OrganizationError unless a staff member may belong to ``agency`` (one in force today)."""
+    if staff is not None and staff.pk and staff.agency_id == agency.pk:
+        return  # keeping the agency an account already belongs to is always allowed
+    if not agency.is_valid_on(timezone.localdate()):
+        raise OrganizationError("staff.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày hôm nay."))
+
+
+@transaction.atomic
+def change_staff(*, staff: Staff, full_name: str, agency: Agency, title: str = "") -> Staff:
+    """Correct a staff member's name, title or agency (positions change on their own)."""
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    check_staff(agency=agency, staff=staff)
+    staff.full_name, staff.title, staff.agency = full_name, title, agency
+    staff.save(update_fields=["full_name", "title", "agency"])
+    return staff
+
+
+@transaction.atomic
+def delete_staff(*, staff: Staff) -> None:
+    """Remove a staff record entered by mistake (its positions go with it; the user account stays)."""
+    staff.delete()
+
+
+@transaction.atomic
+def delete_agency(*, agency: Agency) -> None:
+    """Remove an agency entered by mistake; one that others refer to is ended instead (``end_agency``)."""
+    agency.delete()
+
+
+@transaction.atomic
+def delete_reception_point(*, point: ReceptionPoint) -> None:
+    """Remove a reception point entered by mistake."""
+    point.delete()
+
+
+@transaction.atomic
+def delete_position(*, position: Position) -> None:
+    """Remove a position entered by mistake; one that has been held is ended instead (``end_position``)."""
+    position.delete()
 
 
 @transaction.atomic

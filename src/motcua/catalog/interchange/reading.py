@@ -1,0 +1,338 @@
+"""Reading a catalog document: procedures, their competence rules and versions (``parse``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .. import fees, forms
+from ..expressions import ExpressionError
+from ..models import (
+    AgencyRule,
+    OnlineLevel,
+    PlaceBasis,
+    ReuseSource,
+    Target,
+    TimeUnit,
+    VersionStatus,
+)
+from .document import (
+    FORMAT,
+    LEVELS,
+    AgencyResolver,
+    CatalogFormatError,
+    LineDict,
+    UnitResolver,
+    canonical,
+    compact,
+    load,
+    plain,
+)
+from .values import (
+    ReadContext,
+    agency_ref,
+    check_keys,
+    expect_map,
+    line_of,
+    read_amount,
+    read_bool,
+    read_choice,
+    read_int,
+    read_list,
+    read_period,
+    read_str,
+)
+from .workflows import parse_workflow
+
+
+def parse(
+    text: str, *, resolve_agency: AgencyResolver | None = None, resolve_unit: UnitResolver | None = None
+) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    """Validate a catalog document; return it in canonical form with the line of each procedure
+    (``("procedure", code)``) and version (``("version", code, number)``). Raise CatalogFormatError."""
+    doc = load(text)
+    ctx = ReadContext(resolve_agency=resolve_agency, resolve_unit=resolve_unit)
+    catalog_file = _("tệp danh mục")
+    if not expect_map(ctx, doc, 1, catalog_file):
+        raise CatalogFormatError(ctx.problems)
+    check_keys(ctx, doc, required=("format",), optional=("fields", "procedures", "source"), what=catalog_file)
+    if doc.get("format") not in (None, FORMAT):
+        ctx.error(
+            line_of(doc, "format"),
+            _("định dạng '%(format)s' không được hỗ trợ (cần %(expected)s)")
+            % {"format": doc.get("format"), "expected": FORMAT},
+        )
+    result: dict[str, Any] = {"format": FORMAT}
+    if doc.get("source"):
+        result["source"] = read_str(ctx, doc, "source", catalog_file)
+    field_codes: set[str] = set(_existing_field_codes())
+    fields_out: list[dict[str, Any]] = []
+    raw_fields = read_list(ctx, doc, "fields", catalog_file)
+    field_ = _("lĩnh vực")
+    for item, line in zip(raw_fields, raw_fields.item_lines, strict=True):
+        if not expect_map(ctx, item, line, field_):
+            continue
+        check_keys(ctx, item, required=("code", "name"), optional=(), what=field_)
+        code = read_str(ctx, item, "code", field_)
+        if code in {f["code"] for f in fields_out}:
+            ctx.error(line, _("lĩnh vực '%(code)s' bị lặp") % {"code": code})
+        fields_out.append({"code": code, "name": read_str(ctx, item, "name", field_)})
+        field_codes.add(code)
+    result["fields"] = fields_out
+    procedures_out = []
+    seen: set[str] = set()
+    raw_procedures = read_list(ctx, doc, "procedures", catalog_file)
+    for item, line in zip(raw_procedures, raw_procedures.item_lines, strict=True):
+        if not expect_map(ctx, item, line, _("thủ tục")):
+            continue
+        parsed = _parse_procedure(ctx, item, field_codes)
+        ctx.lines["procedure", parsed["code"]] = line
+        if parsed["code"] in seen:
+            ctx.error(line, _("thủ tục '%(code)s' bị lặp") % {"code": parsed["code"]})
+        seen.add(parsed["code"])
+        procedures_out.append(parsed)
+    result["procedures"] = procedures_out
+    if ctx.problems:
+        raise CatalogFormatError(ctx.problems)
+    return result, ctx.lines
+
+
+def _existing_field_codes() -> list[str]:
+    from ..models import Field
+
+    return list(Field.objects.values_list("code", flat=True))
+
+
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")
+
+
+def _parse_procedure(ctx: ReadContext, item: LineDict, field_codes: set[str]) -> dict[str, Any]:
+    code = read_str(ctx, item, "code", _("thủ tục"))
+    what = _("thủ tục %(code)s") % {"code": code or "?"}
+    check_keys(
+        ctx,
+        item,
+        required=("code", "name", "field", "levels"),
+        optional=("target", "competence", "versions"),
+        what=what,
+    )
+    if code and not CODE_RE.match(code):
+        ctx.error(line_of(item, "code"), _("%(what)s: mã TTHC không hợp lệ") % {"what": what})
+    field_code = read_str(ctx, item, "field", what)
+    if field_code and field_code not in field_codes:
+        ctx.error(
+            line_of(item, "field"),
+            _("%(what)s: lĩnh vực '%(field)s' chưa khai báo trong 'fields'")
+            % {"what": what, "field": field_code},
+        )
+    levels = item.get("levels")
+    if not isinstance(levels, list) or not levels or any(level not in LEVELS for level in levels):
+        ctx.error(
+            line_of(item, "levels"),
+            _("%(what)s: 'levels' phải là danh sách gồm province và/hoặc commune") % {"what": what},
+        )
+        levels = []
+    out: dict[str, Any] = {
+        "code": code,
+        "name": read_str(ctx, item, "name", what),
+        "field": field_code,
+        "levels": [level for level in LEVELS if level in levels],
+        "target": read_choice(ctx, item, "target", Target.values, what, default=Target.CITIZEN),
+    }
+    rules = []
+    raw_rules = read_list(ctx, item, "competence", what)
+    for rule, line in zip(raw_rules, raw_rules.item_lines, strict=True):
+        if expect_map(ctx, rule, line, _("%(what)s: quy tắc thẩm quyền") % {"what": what}):
+            rules.append(_parse_rule(ctx, rule, what))
+    out["competence"] = rules
+    versions: list[dict[str, Any]] = []
+    raw_versions = read_list(ctx, item, "versions", what)
+    for version, line in zip(raw_versions, raw_versions.item_lines, strict=True):
+        if expect_map(ctx, version, line, _("%(what)s: phiên bản") % {"what": what}):
+            parsed = _parse_version(ctx, version, what)
+            ctx.lines["version", code, parsed["number"]] = line
+            if parsed["number"] in {v["number"] for v in versions}:
+                ctx.error(
+                    line,
+                    _("%(what)s: phiên bản %(number)s bị lặp") % {"what": what, "number": parsed["number"]},
+                )
+            versions.append(parsed)
+    out["versions"] = sorted(versions, key=lambda v: v["number"])
+    return out
+
+
+def _parse_rule(ctx: ReadContext, rule: LineDict, what: str) -> dict[str, Any]:
+    where = _("%(what)s: quy tắc thẩm quyền") % {"what": what}
+    check_keys(
+        ctx,
+        rule,
+        required=("place_basis", "scope", "agency_rule", "valid_from"),
+        optional=("agency", "valid_to", "legal_basis"),
+        what=where,
+    )
+    start, end = read_period(ctx, rule, where)
+    scope = read_str(ctx, rule, "scope", where)
+    if scope and ctx.resolve_unit is not None and start is not None:
+        error = ctx.resolve_unit(scope, start)
+        if error:
+            ctx.error(line_of(rule, "scope"), f"{where}: {error}")
+    agency_rule = read_choice(ctx, rule, "agency_rule", AgencyRule.values, where)
+    agency = agency_ref(ctx, rule, "agency", where, start)
+    if agency_rule == AgencyRule.NAMED and not agency:
+        ctx.error(rule.line, _("%(what)s: 'agency_rule: named' cần 'agency'") % {"what": where})
+    if agency_rule == AgencyRule.COMMUNE_COMMITTEE and agency:
+        ctx.error(
+            line_of(rule, "agency"),
+            _("%(what)s: 'agency_rule: commune_committee' không dùng 'agency'") % {"what": where},
+        )
+    return compact(
+        {
+            "place_basis": read_choice(ctx, rule, "place_basis", PlaceBasis.values, where),
+            "scope": scope,
+            "agency_rule": agency_rule,
+            "agency": agency,
+            "valid_from": start,
+            "valid_to": end,
+            "legal_basis": read_str(ctx, rule, "legal_basis", where),
+        }
+    )
+
+
+VERSION_KEYS = (
+    "status",
+    "valid_to",
+    "same_day_cutoff",
+    "location_independent",
+    "legal_basis",
+    "source",
+    "fees",
+    "documents",
+    "form",
+    "notes",
+)
+
+
+def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, Any]:
+    number_ = read_int(ctx, version, "number", what, default=1, minimum=1)
+    where = f"{what} v{number_}"
+    check_keys(
+        ctx,
+        version,
+        required=("number", "valid_from", "time_limit", "online_level", "result", "workflow"),
+        optional=VERSION_KEYS,
+        what=where,
+    )
+    start, end = read_period(ctx, version, where)
+    status = read_choice(ctx, version, "status", VersionStatus.values, where, default=VersionStatus.PUBLISHED)
+    out: dict[str, Any] = {"number": number_, "status": status, "valid_from": start, "valid_to": end}
+    limit: Any = version.get("time_limit")
+    time_limit = _("%(what)s: thời hạn") % {"what": where}
+    if expect_map(ctx, limit, line_of(version, "time_limit"), f"{where}: 'time_limit'"):
+        check_keys(ctx, limit, required=("amount", "unit"), optional=("same_day_cutoff",), what=time_limit)
+        cutoff = limit.get("same_day_cutoff")
+        if cutoff is not None and (not isinstance(cutoff, str) or not re.match(r"^\d{2}:\d{2}$", cutoff)):
+            ctx.error(
+                line_of(limit, "same_day_cutoff"),
+                _("%(what)s: 'same_day_cutoff' phải dạng HH:MM") % {"what": where},
+            )
+            cutoff = None
+        out["time_limit"] = compact(
+            {
+                "amount": read_amount(ctx, limit, "amount", time_limit),
+                "unit": read_choice(ctx, limit, "unit", TimeUnit.values, time_limit),
+                "same_day_cutoff": cutoff,
+            }
+        )
+    out["online_level"] = read_choice(ctx, version, "online_level", OnlineLevel.values, where)
+    out["location_independent"] = read_bool(ctx, version, "location_independent", where, True)
+    out["legal_basis"] = read_str(ctx, version, "legal_basis", where)
+    out["source"] = read_str(ctx, version, "source", where)
+    result: Any = version.get("result")
+    if expect_map(ctx, result, line_of(version, "result"), f"{where}: 'result'"):
+        check_keys(
+            ctx,
+            result,
+            required=("name",),
+            optional=("template", "validity"),
+            what=_("%(what)s: kết quả") % {"what": where},
+        )
+        out["result"] = compact(
+            {
+                "name": read_str(ctx, result, "name", where),
+                "template": read_str(ctx, result, "template", where),
+                "validity": read_str(ctx, result, "validity", where),
+            }
+        )
+    fee_rules = plain(version.get("fees") or [])
+    for problem in fees.rule_problems(fee_rules):
+        ctx.error(line_of(version, "fees"), f"{where}: {problem}")
+    out["fees"] = canonical(fee_rules)
+    form: Any = version.get("form") or LineDict()
+    schema: dict[str, Any] = {}
+    if expect_map(ctx, form, line_of(version, "form"), f"{where}: 'form'"):
+        check_keys(
+            ctx, form, required=(), optional=("schema", "ui"), what=_("%(what)s: biểu mẫu") % {"what": where}
+        )
+        schema = plain(form.get("schema") or {})
+        ui = plain(form.get("ui") or {})
+        for problem in forms.schema_problems(schema):
+            ctx.error(line_of(form, "schema"), f"{where}: {problem}")
+        for problem in forms.ui_problems(ui, schema):
+            ctx.error(line_of(form, "ui"), f"{where}: {problem}")
+        out["form"] = compact({"schema": canonical(schema), "ui": canonical(ui)})
+    names = forms.field_names(schema)
+    try:
+        unknown = fees.names_used(fee_rules) - names if not fees.rule_problems(fee_rules) else set()
+    except ExpressionError:
+        unknown = set()
+    if unknown:
+        ctx.error(
+            line_of(version, "fees"),
+            _("%(what)s: công thức phí dùng trường không có trong biểu mẫu: %(fields)s")
+            % {"what": where, "fields": ", ".join(sorted(unknown))},
+        )
+    documents: list[dict[str, Any]] = []
+    raw_docs = read_list(ctx, version, "documents", where)
+    for doc, line in zip(raw_docs, raw_docs.item_lines, strict=True):
+        dwhere = _("%(what)s: thành phần hồ sơ") % {"what": where}
+        if not expect_map(ctx, doc, line, dwhere):
+            continue
+        check_keys(
+            ctx,
+            doc,
+            required=("code", "name"),
+            optional=("originals", "copies", "mandatory", "reuse", "reuse_key", "form_field"),
+            what=dwhere,
+        )
+        form_field = read_str(ctx, doc, "form_field", dwhere)
+        if form_field and form_field not in names:
+            ctx.error(
+                line_of(doc, "form_field"),
+                _("%(what)s: trường '%(field)s' không có trong biểu mẫu")
+                % {"what": dwhere, "field": form_field},
+            )
+        code = read_str(ctx, doc, "code", dwhere)
+        if code in {d["code"] for d in documents}:
+            ctx.error(line, _("%(what)s: mã '%(code)s' bị lặp") % {"what": dwhere, "code": code})
+        entry = compact(
+            {
+                "code": code,
+                "name": read_str(ctx, doc, "name", dwhere),
+                "originals": read_int(ctx, doc, "originals", dwhere),
+                "copies": read_int(ctx, doc, "copies", dwhere),
+                "mandatory": read_bool(ctx, doc, "mandatory", dwhere, True),
+                "reuse": read_choice(ctx, doc, "reuse", ReuseSource.values, dwhere, default=""),
+                "reuse_key": read_str(ctx, doc, "reuse_key", dwhere),
+                "form_field": form_field,
+            },
+            keep=("originals", "copies"),
+        )
+        if entry.get("mandatory") is True:
+            del entry["mandatory"]
+        documents.append(entry)
+    out["documents"] = documents
+    out["workflow"] = parse_workflow(ctx, version, where, start)
+    out["notes"] = read_str(ctx, version, "notes", where)
+    return compact(out)

@@ -1,0 +1,227 @@
+"""``workflow.*`` and ``time.exceeded``: one initial step, every step reachable, every path ending.
+
+No cycle without a return-with-reason; the longest path fits in the legal time limit.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from motcua.org.models import Role
+
+from ..models import (
+    Action,
+    time_limit_in_hours,
+)
+from .report import ERROR, AddFinding
+from .versions import StepRow, TransitionRow, VersionRow
+
+ENDING_ACTIONS = {Action.REFUSE, Action.RETURN_RESULT}
+MOVING_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER}
+STAYING_ACTIONS = {Action.REQUEST_SUPPLEMENT, Action.CONSULT}
+ACTION_VALUES = frozenset(Action.values)
+# Labels stay lazy: they are read in the language of the run, not of the import.
+ROLE_LABELS = {str(value): label for value, label in Role.choices}
+
+
+def check_workflow(add: AddFinding, version: VersionRow) -> list[StepRow]:
+    steps = version.steps if version.has_workflow else []
+    if not steps:
+        add(ERROR, "workflow.missing", _("chưa có quy trình nội bộ"))
+        return []
+    by_id = {s.id: s for s in steps}
+    initial = [s for s in steps if s.is_initial]
+    if len(initial) != 1:
+        add(
+            ERROR,
+            "workflow.initial",
+            _("quy trình phải có đúng một bước đầu (đang có %(count)s)") % {"count": len(initial)},
+        )
+    ok = True
+    edges: dict[int, list[TransitionRow]] = {s.id: s.transitions for s in steps}
+    for step in steps:
+        actions = set(step.actions or [])
+        unknown = actions - ACTION_VALUES
+        if unknown:
+            add(
+                ERROR,
+                "workflow.action",
+                _("bước '%(step)s': thao tác không hợp lệ %(actions)s")
+                % {"step": step.name, "actions": ", ".join(sorted(unknown))},
+            )
+        if step.role not in ROLE_LABELS:
+            add(
+                ERROR,
+                "performer.role",
+                _("bước '%(step)s': vai trò '%(role)s' không tồn tại")
+                % {"step": step.name, "role": step.role},
+            )
+        for t in edges[step.id]:
+            target = by_id.get(t.target_id) if t.target_id else None
+            if t.action not in actions:
+                add(
+                    ERROR,
+                    "workflow.action",
+                    _("bước '%(step)s': chuyển bước '%(action)s' không nằm trong thao tác được phép của bước")
+                    % {"step": step.name, "action": t.action},
+                )
+            if t.action in ENDING_ACTIONS and t.target_id is not None:
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': '%(action)s' phải kết thúc quy trình")
+                    % {"step": step.name, "action": t.action},
+                )
+                ok = False
+            if t.action in MOVING_ACTIONS and t.target_id is None:
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': '%(action)s' phải chuyển tới một bước")
+                    % {"step": step.name, "action": t.action},
+                )
+                ok = False
+            if t.action in STAYING_ACTIONS:
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': '%(action)s' giữ hồ sơ tại bước, không có chuyển bước")
+                    % {"step": step.name, "action": t.action},
+                )
+            if t.action == Action.RETURN:
+                if target is None or target.order >= step.order:
+                    add(
+                        ERROR,
+                        "workflow.return",
+                        _("bước '%(step)s': trả lại phải về một bước trước đó") % {"step": step.name},
+                    )
+                if not t.requires_reason:
+                    add(
+                        ERROR,
+                        "workflow.return",
+                        _("bước '%(step)s': trả lại bước trước phải nêu lý do") % {"step": step.name},
+                    )
+            if t.target_id is not None and target is None:
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': chuyển tới bước của quy trình khác") % {"step": step.name},
+                )
+                ok = False
+        for action in actions & (MOVING_ACTIONS | ENDING_ACTIONS | {Action.RETURN}):
+            if not any(t.action == action for t in edges[step.id]):
+                add(
+                    ERROR,
+                    "workflow.transition",
+                    _("bước '%(step)s': thao tác '%(action)s' chưa có chuyển bước")
+                    % {"step": step.name, "action": action},
+                )
+    if not ok or len(initial) != 1:
+        return steps
+
+    start = initial[0]
+    reachable = _reach(start.id, lambda n: [t.target_id for t in edges[n] if t.target_id])
+    for step in steps:
+        if step.id not in reachable:
+            add(
+                ERROR,
+                "workflow.unreachable",
+                _("bước '%(step)s' không thể đến được từ bước đầu") % {"step": step.name},
+            )
+    # A step "can finish" when some path from it ends with a result or a refusal.
+    finishing = {s.id for s in steps if any(t.target_id is None for t in edges[s.id])}
+    changed = True
+    while changed:
+        changed = False
+        for s in steps:
+            if s.id not in finishing and any(t.target_id in finishing for t in edges[s.id] if t.target_id):
+                finishing.add(s.id)
+                changed = True
+    for step in steps:
+        if step.id in reachable and step.id not in finishing:
+            add(
+                ERROR,
+                "workflow.dead_end",
+                _("từ bước '%(step)s' không có đường nào kết thúc bằng trả kết quả hoặc từ chối")
+                % {"step": step.name},
+            )
+    if not any(t.action == Action.RETURN_RESULT for ts in edges.values() for t in ts):
+        add(ERROR, "workflow.no_result", _("không có bước nào trả kết quả"))
+
+    # "Sent in circles": drop the transitions that need a reason (returns); what is left must be acyclic.
+    plain = {n: [t.target_id for t in ts if t.target_id and not t.requires_reason] for n, ts in edges.items()}
+    cycle = _find_cycle(plain)
+    if cycle:
+        names = " → ".join(by_id[n].name for n in cycle)
+        add(
+            ERROR,
+            "workflow.cycle",
+            _("hồ sơ có thể bị chuyển vòng không cần lý do: %(steps)s") % {"steps": names},
+        )
+        return steps
+
+    longest = _longest_path(start.id, plain, {s.id: Decimal(s.allotment_hours) for s in steps})
+    limit = time_limit_in_hours(version.time_limit_amount, version.time_limit_unit)
+    if longest > limit:
+        add(
+            ERROR,
+            "time.exceeded",
+            _("tổng thời gian các bước (%(total)s) vượt thời hạn giải quyết (%(limit)s)")
+            % {"total": _hours(longest), "limit": _hours(limit)},
+        )
+    return steps
+
+
+def _hours(value: Decimal) -> str:
+    value = value.normalize()
+    return _("%(hours)s giờ làm việc") % {"hours": f"{value:f}"}
+
+
+def _reach(start: int, nexts) -> set[int]:  # type: ignore[no-untyped-def]
+    seen = {start}
+    todo = [start]
+    while todo:
+        for n in nexts(todo.pop()):
+            if n not in seen:
+                seen.add(n)
+                todo.append(n)
+    return seen
+
+
+def _find_cycle(graph: dict[int, list[int]]) -> list[int]:
+    color: dict[int, int] = {}
+    stack: list[int] = []
+
+    def visit(node: int) -> list[int]:
+        color[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if color.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in color:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        color[node] = 2
+        return []
+
+    for node in graph:
+        if node not in color:
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
+def _longest_path(start: int, graph: dict[int, list[int]], weight: dict[int, Decimal]) -> Decimal:
+    memo: dict[int, Decimal] = {}
+
+    def longest(node: int) -> Decimal:
+        if node not in memo:
+            memo[node] = weight[node] + max((longest(n) for n in graph.get(node, [])), default=Decimal(0))
+        return memo[node]
+
+    return longest(start)
