@@ -1,4 +1,4 @@
-"""The officer dossier page posts the version it showed: a click on a stale page never acts on a newer state."""
+"""The officer dossier page posts the version it showed: a stale page never acts on a newer state."""
 
 from __future__ import annotations
 
@@ -35,8 +35,12 @@ def test_a_click_on_a_stale_page_answers_the_dossier_changed_and_changes_nothing
         dossier=dossier, by=colleague, missing=["Giấy tờ khác"], reason="Thiếu giấy tờ"
     )
     dossier = services.supply_documents(
-        dossier=dossier, by=colleague, documents=[services.DocumentInput(code=d.code) for d in
-                                                   dossier.procedure_version.documents.filter(mandatory=True)]
+        dossier=dossier,
+        by=colleague,
+        documents=[
+            services.DocumentInput(code=d.code)
+            for d in dossier.procedure_version.documents.filter(mandatory=True)
+        ],
     )
     assert dossier.state == State.SUBMITTED
     changed = dossier.version
