@@ -28,7 +28,6 @@ from motcua.dossiers.constants import (  # noqa: F401  (re-exported: models were
     State,
     StepOutcome,
 )
-from motcua.dossiers.status import national_status
 
 
 class DossierCodeCounter(models.Model):
@@ -161,6 +160,9 @@ class Dossier(models.Model):
 
     @property
     def national_status(self) -> NationalStatus:
+        # Imported here: status reads the calendar, which the models must not load with them.
+        from motcua.dossiers.status import national_status
+
         return national_status(self)
 
 

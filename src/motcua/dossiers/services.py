@@ -943,7 +943,7 @@ def assign_step(
     dossier = access.check(by, dossier, Act.ASSIGN, on=on, subject=assignee.pk)
     current = dossier.current_step
     assert current is not None
-    if not lookups.staff_qualifies(user=assignee.user, role=current.role, agency_id=current.agency_id, on=on):
+    if not access.actor(assignee.user, on).holds(current.role, {current.agency_id}):
         raise DomainError(
             "step.assignee_unqualified", _("Người được giao không đảm nhận vai trò của bước này.")
         )

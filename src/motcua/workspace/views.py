@@ -151,7 +151,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def apologies(request: HttpRequest) -> HttpResponse:
     """Văn bản xin lỗi: notices waiting for my signature, dossiers of my agencies that need one."""
     now = timezone.now()
-    agencies = Agency.objects.filter(pk__in=lookups.agencies_of(user=request.user, on=_today(now)))
+    agencies = Agency.objects.filter(pk__in=access.agencies_of(user=request.user, on=_today(now)))
     needing = {a.pk: selectors.dossiers_needing_apology(agency_id=a.pk, now=now) for a in agencies}
     prefetch_related_objects([d for rows in needing.values() for d in rows], "procedure")
     return render(
@@ -229,7 +229,7 @@ def _dossier_context(
         "open_consultations": list(
             dossier.consultations.filter(
                 answered_at__isnull=True,
-                agency_id__in=lookups.agencies_of(user=user, on=_today(now)),
+                agency_id__in=access.agencies_of(user=user, on=_today(now)),
             ).select_related("agency", "requested_by")
         ),
         "notices": notices,
