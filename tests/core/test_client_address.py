@@ -67,7 +67,9 @@ def test_the_event_origin_records_the_client_behind_the_proxy(behind_proxy, hue)
     dossier = hue.receive()
     client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
     log_in(client, officer("phuxuan.tiepnhan"))
-    response = client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept"})
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept", "version": dossier.version}
+    )
     assert response.status_code == 302
     assert dossier.events.order_by("-pk").first().origin == "203.0.113.9"
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from motcua.dossiers import access
 from motcua.geo import selectors as geo_selectors
-from motcua.org import policy, selectors, services
+from motcua.org import selectors, services
 from motcua.org.models import AgencyKind, AgencyLevel, Role
 
 from .conftest import DAY
@@ -27,8 +28,8 @@ def test_create_staff_gives_the_account_its_positions(demo, phu_xuan):
         (Role.RECEPTION_OFFICER, phu_xuan.pk),
         (Role.CLERK, phu_xuan.pk),
     }
-    assert policy.may_receive_at(user=staff.user, reception_point=point, on=DAY)
-    assert not policy.may_act(user=staff.user, role=Role.CLERK, agency=phu_xuan, on=dt.date(2025, 8, 31))
+    assert access.may_receive_at(user=staff.user, reception_point=point, role=Role.RECEPTION_OFFICER, on=DAY)
+    assert not access.positions(user=staff.user, on=dt.date(2025, 8, 31)).filter(role=Role.CLERK).exists()
 
 
 def test_create_staff_refuses_a_taken_username_or_a_weak_password(demo, phu_xuan):
@@ -104,7 +105,7 @@ def test_ending_an_agency_ends_its_reception_points_and_positions(demo, phu_xuan
     assert selectors.commune_committee_for(unit=unit, on=DAY) == phu_xuan
     assert selectors.commune_committee_for(unit=unit, on=end) is None
     assert not selectors.reception_points_valid_on(on=end, province_code="46", agency=phu_xuan).exists()
-    assert not policy.may_act(user=phu_xuan.staff.first().user, role=Role.CLERK, agency=phu_xuan, on=end)
+    assert not access.positions(user=phu_xuan.staff.first().user, on=end).filter(agency=phu_xuan).exists()
     assert phu_xuan.positions.filter(valid_to=end).count() == phu_xuan.positions.count() == 6
     with pytest.raises(services.OrganizationError) as again:
         services.end_agency(agency=phu_xuan, on=end)

@@ -83,7 +83,7 @@ def test_the_dossier_page_offers_exactly_the_allowed_actions_and_one_moves_the_d
     page = client.get(url).content.decode()
     assert 'value="forward"' in page
     assert 'value="accept"' not in page
-    response = client.post(f"{url}thao-tac/", {"action": "forward"})
+    response = client.post(f"{url}thao-tac/", {"action": "forward", "version": dossier.version})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.current_step.sequence > 1
@@ -93,7 +93,9 @@ def test_a_domain_error_is_shown_and_nothing_changes(client, hue):
     dossier = hue.receive(complete=False)
     log_in(client, officer("phuxuan.tiepnhan"))
     version = dossier.version
-    response = client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept"})
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/", {"action": "accept", "version": version}
+    )
     assert response.status_code == 400
     assert "Hồ sơ còn thiếu" in response.content.decode()
     dossier.refresh_from_db()
@@ -141,7 +143,7 @@ def test_a_refusal_at_reception_from_the_dossier_page_records_the_reason(client,
     log_in(client, officer("phuxuan.tiepnhan"))
     client.post(
         f"/can-bo/ho-so/{dossier.code}/thao-tac/",
-        {"action": "refuse_reception", "reason": "Không thuộc thẩm quyền"},
+        {"action": "refuse_reception", "reason": "Không thuộc thẩm quyền", "version": dossier.version},
     )
     dossier.refresh_from_db()
     assert dossier.state == State.REFUSED_AT_RECEPTION

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from motcua.core.errors import register
+
 LINK_UNKNOWN = "enrolment.link_unknown"
 LINK_EXPIRED = "enrolment.link_expired"
 LINK_USED = "enrolment.link_used"
@@ -21,3 +23,5 @@ HTTP_STATUS = {
     ALREADY_ENROLLED: 409,
     NOT_AN_OFFICER: 400,
 }
+
+register(HTTP_STATUS)

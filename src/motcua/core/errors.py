@@ -28,3 +28,30 @@ class FieldError(DomainError):
     def __init__(self, code: str, message: Any, *, field: str, **params: Any) -> None:
         super().__init__(code, message, **params)
         self.field = field
+
+
+# --- the registry: each code once, with the HTTP status a page or the API answers with --------------
+
+_STATUS: dict[str, int] = {}
+DEFAULT_STATUS = 400
+
+
+def register(statuses: dict[str, int]) -> None:
+    """Declare an app's error codes with their HTTP status (each app's ``errors.py`` calls this once).
+
+    A code means one thing: declaring it again with another status is a programming error."""
+    for code, status in statuses.items():
+        known = _STATUS.setdefault(code, status)
+        if known != status:
+            raise ValueError(f"error code {code!r} declared twice ({known}, {status})")
+
+
+def http_status(error: DomainError | str) -> int:
+    """The HTTP status for a refusal: its registered status, else 400 (the request was refused)."""
+    code = error if isinstance(error, str) else error.code
+    return _STATUS.get(code, DEFAULT_STATUS)
+
+
+def registered() -> dict[str, int]:
+    """Every declared code and its status (for docs and tests)."""
+    return dict(_STATUS)

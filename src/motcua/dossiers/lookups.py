@@ -8,13 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
 
 from motcua.calendar import selectors as calendar
 from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import ProcedureVersion, TimeUnit, WorkflowStep
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Position
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 
@@ -39,22 +37,6 @@ def initial_step_of(version: ProcedureVersion) -> WorkflowStep:
 
 def fee_for(*, version: ProcedureVersion, form_data: dict[str, Any]) -> Decimal:
     return Decimal(catalog_selectors.fee_for(version=version, form_data=form_data))
-
-
-def positions(*, user: Any, on: dt.date) -> QuerySet[Position]:
-    """Positions the user holds on ``on`` (none for a citizen or an anonymous user)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Position.objects.none()
-    return org_selectors.positions_valid_on(on=on).filter(staff__user=user)
-
-
-def agencies_of(*, user: Any, on: dt.date) -> set[int]:
-    """Agencies where the user holds any position on ``on``."""
-    return set(positions(user=user, on=on).values_list("agency_id", flat=True))
-
-
-def staff_qualifies(*, user: Any, role: str, agency_id: int, on: dt.date) -> bool:
-    return positions(user=user, on=on).filter(role=role, agency_id=agency_id).exists()
 
 
 # --- calendar ----------------------------------------------------------------------------------------

@@ -13,54 +13,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
-
-
-class Channel(models.TextChoices):
-    """Hình thức nộp; values follow the national portal's codes (1 in person, 2 online, 3 post)."""
-
-    COUNTER = "counter", _("trực tiếp")
-    ONLINE = "online", _("trực tuyến")
-    POST = "post", _("qua dịch vụ bưu chính công ích")
-
-
-NATIONAL_CHANNEL = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
-
-
-class State(models.TextChoices):
-    """Internal state of a dossier. ``NationalStatus`` is what the outside world sees."""
-
-    SUBMITTED = "submitted", _("chờ tiếp nhận")
-    REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
-    RECEPTION_SUPPLEMENT = "reception_supplement", _("chờ bổ sung để tiếp nhận")
-    IN_PROCESS = "in_process", _("đang xử lý")
-    SUPPLEMENT = "supplement", _("chờ công dân bổ sung")
-    CONSULTING = "consulting", _("đang lấy ý kiến cơ quan khác")
-    RESULT_READY = "result_ready", _("đã có kết quả, chờ trả")
-    REFUSED = "refused", _("từ chối giải quyết")
-    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
-    RETURNED = "returned", _("đã trả kết quả")
-
-
-class NationalStatus(models.IntegerChoices):
-    """Trạng thái hồ sơ on the national public service portal (TrangThaiHoSo)."""
-
-    NEW = 1, _("Mới đăng ký")
-    RECEIVED = 2, _("Được tiếp nhận")
-    NOT_RECEIVED = 3, _("Không được tiếp nhận")
-    IN_PROCESS = 4, _("Đang xử lý")
-    SUPPLEMENT = 5, _("Yêu cầu bổ sung")
-    FINANCIAL = 6, _("Yêu cầu nghĩa vụ tài chính")
-    WITHDRAWN = 7, _("Công dân rút hồ sơ")
-    STOPPED = 8, _("Dừng xử lý")
-    PROCESSED = 9, _("Đã xử lý xong")
-    RETURNED = 10, _("Đã trả kết quả")
-
-
-TERMINAL_STATES = {State.REFUSED_AT_RECEPTION, State.REFUSED, State.WITHDRAWN, State.RETURNED}
-# Result files may be attached or removed while the dossier is being processed, until the hand-over.
-RESULT_STATES = {State.IN_PROCESS, State.CONSULTING, State.RESULT_READY}
-# The applicant rates the handling once it ended with a result or a written refusal.
-RATEABLE_STATES = {State.RETURNED, State.REFUSED}
+from motcua.dossiers.constants import (  # noqa: F401  (re-exported: models were their first home)
+    NATIONAL_CHANNEL,
+    RATEABLE_STATES,
+    RESULT_STATES,
+    TERMINAL_STATES,
+    Audience,
+    Channel,
+    DocumentSource,
+    EventKind,
+    NationalStatus,
+    RatingChannel,
+    Satisfaction,
+    State,
+    StepOutcome,
+)
 
 
 class DossierCodeCounter(models.Model):
@@ -193,17 +160,10 @@ class Dossier(models.Model):
 
     @property
     def national_status(self) -> NationalStatus:
+        # Imported here: status reads the calendar, which the models must not load with them.
         from motcua.dossiers.status import national_status
 
         return national_status(self)
-
-
-class DocumentSource(models.TextChoices):
-    PAPER = "paper", _("bản giấy")
-    FILE = "file", _("tệp điện tử")
-    DATA_STORE = "data_store", _("kho dữ liệu của công dân")
-    REGISTRY = "registry", _("cơ sở dữ liệu quốc gia, chuyên ngành")
-    FORM = "form", _("tờ khai điện tử")
 
 
 class DossierDocument(models.Model):
@@ -228,12 +188,6 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class StepOutcome(models.TextChoices):
-    EARLY = "early", _("Trước hạn")
-    ON_TIME = "on_time", _("Đúng hạn")
-    LATE = "late", _("Quá hạn")
 
 
 class DossierStep(models.Model):
@@ -311,34 +265,6 @@ class ApologyNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.new_appointment_at:%Y-%m-%d %H:%M}"
-
-
-class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("nộp hồ sơ")
-    RECEIVED = "received", _("tiếp nhận hồ sơ")
-    RECEPTION_SUPPLEMENT_REQUESTED = "reception_supplement", _("yêu cầu bổ sung khi tiếp nhận")
-    REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
-    COMPETENCE_OVERRIDDEN = "competence_overridden", _("thay đổi cơ quan có thẩm quyền")
-    STEP_ASSIGNED = "step_assigned", _("phân công xử lý")
-    STEP_ACTION = "step_action", _("xử lý bước")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("yêu cầu bổ sung hồ sơ")
-    SUPPLEMENT_PROVIDED = "supplement_provided", _("công dân bổ sung hồ sơ")
-    CONSULTATION_REQUESTED = "consultation_requested", _("xin ý kiến cơ quan khác")
-    CONSULTATION_ANSWERED = "consultation_answered", _("cơ quan khác trả lời")
-    APOLOGY_DRAFTED = "apology_drafted", _("dự thảo văn bản xin lỗi")
-    APOLOGY_SIGNED = "apology_signed", _("ký văn bản xin lỗi, hẹn lại")
-    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
-    RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
-    RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
-    RATED = "rated", _("đánh giá mức độ hài lòng")
-
-
-class Audience(models.TextChoices):
-    """Who an event is for: the applicant reads ``APPLICANT`` events on their timeline; ``STAFF`` events
-    (the agency's internal work) are shown to officers only. Decided per kind in ``event_audience``."""
-
-    APPLICANT = "applicant", _("người nộp hồ sơ")
-    STAFF = "staff", _("chỉ cán bộ")
 
 
 # Kinds the applicant is told about (with the reason): what they did, what the agency decided for them.
@@ -453,20 +379,6 @@ class DossierResult(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Satisfaction(models.IntegerChoices):
-    """Mức độ hài lòng; ``DISSATISFIED`` is the negative rating the service index subtracts."""
-
-    VERY_SATISFIED = 4, _("Rất hài lòng")
-    SATISFIED = 3, _("Hài lòng")
-    ACCEPTABLE = 2, _("Chấp nhận được")
-    DISSATISFIED = 1, _("Không hài lòng")
-
-
-class RatingChannel(models.TextChoices):
-    PORTAL = "portal", _("tài khoản trên Cổng dịch vụ công")
-    LOOKUP = "lookup", _("tra cứu bằng mã hồ sơ")
 
 
 class SatisfactionRating(models.Model):

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
 from motcua.core.errors import DomainError
-from motcua.dossiers import lookups
+from motcua.dossiers import access, lookups
+from motcua.dossiers.access import Act
+from motcua.dossiers.constants import INBOX_STATES, RECEPTION_STATES
 from motcua.dossiers.models import (
-    RATEABLE_STATES,
-    RESULT_STATES,
     TERMINAL_STATES,
     ApologyNotice,
     Audience,
@@ -25,13 +25,13 @@ from motcua.dossiers.models import (
     DossierDocument,
     DossierEvent,
     DossierResult,
-    DossierStep,
     EventKind,
+    RatingChannel,
     SatisfactionRating,
     State,
 )
 from motcua.dossiers.status import TimeStatus, step_time_status, time_status
-from motcua.org.models import Position, Role, Staff
+from motcua.org.models import Role
 
 __all__ = [
     "InboxFilters",
@@ -70,29 +70,9 @@ def _day(now: dt.datetime) -> dt.date:
     return now.astimezone(lookups.TZ).date()
 
 
-def _involved(agency_ids: set[int]) -> Q:
-    steps = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
-    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
-    return (
-        Q(receiving_agency_id__in=agency_ids)
-        | Q(competent_agency_id__in=agency_ids)
-        | Q(Exists(steps))
-        | Q(Exists(consulted))
-    )
-
-
 def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
-    """Dossiers the user may read: their own as applicant, and those of agencies where they hold a position
-    (receiving point's agency, competent agency, any agency a step went to or that was consulted)."""
-    if user is None or not user.is_authenticated:
-        return Dossier.objects.none()
-    agencies = lookups.agencies_of(user=user, on=on)
-    condition = Q(applicant=user)
-    if agencies:
-        condition |= _involved(agencies)
-    return Dossier.objects.filter(condition).select_related(
-        "procedure", "competent_agency", "reception_point"
-    )
+    """Dossiers the user may read (``access.visible_dossiers``)."""
+    return access.visible_dossiers(user=user, on=on)
 
 
 def can_view(*, dossier: Dossier, user: Any, on: dt.date) -> bool:
@@ -112,7 +92,6 @@ def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
 # The inbox order: dossiers waiting for reception (no step deadline) first, then by step deadline; ties by
 # submission time and id, so that every dossier has one place and keyset pages never skip or repeat one.
 INBOX_ORDER = (F("step_deadline").asc(nulls_first=True), "submitted_at", "id")
-INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)
 
 # Where a dossier stands in the inbox order: (step deadline or None, submitted at, id).
 InboxKey = tuple[dt.datetime | None, dt.datetime, int]
@@ -162,9 +141,9 @@ class _InboxPart:
 
 def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
     on = _day(now)
-    positions = Position.objects.valid_on(on).filter(staff__user=user, staff__is_active=True)
-    pairs = sorted(set(positions.values_list("agency_id", "role")))
-    staff_id = Staff.objects.filter(user=user).values_list("pk", flat=True).first()
+    held = list(access.positions(user=user, on=on).values_list("agency_id", "role", "staff_id"))
+    pairs = sorted({(agency_id, role) for agency_id, role, _staff in held})
+    staff_id = held[0][2] if held else None
     mine = Q(step_assignee__isnull=True) | Q(step_assignee_id=staff_id)
     parts = [
         _InboxPart(
@@ -177,8 +156,8 @@ def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
     receiving = sorted({a for a, role in pairs if role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)})
     if receiving:
         # Two disjoint parts, so that the usual one (received here) is read in order from its index.
-        here = Q(state=State.SUBMITTED, receiving_agency_id__in=receiving)
-        elsewhere = Q(state=State.SUBMITTED, competent_agency_id__in=receiving) & ~Q(
+        here = Q(state__in=RECEPTION_STATES, receiving_agency_id__in=receiving)
+        elsewhere = Q(state__in=RECEPTION_STATES, competent_agency_id__in=receiving) & ~Q(
             receiving_agency_id__in=receiving
         )
         parts[:0] = [_InboxPart(q, ("submitted_at", "id"), waiting=True) for q in (here, elsewhere)]
@@ -315,47 +294,15 @@ def inbox_procedures(*, user: Any, now: dt.datetime, window: int = 1000) -> list
 
 
 def open_consultations_for(*, user: Any, now: dt.datetime) -> QuerySet[Consultation]:
-    agencies = lookups.agencies_of(user=user, on=_day(now))
+    agencies = access.agencies_of(user=user, on=_day(now))
     return Consultation.objects.filter(agency_id__in=agencies, answered_at__isnull=True).select_related(
         "dossier"
     )
 
 
 def allowed_actions(*, dossier: Dossier, user: Any, now: dt.datetime) -> list[str]:
-    """What this user may do to the dossier now (the buttons a page shows)."""
-    on = _day(now)
-    actions: list[str] = []
-    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == getattr(user, "pk", None)
-    if dossier.state in TERMINAL_STATES:
-        return actions
-    if is_applicant:
-        if dossier.state in (State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT):
-            actions.append("supply")
-        actions.append("withdraw")
-    if (
-        dossier.state == State.SUBMITTED
-        and Position.objects.valid_on(on)
-        .filter(
-            staff__user=user,
-            role__in=[Role.RECEPTION_OFFICER, Role.POSTAL_STAFF],
-            agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id],
-        )
-        .exists()
-    ):
-        actions += ["accept", "request_reception_supplement", "refuse_reception"]
-    step = dossier.current_step
-    if step is None or dossier.state not in (State.IN_PROCESS, State.RESULT_READY):
-        return actions
-    if not lookups.staff_qualifies(user=user, role=step.role, agency_id=step.agency_id, on=on):
-        return actions
-    staff = getattr(user, "staff", None)
-    if step.assignee_id is not None and (staff is None or staff.pk != step.assignee_id):
-        return actions
-    for action in step.step.actions:
-        if action == Action.REQUEST_SUPPLEMENT and dossier.state != State.IN_PROCESS:
-            continue
-        actions.append(action)
-    return actions
+    """What this user may do to the dossier now (the buttons a page shows): ``access.allowed_actions``."""
+    return access.allowed_actions(user=user, dossier=dossier, on=_day(now))
 
 
 def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossier]:
@@ -380,7 +327,7 @@ def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossie
 
 def apologies_to_sign(*, user: Any, now: dt.datetime) -> QuerySet[ApologyNotice]:
     """Unsigned apology notices of agencies where the user is the leader, for dossiers still open."""
-    agencies = lookups.positions(user=user, on=_day(now)).filter(role=Role.LEADER).values("agency_id")
+    agencies = access.positions(user=user, on=_day(now)).filter(role=Role.LEADER).values("agency_id")
     return (
         ApologyNotice.objects.filter(agency_id__in=agencies, signed_at__isnull=True)
         .exclude(dossier__state__in=TERMINAL_STATES)
@@ -390,24 +337,11 @@ def apologies_to_sign(*, user: Any, now: dt.datetime) -> QuerySet[ApologyNotice]
 
 
 def can_draft_apology(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
-    """Staff of the competent agency, while the dossier is still being processed (as draft_apology)."""
-    return (
-        dossier.state not in TERMINAL_STATES
-        and dossier.appointment_at is not None
-        and dossier.finished_at is None
-        and not ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists()
-        and lookups.positions(user=user, on=_day(now)).filter(agency_id=dossier.competent_agency_id).exists()
-    )
+    return access.may(user, Act.DRAFT_APOLOGY, dossier, on=_day(now))
 
 
 def can_sign_apology(*, notice: ApologyNotice, user: Any, now: dt.datetime) -> bool:
-    """The leader of the notice's agency, while it is unsigned (as sign_apology)."""
-    return (
-        notice.signed_at is None
-        and lookups.positions(user=user, on=_day(now))
-        .filter(role=Role.LEADER, agency_id=notice.agency_id)
-        .exists()
-    )
+    return access.may(user, Act.SIGN_APOLOGY, notice.dossier, on=_day(now), subject=notice)
 
 
 def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datetime:
@@ -426,18 +360,7 @@ def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datet
 
 
 def can_attach_result(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
-    """Whether the user may attach or remove result files now (the rule of services.attach_result): staff of
-    the competent agency or of the current step's agency; at hand-over also the receiving reception."""
-    if dossier.state not in RESULT_STATES:
-        return False
-    positions = lookups.positions(user=user, on=_day(now))
-    agencies = {dossier.competent_agency_id}
-    if dossier.current_step is not None:
-        agencies.add(dossier.current_step.agency_id)
-    return positions.filter(agency_id__in=agencies).exists() or (
-        dossier.state == State.RESULT_READY
-        and positions.filter(role=Role.RECEPTION_OFFICER, agency_id=dossier.receiving_agency_id).exists()
-    )
+    return access.may(user, Act.ATTACH_RESULT, dossier, on=_day(now))
 
 
 def missing_documents(*, dossier: Dossier) -> list[Any]:
@@ -536,7 +459,7 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         raise DomainError(
             "dossier.forbidden", _("Không tìm thấy hồ sơ hoặc bạn không có quyền xem hồ sơ này.")
         )
-    is_staff_viewer = bool(lookups.agencies_of(user=user, on=on))
+    is_staff_viewer = bool(access.agencies_of(user=user, on=on))
     for_applicant = dossier.applicant_id == getattr(user, "pk", None) and not is_staff_viewer
     events = dossier.events.select_related("actor_staff", "actor_agency").order_by("sequence")
     if for_applicant:
@@ -651,7 +574,7 @@ def result_for(
     on = _day(now)
     if not can_view(dossier=dossier, user=user, on=on):
         raise _forbidden_file()
-    staff_viewer = bool(lookups.agencies_of(user=user, on=on))
+    staff_viewer = bool(access.agencies_of(user=user, on=on))
     result = next(
         (r for r in results_for(dossier=dossier, for_applicant=not staff_viewer) if r.pk == result_id), None
     )
@@ -673,10 +596,8 @@ def document_for(
     return document
 
 
-def can_rate(*, dossier: Dossier, user: Any) -> bool:
-    """Whether the applicant can still rate this dossier (ended with a result or a refusal, not yet rated)."""
-    return (
-        dossier.state in RATEABLE_STATES
-        and (user is None or dossier.applicant_id == getattr(user, "pk", None))
-        and not SatisfactionRating.objects.filter(dossier=dossier).exists()
-    )
+def can_rate(*, dossier: Dossier, user: Any, now: dt.datetime | None = None) -> bool:
+    """Whether the rating form is offered: to the applicant (``user``), or on the public lookup (no user,
+    the caller checked the code and the ID digits)."""
+    channel = RatingChannel.LOOKUP if user is None else RatingChannel.PORTAL
+    return access.may(user, Act.RATE, dossier, on=_day(now or timezone.now()), subject=channel)

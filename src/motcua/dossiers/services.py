@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +27,9 @@ from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Action, PerformerRule, Procedure, Transition, WorkflowStep
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import LONG_TEXT, check_text
-from motcua.dossiers import files, lookups
+from motcua.dossiers import access, errors, files, lookups
+from motcua.dossiers.access import Act
 from motcua.dossiers.models import (
-    RATEABLE_STATES,
-    RESULT_STATES,
-    TERMINAL_STATES,
     ApologyNotice,
     Channel,
     Consultation,
@@ -49,15 +47,14 @@ from motcua.dossiers.models import (
     StepOutcome,
     event_audience,
 )
-from motcua.dossiers.selectors import can_attach_result, missing_documents
+from motcua.dossiers.selectors import missing_documents
 from motcua.dossiers.status import national_status
 from motcua.geo.models import AdministrativeUnit
-from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
+from motcua.org.models import Agency, AgencyKind, ReceptionPoint, ReceptionPointKind, Role, Staff
 from motcua.outbox.models import Topic
 from motcua.outbox.services import OutboxItem, enqueue_many
 
-MOVE_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER, Action.RETURN}
-WITHDRAW = "withdraw"
+WITHDRAW = Act.WITHDRAW
 
 
 @dataclass(frozen=True)
@@ -103,24 +100,6 @@ def _staff_of(user: Any) -> Staff | None:
         return user.staff  # type: ignore[no-any-return]
     except Staff.DoesNotExist:
         return None
-
-
-def _conflict() -> DomainError:
-    return DomainError(
-        "dossier.conflict",
-        _("Hồ sơ vừa được người khác xử lý. Vui lòng tải lại hồ sơ để xem trạng thái mới nhất."),
-    )
-
-
-def _claim(dossier: Dossier, *, check_version: bool = True) -> Dossier:
-    """Bump the version if it is still the one the caller saw; the UPDATE also locks the row until commit."""
-    rows = Dossier.objects.filter(pk=dossier.pk)
-    if check_version:
-        rows = rows.filter(version=dossier.version)
-    if rows.update(version=F("version") + 1) != 1:
-        raise _conflict()
-    # Few joins: on PostgreSQL planning a wide join costs more than the lazy reads it saves.
-    return Dossier.objects.select_related("procedure_version", "current_step__step").get(pk=dossier.pk)
 
 
 def _record(
@@ -214,10 +193,6 @@ def _require_reason(reason: str) -> str:
     if not reason:
         raise DomainError("reason.required", _("Vui lòng nêu rõ lý do."))
     return check_text(reason, field="reason", label=_("Lý do"), max_length=LONG_TEXT, multiline=True)
-
-
-def _positions(user: Any, on: dt.date) -> QuerySet[Position]:
-    return lookups.positions(user=user, on=on)
 
 
 # --- reception -----------------------------------------------------------------------------------
@@ -512,13 +487,7 @@ def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantI
 
 def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff:
     staff = _staff_of(user)
-    qualified = (
-        staff is not None
-        and _positions(user, on)
-        .filter(Q(reception_point__isnull=True) | Q(reception_point=point), role=role, agency=point.agency)
-        .exists()
-    )
-    if not qualified:
+    if staff is None or not access.may_receive_at(user=user, reception_point=point, role=role, on=on):
         raise DomainError(
             "reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ tại điểm tiếp nhận này.")
         )
@@ -605,39 +574,12 @@ def receive_by_post(
         )
 
 
-def _reception_staff(dossier: Dossier, user: Any, on: dt.date) -> Staff:
-    """Who may check completeness: reception officers of the receiving or competent agency, postal staff
-    of the receiving post office for dossiers it received."""
-    staff = _staff_of(user)
-    roles = [Role.RECEPTION_OFFICER] + ([Role.POSTAL_STAFF] if dossier.channel == Channel.POST else [])
-    ok = (
-        staff is not None
-        and _positions(user, on)
-        .filter(role__in=roles, agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id])
-        .exists()
-    )
-    if not ok:
-        raise DomainError("reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ này."))
-    assert staff is not None
-    return staff
-
-
-def _expect_state(dossier: Dossier, *states: State) -> None:
-    if dossier.state not in states:
-        raise DomainError(
-            "dossier.wrong_state",
-            _("Hồ sơ đang ở trạng thái “%(state)s”, không thực hiện được thao tác này."),
-            state=dossier.get_state_display(),
-        )
-
-
 @transaction.atomic
 def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = "") -> Dossier:
     """Tiếp nhận: the dossier is complete; issue the appointment and start the workflow."""
     now = _now(now)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.SUBMITTED)
-    staff = _reception_staff(dossier, by, _day(now))
+    dossier = access.check(by, dossier, Act.ACCEPT, on=_day(now))
+    staff = _staff_of(by)
     missing = missing_documents(dossier=dossier)
     if missing:
         raise DomainError(
@@ -677,9 +619,7 @@ def request_reception_supplement(
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ at reception: the listed documents and why."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.SUBMITTED)
-    _reception_staff(dossier, by, _day(now))
+    dossier = access.check(by, dossier, Act.REQUEST_RECEPTION_SUPPLEMENT, on=_day(now))
     items = _supplement_items(dossier, missing)
     dossier.state = State.RECEPTION_SUPPLEMENT
     _save(dossier)
@@ -698,7 +638,7 @@ def request_reception_supplement(
 
 def _supplement_items(dossier: Dossier, missing: Sequence[str]) -> list[dict[str, str]]:
     if not missing:
-        raise DomainError("supplement.empty", _("Vui lòng nêu cụ thể giấy tờ cần bổ sung."))
+        raise DomainError(errors.SUPPLEMENT_NO_ITEMS, _("Vui lòng nêu cụ thể giấy tờ cần bổ sung."))
     names = dict(dossier.procedure_version.documents.values_list("code", "name"))
     # A code of a required document names it; anything else is a free-text item the officer wrote.
     return [{"code": m, "name": names[m]} if m in names else {"code": "", "name": m} for m in missing]
@@ -711,9 +651,7 @@ def refuse_reception(
     """Phiếu từ chối tiếp nhận: with the legal reason."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.SUBMITTED, State.RECEPTION_SUPPLEMENT)
-    _reception_staff(dossier, by, _day(now))
+    dossier = access.check(by, dossier, Act.REFUSE_RECEPTION, on=_day(now))
     dossier.state = State.REFUSED_AT_RECEPTION
     dossier.closed_at = now
     _save(dossier)
@@ -745,31 +683,7 @@ def override_competence(
     """
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    on = _day(now)
-    allowed = (
-        _positions(by, on)
-        .filter(role=Role.ADMINISTRATOR, agency__province_code=dossier.province_code)
-        .exists()
-    )
-    allowed = (
-        allowed
-        or _positions(by, on)
-        .filter(role=Role.LEADER, agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id])
-        .exists()
-    )
-    if not allowed:
-        raise DomainError(
-            "competence.override_forbidden", _("Bạn không có quyền thay đổi cơ quan có thẩm quyền.")
-        )
-    competent_reached = dossier.steps.filter(agency=dossier.competent_agency).exists()
-    if (
-        dossier.state not in (State.SUBMITTED, State.RECEPTION_SUPPLEMENT, State.IN_PROCESS)
-        or competent_reached
-    ):
-        raise DomainError(
-            "competence.override_late", _("Hồ sơ đã chuyển đến cơ quan có thẩm quyền, không thể thay đổi.")
-        )
+    dossier = access.check(by, dossier, Act.OVERRIDE_COMPETENCE, on=_day(now))
     previous = dossier.competent_agency_id
     dossier.competent_agency = agency
     dossier.competence_overridden = True
@@ -854,36 +768,6 @@ def _close_step(dossier: Dossier, *, by: Staff | None, action: str, now: dt.date
     return current
 
 
-def _step_actor(dossier: Dossier, user: Any, on: dt.date) -> Staff:
-    """The staff member may act on the current step: qualified for its role at its agency, and its assignee
-    when it is assigned."""
-    current = dossier.current_step
-    staff = _staff_of(user)
-    if current is None or staff is None:
-        raise DomainError("step.not_allowed", _("Bạn không phải người xử lý bước hiện tại của hồ sơ."))
-    if not lookups.staff_qualifies(user=user, role=current.role, agency_id=current.agency_id, on=on):
-        raise DomainError("step.not_allowed", _("Bạn không phải người xử lý bước hiện tại của hồ sơ."))
-    if current.assignee_id is not None and current.assignee_id != staff.pk:
-        raise DomainError(
-            "step.assigned_to_other", _("Bước này đã được giao cho %(name)s."), name=str(current.assignee)
-        )
-    return staff
-
-
-def _check_action(dossier: Dossier, action: str) -> WorkflowStep:
-    current = dossier.current_step
-    if current is None:
-        raise DomainError("action.not_allowed", _("Hồ sơ không ở bước xử lý nào."))
-    if action not in current.step.actions:
-        raise DomainError(
-            "action.not_allowed",
-            _("Thao tác “%(action)s” không được phép ở bước “%(step)s”."),
-            action=str(Action(action).label) if action in Action.values else action,
-            step=current.step.name,
-        )
-    return current.step
-
-
 def _transitions(step: WorkflowStep, action: str) -> list[Transition]:
     return list(Transition.objects.filter(source=step, action=action).select_related("target"))
 
@@ -937,23 +821,19 @@ def perform(
     hands the result over and closes the dossier. Supplements and consultations have their own services.
     """
     now = _now(now)
-    dossier = _claim(dossier)
-    on = _day(now)
-    if (
-        action == Action.RETURN_RESULT
-        and dossier.state == State.RESULT_READY
-        and dossier.current_step is None
-    ):
-        # The workflow ended without a hand-over step: the receiving point returns the result.
-        staff = _reception_staff(dossier, by, on)
-        return _finish_return(dossier, by=by, staff=staff, now=now, origin=origin, closed_step=None)
-    _expect_state(dossier, State.IN_PROCESS, State.RESULT_READY)
     if action in (Action.REQUEST_SUPPLEMENT, Action.CONSULT):
         raise DomainError(
             "action.use_service", _("Thao tác này cần thông tin riêng (danh sách bổ sung, cơ quan).")
         )
-    staff = _step_actor(dossier, by, on)
-    step = _check_action(dossier, action)
+    if action not in Action.values:
+        raise DomainError("action.not_allowed", _("Thao tác không hợp lệ."))
+    dossier = access.check(by, dossier, action, on=_day(now))
+    staff = _staff_of(by)
+    assert staff is not None
+    if dossier.current_step is None:
+        # The workflow ended without a hand-over step: the receiving point returns the result.
+        return _finish_return(dossier, by=by, staff=staff, now=now, origin=origin, closed_step=None)
+    step = dossier.current_step.step
     transitions = _transitions(step, action)
     if _requires_reason(action, transitions):
         reason = _require_reason(reason)
@@ -1059,20 +939,11 @@ def assign_step(
     """Give the current step to one qualified staff member (a head or leader of the step's agency, or the
     staff member taking it for themself)."""
     now = _now(now)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.IN_PROCESS, State.RESULT_READY, State.CONSULTING, State.SUPPLEMENT)
-    current = dossier.current_step
     on = _day(now)
-    if current is None:
-        raise DomainError("step.not_allowed", _("Hồ sơ không ở bước xử lý nào."))
-    by_staff = _staff_of(by)
-    self_claim = by_staff is not None and by_staff.pk == assignee.pk and current.assignee_id is None
-    manager = (
-        _positions(by, on).filter(role__in=[Role.HEAD, Role.LEADER], agency_id=current.agency_id).exists()
-    )
-    if not (self_claim or manager):
-        raise DomainError("step.assign_forbidden", _("Bạn không có quyền phân công bước này."))
-    if not lookups.staff_qualifies(user=assignee.user, role=current.role, agency_id=current.agency_id, on=on):
+    dossier = access.check(by, dossier, Act.ASSIGN, on=on, subject=assignee.pk)
+    current = dossier.current_step
+    assert current is not None
+    if not access.actor(assignee.user, on).holds(current.role, {current.agency_id}):
         raise DomainError(
             "step.assignee_unqualified", _("Người được giao không đảm nhận vai trò của bước này.")
         )
@@ -1108,10 +979,7 @@ def request_supplement(
     """Stop the clock and ask the applicant for the listed documents; resumes at the same step."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.IN_PROCESS)
-    _step_actor(dossier, by, _day(now))
-    _check_action(dossier, Action.REQUEST_SUPPLEMENT)
+    dossier = access.check(by, dossier, Action.REQUEST_SUPPLEMENT, on=_day(now))
     items = _supplement_items(dossier, missing)
     current = dossier.current_step
     assert current is not None and dossier.appointment_at is not None
@@ -1156,23 +1024,9 @@ def supply_documents(
     per MOTCUA_SUPPLEMENT_CLOCK and the appointment and step deadline move by the time spent waiting.
     """
     now = _now(now)
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT)
-    on = _day(now)
-    is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
-    on_behalf = (
-        _positions(by, on)
-        .filter(
-            role__in=[Role.RECEPTION_OFFICER, Role.POSTAL_STAFF], agency__province_code=dossier.province_code
-        )
-        .exists()
-    )
-    if not (is_applicant or on_behalf):
-        raise DomainError(
-            "supplement.forbidden", _("Chỉ người nộp hồ sơ hoặc cán bộ tiếp nhận được bổ sung hồ sơ.")
-        )
+    dossier = access.check(by, dossier, Act.SUPPLY, on=_day(now))
     if not documents:
-        raise DomainError("supplement.empty", _("Vui lòng đính kèm giấy tờ bổ sung."))
+        raise DomainError(errors.SUPPLEMENT_EMPTY, _("Vui lòng đính kèm giấy tờ bổ sung."))
     required = {d.code: d for d in dossier.procedure_version.documents.all()}
     unknown = [d.code for d in documents if d.code not in required]
     if unknown:
@@ -1243,10 +1097,9 @@ def consult(
     check_text(
         question, field="question", label=_("Nội dung xin ý kiến"), max_length=LONG_TEXT, multiline=True
     )
-    dossier = _claim(dossier)
-    _expect_state(dossier, State.IN_PROCESS)
-    staff = _step_actor(dossier, by, _day(now))
-    _check_action(dossier, Action.CONSULT)
+    dossier = access.check(by, dossier, Action.CONSULT, on=_day(now))
+    staff = _staff_of(by)
+    assert staff is not None  # the policy let only a step performer through
     current = dossier.current_step
     assert current is not None
     if agency.pk == current.agency_id:
@@ -1284,16 +1137,14 @@ def answer_consultation(
     if not answer:
         raise DomainError("consult.empty_answer", _("Vui lòng nhập ý kiến trả lời."))
     check_text(answer, field="answer", label=_("Ý kiến trả lời"), max_length=LONG_TEXT, multiline=True)
-    dossier = _claim(consultation.dossier, check_version=False)
-    consultation.refresh_from_db()
-    if consultation.answered_at is not None or dossier.state != State.CONSULTING:
-        raise DomainError("consult.closed", _("Yêu cầu xin ý kiến này đã được trả lời hoặc đã đóng."))
-    if (
-        not _positions(by, _day(now))
-        .filter(agency=consultation.agency, role__in=[Role.SPECIALIST, Role.HEAD, Role.LEADER])
-        .exists()
-    ):
-        raise DomainError("consult.forbidden", _("Bạn không thuộc cơ quan được xin ý kiến."))
+    dossier = access.check(
+        by,
+        consultation.dossier,
+        Act.ANSWER_CONSULTATION,
+        on=_day(now),
+        subject=consultation,
+        check_version=False,
+    )
     consultation.answer = answer
     consultation.answered_by = _staff_of(by)
     consultation.answered_at = now
@@ -1320,20 +1171,7 @@ def withdraw(
     """Công dân rút hồ sơ: the applicant (or a reception officer recording the written request) closes it."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    if dossier.state in TERMINAL_STATES:
-        raise DomainError("dossier.closed", _("Hồ sơ đã kết thúc."))
-    is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
-    officer = (
-        _positions(by, _day(now))
-        .filter(
-            role=Role.RECEPTION_OFFICER,
-            agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id],
-        )
-        .exists()
-    )
-    if not (is_applicant or officer):
-        raise DomainError("withdraw.forbidden", _("Chỉ người nộp hồ sơ được rút hồ sơ."))
+    dossier = access.check(by, dossier, Act.WITHDRAW, on=_day(now))
     _close_step(dossier, by=_staff_of(by), action=WITHDRAW, now=now)
     Consultation.objects.filter(dossier=dossier, answered_at__isnull=True).update(answered_at=now, answer="")
     dossier.state = State.WITHDRAWN
@@ -1379,11 +1217,8 @@ def draft_apology(
     """Văn bản xin lỗi và hẹn lại: staff of the competent agency propose a new date and the reason."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(dossier)
-    if dossier.state in TERMINAL_STATES or dossier.appointment_at is None or dossier.finished_at is not None:
-        raise DomainError("apology.not_applicable", _("Hồ sơ không còn trong thời gian xử lý."))
-    if not _positions(by, _day(now)).filter(agency=dossier.competent_agency).exists():
-        raise DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
+    dossier = access.check(by, dossier, Act.DRAFT_APOLOGY, on=_day(now))
+    assert dossier.appointment_at is not None
     if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
         raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
     latest = _latest_apology_date(dossier, now)
@@ -1397,8 +1232,6 @@ def draft_apology(
             field="new_date",
             latest=f"{latest.astimezone(lookups.TZ):%H:%M %d/%m/%Y}",
         )
-    if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists():
-        raise DomainError("apology.pending", _("Hồ sơ đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo ký."))
     staff = _staff_of(by)
     assert staff is not None
     notice = ApologyNotice.objects.create(
@@ -1429,16 +1262,10 @@ def sign_apology(
 ) -> Dossier:
     """The responsible leader signs: the appointment moves to the new date and the applicant is told."""
     now = _now(now)
-    dossier = _claim(notice.dossier, check_version=False)
-    notice.refresh_from_db()
-    if notice.signed_at is not None:
-        raise DomainError("apology.signed", _("Văn bản xin lỗi đã được ký."))
-    if not _positions(by, _day(now)).filter(role=Role.LEADER, agency=notice.agency).exists():
-        raise DomainError(
-            "apology.forbidden", _("Chỉ lãnh đạo cơ quan có thẩm quyền được ký văn bản xin lỗi.")
-        )
-    if dossier.state in TERMINAL_STATES or dossier.appointment_at is None:
-        raise DomainError("apology.not_applicable", _("Hồ sơ không còn trong thời gian xử lý."))
+    dossier = access.check(
+        by, notice.dossier, Act.SIGN_APOLOGY, on=_day(now), subject=notice, check_version=False
+    )
+    assert dossier.appointment_at is not None
     if notice.new_appointment_at <= dossier.appointment_at:
         raise DomainError("apology.date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
     staff = _staff_of(by)
@@ -1470,16 +1297,6 @@ def sign_apology(
 # --- results and satisfaction --------------------------------------------------------------------
 
 
-def _result_staff(dossier: Dossier, user: Any, now: dt.datetime) -> Staff:
-    """Staff of the competent agency or of the current step's agency; at hand-over also reception."""
-    staff = _staff_of(user)
-    if staff is None or not can_attach_result(dossier=dossier, user=user, now=now):
-        raise DomainError(
-            "result.forbidden", _("Chỉ cán bộ của cơ quan đang giải quyết hồ sơ được đính kèm kết quả.")
-        )
-    return staff
-
-
 @transaction.atomic
 def attach_result(
     *,
@@ -1497,9 +1314,9 @@ def attach_result(
         raise DomainError("result.name", _("Vui lòng nhập tên kết quả (ví dụ: Giấy khai sinh)."))
     if upload is None:
         raise DomainError("result.file", _("Vui lòng chọn tệp kết quả."))
-    dossier = _claim(dossier)
-    _expect_state(dossier, *RESULT_STATES)
-    staff = _result_staff(dossier, by, now)
+    dossier = access.check(by, dossier, Act.ATTACH_RESULT, on=_day(now))
+    staff = _staff_of(by)
+    assert staff is not None
     stored = files.store_upload(upload, folder=f"{dossier.province_code}/{dossier.pk}/results")
     try:
         result = DossierResult.objects.create(
@@ -1535,12 +1352,12 @@ def remove_result(
     """Gỡ tệp kết quả đính kèm nhầm, before the hand-over; the row and the file are kept for the record."""
     now = _now(now)
     reason = _require_reason(reason)
-    dossier = _claim(result.dossier, check_version=False)
-    result.refresh_from_db()
+    dossier = access.check(
+        by, result.dossier, Act.REMOVE_RESULT, on=_day(now), subject=result, check_version=False
+    )
     if result.removed_at is not None:
         raise DomainError("result.removed", _("Tệp kết quả này đã được gỡ."))
-    _expect_state(dossier, *RESULT_STATES)
-    staff = _result_staff(dossier, by, now)
+    staff = _staff_of(by)
     result.removed_by = staff
     result.removed_at = now
     result.save(update_fields=["removed_by", "removed_at"])
@@ -1580,16 +1397,8 @@ def rate(
         raise DomainError("rating.level", _("Vui lòng chọn một mức độ hài lòng.")) from error
     if channel not in RatingChannel.values:
         raise DomainError("rating.channel", _("Kênh đánh giá không hợp lệ."))
-    dossier = _claim(dossier, check_version=False)
+    dossier = access.check(by, dossier, Act.RATE, on=_day(now), subject=channel, check_version=False)
     is_applicant = dossier.applicant_id is not None and getattr(by, "pk", None) == dossier.applicant_id
-    if channel == RatingChannel.PORTAL and not is_applicant:
-        raise DomainError("rating.forbidden", _("Chỉ người nộp hồ sơ được đánh giá."))
-    if dossier.state not in RATEABLE_STATES:
-        raise DomainError(
-            "rating.too_early", _("Hồ sơ được đánh giá sau khi trả kết quả hoặc có văn bản từ chối.")
-        )
-    if SatisfactionRating.objects.filter(dossier=dossier).exists():
-        raise DomainError("rating.exists", _("Hồ sơ này đã được đánh giá. Cảm ơn bạn."))
     rating = SatisfactionRating.objects.create(
         dossier=dossier,
         province_code=dossier.province_code,

@@ -7,19 +7,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers import lookups
+from motcua.dossiers.constants import NationalStatus, State, TimeStatus
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier, DossierStep, NationalStatus
+    from motcua.dossiers.models import Dossier, DossierStep
 
-
-class TimeStatus(models.TextChoices):
-    ON_TIME = "on_time", _("trong hạn")
-    DUE_SOON = "due_soon", _("sắp đến hạn")
-    OVERDUE = "overdue", _("quá hạn")
+__all__ = ["TimeStatus", "due_soon_hours", "national_status", "step_time_status", "time_status"]
 
 
 def due_soon_hours() -> Decimal:
@@ -28,8 +23,6 @@ def due_soon_hours() -> Decimal:
 
 
 def national_status(dossier: Dossier) -> NationalStatus:
-    from motcua.dossiers.models import NationalStatus, State
-
     state = dossier.state
     if state == State.IN_PROCESS:
         step = dossier.current_step
@@ -63,11 +56,9 @@ def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
     While the clock is stopped (waiting for a supplement) the remaining time is frozen. A finished
     dossier is judged by when processing finished.
     """
-    from motcua.dossiers.models import State
-
     if dossier.appointment_at is None:
         return None
-    if dossier.state in (State.SUPPLEMENT,) and dossier.paused_remaining_hours is not None:
+    if dossier.state == State.SUPPLEMENT and dossier.paused_remaining_hours is not None:
         remaining = dossier.paused_remaining_hours
         if remaining < 0:
             return TimeStatus.OVERDUE

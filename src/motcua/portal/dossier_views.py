@@ -21,16 +21,19 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.forms import FormInvalid
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, RequiredDocument, ReuseSource
 from motcua.core.clients import client_address
-from motcua.core.errors import DomainError, FieldError
+from motcua.core.errors import DEFAULT_STATUS, DomainError, FieldError, http_status
 from motcua.core.text import printable
-from motcua.dossiers import files, formview
+from motcua.dossiers import access, files, formview
+from motcua.dossiers import errors as dossier_errors
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers.access import Act
 from motcua.dossiers.models import DocumentSource, RatingChannel, Satisfaction
 from motcua.dossiers.slips import slip_pdf
 from motcua.geo.selectors import communes_of
 
 from . import drafts, eforms, tracking
+from . import errors as portal_errors  # noqa: F401  (declares the portal's codes in the registry)
 from . import uploads as citizen_uploads
 
 LOGIN_URL = reverse_lazy("portal:login")
@@ -136,7 +139,14 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             if not (errors or place_errors or doc_errors):
                 try:
                     return _submit(
-                        request, procedure, version, communes, raw, data, documents, documents_in,
+                        request,
+                        procedure,
+                        version,
+                        communes,
+                        raw,
+                        data,
+                        documents,
+                        documents_in,
                         idempotency_key,
                     )
                 except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
@@ -294,7 +304,7 @@ def _dossier_page(
             "dossier": dossier,
             "timeline": timeline,
             "supplement": tracking.supplement_request(dossier=dossier),
-            "can_withdraw": dossier.state in tracking.WITHDRAWABLE_STATES,
+            "can_withdraw": access.may(request.user, Act.WITHDRAW, dossier, on=timezone.localdate()),
             "error": error,
             "submitted": request.GET.get("da_nop") == "1",
             "supplied": request.GET.get("da_bo_sung") == "1",
@@ -317,9 +327,9 @@ def supply(request: HttpRequest, code: str) -> HttpResponse:
     uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in (request_.documents if request_ else [])}
     try:
         if request_ is None:
-            raise DomainError("supplement.closed", _("Hồ sơ không ở trạng thái chờ bổ sung."))
+            raise DomainError(dossier_errors.SUPPLEMENT_CLOSED, _("Hồ sơ không ở trạng thái chờ bổ sung."))
         if not any(uploads.values()):
-            raise DomainError("supplement.empty", _("Vui lòng đính kèm giấy tờ bổ sung."))
+            raise DomainError(dossier_errors.SUPPLEMENT_EMPTY, _("Vui lòng đính kèm giấy tờ bổ sung."))
         inputs = [
             dossier_services.DocumentInput(
                 code=c, source=DocumentSource.FILE, originals=0, copies=0, file_ref=_store(request, f)
@@ -335,7 +345,7 @@ def supply(request: HttpRequest, code: str) -> HttpResponse:
             origin="portal",
         )
     except DomainError as error:
-        return _dossier_page(request, dossier, error=error, status=400)
+        return _dossier_page(request, dossier, error=error, status=http_status(error))
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_bo_sung=1")
 
 
@@ -352,7 +362,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             origin="portal",
         )
     except DomainError as error:
-        return _dossier_page(request, dossier, error=error, status=400)
+        return _dossier_page(request, dossier, error=error, status=http_status(error))
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]))
 
 
@@ -429,7 +439,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
             origin="portal",
         )
     except DomainError as error:
-        return _dossier_page(request, dossier, error=error, status=400)
+        return _dossier_page(request, dossier, error=error, status=http_status(error))
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_danh_gia=1")
 
 
@@ -479,7 +489,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
             result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
         except DomainError as exc:
             error = exc
-    status = 429 if error is not None and error.code == "lookup.throttled" else 200
+    # A lookup that finds nothing is a page with its message (200); a throttled one answers 429.
+    status = 200 if error is None or http_status(error) == DEFAULT_STATUS else http_status(error)
     return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=status)
 
 
@@ -491,7 +502,7 @@ def lookup_rate(request: HttpRequest) -> HttpResponse:
     try:
         dossier = tracking.find_public_dossier(code=code, id_last4=last4, client=_client(request))
     except DomainError as error:
-        status = 429 if error.code == "lookup.throttled" else 400
+        status = http_status(error)
         return _lookup_page(request, code=code, last4=last4, result=None, error=error, status=status)
     try:
         dossier_services.rate(
@@ -504,6 +515,8 @@ def lookup_rate(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
-        return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=400)
+        return _lookup_page(
+            request, code=code, last4=last4, result=result, error=error, status=http_status(error)
+        )
     result = tracking.public_lookup(code=code, id_last4=last4, client=_client(request))
     return _lookup_page(request, code=code, last4=last4, result=result, error=None, rated=True)

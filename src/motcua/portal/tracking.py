@@ -19,18 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating, State
+from motcua.dossiers.constants import SUPPLEMENT_STATES
+from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating
 from motcua.portal.models import LookupFailure
 
-SUPPLEMENT_STATES = (State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT)
-# Before a result exists the applicant may withdraw (rút hồ sơ).
-WITHDRAWABLE_STATES = (
-    State.SUBMITTED,
-    State.RECEPTION_SUPPLEMENT,
-    State.IN_PROCESS,
-    State.SUPPLEMENT,
-    State.CONSULTING,
-)
 LAST_DIGITS = re.compile(r"^\d{4}$")
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, http_status
+from motcua.portal import errors as portal_errors  # noqa: F401  (declares the portal's codes)
 
 from . import conf, oidc, selectors, services
 from .forms import ProcedureSearchForm
@@ -89,7 +90,7 @@ def login_callback(request: HttpRequest) -> HttpResponse:
             gender=identity.claims.get("gender"),
         )
     except DomainError as error:
-        return _login_failed(request, error, status=503 if error.code == "login.unavailable" else 400)
+        return _login_failed(request, error, status=http_status(error))
     next_url = request.session.pop(NEXT_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["portal_acr"] = identity.acr

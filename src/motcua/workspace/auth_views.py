@@ -23,7 +23,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from motcua.accounts import errors, selectors, services
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, http_status
 from motcua.org.selectors import staff_of
 
 PENDING = "workspace_pending_user"
@@ -177,7 +177,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def _link_refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     request.session.pop(LINK, None)
     request.session.pop(ENROL_KEY, None)
-    status = errors.HTTP_STATUS.get(error.code, 400)
+    status = http_status(error)
     return render(request, "workspace/link_refused.html", {"message": str(error)}, status=status)
 
 

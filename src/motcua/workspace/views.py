@@ -23,14 +23,13 @@ from motcua.catalog.fees import names_used
 from motcua.catalog.forms import FormInvalid, field_order, problem_message
 from motcua.catalog.models import Action, Procedure
 from motcua.core.clients import client_address
-from motcua.core.errors import DomainError, FieldError
+from motcua.core.errors import DomainError, FieldError, http_status
 from motcua.core.text import printable
-from motcua.dossiers import files, formview, lookups, selectors, services, slips
+from motcua.dossiers import access, errors, files, formview, lookups, selectors, services, slips
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, State
 from motcua.dossiers.status import TimeStatus, time_status
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import Agency, ReceptionPoint, Role
-from motcua.org.selectors import positions_of, reception_points_of
 from motcua.workspace import paging
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
@@ -148,9 +147,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def apologies(request: HttpRequest) -> HttpResponse:
     """Văn bản xin lỗi: notices waiting for my signature, dossiers of my agencies that need one."""
     now = timezone.now()
-    agencies = Agency.objects.filter(
-        pk__in=lookups.agencies_of(user=request.user, on=timezone.localdate(now))
-    )
+    agencies = Agency.objects.filter(pk__in=access.agencies_of(user=request.user, on=timezone.localdate(now)))
     needing = {a.pk: selectors.dossiers_needing_apology(agency_id=a.pk, now=now) for a in agencies}
     prefetch_related_objects([d for rows in needing.values() for d in rows], "procedure")
     return render(
@@ -230,7 +227,7 @@ def _dossier_context(
         "open_consultations": list(
             dossier.consultations.filter(
                 answered_at__isnull=True,
-                agency_id__in=lookups.agencies_of(user=user, on=timezone.localdate(now)),
+                agency_id__in=access.agencies_of(user=user, on=timezone.localdate(now)),
             ).select_related("agency", "requested_by")
         ),
         "notices": notices,
@@ -274,7 +271,11 @@ def _refused(
     """The dossier page again with the refusal next to the form, what was typed kept, and HTTP 400."""
     field = getattr(error, "field", "")  # a FieldError names its input: that input is marked invalid
     return _dossier_response(
-        request, dossier, now, forms={form: {**values, "error": str(error), "field": field}}, status=400
+        request,
+        dossier,
+        now,
+        forms={form: {**values, "error": str(error), "field": field}},
+        status=http_status(error),
     )
 
 
@@ -472,6 +473,8 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "answer_consultation":
         return _answer(request, dossier)
+    if request.POST.get("version", "") != str(dossier.version):
+        return _changed(request, dossier)
     if action not in selectors.allowed_actions(dossier=dossier, user=request.user, now=now):
         messages.error(request, _("Bạn không thể thực hiện thao tác này với hồ sơ ở thời điểm hiện tại."))
         return redirect("workspace:dossier", code=code)
@@ -480,9 +483,23 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         # The page again, with the reason and HTTP 400: nothing was changed.
         messages.error(request, str(error))
-        return _dossier_response(request, _dossier_or_404(request, code, now), now, status=400)
+        return _dossier_response(request, _dossier_or_404(request, code, now), now, status=http_status(error))
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("workspace:dossier", code=code)
+
+
+def _changed(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """The page that posted showed an older version of the dossier: act on nothing, offer a reload."""
+    error = DomainError(
+        errors.CHANGED,
+        _("Hồ sơ đã thay đổi kể từ khi bạn mở trang này. Vui lòng tải lại hồ sơ và thực hiện lại thao tác."),
+    )
+    return render(
+        request,
+        "workspace/dossier_changed.html",
+        {"dossier": dossier, "message": str(error)},
+        status=http_status(error),
+    )
 
 
 def _answer(request: HttpRequest, dossier: Dossier) -> HttpResponse:
@@ -524,11 +541,7 @@ def slip(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 
 
 def _my_points(user: Any, on: dt.date) -> list[ReceptionPoint]:
-    points = list(reception_points_of(user=user, on=on))
-    if points:
-        return points
-    agencies = positions_of(user=user, on=on).filter(role=Role.RECEPTION_OFFICER).values("agency_id")
-    return list(ReceptionPoint.objects.valid_on(on).filter(agency_id__in=agencies).order_by("code"))
+    return list(access.reception_points(user=user, role=Role.RECEPTION_OFFICER, on=on))
 
 
 def _communes(province_code: str, on: dt.date) -> list[AdministrativeUnit]:
