@@ -19,10 +19,6 @@ from motcua.geo.models import AdministrativeUnit, Level, UnitType
 
 from .models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
 
-# Roles whose position at a province-level agency covers every agency of that province.
-PROVINCE_WIDE_ROLES = frozenset({Role.ADMINISTRATOR.value, Role.AUDITOR.value})
-
-
 def agencies_valid_on(
     *, on: dt.date, province_code: str, level: str | None = None, kind: str | Iterable[str] | None = None
 ) -> QuerySet[Agency]:
