@@ -19,6 +19,7 @@ from motcua.geo.models import AdministrativeUnit, Level, UnitType
 
 from .models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
 
+
 def agencies_valid_on(
     *, on: dt.date, province_code: str, level: str | None = None, kind: str | Iterable[str] | None = None
 ) -> QuerySet[Agency]:
