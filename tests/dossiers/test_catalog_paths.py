@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from motcua.catalog.models import Procedure
+from motcua.core.errors import DomainError
 from motcua.dossiers import lookups, selectors, services, slips
 from motcua.dossiers.models import Channel, EventKind, NationalStatus, State
 from motcua.dossiers.replay import current_as_replayed, replay
@@ -241,7 +242,7 @@ def test_every_published_procedure_of_the_catalog_walks_from_reception_to_result
             competent = lookups.resolve_competent_agency(
                 procedure=procedure, on=T0.date(), place_unit=hue.phu_vang
             )
-        except services.DomainError:
+        except DomainError:
             continue
         point = hue.point_phu_xuan
         if not version.location_independent:
@@ -258,7 +259,7 @@ def test_every_published_procedure_of_the_catalog_walks_from_reception_to_result
 def test_an_online_submission_needs_a_valid_e_form(hue):
     procedure = hue.procedure(MARRIAGE)
     version = lookups.version_in_force(procedure=procedure, on=T0.date())
-    with pytest.raises(services.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         services.submit_online(
             applicant=hue.citizen,
             procedure=procedure,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from motcua.core.errors import DomainError
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
 
@@ -51,7 +52,7 @@ def submit(hue, procedure_code, form, **extra):
 
 def test_a_date_that_does_not_exist_is_refused_by_the_service_itself(hue):
     before = Dossier.objects.count()
-    with pytest.raises(services.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         submit(hue, MARRIAGE, marriage_form(partner_birth_date="2025-02-30"))
     assert error.value.code == "form.invalid"
     assert "partner_birth_date" in str(error.value)
@@ -59,14 +60,14 @@ def test_a_date_that_does_not_exist_is_refused_by_the_service_itself(hue):
 
 
 def test_the_service_names_the_field_of_each_problem(hue):
-    with pytest.raises(services.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         submit(hue, MARRIAGE, marriage_form(partner_name="Lê\x00Văn Hùng", partner_birth_date="2025-02-30"))
     assert {p.field for p in error.value.problems} == {"partner_name", "partner_birth_date"}
 
 
 def test_a_nul_byte_in_the_applicant_name_is_refused_by_the_service(hue):
     before = Dossier.objects.count()
-    with pytest.raises(services.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         submit(
             hue,
             MARRIAGE,

@@ -235,3 +235,53 @@ def test_a_reception_officer_of_another_point_of_the_same_agency_is_refused(worl
             documents=COMPLETE,
             now=T0,
         )
+
+
+@pytest.mark.parametrize(
+    ("decision", "kind", "state"),
+    [
+        (services.CounterDecision.ACCEPT, EventKind.RECEIVED, State.IN_PROCESS),
+        (
+            services.CounterDecision.SUPPLEMENT,
+            EventKind.RECEPTION_SUPPLEMENT_REQUESTED,
+            State.RECEPTION_SUPPLEMENT,
+        ),
+        (services.CounterDecision.REFUSE, EventKind.REFUSED_AT_RECEPTION, State.REFUSED_AT_RECEPTION),
+    ],
+)
+def test_each_counter_decision_records_the_origin_of_the_request(world, decision, kind, state):
+    dossier = services.receive_and_decide(
+        by=world.officer_px,
+        decision=decision,
+        reception_point=world.point_phu_xuan,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        applicant=world.citizen,
+        applicant_info=ApplicantInfo(name="Nguyễn Thị Hoa", id_number="046190000001", phone="0905000001"),
+        documents=COMPLETE,
+        missing=["XNTT"],
+        reason="Thiếu giấy xác nhận tình trạng hôn nhân",
+        now=T0,
+        origin="203.0.113.7",
+    )
+    assert dossier.state == state
+    events = list(dossier.events.order_by("sequence").values_list("kind", "origin"))
+    assert events == [(EventKind.SUBMITTED, "203.0.113.7"), (kind, "203.0.113.7")]
+
+
+def test_a_refused_counter_decision_keeps_no_dossier(world):
+    with pytest.raises(DomainError) as error:
+        services.receive_and_decide(
+            by=world.officer_px,
+            decision=services.CounterDecision.REFUSE,
+            reception_point=world.point_phu_xuan,
+            procedure=world.procedure,
+            place_unit=world.phu_vang,
+            applicant_info=ApplicantInfo(name="Nguyễn Thị Hoa"),
+            documents=COMPLETE,
+            reason="",
+            now=T0,
+        )
+    assert error.value.code == "reason.required"
+    assert not DossierEvent.objects.exists()
+    assert receive_px_for_pv(world).code.endswith("-0001")

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
@@ -35,9 +35,10 @@ from motcua.dossiers.constants import (
     RatingChannel,
     State,
 )
+from motcua.dossiers.locking import lock
 from motcua.dossiers.models import ApologyNotice, Consultation, Dossier, DossierStep, SatisfactionRating
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Position, ReceptionPoint, Role
+from motcua.org.models import Position, ReceptionPoint, Role, Staff
 
 
 class Act:
@@ -119,6 +120,16 @@ def actor(user: Any, on: dt.date) -> Actor:
     held = tuple(Held(r, a, p, rp) for r, a, p, rp, _s in rows)
     staff_id = next((s for *_rest, s in rows), None)
     return Actor(user=user, on=on, held=held, staff_id=staff_id)
+
+
+def staff_of(user: Any) -> Staff | None:
+    """The staff record of ``user`` (None for a citizen, a visitor or nobody)."""
+    if user is None:
+        return None
+    try:
+        return user.staff  # type: ignore[no-any-return]
+    except Staff.DoesNotExist:
+        return None
 
 
 # --- the refusals -------------------------------------------------------------------------------
@@ -347,26 +358,7 @@ def may(user: Any, action: str, dossier: Dossier, *, on: dt.date, subject: Any =
     return refusal(user, action, dossier, on=on, subject=subject) is None
 
 
-# --- check, then lock ----------------------------------------------------------------------------
-
-
-def conflict() -> DomainError:
-    return DomainError(
-        errors.CONFLICT,
-        _("Hồ sơ vừa được người khác xử lý. Vui lòng tải lại hồ sơ để xem trạng thái mới nhất."),
-    )
-
-
-def lock(dossier: Dossier, *, check_version: bool = True) -> Dossier:
-    """Take the row for a change: bump the version if it is still the one the caller saw (the UPDATE locks
-    the row until commit) and return it fresh; a newer version means someone else acted first."""
-    rows = Dossier.objects.filter(pk=dossier.pk)
-    if check_version:
-        rows = rows.filter(version=dossier.version)
-    if rows.update(version=F("version") + 1) != 1:
-        raise conflict()
-    # Few joins: on PostgreSQL planning a wide join costs more than the lazy reads it saves.
-    return Dossier.objects.select_related("procedure_version", "current_step__step").get(pk=dossier.pk)
+# --- check, then lock (``locking.lock``) ------------------------------------------------------
 
 
 def check(

@@ -8,12 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from motcua.calendar import selectors as calendar
 from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import ProcedureVersion, TimeUnit, WorkflowStep
 from motcua.org import selectors as org_selectors
 
+# The local time zone, for pages that build a local moment from a typed date and time; dates and local
+# times of a moment come from ``django.utils.timezone.localdate`` / ``localtime``.
 TZ = ZoneInfo(settings.TIME_ZONE)
 
 
@@ -66,7 +69,7 @@ def appointment_for(
     """
     amount = Decimal(version.time_limit_amount)
     if version.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
-        local = received_at.astimezone(TZ)
+        local = timezone.localtime(received_at)
         if version.time_limit_unit == TimeUnit.DAYS:
             end = local + dt.timedelta(days=int(amount))
         else:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import font_roboto
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from motcua.core.errors import DomainError
-from motcua.dossiers import lookups
 from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome
 
 # fontTools logs every glyph subset at INFO; one line per printed slip is noise.
@@ -46,7 +46,7 @@ def long_time(moment: dt.datetime | None) -> str:
     """ "HH giờ mm phút, ngày dd tháng MM năm yyyy" in local time."""
     if moment is None:
         return ""
-    m = moment.astimezone(lookups.TZ)
+    m = timezone.localtime(moment)
     return f"{m:%H} giờ {m:%M} phút, ngày {m:%d} tháng {m:%m} năm {m:%Y}"
 
 

@@ -1,0 +1,76 @@
+"""Reads of dossiers, one module per concern, re-exported here (``selectors.inbox_page(...)``).
+
+| concern | module |
+| --- | --- |
+| which dossiers a user sees, what they may do now | ``visibility`` (the rules: ``dossiers.access``) |
+| an officer's inbox | ``inbox`` |
+| a dossier's history for its applicant or staff | ``timeline`` |
+| documents missing, downloadable files | ``files`` |
+| apology notices | ``apologies`` |
+"""
+
+from __future__ import annotations
+
+from motcua.dossiers.selectors.apologies import (
+    apologies_to_sign,
+    can_draft_apology,
+    can_sign_apology,
+    dossiers_needing_apology,
+    suggested_new_appointment,
+)
+from motcua.dossiers.selectors.files import document_for, missing_documents, result_for, results_for
+from motcua.dossiers.selectors.inbox import (
+    INBOX_ORDER,
+    InboxFilters,
+    InboxKey,
+    InboxPage,
+    inbox_count,
+    inbox_for,
+    inbox_key,
+    inbox_page,
+    inbox_procedures,
+    open_consultations_for,
+)
+from motcua.dossiers.selectors.timeline import Timeline, TimelineEntry, timeline_for
+from motcua.dossiers.selectors.visibility import (
+    allowed_actions,
+    can_attach_result,
+    can_rate,
+    can_view,
+    get_dossier,
+    visible_dossiers,
+)
+from motcua.dossiers.status import step_time_status, time_status
+
+__all__ = [
+    "INBOX_ORDER",
+    "InboxFilters",
+    "InboxKey",
+    "InboxPage",
+    "Timeline",
+    "TimelineEntry",
+    "allowed_actions",
+    "apologies_to_sign",
+    "can_attach_result",
+    "can_draft_apology",
+    "can_rate",
+    "can_sign_apology",
+    "can_view",
+    "document_for",
+    "dossiers_needing_apology",
+    "get_dossier",
+    "inbox_count",
+    "inbox_for",
+    "inbox_key",
+    "inbox_page",
+    "inbox_procedures",
+    "missing_documents",
+    "open_consultations_for",
+    "result_for",
+    "results_for",
+    "step_time_status",
+    "suggested_new_appointment",
+    "time_status",
+    "timeline_for",
+    "visible_dossiers",
+]

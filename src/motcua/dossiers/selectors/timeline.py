@@ -1,0 +1,194 @@
+"""A dossier's history: for its applicant in plain Vietnamese (applicant events only), for involved staff in
+full, with documents, steps, slips, results and the rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Action
+from motcua.dossiers import access
+from motcua.dossiers.models import (
+    Audience,
+    Dossier,
+    DossierEvent,
+    DossierResult,
+    EventKind,
+    SatisfactionRating,
+    State,
+)
+from motcua.dossiers.selectors.files import results_for
+from motcua.dossiers.selectors.visibility import can_view, not_found
+from motcua.dossiers.status import step_time_status, time_status
+
+# What the applicant reads of the events meant for them (Audience.APPLICANT): plain Vietnamese, no internal
+# jargon. Staff events (internal moves, returns to an earlier step, consultations, assignments) are not shown.
+_PLAIN: dict[str, Any] = {
+    EventKind.SUBMITTED: _("Bạn đã nộp hồ sơ."),
+    EventKind.RECEIVED: _("Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: %(appointment)s."),
+    EventKind.RECEPTION_SUPPLEMENT_REQUESTED: _("Hồ sơ cần bổ sung giấy tờ trước khi được tiếp nhận."),
+    EventKind.REFUSED_AT_RECEPTION: _("Hồ sơ không được tiếp nhận."),
+    EventKind.SUPPLEMENT_REQUESTED: _(
+        "Cơ quan giải quyết đề nghị bạn bổ sung giấy tờ. Thời hạn tạm dừng đến khi bạn bổ sung."
+    ),
+    EventKind.SUPPLEMENT_PROVIDED: _("Đã nhận giấy tờ bổ sung."),
+    EventKind.APOLOGY_SIGNED: _(
+        "Cơ quan giải quyết xin lỗi vì chậm trả kết quả. Ngày hẹn mới: %(appointment)s."
+    ),
+    EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
+    EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
+}
+_PLAIN_ACTIONS: dict[str, Any] = {
+    Action.REFUSE: _("Hồ sơ không được giải quyết."),
+    Action.RETURN_RESULT: _("Bạn đã nhận kết quả."),
+}
+_READY = _("Đã có kết quả. Mời bạn nhận kết quả.")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    text: str
+    reason: str = ""
+    actor: str = ""
+    agency: str = ""
+    action: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    dossier: Dossier
+    for_applicant: bool
+    national_status: int
+    national_status_label: str
+    time_status: str | None
+    entries: list[TimelineEntry]
+    documents: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+    slips: list[str]
+    results: list[DossierResult] = field(default_factory=list)
+    rating: SatisfactionRating | None = None
+
+
+def _when(moment: str | None) -> str:
+    if not moment:
+        return ""
+    return timezone.localtime(dt.datetime.fromisoformat(moment)).strftime("%H:%M %d/%m/%Y")
+
+
+def _plain(event: DossierEvent) -> str:
+    if event.kind == EventKind.STEP_ACTION:
+        if event.data.get("state") == State.RESULT_READY and event.action != Action.RETURN_RESULT:
+            return str(_READY)
+        return str(_PLAIN_ACTIONS.get(event.action, ""))
+    text = _PLAIN.get(event.kind, "")
+    return str(text) % {"appointment": _when(event.data.get("appointment"))} if text else ""
+
+
+def _staff_text(event: DossierEvent) -> str:
+    label = EventKind(event.kind).label
+    if event.action:
+        label = Action(event.action).label if event.action in Action.values else _("rút hồ sơ")
+    return str(label)
+
+
+def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None) -> Timeline:
+    """The full history of a dossier for its applicant (in plain Vietnamese) or for involved staff."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    if not can_view(dossier=dossier, user=user, on=on):
+        raise not_found()
+    is_staff_viewer = bool(access.agencies_of(user=user, on=on))
+    for_applicant = dossier.applicant_id == getattr(user, "pk", None) and not is_staff_viewer
+    events = dossier.events.select_related("actor_staff", "actor_agency").order_by("sequence")
+    if for_applicant:
+        events = events.filter(audience=Audience.APPLICANT)
+    entries: list[TimelineEntry] = []
+    for event in events:
+        if for_applicant:
+            text = _plain(event)
+            if not text:
+                continue
+            entries.append(
+                TimelineEntry(
+                    at=event.at,
+                    kind=event.kind,
+                    text=text,
+                    reason=event.reason,
+                    agency=event.actor_agency.name if event.actor_agency else "",
+                )
+            )
+        else:
+            entries.append(
+                TimelineEntry(
+                    at=event.at,
+                    kind=event.kind,
+                    text=_staff_text(event),
+                    reason=event.reason,
+                    actor=event.actor_staff.full_name if event.actor_staff else str(event.actor or ""),
+                    agency=event.actor_agency.name if event.actor_agency else "",
+                    action=event.action,
+                    data=event.data,
+                )
+            )
+    documents: list[dict[str, Any]] = [
+        {
+            "id": d.pk,
+            "code": d.code,
+            "name": d.name,
+            "source": d.source,
+            "originals": d.originals,
+            "copies": d.copies,
+            "supplied_at": d.supplied_at,
+            "has_file": bool(d.file_ref),
+        }
+        for d in dossier.documents.all()
+    ]
+    steps = []
+    for s in dossier.steps.select_related("step", "agency", "assignee", "finished_by").order_by("sequence"):
+        steps.append(
+            {
+                "sequence": s.sequence,
+                "name": s.step.name,
+                "agency": s.agency.name,
+                "assignee": s.assignee.full_name if s.assignee else "",
+                "started_at": s.started_at,
+                "deadline": s.deadline,
+                "finished_at": s.finished_at,
+                "outcome": s.outcome,
+                "time_status": step_time_status(step=s, now=now),
+            }
+        )
+    slips = ["receipt"] if dossier.received_at else []
+    if dossier.steps.exists():
+        slips.append("control")
+    if dossier.state == State.REFUSED_AT_RECEPTION:
+        slips.append("refusal")
+    if dossier.events.filter(
+        kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
+    ).exists():
+        slips.append("supplement")
+    if dossier.apologies.filter(signed_at__isnull=False).exists():
+        slips.append("apology")
+    status = dossier.national_status
+    return Timeline(
+        dossier=dossier,
+        for_applicant=for_applicant,
+        national_status=int(status),
+        national_status_label=str(status.label),
+        time_status=time_status(dossier=dossier, now=now),
+        entries=entries,
+        documents=documents
+        if not for_applicant
+        else [{k: v for k, v in d.items() if k != "source"} for d in documents],
+        steps=steps if not for_applicant else [],
+        slips=slips,
+        results=results_for(dossier=dossier, for_applicant=for_applicant),
+        rating=SatisfactionRating.objects.filter(dossier=dossier).first(),
+    )

@@ -1,0 +1,76 @@
+"""Every change of a dossier, one module per life-cycle phase.
+
+Each public function is one transaction that (1) asks the access policy and takes the dossier's row
+(``access.check``, then ``locking.lock``: a caller holding a stale copy gets ``dossier.conflict`` and
+nothing changes), (2) changes its state, (3) records one immutable event with the outbox messages that
+later workers deliver (``dossiers.events``: one function per event kind).
+
+| phase | module |
+| --- | --- |
+| registration (online, counter, post), dossier code, fee | ``submission`` |
+| completeness check, counter "receive and decide", competence override | ``reception`` |
+| workflow actions, assignment | ``workflow`` (current step: ``steps``) |
+| supplements during processing, supplying documents | ``supplements`` |
+| consultations | ``consultations`` |
+| withdrawal | ``withdrawal`` |
+| apology and new appointment | ``apologies`` |
+| result files | ``results`` |
+| satisfaction rating | ``ratings`` |
+"""
+
+from __future__ import annotations
+
+from motcua.dossiers.services.apologies import draft_apology, sign_apology
+from motcua.dossiers.services.consultations import answer_consultation, consult
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
+from motcua.dossiers.services.ratings import rate
+from motcua.dossiers.services.reception import (
+    CounterDecision,
+    accept,
+    override_competence,
+    receive_and_decide,
+    refuse_reception,
+    request_reception_supplement,
+)
+from motcua.dossiers.services.results import attach_result, remove_result
+from motcua.dossiers.services.submission import (
+    APPLICANT_COLUMNS,
+    next_dossier_code,
+    online_reception_point,
+    receive_at_counter,
+    receive_by_post,
+    submit_online,
+)
+from motcua.dossiers.services.supplements import request_supplement, supply_documents
+from motcua.dossiers.services.withdrawal import WITHDRAW, withdraw
+from motcua.dossiers.services.workflow import assign_step, perform
+
+__all__ = [
+    "APPLICANT_COLUMNS",
+    "WITHDRAW",
+    "ApplicantInfo",
+    "CounterDecision",
+    "DocumentInput",
+    "accept",
+    "answer_consultation",
+    "assign_step",
+    "attach_result",
+    "consult",
+    "draft_apology",
+    "next_dossier_code",
+    "online_reception_point",
+    "override_competence",
+    "perform",
+    "rate",
+    "receive_and_decide",
+    "receive_at_counter",
+    "receive_by_post",
+    "refuse_reception",
+    "remove_result",
+    "request_reception_supplement",
+    "request_supplement",
+    "sign_apology",
+    "submit_online",
+    "supply_documents",
+    "withdraw",
+]

@@ -1,0 +1,65 @@
+"""What the services take from their callers, and the checks every phase shares on it: the applicant and the
+documents handed in, the reason a decision needs, the staff record of the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.errors import DomainError
+from motcua.core.text import LONG_TEXT, check_text
+from motcua.dossiers.models import Dossier, DossierDocument
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    """Who submits the dossier (chủ hồ sơ, người nộp) and, when another person is named, the person
+    concerned (người có liên quan, e.g. the child being registered)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    concerned_name: str = ""
+    concerned_id_number: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One submitted document: the required document's code and how it was provided."""
+
+    code: str
+    source: str = "paper"
+    originals: int = 0
+    copies: int = 1
+    file_ref: str = ""
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason.required", _("Vui lòng nêu rõ lý do."))
+    return check_text(reason, field="reason", label=_("Lý do"), max_length=LONG_TEXT, multiline=True)
+
+
+def add_documents(
+    dossier: Dossier, documents: Sequence[DocumentInput], required: dict, now: dt.datetime
+) -> None:
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            code=d.code,
+            name=required[d.code].name,
+            source=d.source,
+            originals=d.originals,
+            copies=d.copies,
+            file_ref=d.file_ref,
+            digitized=bool(d.file_ref),
+            supplied_at=now,
+        )
+        for d in documents
+    )

@@ -1,0 +1,170 @@
+"""The completeness check at reception (tiếp nhận, yêu cầu bổ sung, từ chối tiếp nhận), the counter's
+"receive and decide" in one transaction, and the competent agency's override before processing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Procedure
+from motcua.core.errors import DomainError
+from motcua.dossiers import access, events, lookups
+from motcua.dossiers.access import Act
+from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.selectors import missing_documents
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, require_reason
+from motcua.dossiers.services.steps import enter_step, save_dossier
+from motcua.dossiers.services.submission import receive_at_counter
+from motcua.dossiers.services.supplements import supplement_items
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency, ReceptionPoint
+
+
+@transaction.atomic
+def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = "") -> Dossier:
+    """Tiếp nhận: the dossier is complete; issue the appointment and start the workflow."""
+    now = now or timezone.now()
+    dossier = access.check(by, dossier, Act.ACCEPT, on=timezone.localdate(now))
+    staff = access.staff_of(by)
+    missing = missing_documents(dossier=dossier)
+    if missing:
+        raise DomainError(
+            "reception.incomplete", _("Hồ sơ còn thiếu: %(names)s"), names="; ".join(d.name for d in missing)
+        )
+    version = dossier.procedure_version
+    dossier.received_at = now
+    dossier.received_by = staff
+    dossier.appointment_at = lookups.appointment_for(
+        version=version, received_at=now, agency_id=dossier.competent_agency_id
+    )
+    dossier.initial_appointment_at = dossier.appointment_at
+    enter_step(dossier, lookups.initial_step_of(version), now=now, handed_over_by=staff)
+    save_dossier(dossier)
+    events.received(dossier, by=by, now=now, origin=origin)
+    return dossier
+
+
+@transaction.atomic
+def request_reception_supplement(
+    *,
+    dossier: Dossier,
+    by: Any,
+    missing: Sequence[str],
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ at reception: the listed documents and why."""
+    now = now or timezone.now()
+    reason = require_reason(reason)
+    dossier = access.check(by, dossier, Act.REQUEST_RECEPTION_SUPPLEMENT, on=timezone.localdate(now))
+    items = supplement_items(dossier, missing)
+    dossier.state = State.RECEPTION_SUPPLEMENT
+    save_dossier(dossier)
+    events.reception_supplement_requested(
+        dossier, by=by, now=now, origin=origin, reason=reason, missing=items
+    )
+    return dossier
+
+
+@transaction.atomic
+def refuse_reception(
+    *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+) -> Dossier:
+    """Phiếu từ chối tiếp nhận: with the legal reason."""
+    now = now or timezone.now()
+    reason = require_reason(reason)
+    dossier = access.check(by, dossier, Act.REFUSE_RECEPTION, on=timezone.localdate(now))
+    dossier.state = State.REFUSED_AT_RECEPTION
+    dossier.closed_at = now
+    save_dossier(dossier)
+    events.refused_at_reception(dossier, by=by, now=now, origin=origin, reason=reason)
+    return dossier
+
+
+@transaction.atomic
+def override_competence(
+    *,
+    dossier: Dossier,
+    by: Any,
+    agency: Agency,
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A leader of the receiving or competent agency, or an administrator, names another competent agency.
+
+    Only before the dossier reaches a step of the competent agency; the override is logged with its reason.
+    """
+    now = now or timezone.now()
+    reason = require_reason(reason)
+    dossier = access.check(by, dossier, Act.OVERRIDE_COMPETENCE, on=timezone.localdate(now))
+    previous = dossier.competent_agency_id
+    dossier.competent_agency = agency
+    dossier.competence_overridden = True
+    save_dossier(dossier)
+    events.competence_overridden(
+        dossier, by=by, now=now, origin=origin, reason=reason, previous_agency_id=previous
+    )
+    return dossier
+
+
+class CounterDecision:
+    """What the reception officer decides at the counter right after registering a walk-in dossier."""
+
+    ACCEPT = "accept"
+    SUPPLEMENT = "supplement"
+    REFUSE = "refuse"
+
+
+def receive_and_decide(
+    *,
+    by: Any,
+    decision: str,
+    reception_point: ReceptionPoint,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    missing: Sequence[str] = (),
+    reason: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """The counter's one intention: register the walk-in dossier and take the completeness decision
+    (accept, request a supplement listing ``missing``, refuse with ``reason``) in one transaction, each event
+    recording the request's ``origin``. Any refusal keeps nothing; another ``decision`` only registers."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        dossier = receive_at_counter(
+            by=by,
+            reception_point=reception_point,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+        )
+        if decision == CounterDecision.ACCEPT:
+            return accept(dossier=dossier, by=by, now=now, origin=origin)
+        if decision == CounterDecision.SUPPLEMENT:
+            return request_reception_supplement(
+                dossier=dossier, by=by, missing=missing, reason=reason, now=now, origin=origin
+            )
+        if decision == CounterDecision.REFUSE:
+            return refuse_reception(dossier=dossier, by=by, reason=reason, now=now, origin=origin)
+        return dossier

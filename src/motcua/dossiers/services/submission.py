@@ -1,0 +1,381 @@
+"""A new dossier: online (the citizen), at the counter (a reception officer), by post (postal staff).
+
+It is registered in state ``submitted`` with its code, documents and fee; the completeness check that
+follows is in ``reception``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog import fees as catalog_fees
+from motcua.catalog import forms as catalog_forms
+from motcua.catalog.models import Procedure
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import check_text
+from motcua.dossiers import access, events, lookups
+from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, State
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind, Role, Staff
+
+
+def next_dossier_code(*, reception_point: ReceptionPoint, day: dt.date) -> str:
+    """Take the next number of the day at this point; must run inside the reception transaction.
+
+    The counter row is updated in place (a row lock until commit), so concurrent receptions queue
+    on it and a rolled-back reception gives its number back.
+    """
+    counters = DossierCodeCounter.objects.filter(reception_point=reception_point, day=day)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                DossierCodeCounter.objects.create(reception_point=reception_point, day=day, last=1)
+        except IntegrityError:
+            counters.update(last=F("last") + 1)
+    number = counters.values_list("last", flat=True).get()
+    return f"{reception_point.code}-{day:%y%m%d}-{number:04d}"
+
+
+def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
+    """Where online dossiers for ``agency`` are received: its online point, else its center, else its desk."""
+    points = list(
+        ReceptionPoint.objects.valid_on(on).filter(agency=agency)
+        | ReceptionPoint.objects.valid_on(on).filter(unit=agency.unit)
+    )
+    order = [ReceptionPointKind.ONLINE, ReceptionPointKind.SERVICE_CENTER, ReceptionPointKind.ONE_STOP_DESK]
+    points = [p for p in points if p.kind in order]
+    if not points:
+        raise DomainError(
+            "reception.no_point", _("Chưa có điểm tiếp nhận trực tuyến cho cơ quan có thẩm quyền.")
+        )
+    points.sort(key=lambda p: (order.index(ReceptionPointKind(p.kind)), p.pk))
+    return points[0]
+
+
+APPLICANT_COLUMNS = {
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+    "address": "applicant_address",
+    "concerned_name": "concerned_name",
+    "concerned_id_number": "concerned_id_number",
+}
+
+
+def _check_applicant(info: ApplicantInfo, *, summary: str, postal_tracking_number: str) -> None:
+    """Each text fits its column and holds no control character; FieldError names the first that does not."""
+    values = {attribute: getattr(info, attribute) for attribute in APPLICANT_COLUMNS}
+    columns = {**APPLICANT_COLUMNS, "summary": "summary", "postal_tracking_number": "postal_tracking_number"}
+    values.update(summary=summary, postal_tracking_number=postal_tracking_number)
+    for key, column in columns.items():
+        field: Any = Dossier._meta.get_field(column)
+        check_text(str(values[key] or ""), field=key, label=field.verbose_name, max_length=field.max_length)
+    if info.email:
+        try:
+            validate_email(info.email)
+        except ValidationError:
+            raise FieldError("text.email", _("Thư điện tử không hợp lệ."), field="email") from None
+
+
+def _check_form(schema: dict[str, Any], form_data: dict[str, Any]) -> None:
+    problems = catalog_forms.form_problems(schema, form_data)
+    if problems:
+        raise catalog_forms.FormInvalid(problems)
+
+
+def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decimal:
+    """The fee for the form; an error is an error (never a fee of 0), and a fee must fit its column.
+
+    At the counter and by post the officer enters only the values the fee reads: those are checked against
+    their schema. A yes/no value the fee reads and the form did not send is an unticked box: "no"."""
+    schema = version.form_schema or {}
+    properties = schema.get("properties") or {}
+    reads = catalog_fees.names_used(version.fee_rules or [])
+    data = dict(form_data)
+    for name in reads:
+        if name not in data and (properties.get(name) or {}).get("type") == "boolean":
+            data[name] = False
+    if channel != Channel.ONLINE and schema and (form_data or reads):
+        wanted = sorted(name for name in reads if name in properties and name not in data)
+        _check_form({**schema, "required": wanted}, data)
+    fee = lookups.fee_for(version=version, form_data=data)
+    largest = Decimal(10 ** Dossier._meta.get_field("fee").max_digits - 1)
+    if not fee.is_finite() or not 0 <= fee <= largest:
+        raise DomainError("fee.too_large", _("Phí, lệ phí tính được vượt quá mức cho phép."))
+    return fee
+
+
+def _create(
+    *,
+    channel: Channel,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any,
+    reception_point: ReceptionPoint | None,
+    received_by: Staff | None,
+    documents: Sequence[DocumentInput],
+    form_data: dict[str, Any] | None,
+    summary: str,
+    postal_tracking_number: str,
+    idempotency_key: str | None,
+    now: dt.datetime,
+    origin: str,
+    actor: Any,
+) -> Dossier:
+    if idempotency_key:
+        existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
+        if existing is not None:
+            return existing
+    _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
+    on = timezone.localdate(now)
+    version = lookups.version_in_force(procedure=procedure, on=on)
+    competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
+    if reception_point is None:
+        reception_point = online_reception_point(agency=competent, on=on)
+    if reception_point.province_code != competent.province_code:
+        raise DomainError(
+            "reception.other_province", _("Điểm tiếp nhận không thuộc tỉnh của cơ quan có thẩm quyền.")
+        )
+    if (
+        not version.location_independent
+        and reception_point.agency_id != competent.pk
+        and reception_point.unit_id != competent.unit_id
+        and channel != Channel.ONLINE
+    ):
+        raise DomainError(
+            "reception.location_bound", _("Thủ tục này chỉ được tiếp nhận tại nơi có thẩm quyền giải quyết.")
+        )
+    required = {d.code: d for d in version.documents.all()}
+    unknown = [d.code for d in documents if d.code not in required]
+    if unknown:
+        raise DomainError(
+            "reception.unknown_document",
+            _("Giấy tờ không thuộc thành phần hồ sơ: %(codes)s"),
+            codes=", ".join(unknown),
+        )
+    if channel == Channel.ONLINE and version.form_schema:
+        # Online, the e-form is the declaration: it must be valid against the version's schema.
+        _check_form(version.form_schema, form_data or {})
+    fee = _fee(version, form_data or {}, channel=channel)
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                province_code=competent.province_code,
+                code=next_dossier_code(reception_point=reception_point, day=on),
+                procedure=procedure,
+                procedure_version=version,
+                state=State.SUBMITTED,
+                channel=channel,
+                idempotency_key=idempotency_key or None,
+                applicant=applicant,
+                applicant_name=applicant_info.name,
+                applicant_id_number=applicant_info.id_number,
+                applicant_phone=applicant_info.phone,
+                applicant_email=applicant_info.email,
+                applicant_address=applicant_info.address,
+                concerned_name=applicant_info.concerned_name,
+                concerned_id_number=applicant_info.concerned_id_number,
+                place_unit=place_unit,
+                summary=summary or procedure.name[:500],
+                form_data=form_data or {},
+                fee=fee,
+                reception_point=reception_point,
+                receiving_agency=reception_point.agency,
+                competent_agency=competent,
+                received_by=received_by,
+                postal_tracking_number=postal_tracking_number,
+                submitted_at=now,
+            )
+            add_documents(dossier, documents, required, now)
+            events.submitted(
+                dossier,
+                by=actor,
+                now=now,
+                origin=origin,
+                reception_point=reception_point,
+                competent_agency=competent,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
+            if existing is not None:
+                return existing
+        raise
+    return dossier
+
+
+def _existing_submission(key: str, *, applicant: Any, actor: Any) -> Dossier | None:
+    existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    first_actor = existing.events.order_by("sequence").values_list("actor_id", flat=True).first()
+    if first_actor != getattr(actor, "pk", None):
+        raise DomainError("submission.key_reused", _("Mã chống trùng đã được dùng cho một hồ sơ khác."))
+    return existing
+
+
+def submit_online(
+    *,
+    applicant: Any,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo | None = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    reception_point: ReceptionPoint | None = None,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A citizen submits online; the dossier waits for a reception officer's completeness check.
+
+    The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
+    the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
+    if applicant_info is not None:
+        # Checked as typed, so that an error names the form field the citizen filled in.
+        _check_applicant(applicant_info, summary=summary, postal_tracking_number="")
+    info = _online_applicant(applicant, applicant_info)
+    with transaction.atomic():
+        return _create(
+            channel=Channel.ONLINE,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=None,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number="",
+            idempotency_key=idempotency_key,
+            now=now or timezone.now(),
+            origin=origin,
+            actor=applicant,
+        )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantInfo:
+    """The e-ID identity as the applicant; contact details from the form; a differently named person in
+    the form as the person concerned."""
+    typed = typed or ApplicantInfo(name="", phone=applicant.phone, email=applicant.email)
+    name = applicant.full_name or typed.name or applicant.get_username()
+    id_number = applicant.national_id or typed.id_number
+    typed_name, typed_id = typed.name.strip(), typed.id_number.strip()
+    other_name = typed_name if typed_name and not _same_text(typed_name, name) else ""
+    other_id = typed_id if typed_id and typed_id != id_number else ""
+    return ApplicantInfo(
+        name=name,
+        id_number=id_number,
+        phone=typed.phone or applicant.phone,
+        email=typed.email or applicant.email,
+        address=typed.address,
+        concerned_name=other_name or typed.concerned_name,
+        concerned_id_number=other_id or typed.concerned_id_number,
+    )
+
+
+def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff:
+    staff = access.staff_of(user)
+    if staff is None or not access.may_receive_at(user=user, reception_point=point, role=role, on=on):
+        raise DomainError(
+            "reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ tại điểm tiếp nhận này.")
+        )
+    assert staff is not None
+    return staff
+
+
+def receive_at_counter(
+    *,
+    by: Any,
+    reception_point: ReceptionPoint,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """A reception officer at any reception point of the province registers a walk-in dossier."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        staff = _receiver(by, reception_point, Role.RECEPTION_OFFICER, timezone.localdate(now))
+        return _create(
+            channel=Channel.COUNTER,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=staff,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number="",
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+            actor=by,
+        )
+
+
+def receive_by_post(
+    *,
+    by: Any,
+    reception_point: ReceptionPoint,
+    postal_tracking_number: str,
+    procedure: Procedure,
+    place_unit: AdministrativeUnit,
+    applicant_info: ApplicantInfo,
+    applicant: Any = None,
+    documents: Sequence[DocumentInput] = (),
+    form_data: dict[str, Any] | None = None,
+    summary: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Postal staff at a post office register a dossier sent by post, with its tracking number."""
+    now = now or timezone.now()
+    if not postal_tracking_number.strip():
+        raise DomainError("reception.tracking_required", _("Vui lòng nhập số hiệu bưu gửi."))
+    with transaction.atomic():
+        staff = _receiver(by, reception_point, Role.POSTAL_STAFF, timezone.localdate(now))
+        return _create(
+            channel=Channel.POST,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=staff,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number=postal_tracking_number.strip(),
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+            actor=by,
+        )

@@ -1,0 +1,144 @@
+"""Supplements during processing: the step stops the clock and asks for documents; the applicant (or a
+reception officer on their behalf) supplies them, at reception or during processing, and the clock resumes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Action
+from motcua.core.errors import DomainError
+from motcua.dossiers import access, errors, events, lookups
+from motcua.dossiers.access import Act
+from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.services.inputs import DocumentInput, add_documents, require_reason
+from motcua.dossiers.services.steps import save_dossier
+
+
+def supplement_items(dossier: Dossier, missing: Sequence[str]) -> list[dict[str, str]]:
+    if not missing:
+        raise DomainError(errors.SUPPLEMENT_NO_ITEMS, _("Vui lòng nêu cụ thể giấy tờ cần bổ sung."))
+    names = dict(dossier.procedure_version.documents.values_list("code", "name"))
+    # A code of a required document names it; anything else is a free-text item the officer wrote.
+    return [{"code": m, "name": names[m]} if m in names else {"code": "", "name": m} for m in missing]
+
+
+def _restart_rule() -> str:
+    """MOTCUA_SUPPLEMENT_CLOCK: "resume" (time already spent counts; default) or "restart" (full limit)."""
+    return str(getattr(settings, "MOTCUA_SUPPLEMENT_CLOCK", "resume"))
+
+
+@transaction.atomic
+def request_supplement(
+    *,
+    dossier: Dossier,
+    by: Any,
+    missing: Sequence[str],
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """Stop the clock and ask the applicant for the listed documents; resumes at the same step."""
+    now = now or timezone.now()
+    reason = require_reason(reason)
+    dossier = access.check(by, dossier, Action.REQUEST_SUPPLEMENT, on=timezone.localdate(now))
+    items = supplement_items(dossier, missing)
+    current = dossier.current_step
+    assert current is not None and dossier.appointment_at is not None
+    agency = dossier.competent_agency_id
+    dossier.paused_at = now
+    dossier.paused_remaining_hours = lookups.working_hours_between(
+        start=now, end=dossier.appointment_at, agency_id=agency
+    )
+    dossier.paused_step_remaining_hours = lookups.working_hours_between(
+        start=now, end=current.deadline, agency_id=current.agency_id
+    )
+    dossier.supplement_count += 1
+    dossier.state = State.SUPPLEMENT
+    save_dossier(dossier)
+    events.supplement_requested(dossier, by=by, now=now, origin=origin, reason=reason, missing=items)
+    return dossier
+
+
+@transaction.atomic
+def supply_documents(
+    *,
+    dossier: Dossier,
+    by: Any,
+    documents: Sequence[DocumentInput],
+    note: str = "",
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """The applicant (or a reception officer on their behalf) brings the requested documents.
+
+    At reception the dossier goes back to the completeness check. During processing the clock restarts
+    per MOTCUA_SUPPLEMENT_CLOCK and the appointment and step deadline move by the time spent waiting.
+    """
+    now = now or timezone.now()
+    dossier = access.check(by, dossier, Act.SUPPLY, on=timezone.localdate(now))
+    if not documents:
+        raise DomainError(errors.SUPPLEMENT_EMPTY, _("Vui lòng đính kèm giấy tờ bổ sung."))
+    required = {d.code: d for d in dossier.procedure_version.documents.all()}
+    unknown = [d.code for d in documents if d.code not in required]
+    if unknown:
+        raise DomainError(
+            "reception.unknown_document",
+            _("Giấy tờ không thuộc thành phần hồ sơ: %(codes)s"),
+            codes=", ".join(unknown),
+        )
+    add_documents(dossier, documents, required, now)
+    waited: str | None = None
+    if dossier.state == State.RECEPTION_SUPPLEMENT:
+        dossier.state = State.SUBMITTED
+    else:
+        _resume_clock(dossier, now)
+        waited = str(
+            lookups.working_hours_between(
+                start=dossier.paused_at or now, end=now, agency_id=dossier.competent_agency_id
+            )
+        )
+        dossier.paused_at = None
+        dossier.paused_remaining_hours = None
+        dossier.paused_step_remaining_hours = None
+        dossier.state = State.IN_PROCESS
+    save_dossier(dossier)
+    events.supplement_provided(
+        dossier,
+        by=by,
+        now=now,
+        origin=origin,
+        note=note,
+        codes=[d.code for d in documents],
+        waited_hours=waited,
+    )
+    return dossier
+
+
+def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
+    assert dossier.appointment_at is not None
+    current = dossier.current_step
+    old = dossier.appointment_at
+    if _restart_rule() == "restart":
+        new = lookups.appointment_for(
+            version=dossier.procedure_version, received_at=now, agency_id=dossier.competent_agency_id
+        )
+    else:
+        remaining = max(dossier.paused_remaining_hours or Decimal(0), Decimal(0))
+        new = lookups.add_working_hours(start=now, hours=remaining, agency_id=dossier.competent_agency_id)
+    # The clock only stopped: an appointment never moves earlier.
+    dossier.appointment_at = max(old, new)
+    if current is not None:
+        remaining_step = max(dossier.paused_step_remaining_hours or Decimal(0), Decimal(0))
+        current.deadline = max(
+            current.deadline,
+            lookups.add_working_hours(start=now, hours=remaining_step, agency_id=current.agency_id),
+        )
+        current.save(update_fields=["deadline"])
