@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import FieldError
+from motcua.core.form_fields import ManyValues, TypedText
 from motcua.core.text import BoundedText
 from motcua.dossiers.lookups import TZ
 from motcua.dossiers.models import Dossier
@@ -78,30 +79,6 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(
         required=False, validators=[BoundedText(_column("applicant_address").max_length)]
     )
-
-
-class TypedText(forms.CharField):
-    """Text handed to a service as typed: the service bounds and checks it, with its own message and field
-    (so no length or null-character validator here, and no stripping unless asked)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("strip", False)
-        super().__init__(**kwargs)
-        self.validators = []
-
-
-class ManyValues(forms.Field):
-    """Every value posted under one name (ticked checkboxes), as a list of strings."""
-
-    widget = forms.MultipleHiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> list[str]:
-        return [str(v) for v in value or []]
 
 
 def refusal(form: forms.Form) -> FieldError:
