@@ -3,6 +3,8 @@ and e-form files the citizen submitted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
@@ -18,6 +20,10 @@ def _stored(ref: str, name: str | None = None, content_type: str | None = None) 
     return Attachment(
         files.open_stored(ref), name or files.display_name(ref), content_type or files.content_type_of(ref)
     )
+
+
+def _result(result: Any) -> Attachment:
+    return _stored(result.file_ref, result.file_name, result.content_type)
 
 
 @login_required(login_url=LOGIN_URL)
@@ -38,12 +44,9 @@ def slip(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def result_file(request: HttpRequest, code: str, result_id: int) -> FileResponse:
     """Tải kết quả: a result file of the citizen's dossier, once the result has been returned."""
     dossier = own_dossier(request, code)
-
-    def find() -> Attachment:
-        result = dossier_selectors.result_for(dossier=dossier, result_id=result_id, user=request.user)
-        return _stored(result.file_ref, result.file_name, result.content_type)
-
-    return attachment_or_404(find)
+    return attachment_or_404(
+        lambda: _result(dossier_selectors.result_for(dossier=dossier, result_id=result_id, user=request.user))
+    )
 
 
 @login_required(login_url=LOGIN_URL)
@@ -51,12 +54,13 @@ def result_file(request: HttpRequest, code: str, result_id: int) -> FileResponse
 def document_file(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     """A file the citizen submitted with the dossier."""
     dossier = own_dossier(request, code)
-
-    def find() -> Attachment:
-        document = dossier_selectors.document_for(dossier=dossier, document_id=document_id, user=request.user)
-        return _stored(document.file_ref)
-
-    return attachment_or_404(find)
+    return attachment_or_404(
+        lambda: _stored(
+            dossier_selectors.document_for(
+                dossier=dossier, document_id=document_id, user=request.user
+            ).file_ref
+        )
+    )
 
 
 @login_required(login_url=LOGIN_URL)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +16,7 @@ from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import ApologyDraftForm, refusal
-from motcua.workspace.views.dossier import dossier_or_404, refused
+from motcua.workspace.views.dossier import done, dossier_or_404, refused
 
 
 @officer_required
@@ -55,9 +53,9 @@ def draft_apology(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_or_404(request, code, now)
     form = ApologyDraftForm(request.POST)
     typed = {
-        "reason": request.POST.get("reason", ""),
-        "date": request.POST.get("new_date", ""),
-        "time": request.POST.get("new_time", ""),
+        "reason": form.data.get("reason", ""),
+        "date": form.data.get("new_date", ""),
+        "time": form.data.get("new_time", ""),
     }
     if not form.is_valid():
         return refused(request, dossier, now, "apology", refusal(form), **typed)
@@ -72,8 +70,12 @@ def draft_apology(request: HttpRequest, code: str) -> HttpResponse:
         )
     except DomainError as error:
         return refused(request, dossier, now, "apology", error, **typed)
-    messages.success(request, _("Đã lập dự thảo văn bản xin lỗi; văn bản có hiệu lực khi lãnh đạo ký."))
-    return redirect(reverse("workspace:dossier", args=[code]) + "#apology-title")
+    return done(
+        request,
+        code,
+        _("Đã lập dự thảo văn bản xin lỗi; văn bản có hiệu lực khi lãnh đạo ký."),
+        anchor="#apology-title",
+    )
 
 
 @officer_required
@@ -82,12 +84,14 @@ def sign_apology(request: HttpRequest, code: str, notice_id: int) -> HttpRespons
     """Lãnh đạo ký văn bản xin lỗi: the new appointment takes effect and the applicant is told."""
     now = timezone.now()
     dossier = dossier_or_404(request, code, now)
-    notice = dossier.apologies.filter(pk=notice_id).first()
-    if notice is None:
-        raise Http404
+    notice = get_object_or_404(dossier.apologies, pk=notice_id)
     try:
         services.sign_apology(notice=notice, by=request.user, now=now, origin=client_address(request))
     except DomainError as error:
         return refused(request, dossier, now, "sign", error)
-    messages.success(request, _("Đã ký văn bản xin lỗi; ngày hẹn trả kết quả mới đã có hiệu lực."))
-    return redirect(reverse("workspace:dossier", args=[code]) + "#apology-title")
+    return done(
+        request,
+        code,
+        _("Đã ký văn bản xin lỗi; ngày hẹn trả kết quả mới đã có hiệu lực."),
+        anchor="#apology-title",
+    )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -128,6 +130,12 @@ def dossier_response(
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     return dossier_response(request, dossier_or_404(request, code, now), now)
+
+
+def done(request: HttpRequest, code: str, message: str, *, anchor: str) -> HttpResponse:
+    """Back to the dossier's page, at the section acted on, with what was done."""
+    messages.success(request, message)
+    return redirect(reverse("workspace:dossier", args=[code]) + anchor)
 
 
 def refused(

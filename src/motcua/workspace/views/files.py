@@ -3,6 +3,8 @@ the applicant submitted, the files of the e-form, and the slips as PDF."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -20,18 +22,21 @@ def _stored(ref: str, name: str | None = None, content_type: str | None = None) 
     )
 
 
+def _result(result: Any) -> Attachment:
+    return _stored(result.file_ref, result.file_name, result.content_type)
+
+
 @officer_required
 @require_GET
 def result_file(request: HttpRequest, code: str, result_id: int) -> FileResponse:
     """A result file of a dossier the officer may see."""
     now = timezone.now()
     dossier = dossier_or_404(request, code, now)
-
-    def find() -> Attachment:
-        result = selectors.result_for(dossier=dossier, result_id=result_id, user=request.user, now=now)
-        return _stored(result.file_ref, result.file_name, result.content_type)
-
-    return attachment_or_404(find)
+    return attachment_or_404(
+        lambda: _result(
+            selectors.result_for(dossier=dossier, result_id=result_id, user=request.user, now=now)
+        )
+    )
 
 
 @officer_required

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +13,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import ReasonForm, ResultForm
-from motcua.workspace.views.dossier import dossier_or_404, refused
+from motcua.workspace.views.dossier import done, dossier_or_404, refused
 
 
 @officer_required
@@ -38,8 +36,9 @@ def attach_result(request: HttpRequest, code: str) -> HttpResponse:
         )
     except DomainError as error:
         return refused(request, dossier, now, "result", error, name=name)
-    messages.success(request, _("Đã đính kèm kết quả “%(name)s”.") % {"name": name.strip()})
-    return redirect(reverse("workspace:dossier", args=[code]) + "#results-title")
+    return done(
+        request, code, _("Đã đính kèm kết quả “%(name)s”.") % {"name": name.strip()}, anchor="#results-title"
+    )
 
 
 @officer_required
@@ -48,9 +47,7 @@ def remove_result(request: HttpRequest, code: str, result_id: int) -> HttpRespon
     """Gỡ tệp kết quả đính kèm nhầm, with the reason; the file stays on record."""
     now = timezone.now()
     dossier = dossier_or_404(request, code, now)
-    result = dossier.results.filter(pk=result_id).first()
-    if result is None:
-        raise Http404
+    result = get_object_or_404(dossier.results, pk=result_id)
     form = ReasonForm(request.POST)
     form.is_valid()  # text as typed: the service asks for a reason
     reason = form.cleaned_data["reason"]
@@ -60,5 +57,6 @@ def remove_result(request: HttpRequest, code: str, result_id: int) -> HttpRespon
         )
     except DomainError as error:
         return refused(request, dossier, now, "remove", error, reason=reason, result=str(result_id))
-    messages.success(request, _("Đã gỡ tệp kết quả “%(name)s”.") % {"name": result.name})
-    return redirect(reverse("workspace:dossier", args=[code]) + "#results-title")
+    return done(
+        request, code, _("Đã gỡ tệp kết quả “%(name)s”.") % {"name": result.name}, anchor="#results-title"
+    )
