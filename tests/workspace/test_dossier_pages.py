@@ -162,8 +162,8 @@ def test_login_returns_to_the_page_asked_for(client, hue):
 
 
 def test_a_queue_longer_than_the_count_cap_is_paged_without_counting_everything(client, hue, monkeypatch):
-    monkeypatch.setattr("motcua.workspace.views.COUNT_CAP", 2)
-    monkeypatch.setattr("motcua.workspace.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("motcua.workspace.paging.COUNT_CAP", 2)
+    monkeypatch.setattr("motcua.workspace.paging.PAGE_SIZE", 1)
     first = accepted(hue)
     for i in range(3):
         accepted(hue, name=f"Người thứ {i}")

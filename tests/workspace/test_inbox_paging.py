@@ -37,7 +37,7 @@ def accepted(hue, name: str) -> Dossier:
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr("motcua.workspace.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("motcua.workspace.paging.PAGE_SIZE", 2)
 
 
 def mixed_queue(hue) -> list[Dossier]:
@@ -98,7 +98,7 @@ def test_a_tampered_cursor_gives_a_clear_400_and_the_first_page(client, hue, sma
 
 
 def test_filters_survive_paging(client, hue, monkeypatch):
-    monkeypatch.setattr("motcua.workspace.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("motcua.workspace.paging.PAGE_SIZE", 1)
     lan = [accepted(hue, f"Trần Văn Lân {i}") for i in range(3)]
     mai = accepted(hue, "Phan Thị Mai")
     log_in(client, officer("phuxuan.tiepnhan"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.form_fields import TypedText
 
 LEVEL_CHOICES = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
 
@@ -24,3 +26,39 @@ class ProcedureSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         sector = cast(forms.ChoiceField, self.fields["field"])
         sector.choices = [("", _("Tất cả lĩnh vực")), *(sector_choices or [])]
+
+
+class NoteForm(forms.Form):
+    """A citizen's note or reason passed on with an act (withdrawing, answering a supplement request)."""
+
+    reason = TypedText(cut=1000)
+    note = TypedText(cut=1000)
+
+
+class RatingForm(forms.Form):
+    """Đánh giá mức độ hài lòng: the level (the service checks it is one of the levels) and a comment."""
+
+    level = TypedText()
+    comment = TypedText(cut=2000)
+
+
+class LookupForm(forms.Form):
+    """Tra cứu hồ sơ: the dossier's code and the last digits of the applicant's ID number."""
+
+    ma_ho_so = TypedText(strip=True, cut=80)
+    so_cuoi = TypedText(strip=True, cut=8)
+
+
+def read(form: forms.Form) -> dict[str, Any]:
+    """The values of a form whose fields all accept any text (the services check them)."""
+    form.is_valid()
+    return form.cleaned_data
+
+
+class EFormControlsForm(forms.Form):
+    """The parts of an e-form every procedure has: the commune where the citizen lives and the key that
+    makes a second click on "Nộp hồ sơ" find the dossier already submitted (a key that is not 8 to 64
+    letters, digits or dashes is replaced by a new one)."""
+
+    place = TypedText(strip=True)
+    submission_key = forms.RegexField(regex=r"^[A-Za-z0-9-]{8,64}$", required=False)

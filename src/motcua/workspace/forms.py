@@ -10,7 +10,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import FieldError
+from motcua.core.form_fields import ManyValues, TypedText
 from motcua.core.text import BoundedText
+from motcua.dossiers.lookups import TZ
 from motcua.dossiers.models import Dossier
 
 
@@ -76,3 +79,83 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(
         required=False, validators=[BoundedText(_column("applicant_address").max_length)]
     )
+
+
+def refusal(form: forms.Form) -> FieldError:
+    """The first field error of a refused form, as the FieldError the pages already show beside an input."""
+    name, errors = next(iter(form.errors.items()))
+    return FieldError("form.invalid", errors[0], field=name)
+
+
+class ApologyDraftForm(forms.Form):
+    """Dự thảo văn bản xin lỗi: the reason and the new appointment (a date and a time, Vietnam time)."""
+
+    reason = TypedText()
+    new_date = TypedText(strip=True)
+    new_time = TypedText(strip=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            cleaned["new_appointment_at"] = dt.datetime.combine(
+                dt.date.fromisoformat(cleaned.get("new_date", "")),
+                dt.time.fromisoformat(cleaned.get("new_time", "")),
+                tzinfo=TZ,
+            )
+        except ValueError:
+            self.add_error("new_date", _("Vui lòng nhập ngày và giờ hẹn trả kết quả mới hợp lệ."))
+        return cleaned
+
+
+class ResultForm(forms.Form):
+    """Đính kèm kết quả: its name (the file itself is checked by the service, as every upload is)."""
+
+    name = TypedText()
+
+
+class ReasonForm(forms.Form):
+    """An act that needs only a reason (removing a wrongly attached result)."""
+
+    reason = TypedText()
+
+
+class DossierActionForm(forms.Form):
+    """A step of the workflow posted from the dossier page, with the version of the dossier it showed."""
+
+    action = TypedText(strip=True)
+    version = TypedText(strip=True)
+    reason = TypedText(strip=True)
+    missing = TypedText()
+    missing_code = ManyValues()
+    agency = TypedText(strip=True)
+    target_step = TypedText(strip=True)
+    consultation = TypedText(strip=True)
+    answer = TypedText()
+
+    def missing_documents(self) -> list[str]:
+        """The documents asked for: one a line typed, plus the codes ticked."""
+        lines = [line.strip() for line in self.cleaned_data["missing"].splitlines() if line.strip()]
+        return lines + self.cleaned_data["missing_code"]
+
+
+class CounterReceptionForm(forms.Form):
+    """Tiếp nhận tại quầy: the point, the procedure and place, the documents handed over and the decision
+    (the applicant is ``ApplicantForm``, the fee values are the procedure's own fields)."""
+
+    point = TypedText(strip=True)
+    procedure = TypedText(strip=True)
+    place = TypedText(strip=True)
+    document = ManyValues()
+    cccd_qr = TypedText(strip=True)
+    idempotency_key = TypedText(strip=True)
+    reason = TypedText()
+    decision = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("accept", "accept"), ("supplement", "supplement"), ("refuse", "refuse")],
+    )
+
+    def value(self, name: str) -> Any:
+        """The cleaned value, or the field's empty value when the form refused it."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name, [] if name == "document" else "")

@@ -18,6 +18,8 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.selectors import InboxKey
 
 SALT = "motcua.workspace.inbox"
+PAGE_SIZE = 25  # dossiers on an inbox page
+COUNT_CAP = 1000  # the inbox counts up to this many, then says "more than"
 
 
 @dataclass(frozen=True)

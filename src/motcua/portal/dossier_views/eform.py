@@ -1,0 +1,176 @@
+"""Nộp hồ sơ trực tuyến: the e-form of a procedure, its draft, and its submission.
+
+The page reads the posted values (``portal.eforms`` for the procedure's own fields, ``EFormControlsForm``
+for the place and the submission key), shows the refusals beside their fields, and calls
+``portal.submissions`` for the rules of what a submission carries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.forms import FormInvalid
+from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
+from motcua.dossiers import files
+from motcua.geo.selectors import communes_of
+from motcua.portal import drafts, eforms, submissions, tracking
+from motcua.portal.dossier_views.my_dossiers import LOGIN_URL
+from motcua.portal.forms import EFormControlsForm
+
+PLACE_KEY = "__place"
+
+
+def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
+    procedure = Procedure.objects.filter(code=code).first()
+    if procedure is None:
+        raise Http404(code)
+    try:
+        version = catalog.version_in_force(procedure=procedure, on=timezone.localdate())
+    except DomainError as error:
+        raise Http404(code) from error
+    if version.online_level == OnlineLevel.OFFLINE:
+        raise Http404(code)
+    return procedure, version
+
+
+@login_required(login_url=LOGIN_URL)
+@require_http_methods(["GET", "POST"])
+def eform(request: HttpRequest, code: str) -> HttpResponse:
+    procedure, version = _version_for_online(code)
+    schema: dict[str, Any] = version.form_schema or {}
+    ui: dict[str, Any] = version.ui_schema or {}
+    today = timezone.localdate()
+    communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
+    unit_names = {u.code: u.name for u in communes}
+    documents = list(version.documents.order_by("order", "code"))
+    user: Any = request.user
+    draft = drafts.draft_of(user=user, procedure=procedure)
+    errors: dict[str, list[str]] = {}
+    place_errors: list[str] = []
+    doc_errors: dict[str, list[str]] = {}
+    error: DomainError | None = None
+    if request.method == "GET":
+        raw: dict[str, Any] | None = dict(draft.data) if draft else None
+        key = uuid.uuid4().hex
+    else:
+        controls = EFormControlsForm(request.POST)
+        controls.is_valid()
+        fields = eforms.build_fields(schema, ui)
+        raw = eforms.raw_values(fields, request.POST)
+        raw[PLACE_KEY] = controls.cleaned_data["place"]
+        key = controls.cleaned_data.get("submission_key") or uuid.uuid4().hex
+        idempotency_key = f"portal-{user.pk}-{key}"
+        action = next((a for a in eforms.DRAFT_ACTIONS if a in request.POST), "")
+        if not action:
+            existing = tracking.submitted_with_key(user=user, key=idempotency_key)
+            if existing is not None:  # a second click on the same form
+                return HttpResponseRedirect(reverse("portal:my_dossier", args=[existing.code]))
+        # Files of file fields are stored at once, so that a draft (and a refused submission) keeps them.
+        previous = draft.data if draft else None
+        upload_errors = eforms.keep_files(fields, raw, uploads=request.FILES, previous=previous, user=user)
+        if action:
+            # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
+            # field filled from the account) or "show the communes of the chosen province" (no JavaScript).
+            target = str(request.POST.get(action, ""))
+            if action == "fill_me":
+                eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
+            raw = printable(raw)
+            drafts.save_draft(user=user, procedure=procedure, data=raw)
+            if not upload_errors:
+                url = reverse("portal:eform", args=[procedure.code])
+                if action == "save_draft":
+                    return HttpResponseRedirect(url + "?da_luu=1")
+                anchor = f"#f-{target}" if any(f.name == target for f in fields) else ""
+                return HttpResponseRedirect(url + anchor)
+            errors = upload_errors
+        else:
+            data = eforms.form_data(schema, fields, raw, unit_names)
+            file_fields = {f.name for f in fields if f.widget == "file"}
+            errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
+            errors.update(eforms.unit_errors(fields, raw, on=today))
+            errors.update(upload_errors)
+            if raw[PLACE_KEY] not in unit_names:
+                place_errors = [_("Vui lòng chọn xã, phường nơi cư trú.")]
+            uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
+            doc_errors = submissions.document_errors(user=user, documents=documents, uploads=uploads)
+            if not (errors or place_errors or doc_errors):
+                try:
+                    dossier = submissions.submit(
+                        user=user,
+                        procedure=procedure,
+                        place=next(u for u in communes if u.code == raw[PLACE_KEY]),
+                        data=data,
+                        documents=documents,
+                        uploads=uploads,
+                        idempotency_key=idempotency_key,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
+                    )
+                except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
+                    errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
+                except FieldError as exc:
+                    applicant_field = f"applicant_{exc.field}"
+                    if any(f.name == applicant_field for f in fields):
+                        errors = {applicant_field: [str(exc)]}
+                    else:
+                        error = exc
+                except DomainError as exc:
+                    error = exc
+            raw = printable(raw)  # a draft and the form shown back hold no control character
+            drafts.save_draft(user=user, procedure=procedure, data=raw)
+    fields = eforms.build_fields(schema, ui, values=raw)
+    provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
+    general_errors = eforms.attach_errors(fields, errors)
+    known = {
+        "applicant_name": user.full_name,
+        "applicant_id_number": user.national_id,
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+    }
+    for f in fields:
+        if raw is None and not f.value and known.get(f.name):
+            f.value = known[f.name]  # first opening: what the national e-ID told us
+    has_errors = bool(errors or place_errors or doc_errors)
+    return render(
+        request,
+        "portal/eform.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "fields": fields,
+            "communes": communes,
+            "provinces": provinces,
+            "communes_url": reverse("portal:communes"),
+            "accept": files.ACCEPT,
+            "max_mb": files.max_bytes() // (1024 * 1024),
+            "place": (raw or {}).get(PLACE_KEY, ""),
+            "place_errors": place_errors,
+            "general_errors": general_errors,
+            "documents": [
+                {
+                    "document": d,
+                    "required": submissions.upload_required(d),
+                    "errors": doc_errors.get(d.code, []),
+                }
+                for d in documents
+            ],
+            "key": key,
+            "error": error,
+            "has_errors": has_errors,
+            "saved": request.method == "GET" and request.GET.get("da_luu") == "1",
+        },
+        status=400 if (has_errors or error) else 200,
+    )

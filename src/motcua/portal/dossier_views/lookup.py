@@ -1,0 +1,92 @@
+"""Tra cứu hồ sơ: the public lookup of a dossier's status by its code and the last 4 digits of the ID,
+and rating from there by someone without an account."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.core.clients import client_address
+from motcua.core.errors import DEFAULT_STATUS, DomainError, http_status
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import RatingChannel, Satisfaction
+from motcua.portal import errors as portal_errors  # noqa: F401  (declares the portal's codes in the registry)
+from motcua.portal import tracking
+from motcua.portal.forms import LookupForm, RatingForm, read
+
+
+def _lookup_page(
+    request: HttpRequest,
+    *,
+    code: str,
+    last4: str,
+    result: tracking.PublicStatus | None,
+    error: DomainError | None,
+    rated: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "portal/lookup.html",
+        {
+            "code": code,
+            "last4": last4,
+            "result": result,
+            "error": error,
+            "rated": rated,
+            "satisfaction_levels": Satisfaction.choices,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID.
+
+    The form is sent by POST (CSRF-protected): the ID digits never travel in the address, which proxies
+    and access logs keep. GET shows the empty form and ignores any query string."""
+    if request.method != "POST":
+        return _lookup_page(request, code="", last4="", result=None, error=None)
+    asked = read(LookupForm(request.POST))
+    code, last4 = asked["ma_ho_so"], asked["so_cuoi"]
+    result = None
+    error: DomainError | None = None
+    if code or last4:
+        try:
+            result = tracking.public_lookup(code=code, id_last4=last4, client=client_address(request))
+        except DomainError as exc:
+            error = exc
+    # A lookup that finds nothing is a page with its message (200); a throttled one answers 429.
+    status = 200 if error is None or http_status(error) == DEFAULT_STATUS else http_status(error)
+    return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=status)
+
+
+@require_POST
+def lookup_rate(request: HttpRequest) -> HttpResponse:
+    """Rating by someone without an account: the code and ID ending are checked again, then rated once."""
+    asked = read(LookupForm(request.POST))
+    code, last4, client = asked["ma_ho_so"], asked["so_cuoi"], client_address(request)
+    try:
+        dossier = tracking.find_public_dossier(code=code, id_last4=last4, client=client)
+    except DomainError as error:
+        status = http_status(error)
+        return _lookup_page(request, code=code, last4=last4, result=None, error=error, status=status)
+    rating = read(RatingForm(request.POST))
+    try:
+        dossier_services.rate(
+            dossier=dossier,
+            by=None,
+            level=rating["level"],
+            comment=rating["comment"],
+            channel=RatingChannel.LOOKUP,
+            origin="lookup",
+        )
+    except DomainError as error:
+        result = tracking.public_lookup(code=code, id_last4=last4, client=client)
+        return _lookup_page(
+            request, code=code, last4=last4, result=result, error=error, status=http_status(error)
+        )
+    result = tracking.public_lookup(code=code, id_last4=last4, client=client)
+    return _lookup_page(request, code=code, last4=last4, result=result, error=None, rated=True)

@@ -1,0 +1,124 @@
+"""The citizen's own dossiers: the list, a dossier's page with its timeline and slips, and what the
+citizen does there (answer a supplement request, withdraw, rate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.core.errors import DomainError, http_status
+from motcua.dossiers import access, files, formview
+from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.access import Act
+from motcua.dossiers.models import RatingChannel, Satisfaction
+from motcua.portal import submissions, tracking
+from motcua.portal.forms import NoteForm, RatingForm, read
+
+LOGIN_URL = reverse_lazy("portal:login")
+
+
+def own_dossier(request: HttpRequest, code: str) -> Any:
+    """The citizen's own dossier; anything else is a 404."""
+    try:
+        return tracking.my_dossier(code=code, user=request.user, on=timezone.localdate())
+    except DomainError as error:
+        raise Http404(code) from error
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = tracking.my_dossiers(user=request.user, on=timezone.localdate())
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    return _dossier_page(request, own_dossier(request, code))
+
+
+def _dossier_page(
+    request: HttpRequest, dossier: Any, *, error: DomainError | None = None, status: int = 200
+) -> HttpResponse:
+    timeline = dossier_selectors.timeline_for(dossier=dossier, user=request.user)
+    return render(
+        request,
+        "portal/my_dossier.html",
+        {
+            "dossier": dossier,
+            "timeline": timeline,
+            "supplement": tracking.supplement_request(dossier=dossier),
+            "can_withdraw": access.may(request.user, Act.WITHDRAW, dossier, on=timezone.localdate()),
+            "error": error,
+            "submitted": request.GET.get("da_nop") == "1",
+            "supplied": request.GET.get("da_bo_sung") == "1",
+            "rated": request.GET.get("da_danh_gia") == "1",
+            "form_entries": formview.form_entries(dossier),
+            "can_rate": dossier_selectors.can_rate(dossier=dossier, user=request.user),
+            "satisfaction_levels": Satisfaction.choices,
+            "accept": files.ACCEPT,
+        },
+        status=status,
+    )
+
+
+def _refused(request: HttpRequest, dossier: Any, error: DomainError) -> HttpResponse:
+    """The dossier's page again with the refusal; nothing was changed."""
+    return _dossier_page(request, dossier, error=error, status=http_status(error))
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def supply(request: HttpRequest, code: str) -> HttpResponse:
+    """Answer a supplement request in place: upload the requested documents."""
+    dossier = own_dossier(request, code)
+    uploads = {name.removeprefix("doc_"): f for name, f in request.FILES.items() if name.startswith("doc_")}
+    try:
+        submissions.supply(
+            user=request.user, dossier=dossier, uploads=uploads, note=read(NoteForm(request.POST))["note"]
+        )
+    except DomainError as error:
+        return _refused(request, dossier, error)
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_bo_sung=1")
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """Rút hồ sơ: the citizen closes their dossier, giving a reason."""
+    dossier = own_dossier(request, code)
+    try:
+        dossier_services.withdraw(
+            dossier=dossier, by=request.user, reason=read(NoteForm(request.POST))["reason"], origin="portal"
+        )
+    except DomainError as error:
+        return _refused(request, dossier, error)
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]))
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """Đánh giá mức độ hài lòng: once, after the result (or the refusal)."""
+    dossier = own_dossier(request, code)
+    rating = read(RatingForm(request.POST))
+    try:
+        dossier_services.rate(
+            dossier=dossier,
+            by=request.user,
+            level=rating["level"],
+            comment=rating["comment"],
+            channel=RatingChannel.PORTAL,
+            origin="portal",
+        )
+    except DomainError as error:
+        return _refused(request, dossier, error)
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_danh_gia=1")

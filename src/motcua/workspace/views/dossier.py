@@ -1,0 +1,152 @@
+"""A dossier's page in the workspace, and what the forms posted from it share: finding the dossier the
+officer may see, and showing a refusal beside the form that caused it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from motcua.catalog.models import Action
+from motcua.core.errors import DomainError, http_status
+from motcua.dossiers import access, files, formview, lookups, selectors
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.status import time_status
+from motcua.org.models import Agency
+from motcua.workspace.access import officer_required
+
+SLIP_KINDS = ("receipt", "control", "supplement", "refusal", "apology")
+ACTION_LABELS: dict[str, Any] = {
+    **{a.value: a.label for a in Action},
+    "accept": gettext_lazy("tiếp nhận"),
+    "request_reception_supplement": gettext_lazy("yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refuse_reception": gettext_lazy("từ chối tiếp nhận"),
+}
+REASON_REQUIRED = {
+    "request_reception_supplement",
+    "refuse_reception",
+    "request_supplement",
+    "return",
+    "refuse",
+}
+LISTS_MISSING = {"request_reception_supplement", "request_supplement"}
+
+
+def dossier_or_404(request: HttpRequest, code: str, now: dt.datetime) -> Dossier:
+    """The dossier, if the officer may see it today; anything else is a 404."""
+    try:
+        return selectors.get_dossier(code=code, user=request.user, on=timezone.localdate(now))
+    except DomainError as error:
+        raise Http404(str(error)) from None
+
+
+def _consult_agencies(dossier: Dossier, on: dt.date) -> list[Agency]:
+    return list(
+        Agency.objects.valid_on(on)
+        .filter(province_code=dossier.province_code)
+        .exclude(pk=dossier.competent_agency_id)
+        .order_by("name")
+    )
+
+
+def _dossier_context(
+    request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    user = request.user
+    actions = selectors.allowed_actions(dossier=dossier, user=user, now=now)
+    timeline = selectors.timeline_for(dossier=dossier, user=user, now=now)
+    steps = list(dossier.steps.select_related("step", "agency", "assignee").order_by("sequence"))
+    return_targets = {s.step.code: s.step.name for s in steps if s.pk != dossier.current_step_id}
+    notices = list(dossier.apologies.select_related("drafted_by", "signed_by").order_by("drafted_at", "id"))
+    can_draft = selectors.can_draft_apology(dossier=dossier, user=user, now=now)
+    apology_form = forms.get("apology")
+    if apology_form is None and can_draft:
+        proposed = selectors.suggested_new_appointment(dossier=dossier, now=now).astimezone(lookups.TZ)
+        apology_form = {"reason": "", "date": proposed.date().isoformat(), "time": proposed.strftime("%H:%M")}
+    return {
+        "dossier": dossier,
+        "timeline": timeline,
+        "form_entries": formview.form_entries(dossier),
+        "steps": steps,
+        "time_status": time_status(dossier=dossier, now=now),
+        "actions": [
+            {
+                "code": a,
+                "label": ACTION_LABELS.get(a, a),
+                "needs_reason": a in REASON_REQUIRED,
+                "lists_missing": a in LISTS_MISSING,
+            }
+            for a in actions
+            if a in ACTION_LABELS
+        ],
+        "return_targets": sorted(return_targets.items()),
+        "missing": selectors.missing_documents(dossier=dossier),
+        "consult_agencies": (
+            _consult_agencies(dossier, timezone.localdate(now)) if Action.CONSULT in actions else []
+        ),
+        "slip_kinds": [k for k in timeline.slips if k in SLIP_KINDS],
+        "open_consultations": list(
+            dossier.consultations.filter(
+                answered_at__isnull=True,
+                agency_id__in=access.agencies_of(user=user, on=timezone.localdate(now)),
+            ).select_related("agency", "requested_by")
+        ),
+        "notices": notices,
+        "latest_signed": max(
+            (n for n in notices if n.signed_at is not None), key=lambda n: n.signed_at or now, default=None
+        ),
+        "signable": {n.pk for n in notices if selectors.can_sign_apology(notice=n, user=user, now=now)},
+        "can_draft_apology": can_draft,
+        "apology_form": apology_form or {},
+        "results": timeline.results,
+        "can_attach_result": selectors.can_attach_result(dossier=dossier, user=user, now=now),
+        "result_form": forms.get("result", {}),
+        "remove_form": forms.get("remove", {}),
+        "sign_form": forms.get("sign", {}),
+        "accept": files.ACCEPT,
+        "max_upload_mb": files.max_bytes() // (1024 * 1024),
+    }
+
+
+def dossier_response(
+    request: HttpRequest,
+    dossier: Dossier,
+    now: dt.datetime,
+    *,
+    forms: dict[str, dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _dossier_context(request, dossier, now, forms or {})
+    return render(request, "workspace/dossier.html", context, status=status)
+
+
+@officer_required
+def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+    now = timezone.now()
+    return dossier_response(request, dossier_or_404(request, code, now), now)
+
+
+def done(request: HttpRequest, code: str, message: str, *, anchor: str) -> HttpResponse:
+    """Back to the dossier's page, at the section acted on, with what was done."""
+    messages.success(request, message)
+    return redirect(reverse("workspace:dossier", args=[code]) + anchor)
+
+
+def refused(
+    request: HttpRequest, dossier: Dossier, now: dt.datetime, form: str, error: DomainError, **values: str
+) -> HttpResponse:
+    """The dossier page again with the refusal next to the form, what was typed kept, and HTTP 400."""
+    field = getattr(error, "field", "")  # a FieldError names its input: that input is marked invalid
+    return dossier_response(
+        request,
+        dossier,
+        now,
+        forms={form: {**values, "error": str(error), "field": field}},
+        status=http_status(error),
+    )

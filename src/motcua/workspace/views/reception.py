@@ -1,0 +1,231 @@
+"""Tiếp nhận tại quầy: the reception officer registers a dossier handed over at the counter and takes
+the decision (accept, ask for more documents, refuse) in one go; on any refusal nothing is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.catalog.fees import names_used
+from motcua.catalog.forms import FormInvalid, field_order, problem_message
+from motcua.catalog.models import Procedure
+from motcua.core.clients import client_address
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
+from motcua.dossiers import access, files, lookups, services
+from motcua.dossiers.models import DocumentSource, Dossier
+from motcua.geo.models import AdministrativeUnit, Level
+from motcua.org.models import ReceptionPoint, Role
+from motcua.workspace.access import officer_required
+from motcua.workspace.cccd import parse_cccd_qr
+from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
+
+APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address")
+
+
+def _my_points(user: Any, on: dt.date) -> list[ReceptionPoint]:
+    return list(access.reception_points(user=user, role=Role.RECEPTION_OFFICER, on=on))
+
+
+def _communes(province_code: str, on: dt.date) -> list[AdministrativeUnit]:
+    return list(
+        AdministrativeUnit.objects.valid_on(on)
+        .filter(province_code=province_code, level=Level.COMMUNE)
+        .order_by("name")
+    )
+
+
+def _documents(procedure: Procedure, on: dt.date) -> list[Any]:
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return []
+    return list(version.documents.order_by("order"))
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def counter_reception(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    on = timezone.localdate(now)
+    points = _my_points(request.user, on)
+    if not points:
+        messages.error(request, _("Bạn không làm việc tại điểm tiếp nhận nào."))
+        return redirect("workspace:inbox")
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    form = CounterReceptionForm(data)
+    point = next((p for p in points if posted and str(p.pk) == form.value("point")), points[0])
+    procedure = Procedure.objects.filter(code=form.value("procedure")).first()
+    applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    if posted and form.value("cccd_qr") and not applicant["name"]:
+        try:
+            card = parse_cccd_qr(form.value("cccd_qr"))
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    applicant_form = ApplicantForm(applicant)
+    applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
+    fee_fields = _fee_fields(procedure, on, data) if procedure else []
+    context: dict[str, Any] = {
+        "points": points,
+        "point": point,
+        "procedures": Procedure.objects.order_by("code").only("code", "name"),
+        "procedure": procedure,
+        "communes": _communes(point.province_code, on),
+        "place": form.value("place"),
+        "applicant": applicant,
+        "documents": _documents(procedure, on) if procedure else [],
+        "ticked": set(form.value("document")),
+        "accept": files.ACCEPT,
+        "max_upload_mb": files.max_bytes() // (1024 * 1024),
+        "idempotency_key": form.value("idempotency_key") or f"counter-{request.user.pk}-{now.timestamp()}",
+        "applicant_errors": applicant_errors,
+        "fee_fields": fee_fields,
+        "form_data": {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
+        "reason": printable(form.value("reason")),
+    }
+    decision = form.value("decision")
+    if posted and decision and procedure is not None:
+        if applicant_errors:
+            messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
+            return render(request, "workspace/reception.html", context, status=400)
+        dossier = _register(request, context, decision=decision, reason=form.value("reason").strip(), now=now)
+        if dossier is not None:
+            return redirect("workspace:dossier", code=dossier.code)
+        # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
+        return render(request, "workspace/reception.html", context, status=400)
+    return render(request, "workspace/reception.html", context)
+
+
+def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
+    """The e-form values the fee reads (number of copies, pages, an exemption's yes/no): the officer types
+    them at the counter, so that the fee is computed, never taken as 0. Posted as ``fee_<field>``."""
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return []
+    schema = version.form_schema or {}
+    properties = schema.get("properties") or {}
+    labels = (version.ui_schema or {}).get("labels") or {}
+    reads = [
+        name
+        for name in field_order(schema, version.ui_schema or {})
+        if name in names_used(version.fee_rules or [])
+    ]
+    fields = []
+    for name in reads:
+        sub = properties.get(name) or {}
+        kind = sub.get("type")
+        raw = str(data.get(f"fee_{name}", "")).strip()
+        typed: Any = None
+        if kind == "boolean":
+            typed, raw = f"fee_{name}" in data, ""
+        elif raw:
+            try:
+                number = float(raw.replace(",", "."))
+                typed = int(number) if kind == "integer" and number.is_integer() else number
+            except ValueError:
+                typed = raw  # the service reports a type error on this field
+        fields.append(
+            {
+                "name": name,
+                "label": str(labels.get(name) or sub.get("title") or name),
+                "boolean": kind == "boolean",
+                "value": printable(raw),
+                "typed": typed,
+                "minimum": sub.get("minimum"),
+                "maximum": sub.get("maximum"),
+                "errors": [],
+            }
+        )
+    return fields
+
+
+def _counter_document(code: str, scan: files.StoredFile | None) -> services.DocumentInput:
+    """A document handed over at the counter: paper, or paper plus its scan (digitized at reception)."""
+    if scan is None:
+        return services.DocumentInput(code=code)
+    return services.DocumentInput(code=code, source=DocumentSource.FILE, file_ref=scan.ref)
+
+
+def _register(
+    request: HttpRequest, context: dict[str, Any], *, decision: str, reason: str, now: dt.datetime
+) -> Dossier | None:
+    """Create the dossier and take the officer's decision; on any refusal nothing is kept."""
+    place_id = str(context["place"])
+    place = AdministrativeUnit.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+    if place is None:
+        messages.error(request, _("Vui lòng chọn xã, phường nơi thực hiện thủ tục."))
+        return None
+    if not context["applicant"]["name"]:
+        messages.error(request, _("Vui lòng nhập họ tên chủ hồ sơ hoặc quét mã QR trên CCCD."))
+        return None
+    scans = {d.code: request.FILES.get(f"scan_{d.code}") for d in context["documents"]}
+    ticked = context["ticked"] | {code for code, scan in scans.items() if scan}
+    missing = [d.code for d in context["documents"] if d.mandatory and d.code not in ticked]
+    stored: dict[str, files.StoredFile] = {}
+    try:
+        for code, scan in scans.items():
+            if scan:
+                folder = f"{context['point'].province_code}/counter/{context['point'].pk}"
+                stored[code] = files.store_upload(scan, folder=folder)
+        with transaction.atomic():
+            dossier = services.receive_at_counter(
+                by=request.user,
+                reception_point=context["point"],
+                procedure=context["procedure"],
+                place_unit=place,
+                applicant_info=services.ApplicantInfo(**context["applicant"]),
+                documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
+                form_data=context["form_data"],
+                idempotency_key=context["idempotency_key"],
+                now=now,
+                origin=client_address(request),
+            )
+            if decision == "accept":
+                dossier = services.accept(dossier=dossier, by=request.user, now=now)
+                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            elif decision == "supplement":
+                dossier = services.request_reception_supplement(
+                    dossier=dossier, by=request.user, missing=missing, reason=reason, now=now
+                )
+                messages.success(
+                    request, _("Đã lập phiếu yêu cầu bổ sung cho hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+            elif decision == "refuse":
+                dossier = services.refuse_reception(dossier=dossier, by=request.user, reason=reason, now=now)
+                messages.success(
+                    request, _("Đã lập phiếu từ chối tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+            return dossier
+    except DomainError as error:
+        for kept in stored.values():
+            files.discard(kept.ref)  # nothing was registered: the scans go too
+        _field_errors(context, error)
+        messages.error(request, str(error))
+        return None
+
+
+def _field_errors(context: dict[str, Any], error: DomainError) -> None:
+    """Put a refusal about one input beside it: an applicant field, a fee value or the reason."""
+    if isinstance(error, FormInvalid):
+        by_name = {f["name"]: f for f in context["fee_fields"]}
+        for problem in error.problems:
+            if problem.field in by_name:
+                by_name[problem.field]["errors"].append(problem_message(problem))
+    elif isinstance(error, FieldError):
+        if error.field in context["applicant"]:
+            context["applicant_errors"].setdefault(error.field, []).append(str(error))
+        elif error.field == "reason":
+            context["reason_errors"] = [str(error)]
