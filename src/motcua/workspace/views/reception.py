@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -180,35 +179,29 @@ def _register(
             if scan:
                 folder = f"{context['point'].province_code}/counter/{context['point'].pk}"
                 stored[code] = files.store_upload(scan, folder=folder)
-        with transaction.atomic():
-            dossier = services.receive_at_counter(
-                by=request.user,
-                reception_point=context["point"],
-                procedure=context["procedure"],
-                place_unit=place,
-                applicant_info=services.ApplicantInfo(**context["applicant"]),
-                documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
-                form_data=context["form_data"],
-                idempotency_key=context["idempotency_key"],
-                now=now,
-                origin=client_address(request),
-            )
-            if decision == "accept":
-                dossier = services.accept(dossier=dossier, by=request.user, now=now)
-                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
-            elif decision == "supplement":
-                dossier = services.request_reception_supplement(
-                    dossier=dossier, by=request.user, missing=missing, reason=reason, now=now
-                )
-                messages.success(
-                    request, _("Đã lập phiếu yêu cầu bổ sung cho hồ sơ %(code)s.") % {"code": dossier.code}
-                )
-            elif decision == "refuse":
-                dossier = services.refuse_reception(dossier=dossier, by=request.user, reason=reason, now=now)
-                messages.success(
-                    request, _("Đã lập phiếu từ chối tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
-                )
-            return dossier
+        dossier = services.receive_and_decide(
+            by=request.user,
+            decision=decision,
+            reception_point=context["point"],
+            procedure=context["procedure"],
+            place_unit=place,
+            applicant_info=services.ApplicantInfo(**context["applicant"]),
+            documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
+            form_data=context["form_data"],
+            missing=missing,
+            reason=reason,
+            idempotency_key=context["idempotency_key"],
+            now=now,
+            origin=client_address(request),
+        )
+        done = {
+            services.CounterDecision.ACCEPT: _("Đã tiếp nhận hồ sơ %(code)s."),
+            services.CounterDecision.SUPPLEMENT: _("Đã lập phiếu yêu cầu bổ sung cho hồ sơ %(code)s."),
+            services.CounterDecision.REFUSE: _("Đã lập phiếu từ chối tiếp nhận hồ sơ %(code)s."),
+        }
+        if decision in done:
+            messages.success(request, done[decision] % {"code": dossier.code})
+        return dossier
     except DomainError as error:
         for kept in stored.values():
             files.discard(kept.ref)  # nothing was registered: the scans go too
