@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -32,6 +33,13 @@ def _overlapping(qs, *, valid_from: dt.date, valid_to: dt.date | None):
     if valid_to is not None:
         qs = qs.filter(valid_from__lt=valid_to)
     return qs
+
+
+def _another_overlaps(rows, *, changing: Any, valid_from: dt.date, valid_to: dt.date | None) -> bool:
+    """Whether a row of ``rows`` other than the one ``changing`` (None: a new row) overlaps the period."""
+    if changing is not None:
+        rows = rows.exclude(pk=changing.pk)
+    return bool(_overlapping(rows, valid_from=valid_from, valid_to=valid_to).exists())
 
 
 def check_agency(
@@ -88,10 +96,9 @@ def check_agency(
         raise OrganizationError(
             "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
         )
-    same_code = Agency.objects.filter(code=code)
-    if agency is not None:
-        same_code = same_code.exclude(pk=agency.pk)
-    if _overlapping(same_code, valid_from=valid_from, valid_to=valid_to).exists():
+    if _another_overlaps(
+        Agency.objects.filter(code=code), changing=agency, valid_from=valid_from, valid_to=valid_to
+    ):
         raise OrganizationError(
             "agency.code_taken", _("Mã định danh %(identifier)s đã được dùng."), identifier=code
         )
@@ -245,9 +252,7 @@ def check_reception_point(
             "reception.agency_not_valid", _("Cơ quan không có hiệu lực vào ngày bắt đầu.")
         )
     same_code = ReceptionPoint.objects.filter(code=code)
-    if point is not None:
-        same_code = same_code.exclude(pk=point.pk)
-    if _overlapping(same_code, valid_from=valid_from, valid_to=valid_to).exists():
+    if _another_overlaps(same_code, changing=point, valid_from=valid_from, valid_to=valid_to):
         raise OrganizationError(
             "reception.code_taken", _("Mã điểm tiếp nhận %(identifier)s đã được dùng."), identifier=code
         )
@@ -336,9 +341,7 @@ def check_position(
     if staff is None:
         return
     duplicate = Position.objects.filter(staff=staff, role=role, agency=agency)
-    if position is not None:
-        duplicate = duplicate.exclude(pk=position.pk)
-    if _overlapping(duplicate, valid_from=valid_from, valid_to=valid_to).exists():
+    if _another_overlaps(duplicate, changing=position, valid_from=valid_from, valid_to=valid_to):
         raise OrganizationError("position.duplicate", _("Cán bộ đã giữ vai trò này tại cơ quan này."))
 
 
