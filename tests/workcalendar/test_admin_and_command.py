@@ -119,3 +119,29 @@ def test_the_admin_refuses_office_hours_whose_intervals_overlap(admin_client):
     assert response.status_code == 200
     assert "Các khoảng giờ làm việc bị chồng lên nhau." in response.content.decode()
     assert default.intervals.count() == n
+
+
+def test_the_admin_saves_a_new_schedule_through_the_service_which_ends_the_one_before(admin_client):
+    default = OfficeHours.objects.get(agency__isnull=True, valid_to__isnull=True)
+    start = default.valid_from + dt.timedelta(days=400)
+    data = {
+        "agency": "",
+        "valid_from": start.isoformat(),
+        "note": "Giờ làm việc mùa hè",
+        "intervals-TOTAL_FORMS": "2",
+        "intervals-INITIAL_FORMS": "0",
+        "intervals-MIN_NUM_FORMS": "0",
+        "intervals-MAX_NUM_FORMS": "1000",
+        "intervals-0-weekday": "0",
+        "intervals-0-start": "07:00",
+        "intervals-0-end": "11:00",
+        "intervals-1-weekday": "0",
+        "intervals-1-start": "13:30",
+        "intervals-1-end": "16:30",
+    }
+    response = admin_client.post(reverse("admin:workcalendar_officehours_add"), data)
+    assert response.status_code == 302
+    new = OfficeHours.objects.get(agency__isnull=True, valid_from=start)
+    assert sorted((i.start.hour, i.end.hour) for i in new.intervals.all()) == [(7, 11), (13, 16)]
+    default.refresh_from_db()
+    assert default.valid_to == start  # the schedule before ends where the new one starts

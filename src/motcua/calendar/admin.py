@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
@@ -80,8 +81,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 class OfficeIntervalFormSet(BaseInlineFormSet):
     """The week a schedule's rows describe must pass ``services.check_week`` (no overlapping intervals)."""
 
-    def clean(self) -> None:
-        super().clean()
+    def week(self) -> dict[int, list[tuple[dt.time, dt.time]]]:
+        """Weekday -> intervals, as the rows of the form describe them (deleted rows left out)."""
         week: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -92,8 +93,12 @@ class OfficeIntervalFormSet(BaseInlineFormSet):
             ):
                 continue
             week[data["weekday"]].append((data["start"], data["end"]))
+        return week
+
+    def clean(self) -> None:
+        super().clean()
         try:
-            services.check_week(week=week)
+            services.check_week(week=self.week())
         except DomainError as error:
             raise ValidationError(str(error), code=error.code) from error
 
@@ -111,4 +116,21 @@ class OfficeHoursAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "agency__code", "note"]
     autocomplete_fields = ["agency"]
     inlines = [OfficeIntervalInline]
-    readonly_fields = ["updated_at"]
+    # A schedule ends where the next one starts (services.set_office_hours), never by hand.
+    readonly_fields = ["valid_to", "updated_at"]
+
+    def save_model(self, request, obj: OfficeHours, form, change: bool) -> None:
+        """Nothing yet: the schedule is saved with its intervals in ``save_related``, by the service."""
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        (intervals,) = [f for f in formsets if isinstance(f, OfficeIntervalFormSet)]
+        saved = services.set_office_hours(
+            agency=form.cleaned_data.get("agency"),
+            week=intervals.week(),
+            valid_from=form.cleaned_data["valid_from"],
+            note=form.cleaned_data.get("note") or "",
+        )
+        adopt(form.instance, saved)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return construct_change_message(form, [], add)  # the service replaces the intervals as a whole
