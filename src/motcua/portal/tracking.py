@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import DomainError
+from motcua.core.text import printable
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.constants import SUPPLEMENT_STATES
 from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating
@@ -131,7 +132,9 @@ def find_public_dossier(
     caller's address) within the window, every answer is ``lookup.throttled`` until the window passes.
     """
     now = now or timezone.now()
-    code, id_last4 = (code or "").strip(), (id_last4 or "").strip()
+    # A control character never stands in a dossier code: replaced, the code finds nothing (PostgreSQL
+    # would refuse a NUL in the query) and its failures still count against the throttle.
+    code, id_last4 = printable((code or "").strip())[:80], (id_last4 or "").strip()
     keys = _failure_keys(code, client)
     if _throttled(keys, now):
         raise DomainError(
