@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 
 from motcua.accounts import errors, selectors, services
 from motcua.core.errors import DomainError, http_status
+from motcua.core.text import text_problem
 from motcua.org.selectors import staff_of
 
 PENDING = "workspace_pending_user"
@@ -71,7 +72,9 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         password = request.POST.get("password", "")
-        user = auth.authenticate(request, username=username, password=password)
+        # A user name with a control character names nobody (and PostgreSQL cannot look up a NUL).
+        valid_name = text_problem(username, max_length=150) is None
+        user = auth.authenticate(request, username=username, password=password) if valid_name else None
         if user is None:
             if getattr(request, "axes_locked_out", False):
                 # The workspace renders its own Vietnamese lockout page instead of axes' default one.

@@ -143,8 +143,9 @@ class CounterReceptionForm(forms.Form):
     (the applicant is ``ApplicantForm``, the fee values are the procedure's own fields)."""
 
     point = TypedText(strip=True)
-    procedure = TypedText(strip=True)
-    place = TypedText(strip=True)
+    # Codes the page looks rows up by: Django's CharField refuses a NUL (PostgreSQL could not compare it).
+    procedure = forms.CharField(required=False, max_length=100)
+    place = forms.CharField(required=False, max_length=20)
     document = ManyValues()
     cccd_qr = TypedText(strip=True)
     idempotency_key = TypedText(strip=True)
