@@ -85,8 +85,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A NUL in the address is a 400 before any view queries the database with it (motcua.core.nul_guard).
-    "motcua.core.nul_guard.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +99,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Before any view reads the body (request.POST is first read in the views' phase): 413/411.
     "motcua.core.uploads.UploadLimitMiddleware",
+    # A NUL in the address is a 400 before any view queries the database with it (motcua.core.nul_guard).
+    "motcua.core.nul_guard.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

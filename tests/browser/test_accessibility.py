@@ -85,6 +85,11 @@ PUBLIC_PAGES = {
     "portal-lookup": "/dich-vu-cong/tra-cuu/",
     "workspace-login": "/can-bo/dang-nhap/",
 }
+# Refusal pages a visitor can reach: (address, the status they answer with).
+ERROR_PAGES = {
+    "workspace-link-refused": ("/can-bo/kich-hoat/khong-ton-tai/", 404),
+    "bad-address": ("/dich-vu-cong/thu-tuc/?q=khai%00sinh", 400),
+}
 CITIZEN_PAGES = {
     "portal-eform": f"/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/",
     "portal-my-dossiers": "/dich-vu-cong/ho-so/",
@@ -116,6 +121,16 @@ def test_a_public_page_has_no_serious_accessibility_violation(
     visitor.goto(f"{portal.url}{PUBLIC_PAGES[name]}")
     expect(visitor.get_by_role("heading", level=1)).to_be_visible()
     _check(visitor, name, viewport, assert_accessible)
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_PAGES))
+def test_a_refusal_page_has_no_serious_accessibility_violation(name, visitor, portal, assert_accessible):
+    address, status = ERROR_PAGES[name]
+    response = visitor.goto(f"{portal.url}{address}")
+    assert response is not None and response.status == status
+    expect(visitor.get_by_role("heading", level=1)).to_be_visible()
+    assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(visitor)
 
 
 @pytest.mark.parametrize("name", sorted(CITIZEN_PAGES))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils.html import escape
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
@@ -23,5 +23,7 @@ class RefuseNulMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in unquote(query):
             message = _("Địa chỉ yêu cầu chứa ký tự không hợp lệ.")
-            return HttpResponseBadRequest(f"<!DOCTYPE html><title>400</title><p>{escape(message)}</p>")
+            # return_path: the page's links go home, never back to the refused address.
+            context = {"message": message, "return_path": "/"}
+            return HttpResponse(render_to_string("bad_address.html", context, request=request), status=400)
         return self.get_response(request)
