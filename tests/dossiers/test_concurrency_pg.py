@@ -13,7 +13,10 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 
-from .dossier_world import COMPLETE, T0, accepted, build_world, receive_px_for_pv
+from motcua.dossiers.services import ApplicantInfo
+from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
+
+from .dossier_world import COMPLETE, T0, accepted, build_world, make_staff, receive_px_for_pv
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +106,44 @@ def test_concurrent_receptions_get_gap_free_unique_codes():
     results = run_concurrently(8, receive_ten)
     assert not [r for r in results if isinstance(r, Exception)], results
     codes = sorted(code for batch in results for code in batch)
-    assert codes == [f"T.PX.MC-260309-{n:04d}" for n in range(1, 81)]
+    assert codes == [f"{world.ubnd_phu_xuan.code}-260309-{n:04d}" for n in range(1, 81)]
+
+
+def test_two_points_of_one_agency_receiving_at_once_draw_from_one_sequence_without_duplicates():
+    """One counter per receiving unit and day (Circular 01/2018/TT-VPCP Art. 19), shared by its points."""
+    world = build_world()
+    second_desk = ReceptionPoint.objects.create(
+        code="T.PX.MC2",
+        name="Điểm tiếp nhận thứ hai, Phú Xuân",
+        kind=ReceptionPointKind.ONE_STOP_DESK,
+        agency=world.ubnd_phu_xuan,
+        unit=world.phu_xuan,
+        province_code="46",
+        valid_from=world.point_phu_xuan.valid_from,
+    )
+    second_officer = make_staff(world.ubnd_phu_xuan, Role.RECEPTION_OFFICER, second_desk)
+
+    def receive_ten(i: int) -> list[str]:
+        if i % 2 == 0:
+            return [receive_px_for_pv(world).code for _ in range(10)]
+        return [
+            services.receive_at_counter(
+                by=second_officer,
+                reception_point=second_desk,
+                procedure=world.procedure,
+                place_unit=world.phu_vang,
+                applicant_info=ApplicantInfo(name="Lê Thị Hai"),
+                documents=COMPLETE,
+                now=T0,
+            ).code
+            for _ in range(10)
+        ]
+
+    results = run_concurrently(4, receive_ten)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    codes = sorted(code for batch in results for code in batch)
+    assert codes == [f"{world.ubnd_phu_xuan.code}-260309-{n:04d}" for n in range(1, 41)]
+    assert Dossier.objects.filter(reception_point=second_desk).count() == 20
 
 
 def test_concurrent_repeats_of_one_submission_create_one_dossier():

@@ -8,9 +8,9 @@ import pytest
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
-from motcua.dossiers.models import Channel, DossierEvent, EventKind, NationalStatus, State
+from motcua.dossiers.models import Channel, Dossier, DossierEvent, EventKind, NationalStatus, State
 from motcua.dossiers.services import ApplicantInfo, DocumentInput
-from motcua.org.models import Role
+from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
 from motcua.outbox.models import OutboxMessage, Topic
 
 from .dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
@@ -25,13 +25,79 @@ def test_counter_reception_records_receiving_point_and_competent_agency_separate
     assert dossier.national_status == NationalStatus.NEW
 
 
-def test_dossier_code_is_point_day_and_a_gap_free_sequence(world):
+def test_dossier_code_is_the_receiving_units_code_day_and_a_gap_free_sequence(world):
+    # Circular 01/2018/TT-VPCP Art. 19: {mã định danh of the receiving unit}-{yymmdd}-{4-digit sequence}.
+    unit = world.ubnd_phu_xuan.code
     first = receive_px_for_pv(world)
     second = receive_px_for_pv(world, now=T0 + dt.timedelta(hours=2))
     next_day = receive_px_for_pv(world, now=T0 + dt.timedelta(days=1))
-    assert first.code == "T.PX.MC-260309-0001"
-    assert second.code == "T.PX.MC-260309-0002"
-    assert next_day.code == "T.PX.MC-260310-0001"
+    assert first.code == f"{unit}-260309-0001"
+    assert second.code == f"{unit}-260309-0002"
+    assert next_day.code == f"{unit}-260310-0001"
+    assert world.point_phu_xuan.code not in first.code
+
+
+def test_two_reception_points_of_one_agency_share_one_sequence_of_the_day(world):
+    """One counter per unit and day: a second desk of the same agency continues the agency's numbers and
+    carries the agency's code, not an invented one of its own."""
+    second_desk = ReceptionPoint.objects.create(
+        code="T.PX.MC2",
+        name="Điểm tiếp nhận thứ hai, Phú Xuân",
+        kind=ReceptionPointKind.ONE_STOP_DESK,
+        agency=world.ubnd_phu_xuan,
+        unit=world.phu_xuan,
+        province_code="46",
+        valid_from=world.point_phu_xuan.valid_from,
+    )
+    officer = make_staff(world.ubnd_phu_xuan, Role.RECEPTION_OFFICER, second_desk)
+    first = receive_px_for_pv(world)
+    at_second = services.receive_at_counter(
+        by=officer,
+        reception_point=second_desk,
+        procedure=world.procedure,
+        place_unit=world.phu_vang,
+        applicant_info=ApplicantInfo(name="Lê Thị Hai"),
+        documents=COMPLETE,
+        now=T0 + dt.timedelta(minutes=5),
+    )
+    third = receive_px_for_pv(world, now=T0 + dt.timedelta(minutes=10))
+    unit = world.ubnd_phu_xuan.code
+    assert [first.code, at_second.code, third.code] == [
+        f"{unit}-260309-0001",
+        f"{unit}-260309-0002",
+        f"{unit}-260309-0003",
+    ]
+    assert at_second.reception_point == second_desk
+
+
+def test_a_supplement_never_changes_the_dossier_code(world):
+    """Decree 45/2020/NĐ-CP Art. 12: the code given at reception stays through supplements."""
+    dossier = receive_px_for_pv(world, documents=[DocumentInput(code="TK")])
+    code = dossier.code
+    dossier = services.request_reception_supplement(
+        dossier=dossier, by=world.officer_px, missing=["XNTT"], reason="Thiếu giấy xác nhận", now=T0
+    )
+    dossier = services.supply_documents(
+        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="XNTT")], now=T0 + dt.timedelta(hours=1)
+    )
+    dossier = services.accept(dossier=dossier, by=world.officer_px, now=T0 + dt.timedelta(hours=2))
+    dossier = services.perform(
+        dossier=dossier, by=world.officer_px, action="forward", now=T0 + dt.timedelta(hours=3)
+    )
+    dossier = services.request_supplement(
+        dossier=dossier,
+        by=world.specialist_pv,
+        missing=["UQ"],
+        reason="Cần văn bản ủy quyền",
+        now=T0 + dt.timedelta(hours=4),
+    )
+    dossier = services.supply_documents(
+        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="UQ")], now=T0 + dt.timedelta(hours=5)
+    )
+    dossier.refresh_from_db()
+    assert dossier.code == code
+    assert dossier.supplement_count >= 1
+    assert Dossier.objects.filter(code__startswith=world.ubnd_phu_xuan.code).count() == 1
 
 
 def test_a_failed_reception_does_not_consume_a_code(world):
@@ -125,7 +191,7 @@ def test_post_office_reception_records_the_tracking_number(world):
     )
     assert dossier.channel == Channel.POST
     assert dossier.postal_tracking_number == "EB123456789VN"
-    assert dossier.code.startswith("T.BD.01-260309-")
+    assert dossier.code.startswith(f"{world.post.code}-260309-")
     assert dossier.competent_agency == world.ubnd_phu_vang
     dossier = services.accept(dossier=dossier, by=world.postal, now=T0)
     assert dossier.state == State.IN_PROCESS

@@ -31,23 +31,25 @@ from motcua.dossiers.constants import (  # noqa: F401  (re-exported: models were
 
 
 class DossierCodeCounter(models.Model):
-    """Sequence of dossier codes per reception point and day; incremented inside the reception transaction."""
+    """Sequence of dossier codes per receiving agency and day, shared by all the agency's reception points.
 
-    reception_point = models.ForeignKey("org.ReceptionPoint", on_delete=models.PROTECT, related_name="+")
+    The code is ``{mã định danh of the receiving unit}-{yymmdd}-{NNNN}`` (Circular 01/2018/TT-VPCP Art. 19;
+    unit codes per Circular 10/2016/TT-BTTTT, QCVN 102:2016/BTTTT): one counter per unit and day, so two
+    points of one agency never draw the same number. Incremented inside the reception transaction."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["reception_point", "day"], name="dossier_counter_point_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_agency_day")]
 
     def __str__(self) -> str:
-        return f"{self.reception_point_id}/{self.day}: {self.last}"
+        return f"{self.agency_id}/{self.day}: {self.last}"
 
 
 class Dossier(models.Model):
-    """Hồ sơ thủ tục hành chính (mã hồ sơ ``{điểm tiếp nhận}-{yymmdd}-{NNNN}``)."""
+    """Hồ sơ thủ tục hành chính (mã hồ sơ ``{mã định danh cơ quan tiếp nhận}-{yymmdd}-{NNNN}``)."""
 
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     code = models.CharField(_("mã hồ sơ"), max_length=80, unique=True)
@@ -400,3 +402,72 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.level}"
+
+
+class Forwarding(models.Model):
+    """Hồ sơ tiếp nhận hộ, chuyển cơ quan có thẩm quyền ở tỉnh khác (phiếu chuyển hồ sơ).
+
+    A dossier handed in here (at the counter or by post) for a competent agency outside this installation:
+    Decree 118/2025/NĐ-CP lets people file at any one-stop desk regardless of level, residence or seat, and
+    Decree 120/2025/NĐ-CP any civil-status matter at any commune, which submits it to the competent one.
+    No ``Dossier`` is created here: the destination registers and decides it. The record keeps what was
+    received, the forwarding slip is printed from it, the originals go by post (tracking number recorded
+    when sent) and an outbox message carries the dossier to the destination."""
+
+    province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=80, unique=True)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("hình thức nộp"), max_length=8, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    concerned_name = models.CharField(_("người có liên quan"), max_length=200, blank=True)
+    concerned_id_number = models.CharField(_("số định danh người có liên quan"), max_length=20, blank=True)
+    summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    # [{code, name, source, originals, copies, file_ref}] as handed in.
+    documents = models.JSONField(_("giấy tờ đã nhận"), default=list, blank=True)
+
+    destination_unit = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("xã, phường nơi thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    destination_province_code = models.CharField(_("mã tỉnh nơi chuyển đến"), max_length=2, db_index=True)
+    destination_agency = models.CharField(_("cơ quan có thẩm quyền nơi chuyển đến"), max_length=255)
+
+    reception_point = models.ForeignKey(
+        "org.ReceptionPoint", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("người tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("tiếp nhận lúc"))
+    postal_tracking_number = models.CharField(_("số hiệu bưu gửi đến"), max_length=40, blank=True)
+
+    sent_tracking_number = models.CharField(_("số hiệu bưu gửi bản gốc"), max_length=40, blank=True)
+    sent_at = models.DateTimeField(_("gửi bản gốc lúc"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ chuyển tỉnh khác")
+        verbose_name_plural = _("hồ sơ chuyển tỉnh khác")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["reception_point", "received_at"], name="forwarding_point_time")]
+
+    def __str__(self) -> str:
+        return self.code

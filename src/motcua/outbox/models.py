@@ -16,6 +16,7 @@ class Topic(models.TextChoices):
     DOSSIER_RATING = "dossier.rating", _("đánh giá mức độ hài lòng (đồng bộ Cổng DVC quốc gia)")
     NOTIFY_APPLICANT = "notify.applicant", _("thông báo cho người nộp hồ sơ")
     NOTIFY_STAFF = "notify.staff", _("thông báo cho cán bộ")
+    DOSSIER_FORWARDING = "dossier.forwarding", _("chuyển hồ sơ đến cơ quan có thẩm quyền ở tỉnh khác")
 
 
 class OutboxMessage(models.Model):

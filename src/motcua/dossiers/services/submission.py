@@ -29,21 +29,24 @@ from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind, Role, Staff
 
 
-def next_dossier_code(*, reception_point: ReceptionPoint, day: dt.date) -> str:
-    """Take the next number of the day at this point; must run inside the reception transaction.
+def next_dossier_code(*, agency: Agency, day: dt.date) -> str:
+    """The next code of the day for the receiving unit ``agency``; must run inside the reception transaction.
 
-    The counter row is updated in place (a row lock until commit), so concurrent receptions queue
-    on it and a rolled-back reception gives its number back.
+    ``{agency.code}-{yymmdd}-{NNNN}``: the receiving unit's official identifier (mã định danh, QCVN
+    102:2016/BTTTT per Circular 10/2016/TT-BTTTT), the local day and a 4-digit sequence of the day
+    (Circular 01/2018/TT-VPCP Art. 19). One counter per unit and day, shared by all its reception points.
+    The counter row is updated in place (a row lock until commit), so concurrent receptions queue on it and
+    a rolled-back reception gives its number back.
     """
-    counters = DossierCodeCounter.objects.filter(reception_point=reception_point, day=day)
+    counters = DossierCodeCounter.objects.filter(agency=agency, day=day)
     if not counters.update(last=F("last") + 1):
         try:
             with transaction.atomic():
-                DossierCodeCounter.objects.create(reception_point=reception_point, day=day, last=1)
+                DossierCodeCounter.objects.create(agency=agency, day=day, last=1)
         except IntegrityError:
             counters.update(last=F("last") + 1)
     number = counters.values_list("last", flat=True).get()
-    return f"{reception_point.code}-{day:%y%m%d}-{number:04d}"
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
 def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
@@ -173,7 +176,7 @@ def _create(
         with transaction.atomic():
             dossier = Dossier.objects.create(
                 province_code=competent.province_code,
-                code=next_dossier_code(reception_point=reception_point, day=on),
+                code=next_dossier_code(agency=reception_point.agency, day=on),
                 procedure=procedure,
                 procedure_version=version,
                 state=State.SUBMITTED,
