@@ -12,7 +12,6 @@ from django.db import connection
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
-
 from motcua.dossiers.services import ApplicantInfo
 from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
 

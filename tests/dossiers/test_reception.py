@@ -78,7 +78,10 @@ def test_a_supplement_never_changes_the_dossier_code(world):
         dossier=dossier, by=world.officer_px, missing=["XNTT"], reason="Thiếu giấy xác nhận", now=T0
     )
     dossier = services.supply_documents(
-        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="XNTT")], now=T0 + dt.timedelta(hours=1)
+        dossier=dossier,
+        by=world.citizen,
+        documents=[DocumentInput(code="XNTT")],
+        now=T0 + dt.timedelta(hours=1),
     )
     dossier = services.accept(dossier=dossier, by=world.officer_px, now=T0 + dt.timedelta(hours=2))
     dossier = services.perform(
@@ -92,7 +95,10 @@ def test_a_supplement_never_changes_the_dossier_code(world):
         now=T0 + dt.timedelta(hours=4),
     )
     dossier = services.supply_documents(
-        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="UQ")], now=T0 + dt.timedelta(hours=5)
+        dossier=dossier,
+        by=world.citizen,
+        documents=[DocumentInput(code="UQ")],
+        now=T0 + dt.timedelta(hours=5),
     )
     dossier.refresh_from_db()
     assert dossier.code == code

@@ -36,7 +36,14 @@ from motcua.dossiers.constants import (
     State,
 )
 from motcua.dossiers.locking import lock
-from motcua.dossiers.models import ApologyNotice, Consultation, Dossier, DossierStep, SatisfactionRating
+from motcua.dossiers.models import (
+    ApologyNotice,
+    Consultation,
+    Dossier,
+    DossierStep,
+    Forwarding,
+    SatisfactionRating,
+)
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Position, ReceptionPoint, Role, Staff
 
@@ -57,6 +64,9 @@ class Act:
     SIGN_APOLOGY = "sign_apology"
     ATTACH_RESULT = "attach_result"
     REMOVE_RESULT = "remove_result"
+    # A dossier for another province: received here and forwarded (``Forwarding``, not a Dossier).
+    FORWARD_OTHER_PROVINCE = "forward_other_province"
+    RECORD_FORWARDING_POST = "record_forwarding_post"
 
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
@@ -454,3 +464,65 @@ def reception_points(*, user: Any, role: str, on: dt.date) -> QuerySet[Reception
 
 def may_receive_at(*, user: Any, reception_point: ReceptionPoint, role: str, on: dt.date) -> bool:
     return reception_points(user=user, role=role, on=on).filter(pk=reception_point.pk).exists()
+
+
+# --- forwarding to another province (``Forwarding``) ----------------------------------------------
+
+
+def _forwarding_points(user: Any, on: dt.date) -> QuerySet[ReceptionPoint]:
+    officer = reception_points(user=user, role=Role.RECEPTION_OFFICER, on=on).values("pk")
+    postal = reception_points(user=user, role=Role.POSTAL_STAFF, on=on).values("pk")
+    return ReceptionPoint.objects.filter(Q(pk__in=officer) | Q(pk__in=postal))
+
+
+def forwarding_refusal(
+    user: Any,
+    action: str,
+    *,
+    point: ReceptionPoint,
+    channel: str,
+    on: dt.date,
+    forwarding: Forwarding | None = None,
+) -> DomainError | None:
+    """Who receives and forwards a dossier of another province (Decree 118/2025, Decree 120/2025): the
+    reception officers of the point (postal staff of a post office for a dossier sent by post), as for any
+    reception (``may_receive_at``). Recording the post of the originals: the reception officers and postal
+    staff of the point, once."""
+    if action == Act.FORWARD_OTHER_PROVINCE:
+        role = Role.POSTAL_STAFF if channel == Channel.POST else Role.RECEPTION_OFFICER
+        if not may_receive_at(user=user, reception_point=point, role=role, on=on):
+            return DomainError(
+                "reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ tại điểm tiếp nhận này.")
+            )
+        return None
+    if action == Act.RECORD_FORWARDING_POST:
+        if not _forwarding_points(user, on).filter(pk=point.pk).exists():
+            return DomainError("forwarding.forbidden", _("Bạn không có quyền cập nhật hồ sơ chuyển đi này."))
+        if forwarding is not None and forwarding.sent_at is not None:
+            return DomainError("forwarding.already_sent", _("Đã ghi nhận việc gửi bản gốc hồ sơ này."))
+        return None
+    raise ValueError(f"unknown action {action!r}")
+
+
+def may_forward(user: Any, action: str, forwarding: Forwarding, *, on: dt.date) -> bool:
+    """The predicate the forwarding page's form shares with the service."""
+    return (
+        forwarding_refusal(
+            user,
+            action,
+            point=forwarding.reception_point,
+            channel=forwarding.channel,
+            on=on,
+            forwarding=forwarding,
+        )
+        is None
+    )
+
+
+def visible_forwardings(*, user: Any, on: dt.date) -> QuerySet[Forwarding]:
+    """The forwarded records of the points where the user receives (reception officer, postal staff)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Forwarding.objects.none()
+    return Forwarding.objects.filter(reception_point__in=_forwarding_points(user, on)).select_related(
+        "procedure", "destination_unit", "reception_point", "received_by"
+    )

@@ -15,6 +15,8 @@ CLOSED = "dossier.closed"
 SUPPLEMENT_NO_ITEMS = "supplement.no_items"  # an officer's request lists no document
 SUPPLEMENT_EMPTY = "supplement.empty"  # the applicant's answer attaches no document
 SUPPLEMENT_CLOSED = "supplement.closed"
+FORWARDING_NOT_FOUND = "forwarding.not_found"  # no such forwarded record for this user (never says which)
+FORWARDING_UNITS_NOT_LOADED = "forwarding.units_not_loaded"  # other provinces' communes are not loaded
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -26,6 +28,8 @@ HTTP_STATUS = {
     SUPPLEMENT_NO_ITEMS: 400,
     SUPPLEMENT_EMPTY: 400,
     SUPPLEMENT_CLOSED: 400,
+    FORWARDING_NOT_FOUND: 404,
+    FORWARDING_UNITS_NOT_LOADED: 400,
 }
 
 register(HTTP_STATUS)

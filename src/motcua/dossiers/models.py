@@ -417,7 +417,9 @@ class Forwarding(models.Model):
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     code = models.CharField(_("mã hồ sơ"), max_length=80, unique=True)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
-    procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+")
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(_("hình thức nộp"), max_length=8, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
 

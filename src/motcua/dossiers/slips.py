@@ -275,7 +275,8 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
         width / 2, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     pdf.set_font("Roboto", "", 10)
-    pdf.cell(width / 2, 5, f"Mẫu số {slip.form}", new_x=XPos.RIGHT, new_y=YPos.TOP)
+    # A slip no form of Circular 03/2025 covers (the forwarding slip) prints no form number.
+    pdf.cell(width / 2, 5, f"Mẫu số {slip.form}" if slip.form else "", new_x=XPos.RIGHT, new_y=YPos.TOP)
     pdf.cell(width / 2, 5, "Độc lập - Tự do - Hạnh phúc", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
     pdf.set_font("Roboto", "B", 14)

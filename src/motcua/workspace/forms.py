@@ -146,6 +146,9 @@ class CounterReceptionForm(forms.Form):
     # Codes the page looks rows up by: Django's CharField refuses a NUL (PostgreSQL could not compare it).
     procedure = forms.CharField(required=False, max_length=100)
     place = forms.CharField(required=False, max_length=20)
+    # A commune of another province (GSO code or name): the dossier is received and forwarded.
+    other_place = forms.CharField(required=False, max_length=120)
+    other_province = forms.CharField(required=False, max_length=2)
     document = ManyValues()
     cccd_qr = TypedText(strip=True)
     idempotency_key = TypedText(strip=True)

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from motcua.workspace import auth_views
-from motcua.workspace.views import actions, apologies, dossier, files, inbox, reception, results
+from motcua.workspace.views import actions, apologies, dossier, files, forwarding, inbox, reception, results
 
 app_name = "workspace"
 urlpatterns: list[URLPattern] = [
@@ -24,4 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("ho-so/<str:code>/giay-to/<int:document_id>/", files.document_file, name="document_file"),
     path("ho-so/<str:code>/to-khai/<slug:field>/", files.form_file, name="form_file"),
     path("tiep-nhan/", reception.counter_reception, name="reception"),
+    path("chuyen-ho-so/", forwarding.forwardings, name="forwardings"),
+    path("chuyen-ho-so/<str:code>/", forwarding.forwarding_page, name="forwarding"),
+    path("chuyen-ho-so/<str:code>/phieu.pdf", forwarding.forwarding_slip, name="forwarding_slip"),
 ]

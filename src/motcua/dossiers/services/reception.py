@@ -15,7 +15,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, events, lookups
 from motcua.dossiers.access import Act
-from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.models import Dossier, Forwarding, State
 from motcua.dossiers.selectors import missing_documents
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, require_reason
 from motcua.dossiers.services.steps import enter_step, save_dossier
@@ -139,10 +139,11 @@ def receive_and_decide(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
-) -> Dossier:
+) -> Dossier | Forwarding:
     """The counter's one intention: register the walk-in dossier and take the completeness decision
     (accept, request a supplement listing ``missing``, refuse with ``reason``) in one transaction, each event
-    recording the request's ``origin``. Any refusal keeps nothing; another ``decision`` only registers."""
+    recording the request's ``origin``. Any refusal keeps nothing; another ``decision`` only registers.
+    A place in another province gives a ``Forwarding`` (received and forwarded, no decision taken here)."""
     now = now or timezone.now()
     with transaction.atomic():
         dossier = receive_at_counter(
@@ -159,6 +160,17 @@ def receive_and_decide(
             now=now,
             origin=origin,
         )
+        if isinstance(dossier, Forwarding):
+            # Another province's dossier is received and forwarded; its competent agency decides on it.
+            if decision in (CounterDecision.SUPPLEMENT, CounterDecision.REFUSE):
+                raise DomainError(
+                    "forwarding.decision",
+                    _(
+                        "Hồ sơ thuộc thẩm quyền của cơ quan ở tỉnh, thành phố khác được tiếp nhận và "
+                        "chuyển đi; việc yêu cầu bổ sung hoặc từ chối do cơ quan có thẩm quyền quyết định."
+                    ),
+                )
+            return dossier
         if decision == CounterDecision.ACCEPT:
             return accept(dossier=dossier, by=by, now=now, origin=origin)
         if decision == CounterDecision.SUPPLEMENT:

@@ -23,7 +23,8 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, events, lookups
-from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, State
+from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
+from motcua.dossiers.services import forwarding
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind, Role, Staff
@@ -136,13 +137,33 @@ def _create(
     now: dt.datetime,
     origin: str,
     actor: Any,
-) -> Dossier:
+) -> Dossier | Forwarding:
     if idempotency_key:
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
             return existing
     _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
     on = timezone.localdate(now)
+    if forwarding.is_elsewhere(place_unit=place_unit, reception_point=reception_point, channel=channel):
+        # Beyond the province (Decree 118/2025, Decree 120/2025): received here and forwarded, not refused.
+        assert reception_point is not None
+        return forwarding.receive_for_other_province(
+            channel=channel,
+            procedure=procedure,
+            place_unit=place_unit,
+            applicant_info=applicant_info,
+            applicant=applicant,
+            reception_point=reception_point,
+            received_by=received_by,
+            documents=documents,
+            form_data=form_data,
+            summary=summary,
+            postal_tracking_number=postal_tracking_number,
+            idempotency_key=idempotency_key,
+            now=now,
+            origin=origin,
+            actor=actor,
+        )
     version = lookups.version_in_force(procedure=procedure, on=on)
     competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
     if reception_point is None:
@@ -252,7 +273,7 @@ def submit_online(
         _check_applicant(applicant_info, summary=summary, postal_tracking_number="")
     info = _online_applicant(applicant, applicant_info)
     with transaction.atomic():
-        return _create(
+        dossier = _create(
             channel=Channel.ONLINE,
             procedure=procedure,
             place_unit=place_unit,
@@ -269,6 +290,8 @@ def submit_online(
             origin=origin,
             actor=applicant,
         )
+    assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
+    return dossier
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -319,8 +342,9 @@ def receive_at_counter(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
-) -> Dossier:
-    """A reception officer at any reception point of the province registers a walk-in dossier."""
+) -> Dossier | Forwarding:
+    """A reception officer at any reception point registers a walk-in dossier; for a place in another
+    province it is received and forwarded (a ``Forwarding``, see ``services.forwarding``)."""
     now = now or timezone.now()
     with transaction.atomic():
         staff = _receiver(by, reception_point, Role.RECEPTION_OFFICER, timezone.localdate(now))
@@ -358,8 +382,9 @@ def receive_by_post(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
-) -> Dossier:
-    """Postal staff at a post office register a dossier sent by post, with its tracking number."""
+) -> Dossier | Forwarding:
+    """Postal staff at a post office register a dossier sent by post, with its tracking number; for a place
+    in another province it is received and forwarded (a ``Forwarding``)."""
     now = now or timezone.now()
     if not postal_tracking_number.strip():
         raise DomainError("reception.tracking_required", _("Vui lòng nhập số hiệu bưu gửi."))

@@ -20,7 +20,8 @@ from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import access, files, lookups, services
-from motcua.dossiers.models import DocumentSource, Dossier
+from motcua.dossiers.models import DocumentSource, Dossier, Forwarding
+from motcua.dossiers.selectors import forwarding as forwarding_selectors
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import ReceptionPoint, Role
 from motcua.workspace.access import officer_required
@@ -83,6 +84,9 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "procedure": procedure,
         "communes": _communes(point.province_code, on),
         "place": form.value("place"),
+        "other_place": printable(form.value("other_place")),
+        "other_province": form.value("other_province"),
+        "other_provinces": forwarding_selectors.other_provinces(home_province=point.province_code, on=on),
         "applicant": applicant,
         "documents": _documents(procedure, on) if procedure else [],
         "ticked": set(form.value("document")),
@@ -100,6 +104,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
             return render(request, "workspace/reception.html", context, status=400)
         dossier = _register(request, context, decision=decision, reason=form.value("reason").strip(), now=now)
+        if isinstance(dossier, Forwarding):
+            return redirect("workspace:forwarding", code=dossier.code)
         if dossier is not None:
             return redirect("workspace:dossier", code=dossier.code)
         # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
@@ -160,10 +166,22 @@ def _counter_document(code: str, scan: files.StoredFile | None) -> services.Docu
 
 def _register(
     request: HttpRequest, context: dict[str, Any], *, decision: str, reason: str, now: dt.datetime
-) -> Dossier | None:
-    """Create the dossier and take the officer's decision; on any refusal nothing is kept."""
+) -> Dossier | Forwarding | None:
+    """Create the dossier and take the officer's decision; on any refusal nothing is kept. A commune of
+    another province (``other_place``) gives a forwarding record instead (received and forwarded)."""
     place_id = str(context["place"])
     place = AdministrativeUnit.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+    if context["other_place"]:
+        try:
+            place = forwarding_selectors.destination_commune(
+                query=context["other_place"],
+                home_province=context["point"].province_code,
+                on=timezone.localdate(now),
+                province_code=context["other_province"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return None
     if place is None:
         messages.error(request, _("Vui lòng chọn xã, phường nơi thực hiện thủ tục."))
         return None
@@ -199,7 +217,13 @@ def _register(
             services.CounterDecision.SUPPLEMENT: _("Đã lập phiếu yêu cầu bổ sung cho hồ sơ %(code)s."),
             services.CounterDecision.REFUSE: _("Đã lập phiếu từ chối tiếp nhận hồ sơ %(code)s."),
         }
-        if decision in done:
+        if isinstance(dossier, Forwarding):
+            messages.success(
+                request,
+                _("Đã tiếp nhận hồ sơ %(code)s và lập phiếu chuyển hồ sơ đến %(agency)s.")
+                % {"code": dossier.code, "agency": dossier.destination_agency},
+            )
+        elif decision in done:
             messages.success(request, done[decision] % {"code": dossier.code})
         return dossier
     except DomainError as error:
