@@ -83,7 +83,12 @@ class ReceptionPoint(Validity):
     """Bộ phận Một cửa / Trung tâm PVHCC / điểm bưu điện: where dossiers are received."""
 
     code = models.CharField(
-        _("mã"), max_length=40, help_text=_("Mã đơn vị tiếp nhận, phần đầu của mã hồ sơ.")
+        _("mã"),
+        max_length=40,
+        help_text=_(
+            "Mã của điểm tiếp nhận; mã hồ sơ bắt đầu bằng mã định danh của cơ quan tiếp nhận, "
+            "không phải mã này."
+        ),
     )
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=16, choices=ReceptionPointKind.choices)
