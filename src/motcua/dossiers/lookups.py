@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
 from motcua.calendar import selectors as calendar
 from motcua.catalog import selectors as catalog_selectors
@@ -65,17 +64,15 @@ def appointment_for(
     """The appointment date (ngày hẹn trả) for a dossier received at ``received_at`` under ``version``.
 
     Working-day and hour limits and the same-day cutoff follow the calendar's ``appointment_for``;
-    limits in calendar days or months end on the first working moment at or after the date they reach.
+    limits in calendar days or months follow the Civil Code (``calendar.calendar_period_end``: the same day
+    number of the last month, or its last day; at the close of the last day, or of the next working day).
     """
     amount = Decimal(version.time_limit_amount)
     if version.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
-        local = timezone.localtime(received_at)
-        if version.time_limit_unit == TimeUnit.DAYS:
-            end = local + dt.timedelta(days=int(amount))
-        else:
-            months = local.month - 1 + int(amount)
-            end = local.replace(year=local.year + months // 12, month=months % 12 + 1, day=min(local.day, 28))
-        return calendar.next_working_moment(at=end, agency_id=agency_id)
+        unit = "days" if version.time_limit_unit == TimeUnit.DAYS else "months"
+        return calendar.calendar_period_end(
+            start=received_at, amount=int(amount), unit=unit, agency_id=agency_id
+        )
     duration = (
         calendar.Duration(amount, "hours")
         if version.time_limit_unit == TimeUnit.HOURS
