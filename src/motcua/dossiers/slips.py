@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome
 
@@ -83,8 +84,7 @@ def receipt(dossier: Dossier) -> Slip:
         (_("Cơ quan giải quyết"), dossier.competent_agency.name),
         (
             _("Thời gian giải quyết theo quy định"),
-            f"{dossier.procedure_version.time_limit_amount.normalize()} "
-            f"{dossier.procedure_version.get_time_limit_unit_display()}",
+            describe_time_limit(dossier.procedure_version),
         ),
         (_("Thời gian nhận hồ sơ"), long_time(dossier.received_at)),
         (_("Thời gian trả kết quả"), long_time(dossier.appointment_at)),
