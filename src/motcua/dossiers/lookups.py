@@ -58,6 +58,23 @@ def working_hours_between(*, start: dt.datetime, end: dt.datetime, agency_id: in
     return (Decimal(delta.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
+def add_working_days(*, start: dt.datetime, days: int, agency_id: int | None = None) -> dt.datetime:
+    """The close of the ``days``-th working day after the day of ``start`` (the calendar's working days)."""
+    return calendar.add_working_time(start=start, duration=calendar.Duration.days(days), agency_id=agency_id)
+
+
+def working_day_before(*, day: dt.date, days: int, agency_id: int | None = None) -> dt.date:
+    """The ``days``-th working day before ``day`` (``day`` itself when ``days`` is 0)."""
+    found = 0
+    for _i in range(400 + 7 * days):  # bounded like the calendar's own searches
+        if found == days:
+            return day
+        day -= dt.timedelta(days=1)
+        if calendar.is_working_day(day=day, agency_id=agency_id):
+            found += 1
+    raise AssertionError("no working day in the calendar before this day")
+
+
 def appointment_for(
     *, version: ProcedureVersion, received_at: dt.datetime, agency_id: int | None
 ) -> dt.datetime:
