@@ -25,17 +25,6 @@ from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import save_dossier
 
 
-def extension_latest(dossier: Dossier) -> dt.datetime | None:
-    """The latest appointment an extension may set: ``extension_max`` working days counted from the first
-    appointment (None when the version allows no extension)."""
-    days = dossier.procedure_version.extension_max
-    if days is None or dossier.initial_appointment_at is None:
-        return None
-    return lookups.add_working_days(
-        start=dossier.initial_appointment_at, days=days, agency_id=dossier.competent_agency_id
-    )
-
-
 @transaction.atomic
 def extend(
     *,
