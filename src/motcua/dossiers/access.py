@@ -363,9 +363,7 @@ def _extend(dossier: Dossier, who: Actor) -> DomainError | None:
     """Gia hạn: staff of the competent agency, while the dossier is processed, once, and only for a version
     whose catalog entry allows an extension (``extension_max``, e.g. Luật Hộ tịch 2014 Art. 18(2))."""
     if dossier.procedure_version.extension_max is None:
-        return DomainError(
-            "extension.not_allowed", _("Thủ tục này không được gia hạn thời gian giải quyết.")
-        )
+        return DomainError("extension.not_allowed", _("Thủ tục này không được gia hạn thời gian giải quyết."))
     if dossier.state not in EXTENDABLE_STATES or dossier.initial_appointment_at is None:
         return _wrong_state(dossier)
     if not who.at({dossier.competent_agency_id}):
