@@ -50,7 +50,9 @@ def answers(**changes) -> dict:
         "submit": "1",
     }
     data.update(changes)
-    data["doc_ban_chinh"] = SimpleUploadedFile("ban-chinh.pdf", CLEAN_PDF, content_type="application/pdf")
+    data["doc_ban_chinh"] = SimpleUploadedFile(
+        "ban-chinh.pdf", CLEAN_PDF, content_type="application/pdf"
+    )
     return data
 
 
