@@ -247,6 +247,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
 # A dossier or step counts as due soon with at most this many working hours left.
 MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
+# Văn bản xin lỗi (Circular 03/2025 form 04) is issued no later than this many working days before the
+# appointment (Decree 61/2018: one day [kiểm tra Decree 118/2025]).
+MOTCUA_APOLOGY_LEAD_DAYS = env.int("MOTCUA_APOLOGY_LEAD_DAYS", default=1)
+if MOTCUA_APOLOGY_LEAD_DAYS < 0:
+    raise ImproperlyConfigured("MOTCUA_APOLOGY_LEAD_DAYS must be 0 or more")
 # After a supplement: "resume" the remaining time (default) or "restart" the full time limit.
 MOTCUA_SUPPLEMENT_CLOCK = env.str("MOTCUA_SUPPLEMENT_CLOCK", default="resume")
 if MOTCUA_SUPPLEMENT_CLOCK not in {"resume", "restart"}:

@@ -19,7 +19,7 @@ from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind, Role
 
 PHU_XUAN = "19753"
 PHU_VANG = "19942"
-MARRIAGE = "1.000894"  # Đăng ký kết hôn: 5 working days, commune of residence
+MARRIAGE = "1.000894"  # Đăng ký kết hôn: same day, up to 5 working days to verify; commune of residence
 BIRTH_WITH_PARENTAGE = "1.000689"  # Đăng ký khai sinh kết hợp nhận cha, mẹ, con: review step may consult
 MOVES = ("forward", "approve", "sign", "issue_number", "return_result")
 

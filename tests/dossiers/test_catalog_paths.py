@@ -179,31 +179,33 @@ def test_consulting_another_agency_during_review(hue):
     assert_replays(dossier)
 
 
-def test_late_dossier_gets_an_apology_and_a_new_appointment(hue):
+def test_marriage_that_needs_verification_is_extended_and_returned_on_time_against_the_extension(hue):
+    # Luật Hộ tịch 2014 Art. 18(2): same day; up to 5 working days when the conditions must be verified.
     procedure = hue.procedure(MARRIAGE)
     dossier = receive(hue, procedure, point=hue.point_phu_vang, place=hue.phu_vang, now=T0)
     dossier = services.accept(
         dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang), now=T0
     )
+    same_day = dt.datetime(2026, 3, 9, 17, 0, tzinfo=TZ)
+    assert dossier.appointment_at == dossier.initial_appointment_at == same_day
     dossier = advance(hue, dossier, now=T0, stop_at="tham_dinh")
-    soon = dossier.appointment_at - dt.timedelta(minutes=30)
-    assert time_status(dossier=dossier, now=soon) == TimeStatus.DUE_SOON
-    assert dossier in selectors.dossiers_needing_apology(agency_id=hue.ubnd_phu_vang.pk, now=soon)
-    new_date = dossier.appointment_at + dt.timedelta(days=3)
-    notice = services.draft_apology(
+    dossier = services.extend(
         dossier=dossier,
         by=actor_for(hue, dossier),
-        now=soon,
+        days=5,
         reason="Cần xác minh thêm tại nơi cư trú trước đây của bên nữ",
-        new_appointment_at=new_date,
+        now=T0 + 2 * H,
     )
-    dossier = services.sign_apology(notice=notice, by=hue.staff(Role.LEADER, hue.ubnd_phu_vang), now=soon)
-    assert dossier.appointment_at == new_date
-    assert "apology" in selectors.timeline_for(dossier=dossier, user=hue.citizen, now=soon).slips
-    dossier = advance(hue, dossier, now=soon)
+    five_days = dt.datetime(2026, 3, 16, 17, 0, tzinfo=TZ)
+    assert dossier.appointment_at == five_days
+    extended = dossier.events.get(kind=EventKind.EXTENDED)
+    assert extended.data["first_appointment_before"] == same_day.astimezone(dt.UTC).isoformat()
+    assert extended.data["appointment"] == five_days.astimezone(dt.UTC).isoformat()
+    assert "Điều 18" in extended.data["basis"] and extended.audience == "applicant"
+    later = dt.datetime(2026, 3, 12, 9, 0, tzinfo=TZ)
+    dossier = advance(hue, dossier, now=later)
     assert dossier.state == State.RETURNED
-    assert time_status(dossier=dossier, now=soon + 8 * H) == TimeStatus.ON_TIME
-    assert dossier.events.filter(kind=EventKind.APOLOGY_SIGNED).count() == 1
+    assert time_status(dossier=dossier, now=later + 8 * H) == TimeStatus.ON_TIME
     assert_replays(dossier)
 
 

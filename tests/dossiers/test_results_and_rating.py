@@ -16,7 +16,7 @@ from motcua.org.models import Role
 from motcua.outbox.models import OutboxMessage, Topic
 from pdf_samples import CLEAN_PDF
 
-from .dossier_catalog_world import MARRIAGE, advance, hue_world, receive
+from .dossier_catalog_world import BIRTH_WITH_PARENTAGE, MARRIAGE, advance, hue_world, receive
 
 TZ = lookups.TZ
 T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)  # Monday, no holiday that week
@@ -38,8 +38,8 @@ def pdf(name: str = "giay-chung-nhan-ket-hon.pdf", content: bytes = PDF) -> Simp
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def in_review(hue):
-    dossier = receive(hue, hue.procedure(MARRIAGE), point=hue.point_phu_vang, place=hue.phu_vang, now=T0)
+def in_review(hue, code=MARRIAGE):
+    dossier = receive(hue, hue.procedure(code), point=hue.point_phu_vang, place=hue.phu_vang, now=T0)
     dossier = services.accept(
         dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang), now=T0
     )
@@ -175,7 +175,7 @@ def test_only_the_applicant_rates_from_an_account_and_the_level_must_be_one_of_t
 
 
 def test_a_second_apology_cannot_be_drafted_while_one_waits_for_the_leaders_signature(hue):
-    dossier = in_review(hue)
+    dossier = in_review(hue, BIRTH_WITH_PARENTAGE)  # 3 working days: the apology is drafted in time
     drafter = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang)
     later = dossier.appointment_at + 24 * H
     notice = services.draft_apology(

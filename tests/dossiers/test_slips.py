@@ -76,7 +76,7 @@ def test_supplement_and_refusal_slips_exist_only_when_they_apply(world):
 
 def test_the_apology_slip_has_the_reason_and_the_new_date(world):
     dossier = to_review(world)
-    late = dossier.appointment_at + H
+    late = T0 + 2 * H  # issued in time: at least one working day before the appointment (Thursday)
     notice = services.draft_apology(
         dossier=dossier,
         by=world.specialist_pv,

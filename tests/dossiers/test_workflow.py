@@ -185,33 +185,36 @@ def test_consulting_another_agency_waits_for_its_answer(world):
     services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 5 * H)
 
 
-def test_a_late_dossier_gets_an_apology_signed_by_the_leader_with_a_new_appointment(world):
+def test_an_apology_signed_in_time_moves_the_appointment_and_a_late_dossier_stays_late(world):
     dossier = to_review(world)
-    late = dossier.appointment_at + dt.timedelta(hours=1)
-    assert time_status(dossier=dossier, now=late) == TimeStatus.OVERDUE
-    assert dossier in selectors.dossiers_needing_apology(agency_id=world.ubnd_phu_vang.pk, now=late)
-    new_date = dossier.appointment_at + dt.timedelta(days=2)
+    first = dossier.appointment_at  # Thursday 12 March 2026, 17:00
+    wednesday = dt.datetime(2026, 3, 11, 9, 0, tzinfo=first.tzinfo)  # the last day an apology may be issued
+    assert dossier in selectors.dossiers_needing_apology(agency_id=world.ubnd_phu_vang.pk, now=wednesday)
+    new_date = first + dt.timedelta(days=2)
     notice = services.draft_apology(
         dossier=dossier,
         by=world.specialist_pv,
         reason="Chờ xác minh tại nơi cư trú",
         new_appointment_at=new_date,
-        now=late,
+        now=wednesday,
     )
     dossier.refresh_from_db()
-    assert dossier not in selectors.dossiers_needing_apology(agency_id=world.ubnd_phu_vang.pk, now=late)
+    assert dossier not in selectors.dossiers_needing_apology(agency_id=world.ubnd_phu_vang.pk, now=wednesday)
     with pytest.raises(DomainError) as error:
-        services.sign_apology(notice=notice, by=world.head_pv, now=late)
+        services.sign_apology(notice=notice, by=world.head_pv, now=wednesday)
     assert error.value.code == "apology.forbidden"
-    dossier = services.sign_apology(notice=notice, by=world.leader_pv, now=late)
+    dossier = services.sign_apology(notice=notice, by=world.leader_pv, now=wednesday)
     assert dossier.appointment_at == new_date
-    assert dossier.initial_appointment_at < new_date
-    assert time_status(dossier=dossier, now=late) in (TimeStatus.ON_TIME, TimeStatus.DUE_SOON)
+    assert dossier.initial_appointment_at == first
     signed = dossier.events.get(kind=EventKind.APOLOGY_SIGNED)
     assert signed.actor == world.leader_pv
-    assert OutboxMessage.objects.filter(
-        topic=Topic.NOTIFY_APPLICANT, payload__event="apology_signed"
-    ).exists()
+    assert signed.data["first_appointment"] == first.astimezone(dt.UTC).isoformat()
+    assert signed.data["appointment"] == new_date.astimezone(dt.UTC).isoformat()
+    message = OutboxMessage.objects.get(topic=Topic.NOTIFY_APPLICANT, payload__event="apology_signed")
+    assert message.payload["initial_appointment_at"] == signed.data["first_appointment"]
+    # Lateness is measured against the first appointment: past it the dossier is late despite the apology.
+    late = first + dt.timedelta(hours=1)
+    assert time_status(dossier=dossier, now=late) == TimeStatus.OVERDUE
 
 
 def test_due_soon_follows_the_configured_threshold(world, settings):

@@ -32,7 +32,8 @@ def test_birth_registration_page_shows_what_a_citizen_needs_to_know(client):
     for document in version.documents.all():
         assert document.name in body
     assert "8.000 đồng" in body and "Miễn lệ phí đăng ký khai sinh đúng hạn" in body
-    assert 'data-testid="time-limit">1 ngày làm việc<' in body
+    same_day = "trong ngày (hồ sơ nhận sau 15:00 trả trong ngày làm việc tiếp theo)"
+    assert f'data-testid="time-limit">{same_day}<' in body
     assert 'data-testid="online-level">toàn trình<' in body
 
 

@@ -1,4 +1,5 @@
-"""Văn bản xin lỗi và hẹn lại ngày trả kết quả (Decree 61/2018, art. 19) from the officer workspace."""
+"""Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Circular 03/2025 form 04; Decree 61/2018, art. 19)
+from the officer workspace."""
 
 from __future__ import annotations
 
@@ -8,30 +9,36 @@ import re
 import pytest
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
 from motcua.org.models import Role
+from tests.dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, fee_inputs
 
 from .conftest import log_in, officer
 
 pytestmark = pytest.mark.django_db
 
 
-def overdue(hue, name: str = "Phan Thị Mai") -> Dossier:
-    """A marriage registration received three weeks ago: its appointment has passed, still in process."""
-    then = timezone.now() - dt.timedelta(days=21)
+def in_process(hue, name: str = "Phan Thị Mai") -> Dossier:
+    """A birth-and-parentage registration (3 working days) received now, still in process: an apology may
+    still be issued (no later than one working day before the appointment, Circular 03/2025 form 04).
+    Marriage is a same-day procedure now: its apology would always come too late."""
+    now = timezone.now()
+    procedure = Procedure.objects.get(code=BIRTH_WITH_PARENTAGE)
     reception = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan)
-    version = lookups.version_in_force(procedure=hue.marriage, on=hue.on)
+    version = lookups.version_in_force(procedure=procedure, on=hue.on)
     dossier = services.receive_at_counter(
         by=reception,
         reception_point=hue.point_phu_xuan,
-        procedure=hue.marriage,
+        procedure=procedure,
         place_unit=hue.phu_vang,
         applicant_info=services.ApplicantInfo(name=name),
         documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
-        now=then,
+        form_data=fee_inputs(version),
+        now=now,
     )
-    return services.accept(dossier=dossier, by=reception, now=then)
+    return services.accept(dossier=dossier, by=reception, now=now)
 
 
 def url(dossier: Dossier, suffix: str = "") -> str:
@@ -44,10 +51,11 @@ def later(dossier: Dossier, days: int = 7) -> dict[str, str]:
 
 
 def test_staff_of_the_competent_agency_get_a_form_with_a_valid_suggested_date(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     page = client.get(url(dossier)).content.decode()
-    assert "Lập văn bản xin lỗi và hẹn lại ngày trả kết quả" in page
+    assert "Lập văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" in page
+    assert "Văn bản phải được ký chậm nhất ngày" in page
     assert '<label for="apology-reason">Lý do chậm trả kết quả</label>' in page
     day = re.search(r'id="apology-date" name="new_date" type="date" value="([\d-]+)"', page).group(1)
     time = re.search(r'id="apology-time" name="new_time" type="time" value="([\d:]+)"', page).group(1)
@@ -58,7 +66,7 @@ def test_staff_of_the_competent_agency_get_a_form_with_a_valid_suggested_date(cl
 
 
 def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_moves(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     old_appointment = dossier.appointment_at
     log_in(client, officer("phuvang.tuphap"))
     response = client.post(
@@ -96,7 +104,7 @@ def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_m
     ],
 )
 def test_a_refused_draft_says_why_keeps_what_was_typed_and_changes_nothing(client, hue, form, message):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     response = client.post(url(dossier, "xin-loi/"), form)
     assert response.status_code == 400
@@ -109,7 +117,7 @@ def test_a_refused_draft_says_why_keeps_what_was_typed_and_changes_nothing(clien
 
 
 def test_only_the_leader_can_sign_and_others_get_a_clear_400(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     notice = services.draft_apology(
         dossier=dossier,
         by=officer("phuvang.tuphap"),
@@ -125,7 +133,7 @@ def test_only_the_leader_can_sign_and_others_get_a_clear_400(client, hue):
 
 
 def test_an_officer_outside_the_competent_agency_gets_no_form_and_a_400_when_posting(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuxuan.tiepnhan"))
     page = client.get(url(dossier)).content.decode()
     assert 'id="apology-reason"' not in page
@@ -135,11 +143,15 @@ def test_an_officer_outside_the_competent_agency_gets_no_form_and_a_400_when_pos
     assert not ApologyNotice.objects.filter(dossier=dossier).exists()
 
 
-def test_the_apology_page_lists_overdue_dossiers_of_my_agency_until_a_notice_is_drafted(client, hue):
-    dossier = overdue(hue)
+def test_the_apology_page_lists_dossiers_near_their_appointment_until_a_notice_is_drafted(
+    client, hue, settings
+):
+    # Near = the due-soon hours plus the apology's lead day; widened so a 3-day dossier received now is near.
+    settings.MOTCUA_DUE_SOON_HOURS = 80
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     page = client.get("/can-bo/xin-loi/").content.decode()
-    assert dossier.code in page and "quá hạn" in page
+    assert dossier.code in page and "sắp đến hạn" in page
     client.post(url(dossier, "xin-loi/"), {"reason": "Chờ xác minh", **later(dossier)})
     assert dossier.code not in client.get("/can-bo/xin-loi/").content.decode()
     client.logout()

@@ -7,14 +7,14 @@ import pytest
 from motcua.dossiers.models import ApologyNotice, Dossier
 
 from .conftest import log_in, officer
-from .test_apology_pages import overdue, url
+from .test_apology_pages import in_process, url
 from .test_counter_reception import URL, form, mandatory_codes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_unreadable_new_appointment_marks_the_date_input(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     response = client.post(
         url(dossier, "xin-loi/"), {"reason": "Chậm", "new_date": "mai", "new_time": "25:00"}
@@ -37,7 +37,7 @@ def test_an_unknown_counter_decision_registers_nothing(client, hue):
 
 
 def test_a_workflow_post_with_odd_fields_answers_with_the_page(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     response = client.post(
         url(dossier, "thao-tac/"),

@@ -14,7 +14,7 @@ from motcua.dossiers import lookups
 from motcua.dossiers.models import ApologyNotice, Dossier
 
 from .conftest import log_in, officer
-from .test_apology_pages import overdue, url
+from .test_apology_pages import in_process, url
 from .test_counter_reception import QR, form, mandatory_codes
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def bound_of(dossier: Dossier) -> dt.datetime:
 
 
 def test_an_apology_dated_in_year_9999_is_refused_on_its_field(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     log_in(client, officer("phuvang.tuphap"))
     data = {"reason": "Cần xác minh thêm", "new_date": "9999-12-31", "new_time": "10:00"}
     response = client.post(url(dossier, "xin-loi/"), data)
@@ -76,7 +76,7 @@ def test_an_apology_dated_in_year_9999_is_refused_on_its_field(client, hue):
 
 
 def test_an_apology_just_over_the_legal_bound_is_refused_and_the_bound_itself_is_accepted(client, hue):
-    dossier = overdue(hue)
+    dossier = in_process(hue)
     bound = bound_of(dossier).astimezone(lookups.TZ)
     log_in(client, officer("phuvang.tuphap"))
     over = bound + dt.timedelta(days=1)

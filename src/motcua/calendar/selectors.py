@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,9 @@ MAKE_UP_DAY = _("Ngày làm việc bù")
 
 Unit = Literal["working_days", "half_days", "hours"]
 UNITS: tuple[str, ...] = ("working_days", "half_days", "hours")
+# Limits counted on the civil calendar (Civil Code 2015, Art. 147-148), not in working time.
+CalendarUnit = Literal["days", "months"]
+CALENDAR_UNITS: tuple[str, ...] = ("days", "months")
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,31 @@ def appointment_for(
     if received.time().replace(tzinfo=None) >= same_day_cutoff:
         day = _next_working_day(snap, agency_id, day)
     return _close_of(snap, agency_id, day)
+
+
+def calendar_period_end(
+    *, start: dt.datetime, amount: int, unit: CalendarUnit, agency_id: int | None = None
+) -> dt.datetime:
+    """The end of a limit counted in calendar days or months (Bộ luật Dân sự 2015, Art. 147-148).
+
+    The day of ``start`` is not counted (Art. 147(2)); ``amount`` days end on ``start``'s date + ``amount``
+    days (Art. 148(1)); ``amount`` months end on the same day number of the last month, or on that month's
+    last day when it has no such day (Art. 148(3): 30 April + 1 month = 30 May, 31 January + 1 month = 28 or
+    29 February). The limit ends at the close of that day, 24:00 (Art. 148(6)), returned as the day's last
+    microsecond; when that day is a weekly rest day or a holiday, at the close of the next working day
+    (Art. 148(5)).
+    """
+    if unit not in CALENDAR_UNITS:
+        raise ValueError(f"unknown calendar unit {unit!r}")
+    if amount < 0:
+        raise ValueError("a limit cannot be negative")
+    day = _local(start).date()
+    # relativedelta keeps the day number and falls back to the month's last day (never clamps to 28).
+    last = day + (relativedelta(days=amount) if unit == "days" else relativedelta(months=amount))
+    snap = store.current()
+    if not _day_intervals(snap, agency_id, last):
+        last = _next_working_day(snap, agency_id, last)
+    return dt.datetime.combine(last, dt.time.max, TZ)
 
 
 def non_working_days(*, year: int, agency_id: int | None = None) -> list[tuple[dt.date, str]]:

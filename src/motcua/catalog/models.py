@@ -134,6 +134,27 @@ class ProcedureVersion(Validity):
             "Thủ tục trả trong ngày: hồ sơ nhận sau giờ này trả vào ngày làm việc tiếp theo (thường 15:00)."
         ),
     )
+    # "Same day, extendable by at most N working days with a reason" (e.g. marriage: Luật Hộ tịch 2014,
+    # Art. 18(2), up to 5 working days when the conditions must be verified). Null: no extension.
+    extension_max = models.PositiveSmallIntegerField(
+        _("gia hạn tối đa (ngày làm việc)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Số ngày làm việc tối đa được gia hạn, tính từ ngày hẹn ban đầu, khi cần xác minh (có lý do); "
+            "để trống nếu thủ tục không được gia hạn."
+        ),
+    )
+    extension_basis = models.TextField(
+        _("căn cứ gia hạn"), blank=True, help_text=_("Văn bản, điều khoản cho phép gia hạn.")
+    )
+    # Văn bản xin lỗi và đề nghị gia hạn (Circular 03/2025 form 04): once per dossier unless the catalog
+    # allows more (Decree 61/2018: the return date moved only once [kiểm tra Decree 118/2025]).
+    apologies_allowed = models.PositiveSmallIntegerField(
+        _("số lần xin lỗi, hẹn lại tối đa"),
+        default=1,
+        help_text=_("Số văn bản xin lỗi và đề nghị gia hạn được ban hành cho một hồ sơ (mặc định 1)."),
+    )
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineLevel.choices)
     location_independent = models.BooleanField(
         _("tiếp nhận không phụ thuộc địa giới hành chính"), default=True

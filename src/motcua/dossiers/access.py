@@ -14,14 +14,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
 from motcua.core.errors import DomainError
-from motcua.dossiers import errors
+from motcua.dossiers import errors, lookups
 from motcua.dossiers.constants import (
     ASSIGNABLE_STATES,
+    EXTENDABLE_STATES,
     OVERRIDABLE_STATES,
     RATEABLE_STATES,
     RECEPTION_STATES,
@@ -40,7 +43,9 @@ from motcua.dossiers.models import (
     ApologyNotice,
     Consultation,
     Dossier,
+    DossierEvent,
     DossierStep,
+    EventKind,
     Forwarding,
     SatisfactionRating,
 )
@@ -62,6 +67,7 @@ class Act:
     ANSWER_CONSULTATION = "answer_consultation"
     DRAFT_APOLOGY = "draft_apology"
     SIGN_APOLOGY = "sign_apology"
+    EXTEND = "extend"
     ATTACH_RESULT = "attach_result"
     REMOVE_RESULT = "remove_result"
     # A dossier for another province: received here and forwarded (``Forwarding``, not a Dossier).
@@ -292,6 +298,48 @@ def _not_in_time() -> DomainError:
     return DomainError("apology.not_applicable", _("Hồ sơ không còn trong thời gian xử lý."))
 
 
+def apology_lead_days() -> int:
+    """MOTCUA_APOLOGY_LEAD_DAYS: working days before the appointment by which the apology is issued (1)."""
+    return int(getattr(settings, "MOTCUA_APOLOGY_LEAD_DAYS", 1))
+
+
+def apology_deadline(dossier: Dossier) -> dt.date | None:
+    """The last day an apology (form 04) may be issued: the working day ``apology_lead_days`` before the day
+    of the current appointment (Decree 61/2018: at least one day before the deadline [kiểm tra Decree
+    118/2025]). None before reception."""
+    if dossier.appointment_at is None:
+        return None
+    return lookups.working_day_before(
+        day=timezone.localdate(dossier.appointment_at),
+        days=apology_lead_days(),
+        agency_id=dossier.competent_agency_id,
+    )
+
+
+def apology_time_refusal(dossier: Dossier, on: dt.date) -> DomainError | None:
+    """An apology is issued in time (before the lead day), and no more often than the catalog allows
+    (``ProcedureVersion.apologies_allowed``, default 1: the return date moves once)."""
+    deadline = apology_deadline(dossier)
+    if deadline is None or on > deadline:
+        return DomainError(
+            "apology.too_late",
+            _(
+                "Văn bản xin lỗi phải được ban hành chậm nhất %(days)s ngày làm việc trước ngày hẹn trả "
+                "kết quả (hạn cuối: %(deadline)s); hồ sơ trễ hạn vẫn tính là trễ hạn."
+            ),
+            days=apology_lead_days(),
+            deadline=f"{deadline:%d/%m/%Y}" if deadline else "—",
+        )
+    allowed = dossier.procedure_version.apologies_allowed
+    if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=False).count() >= allowed:
+        return DomainError(
+            "apology.limit",
+            _("Hồ sơ đã có %(count)s văn bản xin lỗi và hẹn lại; thủ tục chỉ cho phép %(count)s lần."),
+            count=allowed,
+        )
+    return None
+
+
 def _draft_apology(dossier: Dossier, who: Actor) -> DomainError | None:
     if dossier.state in TERMINAL_STATES or dossier.appointment_at is None or dossier.finished_at is not None:
         return _not_in_time()
@@ -299,7 +347,7 @@ def _draft_apology(dossier: Dossier, who: Actor) -> DomainError | None:
         return DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
     if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists():
         return DomainError("apology.pending", _("Hồ sơ đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo ký."))
-    return None
+    return apology_time_refusal(dossier, who.on)
 
 
 def _sign_apology(dossier: Dossier, who: Actor, notice: ApologyNotice) -> DomainError | None:
@@ -311,6 +359,23 @@ def _sign_apology(dossier: Dossier, who: Actor, notice: ApologyNotice) -> Domain
         )
     if dossier.state in TERMINAL_STATES or dossier.appointment_at is None:
         return _not_in_time()
+    # The signature issues the notice: the time rule and the count hold on the day it is signed.
+    return apology_time_refusal(dossier, who.on)
+
+
+def _extend(dossier: Dossier, who: Actor) -> DomainError | None:
+    """Gia hạn: staff of the competent agency, while the dossier is processed, once, and only for a version
+    whose catalog entry allows an extension (``extension_max``, e.g. Luật Hộ tịch 2014 Art. 18(2))."""
+    if dossier.procedure_version.extension_max is None:
+        return DomainError("extension.not_allowed", _("Thủ tục này không được gia hạn thời gian giải quyết."))
+    if dossier.state not in EXTENDABLE_STATES or dossier.initial_appointment_at is None:
+        return _wrong_state(dossier)
+    if not who.at({dossier.competent_agency_id}):
+        return DomainError(
+            "extension.forbidden", _("Chỉ cơ quan có thẩm quyền được gia hạn thời gian giải quyết.")
+        )
+    if DossierEvent.objects.filter(dossier=dossier, kind=EventKind.EXTENDED).exists():
+        return DomainError("extension.repeated", _("Hồ sơ đã được gia hạn một lần."))
     return None
 
 
@@ -358,6 +423,8 @@ def refusal(
         return _draft_apology(dossier, who)
     if action == Act.SIGN_APOLOGY:
         return _sign_apology(dossier, who, subject)
+    if action == Act.EXTEND:
+        return _extend(dossier, who)
     if action in (Act.ATTACH_RESULT, Act.REMOVE_RESULT):
         return _result(dossier, who)
     raise ValueError(f"unknown action {action!r}")

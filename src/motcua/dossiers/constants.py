@@ -79,6 +79,7 @@ class EventKind(models.TextChoices):
     CONSULTATION_ANSWERED = "consultation_answered", _("cơ quan khác trả lời")
     APOLOGY_DRAFTED = "apology_drafted", _("dự thảo văn bản xin lỗi")
     APOLOGY_SIGNED = "apology_signed", _("ký văn bản xin lỗi, hẹn lại")
+    EXTENDED = "extended", _("gia hạn thời gian giải quyết")
     WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
     RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
     RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
@@ -137,5 +138,7 @@ OVERRIDABLE_STATES = frozenset({State.SUBMITTED, State.RECEPTION_SUPPLEMENT, Sta
 RESULT_STATES = frozenset({State.IN_PROCESS, State.CONSULTING, State.RESULT_READY})
 # The applicant rates the handling once it ended with a result or a written refusal.
 RATEABLE_STATES = frozenset({State.RETURNED, State.REFUSED})
+# The competent agency may extend the time limit (gia hạn) while the dossier is processed, before the result.
+EXTENDABLE_STATES = frozenset({State.IN_PROCESS, State.CONSULTING})
 # Dossiers an officer's inbox lists at a step (waiting ones come from RECEPTION_STATES).
 INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)

@@ -59,6 +59,8 @@ def _write(
         "state": dossier.state,
         "step": step.step.code if step is not None else None,
         "appointment": _utc(dossier.appointment_at),
+        # Lateness is measured against the first appointment; an apology moves only ``appointment``.
+        "first_appointment": _utc(dossier.initial_appointment_at),
         **(data or {}),
     }
     sequence = (DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("sequence"))["m"] or 0) + 1
@@ -88,6 +90,7 @@ def _write(
         "national_status": int(status),
         "at": now.isoformat(),
         "appointment_at": payload["appointment"],
+        "initial_appointment_at": payload["first_appointment"],
     }
     messages = [
         OutboxItem(topic=Topic.DOSSIER_STATUS, key=f"dossier:{dossier.pk}:{sequence}:status", payload=common)
@@ -347,6 +350,32 @@ def apology_signed(
         origin=origin,
         reason=notice.reason,
         data={"apology": notice.pk, "old_appointment": _utc(old)},
+        notify_applicant=True,
+    )
+
+
+def extended(
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    reason: str,
+    first: dt.datetime,
+    days: int,
+    basis: str,
+) -> DossierEvent:
+    """Gia hạn: the appointment moved from the first one (``first``) by ``days`` working days, with the
+    reason and the legal basis the catalog names; the applicant is told."""
+    return _write(
+        dossier,
+        kind=EventKind.EXTENDED,
+        action=Act.EXTEND,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"first_appointment_before": _utc(first), "days": days, "basis": basis},
         notify_applicant=True,
     )
 

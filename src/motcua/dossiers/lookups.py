@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
 from motcua.calendar import selectors as calendar
 from motcua.catalog import selectors as catalog_selectors
@@ -59,23 +58,38 @@ def working_hours_between(*, start: dt.datetime, end: dt.datetime, agency_id: in
     return (Decimal(delta.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
+def add_working_days(*, start: dt.datetime, days: int, agency_id: int | None = None) -> dt.datetime:
+    """The close of the ``days``-th working day after the day of ``start`` (the calendar's working days)."""
+    return calendar.add_working_time(start=start, duration=calendar.Duration.days(days), agency_id=agency_id)
+
+
+def working_day_before(*, day: dt.date, days: int, agency_id: int | None = None) -> dt.date:
+    """The ``days``-th working day before ``day`` (``day`` itself when ``days`` is 0)."""
+    found = 0
+    for _i in range(400 + 7 * days):  # bounded like the calendar's own searches
+        if found == days:
+            return day
+        day -= dt.timedelta(days=1)
+        if calendar.is_working_day(day=day, agency_id=agency_id):
+            found += 1
+    raise AssertionError("no working day in the calendar before this day")
+
+
 def appointment_for(
     *, version: ProcedureVersion, received_at: dt.datetime, agency_id: int | None
 ) -> dt.datetime:
     """The appointment date (ngày hẹn trả) for a dossier received at ``received_at`` under ``version``.
 
     Working-day and hour limits and the same-day cutoff follow the calendar's ``appointment_for``;
-    limits in calendar days or months end on the first working moment at or after the date they reach.
+    limits in calendar days or months follow the Civil Code (``calendar.calendar_period_end``: the same day
+    number of the last month, or its last day; at the close of the last day, or of the next working day).
     """
     amount = Decimal(version.time_limit_amount)
     if version.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
-        local = timezone.localtime(received_at)
-        if version.time_limit_unit == TimeUnit.DAYS:
-            end = local + dt.timedelta(days=int(amount))
-        else:
-            months = local.month - 1 + int(amount)
-            end = local.replace(year=local.year + months // 12, month=months % 12 + 1, day=min(local.day, 28))
-        return calendar.next_working_moment(at=end, agency_id=agency_id)
+        unit = "days" if version.time_limit_unit == TimeUnit.DAYS else "months"
+        return calendar.calendar_period_end(
+            start=received_at, amount=int(amount), unit=unit, agency_id=agency_id
+        )
     duration = (
         calendar.Duration(amount, "hours")
         if version.time_limit_unit == TimeUnit.HOURS

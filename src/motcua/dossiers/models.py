@@ -116,6 +116,9 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("nộp lúc"))
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     appointment_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    # The first appointment (hẹn ban đầu): set at reception, moved only by the law's own clock rules (the
+    # time waiting for a supplement is not counted; a lawful extension, ``extension_max``), never by an
+    # apology. Lateness, statistics and the national sync measure against it (legal.md, indicator 2.1).
     initial_appointment_at = models.DateTimeField(_("ngày hẹn ban đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc xử lý lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
@@ -251,7 +254,8 @@ class Consultation(models.Model):
 
 
 class ApologyNotice(models.Model):
-    """Văn bản xin lỗi và hẹn lại ngày trả kết quả; takes effect when the responsible leader signs it."""
+    """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Circular 03/2025 form 04; "phiếu xin lỗi và
+    hẹn lại ngày trả kết quả" under Circular 01/2018); takes effect when the responsible leader signs it."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
@@ -279,6 +283,7 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.SUPPLEMENT_REQUESTED,
         EventKind.SUPPLEMENT_PROVIDED,
         EventKind.APOLOGY_SIGNED,
+        EventKind.EXTENDED,
         EventKind.WITHDRAWN,
         EventKind.RATED,
     }

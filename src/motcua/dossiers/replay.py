@@ -72,7 +72,7 @@ def _apply(result: ReplayedState, event: DossierEvent | Any) -> None:
     elif kind == EventKind.CONSULTATION_ANSWERED:
         result.state = State.IN_PROCESS
         result.open_consultations -= 1
-    elif kind == EventKind.APOLOGY_SIGNED:
+    elif kind in (EventKind.APOLOGY_SIGNED, EventKind.EXTENDED):
         _set_appointment(result, kind, data["appointment"])
     elif kind == EventKind.WITHDRAWN:
         result.state, result.step = State.WITHDRAWN, None

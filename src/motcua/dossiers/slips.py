@@ -3,7 +3,7 @@
 - receipt: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01)
 - supplement: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)
 - refusal: Phiếu từ chối tiếp nhận hồ sơ (form 03)
-- apology: Văn bản xin lỗi và hẹn lại ngày trả kết quả (form 04)
+- apology: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04)
 - control: Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06)
 """
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome
 
@@ -67,6 +68,15 @@ def _applicant_lines(dossier: Dossier) -> list[tuple[str, str]]:
     return lines
 
 
+def appointment_text(dossier: Dossier) -> str:
+    """The appointment, with the first one beside it when an apology moved it (lateness counts from that)."""
+    text = long_time(dossier.appointment_at)
+    first = dossier.initial_appointment_at
+    if first is not None and dossier.appointment_at is not None and first != dossier.appointment_at:
+        text += " " + _("(hẹn ban đầu: %(first)s)") % {"first": long_time(first)}
+    return text
+
+
 def receipt(dossier: Dossier) -> Slip:
     if dossier.received_at is None:
         raise DomainError("slip.not_available", _("Hồ sơ chưa được tiếp nhận."))
@@ -83,11 +93,10 @@ def receipt(dossier: Dossier) -> Slip:
         (_("Cơ quan giải quyết"), dossier.competent_agency.name),
         (
             _("Thời gian giải quyết theo quy định"),
-            f"{dossier.procedure_version.time_limit_amount.normalize()} "
-            f"{dossier.procedure_version.get_time_limit_unit_display()}",
+            describe_time_limit(dossier.procedure_version),
         ),
         (_("Thời gian nhận hồ sơ"), long_time(dossier.received_at)),
-        (_("Thời gian trả kết quả"), long_time(dossier.appointment_at)),
+        (_("Thời gian trả kết quả"), appointment_text(dossier)),
         (_("Nơi trả kết quả"), dossier.reception_point.name),
     ]
     if dossier.fee:
@@ -163,7 +172,7 @@ def control_slip(dossier: Dossier) -> Slip:
             (_("Mã hồ sơ"), dossier.code),
             (_("Thủ tục"), dossier.procedure.name),
             (_("Chủ hồ sơ"), dossier.applicant_name),
-            (_("Ngày hẹn trả kết quả"), long_time(dossier.appointment_at)),
+            (_("Ngày hẹn trả kết quả"), appointment_text(dossier)),
         ],
         table_header=[_("Giao / nhận"), _("Người giao / người nhận"), _("Thời gian giao nhận"), _("Kết quả")],
         table=rows,
@@ -225,7 +234,7 @@ def apology(notice: ApologyNotice) -> Slip:
     return Slip(
         kind="apology",
         form="04",
-        title=_("VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+        title=_("VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"),
         issuer=notice.agency.name,
         dossier_code=dossier.code,
         lines=[
@@ -233,6 +242,7 @@ def apology(notice: ApologyNotice) -> Slip:
             (_("Mã hồ sơ"), dossier.code),
             (_("Thủ tục"), dossier.procedure.name),
             (_("Ngày hẹn trả kết quả"), long_time(notice.old_appointment_at)),
+            (_("Ngày hẹn trả kết quả ban đầu"), long_time(dossier.initial_appointment_at)),
             (_("Lý do chậm"), notice.reason),
             (_("Ngày hẹn trả kết quả mới"), long_time(notice.new_appointment_at)),
             (_("Ký lúc"), long_time(notice.signed_at) if notice.signed_at else _("chưa ký")),

@@ -14,7 +14,7 @@ from motcua.dossiers.constants import NationalStatus, State, TimeStatus
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier, DossierStep
 
-__all__ = ["TimeStatus", "due_soon_hours", "national_status", "step_time_status", "time_status"]
+__all__ = ["TimeStatus", "due_at", "due_soon_hours", "national_status", "step_time_status", "time_status"]
 
 
 def due_soon_hours() -> Decimal:
@@ -50,24 +50,36 @@ def _against(deadline: dt.datetime, now: dt.datetime, agency_id: int | None) -> 
     return TimeStatus.ON_TIME
 
 
+def due_at(dossier: Dossier) -> dt.datetime | None:
+    """The moment lateness is measured against: the first appointment (``initial_appointment_at``), not the
+    one an apology moved (legal.md: the service index measures lateness against the first appointment)."""
+    return dossier.initial_appointment_at or dossier.appointment_at
+
+
 def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
-    """On time, due soon or overdue against the appointment; None before reception.
+    """On time, due soon or overdue against the first appointment; None before reception.
 
     While the clock is stopped (waiting for a supplement) the remaining time is frozen. A finished
-    dossier is judged by when processing finished.
+    dossier is judged by when processing finished. An apology moves the appointment shown to the
+    applicant, never this: a late dossier stays late.
     """
-    if dossier.appointment_at is None:
+    due = due_at(dossier)
+    if due is None:
         return None
     if dossier.state == State.SUPPLEMENT and dossier.paused_remaining_hours is not None:
         remaining = dossier.paused_remaining_hours
+        if due != dossier.appointment_at and dossier.paused_at is not None:
+            remaining = lookups.working_hours_between(
+                start=dossier.paused_at, end=due, agency_id=dossier.competent_agency_id
+            )
         if remaining < 0:
             return TimeStatus.OVERDUE
         return TimeStatus.DUE_SOON if remaining <= due_soon_hours() else TimeStatus.ON_TIME
     if dossier.finished_at is not None:
-        return TimeStatus.OVERDUE if dossier.finished_at > dossier.appointment_at else TimeStatus.ON_TIME
+        return TimeStatus.OVERDUE if dossier.finished_at > due else TimeStatus.ON_TIME
     if dossier.closed_at is not None:
-        return TimeStatus.OVERDUE if dossier.closed_at > dossier.appointment_at else TimeStatus.ON_TIME
-    return _against(dossier.appointment_at, now, dossier.competent_agency_id)
+        return TimeStatus.OVERDUE if dossier.closed_at > due else TimeStatus.ON_TIME
+    return _against(due, now, dossier.competent_agency_id)
 
 
 def step_time_status(*, step: DossierStep, now: dt.datetime) -> TimeStatus:

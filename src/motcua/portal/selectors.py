@@ -9,10 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog import time_limits
 from motcua.catalog.models import (
     AgencyRule,
     CompetenceRule,
@@ -22,7 +22,6 @@ from motcua.catalog.models import (
     Procedure,
     ProcedureVersion,
     RequiredDocument,
-    TimeUnit,
 )
 from motcua.core.errors import DomainError
 from motcua.org.models import ReceptionPoint, ReceptionPointKind
@@ -173,9 +172,7 @@ def _fee_item(rule: dict[str, Any]) -> FeeItem:
 
 
 def describe_time_limit(version: ProcedureVersion) -> str:
-    amount = version.time_limit_amount.normalize()
-    shown = number_format(amount) if amount != amount.to_integral() else str(int(amount))
-    return f"{shown} {TimeUnit(version.time_limit_unit).label}"
+    return time_limits.describe_time_limit(version)
 
 
 def find_procedure(*, code: str, on: dt.date) -> ProcedurePage | None:

@@ -85,6 +85,7 @@ class PublicStatus:
     procedure: str
     status: str
     appointment_at: dt.datetime | None
+    initial_appointment_at: dt.datetime | None = None
     can_rate: bool = False
     rating_label: str = ""
 
@@ -162,6 +163,7 @@ def public_lookup(
         procedure=dossier.procedure.name,
         status=str(dossier.national_status.label),
         appointment_at=dossier.appointment_at,
+        initial_appointment_at=dossier.initial_appointment_at,
         can_rate=dossier_selectors.can_rate(dossier=dossier, user=None),
         rating_label=str(rating.get_level_display()) if rating else "",
     )

@@ -107,6 +107,22 @@ class ApologyDraftForm(forms.Form):
         return cleaned
 
 
+class ExtensionForm(forms.Form):
+    """Gia hạn: the reason and the number of working days (the service checks the catalog's maximum)."""
+
+    reason = TypedText()
+    days = TypedText(strip=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        days = cleaned.get("days", "")
+        if not days.isdigit() or len(days) > 3:
+            self.add_error("days", _("Vui lòng nhập số ngày làm việc gia hạn (số nguyên dương)."))
+        else:
+            cleaned["days"] = int(days)
+        return cleaned
+
+
 class ResultForm(forms.Form):
     """Đính kèm kết quả: its name (the file itself is checked by the service, as every upload is)."""
 

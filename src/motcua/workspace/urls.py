@@ -1,7 +1,17 @@
 from django.urls import URLPattern, path
 
 from motcua.workspace import auth_views
-from motcua.workspace.views import actions, apologies, dossier, files, forwarding, inbox, reception, results
+from motcua.workspace.views import (
+    actions,
+    apologies,
+    dossier,
+    extensions,
+    files,
+    forwarding,
+    inbox,
+    reception,
+    results,
+)
 
 app_name = "workspace"
 urlpatterns: list[URLPattern] = [
@@ -18,6 +28,7 @@ urlpatterns: list[URLPattern] = [
     path("ho-so/<str:code>/phieu/<slug:kind>.pdf", files.slip, name="slip"),
     path("ho-so/<str:code>/xin-loi/", apologies.draft_apology, name="draft_apology"),
     path("ho-so/<str:code>/xin-loi/<int:notice_id>/ky/", apologies.sign_apology, name="sign_apology"),
+    path("ho-so/<str:code>/gia-han/", extensions.extend, name="extend"),
     path("ho-so/<str:code>/ket-qua/", results.attach_result, name="attach_result"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/", files.result_file, name="result_file"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/go/", results.remove_result, name="remove_result"),

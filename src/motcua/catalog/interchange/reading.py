@@ -204,6 +204,7 @@ VERSION_KEYS = (
     "status",
     "valid_to",
     "same_day_cutoff",
+    "apologies_allowed",
     "location_independent",
     "legal_basis",
     "source",
@@ -230,7 +231,13 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
     limit: Any = version.get("time_limit")
     time_limit = _("%(what)s: thời hạn") % {"what": where}
     if expect_map(ctx, limit, line_of(version, "time_limit"), f"{where}: 'time_limit'"):
-        check_keys(ctx, limit, required=("amount", "unit"), optional=("same_day_cutoff",), what=time_limit)
+        check_keys(
+            ctx,
+            limit,
+            required=("amount", "unit"),
+            optional=("same_day_cutoff", "extension_max", "extension_basis"),
+            what=time_limit,
+        )
         cutoff = limit.get("same_day_cutoff")
         if cutoff is not None and (not isinstance(cutoff, str) or not re.match(r"^\d{2}:\d{2}$", cutoff)):
             ctx.error(
@@ -243,8 +250,23 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
                 "amount": read_amount(ctx, limit, "amount", time_limit),
                 "unit": read_choice(ctx, limit, "unit", TimeUnit.values, time_limit),
                 "same_day_cutoff": cutoff,
+                "extension_max": (
+                    read_int(ctx, limit, "extension_max", time_limit, minimum=1)
+                    if limit.get("extension_max") is not None
+                    else None
+                ),
+                "extension_basis": read_str(ctx, limit, "extension_basis", time_limit),
             }
         )
+        if "extension_max" in out["time_limit"] and not out["time_limit"].get("extension_basis"):
+            ctx.error(
+                line_of(limit, "extension_max"),
+                _("%(what)s: 'extension_max' cần 'extension_basis' (căn cứ cho phép gia hạn)")
+                % {"what": where},
+            )
+    apologies = read_int(ctx, version, "apologies_allowed", where, default=1, minimum=1)
+    if apologies != 1:  # the default is left out, as on export
+        out["apologies_allowed"] = apologies
     out["online_level"] = read_choice(ctx, version, "online_level", OnlineLevel.values, where)
     out["location_independent"] = read_bool(ctx, version, "location_independent", where, True)
     out["legal_basis"] = read_str(ctx, version, "legal_basis", where)

@@ -101,8 +101,12 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
                     "same_day_cutoff": version.same_day_cutoff.strftime("%H:%M")
                     if version.same_day_cutoff
                     else None,
+                    "extension_max": version.extension_max,
+                    "extension_basis": version.extension_basis,
                 }
             ),
+            # One apology per dossier is the default (and is left out of the file).
+            "apologies_allowed": version.apologies_allowed if version.apologies_allowed != 1 else None,
             "online_level": version.online_level,
             "location_independent": version.location_independent,
             "legal_basis": version.legal_basis,

@@ -17,7 +17,7 @@ from .form_and_fees import check_form_and_fees
 from .performers import check_performers
 from .report import ERROR, WARNING, Finding, Report
 from .versions import VersionRow, versions_to_check
-from .workflows import check_workflow
+from .workflows import check_same_day, check_workflow
 from .world import RuleRow, World, rules_by_procedure
 
 
@@ -73,6 +73,7 @@ def check_version(report: Report, world: World, version: VersionRow, rules: list
         report.findings.append(Finding(severity, rule, code, message, version.number))
 
     competent_by_commune = check_competence(add, world, rules)
+    check_same_day(add, version)
     steps = check_workflow(add, version)
     if steps:
         check_performers(add, world, steps, competent_by_commune)

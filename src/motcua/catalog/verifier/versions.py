@@ -66,6 +66,9 @@ class VersionRow:
     fee_rules: list
     form_schema: dict
     ui_schema: dict
+    same_day_cutoff: dt.time | None
+    extension_max: int | None
+    extension_basis: str
     has_workflow: bool = False
     steps: list[StepRow] = field(default_factory=list)
     documents: list[DocumentRow] = field(default_factory=list)
@@ -81,6 +84,9 @@ VERSION_FIELDS = (
     "fee_rules",
     "form_schema",
     "ui_schema",
+    "same_day_cutoff",
+    "extension_max",
+    "extension_basis",
 )
 
 

@@ -1,6 +1,8 @@
-"""``workflow.*`` and ``time.exceeded``: one initial step, every step reachable, every path ending.
+"""``workflow.*``, ``time.exceeded`` and ``time.same_day``: one initial step, every step reachable, every
+path ending.
 
-No cycle without a return-with-reason; the longest path fits in the legal time limit.
+No cycle without a return-with-reason; the longest path fits in the legal time limit, and a same-day
+procedure's steps fit inside one working day.
 """
 
 from __future__ import annotations
@@ -24,6 +26,32 @@ STAYING_ACTIONS = {Action.REQUEST_SUPPLEMENT, Action.CONSULT}
 ACTION_VALUES = frozenset(Action.values)
 # Labels stay lazy: they are read in the language of the run, not of the import.
 ROLE_LABELS = {str(value): label for value, label in Role.choices}
+# A working day is 8 working hours: what a same-day procedure's steps must fit in.
+WORKING_DAY_HOURS = Decimal(8)
+
+
+def check_same_day(add: AddFinding, version: VersionRow) -> None:
+    """A same-day procedure (a ``same_day_cutoff``) has a limit of at most one working day, or the cutoff is
+    never applied; an extension names its legal source (``extension_basis``)."""
+    limit = time_limit_in_hours(version.time_limit_amount, version.time_limit_unit)
+    if version.same_day_cutoff is not None and limit > WORKING_DAY_HOURS:
+        add(
+            ERROR,
+            "time.same_day",
+            _(
+                "thủ tục trả trong ngày (nhận sau %(cutoff)s trả ngày làm việc tiếp theo) nhưng thời hạn "
+                "(%(limit)s) dài hơn một ngày làm việc: ghi thời hạn một ngày và phần gia hạn vào "
+                "'extension_max'"
+            )
+            % {"cutoff": version.same_day_cutoff.strftime("%H:%M"), "limit": _hours(limit)},
+        )
+    if version.extension_max is not None and not version.extension_basis.strip():
+        add(
+            ERROR,
+            "time.extension_basis",
+            _("gia hạn tối đa %(days)s ngày làm việc nhưng chưa nêu căn cứ gia hạn")
+            % {"days": version.extension_max},
+        )
 
 
 def check_workflow(add: AddFinding, version: VersionRow) -> list[StepRow]:
@@ -170,6 +198,16 @@ def check_workflow(add: AddFinding, version: VersionRow) -> list[StepRow]:
             "time.exceeded",
             _("tổng thời gian các bước (%(total)s) vượt thời hạn giải quyết (%(limit)s)")
             % {"total": _hours(longest), "limit": _hours(limit)},
+        )
+    if version.same_day_cutoff is not None and longest > WORKING_DAY_HOURS:
+        add(
+            ERROR,
+            "time.same_day",
+            _(
+                "thủ tục trả trong ngày nhưng tổng thời gian các bước (%(total)s) dài hơn một ngày làm việc "
+                "(%(day)s)"
+            )
+            % {"total": _hours(longest), "day": _hours(WORKING_DAY_HOURS)},
         )
     return steps
 

@@ -14,13 +14,15 @@ from motcua.dossiers import access, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import ApologyNotice, Dossier, State
-from motcua.dossiers.status import TimeStatus, time_status
+from motcua.dossiers.status import due_soon_hours
 from motcua.org.models import Role
 
 
 def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossier]:
-    """Dossiers of the agency still in process that are overdue or due soon and have no signed apology for
-    their current appointment: candidates for the apology notice."""
+    """Dossiers of the agency still in process whose appointment is near (due-soon hours plus the apology's
+    lead days) and that may still get an apology today (form 04 is issued no later than the lead day before
+    the appointment, no more often than the catalog allows; ``access.apology_time_refusal``), with no
+    draft waiting: candidates for the apology notice. An overdue dossier is past apologies."""
     candidates = (
         Dossier.objects.filter(
             competent_agency_id=agency_id,
@@ -31,10 +33,17 @@ def dossiers_needing_apology(*, agency_id: int, now: dt.datetime) -> list[Dossie
             appointment_at__lte=now + dt.timedelta(days=30),
         )
         .exclude(Exists(ApologyNotice.objects.filter(dossier=OuterRef("pk"), signed_at__isnull=True)))
-        .select_related("current_step", "procedure")
+        .select_related("current_step", "procedure", "procedure_version")
     )
+    on = timezone.localdate(now)
+    window = due_soon_hours() + Decimal(8) * access.apology_lead_days()
     return [
-        d for d in candidates if time_status(dossier=d, now=now) in (TimeStatus.OVERDUE, TimeStatus.DUE_SOON)
+        d
+        for d in candidates
+        if d.appointment_at is not None
+        and d.appointment_at > now
+        and lookups.working_hours_between(start=now, end=d.appointment_at, agency_id=agency_id) <= window
+        and access.apology_time_refusal(d, on) is None
     ]
 
 

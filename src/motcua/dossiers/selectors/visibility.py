@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
-from motcua.dossiers import access, errors
+from motcua.dossiers import access, errors, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, RatingChannel
 
@@ -44,6 +44,22 @@ def allowed_actions(*, dossier: Dossier, user: Any, now: dt.datetime) -> list[st
 
 def can_attach_result(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
     return access.may(user, Act.ATTACH_RESULT, dossier, on=timezone.localdate(now))
+
+
+def can_extend(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:
+    """Whether the page offers the extension (gia hạn) form: ``access`` rule ``extend``."""
+    return access.may(user, Act.EXTEND, dossier, on=timezone.localdate(now))
+
+
+def extension_latest(dossier: Dossier) -> dt.datetime | None:
+    """The latest appointment an extension may set: ``extension_max`` working days counted from the first
+    appointment (None when the version allows no extension)."""
+    days = dossier.procedure_version.extension_max
+    if days is None or dossier.initial_appointment_at is None:
+        return None
+    return lookups.add_working_days(
+        start=dossier.initial_appointment_at, days=days, agency_id=dossier.competent_agency_id
+    )
 
 
 def can_rate(*, dossier: Dossier, user: Any, now: dt.datetime | None = None) -> bool:

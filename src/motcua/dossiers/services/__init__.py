@@ -14,6 +14,7 @@ later workers deliver (``dossiers.events``: one function per event kind).
 | consultations | ``consultations`` |
 | withdrawal | ``withdrawal`` |
 | apology and new appointment | ``apologies`` |
+| extension of a same-day limit (gia hạn), the first appointment | ``extensions`` |
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from motcua.dossiers.services.apologies import draft_apology, sign_apology
 from motcua.dossiers.services.consultations import answer_consultation, consult
+from motcua.dossiers.services.extensions import extend
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
 from motcua.dossiers.services.ratings import rate
 from motcua.dossiers.services.reception import (
@@ -57,6 +59,7 @@ __all__ = [
     "attach_result",
     "consult",
     "draft_apology",
+    "extend",
     "next_dossier_code",
     "online_reception_point",
     "override_competence",

@@ -1,5 +1,11 @@
-"""Văn bản xin lỗi và hẹn lại (form 04): the competent agency drafts it, its leader signs it and the
-appointment moves."""
+"""Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Circular 03/2025/TT-VPCP, form 04): the
+competent agency drafts it, its leader signs it and the appointment moves.
+
+The rules (``access.apology_time_refusal``, the one policy): issued no later than
+``MOTCUA_APOLOGY_LEAD_DAYS`` working days (default 1) before the appointment, so never after the deadline
+(Decree 61/2018: at least one day before the deadline, the return date moved once [kiểm tra Decree
+118/2025]); at most ``ProcedureVersion.apologies_allowed`` per dossier (default 1). The first appointment
+(``Dossier.initial_appointment_at``) never moves with an apology: lateness is measured against it."""
 
 from __future__ import annotations
 
@@ -23,13 +29,7 @@ def _latest_apology_date(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     """The latest new appointment an apology may set: the procedure's time limit once more, counted from
     the first appointment (the one before any apology) or from now when that has already passed, so that
     a late dossier can still be given a date. It also keeps each status check's calendar walk short."""
-    first = (
-        ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=False)
-        .order_by("signed_at")
-        .values_list("old_appointment_at", flat=True)
-        .first()
-    )
-    start = first or dossier.appointment_at
+    start = dossier.initial_appointment_at or dossier.appointment_at
     assert start is not None
     return lookups.appointment_for(
         version=dossier.procedure_version, received_at=max(start, now), agency_id=dossier.competent_agency_id
@@ -46,7 +46,8 @@ def draft_apology(
     now: dt.datetime | None = None,
     origin: str = "",
 ) -> ApologyNotice:
-    """Văn bản xin lỗi và hẹn lại: staff of the competent agency propose a new date and the reason."""
+    """Văn bản xin lỗi và đề nghị gia hạn: staff of the competent agency propose a new date and the reason,
+    no later than the lead day before the appointment and within the catalog's number of apologies."""
     now = now or timezone.now()
     reason = require_reason(reason)
     dossier = access.check(by, dossier, Act.DRAFT_APOLOGY, on=timezone.localdate(now))

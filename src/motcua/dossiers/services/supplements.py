@@ -18,6 +18,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import access, errors, events, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.services.extensions import first_appointment_after_supplement
 from motcua.dossiers.services.inputs import DocumentInput, add_documents, require_reason
 from motcua.dossiers.services.steps import save_dossier
 
@@ -135,6 +136,7 @@ def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
         new = lookups.add_working_hours(start=now, hours=remaining, agency_id=dossier.competent_agency_id)
     # The clock only stopped: an appointment never moves earlier.
     dossier.appointment_at = max(old, new)
+    first_appointment_after_supplement(dossier, old=old, now=now)
     if current is not None:
         remaining_step = max(dossier.paused_step_remaining_hours or Decimal(0), Decimal(0))
         current.deadline = max(

@@ -5,6 +5,7 @@
   beside its form);
 - ``actions``: the workflow steps posted from the dossier page (with the stale-page check), consultations;
 - ``apologies``: the list of apologies to sign or draft, drafting and signing one;
+- ``extensions``: extending a same-day limit (gia hạn) the catalog allows;
 - ``results``: attaching and removing a result file;
 - ``files``: downloads (results, submitted documents, e-form files) and the slips as PDF;
 - ``reception``: counter reception (tiếp nhận tại quầy).

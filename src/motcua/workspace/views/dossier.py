@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Action
+from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview, lookups, selectors
 from motcua.dossiers.models import Dossier
@@ -65,6 +66,7 @@ def _dossier_context(
     return_targets = {s.step.code: s.step.name for s in steps if s.pk != dossier.current_step_id}
     notices = list(dossier.apologies.select_related("drafted_by", "signed_by").order_by("drafted_at", "id"))
     can_draft = selectors.can_draft_apology(dossier=dossier, user=user, now=now)
+    can_extend = selectors.can_extend(dossier=dossier, user=user, now=now)
     apology_form = forms.get("apology")
     if apology_form is None and can_draft:
         proposed = selectors.suggested_new_appointment(dossier=dossier, now=now).astimezone(lookups.TZ)
@@ -103,6 +105,11 @@ def _dossier_context(
         ),
         "signable": {n.pk for n in notices if selectors.can_sign_apology(notice=n, user=user, now=now)},
         "can_draft_apology": can_draft,
+        "apology_deadline": access.apology_deadline(dossier) if can_draft else None,
+        "time_limit": describe_time_limit(dossier.procedure_version),
+        "can_extend": can_extend,
+        "extension_latest": selectors.extension_latest(dossier) if can_extend else None,
+        "extension_form": forms.get("extension", {}),
         "apology_form": apology_form or {},
         "results": timeline.results,
         "can_attach_result": selectors.can_attach_result(dossier=dossier, user=user, now=now),
