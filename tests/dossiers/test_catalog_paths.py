@@ -202,6 +202,10 @@ def test_marriage_that_needs_verification_is_extended_and_returned_on_time_again
     assert extended.data["first_appointment_before"] == same_day.astimezone(dt.UTC).isoformat()
     assert extended.data["appointment"] == five_days.astimezone(dt.UTC).isoformat()
     assert "Điều 18" in extended.data["basis"] and extended.audience == "applicant"
+    told = selectors.timeline_for(dossier=dossier, user=hue.citizen, now=T0 + 2 * H).entries
+    assert any(e.text.startswith("Thời hạn giải quyết được gia hạn") and "16/03/2026" in e.text for e in told)
+    staff_view = selectors.timeline_for(dossier=dossier, user=actor_for(hue, dossier), now=T0 + 2 * H).entries
+    assert any(e.text == "gia hạn thời gian giải quyết" for e in staff_view)
     later = dt.datetime(2026, 3, 12, 9, 0, tzinfo=TZ)
     dossier = advance(hue, dossier, now=later)
     assert dossier.state == State.RETURNED

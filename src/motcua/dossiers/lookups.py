@@ -86,7 +86,7 @@ def appointment_for(
     """
     amount = Decimal(version.time_limit_amount)
     if version.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
-        unit = "days" if version.time_limit_unit == TimeUnit.DAYS else "months"
+        unit: calendar.CalendarUnit = "days" if version.time_limit_unit == TimeUnit.DAYS else "months"
         return calendar.calendar_period_end(
             start=received_at, amount=int(amount), unit=unit, agency_id=agency_id
         )

@@ -39,6 +39,7 @@ _PLAIN: dict[str, Any] = {
     EventKind.APOLOGY_SIGNED: _(
         "Cơ quan giải quyết xin lỗi vì chậm trả kết quả. Ngày hẹn mới: %(appointment)s."
     ),
+    EventKind.EXTENDED: _("Thời hạn giải quyết được gia hạn để xác minh. Ngày hẹn mới: %(appointment)s."),
     EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
     EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
 }
@@ -93,8 +94,10 @@ def _plain(event: DossierEvent) -> str:
 
 def _staff_text(event: DossierEvent) -> str:
     label = EventKind(event.kind).label
-    if event.action:
-        label = Action(event.action).label if event.action in Action.values else _("rút hồ sơ")
+    if event.action in Action.values:
+        label = Action(event.action).label
+    elif event.kind == EventKind.WITHDRAWN:
+        label = _("rút hồ sơ")
     return str(label)
 
 
