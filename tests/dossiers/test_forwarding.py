@@ -274,3 +274,11 @@ def test_the_officer_names_the_destination_commune_by_code_or_name(world):
     with pytest.raises(DomainError) as missing:
         destination_commune(query="Phú Xuân", home_province="46", on=T0.date())  # Huế's: not another province
     assert missing.value.code == "forwarding.place_not_found"
+
+
+def test_the_admin_lists_forwarded_records_read_only(world, admin_client):
+    forwarded = at_counter(world, hanoi_ward())
+    listing = admin_client.get("/admin/dossiers/forwarding/")
+    assert listing.status_code == 200 and forwarded.code in listing.content.decode()
+    assert admin_client.get(f"/admin/dossiers/forwarding/{forwarded.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/dossiers/forwarding/add/").status_code == 403

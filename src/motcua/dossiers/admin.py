@@ -6,7 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 
-from motcua.dossiers.models import Dossier, DossierEvent, DossierResult, DossierStep, SatisfactionRating
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierResult,
+    DossierStep,
+    Forwarding,
+    SatisfactionRating,
+)
 
 STEP_FIELDS = (
     "sequence",
@@ -102,3 +109,21 @@ class SatisfactionRatingAdmin(ReadOnlyAdmin):
     search_fields = ["dossier__code", "comment"]
     date_hierarchy = "rated_at"
     list_select_related = ["dossier"]
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(ReadOnlyAdmin):
+    """Dossiers of another province received here and forwarded (read-only: services write them)."""
+
+    list_display = (
+        "code",
+        "applicant_name",
+        "procedure",
+        "destination_unit",
+        "destination_agency",
+        "received_at",
+    )
+    list_filter = ("channel", "destination_province_code")
+    search_fields = ("code", "applicant_name", "applicant_id_number")
+    list_select_related = ("procedure", "destination_unit")
+    raw_id_fields = ("destination_unit",)

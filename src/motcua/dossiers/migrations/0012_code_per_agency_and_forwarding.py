@@ -5,6 +5,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _flush_deferred_checks(schema_editor):
+    # PostgreSQL refuses ALTER TABLE on a table with pending deferred FK checks in the same transaction.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def merged_counters(rows, coded_like):
+    """``rows``: (agency id, point code, day, last) of each per-point counter; ``coded_like``: point code ->
+    ids of the agencies carrying that code. Returns {(agency id, day): first number to continue from}."""
+    largest = {}
+    for agency_id, point_code, day, last in rows:
+        for target in {agency_id, *coded_like.get(point_code, ())}:
+            largest[(target, day)] = max(largest.get((target, day), 0), last)
+    return largest
+
+
 def counters_per_agency(apps, schema_editor):
     """Merge the per-point counters of a day into one per agency, so that no code can repeat.
 
@@ -16,23 +32,22 @@ def counters_per_agency(apps, schema_editor):
     Counter = apps.get_model("dossiers", "DossierCodeCounter")
     Agency = apps.get_model("org", "Agency")
     rows = list(
-        Counter.objects.values_list("reception_point_id", "reception_point__agency_id", "reception_point__code", "day", "last")
+        Counter.objects.values_list(
+            "reception_point_id", "reception_point__agency_id", "reception_point__code", "day", "last"
+        )
     )
     if not rows:
         return
-    coded_like: dict[str, set[int]] = {}
+    coded_like = {}
     for agency_id, code in Agency.objects.filter(code__in={r[2] for r in rows}).values_list("id", "code"):
         coded_like.setdefault(code, set()).add(agency_id)
-    largest: dict[tuple[int, object], int] = {}
-    for _point_id, agency_id, point_code, day, last in rows:
-        for target in {agency_id, *coded_like.get(point_code, ())}:
-            largest[(target, day)] = max(largest.get((target, day), 0), last)
-    any_point = rows[0][0]  # the column is dropped by the next operation
+    largest = merged_counters([r[1:] for r in rows], coded_like)
     Counter.objects.all().delete()
     Counter.objects.bulk_create(
-        Counter(agency_id=agency_id, day=day, last=last, reception_point_id=any_point)
+        Counter(agency_id=agency_id, day=day, last=last)
         for (agency_id, day), last in largest.items()
     )
+    _flush_deferred_checks(schema_editor)
 
 
 def counters_per_point(apps, schema_editor):
@@ -50,6 +65,7 @@ def counters_per_point(apps, schema_editor):
         for agency_id, day, last in rows
         for point_id in points.get(agency_id, [])
     )
+    _flush_deferred_checks(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -103,6 +119,11 @@ class Migration(migrations.Migration):
             model_name='dossiercodecounter',
             name='agency',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency'),
+        ),
+        migrations.AlterField(
+            model_name='dossiercodecounter',
+            name='reception_point',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.receptionpoint'),
         ),
         migrations.RunPython(counters_per_agency, counters_per_point),
         migrations.RemoveField(
