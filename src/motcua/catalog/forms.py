@@ -65,7 +65,8 @@ def is_commune_picker(schema: Mapping[str, Any], ui: Mapping[str, Any], name: st
     widgets = ui.get("widgets") if isinstance(ui, Mapping) else None
     if not isinstance(sub, Mapping) or not isinstance(widgets, Mapping):
         return False
-    kinds = sub.get("type") if isinstance(sub.get("type"), list) else [sub.get("type")]
+    kind = sub.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
     return widgets.get(name) == COMMUNE_PICKER and "string" in kinds
 
 

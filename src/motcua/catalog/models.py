@@ -247,8 +247,8 @@ class RequiredDocument(VersionContent):
 
 
 class PlaceBasis(models.TextChoices):
-    """The kind of fact that decides the place; whose residence, which property or event is named by the
-    rule's ``place_fields`` (e.g. birth: the father's or the mother's residence, Luật Hộ tịch 2014 Art. 13)."""
+    """The kind of fact that decides the place; whose residence, which property or event is named by
+    the rule's ``place_fields`` (birth: the father's or the mother's residence, Luật Hộ tịch 2014 Art. 13)."""
 
     RESIDENCE = "residence", _("nơi cư trú")
     PROPERTY = "property", _("nơi có đất đai, nhà ở, công trình")

@@ -139,10 +139,10 @@ def competence_place(
     if unit is None:
         raise FieldError(
             "competence.place_invalid",
-            _("%(title)s: mã %(code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s."),
+            _("%(title)s: mã %(unit_code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s."),
             field=filled,
             title=field_title(schema, ui, filled),
-            code=str(data[filled])[:20],
+            unit_code=str(data[filled])[:20],
             day=on.strftime("%d/%m/%Y"),
         )
     if place_unit is not None and place_unit.pk != unit.pk:

@@ -210,7 +210,8 @@ def _place_fields(ctx: ReadContext, rule: LineDict, where: str) -> list[str]:
         if not isinstance(item, str) or not item.strip() or item in names:
             ctx.error(
                 line,
-                _("%(what)s: 'place_fields' phải là danh sách tên trường tờ khai khác nhau") % {"what": where},
+                _("%(what)s: 'place_fields' phải là danh sách tên trường tờ khai khác nhau")
+                % {"what": where},
             )
             continue
         names.append(item)

@@ -100,8 +100,8 @@ def check_place_fields(add: AddFinding, version: VersionRow, rules: list[RuleRow
                 ERROR,
                 "competence.place_field",
                 _(
-                    "trường '%(field)s' mà quy tắc thẩm quyền dùng để xác định địa bàn không có trong tờ khai "
-                    "hoặc không phải ô chọn xã, phường (widget 'unit' trên trường kiểu chuỗi)"
+                    "trường '%(field)s' mà quy tắc thẩm quyền dùng để xác định địa bàn không có trong "
+                    "tờ khai hoặc không phải ô chọn xã, phường (widget 'unit' trên trường kiểu chuỗi)"
                 )
                 % {"field": name},
             )
