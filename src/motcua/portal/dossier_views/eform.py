@@ -11,6 +11,7 @@ the separate "Xã, phường giải quyết hồ sơ" picker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -51,7 +52,12 @@ def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
 
 
 def _place_errors(
-    procedure: Procedure, version: ProcedureVersion, data: dict[str, Any], errors: dict[str, Any], *, on: Any
+    procedure: Procedure,
+    version: ProcedureVersion,
+    data: dict[str, Any],
+    errors: dict[str, Any],
+    *,
+    on: dt.date,
 ) -> dict[str, list[str]]:
     """The named place fields all empty (or not a commune): said beside the first, with the other errors."""
     try:
