@@ -59,9 +59,10 @@ def officer(chromium, portal, viewport) -> Iterator[tuple[Page, str]]:
     log_in_officer(page, portal.url, OFFICER)
     page.goto(f"{portal.url}/can-bo/tiep-nhan/")
     page.get_by_label("Thủ tục hành chính (gõ mã hoặc chọn)").fill(PROCEDURE)
-    page.get_by_label("Xã, phường nơi thực hiện thủ tục").select_option(label="Phường Thuận Hóa")
     page.get_by_label("Quét hoặc dán mã QR trên căn cước công dân").fill(CCCD_QR)
     page.get_by_role("button", name="Tiếp tục: xem danh mục giấy tờ").click()
+    parents = page.get_by_label("Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ")
+    parents.select_option(label="Phường Thuận Hóa")
     for box in page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()

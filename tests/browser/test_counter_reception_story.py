@@ -23,9 +23,10 @@ def test_a_walk_in_birth_registration_is_received_from_a_scanned_cccd_and_gets_a
     page.get_by_role("link", name="Tiếp nhận tại quầy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tiếp nhận hồ sơ tại quầy")
     page.get_by_label("Thủ tục hành chính (gõ mã hoặc chọn)").fill("1.001193")
-    page.get_by_label("Xã, phường nơi thực hiện thủ tục").select_option(label="Phường Phú Xuân")
     page.get_by_label("Quét hoặc dán mã QR trên căn cước công dân").fill(CCCD_QR)
     page.get_by_role("button", name="Tiếp tục: xem danh mục giấy tờ").click()
+    # The place is asked as the law names it (Art. 13 Luật Hộ tịch): the parents' residence.
+    page.get_by_label("Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ").select_option(label="Phường Phú Xuân")
 
     expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Văn An")
     expect(page.get_by_label("Số định danh cá nhân")).to_have_value("001099012345")
@@ -39,6 +40,9 @@ def test_a_walk_in_birth_registration_is_received_from_a_scanned_cccd_and_gets_a
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hồ sơ \S+-\d{6}-\d{4}$"))
     expect(page.get_by_text(re.compile("Đã tiếp nhận hồ sơ"))).to_be_visible()
+    expect(page.get_by_test_id("routing-fact")).to_have_text(
+        "Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ: Phường Phú Xuân, Thành phố Huế"
+    )
     screenshot("21-counter-accepted")
     receipt = page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)")
     response = page.context.request.get(f"{portal.url}{receipt.get_attribute('href')}")

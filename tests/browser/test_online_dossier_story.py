@@ -61,7 +61,9 @@ def _citizen_submits(page: Page, base_url: str, issuer: str) -> str:
     form.get_by_label("Nơi sinh").fill("Bệnh viện Trung ương Huế")
     form.get_by_label("Họ, chữ đệm, tên người mẹ").fill("Phạm Thị Thu Hằng")
     form.get_by_label("Họ, chữ đệm, tên người cha").fill(citizen.full_name)
-    form.get_by_label("Xã, phường nơi cư trú (cơ quan có thẩm quyền)").select_option(label=COMMUNE)
+    # The law's question (Art. 13 Luật Hộ tịch), not a separate "place" picker: the parents' residence.
+    parents = form.get_by_role("group", name=re.compile("nơi cư trú của cha hoặc mẹ"))
+    parents.get_by_label("Xã, phường, đặc khu", exact=True).select_option(label=COMMUNE)
     form.get_by_label(re.compile("^Giấy chứng sinh")).set_input_files(
         {"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf", "buffer": CLEAN_PDF}
     )

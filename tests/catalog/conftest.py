@@ -49,6 +49,7 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
         "competence": [
             {
                 "place_basis": "residence",
+                "place_fields": ["residence_unit"],
                 "scope": "46",
                 "agency_rule": "commune_committee",
                 "valid_from": REFORM,
@@ -89,9 +90,17 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                             "full_name": {"type": "string", "title": "Họ và tên"},
                             "copies": {"type": "integer", "minimum": 1, "maximum": 100, "default": 1},
                             "poor": {"type": "boolean", "default": False},
+                            "residence_unit": {
+                                "type": "string",
+                                "title": "Xã, phường nơi cư trú của người được xác nhận",
+                                "pattern": "^[0-9]{5}$",
+                            },
                         },
                     },
-                    "ui": {"order": ["full_name", "copies", "poor"], "widgets": {"poor": "checkbox"}},
+                    "ui": {
+                        "order": ["full_name", "residence_unit", "copies", "poor"],
+                        "widgets": {"poor": "checkbox", "residence_unit": "unit"},
+                    },
                 },
                 "workflow": {
                     "name": "Quy trình thử",

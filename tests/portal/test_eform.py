@@ -57,7 +57,8 @@ def valid_answers(**changes) -> dict:
         "father_name": "Nguyễn Văn Bình",
         "relationship": "Mẹ",
         "registered_on_time": "on",
-        "place": PHU_XUAN,
+        "parent_residence_unit__province": "46",
+        "parent_residence_unit": PHU_XUAN,
         "submission_key": "key-0001-abcdef",
         "submit": "1",
     }
@@ -165,7 +166,9 @@ def test_a_saved_draft_is_restored_when_the_form_is_reopened_and_deleted_on_subm
     citizen = make_citizen()
     client = logged_in(citizen)
     url = reverse("portal:eform", args=[BIRTH])
-    saved = client.post(url, {"child_name": "Bé Na", "child_sex": "Nữ", "place": PHU_XUAN, "save_draft": "1"})
+    saved = client.post(
+        url, {"child_name": "Bé Na", "child_sex": "Nữ", "parent_residence_unit": PHU_XUAN, "save_draft": "1"}
+    )
     assert saved.status_code == 302
     assert not Dossier.objects.filter(applicant=citizen).exists()
     html = client.get(saved["Location"]).content.decode()
@@ -239,3 +242,36 @@ def test_a_supplement_answer_with_a_refused_file_shows_the_error_and_changes_not
     dossier.refresh_from_db()
     assert dossier.state == State.SUPPLEMENT
     assert dossier.documents.filter(code="giay_chung_sinh").count() == 1
+
+
+def test_birth_asks_the_parents_residence_in_the_laws_words_and_no_separate_place(db):
+    birth_procedure()
+    html = logged_in(make_citizen()).get(reverse("portal:eform", args=[BIRTH])).content.decode()
+    assert "Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ" in html
+    assert 'name="parent_residence_unit"' in html
+    assert 'name="place"' not in html and "Nơi giải quyết" not in html
+
+
+def test_a_grandmother_living_in_phu_xuan_registers_a_child_of_parents_in_phu_vang(db):
+    """Art. 13 Luật Hộ tịch: the parents' residence decides, not the applicant's own."""
+    birth_procedure()
+    citizen = make_citizen()
+    phu_vang = "19942"
+    response = submit_birth(logged_in(citizen), parent_residence_unit=phu_vang)
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(applicant=citizen)
+    assert "Phú Xuân" in dossier.applicant_address
+    assert dossier.place_unit.code == phu_vang and dossier.place_field == "parent_residence_unit"
+    assert dossier.competent_agency == lookups.commune_committee_for(
+        unit=dossier.place_unit, on=timezone.localdate()
+    )
+
+
+def test_a_birth_without_the_parents_residence_is_refused_beside_that_field(db):
+    birth_procedure()
+    citizen = make_citizen()
+    response = submit_birth(logged_in(citizen), parent_residence_unit="")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-parent_residence_unit"' in html
+    assert not Dossier.objects.filter(applicant=citizen).exists()

@@ -39,7 +39,8 @@ def applicant(**changes) -> dict:
         "applicant_id_number": "046195001234",
         "applicant_address": "12 Lê Lợi",
         "applicant_address__unit": PHU_XUAN,
-        "place": PHU_XUAN,
+        # The disability procedures are routed by the disabled person's residence (their rule's field).
+        "disabled_person_residence_unit": PHU_XUAN,
         "submit": "1",
     }
     answers.update(changes)
@@ -148,7 +149,10 @@ def test_the_communes_of_another_province_come_from_the_json_endpoint_and_can_be
     hanoi = body["communes"][0]
     assert len(body["communes"]) > 100 and PHU_XUAN not in {c["code"] for c in body["communes"]}
 
-    response = client.post(url(DEATH), death_answers(death_unit__province="01", death_unit=hanoi["code"]))
+    # Died in Hà Nội, last resided in Phú Xuân: the last residence decides competence (Art. 32 Luật Hộ tịch).
+    answers = death_answers(death_unit__province="01", death_unit=hanoi["code"])
+    answers.update(deceased_last_residence_unit__province="46", deceased_last_residence_unit=PHU_XUAN)
+    response = client.post(url(DEATH), answers)
     assert response.status_code == 302, response.content.decode()
     assert Dossier.objects.get(applicant=citizen).form_data["death_unit"] == hanoi["code"]
 

@@ -25,7 +25,8 @@ def test_birth_registration_page_shows_what_a_citizen_needs_to_know(client):
     procedure = Procedure.objects.get(code="1.001193")
     version = version_in_force(procedure=procedure, on=timezone.localdate())
     assert "<h1>Đăng ký khai sinh</h1>" in body
-    assert "Ủy ban nhân dân xã, phường nơi cư trú của người yêu cầu" in body
+    # Competence in the words of the law (Art. 13 Luật Hộ tịch), not "the applicant's residence".
+    assert "Ủy ban nhân dân của xã, phường, đặc khu nơi cư trú của cha hoặc mẹ" in body
     assert 'data-testid="location-independent"' in body
     assert "Trung tâm Phục vụ hành chính công phường Thuận Hóa" in body
     assert "Điểm bưu điện (3)" in body

@@ -26,7 +26,8 @@ def form(hue, **extra):
     return {
         "point": hue.point_phu_xuan.pk,
         "procedure": hue.marriage.code,
-        "place": hue.phu_vang.pk,
+        "place": hue.phu_vang.pk,  # read only for a procedure whose rule names no place field
+        "place_party_residence_unit": hue.phu_vang.code,
         "idempotency_key": "counter-test-1",
         **extra,
     }

@@ -68,7 +68,16 @@ class CompetenceRuleInline(admin.TabularInline):
     model = CompetenceRule
     extra = 0
     raw_id_fields = ("scope", "agency")
-    fields = ("place_basis", "scope", "agency_rule", "agency", "valid_from", "valid_to", "legal_basis")
+    fields = (
+        "place_basis",
+        "place_fields",
+        "scope",
+        "agency_rule",
+        "agency",
+        "valid_from",
+        "valid_to",
+        "legal_basis",
+    )
 
 
 class VersionInline(admin.TabularInline):

@@ -53,6 +53,33 @@ def field_names(schema: Mapping[str, Any]) -> set[str]:
     return set(properties) if isinstance(properties, Mapping) else set()
 
 
+# The one marking of a commune picker: the UI widget ``unit`` on a string field. Its value is the GSO code
+# of a commune-level unit; competence rules name such fields in ``place_fields``.
+COMMUNE_PICKER = "unit"
+
+
+def is_commune_picker(schema: Mapping[str, Any], ui: Mapping[str, Any], name: str) -> bool:
+    """Whether top-level field ``name`` exists and is marked as a commune picker (widget ``unit``)."""
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    sub = properties.get(name) if isinstance(properties, Mapping) else None
+    widgets = ui.get("widgets") if isinstance(ui, Mapping) else None
+    if not isinstance(sub, Mapping) or not isinstance(widgets, Mapping):
+        return False
+    kind = sub.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return widgets.get(name) == COMMUNE_PICKER and "string" in kinds
+
+
+def field_title(schema: Mapping[str, Any], ui: Mapping[str, Any], name: str) -> str:
+    """The words a field is asked in: its UI label, else its schema title, else its name."""
+    labels = ui.get("labels") if isinstance(ui, Mapping) else None
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    sub = properties.get(name) if isinstance(properties, Mapping) else None
+    label = labels.get(name) if isinstance(labels, Mapping) else None
+    title = sub.get("title") if isinstance(sub, Mapping) else None
+    return str(label or title or name)
+
+
 def field_order(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[str]:
     """Top-level field names in the UI schema's ``order``, then the rest in the schema's order."""
     properties = list((schema.get("properties") or {}).keys())

@@ -268,10 +268,13 @@ class RequiredDocument(VersionContent):
 
 
 class PlaceBasis(models.TextChoices):
-    RESIDENCE = "residence", _("nơi cư trú của người yêu cầu")
-    PROPERTY = "property", _("nơi có tài sản, đất đai, công trình")
-    BUSINESS_SEAT = "business_seat", _("nơi đặt trụ sở")
-    EVENT = "event", _("nơi xảy ra sự kiện (sinh, tử, kết hôn)")
+    """The kind of fact that decides the place; whose residence, which property or event is named by
+    the rule's ``place_fields`` (birth: the father's or the mother's residence, Luật Hộ tịch 2014 Art. 13)."""
+
+    RESIDENCE = "residence", _("nơi cư trú")
+    PROPERTY = "property", _("nơi có đất đai, nhà ở, công trình")
+    BUSINESS_SEAT = "business_seat", _("nơi đặt trụ sở, địa điểm kinh doanh")
+    EVENT = "event", _("nơi xảy ra sự việc")
     NONE = "none", _("không phụ thuộc địa bàn")
 
 
@@ -300,6 +303,16 @@ class CompetenceRule(Validity):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    place_fields = models.JSONField(
+        _("trường biểu mẫu xác định địa bàn"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Tên các trường chọn xã, phường của tờ khai mang địa bàn theo luật, theo thứ tự ưu tiên "
+            "(ví dụ khai tử: nơi cư trú cuối cùng, nơi chết, nơi phát hiện thi thể). Trường đầu tiên "
+            "có giá trị quyết định thẩm quyền."
+        ),
     )
     legal_basis = models.CharField(_("căn cứ phân cấp, ủy quyền"), max_length=500, blank=True)
 

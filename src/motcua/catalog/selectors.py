@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, FieldError
+from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
 from motcua.org.models import Agency
@@ -20,6 +22,7 @@ from motcua.org.selectors import commune_committee_for
 from . import fees
 from .competence import applicable_rules
 from .expressions import ExpressionError
+from .forms import field_title
 from .models import (
     AgencyRule,
     CompetenceRule,
@@ -63,6 +66,94 @@ def competence_place_basis(*, procedure: Procedure, on: dt.date) -> str:
     if len(bases) == 1:
         return bases.pop()
     return PlaceBasis.NONE if not bases else sorted(bases)[0]
+
+
+def competence_place_fields(*, procedure: Procedure, on: dt.date) -> list[str]:
+    """The e-form fields that carry the place deciding competence, in fallback order (the rules in force
+    name the same fields; the verifier says so when they do not)."""
+    names: list[str] = []
+    for rule in competence_rules(procedure=procedure, on=on).order_by("id"):
+        names += [str(name) for name in rule.place_fields or [] if str(name) not in names]
+    return names
+
+
+@dataclass(frozen=True)
+class CompetencePlace:
+    """The place that decides competence: its commune, the e-form field it was read from ('' when the
+    rules name no field) and the form data (with that field filled when an explicit place filled it)."""
+
+    unit: AdministrativeUnit
+    field: str
+    form_data: dict[str, Any]
+
+
+def _commune(code: Any, *, on: dt.date) -> AdministrativeUnit | None:
+    if not isinstance(code, str) or not code.isdigit():
+        return None
+    try:
+        unit = geo_selectors.unit_by_code(code=code, on=on)
+    except DomainError:
+        return None
+    return unit if unit.level == UnitLevel.COMMUNE else None
+
+
+def competence_place(
+    *,
+    procedure: Procedure,
+    version: ProcedureVersion,
+    on: dt.date,
+    form_data: Mapping[str, Any] | None,
+    place_unit: AdministrativeUnit | None = None,
+) -> CompetencePlace:
+    """Which commune decides competence, read from the fact the law names (``CompetenceRule.place_fields``).
+
+    The place is the commune in the first filled field of ``place_fields`` (the fallback order: death
+    registration reads the deceased's last residence, else the place of death, else where the body was
+    found, Luật Hộ tịch 2014 Art. 32). A caller may also pass ``place_unit`` (counter, post, API): it is
+    the value of that same fact, so it fills the first named field when the form holds none of them and
+    must be the form's commune otherwise (``competence.place_mismatch``). Rules that name no field (basis
+    ``none``) take ``place_unit``. Raises FieldError ``competence.place_missing`` /
+    ``competence.place_invalid`` naming the field, or DomainError ``competence.place_mismatch``.
+    """
+    data = dict(form_data or {})
+    names = competence_place_fields(procedure=procedure, on=on)
+    schema, ui = version.form_schema or {}, version.ui_schema or {}
+    if not names:
+        if place_unit is None:
+            raise FieldError(
+                "competence.place_missing", _("Vui lòng chọn xã, phường giải quyết hồ sơ."), field="place"
+            )
+        return CompetencePlace(unit=place_unit, field="", form_data=data)
+    filled = next((name for name in names if data.get(name) not in (None, "")), None)
+    if filled is None:
+        if place_unit is None:
+            raise FieldError(
+                "competence.place_missing",
+                _("Vui lòng chọn %(title)s: nơi này xác định cơ quan có thẩm quyền giải quyết."),
+                field=names[0],
+                title=field_title(schema, ui, names[0]),
+            )
+        data[names[0]] = place_unit.code
+        return CompetencePlace(unit=place_unit, field=names[0], form_data=data)
+    unit = _commune(data[filled], on=on)
+    if unit is None:
+        raise FieldError(
+            "competence.place_invalid",
+            _("%(title)s: mã %(unit_code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s."),
+            field=filled,
+            title=field_title(schema, ui, filled),
+            unit_code=str(data[filled])[:20],
+            day=on.strftime("%d/%m/%Y"),
+        )
+    if place_unit is not None and place_unit.pk != unit.pk:
+        raise DomainError(
+            "competence.place_mismatch",
+            _("Xã, phường đã chọn (%(given)s) khác với %(title)s trong tờ khai (%(unit)s)."),
+            given=place_unit.name,
+            title=field_title(schema, ui, filled),
+            unit=unit.name,
+        )
+    return CompetencePlace(unit=unit, field=filled, form_data=data)
 
 
 def _committee_of(*, unit: AdministrativeUnit, on: dt.date) -> list[Agency]:

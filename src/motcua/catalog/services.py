@@ -322,6 +322,7 @@ def import_catalog(
                 CompetenceRule.objects.create(
                     procedure=procedure,
                     place_basis=rule["place_basis"],
+                    place_fields=list(rule.get("place_fields", [])),
                     scope=_unit(rule["scope"], rule["valid_from"]),
                     agency_rule=rule["agency_rule"],
                     agency=_agency(rule.get("agency"), rule["valid_from"]),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.forms import field_order
+from motcua.catalog.forms import field_order, field_title
 from motcua.core.errors import DomainError
 from motcua.dossiers.files import display_name
 from motcua.dossiers.models import Dossier
@@ -89,6 +89,28 @@ def form_entries(dossier: Dossier) -> list[FormEntry]:
         else:
             entries.append(FormEntry(name=name, label=label, text=_plain(value, sub)))
     return entries
+
+
+@dataclass(frozen=True)
+class RoutingFact:
+    """Which fact routed the dossier to its competent agency, for the officer: "Thẩm quyền theo: <label>:
+    <unit>"."""
+
+    label: str
+    unit: str
+
+
+def routing_fact(dossier: Dossier) -> RoutingFact:
+    """The e-form field whose commune decided competence (``Dossier.place_field``, in the words of the
+    form) and that commune. Dossiers received before the field was recorded, and those whose rule names no
+    field, keep the old wording: the place of the dossier ("Địa bàn")."""
+    unit = dossier.place_unit
+    name = f"{unit.name}, {unit.parent.name}" if unit.parent_id and unit.parent else unit.name
+    if not dossier.place_field:
+        return RoutingFact(label=str(_("Địa bàn")), unit=name)
+    version = dossier.procedure_version
+    label = field_title(version.form_schema or {}, version.ui_schema or {}, dossier.place_field)
+    return RoutingFact(label=label, unit=name)
 
 
 def form_file_ref(dossier: Dossier, name: str) -> str:

@@ -23,6 +23,8 @@ TZ = ZoneInfo(settings.TIME_ZONE)
 
 version_in_force = catalog_selectors.version_in_force
 resolve_competent_agency = catalog_selectors.resolve_competent_agency
+competence_place = catalog_selectors.competence_place
+competence_place_fields = catalog_selectors.competence_place_fields
 workflow_of = catalog_selectors.workflow_of
 initial_step = catalog_selectors.initial_step
 resolve_place_commune = catalog_selectors.resolve_place_commune

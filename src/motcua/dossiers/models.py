@@ -86,6 +86,9 @@ class Dossier(models.Model):
         related_name="+",
         help_text=_("Xã, phường căn cứ xác định thẩm quyền (nơi cư trú, nơi có tài sản, ...)."),
     )
+    # The e-form field whose commune routed the dossier (CompetenceRule.place_fields); empty for dossiers
+    # received before it was recorded and for procedures whose rule names no field.
+    place_field = models.CharField(_("trường xác định địa bàn"), max_length=120, blank=True, default="")
     summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
     fee = models.DecimalField(_("phí, lệ phí"), max_digits=14, decimal_places=0, default=0)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog import time_limits
+from motcua.catalog.forms import field_title
 from motcua.catalog.models import (
     AgencyRule,
     CompetenceRule,
@@ -88,7 +89,7 @@ def procedure_page(*, code: str, on: dt.date) -> ProcedurePage:
     return ProcedurePage(
         procedure=procedure,
         version=version,
-        competence=tuple(describe_competence(rule) for rule in rules),
+        competence=tuple(describe_competence(rule, version=version) for rule in rules),
         reception_groups=_reception_groups(version=version, rules=list(rules), on=on),
         online=version.online_level != OnlineLevel.OFFLINE,
         documents=tuple(version.documents.order_by("order", "id")),
@@ -102,8 +103,31 @@ def procedure_page(*, code: str, on: dt.date) -> ProcedurePage:
     )
 
 
-def describe_competence(rule: CompetenceRule) -> str:
-    """One sentence a citizen understands: who decides, for which places."""
+def _named_place(rule: CompetenceRule, version: ProcedureVersion | None) -> str:
+    """The place the rule's e-form fields name, in their own words and fallback order ("xã, phường, đặc khu
+    nơi cư trú cuối cùng của người chết; nếu không có: xã, phường, đặc khu nơi chết; …"); '' without."""
+    if version is None or not rule.place_fields:
+        return ""
+    schema, ui = version.form_schema or {}, version.ui_schema or {}
+    titles = [field_title(schema, ui, str(name)) for name in rule.place_fields]
+    titles = [title[:1].lower() + title[1:] for title in titles]
+    return ("; " + _("nếu không có") + ": ").join(titles)
+
+
+def describe_competence(rule: CompetenceRule, *, version: ProcedureVersion | None = None) -> str:
+    """One sentence a citizen understands: who decides, for which places (named as the version's e-form
+    asks them, when the rule names its place fields)."""
+    place = _named_place(rule, version)
+    if place and rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
+        sentence = _("Ủy ban nhân dân của %(place)s (trong %(scope)s).")
+        return sentence % {"place": place, "scope": rule.scope.name}
+    if place:
+        agency = rule.agency.name if rule.agency else _("cơ quan được chỉ định")
+        return _("%(agency)s, đối với %(basis)s trong %(scope)s.") % {
+            "agency": agency,
+            "basis": place,
+            "scope": rule.scope.name,
+        }
     if rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
         if rule.place_basis == PlaceBasis.NONE:
             return _("Ủy ban nhân dân xã, phường (trong %(scope)s).") % {"scope": rule.scope.name}

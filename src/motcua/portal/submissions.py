@@ -62,14 +62,17 @@ def submit(
     *,
     user: Any,
     procedure: Procedure,
-    place: AdministrativeUnit,
+    place: AdministrativeUnit | None,
     data: dict[str, Any],
     documents: list[RequiredDocument],
     uploads: Mapping[str, Any],
     idempotency_key: str,
 ) -> Dossier:
     """Nộp hồ sơ trực tuyến: store the uploaded files, add the documents taken from a data store or a
-    registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept."""
+    registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept.
+
+    ``place`` is the commune picked for a procedure whose competence rules name no e-form field; otherwise
+    it is None and the dossier service reads the place from the field the rule names."""
     inputs: list[dossier_services.DocumentInput] = []
     stored: list[str] = []
     try:

@@ -169,7 +169,7 @@ def _parse_rule(ctx: ReadContext, rule: LineDict, what: str) -> dict[str, Any]:
         ctx,
         rule,
         required=("place_basis", "scope", "agency_rule", "valid_from"),
-        optional=("agency", "valid_to", "legal_basis"),
+        optional=("place_fields", "agency", "valid_to", "legal_basis"),
         what=where,
     )
     start, end = read_period(ctx, rule, where)
@@ -190,6 +190,7 @@ def _parse_rule(ctx: ReadContext, rule: LineDict, what: str) -> dict[str, Any]:
     return compact(
         {
             "place_basis": read_choice(ctx, rule, "place_basis", PlaceBasis.values, where),
+            "place_fields": _place_fields(ctx, rule, where),
             "scope": scope,
             "agency_rule": agency_rule,
             "agency": agency,
@@ -198,6 +199,23 @@ def _parse_rule(ctx: ReadContext, rule: LineDict, what: str) -> dict[str, Any]:
             "legal_basis": read_str(ctx, rule, "legal_basis", where),
         }
     )
+
+
+def _place_fields(ctx: ReadContext, rule: LineDict, where: str) -> list[str]:
+    """The e-form fields carrying the place, in fallback order: distinct field names (the verifier checks
+    that each is a commune picker of the form of every version in force)."""
+    names: list[str] = []
+    items = read_list(ctx, rule, "place_fields", where)
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, str) or not item.strip() or item in names:
+            ctx.error(
+                line,
+                _("%(what)s: 'place_fields' phải là danh sách tên trường tờ khai khác nhau")
+                % {"what": where},
+            )
+            continue
+        names.append(item)
+    return names
 
 
 VERSION_KEYS = (

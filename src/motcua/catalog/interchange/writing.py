@@ -31,6 +31,7 @@ def dump_procedure(procedure: Procedure, versions: list[ProcedureVersion]) -> di
             compact(
                 {
                     "place_basis": r.place_basis,
+                    "place_fields": [str(name) for name in r.place_fields or []],
                     "scope": r.scope.code,
                     "agency_rule": r.agency_rule,
                     "agency": r.agency.code if r.agency is not None else None,

@@ -1,4 +1,6 @@
-"""``competence.gap`` / ``competence.overlap``: exactly one competent agency per procedure and commune."""
+"""``competence.gap`` / ``competence.overlap``: exactly one competent agency per procedure and commune;
+``competence.place_fields`` / ``competence.place_field``: each rule names the e-form fields carrying the
+place the law names, and each is a commune picker of the version's form."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..competence import applicable_rules
+from ..forms import is_commune_picker
 from ..models import (
     AgencyRule,
+    PlaceBasis,
     Procedure,
 )
 from .report import ERROR, AddFinding
+from .versions import VersionRow
 from .world import RuleRow, World, rules_by_procedure
 
 
@@ -71,6 +76,43 @@ def check_competence(add: AddFinding, world: World, rules: list[RuleRow]) -> dic
             % {"count": len(overlaps), "communes": "; ".join(overlaps)},
         )
     return competent
+
+
+def check_place_fields(add: AddFinding, version: VersionRow, rules: list[RuleRow]) -> None:
+    """A rule whose place basis is not ``none`` names the e-form field(s) that carry the place (Luật Hộ
+    tịch 2014 Art. 13, 17, 32 name whose residence or which event); each named field is a commune picker
+    (widget ``unit`` on a string field) of this version's form; the rules of a procedure agree on them."""
+    schema, ui = version.form_schema or {}, version.ui_schema or {}
+    reported: set[str] = set()
+    for rule in rules:
+        if rule.place_basis and rule.place_basis != PlaceBasis.NONE and not rule.place_fields:
+            add(
+                ERROR,
+                "competence.place_fields",
+                _("quy tắc thẩm quyền theo %(basis)s chưa nêu trường tờ khai mang địa bàn (place_fields)")
+                % {"basis": PlaceBasis(rule.place_basis).label},
+            )
+        for name in rule.place_fields:
+            if name in reported or is_commune_picker(schema, ui, name):
+                continue
+            reported.add(name)
+            add(
+                ERROR,
+                "competence.place_field",
+                _(
+                    "trường '%(field)s' mà quy tắc thẩm quyền dùng để xác định địa bàn không có trong "
+                    "tờ khai hoặc không phải ô chọn xã, phường (widget 'unit' trên trường kiểu chuỗi)"
+                )
+                % {"field": name},
+            )
+    named = {rule.place_fields for rule in rules if rule.place_fields}
+    if len(named) > 1:
+        add(
+            ERROR,
+            "competence.place_fields",
+            _("các quy tắc thẩm quyền cùng có hiệu lực nêu trường địa bàn khác nhau: %(fields)s")
+            % {"fields": "; ".join(", ".join(fields) for fields in sorted(named))},
+        )
 
 
 def competent_agency_ids(

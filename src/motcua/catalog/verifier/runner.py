@@ -12,7 +12,7 @@ from ..models import (
     Procedure,
     ProcedureVersion,
 )
-from .competence import check_competence
+from .competence import check_competence, check_place_fields
 from .form_and_fees import check_form_and_fees
 from .performers import check_performers
 from .report import ERROR, WARNING, Finding, Report
@@ -74,6 +74,7 @@ def check_version(report: Report, world: World, version: VersionRow, rules: list
 
     competent_by_commune = check_competence(add, world, rules)
     check_same_day(add, version)
+    check_place_fields(add, version, rules)
     steps = check_workflow(add, version)
     if steps:
         check_performers(add, world, steps, competent_by_commune)

@@ -23,6 +23,8 @@ class RuleRow:
     scope_province: str
     agency_rule: str
     agency_id: int | None
+    place_basis: str = ""
+    place_fields: tuple[str, ...] = ()
 
 
 class World:
@@ -89,10 +91,22 @@ def rules_by_procedure(*, on: dt.date, procedure_ids: set[int]) -> dict[int, lis
             "scope__province_code",
             "agency_rule",
             "agency_id",
+            "place_basis",
+            "place_fields",
         )
+        .order_by("id")
     )
-    for rule_id, procedure_id, scope_id, level, province, agency_rule, agency_id in qs:
+    for rule_id, procedure_id, scope_id, level, province, agency_rule, agency_id, basis, fields in qs:
         rules[procedure_id].append(
-            RuleRow(rule_id, scope_id, level == UnitLevel.PROVINCE, province, agency_rule, agency_id)
+            RuleRow(
+                rule_id,
+                scope_id,
+                level == UnitLevel.PROVINCE,
+                province,
+                agency_rule,
+                agency_id,
+                basis,
+                tuple(str(f) for f in fields) if isinstance(fields, list) else (),
+            )
         )
     return rules

@@ -124,7 +124,7 @@ def _create(
     *,
     channel: Channel,
     procedure: Procedure,
-    place_unit: AdministrativeUnit,
+    place_unit: AdministrativeUnit | None,
     applicant_info: ApplicantInfo,
     applicant: Any,
     reception_point: ReceptionPoint | None,
@@ -165,6 +165,12 @@ def _create(
             actor=actor,
         )
     version = lookups.version_in_force(procedure=procedure, on=on)
+    # The place is the fact the law names (CompetenceRule.place_fields), read from the form; an explicit
+    # place_unit fills that field or must agree with it (catalog.selectors.competence_place).
+    place = lookups.competence_place(
+        procedure=procedure, version=version, on=on, form_data=form_data, place_unit=place_unit
+    )
+    place_unit, form_data = place.unit, place.form_data
     competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
     if reception_point is None:
         reception_point = online_reception_point(agency=competent, on=on)
@@ -212,6 +218,7 @@ def _create(
                 concerned_name=applicant_info.concerned_name,
                 concerned_id_number=applicant_info.concerned_id_number,
                 place_unit=place_unit,
+                place_field=place.field,
                 summary=summary or procedure.name[:500],
                 form_data=form_data or {},
                 fee=fee,
@@ -254,7 +261,7 @@ def submit_online(
     *,
     applicant: Any,
     procedure: Procedure,
-    place_unit: AdministrativeUnit,
+    place_unit: AdministrativeUnit | None = None,
     applicant_info: ApplicantInfo | None = None,
     documents: Sequence[DocumentInput] = (),
     form_data: dict[str, Any] | None = None,
@@ -333,8 +340,8 @@ def receive_at_counter(
     by: Any,
     reception_point: ReceptionPoint,
     procedure: Procedure,
-    place_unit: AdministrativeUnit,
     applicant_info: ApplicantInfo,
+    place_unit: AdministrativeUnit | None = None,
     applicant: Any = None,
     documents: Sequence[DocumentInput] = (),
     form_data: dict[str, Any] | None = None,
@@ -373,8 +380,8 @@ def receive_by_post(
     reception_point: ReceptionPoint,
     postal_tracking_number: str,
     procedure: Procedure,
-    place_unit: AdministrativeUnit,
     applicant_info: ApplicantInfo,
+    place_unit: AdministrativeUnit | None = None,
     applicant: Any = None,
     documents: Sequence[DocumentInput] = (),
     form_data: dict[str, Any] | None = None,

@@ -2,10 +2,16 @@
 
 The page reads the posted values (``portal.eforms`` for the procedure's own fields, ``EFormControlsForm``
 for the place and the submission key), shows the refusals beside their fields, and calls
-``portal.submissions`` for the rules of what a submission carries."""
+``portal.submissions`` for the rules of what a submission carries.
+
+The place that decides competence is asked in the words of the law: the competence rule names the e-form
+fields that carry it (``CompetenceRule.place_fields``, commune pickers such as "Xã, phường, đặc khu nơi cư
+trú của cha hoặc mẹ"). Only a procedure whose rules name no field (any commune, e.g. certification) gets
+the separate "Xã, phường giải quyết hồ sơ" picker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -45,6 +51,25 @@ def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
     return procedure, version
 
 
+def _place_errors(
+    procedure: Procedure,
+    version: ProcedureVersion,
+    data: dict[str, Any],
+    errors: dict[str, Any],
+    *,
+    on: dt.date,
+) -> dict[str, list[str]]:
+    """The named place fields all empty (or not a commune): said beside the first, with the other errors."""
+    try:
+        catalog.competence_place(procedure=procedure, version=version, on=on, form_data=data)
+    except FieldError as exc:
+        if exc.field not in errors:
+            return {exc.field: [str(exc)]}
+    except DomainError:
+        pass  # said by the submission itself
+    return {}
+
+
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def eform(request: HttpRequest, code: str) -> HttpResponse:
@@ -55,6 +80,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
     unit_names = {u.code: u.name for u in communes}
     documents = list(version.documents.order_by("order", "code"))
+    # The rules name the fields carrying the place: no separate picker (see the module's docstring).
+    ask_place = not catalog.competence_place_fields(procedure=procedure, on=today)
     user: Any = request.user
     draft = drafts.draft_of(user=user, procedure=procedure)
     errors: dict[str, list[str]] = {}
@@ -101,8 +128,10 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
             errors.update(eforms.unit_errors(fields, raw, on=today))
             errors.update(upload_errors)
-            if raw[PLACE_KEY] not in unit_names:
-                place_errors = [_("Vui lòng chọn xã, phường nơi cư trú.")]
+            if ask_place and raw[PLACE_KEY] not in unit_names:
+                place_errors = [_("Vui lòng chọn xã, phường giải quyết hồ sơ.")]
+            elif not ask_place:
+                errors.update(_place_errors(procedure, version, data, errors, on=today))
             uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
             doc_errors = submissions.document_errors(user=user, documents=documents, uploads=uploads)
             if not (errors or place_errors or doc_errors):
@@ -110,7 +139,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                     dossier = submissions.submit(
                         user=user,
                         procedure=procedure,
-                        place=next(u for u in communes if u.code == raw[PLACE_KEY]),
+                        place=next((u for u in communes if u.code == raw[PLACE_KEY]), None)
+                        if ask_place
+                        else None,
                         data=data,
                         documents=documents,
                         uploads=uploads,
@@ -123,8 +154,11 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                     errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
                 except FieldError as exc:
                     applicant_field = f"applicant_{exc.field}"
-                    if any(f.name == applicant_field for f in fields):
-                        errors = {applicant_field: [str(exc)]}
+                    named = next(
+                        (n for n in (exc.field, applicant_field) if any(f.name == n for f in fields)), ""
+                    )
+                    if named:
+                        errors = {named: [str(exc)]}
                     else:
                         error = exc
                 except DomainError as exc:
@@ -156,6 +190,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "communes_url": reverse("portal:communes"),
             "accept": files.ACCEPT,
             "max_mb": files.max_bytes() // (1024 * 1024),
+            "ask_place": ask_place,
             "place": (raw or {}).get(PLACE_KEY, ""),
             "place_errors": place_errors,
             "general_errors": general_errors,

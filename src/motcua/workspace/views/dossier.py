@@ -75,6 +75,7 @@ def _dossier_context(
         "dossier": dossier,
         "timeline": timeline,
         "form_entries": formview.form_entries(dossier),
+        "routing": formview.routing_fact(dossier),
         "steps": steps,
         "time_status": time_status(dossier=dossier, now=now),
         "actions": [

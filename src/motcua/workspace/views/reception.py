@@ -1,5 +1,10 @@
 """Tiếp nhận tại quầy: the reception officer registers a dossier handed over at the counter and takes
-the decision (accept, ask for more documents, refuse) in one go; on any refusal nothing is kept."""
+the decision (accept, ask for more documents, refuse) in one go; on any refusal nothing is kept.
+
+The place that decides competence is asked as the law names it: one commune picker per e-form field the
+competence rule names (``CompetenceRule.place_fields``, posted as ``place_<field>``, in the field's own
+words); the separate "Xã, phường giải quyết hồ sơ" picker is left only for procedures whose rules name
+no field."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.fees import names_used
-from motcua.catalog.forms import FormInvalid, field_order, problem_message
+from motcua.catalog.forms import FormInvalid, field_order, field_title, problem_message
 from motcua.catalog.models import Procedure
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
@@ -77,6 +82,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
     fee_fields = _fee_fields(procedure, on, data) if procedure else []
+    place_fields = _place_fields(procedure, on, data) if procedure else []
     context: dict[str, Any] = {
         "points": points,
         "point": point,
@@ -95,7 +101,11 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "idempotency_key": form.value("idempotency_key") or f"counter-{request.user.pk}-{now.timestamp()}",
         "applicant_errors": applicant_errors,
         "fee_fields": fee_fields,
-        "form_data": {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
+        "place_fields": place_fields,
+        "form_data": {
+            **{f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
+            **{f["name"]: f["value"] for f in place_fields if f["value"]},
+        },
         "reason": printable(form.value("reason")),
     }
     decision = form.value("decision")
@@ -111,6 +121,30 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
         return render(request, "workspace/reception.html", context, status=400)
     return render(request, "workspace/reception.html", context)
+
+
+def _place_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
+    """The e-form fields that carry the place deciding competence, in the rule's fallback order, each asked
+    in its own words (e.g. "Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ"); posted as ``place_<field>``."""
+    names = lookups.competence_place_fields(procedure=procedure, on=on)
+    if not names:
+        return []
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return []
+    schema, ui = version.form_schema or {}, version.ui_schema or {}
+    required = set(schema.get("required") or [])
+    return [
+        {
+            "name": name,
+            "label": field_title(schema, ui, name),
+            "required": name in required,
+            "value": printable(str(data.get(f"place_{name}", "")).strip()[:20]),
+            "errors": [],
+        }
+        for name in names
+    ]
 
 
 def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
@@ -182,8 +216,10 @@ def _register(
         except DomainError as error:
             messages.error(request, str(error))
             return None
-    if place is None:
-        messages.error(request, _("Vui lòng chọn xã, phường nơi thực hiện thủ tục."))
+    elif context["place_fields"]:
+        place = None  # read from the fields the competence rule names
+    elif place is None:
+        messages.error(request, _("Vui lòng chọn xã, phường giải quyết hồ sơ."))
         return None
     if not context["applicant"]["name"]:
         messages.error(request, _("Vui lòng nhập họ tên chủ hồ sơ hoặc quét mã QR trên CCCD."))
@@ -237,12 +273,15 @@ def _register(
 def _field_errors(context: dict[str, Any], error: DomainError) -> None:
     """Put a refusal about one input beside it: an applicant field, a fee value or the reason."""
     if isinstance(error, FormInvalid):
-        by_name = {f["name"]: f for f in context["fee_fields"]}
+        by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
         for problem in error.problems:
             if problem.field in by_name:
                 by_name[problem.field]["errors"].append(problem_message(problem))
     elif isinstance(error, FieldError):
-        if error.field in context["applicant"]:
+        place_field = next((f for f in context["place_fields"] if f["name"] == error.field), None)
+        if place_field is not None:
+            place_field["errors"].append(str(error))
+        elif error.field in context["applicant"]:
             context["applicant_errors"].setdefault(error.field, []).append(str(error))
         elif error.field == "reason":
             context["reason_errors"] = [str(error)]
