@@ -34,6 +34,9 @@ class State(models.TextChoices):
     REFUSED = "refused", _("từ chối giải quyết")
     WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
     RETURNED = "returned", _("đã trả kết quả")
+    # Assisted online submission at the counter (Directive 24/CT-TTg): not yet submitted.
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("chờ công dân xác nhận bằng định danh điện tử")
+    RECORDED_OFFLINE = "recorded_offline", _("đã ghi nhận khi hệ thống trực tuyến gián đoạn, chờ nộp")
 
 
 class NationalStatus(models.IntegerChoices):
@@ -83,6 +86,23 @@ class EventKind(models.TextChoices):
     RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
     RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
     RATED = "rated", _("đánh giá mức độ hài lòng")
+    ASSISTED_PREPARED = "assisted_prepared", _("cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy")
+    SUBMISSION_CONFIRMED = "submission_confirmed", _("công dân xác nhận nội dung hồ sơ")
+    RECORDED_OFFLINE = "recorded_offline", _("ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn")
+
+
+class Confirmation(models.TextChoices):
+    """How the citizen confirmed a dossier the reception officer filled in with them (assisted submission)."""
+
+    ON_THE_SPOT = "on_the_spot", _("xác nhận tại quầy")
+    E_ID = "e_id", _("xác nhận bằng tài khoản định danh điện tử")
+
+
+class OfflineReason(models.TextChoices):
+    """Why the counter recorded a dossier offline: the e-ID provider did not answer, or the officer said it."""
+
+    PROBE = "probe", _("không kết nối được hệ thống định danh điện tử, Cổng dịch vụ công")
+    DECLARED = "declared", _("cán bộ xác định hệ thống trực tuyến đang gián đoạn")
 
 
 class Audience(models.TextChoices):
@@ -137,5 +157,7 @@ OVERRIDABLE_STATES = frozenset({State.SUBMITTED, State.RECEPTION_SUPPLEMENT, Sta
 RESULT_STATES = frozenset({State.IN_PROCESS, State.CONSULTING, State.RESULT_READY})
 # The applicant rates the handling once it ended with a result or a written refusal.
 RATEABLE_STATES = frozenset({State.RETURNED, State.REFUSED})
+# Prepared at the counter and not yet submitted online (assisted submission): no national status is sent.
+NOT_YET_SUBMITTED_STATES = frozenset({State.AWAITING_CONFIRMATION, State.RECORDED_OFFLINE})
 # Dossiers an officer's inbox lists at a step (waiting ones come from RECEPTION_STATES).
 INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)

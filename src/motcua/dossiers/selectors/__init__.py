@@ -18,6 +18,12 @@ from motcua.dossiers.selectors.apologies import (
     dossiers_needing_apology,
     suggested_new_appointment,
 )
+from motcua.dossiers.selectors.assisted import (
+    awaiting_confirmation_for,
+    dossier_to_confirm,
+    pending_offline_count,
+    recorded_offline_for,
+)
 from motcua.dossiers.selectors.files import document_for, missing_documents, result_for, results_for
 from motcua.dossiers.selectors.inbox import (
     INBOX_ORDER,
@@ -51,12 +57,14 @@ __all__ = [
     "TimelineEntry",
     "allowed_actions",
     "apologies_to_sign",
+    "awaiting_confirmation_for",
     "can_attach_result",
     "can_draft_apology",
     "can_rate",
     "can_sign_apology",
     "can_view",
     "document_for",
+    "dossier_to_confirm",
     "dossiers_needing_apology",
     "get_dossier",
     "inbox_count",
@@ -66,6 +74,8 @@ __all__ = [
     "inbox_procedures",
     "missing_documents",
     "open_consultations_for",
+    "pending_offline_count",
+    "recorded_offline_for",
     "result_for",
     "results_for",
     "step_time_status",
