@@ -99,7 +99,7 @@ class Confirmation(models.TextChoices):
 
 
 class OfflineReason(models.TextChoices):
-    """Why the counter recorded a dossier offline: the e-ID provider did not answer, or the officer said it."""
+    """Why a dossier was recorded offline: the e-ID provider did not answer, or the officer said so."""
 
     PROBE = "probe", _("không kết nối được hệ thống định danh điện tử, Cổng dịch vụ công")
     DECLARED = "declared", _("cán bộ xác định hệ thống trực tuyến đang gián đoạn")
