@@ -48,6 +48,7 @@ def submit_assisted(
     confirmation: str,
     citizen_confirmed: bool = False,
     offline: str = "",
+    applicant: Any = None,
     documents: Sequence[DocumentInput] = (),
     form_data: dict[str, Any] | None = None,
     summary: str = "",
@@ -61,6 +62,7 @@ def submit_assisted(
     confirmed it; the dossier is submitted now) or ``e_id`` (the dossier waits for the citizen, whose
     12-digit ID number it carries, to confirm from the portal). ``offline`` (an ``OfflineReason``): the
     online path is down, the dossier is recorded here and submitted when it is back (on the spot only).
+    ``applicant``: the citizen's account, when known, for "my dossiers"; it must carry the ID number typed.
     The e-form is checked against the version's schema as an online submission is."""
     now = now or timezone.now()
     on = timezone.localdate(now)
@@ -99,6 +101,10 @@ def submit_assisted(
                 errors.ASSISTED_UNCONFIRMED,
                 _("Vui lòng xác nhận công dân đã đọc lại và đồng ý với nội dung hồ sơ trước khi nộp."),
             )
+        if applicant is not None and (
+            not applicant_info.id_number or getattr(applicant, "national_id", "") != applicant_info.id_number
+        ):
+            applicant = None  # another person's account: the dossier is not linked to it
         on_the_spot = confirmation == Confirmation.ON_THE_SPOT
         if offline:
             state = State.RECORDED_OFFLINE
@@ -133,7 +139,7 @@ def submit_assisted(
             procedure=procedure,
             place_unit=place_unit,
             applicant_info=applicant_info,
-            applicant=None,
+            applicant=applicant if on_the_spot else None,
             reception_point=reception_point,
             received_by=None,
             documents=documents,
