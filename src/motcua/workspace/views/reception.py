@@ -93,6 +93,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "fee_fields": fee_fields,
         "form_data": {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
         "reason": printable(form.value("reason")),
+        # Directive 24/CT-TTg: no paper dossier; the page points to assisted online submission.
+        "online_only": _online_only(procedure, on),
     }
     decision = form.value("decision")
     if posted and decision and procedure is not None:
@@ -105,6 +107,13 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
         return render(request, "workspace/reception.html", context, status=400)
     return render(request, "workspace/reception.html", context)
+
+
+def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
+    try:
+        return procedure is not None and lookups.version_in_force(procedure=procedure, on=on).is_online_only(on)
+    except DomainError:
+        return False
 
 
 def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
