@@ -110,8 +110,10 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
 
 
 def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
+    if procedure is None:
+        return False
     try:
-        return procedure is not None and lookups.version_in_force(procedure=procedure, on=on).is_online_only(on)
+        return lookups.version_in_force(procedure=procedure, on=on).is_online_only(on)
     except DomainError:
         return False
 
