@@ -44,8 +44,8 @@ _PLAIN: dict[str, Any] = {
     EventKind.ASSISTED_PREPARED: _("Cán bộ tiếp nhận đã cùng bạn lập hồ sơ trực tuyến tại quầy."),
     EventKind.SUBMISSION_CONFIRMED: _("Bạn đã xác nhận nội dung hồ sơ."),
     EventKind.RECORDED_OFFLINE: _(
-        "Hồ sơ được ghi nhận tại quầy khi hệ thống trực tuyến gián đoạn; hồ sơ được nộp khi hệ thống hoạt động "
-        "trở lại, giữ nguyên thời điểm tiếp nhận."
+        "Hồ sơ được ghi nhận tại quầy khi hệ thống trực tuyến gián đoạn; hồ sơ được nộp khi hệ thống "
+        "hoạt động trở lại, giữ nguyên thời điểm tiếp nhận."
     ),
 }
 _PLAIN_ACTIONS: dict[str, Any] = {
