@@ -124,6 +124,8 @@ def test_assisted_submission_confirmed_on_the_spot_is_an_online_dossier(client, 
     assert dossier.form_data["child_name"] == "Lê Minh An"
     scan = dossier.documents.get(code="giay_chung_sinh")
     assert scan.digitized and scan.source == "file"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="assisted"' in page and "xác nhận tại quầy" in page
 
 
 def test_on_the_spot_without_the_confirmation_tick_keeps_nothing_and_keeps_what_was_typed(
