@@ -275,6 +275,15 @@ MOTCUA_OIDC_DISCOVERY_TTL_SECONDS = env.int("MOTCUA_OIDC_DISCOVERY_TTL_SECONDS",
 MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS = env.int("MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS", default=30)
 # Procedures per page of the portal's search.
 MOTCUA_PORTAL_PAGE_SIZE = env.int("MOTCUA_PORTAL_PAGE_SIZE", default=20)
+# Citizens' own online submission on this portal (e-form, draft, submit). Since 1 July 2025 the national
+# public service portal (dichvucong.gov.vn) is the citizens' online channel: off by default in production,
+# on in demo, development and test. Assisted submission at the counter does not depend on it.
+MOTCUA_CITIZEN_SUBMISSION = env.bool("MOTCUA_CITIZEN_SUBMISSION", default=not PRODUCTION)
+# The counter probes the e-ID provider's discovery document before an assisted online submission
+# (Directive 24/CT-TTg); no answer within this many seconds means the online path is down.
+MOTCUA_ONLINE_PROBE_TIMEOUT_SECONDS = env.float("MOTCUA_ONLINE_PROBE_TIMEOUT_SECONDS", default=3)
+# Dossiers recorded offline are submitted by a background task, retried this often while the path is down.
+MOTCUA_OFFLINE_RETRY_SECONDS = env.int("MOTCUA_OFFLINE_RETRY_SECONDS", default=300)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

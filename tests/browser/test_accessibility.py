@@ -20,6 +20,9 @@ from .staff import log_in_officer
 pytestmark = pytest.mark.browser
 
 PROCEDURE = "1.001193"
+# Paper at the counter: birth registration is online-only from 1 October 2025 (Directive 24/CT-TTg), so the
+# counter receives a re-registration of birth on paper; the assisted online submission page is checked too.
+COUNTER_PROCEDURE = "1.004884"
 OFFICER = "thuanhoa.tiepnhan"
 CCCD_QR = (
     "046085001234|123456789|Nguyễn Văn An|12031985|Nam|12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế|15082021"
@@ -58,11 +61,13 @@ def officer(chromium, portal, viewport) -> Iterator[tuple[Page, str]]:
     page = context.new_page()
     log_in_officer(page, portal.url, OFFICER)
     page.goto(f"{portal.url}/can-bo/tiep-nhan/")
-    page.get_by_label("Thủ tục hành chính (gõ mã hoặc chọn)").fill(PROCEDURE)
+    page.get_by_label("Thủ tục hành chính (gõ mã hoặc chọn)").fill(COUNTER_PROCEDURE)
     page.get_by_label("Quét hoặc dán mã QR trên căn cước công dân").fill(CCCD_QR)
     page.get_by_role("button", name="Tiếp tục: xem danh mục giấy tờ").click()
-    parents = page.get_by_label("Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ")
-    parents.select_option(label="Phường Thuận Hóa")
+    place = page.get_by_label(
+        "Xã, phường, đặc khu nơi đã đăng ký khai sinh trước đây hoặc nơi người yêu cầu thường trú"
+    )
+    place.select_option(label="Phường Thuận Hóa")
     for box in page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
@@ -100,7 +105,8 @@ CITIZEN_PAGES = {
 }
 OFFICER_PAGES = {
     "workspace-inbox": "/can-bo/",
-    "workspace-reception": f"/can-bo/tiep-nhan/?procedure={PROCEDURE}",
+    "workspace-reception": f"/can-bo/tiep-nhan/?procedure={COUNTER_PROCEDURE}",
+    "workspace-assisted": f"/can-bo/ho-tro-nop/?procedure={PROCEDURE}",
     "workspace-dossier": "/can-bo/ho-so/{code}/",
     "workspace-apologies": "/can-bo/xin-loi/",
     "portal-lookup-found": "/dich-vu-cong/tra-cuu/",  # the form is filled and posted below

@@ -93,6 +93,26 @@ def receive(
 ) -> Dossier:
     version = lookups.version_in_force(procedure=procedure, on=now.date())
     officer = hue.staff(Role.RECEPTION_OFFICER, point.agency)
+    if version.is_online_only(now.date()):
+        # Directive 24/CT-TTg: no paper dossier; the officer fills the e-form with the citizen, who confirms
+        # on the spot (the result is an online dossier received at this counter).
+        form = {**e_form(version, hue, place), **extra.pop("form_data", {})}
+        return services.submit_assisted(
+            by=officer,
+            reception_point=point,
+            procedure=procedure,
+            place_unit=place,
+            applicant=hue.citizen,
+            applicant_info=services.ApplicantInfo(
+                name=hue.citizen.full_name, id_number=hue.citizen.national_id, phone=hue.citizen.phone
+            ),
+            confirmation="on_the_spot",
+            citizen_confirmed=True,
+            documents=complete_documents(version) if documents is None else documents,
+            form_data=form,
+            now=now,
+            **extra,
+        )
     return services.receive_at_counter(
         by=officer,
         reception_point=point,
@@ -106,6 +126,28 @@ def receive(
         now=now,
         **{"form_data": fee_inputs(version), **extra},
     )
+
+
+def e_form(version: ProcedureVersion, hue: Hue, place: AdministrativeUnit) -> dict[str, Any]:
+    """A valid e-form as the officer fills it with the citizen: the schema's sample values, the citizen's
+    identity and phone, the place's commune code for a 5-digit unit, 12 digits for another ID number."""
+    data = forms.sample_data(version.form_schema or {}) or {}
+    known = {
+        "applicant_name": hue.citizen.full_name,
+        "applicant_id_number": hue.citizen.national_id,
+        "applicant_phone": hue.citizen.phone,
+    }
+    for name, sub in ((version.form_schema or {}).get("properties") or {}).items():
+        pattern = str(sub.get("pattern", ""))
+        if name in known:
+            data[name] = known[name]
+        elif pattern == "^[0-9]{5}$":
+            data[name] = place.code
+        elif pattern == "^[0-9]{12}$":
+            data[name] = "046093004321"
+        elif pattern.startswith("^[0-9+ ]"):
+            data[name] = hue.citizen.phone
+    return data
 
 
 def fee_inputs(version: ProcedureVersion) -> dict[str, Any]:

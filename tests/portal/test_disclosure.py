@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, MOVES, hue_world
-from motcua.dossiers import lookups, services
+from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, MOVES, hue_world, receive
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
@@ -29,16 +29,9 @@ def returned_after_a_consultation() -> tuple[Dossier, object, object]:
     """A birth-with-parentage dossier of the demo citizen: consulted at review, then returned from signing."""
     hue = hue_world(timezone.localdate())
     procedure = hue.procedure(BIRTH_WITH_PARENTAGE)
-    version = lookups.version_in_force(procedure=procedure, on=hue.on)
-    dossier = services.receive_at_counter(
-        by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang),
-        reception_point=hue.point_phu_vang,
-        procedure=procedure,
-        place_unit=hue.phu_vang,
-        applicant=hue.citizen,
-        applicant_info=services.ApplicantInfo(name=hue.citizen.full_name, id_number=hue.citizen.national_id),
-        documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
-    )
+    # Online-only since 1 October 2025 (Directive 24/CT-TTg): the counter's assisted online submission,
+    # confirmed by the citizen on the spot.
+    dossier = receive(hue, procedure, point=hue.point_phu_vang, place=hue.phu_vang, now=timezone.now())
     dossier = services.accept(dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang))
     while dossier.current_step.step.code != "tham_dinh":
         step = dossier.current_step

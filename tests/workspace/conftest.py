@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from motcua.catalog import services as catalog_services
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
@@ -98,6 +99,12 @@ def hue(db) -> Hue:
         for code in units
     }
     assert None not in points.values()
+    # These pages' tests receive a marriage dossier on paper at the counter, as before Directive 24/CT-TTg:
+    # here the catalog does not mark it online-only (the attribute changes without a new version).
+    # test_assisted_submission.py covers the online-only counter with the sample catalog as shipped.
+    catalog_services.set_online_only(
+        version=lookups.version_in_force(procedure=marriage, on=on), start=None
+    )
     return Hue(
         on,
         units[PHU_XUAN],

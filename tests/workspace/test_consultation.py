@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from dossiers.dossier_catalog_world import hue_world, receive
 from motcua.catalog.models import Procedure
-from motcua.dossiers import lookups, services
+from motcua.dossiers import services
 from motcua.dossiers.models import State
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
@@ -22,14 +24,10 @@ def at_review(hue):
     procedure = Procedure.objects.filter(code=BIRTH_WITH_PARENTAGE).first()
     if procedure is None:
         pytest.skip("sample catalog without the birth-with-parentage procedure")
-    version = lookups.version_in_force(procedure=procedure, on=hue.on)
-    dossier = services.receive_at_counter(
-        by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang),
-        reception_point=hue.point_phu_vang,
-        procedure=procedure,
-        place_unit=hue.phu_vang,
-        applicant_info=services.ApplicantInfo(name="Lê Thị Hoa"),
-        documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
+    # Online-only since 1 October 2025 (Directive 24/CT-TTg): received at the counter as an assisted online
+    # submission that the citizen confirms on the spot.
+    dossier = receive(
+        hue_world(hue.on), procedure, point=hue.point_phu_vang, place=hue.phu_vang, now=timezone.now()
     )
     dossier = services.accept(dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang))
     while dossier.current_step.step.code != "tham_dinh":

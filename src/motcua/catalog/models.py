@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -172,6 +173,15 @@ class ProcedureVersion(Validity):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(_("ghi chú"), blank=True)
+    # Directive 24/CT-TTg: from this day the centres take no paper dossier for the procedure; the counter
+    # helps the citizen submit online instead. May start after valid_from without a new version.
+    online_only_from = models.DateField(
+        _("chỉ tiếp nhận trực tuyến từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Từ ngày này không tiếp nhận hồ sơ giấy; cán bộ hỗ trợ công dân nộp trực tuyến."),
+    )
+    online_only_basis = models.TextField(_("căn cứ chỉ tiếp nhận trực tuyến"), blank=True)
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -179,8 +189,9 @@ class ProcedureVersion(Validity):
         ordering = ["procedure", "number"]
         constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number")]
 
-    # Only the end of validity may change after publication: publishing a successor closes it.
-    MUTABLE_WHEN_PUBLISHED = frozenset({"valid_to"})
+    # Only the end of validity may change after publication (publishing a successor closes it), and the
+    # online-only attribute, which a directive can start during the version's life (Directive 24/CT-TTg).
+    MUTABLE_WHEN_PUBLISHED = frozenset({"valid_to", "online_only_from", "online_only_basis"})
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
@@ -188,6 +199,10 @@ class ProcedureVersion(Validity):
     @property
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
+
+    def is_online_only(self, on: dt.date) -> bool:
+        """No paper dossier on ``on``: the counter assists an online submission (Directive 24/CT-TTg)."""
+        return self.online_only_from is not None and on >= self.online_only_from
 
     @property
     def time_limit_hours(self) -> Decimal:

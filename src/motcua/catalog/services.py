@@ -238,7 +238,24 @@ def _procedures_qs() -> Any:
 
 
 def _comparable(version: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in version.items() if k not in ("status", "valid_to")}
+    return {k: v for k, v in version.items() if k not in ("status", "valid_to", "online_only")}
+
+
+def _online_only(entry: dict[str, Any]) -> tuple[dt.date | None, str]:
+    only = entry.get("online_only") or {}
+    return only.get("from"), only.get("basis", "")
+
+
+@transaction.atomic
+def set_online_only(*, version: ProcedureVersion, start: dt.date | None, basis: str = "") -> ProcedureVersion:
+    """Mark a version online-only from ``start`` (None: paper dossiers accepted again), published or not.
+
+    Directive 24/CT-TTg made services online-only at the centres from 1 October 2025, during the life of
+    versions already published: this attribute changes without a new version (``MUTABLE_WHEN_PUBLISHED``)."""
+    version.online_only_from = start
+    version.online_only_basis = (basis or "").strip() if start else ""
+    version.save(update_fields=["online_only_from", "online_only_basis"])
+    return version
 
 
 @transaction.atomic
@@ -275,6 +292,7 @@ def import_catalog(
             "versions_created",
             "versions_replaced",
             "versions_unchanged",
+            "versions_updated",
             "versions_published",
         ),
         0,
@@ -341,7 +359,12 @@ def import_catalog(
             line = lines.get(("version", entry["code"], number), 0)
             version = stored.get(number)
             if version is not None and _comparable(dumped[number]) == _comparable(version_entry):
-                counts["versions_unchanged"] += 1
+                if dumped[number].get("online_only") != version_entry.get("online_only"):
+                    start, basis = _online_only(version_entry)
+                    set_online_only(version=version, start=start, basis=basis)
+                    counts["versions_updated"] += 1
+                else:
+                    counts["versions_unchanged"] += 1
             elif version is not None and version.is_published:
                 problems.append(
                     Problem(
@@ -407,6 +430,8 @@ def _create_version(procedure: Procedure, entry: dict[str, Any]) -> ProcedureVer
         form_schema=form.get("schema", {}),
         ui_schema=form.get("ui", {}),
         notes=entry.get("notes", ""),
+        online_only_from=_online_only(entry)[0],
+        online_only_basis=_online_only(entry)[1],
     )
     for order, doc in enumerate(entry.get("documents", []), start=1):
         RequiredDocument.objects.create(

@@ -73,6 +73,11 @@ class Act:
     # A dossier for another province: received here and forwarded (``Forwarding``, not a Dossier).
     FORWARD_OTHER_PROVINCE = "forward_other_province"
     RECORD_FORWARDING_POST = "record_forwarding_post"
+    # Assisted online submission at the counter (Directive 24/CT-TTg). ASSIST_SUBMISSION concerns a
+    # reception point (``may_assist_at``), the other two a prepared dossier.
+    ASSIST_SUBMISSION = "assist_submission"
+    CONFIRM_SUBMISSION = "confirm_submission"
+    SUBMIT_RECORDED_OFFLINE = "submit_recorded_offline"
 
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
@@ -395,6 +400,29 @@ def _result(dossier: Dossier, who: Actor) -> DomainError | None:
     return None
 
 
+def _confirm_submission(dossier: Dossier, user: Any) -> DomainError | None:
+    """Only the identity whose ID number the dossier carries confirms it, logged in with the national e-ID
+    (the account's ``national_id`` comes from the provider, never typed)."""
+    if dossier.state != State.AWAITING_CONFIRMATION:
+        return _wrong_state(dossier)
+    number = str(getattr(user, "national_id", "") or "") if getattr(user, "is_authenticated", False) else ""
+    if not number or number != dossier.applicant_id_number:
+        return DomainError(
+            "assisted.confirm_forbidden",
+            _("Chỉ người có số định danh ghi trên hồ sơ được xác nhận hồ sơ này."),
+        )
+    return None
+
+
+def _submit_recorded_offline(dossier: Dossier, user: Any, who: Actor) -> DomainError | None:
+    """The background task (no user: the system) or a reception officer of the receiving agency."""
+    if dossier.state != State.RECORDED_OFFLINE:
+        return _wrong_state(dossier)
+    if user is not None and not who.holds(Role.RECEPTION_OFFICER, {dossier.receiving_agency_id}):
+        return DomainError("reception.not_allowed", _("Bạn không có quyền tiếp nhận hồ sơ này."))
+    return None
+
+
 def refusal(
     user: Any, action: str, dossier: Dossier, *, on: dt.date, subject: Any = None
 ) -> DomainError | None:
@@ -427,6 +455,10 @@ def refusal(
         return _extend(dossier, who)
     if action in (Act.ATTACH_RESULT, Act.REMOVE_RESULT):
         return _result(dossier, who)
+    if action == Act.CONFIRM_SUBMISSION:
+        return _confirm_submission(dossier, who.user)
+    if action == Act.SUBMIT_RECORDED_OFFLINE:
+        return _submit_recorded_offline(dossier, who.user, who)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -593,3 +625,7 @@ def visible_forwardings(*, user: Any, on: dt.date) -> QuerySet[Forwarding]:
     return Forwarding.objects.filter(reception_point__in=_forwarding_points(user, on)).select_related(
         "procedure", "destination_unit", "reception_point", "received_by"
     )
+def may_assist_at(*, user: Any, reception_point: ReceptionPoint, on: dt.date) -> bool:
+    """``Act.ASSIST_SUBMISSION``: a reception officer helps a citizen submit online (and records a dossier
+    offline when the online path is down) where they may receive at the counter."""
+    return may_receive_at(user=user, reception_point=reception_point, role=Role.RECEPTION_OFFICER, on=on)

@@ -34,6 +34,9 @@ class State(models.TextChoices):
     REFUSED = "refused", _("từ chối giải quyết")
     WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
     RETURNED = "returned", _("đã trả kết quả")
+    # Assisted online submission at the counter (Directive 24/CT-TTg): not yet submitted.
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("chờ công dân xác nhận bằng định danh điện tử")
+    RECORDED_OFFLINE = "recorded_offline", _("đã ghi nhận khi hệ thống trực tuyến gián đoạn, chờ nộp")
 
 
 class NationalStatus(models.IntegerChoices):
@@ -84,6 +87,23 @@ class EventKind(models.TextChoices):
     RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
     RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
     RATED = "rated", _("đánh giá mức độ hài lòng")
+    ASSISTED_PREPARED = "assisted_prepared", _("cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy")
+    SUBMISSION_CONFIRMED = "submission_confirmed", _("công dân xác nhận nội dung hồ sơ")
+    RECORDED_OFFLINE = "recorded_offline", _("ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn")
+
+
+class Confirmation(models.TextChoices):
+    """How the citizen confirmed a dossier the reception officer filled in with them (assisted submission)."""
+
+    ON_THE_SPOT = "on_the_spot", _("xác nhận tại quầy")
+    E_ID = "e_id", _("xác nhận bằng tài khoản định danh điện tử")
+
+
+class OfflineReason(models.TextChoices):
+    """Why a dossier was recorded offline: the e-ID provider did not answer, or the officer said so."""
+
+    PROBE = "probe", _("không kết nối được hệ thống định danh điện tử, Cổng dịch vụ công")
+    DECLARED = "declared", _("cán bộ xác định hệ thống trực tuyến đang gián đoạn")
 
 
 class Audience(models.TextChoices):
@@ -140,5 +160,7 @@ RESULT_STATES = frozenset({State.IN_PROCESS, State.CONSULTING, State.RESULT_READ
 RATEABLE_STATES = frozenset({State.RETURNED, State.REFUSED})
 # The competent agency may extend the time limit (gia hạn) while the dossier is processed, before the result.
 EXTENDABLE_STATES = frozenset({State.IN_PROCESS, State.CONSULTING})
+# Prepared at the counter and not yet submitted online (assisted submission): no national status is sent.
+NOT_YET_SUBMITTED_STATES = frozenset({State.AWAITING_CONFIRMATION, State.RECORDED_OFFLINE})
 # Dossiers an officer's inbox lists at a step (waiting ones come from RECEPTION_STATES).
 INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)

@@ -17,6 +17,13 @@ SUPPLEMENT_EMPTY = "supplement.empty"  # the applicant's answer attaches no docu
 SUPPLEMENT_CLOSED = "supplement.closed"
 FORWARDING_NOT_FOUND = "forwarding.not_found"  # no such forwarded record for this user (never says which)
 FORWARDING_UNITS_NOT_LOADED = "forwarding.units_not_loaded"  # other provinces' communes are not loaded
+# Directive 24/CT-TTg: paper reception of an online-only procedure, and the assisted submission's refusals.
+ONLINE_ONLY = "reception.online_only"
+ASSISTED_NOT_ONLINE = "assisted.not_online"  # the procedure has no online service to submit to
+ASSISTED_UNCONFIRMED = "assisted.unconfirmed"  # on the spot, the citizen's confirmation was not recorded
+ASSISTED_NEEDS_ID = "assisted.needs_id"  # e-ID confirmation needs the citizen's 12-digit ID number
+ASSISTED_OFFLINE_EID = "assisted.offline_eid"  # the online path is down: the e-ID cannot confirm now
+ASSISTED_CONFIRM_FORBIDDEN = "assisted.confirm_forbidden"  # not the identity the dossier carries
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -30,6 +37,12 @@ HTTP_STATUS = {
     SUPPLEMENT_CLOSED: 400,
     FORWARDING_NOT_FOUND: 404,
     FORWARDING_UNITS_NOT_LOADED: 400,
+    ONLINE_ONLY: 400,
+    ASSISTED_NOT_ONLINE: 400,
+    ASSISTED_UNCONFIRMED: 400,
+    ASSISTED_NEEDS_ID: 400,
+    ASSISTED_OFFLINE_EID: 400,
+    ASSISTED_CONFIRM_FORBIDDEN: 403,
 }
 
 register(HTTP_STATUS)

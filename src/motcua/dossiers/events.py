@@ -52,8 +52,12 @@ def _write(
     agency: Agency | None = None,
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
+    sync: bool = True,
 ) -> DossierEvent:
-    """Write the event and its outbox messages; the payload gets the resulting state for replay."""
+    """Write the event and its outbox messages; the payload gets the resulting state for replay.
+
+    ``sync=False``: the dossier is not on the national portal yet (an assisted submission waiting for the
+    citizen's confirmation or for the online path): no status message."""
     step = dossier.current_step
     payload = {
         "state": dossier.state,
@@ -92,9 +96,8 @@ def _write(
         "appointment_at": payload["appointment"],
         "initial_appointment_at": payload["first_appointment"],
     }
-    messages = [
-        OutboxItem(topic=Topic.DOSSIER_STATUS, key=f"dossier:{dossier.pk}:{sequence}:status", payload=common)
-    ]
+    status_key = f"dossier:{dossier.pk}:{sequence}:status"
+    messages = [OutboxItem(topic=Topic.DOSSIER_STATUS, key=status_key, payload=common)] if sync else []
     if notify_applicant:
         contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
         messages.append(
@@ -104,13 +107,14 @@ def _write(
                 payload={**common, **contact},
             )
         )
-    enqueue_many(
-        province_code=dossier.province_code,
-        aggregate_type="dossier",
-        aggregate_id=dossier.pk,
-        items=messages,
-        now=now,
-    )
+    if messages:
+        enqueue_many(
+            province_code=dossier.province_code,
+            aggregate_type="dossier",
+            aggregate_id=dossier.pk,
+            items=messages,
+            now=now,
+        )
     return event
 
 
@@ -126,19 +130,77 @@ def submitted(
     reception_point: ReceptionPoint,
     competent_agency: Agency,
 ) -> DossierEvent:
-    """Nộp hồ sơ: the origin defaults to the channel."""
+    """Nộp hồ sơ: the origin defaults to the channel. An assisted submission says so, with the assisting
+    officer; one recorded offline carries the moment it was recorded (its submission time)."""
+    data: dict[str, Any] = {
+        "channel": dossier.channel,
+        "reception_point": reception_point.code,
+        "competent_agency": competent_agency.pk,
+        "postal_tracking_number": dossier.postal_tracking_number,
+    }
+    if dossier.assisted_by_id is not None:
+        data.update(assisted=True, assisted_by=dossier.assisted_by_id, confirmation=dossier.confirmation)
+    if dossier.recorded_offline_at is not None:
+        data.update(
+            recorded_offline_at=_utc(dossier.recorded_offline_at), submitted_at=_utc(dossier.submitted_at)
+        )
     return _write(
         dossier,
         kind=EventKind.SUBMITTED,
         by=by,
         now=now,
         origin=origin or dossier.channel,
+        data=data,
+    )
+
+
+# --- assisted online submission at the counter (Directive 24/CT-TTg) -----------------------------
+
+
+def assisted_prepared(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> DossierEvent:
+    """The reception officer filled the e-form with the citizen at the counter and scanned the documents."""
+    return _write(
+        dossier,
+        kind=EventKind.ASSISTED_PREPARED,
+        by=by,
+        now=now,
+        origin=origin or "counter",
         data={
             "channel": dossier.channel,
-            "reception_point": reception_point.code,
-            "competent_agency": competent_agency.pk,
-            "postal_tracking_number": dossier.postal_tracking_number,
+            "assisted_by": dossier.assisted_by_id,
+            "reception_point": dossier.reception_point.code,
+            "competent_agency": dossier.competent_agency_id,
+            "confirmation": dossier.confirmation or None,
         },
+        sync=False,
+    )
+
+
+def submission_confirmed(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> DossierEvent:
+    """The citizen confirmed the dossier: on the spot (``by`` is the officer who recorded it) or by e-ID."""
+    return _write(
+        dossier,
+        kind=EventKind.SUBMISSION_CONFIRMED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={"confirmation": dossier.confirmation, "confirmed_by": dossier.confirmed_by_id},
+        sync=False,
+    )
+
+
+def recorded_offline(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, why: str
+) -> DossierEvent:
+    """The online path was down: the dossier is kept here and submitted when it is back."""
+    return _write(
+        dossier,
+        kind=EventKind.RECORDED_OFFLINE,
+        by=by,
+        now=now,
+        origin=origin or "counter",
+        data={"why": why, "recorded_at": _utc(dossier.recorded_offline_at)},
+        sync=False,
     )
 
 

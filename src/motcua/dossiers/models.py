@@ -20,6 +20,7 @@ from motcua.dossiers.constants import (  # noqa: F401  (re-exported: models were
     TERMINAL_STATES,
     Audience,
     Channel,
+    Confirmation,
     DocumentSource,
     EventKind,
     NationalStatus,
@@ -115,6 +116,31 @@ class Dossier(models.Model):
         related_name="+",
     )
     postal_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+    # Assisted online submission at the counter (Directive 24/CT-TTg): the officer who filled the e-form
+    # with the citizen (the reception point is ``reception_point``), and how the citizen confirmed it.
+    assisted_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("cán bộ hỗ trợ nộp trực tuyến"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmation = models.CharField(
+        _("hình thức xác nhận"), max_length=12, choices=Confirmation.choices, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Recorded at the counter while the online path was down; submitted when it is back, with this moment
+    # kept as the submission and reception time.
+    recorded_offline_at = models.DateTimeField(_("ghi nhận ngoại tuyến lúc"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("nộp lúc"))
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
@@ -289,6 +315,9 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.EXTENDED,
         EventKind.WITHDRAWN,
         EventKind.RATED,
+        EventKind.ASSISTED_PREPARED,
+        EventKind.SUBMISSION_CONFIRMED,
+        EventKind.RECORDED_OFFLINE,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason) and the hand-over.

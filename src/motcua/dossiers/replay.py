@@ -37,6 +37,11 @@ def _apply(result: ReplayedState, event: DossierEvent | Any) -> None:
     if kind == EventKind.SUBMITTED:
         result.state = State.SUBMITTED
         result.competent_agency = data.get("competent_agency")
+    elif kind == EventKind.ASSISTED_PREPARED:
+        result.state = data["state"]
+        result.competent_agency = data.get("competent_agency")
+    elif kind in (EventKind.SUBMISSION_CONFIRMED, EventKind.RECORDED_OFFLINE):
+        result.state = data["state"]
     elif kind == EventKind.RECEPTION_SUPPLEMENT_REQUESTED:
         result.state = State.RECEPTION_SUPPLEMENT
     elif kind == EventKind.REFUSED_AT_RECEPTION:

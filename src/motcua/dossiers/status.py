@@ -39,6 +39,9 @@ def national_status(dossier: Dossier) -> NationalStatus:
         State.REFUSED: NationalStatus.STOPPED,
         State.WITHDRAWN: NationalStatus.WITHDRAWN,
         State.RETURNED: NationalStatus.RETURNED,
+        # Not yet on the national portal (assisted submission pending): nothing is synced in these states.
+        State.AWAITING_CONFIRMATION: NationalStatus.NEW,
+        State.RECORDED_OFFLINE: NationalStatus.NEW,
     }[State(state)]
 
 

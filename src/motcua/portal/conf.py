@@ -8,6 +8,8 @@ MOTCUA_OIDC_ACR_VALUES     level of assurance asked for (default: LoA1)
 MOTCUA_OIDC_DISCOVERY_TTL_SECONDS    how long a good discovery document and its keys are kept (default: 3600)
 MOTCUA_OIDC_DISCOVERY_RETRY_SECONDS  how long a failed discovery is remembered before retrying (default: 30)
 MOTCUA_PORTAL_PAGE_SIZE    procedures per search page (default: 20)
+MOTCUA_CITIZEN_SUBMISSION  the portal's own submission pages (e-form, draft, submit) are open (default: on,
+                           off in production: the national public service portal is the online channel)
 """
 
 from __future__ import annotations
@@ -45,3 +47,12 @@ def oidc_discovery_retry() -> int:
 
 def page_size() -> int:
     return int(settings.MOTCUA_PORTAL_PAGE_SIZE)
+
+
+# Since 1 July 2025 citizens submit online on the national public service portal; shown as plain text.
+NATIONAL_PORTAL_URL = "https://dichvucong.gov.vn"
+
+
+def citizen_submission() -> bool:
+    """Whether citizens submit on this portal (MOTCUA_CITIZEN_SUBMISSION); off: on dichvucong.gov.vn."""
+    return bool(settings.MOTCUA_CITIZEN_SUBMISSION)

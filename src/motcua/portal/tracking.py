@@ -36,6 +36,11 @@ def my_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
     )
 
 
+def awaiting_my_confirmation(*, user: Any) -> QuerySet[Dossier]:
+    """Dossiers a reception officer prepared with this citizen that wait for their e-ID confirmation."""
+    return dossier_selectors.awaiting_confirmation_for(user=user)
+
+
 def my_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
     """One of the citizen's own dossiers; DomainError ``dossier.forbidden`` otherwise."""
     dossier = dossier_selectors.get_dossier(code=code, user=user, on=on)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop/", eform.eform, name="eform"),
     path("ho-so/", my_dossiers.my_dossiers, name="my_dossiers"),
     path("ho-so/<str:code>/", my_dossiers.my_dossier, name="my_dossier"),
+    path("ho-so/<str:code>/xac-nhan/", my_dossiers.confirm, name="confirm"),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.supply, name="supply"),
     path("ho-so/<str:code>/rut/", my_dossiers.withdraw, name="withdraw"),
     path("ho-so/<str:code>/phieu/<str:kind>/", files.slip, name="slip"),

@@ -53,10 +53,22 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = selectors.find_procedure(code=code, on=timezone.localdate())
+    today = timezone.localdate()
+    page = selectors.find_procedure(code=code, on=today)
     if page is None:
         raise Http404(code)
-    return render(request, "portal/procedure.html", {"page": page, "version": page.version})
+    return render(
+        request,
+        "portal/procedure.html",
+        {
+            "page": page,
+            "version": page.version,
+            "citizen_submission": conf.citizen_submission(),
+            "national_portal": conf.NATIONAL_PORTAL_URL,
+            # Directive 24/CT-TTg: no paper dossier at the centres; they help the citizen submit online.
+            "online_only": page.version.is_online_only(today),
+        },
+    )
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:

@@ -179,3 +179,27 @@ class CounterReceptionForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return self.cleaned_data.get(name, [] if name == "document" else "")
+
+
+class AssistedSubmissionForm(forms.Form):
+    """Hỗ trợ nộp hồ sơ trực tuyến (Directive 24/CT-TTg): the point, procedure and place, how the citizen
+    confirms, and whether the officer declares the online path down (the applicant is ``ApplicantForm``, the
+    e-form is the procedure's own fields, read by ``catalog.eforms``)."""
+
+    point = TypedText(strip=True)
+    procedure = forms.CharField(required=False, max_length=100)
+    place = forms.CharField(required=False, max_length=20)
+    cccd_qr = TypedText(strip=True)
+    idempotency_key = TypedText(strip=True)
+    confirmation = forms.ChoiceField(
+        required=False, choices=[("", ""), ("on_the_spot", "on_the_spot"), ("e_id", "e_id")]
+    )
+    citizen_confirmed = forms.BooleanField(required=False)
+    offline_declared = forms.BooleanField(required=False)
+    submit = forms.BooleanField(required=False)
+
+    def value(self, name: str) -> Any:
+        """The cleaned value, or the field's empty value when the form refused it."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name, False if name in ("citizen_confirmed", "offline_declared") else "")

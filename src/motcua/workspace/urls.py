@@ -4,6 +4,7 @@ from motcua.workspace import auth_views
 from motcua.workspace.views import (
     actions,
     apologies,
+    assisted,
     dossier,
     extensions,
     files,
@@ -38,4 +39,6 @@ urlpatterns: list[URLPattern] = [
     path("chuyen-ho-so/", forwarding.forwardings, name="forwardings"),
     path("chuyen-ho-so/<str:code>/", forwarding.forwarding_page, name="forwarding"),
     path("chuyen-ho-so/<str:code>/phieu.pdf", forwarding.forwarding_slip, name="forwarding_slip"),
+    path("ho-tro-nop/", assisted.assisted_submission, name="assisted"),
+    path("ho-tro-nop/nop-ngoai-tuyen/", assisted.submit_offline, name="submit_offline"),
 ]

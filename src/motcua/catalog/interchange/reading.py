@@ -39,6 +39,7 @@ from .values import (
     read_amount,
     read_bool,
     read_choice,
+    read_date,
     read_int,
     read_list,
     read_period,
@@ -224,6 +225,7 @@ VERSION_KEYS = (
     "same_day_cutoff",
     "apologies_allowed",
     "location_independent",
+    "online_only",
     "legal_basis",
     "source",
     "fees",
@@ -287,6 +289,19 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
         out["apologies_allowed"] = apologies
     out["online_level"] = read_choice(ctx, version, "online_level", OnlineLevel.values, where)
     out["location_independent"] = read_bool(ctx, version, "location_independent", where, True)
+    online_only: Any = version.get("online_only")
+    if online_only is not None and expect_map(
+        ctx, online_only, line_of(version, "online_only"), f"{where}: 'online_only'"
+    ):
+        # Directive 24/CT-TTg: no paper dossier from this day (docs/catalog.md, docs/legal-basis.md § 2).
+        what_only = _("%(what)s: chỉ tiếp nhận trực tuyến") % {"what": where}
+        check_keys(ctx, online_only, required=("from",), optional=("basis",), what=what_only)
+        out["online_only"] = compact(
+            {
+                "from": read_date(ctx, online_only, "from", what_only, required=True),
+                "basis": read_str(ctx, online_only, "basis", what_only),
+            }
+        )
     out["legal_basis"] = read_str(ctx, version, "legal_basis", where)
     out["source"] = read_str(ctx, version, "source", where)
     result: Any = version.get("result")

@@ -110,6 +110,11 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
             "apologies_allowed": version.apologies_allowed if version.apologies_allowed != 1 else None,
             "online_level": version.online_level,
             "location_independent": version.location_independent,
+            "online_only": compact(
+                {"from": version.online_only_from, "basis": version.online_only_basis}
+            )
+            if version.online_only_from
+            else None,
             "legal_basis": version.legal_basis,
             "source": version.source,
             "result": compact(

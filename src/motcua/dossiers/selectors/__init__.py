@@ -18,6 +18,12 @@ from motcua.dossiers.selectors.apologies import (
     dossiers_needing_apology,
     suggested_new_appointment,
 )
+from motcua.dossiers.selectors.assisted import (
+    awaiting_confirmation_for,
+    dossier_to_confirm,
+    pending_offline_count,
+    recorded_offline_for,
+)
 from motcua.dossiers.selectors.files import document_for, missing_documents, result_for, results_for
 from motcua.dossiers.selectors.inbox import (
     INBOX_ORDER,
@@ -53,6 +59,7 @@ __all__ = [
     "TimelineEntry",
     "allowed_actions",
     "apologies_to_sign",
+    "awaiting_confirmation_for",
     "can_attach_result",
     "can_draft_apology",
     "can_extend",
@@ -60,6 +67,7 @@ __all__ = [
     "can_sign_apology",
     "can_view",
     "document_for",
+    "dossier_to_confirm",
     "dossiers_needing_apology",
     "extension_latest",
     "get_dossier",
@@ -70,6 +78,8 @@ __all__ = [
     "inbox_procedures",
     "missing_documents",
     "open_consultations_for",
+    "pending_offline_count",
+    "recorded_offline_for",
     "result_for",
     "results_for",
     "step_time_status",

@@ -42,6 +42,12 @@ _PLAIN: dict[str, Any] = {
     EventKind.EXTENDED: _("Thời hạn giải quyết được gia hạn để xác minh. Ngày hẹn mới: %(appointment)s."),
     EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
     EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
+    EventKind.ASSISTED_PREPARED: _("Cán bộ tiếp nhận đã cùng bạn lập hồ sơ trực tuyến tại quầy."),
+    EventKind.SUBMISSION_CONFIRMED: _("Bạn đã xác nhận nội dung hồ sơ."),
+    EventKind.RECORDED_OFFLINE: _(
+        "Hồ sơ được ghi nhận tại quầy khi hệ thống trực tuyến gián đoạn; hồ sơ được nộp khi hệ thống "
+        "hoạt động trở lại, giữ nguyên thời điểm tiếp nhận."
+    ),
 }
 _PLAIN_ACTIONS: dict[str, Any] = {
     Action.REFUSE: _("Hồ sơ không được giải quyết."),

@@ -8,6 +8,7 @@ later workers deliver (``dossiers.events``: one function per event kind).
 | phase | module |
 | --- | --- |
 | registration (online, counter, post), dossier code, fee | ``submission`` |
+| assisted online submission at the counter, e-ID confirmation, the offline path | ``assisted`` |
 | completeness check, counter "receive and decide", competence override | ``reception`` |
 | workflow actions, assignment | ``workflow`` (current step: ``steps``) |
 | supplements during processing, supplying documents | ``supplements`` |
@@ -22,6 +23,12 @@ later workers deliver (``dossiers.events``: one function per event kind).
 from __future__ import annotations
 
 from motcua.dossiers.services.apologies import draft_apology, sign_apology
+from motcua.dossiers.services.assisted import (
+    confirm_submission,
+    submit_assisted,
+    submit_pending_offline,
+    submit_recorded_offline,
+)
 from motcua.dossiers.services.consultations import answer_consultation, consult
 from motcua.dossiers.services.extensions import extend
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
@@ -57,6 +64,7 @@ __all__ = [
     "answer_consultation",
     "assign_step",
     "attach_result",
+    "confirm_submission",
     "consult",
     "draft_apology",
     "extend",
@@ -73,7 +81,10 @@ __all__ = [
     "request_reception_supplement",
     "request_supplement",
     "sign_apology",
+    "submit_assisted",
     "submit_online",
+    "submit_pending_offline",
+    "submit_recorded_offline",
     "supply_documents",
     "withdraw",
 ]

@@ -37,10 +37,13 @@ def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin:
             "reception.incomplete", _("Hồ sơ còn thiếu: %(names)s"), names="; ".join(d.name for d in missing)
         )
     version = dossier.procedure_version
-    dossier.received_at = now
+    # A dossier recorded at the counter while the online path was down was received then: the outage does
+    # not cost the citizen time (services.assisted, Directive 24/CT-TTg).
+    received_at = dossier.recorded_offline_at or now
+    dossier.received_at = received_at
     dossier.received_by = staff
     dossier.appointment_at = lookups.appointment_for(
-        version=version, received_at=now, agency_id=dossier.competent_agency_id
+        version=version, received_at=received_at, agency_id=dossier.competent_agency_id
     )
     dossier.initial_appointment_at = dossier.appointment_at
     enter_step(dossier, lookups.initial_step_of(version), now=now, handed_over_by=staff)

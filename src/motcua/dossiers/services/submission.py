@@ -6,7 +6,7 @@ follows is in ``reception``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -137,7 +137,12 @@ def _create(
     now: dt.datetime,
     origin: str,
     actor: Any,
+    state: str = State.SUBMITTED,
+    extra: dict[str, Any] | None = None,
+    record: Callable[[Dossier], None] | None = None,
 ) -> Dossier | Forwarding:
+    """Register the dossier and record it (``record``: the events of an assisted submission instead of
+    ``submitted``; ``state`` and ``extra`` columns for one not submitted yet)."""
     if idempotency_key:
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
@@ -187,6 +192,8 @@ def _create(
         raise DomainError(
             "reception.location_bound", _("Thủ tục này chỉ được tiếp nhận tại nơi có thẩm quyền giải quyết.")
         )
+    if channel == Channel.COUNTER and version.is_online_only(on):
+        raise online_only_refusal(version)
     required = {d.code: d for d in version.documents.all()}
     unknown = [d.code for d in documents if d.code not in required]
     if unknown:
@@ -206,7 +213,7 @@ def _create(
                 code=next_dossier_code(agency=reception_point.agency, day=on),
                 procedure=procedure,
                 procedure_version=version,
-                state=State.SUBMITTED,
+                state=state,
                 channel=channel,
                 idempotency_key=idempotency_key or None,
                 applicant=applicant,
@@ -228,16 +235,20 @@ def _create(
                 received_by=received_by,
                 postal_tracking_number=postal_tracking_number,
                 submitted_at=now,
+                **(extra or {}),
             )
             add_documents(dossier, documents, required, now)
-            events.submitted(
-                dossier,
-                by=actor,
-                now=now,
-                origin=origin,
-                reception_point=reception_point,
-                competent_agency=competent,
-            )
+            if record is not None:
+                record(dossier)
+            else:
+                events.submitted(
+                    dossier,
+                    by=actor,
+                    now=now,
+                    origin=origin,
+                    reception_point=reception_point,
+                    competent_agency=competent,
+                )
     except IntegrityError:
         if idempotency_key:
             existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
@@ -245,6 +256,19 @@ def _create(
                 return existing
         raise
     return dossier
+
+
+def online_only_refusal(version: Any) -> DomainError:
+    """Directive 24/CT-TTg: from 1 October 2025 the centres take no paper dossier for the listed services;
+    the counter helps the citizen submit online instead (``services.submit_assisted``)."""
+    return DomainError(
+        "reception.online_only",
+        _(
+            "Từ ngày %(day)s thủ tục này chỉ tiếp nhận hồ sơ trực tuyến, không tiếp nhận hồ sơ giấy. "
+            "Vui lòng dùng chức năng “Hỗ trợ nộp hồ sơ trực tuyến” để giúp công dân nộp hồ sơ."
+        ),
+        day=version.online_only_from.strftime("%d/%m/%Y"),
+    )
 
 
 def _existing_submission(key: str, *, applicant: Any, actor: Any) -> Dossier | None:

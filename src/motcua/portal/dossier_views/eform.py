@@ -12,6 +12,7 @@ the separate "Xã, phường giải quyết hồ sơ" picker."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from typing import Any
 
@@ -31,7 +32,7 @@ from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import files
 from motcua.geo.selectors import communes_of
-from motcua.portal import drafts, eforms, submissions, tracking
+from motcua.portal import conf, drafts, eforms, submissions, tracking
 from motcua.portal.dossier_views.my_dossiers import LOGIN_URL
 from motcua.portal.forms import EFormControlsForm
 
@@ -70,6 +71,26 @@ def _place_errors(
     return {}
 
 
+def citizen_submission_open(view: Any) -> Any:
+    """The portal's own submission pages answer only where MOTCUA_CITIZEN_SUBMISSION is on; otherwise a page
+    says that online dossiers are submitted on the national public service portal (nothing is saved)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if conf.citizen_submission():
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        procedure = Procedure.objects.filter(code=kwargs.get("code", "")).first()
+        return render(
+            request,
+            "portal/national_portal.html",
+            {"procedure": procedure, "national_portal": conf.NATIONAL_PORTAL_URL},
+            status=200 if request.method == "GET" else 403,
+        )
+
+    return wrapper
+
+
+@citizen_submission_open
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def eform(request: HttpRequest, code: str) -> HttpResponse:

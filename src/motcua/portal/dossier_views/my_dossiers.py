@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview
@@ -36,7 +36,8 @@ def own_dossier(request: HttpRequest, code: str) -> Any:
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = tracking.my_dossiers(user=request.user, on=timezone.localdate())
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers})
+    to_confirm = tracking.awaiting_my_confirmation(user=request.user)
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "to_confirm": to_confirm})
 
 
 @login_required(login_url=LOGIN_URL)
@@ -122,3 +123,35 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         return _refused(request, dossier, error)
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_danh_gia=1")
+
+
+@login_required(login_url=LOGIN_URL)
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """Xác nhận hồ sơ: the dossier a reception officer filled in with the citizen (assisted submission,
+    Directive 24/CT-TTg) is read, then confirmed and submitted; only by the identity whose ID number it
+    carries (another person: not found)."""
+    today = timezone.localdate()
+    try:
+        dossier = dossier_selectors.dossier_to_confirm(code=code, user=request.user, on=today)
+    except DomainError as not_found:
+        raise Http404(code) from not_found
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            dossier = dossier_services.confirm_submission(dossier=dossier, by=request.user, origin="portal")
+        except DomainError as exc:
+            error = exc
+        else:
+            return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1")
+    return render(
+        request,
+        "portal/confirm_dossier.html",
+        {
+            "dossier": dossier,
+            "form_entries": formview.form_entries(dossier),
+            "documents": dossier.documents.all(),
+            "error": error,
+        },
+        status=http_status(error) if error else 200,
+    )

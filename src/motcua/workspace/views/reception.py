@@ -107,6 +107,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
             **{f["name"]: f["value"] for f in place_fields if f["value"]},
         },
         "reason": printable(form.value("reason")),
+        # Directive 24/CT-TTg: no paper dossier; the page points to assisted online submission.
+        "online_only": _online_only(procedure, on),
     }
     decision = form.value("decision")
     if posted and decision and procedure is not None:
@@ -145,6 +147,13 @@ def _place_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str
         }
         for name in names
     ]
+def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
+    if procedure is None:
+        return False
+    try:
+        return lookups.version_in_force(procedure=procedure, on=on).is_online_only(on)
+    except DomainError:
+        return False
 
 
 def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,238 @@
+"""Hỗ trợ nộp hồ sơ trực tuyến tại quầy (Directive 24/CT-TTg): the reception officer fills the procedure's
+e-form with the citizen, attaches the scanned documents and submits online; the citizen confirms on the spot
+or later with the national e-ID. When the online path is down (the e-ID provider does not answer, or the
+officer says so) the dossier is recorded here and submitted when the path is back.
+
+The e-form is read and shown with ``catalog.eforms`` (the portal's own rendering and checks); the rules are
+``dossiers.services.submit_assisted``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.catalog import eforms
+from motcua.catalog.forms import FormInvalid
+from motcua.catalog.models import Procedure
+from motcua.core.clients import client_address
+from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import printable
+from motcua.dossiers import files, lookups, selectors, services
+from motcua.dossiers.constants import Confirmation, DocumentSource, OfflineReason, State
+from motcua.geo.models import AdministrativeUnit
+from motcua.integrations import online_path
+from motcua.integrations.tasks import submit_offline_dossiers
+from motcua.workspace.access import officer_required
+from motcua.workspace.cccd import parse_cccd_qr
+from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
+from motcua.workspace.views.reception import APPLICANT_FIELDS, _communes, _my_points
+
+
+def _version(procedure: Procedure | None, on: dt.date) -> Any:
+    if procedure is None:
+        return None
+    try:
+        return lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return None
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def assisted_submission(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    on = timezone.localdate(now)
+    points = _my_points(request.user, on)
+    if not points:
+        messages.error(request, _("Bạn không làm việc tại điểm tiếp nhận nào."))
+        return redirect("workspace:inbox")
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    form = AssistedSubmissionForm(data)
+    chosen = str(form.value("point"))
+    point = next((p for p in points if str(p.pk) == chosen), points[0])
+    procedure = Procedure.objects.filter(code=form.value("procedure")).first()
+    version = _version(procedure, on)
+    applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    if posted and form.value("cccd_qr") and not applicant["name"]:
+        try:
+            card = parse_cccd_qr(form.value("cccd_qr"))
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    applicant_form = ApplicantForm(applicant)
+    applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    applicant = {k: printable(v) for k, v in applicant.items()}
+    schema: dict[str, Any] = (version.form_schema or {}) if version else {}
+    ui: dict[str, Any] = (version.ui_schema or {}) if version else {}
+    communes = _communes(point.province_code, on)
+    raw: dict[str, Any] | None = None
+    errors: dict[str, list[str]] = {}
+    if posted and version is not None:
+        raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+    context: dict[str, Any] = {
+        "points": points,
+        "point": point,
+        "procedures": Procedure.objects.order_by("code").only("code", "name"),
+        "procedure": procedure,
+        "version": version,
+        "online_only": version is not None and version.is_online_only(on),
+        "communes": communes,
+        "place": form.value("place"),
+        "applicant": applicant,
+        "applicant_errors": applicant_errors,
+        "documents": list(version.documents.order_by("order", "code")) if version else [],
+        "accept": files.ACCEPT,
+        "max_upload_mb": files.max_bytes() // (1024 * 1024),
+        "idempotency_key": form.value("idempotency_key") or f"assisted-{request.user.pk}-{now.timestamp()}",
+        "confirmation": form.value("confirmation") or Confirmation.ON_THE_SPOT,
+        "citizen_confirmed": form.value("citizen_confirmed"),
+        "offline_declared": form.value("offline_declared"),
+        "pending": list(selectors.recorded_offline_for(user=request.user, on=on)[:50]),
+        "status": 200,
+    }
+    if posted and form.value("submit") and version is not None:
+        if applicant_errors:
+            messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
+            context["status"] = 400
+        else:
+            dossier = _submit(request, context, schema=schema, ui=ui, raw=raw or {}, errors=errors, now=now)
+            if dossier is not None:
+                return redirect("workspace:dossier", code=dossier.code)
+            context["status"] = 400
+    fields = eforms.build_fields(schema, ui, values=raw) if version is not None else []
+    eforms.choose_units(fields, on=on, default_province=point.province_code)
+    context["fields"] = fields
+    context["general_errors"] = eforms.attach_errors(fields, errors)
+    return render(request, "workspace/assisted.html", context, status=context["status"])
+
+
+def _submit(
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    schema: dict[str, Any],
+    ui: dict[str, Any],
+    raw: dict[str, Any],
+    errors: dict[str, list[str]],
+    now: dt.datetime,
+) -> Any:
+    """Check the e-form as the portal does, store the scans, probe the online path and submit; on any
+    refusal nothing is kept (the scans stored go too) and the messages are put beside their inputs."""
+    on = timezone.localdate(now)
+    fields = eforms.build_fields(schema, ui)
+    unit_names = {u.code: u.name for u in context["communes"]}
+    form_data = eforms.form_data(schema, fields, raw, unit_names)
+    file_fields = {f.name for f in fields if f.widget == "file"}
+    place_id = str(context["place"])
+    place = AdministrativeUnit.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+    point = context["point"]
+    folder = f"{point.province_code}/counter/{point.pk}"
+    stored: list[str] = []
+    try:
+        for name in file_fields:  # a file of the e-form (a scan the form itself asks for)
+            upload = request.FILES.get(name)
+            if upload:
+                kept = files.store_upload(upload, folder=folder)
+                stored.append(kept.ref)
+                form_data[name] = kept.ref
+        errors.update(eforms.field_errors(schema, form_data, file_fields=file_fields) if schema else {})
+        errors.update(eforms.unit_errors(fields, raw, on=on))
+        if place is None:
+            errors.setdefault("", []).append(_("Vui lòng chọn xã, phường nơi thực hiện thủ tục."))
+        if not context["applicant"]["name"]:
+            context["applicant_errors"].setdefault("name", []).append(_("Vui lòng nhập họ tên chủ hồ sơ."))
+        if errors or context["applicant_errors"]:
+            raise DomainError("form.invalid", _("Tờ khai chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
+        documents = []
+        for doc in context["documents"]:
+            scan = request.FILES.get(f"scan_{doc.code}")
+            if scan:
+                kept = files.store_upload(scan, folder=folder)
+                stored.append(kept.ref)
+                documents.append(
+                    services.DocumentInput(code=doc.code, source=DocumentSource.FILE, file_ref=kept.ref)
+                )
+        offline = ""
+        if context["offline_declared"]:
+            offline = OfflineReason.DECLARED
+        elif not online_path.is_up():
+            offline = OfflineReason.PROBE
+        assert place is not None
+        dossier = services.submit_assisted(
+            by=request.user,
+            reception_point=point,
+            procedure=context["procedure"],
+            place_unit=place,
+            applicant_info=services.ApplicantInfo(**context["applicant"]),
+            confirmation=context["confirmation"],
+            citizen_confirmed=bool(context["citizen_confirmed"]),
+            offline=offline,
+            documents=documents,
+            form_data=form_data,
+            idempotency_key=context["idempotency_key"],
+            now=now,
+            origin=client_address(request),
+        )
+    except DomainError as error:
+        for ref in stored:
+            files.discard(ref)
+        if isinstance(error, FormInvalid):
+            errors.update(eforms.problem_errors(error.problems, file_fields=file_fields))
+        elif isinstance(error, FieldError) and error.field in context["applicant"]:
+            context["applicant_errors"].setdefault(error.field, []).append(str(error))
+        messages.error(request, str(error))
+        return None
+    if dossier.state == State.RECORDED_OFFLINE:
+        transaction.on_commit(submit_offline_dossiers.enqueue)
+        recorded = timezone.localtime(dossier.recorded_offline_at).strftime("%H:%M")
+        messages.warning(
+            request,
+            _(
+                "Hệ thống trực tuyến đang gián đoạn: đã ghi nhận hồ sơ %(code)s lúc %(time)s; hồ sơ sẽ được "
+                "nộp tự động khi hệ thống hoạt động trở lại, giữ nguyên thời điểm tiếp nhận."
+            )
+            % {"code": dossier.code, "time": recorded},
+        )
+    elif dossier.state == State.AWAITING_CONFIRMATION:
+        messages.success(
+            request,
+            _(
+                "Đã lập hồ sơ %(code)s. Công dân đăng nhập Cổng dịch vụ công bằng tài khoản định danh điện "
+                "tử, mở “Hồ sơ của tôi” và xác nhận để nộp hồ sơ."
+            )
+            % {"code": dossier.code},
+        )
+    else:
+        messages.success(request, _("Đã nộp trực tuyến hồ sơ %(code)s.") % {"code": dossier.code})
+    return dossier
+
+
+@officer_required
+@require_POST
+def submit_offline(request: HttpRequest) -> HttpResponse:
+    """"Nộp ngay": the officer submits the dossiers recorded offline that they may, once the path is back."""
+    now = timezone.now()
+    if not online_path.is_up():
+        messages.error(request, _("Hệ thống định danh điện tử vẫn chưa phản hồi; hồ sơ tiếp tục chờ nộp."))
+        return redirect("workspace:assisted")
+    done = 0
+    for dossier in selectors.recorded_offline_for(user=request.user, on=timezone.localdate(now)):
+        try:
+            services.submit_recorded_offline(
+                dossier=dossier, by=request.user, now=now, origin=client_address(request)
+            )
+            done += 1
+        except DomainError:
+            continue  # not the officer's receiving agency, or submitted meanwhile
+    messages.success(request, _("Đã nộp %(count)s hồ sơ ghi nhận ngoại tuyến.") % {"count": done})
+    return redirect("workspace:assisted")
