@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("catalog", "0002_place_fields"),
+        ("catalog", "0003_online_only"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def first_appointment_set(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("dossiers", "0006_place_field"),
+        ("dossiers", "0007_assisted_submission"),
     ]
 
     operations = [
