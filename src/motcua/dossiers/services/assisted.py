@@ -134,7 +134,7 @@ def submit_assisted(
                     competent_agency=dossier.competent_agency,
                 )
 
-        return _create(
+        created = _create(
             channel=Channel.ONLINE,
             procedure=procedure,
             place_unit=place_unit,
@@ -154,6 +154,9 @@ def submit_assisted(
             extra=extra,
             record=record,
         )
+        # Online (assisted) submissions are never forwarded (services.forwarding.is_elsewhere).
+        assert isinstance(created, Dossier)
+        return created
 
 
 @transaction.atomic

@@ -149,7 +149,9 @@ def _create(
             return existing
     _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
     on = timezone.localdate(now)
-    if forwarding.is_elsewhere(place_unit=place_unit, reception_point=reception_point, channel=channel):
+    if place_unit is not None and forwarding.is_elsewhere(
+        place_unit=place_unit, reception_point=reception_point, channel=channel
+    ):
         # Beyond the province (Decree 118/2025, Decree 120/2025): received here and forwarded, not refused.
         assert reception_point is not None
         return forwarding.receive_for_other_province(
