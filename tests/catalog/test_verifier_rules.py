@@ -200,7 +200,12 @@ def test_a_workflow_without_any_result_is_reported(procedure):
 
 @pytest.mark.parametrize(
     ("role", "performer"),
-    [("specialist", "competent"), ("reception_officer", "receiving"), ("head", "competent"), ("leader", "receiving")],
+    [
+        ("specialist", "competent"),
+        ("reception_officer", "receiving"),
+        ("head", "competent"),
+        ("leader", "receiving"),
+    ],
 )
 def test_a_refusal_that_bypasses_the_competent_agencys_leader_is_reported(procedure, role, performer):
     """Decree 118/2025, Circular 03/2025 form 05: refusal after review is the competent authority leader's

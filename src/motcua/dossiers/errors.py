@@ -15,6 +15,15 @@ CLOSED = "dossier.closed"
 SUPPLEMENT_NO_ITEMS = "supplement.no_items"  # an officer's request lists no document
 SUPPLEMENT_EMPTY = "supplement.empty"  # the applicant's answer attaches no document
 SUPPLEMENT_CLOSED = "supplement.closed"
+# The stop notice (form 05) and the withdrawal request.
+STOP_LEADER_ONLY = "stop.leader_only"  # only a leader of the competent agency ends a dossier after receipt
+STOP_PROPOSE_FORBIDDEN = "stop.propose_forbidden"  # only the officer holding the current step proposes
+STOP_PENDING = "stop.pending"  # a proposal already waits for the leader
+STOP_DECIDED = "stop.decided"  # the proposal was already signed or declined
+WITHDRAW_PENDING = "withdraw.pending"  # a request already waits for the agency's decision
+WITHDRAW_PENDING_DECISION = "withdraw.pending_decision"  # decide the withdrawal before ending otherwise
+WITHDRAW_DECIDED = "withdraw.decided"  # the request was already accepted or declined
+WITHDRAW_DECIDE_FORBIDDEN = "withdraw.decide_forbidden"  # only a leader of the competent agency decides
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -26,6 +35,14 @@ HTTP_STATUS = {
     SUPPLEMENT_NO_ITEMS: 400,
     SUPPLEMENT_EMPTY: 400,
     SUPPLEMENT_CLOSED: 400,
+    STOP_LEADER_ONLY: 403,
+    STOP_PROPOSE_FORBIDDEN: 403,
+    STOP_PENDING: 409,
+    STOP_DECIDED: 409,
+    WITHDRAW_PENDING: 409,
+    WITHDRAW_PENDING_DECISION: 409,
+    WITHDRAW_DECIDED: 409,
+    WITHDRAW_DECIDE_FORBIDDEN: 403,
 }
 
 register(HTTP_STATUS)

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from motcua.workspace import auth_views
-from motcua.workspace.views import actions, apologies, dossier, files, inbox, reception, results
+from motcua.workspace.views import actions, apologies, dossier, endings, files, inbox, reception, results
 
 app_name = "workspace"
 urlpatterns: list[URLPattern] = [
@@ -18,6 +18,10 @@ urlpatterns: list[URLPattern] = [
     path("ho-so/<str:code>/phieu/<slug:kind>.pdf", files.slip, name="slip"),
     path("ho-so/<str:code>/xin-loi/", apologies.draft_apology, name="draft_apology"),
     path("ho-so/<str:code>/xin-loi/<int:notice_id>/ky/", apologies.sign_apology, name="sign_apology"),
+    path("ho-so/<str:code>/dung-giai-quyet/", endings.propose_stop, name="propose_stop"),
+    path("ho-so/<str:code>/dung-giai-quyet/<int:notice_id>/", endings.decide_stop, name="decide_stop"),
+    path("ho-so/<str:code>/rut-ho-so/", endings.record_withdrawal, name="record_withdrawal"),
+    path("ho-so/<str:code>/rut-ho-so/<int:request_id>/", endings.decide_withdrawal, name="decide_withdrawal"),
     path("ho-so/<str:code>/ket-qua/", results.attach_result, name="attach_result"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/", files.result_file, name="result_file"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/go/", results.remove_result, name="remove_result"),

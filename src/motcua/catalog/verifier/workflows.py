@@ -71,7 +71,8 @@ def check_workflow(add: AddFinding, version: VersionRow) -> list[StepRow]:
                 ERROR,
                 "workflow.refusal_leader",
                 _(
-                    "bước '%(step)s': từ chối giải quyết (thông báo dừng giải quyết hồ sơ, mẫu 05) phải do lãnh "
+                    "bước '%(step)s': từ chối giải quyết (thông báo dừng giải quyết hồ sơ, mẫu 05) phải do "
+                    "lãnh "
                     "đạo cơ quan có thẩm quyền quyết định; bước này do '%(role)s' thực hiện"
                 )
                 % {"step": step.name, "role": ROLE_LABELS.get(step.role, step.role)},

@@ -7,6 +7,7 @@
 | a dossier's history for its applicant or staff | ``timeline`` |
 | documents missing, downloadable files | ``files`` |
 | apology notices | ``apologies`` |
+| stop notice (form 05) and withdrawal request: pending, signed, who may decide | ``endings`` |
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from motcua.dossiers.selectors.apologies import (
     can_sign_apology,
     dossiers_needing_apology,
     suggested_new_appointment,
+)
+from motcua.dossiers.selectors.endings import (
+    can_decide_stop,
+    can_decide_withdrawal,
+    can_propose_stop,
+    can_request_withdrawal,
+    can_sign_stop,
+    pending_stop_notice,
+    pending_withdrawal,
+    signed_stop_notice,
 )
 from motcua.dossiers.selectors.files import document_for, missing_documents, result_for, results_for
 from motcua.dossiers.selectors.inbox import (
@@ -52,9 +63,14 @@ __all__ = [
     "allowed_actions",
     "apologies_to_sign",
     "can_attach_result",
+    "can_decide_stop",
+    "can_decide_withdrawal",
     "can_draft_apology",
+    "can_propose_stop",
     "can_rate",
+    "can_request_withdrawal",
     "can_sign_apology",
+    "can_sign_stop",
     "can_view",
     "document_for",
     "dossiers_needing_apology",
@@ -66,8 +82,11 @@ __all__ = [
     "inbox_procedures",
     "missing_documents",
     "open_consultations_for",
+    "pending_stop_notice",
+    "pending_withdrawal",
     "result_for",
     "results_for",
+    "signed_stop_notice",
     "step_time_status",
     "suggested_new_appointment",
     "time_status",

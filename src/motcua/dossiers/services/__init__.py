@@ -12,7 +12,8 @@ later workers deliver (``dossiers.events``: one function per event kind).
 | workflow actions, assignment | ``workflow`` (current step: ``steps``) |
 | supplements during processing, supplying documents | ``supplements`` |
 | consultations | ``consultations`` |
-| withdrawal | ``withdrawal`` |
+| withdrawal request and its decision | ``withdrawal`` |
+| stop notice (form 05): proposal, leader's signature or refusal | ``stops`` |
 | apology and new appointment | ``apologies`` |
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
@@ -33,6 +34,7 @@ from motcua.dossiers.services.reception import (
     request_reception_supplement,
 )
 from motcua.dossiers.services.results import attach_result, remove_result
+from motcua.dossiers.services.stops import decline_stop, propose_stop, sign_stop
 from motcua.dossiers.services.submission import (
     APPLICANT_COLUMNS,
     next_dossier_code,
@@ -42,7 +44,13 @@ from motcua.dossiers.services.submission import (
     submit_online,
 )
 from motcua.dossiers.services.supplements import request_supplement, supply_documents
-from motcua.dossiers.services.withdrawal import WITHDRAW, withdraw
+from motcua.dossiers.services.withdrawal import (
+    WITHDRAW,
+    accept_withdrawal,
+    decline_withdrawal,
+    originals_on_file,
+    request_withdrawal,
+)
 from motcua.dossiers.services.workflow import assign_step, perform
 
 __all__ = [
@@ -52,15 +60,20 @@ __all__ = [
     "CounterDecision",
     "DocumentInput",
     "accept",
+    "accept_withdrawal",
     "answer_consultation",
     "assign_step",
     "attach_result",
     "consult",
+    "decline_stop",
+    "decline_withdrawal",
     "draft_apology",
     "next_dossier_code",
     "online_reception_point",
+    "originals_on_file",
     "override_competence",
     "perform",
+    "propose_stop",
     "rate",
     "receive_and_decide",
     "receive_at_counter",
@@ -69,8 +82,9 @@ __all__ = [
     "remove_result",
     "request_reception_supplement",
     "request_supplement",
+    "request_withdrawal",
     "sign_apology",
+    "sign_stop",
     "submit_online",
     "supply_documents",
-    "withdraw",
 ]
