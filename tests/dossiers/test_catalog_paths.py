@@ -135,7 +135,7 @@ def test_refused_after_review(hue):
     )
     dossier = advance(hue, dossier, now=T0, stop_at="tham_dinh")
     specialist = actor_for(hue, dossier)
-    # The sample catalog refuses only at the leader's step (Decree 118/2025, form 05): the specialist proposes.
+    # The sample catalog refuses only at the leader's step (form 05): the specialist proposes.
     with pytest.raises(DomainError) as error:
         services.perform(dossier=dossier, by=specialist, action="refuse", reason="?", now=T0 + 3 * H)
     assert error.value.code == "action.not_allowed"
