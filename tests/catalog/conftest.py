@@ -109,11 +109,8 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                             "nhan",
                             "reception_officer",
                             2,
-                            ["forward", "request_supplement", "refuse"],
-                            [
-                                {"action": "forward", "to": "xu_ly"},
-                                {"action": "refuse", "requires_reason": True},
-                            ],
+                            ["forward", "request_supplement"],
+                            [{"action": "forward", "to": "xu_ly"}],
                             performer="receiving",
                             initial=True,
                         ),
@@ -121,21 +118,22 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                             "xu_ly",
                             "specialist",
                             14,
-                            ["forward", "return", "refuse"],
+                            ["forward", "return"],
                             [
                                 {"action": "forward", "to": "ky"},
                                 {"action": "return", "to": "nhan", "requires_reason": True},
-                                {"action": "refuse", "requires_reason": True},
                             ],
                         ),
                         step(
                             "ky",
                             "leader",
                             4,
-                            ["sign", "return"],
+                            # Refusal after review: the leader's decision (stop notice, form 05).
+                            ["sign", "return", "refuse"],
                             [
                                 {"action": "sign", "to": "tra"},
                                 {"action": "return", "to": "xu_ly", "requires_reason": True},
+                                {"action": "refuse", "requires_reason": True},
                             ],
                         ),
                         step(

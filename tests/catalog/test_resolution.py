@@ -102,8 +102,11 @@ def test_the_workflow_starts_at_the_desk_and_each_step_lists_its_transitions():
     first = selectors.initial_step(workflow)
     assert first.role == "reception_officer"
     actions = {t.action: t for t in selectors.transitions_from(first)}
-    assert actions[Action.FORWARD].target is not None and actions[Action.REFUSE].target is None
-    assert actions[Action.REFUSE].requires_reason
+    assert actions[Action.FORWARD].target is not None and Action.REFUSE not in actions
+    # Refusal after review ends at the leader's step (stop notice, form 05): it needs a reason.
+    leader = workflow.steps.get(role="leader")
+    refusal = {t.action: t for t in selectors.transitions_from(leader)}[Action.REFUSE]
+    assert refusal.target is None and refusal.requires_reason
 
 
 def test_search_finds_procedures_without_accents_and_by_level():

@@ -192,9 +192,36 @@ def test_a_fee_that_does_not_fit_a_dossier_at_the_fields_maximum_is_reported(pro
 
 def test_a_workflow_without_any_result_is_reported(procedure):
     steps = procedure["versions"][0]["workflow"]["steps"]
+    steps[-1].update(role="leader", performer="competent")
     steps[-1]["actions"] = ["refuse"]
     steps[-1]["transitions"] = [{"action": "refuse", "requires_reason": True}]
     assert only(check(import_draft(procedure)), "workflow.no_result")
+
+
+@pytest.mark.parametrize(
+    ("role", "performer"),
+    [
+        ("specialist", "competent"),
+        ("reception_officer", "receiving"),
+        ("head", "competent"),
+        ("leader", "receiving"),
+    ],
+)
+def test_a_refusal_that_bypasses_the_competent_agencys_leader_is_reported(procedure, role, performer):
+    """Decree 118/2025, Circular 03/2025 form 05: refusal after review is the competent authority leader's
+    decision, so a step that refuses must be a leader's step of the competent (or named) agency."""
+    steps = steps_of(procedure)
+    steps["xu_ly"].update(role=role, performer=performer)
+    steps["xu_ly"]["actions"].append("refuse")
+    steps["xu_ly"]["transitions"].append({"action": "refuse", "requires_reason": True})
+    message = only(check(import_draft(procedure)), "workflow.refusal_leader")
+    assert "lãnh đạo cơ quan có thẩm quyền" in message and "Bước xu_ly" in message
+
+
+def test_a_refusal_at_the_competent_agencys_leader_step_verifies_clean(procedure):
+    assert "refuse" in steps_of(procedure)["ky"]["actions"]
+    report = check(import_draft(procedure))
+    assert not report.messages("workflow.refusal_leader"), report.as_text()
 
 
 def test_the_report_reads_as_a_list_of_errors():

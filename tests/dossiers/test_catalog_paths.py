@@ -134,15 +134,33 @@ def test_refused_after_review(hue):
         dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang), now=T0
     )
     dossier = advance(hue, dossier, now=T0, stop_at="tham_dinh")
-    dossier = services.perform(
+    specialist = actor_for(hue, dossier)
+    # The sample catalog refuses only at the leader's step (form 05): the specialist proposes.
+    with pytest.raises(DomainError) as error:
+        services.perform(dossier=dossier, by=specialist, action="refuse", reason="?", now=T0 + 3 * H)
+    assert error.value.code == "action.not_allowed"
+    services.propose_stop(
         dossier=dossier,
-        by=actor_for(hue, dossier),
-        action="refuse",
-        reason="Kết hôn giả tạo (Điều 5 Luật Hôn nhân và gia đình)",
+        by=specialist,
+        reasons="Kết hôn giả tạo (Điều 5 Luật Hôn nhân và gia đình)",
         now=T0 + 3 * H,
     )
-    assert dossier.state == State.REFUSED
+    dossier.refresh_from_db()
+    dossier = advance(hue, dossier, now=T0 + 3 * H, stop_at="ky")
+    leader = actor_for(hue, dossier)
+    dossier = services.perform(
+        dossier=dossier,
+        by=leader,
+        action="refuse",
+        reason="Kết hôn giả tạo: hai bên thừa nhận (Điều 5 Luật Hôn nhân và gia đình)",
+        now=T0 + 6 * H,
+    )
+    assert dossier.state == State.STOPPED
     assert dossier.national_status == NationalStatus.STOPPED
+    notice = dossier.stop_notices.get()
+    assert (notice.outcome, notice.decided_by.user) == ("signed", leader)
+    assert notice.reasons.startswith("Kết hôn giả tạo: hai bên thừa nhận")
+    assert slips.slip_pdf(dossier=dossier, kind="stop").startswith(b"%PDF")
     assert_replays(dossier)
 
 

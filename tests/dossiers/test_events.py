@@ -34,8 +34,9 @@ def test_each_event_records_who_when_from_where_what_and_why(world):
     dossier = services.perform(
         dossier=dossier,
         by=world.specialist_pv,
-        action="refuse",
-        reason="Không đủ điều kiện",
+        action="return",
+        target_step="tiep_nhan",
+        reason="Thiếu chữ ký trên tờ khai",
         now=T0 + 2 * H,
         origin="10.0.0.7",
     )
@@ -44,7 +45,11 @@ def test_each_event_records_who_when_from_where_what_and_why(world):
     assert event.actor_agency == world.ubnd_phu_vang
     assert event.at == T0 + 2 * H
     assert event.origin == "10.0.0.7"
-    assert (event.kind, event.action, event.reason) == (EventKind.STEP_ACTION, "refuse", "Không đủ điều kiện")
+    assert (event.kind, event.action, event.reason) == (
+        EventKind.STEP_ACTION,
+        "return",
+        "Thiếu chữ ký trên tờ khai",
+    )
     assert event.data["from_step"] == "tham_dinh"
     assert list(dossier.events.values_list("sequence", flat=True)) == [1, 2, 3, 4]
 

@@ -15,7 +15,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors, services
-from motcua.dossiers.models import Consultation, Dossier, DossierStep, EventKind, State
+from motcua.dossiers.models import (
+    Consultation,
+    Dossier,
+    DossierStep,
+    EventKind,
+    State,
+    StopNotice,
+    WithdrawalRequest,
+)
 from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.org.models import Role
 
@@ -33,11 +41,17 @@ OPS = [
     "consult",
     "answer",
     "withdraw",
+    "accept_withdrawal",
+    "decline_withdrawal",
+    "propose_stop",
+    "sign_stop",
+    "decline_stop",
     "assign",
     "apology",
 ]
 # Ending actions are drawn rarely so that most sequences travel deep into the workflow.
-WEIGHTED = [op for op in OPS for _ in range(1 if op in ("refuse", "refuse_reception", "withdraw") else 6)]
+ENDING = ("refuse", "refuse_reception", "withdraw", "accept_withdrawal", "sign_stop")
+WEIGHTED = [op for op in OPS for _ in range(1 if op in ENDING else 6)]
 
 
 def test_random_action_sequences_keep_the_dossier_consistent(world):
@@ -71,8 +85,10 @@ def test_random_action_sequences_keep_the_dossier_consistent(world):
             self.dossier = receive_px_for_pv(world, documents=documents, now=self.now)
             self.appointment = None
 
-        def right_actor(self):
+        def right_actor(self, op=""):
             step = self.dossier.current_step
+            if op in ("accept_withdrawal", "decline_withdrawal", "sign_stop", "decline_stop", "refuse"):
+                return world.leader_pv  # the leader of the competent agency decides every ending
             if self.dossier.state == State.CONSULTING:
                 return world.dept_specialist
             if self.dossier.state in (State.SUPPLEMENT, State.RECEPTION_SUPPLEMENT):
@@ -112,7 +128,28 @@ def test_random_action_sequences_keep_the_dossier_consistent(world):
                             consultation=consultation, by=by, answer="Đồng ý", now=self.now
                         )
                 elif op == "withdraw":
-                    services.withdraw(dossier=d, by=by, reason=reason, now=self.now)
+                    services.request_withdrawal(dossier=d, by=by, reason=reason, now=self.now)
+                elif op in ("accept_withdrawal", "decline_withdrawal"):
+                    request = WithdrawalRequest.objects.filter(dossier=d, outcome="").first()
+                    if request is not None and op == "accept_withdrawal":
+                        services.accept_withdrawal(
+                            request=request,
+                            by=by,
+                            originals_returned="Tờ khai",
+                            fee_refunded=False,
+                            fee_note=reason,
+                            now=self.now,
+                        )
+                    elif request is not None:
+                        services.decline_withdrawal(request=request, by=by, reason=reason, now=self.now)
+                elif op == "propose_stop":
+                    services.propose_stop(dossier=d, by=by, reasons=reason, now=self.now)
+                elif op in ("sign_stop", "decline_stop"):
+                    notice = StopNotice.objects.filter(dossier=d, outcome="").first()
+                    if notice is not None and op == "sign_stop":
+                        services.sign_stop(notice=notice, by=by, now=self.now)
+                    elif notice is not None:
+                        services.decline_stop(notice=notice, by=by, note=reason, now=self.now)
                 elif op == "assign":
                     services.assign_step(dossier=d, by=by, assignee=world.specialist2_pv.staff, now=self.now)
                 elif op == "apology" and d.appointment_at is not None:
@@ -141,7 +178,7 @@ def test_random_action_sequences_keep_the_dossier_consistent(world):
         def act(self, op, right, other, hours, with_reason):
             """Any operation by the right actor or by anyone, sometimes without a reason."""
             self.now += dt.timedelta(hours=hours)
-            self.do(op, self.right_actor() if right else other, "Lý do kiểm thử" if with_reason else "")
+            self.do(op, self.right_actor(op) if right else other, "Lý do kiểm thử" if with_reason else "")
 
         @rule(choice=st.integers(min_value=0, max_value=20), hours=st.integers(min_value=0, max_value=12))
         def advance(self, choice, hours):

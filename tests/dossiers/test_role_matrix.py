@@ -17,7 +17,7 @@ from django.utils import timezone
 from motcua.catalog.models import Action
 from motcua.dossiers import access, services
 from motcua.dossiers.access import Act
-from motcua.dossiers.models import Consultation, Dossier, State
+from motcua.dossiers.models import Consultation, Dossier, State, StopNotice, WithdrawalRequest
 from motcua.org.models import Role
 from workspace.conftest import PASSWORD, log_in
 
@@ -61,6 +61,10 @@ ACTIONS = (
     Action.CONSULT,
     Act.SUPPLY,
     Act.WITHDRAW,
+    Act.DECIDE_WITHDRAWAL,
+    Act.PROPOSE_STOP,
+    Act.SIGN_STOP,
+    Act.DECLINE_STOP,
     Act.RATE,
     Act.ASSIGN,
     Act.OVERRIDE_COMPETENCE,
@@ -101,6 +105,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "at_reception_step": {
         Action.FORWARD: {"officer_px"},
+        Act.PROPOSE_STOP: {"officer_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
         Act.ASSIGN: {"head_px", "leader_px"},
         Act.DRAFT_APOLOGY: PX_STAFF,
@@ -111,7 +116,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "at_review": {
         Action.FORWARD: {"specialist_px"},
         Action.RETURN: {"specialist_px"},
-        Action.REFUSE: {"specialist_px"},
+        # The step lists refuse, but only the competent agency's leader stops a dossier: the specialist
+        # proposes the stop (form 05) instead.
+        Act.PROPOSE_STOP: {"specialist_px"},
         Action.REQUEST_SUPPLEMENT: {"specialist_px"},
         Action.CONSULT: {"specialist_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
@@ -123,6 +130,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "supplement": {
         Act.SUPPLY: ON_BEHALF,
+        Act.PROPOSE_STOP: {"specialist_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
         Act.ASSIGN: {"head_px", "leader_px"},
         Act.DRAFT_APOLOGY: PX_STAFF,
@@ -130,6 +138,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "consulting": {
         Act.WITHDRAW: {"officer_px", "citizen"},
+        Act.PROPOSE_STOP: {"specialist_px"},
         Act.ASSIGN: {"head_px", "leader_px"},
         Act.DRAFT_APOLOGY: PX_STAFF,
         Act.ATTACH_RESULT: {"specialist_px"},
@@ -140,6 +149,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "at_approval": {
         Action.APPROVE: {"head_px"},
+        Act.PROPOSE_STOP: {"head_px"},
         Action.RETURN: {"head_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
         Act.ASSIGN: {"head_px", "leader_px"},
@@ -152,6 +162,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         Action.SIGN: {"leader_px"},
         Action.RETURN: {"leader_px"},
         Action.REFUSE: {"leader_px"},
+        Act.PROPOSE_STOP: {"leader_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
         Act.ASSIGN: {"head_px", "leader_px"},
         Act.DRAFT_APOLOGY: PX_STAFF,
@@ -161,6 +172,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "at_numbering": {
         Action.ISSUE_NUMBER: {"clerk_px"},
+        Act.PROPOSE_STOP: {"clerk_px"},
         Act.WITHDRAW: {"officer_px", "citizen"},
         Act.ASSIGN: {"head_px", "leader_px"},
         Act.DRAFT_APOLOGY: PX_STAFF,
@@ -176,7 +188,35 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "view": SEE,
     },
     "returned": {Act.RATE: {"citizen"}, "view": SEE},
-    "refused": {Act.RATE: {"citizen"}, "view": SEE},
+    "stop_proposed": {
+        Action.FORWARD: {"specialist_px"},
+        Action.RETURN: {"specialist_px"},
+        Action.REQUEST_SUPPLEMENT: {"specialist_px"},
+        Action.CONSULT: {"specialist_px"},
+        Act.SIGN_STOP: {"leader_px"},
+        Act.DECLINE_STOP: {"leader_px"},
+        Act.WITHDRAW: {"officer_px", "citizen"},
+        Act.ASSIGN: {"head_px", "leader_px"},
+        Act.DRAFT_APOLOGY: PX_STAFF,
+        Act.ATTACH_RESULT: {"specialist_px"},
+        Act.REMOVE_RESULT: {"specialist_px"},
+        "view": SEE,
+    },
+    "withdrawal_requested": {
+        # Processing goes on while the competent agency decides; no second request.
+        Action.FORWARD: {"specialist_px"},
+        Action.RETURN: {"specialist_px"},
+        Action.REQUEST_SUPPLEMENT: {"specialist_px"},
+        Action.CONSULT: {"specialist_px"},
+        Act.PROPOSE_STOP: {"specialist_px"},
+        Act.DECIDE_WITHDRAWAL: {"leader_px"},
+        Act.ASSIGN: {"head_px", "leader_px"},
+        Act.DRAFT_APOLOGY: PX_STAFF,
+        Act.ATTACH_RESULT: {"specialist_px"},
+        Act.REMOVE_RESULT: {"specialist_px"},
+        "view": SEE,
+    },
+    "stopped": {Act.RATE: {"citizen"}, "view": SEE},
     "withdrawn": {"view": SEE},
     "refused_at_reception": {"view": SEE},
 }
@@ -194,7 +234,9 @@ INTERNAL = {
     "at_numbering": State.IN_PROCESS,
     "result_ready": State.RESULT_READY,
     "returned": State.RETURNED,
-    "refused": State.REFUSED,
+    "stop_proposed": State.IN_PROCESS,
+    "withdrawal_requested": State.IN_PROCESS,
+    "stopped": State.STOPPED,
     "withdrawn": State.WITHDRAWN,
     "refused_at_reception": State.REFUSED_AT_RECEPTION,
 }
@@ -238,7 +280,12 @@ def dossier_in(world: World, state: str) -> Dossier:
         return d
     d = services.accept(dossier=d, by=world.officer_px, now=T0 + H)
     if state == "withdrawn":
-        return services.withdraw(dossier=d, by=world.citizen, reason="Không cần nữa", now=T0 + 2 * H)
+        request = services.request_withdrawal(
+            dossier=d, by=world.citizen, reason="Không cần nữa", now=T0 + 2 * H
+        )
+        return services.accept_withdrawal(
+            request=request, by=world.leader_px, originals_returned="Tờ khai", now=T0 + 2 * H
+        )
     if state == "at_reception_step":
         return d
     d = _move(world, d, "officer_px", Action.FORWARD, 2)
@@ -253,8 +300,16 @@ def dossier_in(world: World, state: str) -> Dossier:
             dossier=d, by=world.specialist_px, agency=world.department, question="?", now=T0 + 3 * H
         )
         return Dossier.objects.get(pk=d.pk)
-    if state == "refused":
-        return _move(world, d, "specialist_px", Action.REFUSE, 3, reason="Không đủ điều kiện")
+    if state in ("stop_proposed", "stopped"):
+        notice = services.propose_stop(
+            dossier=d, by=world.specialist_px, reasons="Không đủ điều kiện", now=T0 + 3 * H
+        )
+        if state == "stop_proposed":
+            return Dossier.objects.get(pk=d.pk)
+        return services.sign_stop(notice=notice, by=world.leader_px, now=T0 + 4 * H)
+    if state == "withdrawal_requested":
+        services.request_withdrawal(dossier=d, by=world.citizen, reason="Không cần nữa", now=T0 + 3 * H)
+        return Dossier.objects.get(pk=d.pk)
     d = _move(world, d, "specialist_px", Action.FORWARD, 3)
     if state == "at_approval":
         return d
@@ -280,6 +335,10 @@ def people(db) -> World:
 def _subject(action: str, dossier: Dossier) -> object:
     if action == Act.ANSWER_CONSULTATION:
         return Consultation.objects.filter(dossier=dossier).first()
+    if action in (Act.SIGN_STOP, Act.DECLINE_STOP):
+        return StopNotice.objects.filter(dossier=dossier).first()
+    if action == Act.DECIDE_WITHDRAWAL:
+        return WithdrawalRequest.objects.filter(dossier=dossier).first()
     return None
 
 
@@ -376,6 +435,7 @@ def test_the_portal_offers_withdrawal_and_rating_exactly_when_the_service_accept
     assert may_rate == (state == "returned")
     response = client.post(f"{url}rut/", {"reason": "Không cần nữa"})
     after = Dossier.objects.get(pk=dossier.pk)
-    assert (after.state == State.WITHDRAWN) == may_withdraw
+    # A request, decided later by the competent agency: the dossier is not withdrawn yet.
+    assert after.withdrawal_pending == may_withdraw and after.state == dossier.state
     if not may_withdraw:
         assert response.status_code == 400 and after.version == dossier.version

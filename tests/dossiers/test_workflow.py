@@ -80,11 +80,11 @@ def test_actions_outside_the_step_definition_are_refused(world):
         with pytest.raises(DomainError) as error:
             services.perform(dossier=dossier, by=world.specialist_pv, action=action, now=T0 + 2 * H)
         assert error.value.code == "action.not_allowed"
+    # The step lists refuse, but a specialist never ends a dossier (only the competent agency's leader does).
     assert selectors.allowed_actions(dossier=dossier, user=world.specialist_pv, now=T0 + 2 * H) == [
         "forward",
         "return",
         "request_supplement",
-        "refuse",
         "consult",
     ]
     assert selectors.allowed_actions(dossier=dossier, user=world.head_pv, now=T0 + 2 * H) == []
@@ -136,22 +136,25 @@ def test_supplement_stops_the_clock_and_resumes_at_the_same_step(world):
     assert dossier.supplement_count == 1
 
 
-def test_refused_after_review_with_a_reason(world):
+def test_refused_after_review_by_the_leader_with_a_reason(world):
     dossier = to_review(world)
-    with pytest.raises(DomainError):
-        services.perform(dossier=dossier, by=world.specialist_pv, action="refuse", now=T0 + 2 * H)
+    dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 2 * H)
+    dossier = services.perform(dossier=dossier, by=world.head_pv, action="approve", now=T0 + 3 * H)
+    with pytest.raises(DomainError) as error:
+        services.perform(dossier=dossier, by=world.leader_pv, action="refuse", now=T0 + 4 * H)
+    assert error.value.code == "reason.required"
     dossier.refresh_from_db()
     dossier = services.perform(
         dossier=dossier,
-        by=world.specialist_pv,
+        by=world.leader_pv,
         action="refuse",
         reason="Một bên đang có vợ (Điều 5 Luật HN&GĐ)",
-        now=T0 + 2 * H,
+        now=T0 + 4 * H,
     )
-    assert dossier.state == State.REFUSED
+    assert dossier.state == State.STOPPED
     assert dossier.national_status == NationalStatus.STOPPED
     assert dossier.current_step is None
-    assert OutboxMessage.objects.filter(topic=Topic.NOTIFY_APPLICANT, payload__event="step_action").exists()
+    assert OutboxMessage.objects.filter(topic=Topic.NOTIFY_APPLICANT, payload__event="stopped").exists()
 
 
 def test_consulting_another_agency_waits_for_its_answer(world):
@@ -234,12 +237,21 @@ def test_due_soon_follows_the_configured_threshold(world, settings):
     assert time_status(dossier=dossier, now=four_hours_before) == TimeStatus.DUE_SOON
 
 
-def test_the_citizen_may_withdraw_and_the_open_step_closes(world):
+def test_the_citizen_requests_withdrawal_and_the_open_step_closes_when_the_leader_accepts(world):
     dossier = to_review(world)
     with pytest.raises(DomainError):
-        services.withdraw(dossier=dossier, by=world.stranger, reason="Không cần nữa", now=T0 + 2 * H)
+        services.request_withdrawal(
+            dossier=dossier, by=world.stranger, reason="Không cần nữa", now=T0 + 2 * H
+        )
     dossier.refresh_from_db()
-    dossier = services.withdraw(dossier=dossier, by=world.citizen, reason="Không cần nữa", now=T0 + 2 * H)
+    request = services.request_withdrawal(
+        dossier=dossier, by=world.citizen, reason="Không cần nữa", now=T0 + 2 * H
+    )
+    dossier.refresh_from_db()
+    assert dossier.state == State.IN_PROCESS and dossier.national_status == NationalStatus.WITHDRAWN
+    dossier = services.accept_withdrawal(
+        request=request, by=world.leader_pv, originals_returned="Tờ khai", now=T0 + 3 * H
+    )
     assert dossier.state == State.WITHDRAWN
     assert dossier.national_status == NationalStatus.WITHDRAWN
     assert not dossier.steps.filter(finished_at__isnull=True).exists()

@@ -112,16 +112,41 @@ def test_my_dossiers_asks_an_anonymous_visitor_to_log_in(db):
     assert response.status_code == 302 and response["Location"].startswith(reverse("portal:login"))
 
 
-def test_the_citizen_withdraws_a_dossier_with_a_reason_from_its_page(db):
+def test_the_citizen_requests_withdrawal_with_a_reason_and_the_page_says_it_was_sent(db):
+    """Withdrawal is a request (national status 7) decided by the competent agency: nothing ends yet and the
+    appointment stays; a second request while it waits is refused."""
     birth_procedure()
     citizen = make_citizen()
-    dossier = submitted(citizen)
+    dossier = accepted(citizen)
+    appointment = dossier.appointment_at
     client = logged_in(citizen)
     url = reverse("portal:withdraw", args=[dossier.code])
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 400 and "data-error-code=" in refused.content.decode()
-    assert client.post(url, {"reason": "Nộp nhầm thủ tục"}).status_code == 302
+    response = client.post(url, {"reason": "Nộp nhầm thủ tục"})
+    assert response.status_code == 302 and response["Location"].endswith("?da_yeu_cau_rut=1")
     dossier.refresh_from_db()
-    assert dossier.state == State.WITHDRAWN
+    assert dossier.state == State.IN_PROCESS and dossier.withdrawal_pending
+    assert dossier.appointment_at == appointment
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="withdrawal-sent"' in page and "Yêu cầu rút hồ sơ đã được gửi" in page
+    assert 'data-testid="withdrawal-pending"' in page and "Nộp nhầm thủ tục" in page
+    assert "Công dân yêu cầu rút hồ sơ" in page  # the national status
+    assert 'id="withdraw-reason"' not in page
+    again = client.post(url, {"reason": "Lần hai"})
+    assert again.status_code == 409 and 'data-error-code="withdraw.pending"' in again.content.decode()
+
+
+def test_the_citizen_reads_the_stop_notice_its_reasons_and_downloads_form_05(db):
+    birth_procedure()
+    citizen = make_citizen()
+    dossier = accepted(citizen)
+    holder = staff(dossier.current_step.role, dossier.current_step.agency)
+    notice = services.propose_stop(dossier=dossier, by=holder, reasons="Giấy chứng sinh không hợp lệ")
+    services.sign_stop(notice=notice, by=staff(Role.LEADER, dossier.competent_agency))
+    client = logged_in(citizen)
     page = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
-    assert "Công dân rút hồ sơ" in page and 'name="reason"' not in page
+    assert 'data-testid="stop-notice"' in page and "Giấy chứng sinh không hợp lệ" in page
+    assert "Dừng xử lý" in page and "Cơ quan có thẩm quyền đã ra thông báo dừng giải quyết hồ sơ." in page
+    pdf = client.get(reverse("portal:slip", args=[dossier.code, "stop"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

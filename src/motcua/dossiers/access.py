@@ -31,6 +31,7 @@ from motcua.dossiers.constants import (
     REFUSABLE_AT_RECEPTION_STATES,
     RESULT_STATES,
     STEP_STATES,
+    STOPPABLE_STATES,
     SUPPLEMENT_STATES,
     TERMINAL_STATES,
     WITHDRAWABLE_STATES,
@@ -48,6 +49,8 @@ from motcua.dossiers.models import (
     EventKind,
     Forwarding,
     SatisfactionRating,
+    StopNotice,
+    WithdrawalRequest,
 )
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Position, ReceptionPoint, Role, Staff
@@ -60,7 +63,15 @@ class Act:
     REQUEST_RECEPTION_SUPPLEMENT = "request_reception_supplement"
     REFUSE_RECEPTION = "refuse_reception"
     SUPPLY = "supply"
+    # Yêu cầu rút hồ sơ: the applicant's request (or a reception officer recording the written one).
     WITHDRAW = "withdraw"
+    # Accept or decline a pending withdrawal request: a leader of the competent agency.
+    DECIDE_WITHDRAWAL = "decide_withdrawal"
+    # Thông báo dừng giải quyết hồ sơ (form 05): proposed by the step holder, signed or declined by a leader
+    # of the competent agency.
+    PROPOSE_STOP = "propose_stop"
+    SIGN_STOP = "sign_stop"
+    DECLINE_STOP = "decline_stop"
     RATE = "rate"
     ASSIGN = "assign"
     OVERRIDE_COMPETENCE = "override_competence"
@@ -82,7 +93,7 @@ class Act:
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
 # Step actions that need a dossier in process (not one whose result is ready).
-IN_PROCESS_ONLY = {Action.REQUEST_SUPPLEMENT, Action.CONSULT}
+IN_PROCESS_ONLY = {Action.REQUEST_SUPPLEMENT, Action.CONSULT, Action.REFUSE}
 # The roles that answer a consultation for their agency.
 CONSULTED_ROLES = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
 
@@ -224,6 +235,65 @@ def _step_action(action: str, dossier: Dossier, who: Actor) -> DomainError | Non
             action=str(Action(action).label) if action in Action.values else action,
             step=step.step.name,
         )
+    if action == Action.REFUSE:
+        # Refusal after review is the competent authority's decision, with a written notice (form 05).
+        return _stop_decider_refusal(dossier, who)
+    if action == Action.RETURN_RESULT and dossier.withdrawal_pending:
+        return _withdrawal_pending()
+    return None
+
+
+def _withdrawal_pending() -> DomainError:
+    return DomainError(
+        "withdraw.pending_decision",
+        _("Công dân đang yêu cầu rút hồ sơ: cơ quan có thẩm quyền cần quyết định yêu cầu này trước."),
+    )
+
+
+def _stop_decider_refusal(dossier: Dossier, who: Actor) -> DomainError | None:
+    """Only a leader of the competent agency ends a dossier after its receipt (Decree 118/2025/NĐ-CP; Circular
+    03/2025/TT-VPCP form 05), and not while the applicant's withdrawal request waits for its decision."""
+    if not who.holds(Role.LEADER, {dossier.competent_agency_id}):
+        return DomainError(
+            "stop.leader_only",
+            _(
+                "Chỉ lãnh đạo cơ quan có thẩm quyền được quyết định dừng giải quyết hồ sơ "
+                "(thông báo mẫu 05). "
+                "Hãy đề xuất dừng giải quyết kèm lý do để lãnh đạo quyết định."
+            ),
+        )
+    if dossier.withdrawal_pending:
+        return _withdrawal_pending()
+    return None
+
+
+def _propose_stop(dossier: Dossier, who: Actor) -> DomainError | None:
+    if dossier.state not in STOPPABLE_STATES:
+        return _wrong_state(dossier)
+    if _step_refusal(dossier, who) is not None:
+        return DomainError(
+            "stop.propose_forbidden",
+            _("Chỉ cán bộ đang xử lý bước hiện tại được đề xuất dừng giải quyết hồ sơ."),
+        )
+    if StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.PENDING).exists():
+        return DomainError(
+            "stop.pending", _("Hồ sơ đã có đề xuất dừng giải quyết đang chờ lãnh đạo quyết định.")
+        )
+    return None
+
+
+def _decide_stop(action: str, dossier: Dossier, who: Actor, notice: StopNotice) -> DomainError | None:
+    if notice is None or notice.outcome != StopNotice.Outcome.PENDING:
+        return DomainError("stop.decided", _("Đề xuất dừng giải quyết này đã được quyết định."))
+    if dossier.state not in STOPPABLE_STATES:
+        return _wrong_state(dossier)
+    if action == Act.SIGN_STOP:
+        return _stop_decider_refusal(dossier, who)
+    if not who.holds(Role.LEADER, {dossier.competent_agency_id}):
+        return DomainError(
+            "stop.leader_only",
+            _("Chỉ lãnh đạo cơ quan có thẩm quyền được quyết định về đề xuất dừng giải quyết hồ sơ."),
+        )
     return None
 
 
@@ -246,6 +316,26 @@ def _withdraw(dossier: Dossier, who: Actor) -> DomainError | None:
         return DomainError("withdraw.forbidden", _("Chỉ người nộp hồ sơ được rút hồ sơ."))
     if dossier.state not in WITHDRAWABLE_STATES:
         return DomainError("withdraw.too_late", _("Hồ sơ đã có kết quả, không thể rút hồ sơ."))
+    if dossier.withdrawal_pending:
+        return DomainError(
+            "withdraw.pending",
+            _("Hồ sơ đã có yêu cầu rút đang chờ cơ quan có thẩm quyền quyết định."),
+        )
+    return None
+
+
+def _decide_withdrawal(dossier: Dossier, who: Actor, request: WithdrawalRequest) -> DomainError | None:
+    """The competent agency decides the withdrawal request, through its leader (the authority that would
+    have decided the dossier)."""
+    if request is None or request.outcome != WithdrawalRequest.Outcome.PENDING:
+        return DomainError("withdraw.decided", _("Yêu cầu rút hồ sơ này đã được quyết định."))
+    if dossier.state in TERMINAL_STATES:
+        return DomainError(errors.CLOSED, _("Hồ sơ đã kết thúc."))
+    if not who.holds(Role.LEADER, {dossier.competent_agency_id}):
+        return DomainError(
+            "withdraw.decide_forbidden",
+            _("Chỉ lãnh đạo cơ quan có thẩm quyền được quyết định yêu cầu rút hồ sơ."),
+        )
     return None
 
 
@@ -429,7 +519,7 @@ def refusal(
     """Why ``user`` may not do ``action`` to ``dossier`` on ``on`` (None: they may).
 
     ``subject`` is what some actions need beside the dossier: the consultation answered, the apology notice
-    signed, the assignee's staff id, the rating channel."""
+    signed, the stop notice or withdrawal request decided, the assignee's staff id, the rating channel."""
     who = actor(user, on)
     if action in RECEPTION_ACTS:
         return _reception(action, dossier, who)
@@ -439,6 +529,12 @@ def refusal(
         return _supply(dossier, who)
     if action == Act.WITHDRAW:
         return _withdraw(dossier, who)
+    if action == Act.DECIDE_WITHDRAWAL:
+        return _decide_withdrawal(dossier, who, subject)
+    if action == Act.PROPOSE_STOP:
+        return _propose_stop(dossier, who)
+    if action in (Act.SIGN_STOP, Act.DECLINE_STOP):
+        return _decide_stop(action, dossier, who, subject)
     if action == Act.RATE:
         return _rate(dossier, who, subject or RatingChannel.PORTAL)
     if action == Act.ASSIGN:

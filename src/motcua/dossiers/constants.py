@@ -25,14 +25,19 @@ class State(models.TextChoices):
     """Internal state of a dossier. ``NationalStatus`` is what the outside world sees."""
 
     SUBMITTED = "submitted", _("chờ tiếp nhận")
+    # Two written ends without a result (Circular 03/2025/TT-VPCP, Annex I): refused before the receipt by the
+    # one-stop desk (form 03, national status 3), stopped after the receipt by the competent agency's leader
+    # (form 05, national status 8).
     REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
     RECEPTION_SUPPLEMENT = "reception_supplement", _("chờ bổ sung để tiếp nhận")
     IN_PROCESS = "in_process", _("đang xử lý")
     SUPPLEMENT = "supplement", _("chờ công dân bổ sung")
     CONSULTING = "consulting", _("đang lấy ý kiến cơ quan khác")
     RESULT_READY = "result_ready", _("đã có kết quả, chờ trả")
-    REFUSED = "refused", _("từ chối giải quyết")
-    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
+    # Stopped after review (national status 8): only by a leader's signed stop notice (form 05).
+    STOPPED = "stopped", _("dừng giải quyết")
+    # Withdrawn: the competent agency accepted the applicant's withdrawal request.
+    WITHDRAWN = "withdrawn", _("đã rút hồ sơ")
     RETURNED = "returned", _("đã trả kết quả")
     # Assisted online submission at the counter (Directive 24/CT-TTg): not yet submitted.
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("chờ công dân xác nhận bằng định danh điện tử")
@@ -48,7 +53,7 @@ class NationalStatus(models.IntegerChoices):
     IN_PROCESS = 4, _("Đang xử lý")
     SUPPLEMENT = 5, _("Yêu cầu bổ sung")
     FINANCIAL = 6, _("Yêu cầu nghĩa vụ tài chính")
-    WITHDRAWN = 7, _("Công dân rút hồ sơ")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
     STOPPED = 8, _("Dừng xử lý")
     PROCESSED = 9, _("Đã xử lý xong")
     RETURNED = 10, _("Đã trả kết quả")
@@ -72,6 +77,9 @@ class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("nộp hồ sơ")
     RECEIVED = "received", _("tiếp nhận hồ sơ")
     RECEPTION_SUPPLEMENT_REQUESTED = "reception_supplement", _("yêu cầu bổ sung khi tiếp nhận")
+    # Two written ends without a result (Circular 03/2025/TT-VPCP, Annex I): refused before the receipt by the
+    # one-stop desk (form 03, national status 3), stopped after the receipt by the competent agency's leader
+    # (form 05, national status 8).
     REFUSED_AT_RECEPTION = "refused_at_reception", _("từ chối tiếp nhận")
     COMPETENCE_OVERRIDDEN = "competence_overridden", _("thay đổi cơ quan có thẩm quyền")
     STEP_ASSIGNED = "step_assigned", _("phân công xử lý")
@@ -83,10 +91,15 @@ class EventKind(models.TextChoices):
     APOLOGY_DRAFTED = "apology_drafted", _("dự thảo văn bản xin lỗi")
     APOLOGY_SIGNED = "apology_signed", _("ký văn bản xin lỗi, hẹn lại")
     EXTENDED = "extended", _("gia hạn thời gian giải quyết")
-    WITHDRAWN = "withdrawn", _("công dân rút hồ sơ")
+    WITHDRAWN = "withdrawn", _("chấp nhận yêu cầu rút hồ sơ")
     RESULT_ATTACHED = "result_attached", _("đính kèm kết quả giải quyết")
     RESULT_REMOVED = "result_removed", _("gỡ tệp kết quả đính kèm nhầm")
     RATED = "rated", _("đánh giá mức độ hài lòng")
+    STOP_PROPOSED = "stop_proposed", _("đề xuất dừng giải quyết hồ sơ")
+    STOP_DECLINED = "stop_declined", _("lãnh đạo không đồng ý dừng giải quyết")
+    STOPPED = "stopped", _("thông báo dừng giải quyết hồ sơ")
+    WITHDRAWAL_REQUESTED = "withdrawal_requested", _("công dân yêu cầu rút hồ sơ")
+    WITHDRAWAL_DECLINED = "withdrawal_declined", _("không chấp nhận yêu cầu rút hồ sơ")
     ASSISTED_PREPARED = "assisted_prepared", _("cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy")
     SUBMISSION_CONFIRMED = "submission_confirmed", _("công dân xác nhận nội dung hồ sơ")
     RECORDED_OFFLINE = "recorded_offline", _("ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn")
@@ -137,14 +150,15 @@ class TimeStatus(models.TextChoices):
 # --- the state sets, one per rule ----------------------------------------------------------------
 
 # The dossier's handling has ended: nothing but reading (and rating) happens any more.
-TERMINAL_STATES = frozenset({State.REFUSED_AT_RECEPTION, State.REFUSED, State.WITHDRAWN, State.RETURNED})
+TERMINAL_STATES = frozenset({State.REFUSED_AT_RECEPTION, State.STOPPED, State.WITHDRAWN, State.RETURNED})
 # Waiting for a reception officer's completeness check (tiếp nhận, yêu cầu bổ sung, từ chối tiếp nhận).
 RECEPTION_STATES = frozenset({State.SUBMITTED})
 # A refusal at reception may also close a dossier still waiting for the reception supplement.
 REFUSABLE_AT_RECEPTION_STATES = frozenset({State.SUBMITTED, State.RECEPTION_SUPPLEMENT})
 # Waiting for the applicant's documents (at reception or during processing).
 SUPPLEMENT_STATES = frozenset({State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT})
-# The applicant may withdraw (rút hồ sơ) until a result exists.
+# The applicant may request withdrawal (rút hồ sơ, national status 7) until a result exists; the competent
+# agency decides the request while the dossier has not ended.
 WITHDRAWABLE_STATES = frozenset(
     {State.SUBMITTED, State.RECEPTION_SUPPLEMENT, State.IN_PROCESS, State.SUPPLEMENT, State.CONSULTING}
 )
@@ -157,10 +171,13 @@ OVERRIDABLE_STATES = frozenset({State.SUBMITTED, State.RECEPTION_SUPPLEMENT, Sta
 # Result files may be attached or removed while the dossier is being processed, until the hand-over.
 RESULT_STATES = frozenset({State.IN_PROCESS, State.CONSULTING, State.RESULT_READY})
 # The applicant rates the handling once it ended with a result or a written refusal.
-RATEABLE_STATES = frozenset({State.RETURNED, State.REFUSED})
+RATEABLE_STATES = frozenset({State.RETURNED, State.STOPPED})
 # The competent agency may extend the time limit (gia hạn) while the dossier is processed, before the result.
 EXTENDABLE_STATES = frozenset({State.IN_PROCESS, State.CONSULTING})
 # Prepared at the counter and not yet submitted online (assisted submission): no national status is sent.
 NOT_YET_SUBMITTED_STATES = frozenset({State.AWAITING_CONFIRMATION, State.RECORDED_OFFLINE})
+# A stop (dừng giải quyết, form 05) may be proposed and signed while the dossier is being processed after its
+# receipt, before the result is ready: at a step, waiting for a supplement or for another agency's opinion.
+STOPPABLE_STATES = frozenset({State.IN_PROCESS, State.SUPPLEMENT, State.CONSULTING})
 # Dossiers an officer's inbox lists at a step (waiting ones come from RECEPTION_STATES).
 INBOX_STATES = (State.IN_PROCESS, State.RESULT_READY)

@@ -24,6 +24,15 @@ ASSISTED_UNCONFIRMED = "assisted.unconfirmed"  # on the spot, the citizen's conf
 ASSISTED_NEEDS_ID = "assisted.needs_id"  # e-ID confirmation needs the citizen's 12-digit ID number
 ASSISTED_OFFLINE_EID = "assisted.offline_eid"  # the online path is down: the e-ID cannot confirm now
 ASSISTED_CONFIRM_FORBIDDEN = "assisted.confirm_forbidden"  # not the identity the dossier carries
+# The stop notice (form 05) and the withdrawal request.
+STOP_LEADER_ONLY = "stop.leader_only"  # only a leader of the competent agency ends a dossier after receipt
+STOP_PROPOSE_FORBIDDEN = "stop.propose_forbidden"  # only the officer holding the current step proposes
+STOP_PENDING = "stop.pending"  # a proposal already waits for the leader
+STOP_DECIDED = "stop.decided"  # the proposal was already signed or declined
+WITHDRAW_PENDING = "withdraw.pending"  # a request already waits for the agency's decision
+WITHDRAW_PENDING_DECISION = "withdraw.pending_decision"  # decide the withdrawal before ending otherwise
+WITHDRAW_DECIDED = "withdraw.decided"  # the request was already accepted or declined
+WITHDRAW_DECIDE_FORBIDDEN = "withdraw.decide_forbidden"  # only a leader of the competent agency decides
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -43,6 +52,14 @@ HTTP_STATUS = {
     ASSISTED_NEEDS_ID: 400,
     ASSISTED_OFFLINE_EID: 400,
     ASSISTED_CONFIRM_FORBIDDEN: 403,
+    STOP_LEADER_ONLY: 403,
+    STOP_PROPOSE_FORBIDDEN: 403,
+    STOP_PENDING: 409,
+    STOP_DECIDED: 409,
+    WITHDRAW_PENDING: 409,
+    WITHDRAW_PENDING_DECISION: 409,
+    WITHDRAW_DECIDED: 409,
+    WITHDRAW_DECIDE_FORBIDDEN: 403,
 }
 
 register(HTTP_STATUS)

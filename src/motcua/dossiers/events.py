@@ -28,6 +28,8 @@ from motcua.dossiers.models import (
     EventKind,
     SatisfactionRating,
     State,
+    StopNotice,
+    WithdrawalRequest,
     event_audience,
 )
 from motcua.dossiers.status import national_status
@@ -380,9 +382,124 @@ def consultation_answered(
 # --- withdrawal, apologies, results, rating ------------------------------------------------------
 
 
-def withdrawn(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, reason: str) -> DossierEvent:
+def withdrawal_requested(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, request: WithdrawalRequest
+) -> DossierEvent:
+    """Công dân yêu cầu rút hồ sơ: national status 7 until the agency decides; the appointment stays."""
     return _write(
-        dossier, kind=EventKind.WITHDRAWN, action=Act.WITHDRAW, by=by, now=now, origin=origin, reason=reason
+        dossier,
+        kind=EventKind.WITHDRAWAL_REQUESTED,
+        action=Act.WITHDRAW,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=request.reason,
+        data={"withdrawal": request.pk, "recorded": request.recorded_by_id is not None},
+    )
+
+
+def withdrawn(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, request: WithdrawalRequest
+) -> DossierEvent:
+    """The competent agency accepted the withdrawal; the originals returned and the fee handling are kept."""
+    return _write(
+        dossier,
+        kind=EventKind.WITHDRAWN,
+        action=Act.DECIDE_WITHDRAWAL,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=request.reason,
+        data={
+            "withdrawal": request.pk,
+            "originals_returned": request.originals_returned,
+            "fee": str(dossier.fee),
+            "fee_refunded": request.fee_refunded,
+            "fee_note": request.fee_note,
+        },
+        notify_applicant=True,
+    )
+
+
+def withdrawal_declined(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, request: WithdrawalRequest
+) -> DossierEvent:
+    """The competent agency declined the withdrawal with a reason: the dossier continues."""
+    return _write(
+        dossier,
+        kind=EventKind.WITHDRAWAL_DECLINED,
+        action=Act.DECIDE_WITHDRAWAL,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=request.decision_note,
+        data={"withdrawal": request.pk},
+        notify_applicant=True,
+    )
+
+
+# --- the stop notice (form 05) -------------------------------------------------------------------
+
+
+def stop_proposed(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, notice: StopNotice
+) -> DossierEvent:
+    return _write(
+        dossier,
+        kind=EventKind.STOP_PROPOSED,
+        action=Act.PROPOSE_STOP,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=notice.reasons,
+        data={"stop_notice": notice.pk},
+    )
+
+
+def stop_declined(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, notice: StopNotice
+) -> DossierEvent:
+    return _write(
+        dossier,
+        kind=EventKind.STOP_DECLINED,
+        action=Act.DECLINE_STOP,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=notice.decision_note,
+        data={"stop_notice": notice.pk},
+    )
+
+
+def stopped(
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    notice: StopNotice,
+    action: str,
+    from_step: str | None,
+    outcome: str,
+) -> DossierEvent:
+    """Thông báo dừng giải quyết hồ sơ signed: the dossier ended (national status 8); the applicant is told
+    the reasons. ``action`` is the workflow's ``refuse`` when the leader stopped it at their own step."""
+    return _write(
+        dossier,
+        kind=EventKind.STOPPED,
+        action=action,
+        agency=notice.agency,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=notice.reasons,
+        data={
+            "stop_notice": notice.pk,
+            "signed_by": notice.decided_by.full_name if notice.decided_by else "",
+            "from_step": from_step,
+            "outcome": outcome,
+        },
+        notify_applicant=True,
     )
 
 

@@ -157,6 +157,8 @@ class Dossier(models.Model):
     paused_remaining_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     paused_step_remaining_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    # A withdrawal request waits for the competent agency's decision: national status 7 meanwhile.
+    withdrawal_pending = models.BooleanField(_("đang yêu cầu rút hồ sơ"), default=False)
     current_step = models.ForeignKey(
         "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -302,6 +304,93 @@ class ApologyNotice(models.Model):
         return f"{self.dossier_id}: {self.new_appointment_at:%Y-%m-%d %H:%M}"
 
 
+class StopNotice(models.Model):
+    """Thông báo dừng giải quyết hồ sơ (Circular 03/2025/TT-VPCP, Annex I, form 05).
+
+    The officer handling the current step proposes it with the reasons; it takes effect only when a leader of
+    the competent agency signs it (Decree 118/2025/NĐ-CP: refusal after review is decided by the competent
+    authority with a written notice and reasons): the dossier then ends, national status 8. The leader may
+    instead decline it with a note, and the dossier continues.
+    """
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("chờ lãnh đạo quyết định")
+        SIGNED = "signed", _("đã ký, dừng giải quyết")
+        DECLINED = "declined", _("không đồng ý dừng")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="stop_notices")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField(_("lý do dừng giải quyết"))
+    proposed_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True, default="")
+    decided_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo dừng giải quyết hồ sơ")
+        verbose_name_plural = _("thông báo dừng giải quyết hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(outcome=""), name="stop_notice_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.outcome or 'pending'}"
+
+
+class WithdrawalRequest(models.Model):
+    """Yêu cầu rút hồ sơ (national status 7 "Công dân yêu cầu rút hồ sơ"): made by the applicant on the
+    portal or recorded by a reception officer from the written request; decided by a leader of the competent
+    agency, who accepts it (the dossier is withdrawn, the originals returned and the fee handling recorded) or
+    declines it with a reason (the dossier continues)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("chờ cơ quan có thẩm quyền quyết định")
+        ACCEPTED = "accepted", _("chấp nhận, hồ sơ đã rút")
+        DECLINED = "declined", _("không chấp nhận")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="withdrawal_requests")
+    reason = models.TextField(_("lý do rút hồ sơ"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "org.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cán bộ tiếp nhận ghi nhận yêu cầu bằng văn bản của công dân."),
+    )
+    requested_at = models.DateTimeField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True, default="")
+    decided_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("lý do, ghi chú của cơ quan"), blank=True)
+    originals_returned = models.TextField(_("bản chính trả lại công dân"), blank=True)
+    fee_refunded = models.BooleanField(_("đã hoàn trả phí, lệ phí"), null=True, blank=True)
+    fee_note = models.TextField(_("ghi chú về phí, lệ phí"), blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu rút hồ sơ")
+        verbose_name_plural = _("yêu cầu rút hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(outcome=""), name="withdrawal_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.outcome or 'pending'}"
+
+
 # Kinds the applicant is told about (with the reason): what they did, what the agency decided for them.
 APPLICANT_EVENT_KINDS = frozenset(
     {
@@ -318,9 +407,13 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.ASSISTED_PREPARED,
         EventKind.SUBMISSION_CONFIRMED,
         EventKind.RECORDED_OFFLINE,
+        EventKind.STOPPED,
+        EventKind.WITHDRAWAL_REQUESTED,
+        EventKind.WITHDRAWAL_DECLINED,
     }
 )
-# Workflow actions that end the handling for the applicant: refusal (with its reason) and the hand-over.
+# Workflow actions that end the handling for the applicant: refusal (with its reason; events written before
+# the stop notice existed) and the hand-over.
 APPLICANT_STEP_ACTIONS = frozenset({Action.REFUSE, Action.RETURN_RESULT})
 
 

@@ -20,6 +20,7 @@ class ReplayedState:
     assignee: int | None = None
     supplement_count: int = 0
     open_consultations: int = 0
+    withdrawal_pending: bool = False
     appointments: list[tuple[str, str]] = field(
         default_factory=list
     )  # (event kind, appointment) on each change
@@ -57,8 +58,9 @@ def _apply(result: ReplayedState, event: DossierEvent | Any) -> None:
         result.assignee = data["assignee"]
     elif kind == EventKind.STEP_ACTION:
         result.assignee = None
-        if action == Action.REFUSE:
-            result.state, result.step = State.REFUSED, None
+        if action == Action.REFUSE:  # written before stop notices: the refusal ended the dossier
+            result.state, result.step = State.STOPPED, None
+            result.open_consultations = 0
         elif action == Action.RETURN_RESULT:
             result.state, result.step = State.RETURNED, None
         else:
@@ -82,6 +84,15 @@ def _apply(result: ReplayedState, event: DossierEvent | Any) -> None:
     elif kind == EventKind.WITHDRAWN:
         result.state, result.step = State.WITHDRAWN, None
         result.open_consultations = 0
+        result.withdrawal_pending = False
+    elif kind == EventKind.WITHDRAWAL_REQUESTED:
+        result.withdrawal_pending = True
+    elif kind == EventKind.WITHDRAWAL_DECLINED:
+        result.withdrawal_pending = False
+    elif kind == EventKind.STOPPED:
+        result.state, result.step = State.STOPPED, None
+        result.assignee = None
+        result.open_consultations = 0
 
 
 def replay(events: Iterable[DossierEvent]) -> ReplayedState:
@@ -103,4 +114,5 @@ def current_as_replayed(dossier: Dossier) -> ReplayedState:
         assignee=step.assignee_id if step is not None else None,
         supplement_count=dossier.supplement_count,
         open_consultations=dossier.consultations.filter(answered_at__isnull=True).count(),
+        withdrawal_pending=dossier.withdrawal_pending,
     )

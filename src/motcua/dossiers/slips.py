@@ -4,6 +4,7 @@
 - supplement: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)
 - refusal: Phiếu từ chối tiếp nhận hồ sơ (form 03)
 - apology: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04)
+- stop: Thông báo dừng giải quyết hồ sơ (form 05)
 - control: Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06)
 """
 
@@ -22,7 +23,7 @@ from fpdf.enums import XPos, YPos
 
 from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
-from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome
+from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome, StopNotice
 
 # fontTools logs every glyph subset at INFO; one line per printed slip is noise.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -251,6 +252,34 @@ def apology(notice: ApologyNotice) -> Slip:
     )
 
 
+def stop_notice(notice: StopNotice) -> Slip:
+    """Thông báo dừng giải quyết hồ sơ (Circular 03/2025/TT-VPCP, Annex I, form 05): the dossier stopped after
+    its receipt, the reasons, and the leader of the competent agency who decided it."""
+    if notice.outcome != StopNotice.Outcome.SIGNED or notice.decided_at is None:
+        raise DomainError("slip.not_available", _("Hồ sơ không có thông báo dừng giải quyết đã ký."))
+    dossier = notice.dossier
+    leader = notice.decided_by.full_name if notice.decided_by else ""
+    return Slip(
+        kind="stop",
+        form="05",
+        title=_("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+        issuer=notice.agency.name,
+        dossier_code=dossier.code,
+        lines=[
+            (_("Kính gửi"), dossier.applicant_name),
+            (_("Mã hồ sơ"), dossier.code),
+            *_applicant_lines(dossier),
+            (_("Thủ tục"), f"{dossier.procedure.name} ({dossier.procedure.code})"),
+            (_("Tiếp nhận lúc"), long_time(dossier.received_at)),
+            (_("Cơ quan giải quyết"), notice.agency.name),
+            (_("Lý do dừng giải quyết"), notice.reasons),
+            (_("Người quyết định"), leader),
+            (_("Ngày quyết định"), long_time(notice.decided_at)),
+        ],
+        signatures=[_("THỦ TRƯỞNG CƠ QUAN") + f"\n{leader}"],
+    )
+
+
 def slip_for(*, dossier: Dossier, kind: str) -> Slip:
     if kind == "receipt":
         return receipt(dossier)
@@ -265,6 +294,11 @@ def slip_for(*, dossier: Dossier, kind: str) -> Slip:
         if notice is None:
             raise DomainError("slip.not_available", _("Hồ sơ không có văn bản xin lỗi đã ký."))
         return apology(notice)
+    if kind == "stop":
+        stop = dossier.stop_notices.filter(outcome=StopNotice.Outcome.SIGNED).order_by("-decided_at").first()
+        if stop is None or dossier.state != State.STOPPED:
+            raise DomainError("slip.not_available", _("Hồ sơ không có thông báo dừng giải quyết đã ký."))
+        return stop_notice(stop)
     raise DomainError("slip.unknown", _("Không có loại phiếu này."))
 
 
@@ -325,7 +359,7 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
 
 
 def slip_pdf(*, dossier: Dossier, kind: str, compress: bool = True) -> bytes:
-    """The printable PDF of one slip (``kind``: receipt, control, supplement, refusal, apology)."""
+    """The printable PDF of one slip (``kind``: receipt, control, supplement, refusal, apology, stop)."""
     return render_pdf(slip_for(dossier=dossier, kind=kind), compress=compress)
 
 

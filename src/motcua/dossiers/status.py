@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from motcua.dossiers import lookups
-from motcua.dossiers.constants import NationalStatus, State, TimeStatus
+from motcua.dossiers.constants import TERMINAL_STATES, NationalStatus, State, TimeStatus
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier, DossierStep
@@ -23,7 +23,12 @@ def due_soon_hours() -> Decimal:
 
 
 def national_status(dossier: Dossier) -> NationalStatus:
+    """The national portal's status. A pending withdrawal request shows as 7 "Công dân yêu cầu rút hồ sơ"
+    until the competent agency decides it (processing may go on meanwhile); an accepted one stays 7
+    [kiểm tra: the national vocabulary has no separate "withdrawn" status]."""
     state = dossier.state
+    if dossier.withdrawal_pending and state not in TERMINAL_STATES:
+        return NationalStatus.WITHDRAWN
     if state == State.IN_PROCESS:
         step = dossier.current_step
         return (
@@ -36,7 +41,7 @@ def national_status(dossier: Dossier) -> NationalStatus:
         State.SUPPLEMENT: NationalStatus.SUPPLEMENT,
         State.CONSULTING: NationalStatus.IN_PROCESS,
         State.RESULT_READY: NationalStatus.PROCESSED,
-        State.REFUSED: NationalStatus.STOPPED,
+        State.STOPPED: NationalStatus.STOPPED,
         State.WITHDRAWN: NationalStatus.WITHDRAWN,
         State.RETURNED: NationalStatus.RETURNED,
         # Not yet on the national portal (assisted submission pending): nothing is synced in these states.

@@ -203,3 +203,38 @@ class AssistedSubmissionForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return self.cleaned_data.get(name, False if name in ("citizen_confirmed", "offline_declared") else "")
+class StopDecisionForm(forms.Form):
+    """The leader's decision on a stop proposal (form 05): sign it (the reasons as proposed or rewritten) or
+    decline it with a note."""
+
+    SIGN = "sign"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        choices=[(SIGN, SIGN), (DECLINE, DECLINE)],
+        error_messages={"required": _("Vui lòng chọn ký thông báo hoặc không đồng ý dừng.")},
+    )
+    reasons = TypedText()
+    note = TypedText()
+
+
+class WithdrawalDecisionForm(forms.Form):
+    """The competent agency's decision on a withdrawal request: accept (originals returned, fee handling) or
+    decline with a reason."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        choices=[(ACCEPT, ACCEPT), (DECLINE, DECLINE)],
+        error_messages={"required": _("Vui lòng chọn chấp nhận hoặc không chấp nhận yêu cầu rút hồ sơ.")},
+    )
+    originals_returned = TypedText()
+    fee_refunded = forms.TypedChoiceField(
+        choices=[("", ""), ("yes", "yes"), ("no", "no")],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+    )
+    fee_note = TypedText()
+    reason = TypedText()

@@ -1,8 +1,9 @@
 """``workflow.*``, ``time.exceeded`` and ``time.same_day``: one initial step, every step reachable, every
 path ending.
 
-No cycle without a return-with-reason; the longest path fits in the legal time limit, and a same-day
-procedure's steps fit inside one working day.
+No cycle without a return-with-reason; the longest path fits in the legal time limit; a same-day
+procedure's steps fit inside one working day; a refusal after reception is the competent agency leader's
+decision (``workflow.refusal_leader``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from motcua.org.models import Role
 
 from ..models import (
     Action,
+    PerformerRule,
     time_limit_in_hours,
 )
 from .report import ERROR, AddFinding
@@ -24,6 +26,11 @@ ENDING_ACTIONS = {Action.REFUSE, Action.RETURN_RESULT}
 MOVING_ACTIONS = {Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER}
 STAYING_ACTIONS = {Action.REQUEST_SUPPLEMENT, Action.CONSULT}
 ACTION_VALUES = frozenset(Action.values)
+# Refusal after review (dừng giải quyết, Circular 03/2025/TT-VPCP form 05) is decided by the competent
+# authority's leader (Decree 118/2025/NĐ-CP): the step that refuses is a leader's step of the competent agency
+# (performer ``competent``, or ``named``: the agency the procedure names). A reception officer refuses before
+# the receipt only (form 03), outside the workflow.
+REFUSING_PERFORMERS = {PerformerRule.COMPETENT, PerformerRule.NAMED}
 # Labels stay lazy: they are read in the language of the run, not of the import.
 ROLE_LABELS = {str(value): label for value, label in Role.choices}
 # A working day is 8 working hours: what a same-day procedure's steps must fit in.
@@ -85,6 +92,18 @@ def check_workflow(add: AddFinding, version: VersionRow) -> list[StepRow]:
                 "performer.role",
                 _("bước '%(step)s': vai trò '%(role)s' không tồn tại")
                 % {"step": step.name, "role": step.role},
+            )
+        refuses = Action.REFUSE in actions or any(t.action == Action.REFUSE for t in edges[step.id])
+        if refuses and (step.role != Role.LEADER or step.performer not in REFUSING_PERFORMERS):
+            add(
+                ERROR,
+                "workflow.refusal_leader",
+                _(
+                    "bước '%(step)s': từ chối giải quyết (thông báo dừng giải quyết hồ sơ, mẫu 05) phải do "
+                    "lãnh "
+                    "đạo cơ quan có thẩm quyền quyết định; bước này do '%(role)s' thực hiện"
+                )
+                % {"step": step.name, "role": ROLE_LABELS.get(step.role, step.role)},
             )
         for t in edges[step.id]:
             target = by_id.get(t.target_id) if t.target_id else None

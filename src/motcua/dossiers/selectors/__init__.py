@@ -7,6 +7,7 @@
 | a dossier's history for its applicant or staff | ``timeline`` |
 | documents missing, downloadable files | ``files`` |
 | apology notices | ``apologies`` |
+| stop notice (form 05) and withdrawal request: pending, signed, who may decide | ``endings`` |
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ from motcua.dossiers.selectors.assisted import (
     dossier_to_confirm,
     pending_offline_count,
     recorded_offline_for,
+from motcua.dossiers.selectors.endings import (
+    can_decide_stop,
+    can_decide_withdrawal,
+    can_propose_stop,
+    can_request_withdrawal,
+    can_sign_stop,
+    pending_stop_notice,
+    pending_withdrawal,
+    signed_stop_notice,
 )
 from motcua.dossiers.selectors.files import document_for, missing_documents, result_for, results_for
 from motcua.dossiers.selectors.inbox import (
@@ -61,10 +71,15 @@ __all__ = [
     "apologies_to_sign",
     "awaiting_confirmation_for",
     "can_attach_result",
+    "can_decide_stop",
+    "can_decide_withdrawal",
     "can_draft_apology",
     "can_extend",
+    "can_propose_stop",
     "can_rate",
+    "can_request_withdrawal",
     "can_sign_apology",
+    "can_sign_stop",
     "can_view",
     "document_for",
     "dossier_to_confirm",
@@ -80,8 +95,11 @@ __all__ = [
     "open_consultations_for",
     "pending_offline_count",
     "recorded_offline_for",
+    "pending_stop_notice",
+    "pending_withdrawal",
     "result_for",
     "results_for",
+    "signed_stop_notice",
     "step_time_status",
     "suggested_new_appointment",
     "time_status",

@@ -20,6 +20,7 @@ from motcua.dossiers.models import (
     EventKind,
     SatisfactionRating,
     State,
+    StopNotice,
 )
 from motcua.dossiers.selectors.files import results_for
 from motcua.dossiers.selectors.visibility import can_view, not_found
@@ -40,7 +41,7 @@ _PLAIN: dict[str, Any] = {
         "Cơ quan giải quyết xin lỗi vì chậm trả kết quả. Ngày hẹn mới: %(appointment)s."
     ),
     EventKind.EXTENDED: _("Thời hạn giải quyết được gia hạn để xác minh. Ngày hẹn mới: %(appointment)s."),
-    EventKind.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu."),
+    EventKind.WITHDRAWN: _("Cơ quan có thẩm quyền đã chấp nhận yêu cầu rút hồ sơ. Hồ sơ đã được rút."),
     EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
     EventKind.ASSISTED_PREPARED: _("Cán bộ tiếp nhận đã cùng bạn lập hồ sơ trực tuyến tại quầy."),
     EventKind.SUBMISSION_CONFIRMED: _("Bạn đã xác nhận nội dung hồ sơ."),
@@ -48,6 +49,15 @@ _PLAIN: dict[str, Any] = {
         "Hồ sơ được ghi nhận tại quầy khi hệ thống trực tuyến gián đoạn; hồ sơ được nộp khi hệ thống "
         "hoạt động trở lại, giữ nguyên thời điểm tiếp nhận."
     ),
+    EventKind.RATED: _("Bạn đã đánh giá mức độ hài lòng. Cảm ơn bạn."),
+    EventKind.WITHDRAWAL_REQUESTED: _(
+        "Yêu cầu rút hồ sơ đã được gửi. Hồ sơ vẫn được giải quyết và ngày hẹn trả kết quả giữ nguyên cho đến "
+        "khi cơ quan có thẩm quyền quyết định."
+    ),
+    EventKind.WITHDRAWAL_DECLINED: _(
+        "Cơ quan có thẩm quyền không chấp nhận yêu cầu rút hồ sơ. Hồ sơ tiếp tục được giải quyết."
+    ),
+    EventKind.STOPPED: _("Cơ quan có thẩm quyền đã ra thông báo dừng giải quyết hồ sơ."),
 }
 _PLAIN_ACTIONS: dict[str, Any] = {
     Action.REFUSE: _("Hồ sơ không được giải quyết."),
@@ -99,12 +109,9 @@ def _plain(event: DossierEvent) -> str:
 
 
 def _staff_text(event: DossierEvent) -> str:
-    label = EventKind(event.kind).label
-    if event.action in Action.values:
-        label = Action(event.action).label
-    elif event.kind == EventKind.WITHDRAWN:
-        label = _("rút hồ sơ")
-    return str(label)
+    if event.kind == EventKind.STEP_ACTION and event.action in Action.values:
+        return str(Action(event.action).label)
+    return str(EventKind(event.kind).label)
 
 
 def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None) -> Timeline:
@@ -179,6 +186,11 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         slips.append("control")
     if dossier.state == State.REFUSED_AT_RECEPTION:
         slips.append("refusal")
+    if (
+        dossier.state == State.STOPPED
+        and dossier.stop_notices.filter(outcome=StopNotice.Outcome.SIGNED).exists()
+    ):
+        slips.append("stop")
     if dossier.events.filter(
         kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
     ).exists():

@@ -13,7 +13,8 @@ later workers deliver (``dossiers.events``: one function per event kind).
 | workflow actions, assignment | ``workflow`` (current step: ``steps``) |
 | supplements during processing, supplying documents | ``supplements`` |
 | consultations | ``consultations`` |
-| withdrawal | ``withdrawal`` |
+| withdrawal request and its decision | ``withdrawal`` |
+| stop notice (form 05): proposal, leader's signature or refusal | ``stops`` |
 | apology and new appointment | ``apologies`` |
 | extension of a same-day limit (gia hạn), the first appointment | ``extensions`` |
 | result files | ``results`` |
@@ -42,6 +43,7 @@ from motcua.dossiers.services.reception import (
     request_reception_supplement,
 )
 from motcua.dossiers.services.results import attach_result, remove_result
+from motcua.dossiers.services.stops import decline_stop, propose_stop, sign_stop
 from motcua.dossiers.services.submission import (
     APPLICANT_COLUMNS,
     next_dossier_code,
@@ -51,7 +53,13 @@ from motcua.dossiers.services.submission import (
     submit_online,
 )
 from motcua.dossiers.services.supplements import request_supplement, supply_documents
-from motcua.dossiers.services.withdrawal import WITHDRAW, withdraw
+from motcua.dossiers.services.withdrawal import (
+    WITHDRAW,
+    accept_withdrawal,
+    decline_withdrawal,
+    originals_on_file,
+    request_withdrawal,
+)
 from motcua.dossiers.services.workflow import assign_step, perform
 
 __all__ = [
@@ -61,17 +69,22 @@ __all__ = [
     "CounterDecision",
     "DocumentInput",
     "accept",
+    "accept_withdrawal",
     "answer_consultation",
     "assign_step",
     "attach_result",
     "confirm_submission",
     "consult",
+    "decline_stop",
+    "decline_withdrawal",
     "draft_apology",
     "extend",
     "next_dossier_code",
     "online_reception_point",
+    "originals_on_file",
     "override_competence",
     "perform",
+    "propose_stop",
     "rate",
     "receive_and_decide",
     "receive_at_counter",
@@ -80,11 +93,12 @@ __all__ = [
     "remove_result",
     "request_reception_supplement",
     "request_supplement",
+    "request_withdrawal",
     "sign_apology",
     "submit_assisted",
+    "sign_stop",
     "submit_online",
     "submit_pending_offline",
     "submit_recorded_offline",
     "supply_documents",
-    "withdraw",
 ]

@@ -1,5 +1,8 @@
 """The workflow engine: the current step's movement actions (forward, approve, sign, return, refuse,
-return_result) and the assignment of a step to one staff member."""
+return_result) and the assignment of a step to one staff member.
+
+``refuse`` is the competent agency's leader stopping the dossier at their step: it issues and signs the stop
+notice (form 05, ``services.stops``); anyone else is refused by the access policy and proposes a stop."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, DossierStep, State
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import close_step, enter_step, save_dossier
+from motcua.dossiers.services.stops import stop_at_step
 from motcua.org.models import Agency, Staff
 
 
@@ -69,7 +73,8 @@ def perform(
     """Take the current step with one of the movement actions the workflow allows.
 
     forward / approve / sign / issue_number go to their transition's target (``target_step`` picks one
-    when several are defined); return goes back to an earlier step; refuse ends with refusal; return_result
+    when several are defined); return goes back to an earlier step; refuse (a leader of the competent agency)
+    ends the dossier with a signed stop notice (form 05); return_result
     hands the result over and closes the dossier. Supplements and consultations have their own services.
     """
     now = now or timezone.now()
@@ -89,6 +94,8 @@ def perform(
     transitions = _transitions(step, action)
     if _requires_reason(action, transitions):
         reason = require_reason(reason)
+    if action == Action.REFUSE:
+        return stop_at_step(dossier, by=by, staff=staff, reasons=reason, now=now, origin=origin)
     target = _target_of(step, action, target_step, dossier, transitions)
     from_step = step.code
     acting = dossier.current_step.agency if dossier.current_step else None
@@ -104,12 +111,7 @@ def perform(
             reason=reason,
             agency=acting,
         )
-    if action == Action.REFUSE:
-        dossier.state = State.REFUSED
-        dossier.finished_at = now
-        dossier.closed_at = now
-        target = None  # a refusal ends the dossier, whatever step the workflow names
-    elif target is None:
+    if target is None:
         # The workflow ends here: the result is ready to be returned.
         dossier.state = State.RESULT_READY
         dossier.finished_at = dossier.finished_at or now

@@ -58,6 +58,9 @@ def _dossier_page(
             "timeline": timeline,
             "supplement": tracking.supplement_request(dossier=dossier),
             "can_withdraw": access.may(request.user, Act.WITHDRAW, dossier, on=timezone.localdate()),
+            "withdrawal": dossier_selectors.pending_withdrawal(dossier=dossier),
+            "withdrawal_sent": request.GET.get("da_yeu_cau_rut") == "1",
+            "stop_notice": dossier_selectors.signed_stop_notice(dossier=dossier),
             "error": error,
             "submitted": request.GET.get("da_nop") == "1",
             "supplied": request.GET.get("da_bo_sung") == "1",
@@ -94,15 +97,16 @@ def supply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    """Rút hồ sơ: the citizen closes their dossier, giving a reason."""
+    """Yêu cầu rút hồ sơ: the citizen asks, giving a reason; the competent agency decides (national status 7
+    meanwhile, the appointment stays)."""
     dossier = own_dossier(request, code)
     try:
-        dossier_services.withdraw(
+        dossier_services.request_withdrawal(
             dossier=dossier, by=request.user, reason=read(NoteForm(request.POST))["reason"], origin="portal"
         )
     except DomainError as error:
         return _refused(request, dossier, error)
-    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]))
+    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_yeu_cau_rut=1")
 
 
 @login_required(login_url=LOGIN_URL)

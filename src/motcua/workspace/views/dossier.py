@@ -21,13 +21,16 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.workspace.access import officer_required
+from motcua.workspace.views.endings_page import endings_context
 
-SLIP_KINDS = ("receipt", "control", "supplement", "refusal", "apology")
+SLIP_KINDS = ("receipt", "control", "supplement", "refusal", "apology", "stop")
 ACTION_LABELS: dict[str, Any] = {
     **{a.value: a.label for a in Action},
     "accept": gettext_lazy("tiếp nhận"),
     "request_reception_supplement": gettext_lazy("yêu cầu bổ sung, hoàn thiện hồ sơ"),
     "refuse_reception": gettext_lazy("từ chối tiếp nhận"),
+    # At the leader's step: the leader's own decision, which issues and signs the stop notice (form 05).
+    "refuse": gettext_lazy("dừng giải quyết hồ sơ (ký thông báo mẫu 05)"),
 }
 REASON_REQUIRED = {
     "request_reception_supplement",
@@ -119,6 +122,7 @@ def _dossier_context(
         "sign_form": forms.get("sign", {}),
         "accept": files.ACCEPT,
         "max_upload_mb": files.max_bytes() // (1024 * 1024),
+        **endings_context(request, dossier, now, forms),
     }
 
 
