@@ -76,7 +76,9 @@ def test_citing_the_replacement_verifies_clean():
 
 
 def test_a_version_starting_before_the_decree_takes_effect_is_an_error():
-    report = check(draft(citing("Nghị định 99/2025/NĐ-CP", valid_from=dt.date(2025, 1, 1))), dt.date(2025, 1, 2))
+    report = check(
+        draft(citing("Nghị định 99/2025/NĐ-CP", valid_from=dt.date(2025, 1, 1))), dt.date(2025, 1, 2)
+    )
     assert "chỉ có hiệu lực từ 01/07/2025" in " ".join(report.messages("legal.not_in_force"))
 
 
@@ -142,7 +144,9 @@ def test_legal_documents_and_conditions_travel_both_ways_through_the_interchange
 def test_a_replacement_that_is_not_listed_is_reported_with_its_line_and_nothing_is_written():
     bad = dict(OLD, replaced_by="77/2025/NĐ-CP")
     with pytest.raises(CatalogFormatError) as refused:
-        services.import_catalog(text=catalog(citing("Luật thử nghiệm", code="9.900108"), legal=(bad,)), publish=False)
+        services.import_catalog(
+            text=catalog(citing("Luật thử nghiệm", code="9.900108"), legal=(bad,)), publish=False
+        )
     assert "77/2025/NĐ-CP" in str(refused.value)
     assert any(p.line > 0 for p in refused.value.problems)
     assert not LegalDocument.objects.filter(number="9/2020/NĐ-CP").exists()

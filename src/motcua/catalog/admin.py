@@ -67,7 +67,7 @@ class FieldAdmin(admin.ModelAdmin):
 
 @admin.register(LegalDocument)
 class LegalDocumentAdmin(admin.ModelAdmin):
-    """The legal documents the catalog cites, with their dates: the verifier's list of superseded documents."""
+    """Legal documents the catalog cites, with their dates: the verifier's list of superseded documents."""
 
     list_display = ("number", "title", "in_force_from", "in_force_to", "replaced_by")
     search_fields = ("number", "title")

@@ -15,6 +15,10 @@ CLOSED = "dossier.closed"
 SUPPLEMENT_NO_ITEMS = "supplement.no_items"  # an officer's request lists no document
 SUPPLEMENT_EMPTY = "supplement.empty"  # the applicant's answer attaches no document
 SUPPLEMENT_CLOSED = "supplement.closed"
+REGISTER_FORBIDDEN = "register.forbidden"  # the dossier register of a point the user does not work at
+REGISTER_YEAR = "register.year"  # a register year out of range
+RESULT_DELIVERY = "reception.result_delivery"
+DOSSIER_SETS = "reception.dossier_sets"
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -26,6 +30,10 @@ HTTP_STATUS = {
     SUPPLEMENT_NO_ITEMS: 400,
     SUPPLEMENT_EMPTY: 400,
     SUPPLEMENT_CLOSED: 400,
+    REGISTER_FORBIDDEN: 403,
+    REGISTER_YEAR: 400,
+    RESULT_DELIVERY: 400,
+    DOSSIER_SETS: 400,
 }
 
 register(HTTP_STATUS)

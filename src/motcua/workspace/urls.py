@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from motcua.workspace import auth_views
-from motcua.workspace.views import actions, apologies, dossier, files, inbox, reception, results
+from motcua.workspace.views import actions, apologies, dossier, files, inbox, reception, register, results
 
 app_name = "workspace"
 urlpatterns: list[URLPattern] = [
@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern] = [
     path("ho-so/<str:code>/giay-to/<int:document_id>/", files.document_file, name="document_file"),
     path("ho-so/<str:code>/to-khai/<slug:field>/", files.form_file, name="form_file"),
     path("tiep-nhan/", reception.counter_reception, name="reception"),
+    path("so-theo-doi/", register.register, name="register"),
 ]

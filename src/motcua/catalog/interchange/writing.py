@@ -134,7 +134,7 @@ def dump_legal_document(document: LegalDocument) -> dict[str, Any]:
             "title": document.title,
             "in_force_from": document.in_force_from,
             "in_force_to": document.in_force_to,
-            "replaced_by": document.replaced_by.number if document.replaced_by_id else None,
+            "replaced_by": document.replaced_by.number if document.replaced_by is not None else None,
             "notes": document.notes,
         }
     )

@@ -5,32 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='requireddocument',
-            name='condition',
-            field=models.TextField(blank=True, help_text='Giấy tờ chỉ phải nộp trong trường hợp này (ví dụ: “Chỉ khi đã từng kết hôn …”).', verbose_name='điều kiện phải nộp'),
+            model_name="requireddocument",
+            name="condition",
+            field=models.TextField(
+                blank=True,
+                help_text="Giấy tờ chỉ phải nộp trong trường hợp này (ví dụ: “Chỉ khi đã từng kết hôn …”).",
+                verbose_name="điều kiện phải nộp",
+            ),
         ),
         migrations.CreateModel(
-            name='LegalDocument',
+            name="LegalDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Ví dụ: 01/2021/NĐ-CP.', max_length=60, unique=True, verbose_name='số, ký hiệu')),
-                ('title', models.CharField(max_length=500, verbose_name='trích yếu')),
-                ('in_force_from', models.DateField(blank=True, null=True, verbose_name='có hiệu lực từ')),
-                ('in_force_to', models.DateField(blank=True, help_text='Ngày đầu tiên văn bản không còn hiệu lực.', null=True, verbose_name='hết hiệu lực từ')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='catalog.legaldocument', verbose_name='được thay thế bởi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="Ví dụ: 01/2021/NĐ-CP.",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="số, ký hiệu",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="trích yếu")),
+                ("in_force_from", models.DateField(blank=True, null=True, verbose_name="có hiệu lực từ")),
+                (
+                    "in_force_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Ngày đầu tiên văn bản không còn hiệu lực.",
+                        null=True,
+                        verbose_name="hết hiệu lực từ",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaces",
+                        to="catalog.legaldocument",
+                        verbose_name="được thay thế bởi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản pháp luật',
-                'verbose_name_plural': 'văn bản pháp luật',
-                'ordering': ['number'],
+                "verbose_name": "văn bản pháp luật",
+                "verbose_name_plural": "văn bản pháp luật",
+                "ordering": ["number"],
             },
         ),
     ]

@@ -70,7 +70,7 @@ class VersionText:
 
 
 def version_texts(ids: list[int]) -> dict[int, VersionText]:
-    """Valid-from, legal basis and every text that may carry a "[kiểm tra]" flag, per version (two queries)."""
+    """Valid-from, legal basis and each text that may carry a "[kiểm tra]" flag, per version (two queries)."""
     out: dict[int, VersionText] = {}
     rows = ProcedureVersion.objects.filter(pk__in=ids).values_list(
         "id",
@@ -104,9 +104,7 @@ def version_texts(ids: list[int]) -> dict[int, VersionText]:
     return out
 
 
-def check_legal_basis(
-    add: AddFinding, text: VersionText | None, index: list[Cited], *, on: dt.date
-) -> None:
+def check_legal_basis(add: AddFinding, text: VersionText | None, index: list[Cited], *, on: dt.date) -> None:
     if text is None:
         return
     if not text.legal_basis.strip():
@@ -121,8 +119,10 @@ def check_legal_basis(
             add(
                 ERROR,
                 "legal.not_in_force",
-                _("căn cứ pháp lý %(number)s đã hết hiệu lực từ %(end)s, trước ngày phiên bản có hiệu lực "
-                  "%(start)s%(replaced)s")
+                _(
+                    "căn cứ pháp lý %(number)s đã hết hiệu lực từ %(end)s, trước ngày phiên bản có hiệu lực "
+                    "%(start)s%(replaced)s"
+                )
                 % {
                     "number": doc.number,
                     "end": f"{doc.in_force_to:%d/%m/%Y}",
@@ -134,9 +134,15 @@ def check_legal_basis(
             add(
                 ERROR,
                 "legal.not_in_force",
-                _("căn cứ pháp lý %(number)s chỉ có hiệu lực từ %(begin)s, sau ngày phiên bản có hiệu lực "
-                  "%(start)s")
-                % {"number": doc.number, "begin": f"{doc.in_force_from:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+                _(
+                    "căn cứ pháp lý %(number)s chỉ có hiệu lực từ %(begin)s, sau ngày phiên bản có hiệu lực "
+                    "%(start)s"
+                )
+                % {
+                    "number": doc.number,
+                    "begin": f"{doc.in_force_from:%d/%m/%Y}",
+                    "start": f"{start:%d/%m/%Y}",
+                },
             )
         elif doc.in_force_to is not None and doc.in_force_to <= on:
             replaced = (

@@ -74,7 +74,10 @@ class Report:
         }
         lines = [
             head,
-            *(str(f) for f in sorted(self.findings, key=lambda f: (_RANK.get(f.severity, 9), f.procedure, f.rule))),
+            *(
+                str(f)
+                for f in sorted(self.findings, key=lambda f: (_RANK.get(f.severity, 9), f.procedure, f.rule))
+            ),
         ]
         if self.ok:
             lines.append(_("Kết quả: ĐẠT."))

@@ -23,6 +23,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, events, lookups
+from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, State
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents
 from motcua.geo.models import AdministrativeUnit
@@ -116,6 +117,31 @@ def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decima
     return fee
 
 
+MAX_DOSSIER_SETS = 99
+
+
+def _delivery_and_sets(*, channel: str, result_delivery: str, dossier_sets: int) -> tuple[str, int]:
+    """How the result is returned (default: online for online dossiers, else at the counter) and the number of
+    dossier sets handed in (Circular 03/2025, form 01), both checked before anything is saved."""
+    delivery = result_delivery or default_result_delivery(channel)
+    if delivery not in ResultDelivery.values:
+        raise FieldError(
+            "reception.result_delivery", _("Hình thức nhận kết quả không hợp lệ."), field="result_delivery"
+        )
+    if (
+        isinstance(dossier_sets, bool)
+        or not isinstance(dossier_sets, int)
+        or not 1 <= dossier_sets <= MAX_DOSSIER_SETS
+    ):
+        raise FieldError(
+            "reception.dossier_sets",
+            _("Số lượng hồ sơ phải từ 1 đến %(max)s bộ."),
+            field="dossier_sets",
+            max=MAX_DOSSIER_SETS,
+        )
+    return delivery, dossier_sets
+
+
 def _create(
     *,
     channel: Channel,
@@ -133,12 +159,17 @@ def _create(
     now: dt.datetime,
     origin: str,
     actor: Any,
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier:
     if idempotency_key:
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
             return existing
     _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
+    delivery, sets = _delivery_and_sets(
+        channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
+    )
     on = timezone.localdate(now)
     version = lookups.version_in_force(procedure=procedure, on=on)
     competent = lookups.resolve_competent_agency(procedure=procedure, on=on, place_unit=place_unit)
@@ -196,6 +227,8 @@ def _create(
                 competent_agency=competent,
                 received_by=received_by,
                 postal_tracking_number=postal_tracking_number,
+                dossier_sets=sets,
+                result_delivery=delivery,
                 submitted_at=now,
             )
             add_documents(dossier, documents, required, now)
@@ -239,6 +272,8 @@ def submit_online(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier:
     """A citizen submits online; the dossier waits for a reception officer's completeness check.
 
@@ -265,6 +300,8 @@ def submit_online(
             now=now or timezone.now(),
             origin=origin,
             actor=applicant,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )
 
 
@@ -316,6 +353,8 @@ def receive_at_counter(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier:
     """A reception officer at any reception point of the province registers a walk-in dossier."""
     now = now or timezone.now()
@@ -337,6 +376,8 @@ def receive_at_counter(
             now=now,
             origin=origin,
             actor=by,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )
 
 
@@ -355,6 +396,8 @@ def receive_by_post(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier:
     """Postal staff at a post office register a dossier sent by post, with its tracking number."""
     now = now or timezone.now()
@@ -378,4 +421,6 @@ def receive_by_post(
             now=now,
             origin=origin,
             actor=by,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )

@@ -4,6 +4,7 @@ the decision (accept, ask for more documents, refuse) in one go; on any refusal 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,8 @@ from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import access, files, lookups, services
-from motcua.dossiers.models import DocumentSource, Dossier
+from motcua.dossiers.constants import ResultDelivery, default_result_delivery
+from motcua.dossiers.models import Channel, DocumentSource, Dossier
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import ReceptionPoint, Role
 from motcua.workspace.access import officer_required
@@ -93,6 +95,11 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "fee_fields": fee_fields,
         "form_data": {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
         "reason": printable(form.value("reason")),
+        "delivery_choices": ResultDelivery.choices,
+        "result_delivery": printable(str(data.get("result_delivery", "")))
+        or default_result_delivery(Channel.COUNTER),
+        "dossier_sets": printable(str(data.get("dossier_sets", "1"))).strip() or "1",
+        "reception_errors": {},
     }
     decision = form.value("decision")
     if posted and decision and procedure is not None:
@@ -193,6 +200,11 @@ def _register(
             idempotency_key=context["idempotency_key"],
             now=now,
             origin=client_address(request),
+            result_delivery=context["result_delivery"],
+            # Not a whole number: 0, which the service refuses beside the input.
+            dossier_sets=int(context["dossier_sets"])
+            if re.fullmatch(r"[0-9]{1,4}", context["dossier_sets"])
+            else 0,
         )
         done = {
             services.CounterDecision.ACCEPT: _("Đã tiếp nhận hồ sơ %(code)s."),
@@ -222,3 +234,5 @@ def _field_errors(context: dict[str, Any], error: DomainError) -> None:
             context["applicant_errors"].setdefault(error.field, []).append(str(error))
         elif error.field == "reason":
             context["reason_errors"] = [str(error)]
+        elif error.field in ("dossier_sets", "result_delivery"):
+            context["reception_errors"][error.field] = [str(error)]
