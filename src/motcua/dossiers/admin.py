@@ -6,7 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 
-from motcua.dossiers.models import Dossier, DossierEvent, DossierResult, DossierStep, SatisfactionRating
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierRegister,
+    DossierResult,
+    DossierStep,
+    SatisfactionRating,
+)
 
 STEP_FIELDS = (
     "sequence",
@@ -102,3 +109,12 @@ class SatisfactionRatingAdmin(ReadOnlyAdmin):
     search_fields = ["dossier__code", "comment"]
     date_hierarchy = "rated_at"
     list_select_related = ["dossier"]
+
+
+@admin.register(DossierRegister)
+class DossierRegisterAdmin(ReadOnlyAdmin):
+    """Sổ theo dõi hồ sơ (form 07): one book per reception point and year; printed from the workspace."""
+
+    list_display = ["reception_point", "year", "book", "last"]
+    list_filter = ["year"]
+    search_fields = ["reception_point__code", "reception_point__name"]
