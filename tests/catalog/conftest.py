@@ -61,6 +61,7 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                 "valid_from": REFORM,
                 "time_limit": {"amount": 3, "unit": "working_days"},
                 "online_level": "full",
+                "legal_basis": "Nghị định thử nghiệm 1/2025/NĐ-CP",
                 "source": "thử nghiệm",
                 "result": {"name": "Giấy xác nhận"},
                 "fees": [

@@ -161,3 +161,20 @@ def test_concurrent_repeats_of_one_submission_create_one_dossier():
     assert all(isinstance(r, Dossier) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Dossier.objects.filter(idempotency_key="same-click").count() == 1
+
+
+def test_concurrent_receptions_at_one_point_get_unique_register_numbers():
+    """Form 07: the số thứ tự of the point's book is taken inside the reception transaction, like the code."""
+    from motcua.dossiers.models import DossierRegister, DossierRegisterEntry
+
+    world = build_world()
+
+    def accept_five(_i: int) -> list[int]:
+        return [accepted(world).register_entry.number for _ in range(5)]
+
+    results = run_concurrently(8, accept_five)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    numbers = sorted(n for batch in results for n in batch)
+    assert numbers == list(range(1, 41))
+    book = DossierRegister.objects.get(reception_point=world.point_phu_xuan, year=2026)
+    assert book.last == 40 and DossierRegisterEntry.objects.filter(register=book).count() == 40

@@ -24,6 +24,7 @@ from . import services
 from .models import (
     CompetenceRule,
     Field,
+    LegalDocument,
     Procedure,
     ProcedureVersion,
     RequiredDocument,
@@ -62,6 +63,16 @@ class FrozenWhenPublished:
 class FieldAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(admin.ModelAdmin):
+    """Legal documents the catalog cites, with their dates: the verifier's list of superseded documents."""
+
+    list_display = ("number", "title", "in_force_from", "in_force_to", "replaced_by")
+    search_fields = ("number", "title")
+    list_filter = ("in_force_to",)
+    raw_id_fields = ("replaced_by",)
 
 
 class CompetenceRuleInline(admin.TabularInline):
@@ -141,7 +152,18 @@ class FrozenInline(FrozenWhenPublished):
 class DocumentInline(FrozenInline, admin.TabularInline):
     model = RequiredDocument
     extra = 0
-    fields = ("order", "code", "name", "originals", "copies", "mandatory", "reuse", "reuse_key", "form_field")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "originals",
+        "copies",
+        "mandatory",
+        "condition",
+        "reuse",
+        "reuse_key",
+        "form_field",
+    )
 
 
 @admin.register(ProcedureVersion)

@@ -267,6 +267,11 @@ class RequiredDocument(VersionContent):
         blank=True,
         help_text=_("Tờ khai điện tử thay cho giấy tờ này (tên trường trong biểu mẫu)."),
     )
+    condition = models.TextField(
+        _("điều kiện phải nộp"),
+        blank=True,
+        help_text=_("Giấy tờ chỉ phải nộp trong trường hợp này (ví dụ: “Chỉ khi đã từng kết hôn …”)."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -429,3 +434,37 @@ class Transition(VersionContent):
 
     def owning_version(self) -> ProcedureVersion | None:
         return self.source.workflow.version if self.source_id else None
+
+
+class LegalDocument(models.Model):
+    """Văn bản quy phạm pháp luật the catalog cites, with the dates it is in force and what replaced it.
+
+    The verifier reads this list: a version whose legal basis cites a document not in force on the version's
+    first day (not yet, or already replaced) is an error (``legal.not_in_force``). ``in_force_to`` is the
+    first day the document no longer applies (the replacing document's first day)."""
+
+    number = models.CharField(
+        _("số, ký hiệu"), max_length=60, unique=True, help_text=_("Ví dụ: 01/2021/NĐ-CP.")
+    )
+    title = models.CharField(_("trích yếu"), max_length=500)
+    in_force_from = models.DateField(_("có hiệu lực từ"), null=True, blank=True)
+    in_force_to = models.DateField(
+        _("hết hiệu lực từ"), null=True, blank=True, help_text=_("Ngày đầu tiên văn bản không còn hiệu lực.")
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("được thay thế bởi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản pháp luật")
+        verbose_name_plural = _("văn bản pháp luật")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -23,6 +23,7 @@ from .interchange import CatalogFormatError, Problem
 from .models import (
     CompetenceRule,
     Field,
+    LegalDocument,
     OnlineLevel,
     Procedure,
     ProcedureVersion,
@@ -286,6 +287,7 @@ def import_catalog(
     counts = dict.fromkeys(
         (
             "fields",
+            "legal_documents",
             "procedures_created",
             "procedures_updated",
             "competence_replaced",
@@ -307,6 +309,7 @@ def import_catalog(
             current.name = entry["name"]
             current.save()
             counts["fields"] += 1
+    counts["legal_documents"] = _import_legal_documents(document.get("legal_documents", []))
     existing = {
         p.code: p for p in _procedures_qs().filter(code__in=[p["code"] for p in document["procedures"]])
     }
@@ -402,6 +405,36 @@ def import_catalog(
     return counts
 
 
+def _import_legal_documents(entries: list[dict[str, Any]]) -> int:
+    """Create or update the listed legal documents (by number); returns how many changed."""
+    changed = 0
+    stored = {d.number: d for d in LegalDocument.objects.all()}
+    for entry in entries:
+        attrs = {
+            "title": entry["title"],
+            "in_force_from": entry.get("in_force_from"),
+            "in_force_to": entry.get("in_force_to"),
+            "notes": entry.get("notes", ""),
+        }
+        current = stored.get(entry["number"])
+        if current is None:
+            stored[entry["number"]] = LegalDocument.objects.create(number=entry["number"], **attrs)
+            changed += 1
+        elif any(getattr(current, k) != v for k, v in attrs.items()):
+            for key, value in attrs.items():
+                setattr(current, key, value)
+            current.save()
+            changed += 1
+    for entry in entries:
+        current = stored[entry["number"]]
+        target = stored.get(entry.get("replaced_by", ""))
+        if current.replaced_by_id != (target.pk if target else None):
+            current.replaced_by = target
+            current.save(update_fields=["replaced_by"])
+            changed += 1
+    return changed
+
+
 def _create_version(procedure: Procedure, entry: dict[str, Any]) -> ProcedureVersion:
     limit = entry["time_limit"]
     cutoff = limit.get("same_day_cutoff")
@@ -445,6 +478,7 @@ def _create_version(procedure: Procedure, entry: dict[str, Any]) -> ProcedureVer
             reuse=doc.get("reuse", ""),
             reuse_key=doc.get("reuse_key", ""),
             form_field=doc.get("form_field", ""),
+            condition=doc.get("condition", ""),
         )
     workflow_entry = entry["workflow"]
     workflow = Workflow.objects.create(version=version, name=workflow_entry.get("name", ""))
@@ -487,11 +521,15 @@ def export_catalog(*, procedures: Iterable[Procedure] | None = None, published_o
         versions = [v for v in procedure.versions.all() if v.is_published or not published_only]
         procedure_dicts.append(interchange.dump_procedure(procedure, versions))
         used_fields[procedure.field.code] = procedure.field.name
-    document = {
+    document: dict[str, Any] = {
         "format": interchange.FORMAT,
         "fields": [{"code": code, "name": name} for code, name in sorted(used_fields.items())],
-        "procedures": procedure_dicts,
     }
+    legal = LegalDocument.objects.select_related("replaced_by").order_by("number")
+    if procedures is None and legal.exists():
+        # The whole catalog carries the list of legal documents the verifier checks citations against.
+        document["legal_documents"] = [interchange.dump_legal_document(d) for d in legal]
+    document["procedures"] = procedure_dicts
     return interchange.dumps(document)
 
 

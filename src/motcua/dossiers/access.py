@@ -89,6 +89,8 @@ class Act:
     ASSIST_SUBMISSION = "assist_submission"
     CONFIRM_SUBMISSION = "confirm_submission"
     SUBMIT_RECORDED_OFFLINE = "submit_recorded_offline"
+    # Print and export a reception point's dossier register (form 07); judged on the point, not a dossier.
+    VIEW_REGISTER = "view_register"
 
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
@@ -655,6 +657,41 @@ def reception_points(*, user: Any, role: str, on: dt.date) -> QuerySet[Reception
         .select_related("agency")
         .order_by("code")
     )
+
+
+# Who keeps and reads a point's dossier register (form 07): its reception officers and the agency's leaders.
+REGISTER_ROLES = (Role.RECEPTION_OFFICER, Role.LEADER)
+
+
+def register_points(*, user: Any, on: dt.date) -> QuerySet[ReceptionPoint]:
+    """Reception points whose dossier register (``Act.VIEW_REGISTER``) ``user`` may print and export on
+    ``on``: the point a reception officer's or leader's position names, or every point of their agency when
+    it names none. Points closed since stay listed: their past books remain readable."""
+    held = positions(user=user, on=on).filter(role__in=REGISTER_ROLES)
+    named = held.filter(reception_point__isnull=False).values("reception_point_id")
+    whole = held.filter(reception_point__isnull=True).values("agency_id")
+    return (
+        ReceptionPoint.objects.filter(Q(pk__in=named) | Q(agency_id__in=whole))
+        .select_related("agency", "unit")
+        .order_by("code", "valid_from")
+    )
+
+
+def register_refusal(*, user: Any, reception_point: ReceptionPoint, on: dt.date) -> DomainError | None:
+    """Why ``user`` may not read the register of ``reception_point`` (None: they may)."""
+    if not register_points(user=user, on=on).filter(pk=reception_point.pk).exists():
+        return DomainError(
+            "register.forbidden",
+            _("Chỉ cán bộ tiếp nhận và lãnh đạo của điểm tiếp nhận này được xem sổ theo dõi hồ sơ."),
+        )
+    return None
+
+
+def check_register(*, user: Any, reception_point: ReceptionPoint, on: dt.date) -> ReceptionPoint:
+    denied = register_refusal(user=user, reception_point=reception_point, on=on)
+    if denied is not None:
+        raise denied
+    return reception_point
 
 
 def may_receive_at(*, user: Any, reception_point: ReceptionPoint, role: str, on: dt.date) -> bool:

@@ -9,6 +9,7 @@ from django.contrib import admin
 from motcua.dossiers.models import (
     Dossier,
     DossierEvent,
+    DossierRegister,
     DossierResult,
     DossierStep,
     Forwarding,
@@ -127,3 +128,12 @@ class ForwardingAdmin(ReadOnlyAdmin):
     search_fields = ("code", "applicant_name", "applicant_id_number")
     list_select_related = ("procedure", "destination_unit")
     raw_id_fields = ("destination_unit",)
+
+
+@admin.register(DossierRegister)
+class DossierRegisterAdmin(ReadOnlyAdmin):
+    """Sổ theo dõi hồ sơ (form 07): one book per reception point and year; printed from the workspace."""
+
+    list_display = ["reception_point", "year", "book", "last"]
+    list_filter = ["year"]
+    search_fields = ["reception_point__code", "reception_point__name"]

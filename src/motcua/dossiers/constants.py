@@ -21,6 +21,19 @@ class Channel(models.TextChoices):
 NATIONAL_CHANNEL = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
 
 
+class ResultDelivery(models.TextChoices):
+    """Hình thức nhận kết quả, asked at reception and printed on the receipt (Circular 03/2025, form 01)."""
+
+    COUNTER = "counter", _("nhận trực tiếp tại Bộ phận Một cửa")
+    POST = "post", _("nhận qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("nhận trực tuyến")
+
+
+def default_result_delivery(channel: str) -> str:
+    """Online dossiers get their result online, the others at the counter, unless the applicant chose."""
+    return ResultDelivery.ONLINE if channel == Channel.ONLINE else ResultDelivery.COUNTER
+
+
 class State(models.TextChoices):
     """Internal state of a dossier. ``NationalStatus`` is what the outside world sees."""
 

@@ -33,6 +33,10 @@ WITHDRAW_PENDING = "withdraw.pending"  # a request already waits for the agency'
 WITHDRAW_PENDING_DECISION = "withdraw.pending_decision"  # decide the withdrawal before ending otherwise
 WITHDRAW_DECIDED = "withdraw.decided"  # the request was already accepted or declined
 WITHDRAW_DECIDE_FORBIDDEN = "withdraw.decide_forbidden"  # only a leader of the competent agency decides
+REGISTER_FORBIDDEN = "register.forbidden"  # the dossier register of a point the user does not work at
+REGISTER_YEAR = "register.year"  # a register year out of range
+RESULT_DELIVERY = "reception.result_delivery"
+DOSSIER_SETS = "reception.dossier_sets"
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -60,6 +64,10 @@ HTTP_STATUS = {
     WITHDRAW_PENDING_DECISION: 409,
     WITHDRAW_DECIDED: 409,
     WITHDRAW_DECIDE_FORBIDDEN: 403,
+    REGISTER_FORBIDDEN: 403,
+    REGISTER_YEAR: 400,
+    RESULT_DELIVERY: 400,
+    DOSSIER_SETS: 400,
 }
 
 register(HTTP_STATUS)

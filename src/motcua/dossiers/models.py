@@ -25,6 +25,7 @@ from motcua.dossiers.constants import (  # noqa: F401  (re-exported: models were
     EventKind,
     NationalStatus,
     RatingChannel,
+    ResultDelivery,
     Satisfaction,
     State,
     StepOutcome,
@@ -47,6 +48,35 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.day}: {self.last}"
+
+
+class DossierRegister(models.Model):
+    """Sổ theo dõi hồ sơ (Circular 03/2025/TT-VPCP, Annex I, form 07): one book per reception point and year.
+
+    ``last`` is the last entry number (số thứ tự) given in the book; it is incremented inside the reception
+    transaction, like the dossier code counter, so numbers never repeat. ``book`` is the book number
+    (quyển số), printed as ``01/2026``."""
+
+    reception_point = models.ForeignKey(
+        "org.ReceptionPoint", verbose_name=_("điểm tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    book = models.PositiveSmallIntegerField(_("quyển số"), default=1)
+    last = models.PositiveIntegerField(_("số thứ tự cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ theo dõi hồ sơ")
+        verbose_name_plural = _("sổ theo dõi hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["reception_point", "year"], name="dossier_register_point_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reception_point_id} {self.book_label}"
+
+    @property
+    def book_label(self) -> str:
+        return f"{self.book:02d}/{self.year}"
 
 
 class Dossier(models.Model):
@@ -141,6 +171,14 @@ class Dossier(models.Model):
     # Recorded at the counter while the online path was down; submitted when it is back, with this moment
     # kept as the submission and reception time.
     recorded_offline_at = models.DateTimeField(_("ghi nhận ngoại tuyến lúc"), null=True, blank=True)
+    # Circular 03/2025, form 01: "số lượng hồ sơ: 01 bộ" and how the result is returned.
+    dossier_sets = models.PositiveSmallIntegerField(_("số lượng hồ sơ (bộ)"), default=1)
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=8,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.COUNTER,
+    )
 
     submitted_at = models.DateTimeField(_("nộp lúc"))
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
@@ -200,6 +238,26 @@ class Dossier(models.Model):
         from motcua.dossiers.status import national_status
 
         return national_status(self)
+
+
+class DossierRegisterEntry(models.Model):
+    """One line of the dossier register: the dossier received at the point, with its số thứ tự in the book."""
+
+    register = models.ForeignKey(DossierRegister, on_delete=models.PROTECT, related_name="entries")
+    number = models.PositiveIntegerField(_("số thứ tự"))
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="register_entry")
+    entered_at = models.DateTimeField(_("vào sổ lúc"))
+
+    class Meta:
+        verbose_name = _("dòng sổ theo dõi hồ sơ")
+        verbose_name_plural = _("dòng sổ theo dõi hồ sơ")
+        ordering = ["register", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "number"], name="dossier_register_entry_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register.book_label} #{self.number}"
 
 
 class DossierDocument(models.Model):

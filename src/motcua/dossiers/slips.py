@@ -2,7 +2,7 @@
 
 - receipt: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01)
 - supplement: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)
-- refusal: Phiếu từ chối tiếp nhận hồ sơ (form 03)
+- refusal: Phiếu từ chối tiếp nhận giải quyết hồ sơ (form 03)
 - apology: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04)
 - stop: Thông báo dừng giải quyết hồ sơ (form 05)
 - control: Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06)
@@ -23,7 +23,15 @@ from fpdf.enums import XPos, YPos
 
 from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
-from motcua.dossiers.models import ApologyNotice, Dossier, EventKind, State, StepOutcome, StopNotice
+from motcua.dossiers.models import (
+    ApologyNotice,
+    Dossier,
+    DossierRegisterEntry,
+    EventKind,
+    State,
+    StepOutcome,
+    StopNotice,
+)
 
 # fontTools logs every glyph subset at INFO; one line per printed slip is noise.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -42,6 +50,9 @@ class Slip:
     table_header: list[str] = field(default_factory=list)
     table: list[list[str]] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
+    # "Số:" and "<place>, ngày dd tháng mm năm yyyy" in the header (form 01), when the form has them.
+    number: str = ""
+    place_date: str = ""
 
 
 def long_time(moment: dt.datetime | None) -> str:
@@ -78,9 +89,28 @@ def appointment_text(dossier: Dossier) -> str:
     return text
 
 
+def place_name(dossier: Dossier) -> str:
+    """The place a slip is issued at: the short name of the reception point's unit ("Phú Xuân")."""
+    unit = dossier.reception_point.unit
+    return unit.short_name or unit.name
+
+
+def place_and_date(place: str, moment: dt.datetime) -> str:
+    """ "<place>, ngày dd tháng mm năm yyyy" in local time, as the forms of Circular 03/2025 date a slip."""
+    day = timezone.localtime(moment)
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def register_entry(dossier: Dossier) -> DossierRegisterEntry | None:
+    return DossierRegisterEntry.objects.filter(dossier=dossier).select_related("register").first()
+
+
 def receipt(dossier: Dossier) -> Slip:
+    """Form 01: "Số:" is the dossier's số thứ tự in the point's register (form 07), with its quyển số."""
     if dossier.received_at is None:
         raise DomainError("slip.not_available", _("Hồ sơ chưa được tiếp nhận."))
+    entry = register_entry(dossier)
+    number = f"{entry.number:04d}" if entry else ""
     lines = [
         (_("Mã hồ sơ"), dossier.code),
         (_("Nơi tiếp nhận"), dossier.reception_point.name),
@@ -99,6 +129,15 @@ def receipt(dossier: Dossier) -> Slip:
         (_("Thời gian nhận hồ sơ"), long_time(dossier.received_at)),
         (_("Thời gian trả kết quả"), appointment_text(dossier)),
         (_("Nơi trả kết quả"), dossier.reception_point.name),
+    ]
+    if entry is not None:
+        lines += [
+            (_("Quyển số"), entry.register.book_label),
+            (_("Số thứ tự"), f"{entry.number:04d}"),
+        ]
+    lines += [
+        (_("Số lượng hồ sơ"), _("%(sets)s bộ") % {"sets": f"{dossier.dossier_sets:02d}"}),
+        (_("Hình thức nhận kết quả"), dossier.get_result_delivery_display()),
     ]
     if dossier.fee:
         lines.append((_("Phí, lệ phí"), f"{dossier.fee:,.0f} đồng".replace(",", ".")))
@@ -120,6 +159,8 @@ def receipt(dossier: Dossier) -> Slip:
             _("NGƯỜI NỘP HỒ SƠ") + f"\n{dossier.applicant_name}",
             _("NGƯỜI TIẾP NHẬN") + f"\n{officer}",
         ],
+        number=number,
+        place_date=place_and_date(place_name(dossier), dossier.received_at),
     )
 
 
@@ -216,7 +257,7 @@ def refusal(dossier: Dossier) -> Slip:
     return Slip(
         kind="refusal",
         form="03",
-        title=_("PHIẾU TỪ CHỐI TIẾP NHẬN HỒ SƠ"),
+        title=_("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
         issuer=dossier.receiving_agency.name,
         dossier_code=dossier.code,
         lines=[
@@ -227,6 +268,7 @@ def refusal(dossier: Dossier) -> Slip:
             (_("Thời gian"), long_time(event.at)),
         ],
         signatures=[_("NGƯỜI TIẾP NHẬN") + f"\n{event.actor_staff.full_name if event.actor_staff else ''}"],
+        place_date=place_and_date(place_name(dossier), event.at),
     )
 
 
@@ -322,6 +364,10 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
     # A slip no form of Circular 03/2025 covers (the forwarding slip) prints no form number.
     pdf.cell(width / 2, 5, f"Mẫu số {slip.form}" if slip.form else "", new_x=XPos.RIGHT, new_y=YPos.TOP)
     pdf.cell(width / 2, 5, "Độc lập - Tự do - Hạnh phúc", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if slip.number or slip.place_date:
+        pdf.ln(2)
+        pdf.cell(width / 2, 5, f"Số: {slip.number}" if slip.number else "", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        pdf.cell(width / 2, 5, slip.place_date, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
     pdf.set_font("Roboto", "B", 14)
     pdf.multi_cell(width, 7, slip.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -374,4 +420,6 @@ def as_data(slip: Slip) -> dict[str, Any]:
         "table_header": slip.table_header,
         "table": slip.table,
         "signatures": slip.signatures,
+        "number": slip.number,
+        "place_date": slip.place_date,
     }

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.form_fields import TypedText
+from motcua.dossiers.constants import ResultDelivery
 
 LEVEL_CHOICES = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
 
@@ -62,3 +63,5 @@ class EFormControlsForm(forms.Form):
 
     place = TypedText(strip=True)
     submission_key = forms.RegexField(regex=r"^[A-Za-z0-9-]{8,64}$", required=False)
+    # How the result is returned (form 01); online unless the citizen chooses the counter or the post.
+    result_delivery = forms.ChoiceField(choices=ResultDelivery.choices, required=False)

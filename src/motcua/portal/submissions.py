@@ -67,6 +67,7 @@ def submit(
     documents: list[RequiredDocument],
     uploads: Mapping[str, Any],
     idempotency_key: str,
+    result_delivery: str = "",
 ) -> Dossier:
     """Nộp hồ sơ trực tuyến: store the uploaded files, add the documents taken from a data store or a
     registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept.
@@ -109,6 +110,7 @@ def submit(
             summary=procedure.name[:500],
             idempotency_key=idempotency_key,
             origin="portal",
+            result_delivery=result_delivery,
         )
     except DomainError:
         for ref in stored:  # the dossier was not created: its files are nobody's

@@ -12,6 +12,7 @@ from motcua.workspace.views import (
     forwarding,
     inbox,
     reception,
+    register,
     results,
 )
 
@@ -46,4 +47,5 @@ urlpatterns: list[URLPattern] = [
     path("chuyen-ho-so/<str:code>/phieu.pdf", forwarding.forwarding_slip, name="forwarding_slip"),
     path("ho-tro-nop/", assisted.assisted_submission, name="assisted"),
     path("ho-tro-nop/nop-ngoai-tuyen/", assisted.submit_offline, name="submit_offline"),
+    path("so-theo-doi/", register.register, name="register"),
 ]

@@ -8,14 +8,14 @@ docs/catalog.md.
 
 - ``document``: the YAML text with the line of every key, problems and the canonical key order;
 - ``values``: reading one typed value (text, choice, number, date, period) with its line;
-- ``reading``: a document to procedures, competence rules and versions (``parse``);
+- ``reading``: a document to legal documents, procedures, competence rules and versions (``parse``);
 - ``workflows``: a version's internal workflow (steps, transitions) read and ordered;
 - ``writing``: the database back to the same document (``dump_procedure``, ``dumps``).
 """
 
 from .document import FORMAT, AgencyResolver, CatalogFormatError, Problem, UnitResolver, load
 from .reading import parse
-from .writing import dump_procedure, dump_version, dumps
+from .writing import dump_legal_document, dump_procedure, dump_version, dumps
 
 __all__ = [
     "FORMAT",
@@ -23,6 +23,7 @@ __all__ = [
     "CatalogFormatError",
     "Problem",
     "UnitResolver",
+    "dump_legal_document",
     "dump_procedure",
     "dump_version",
     "dumps",

@@ -58,7 +58,13 @@ def parse(
     catalog_file = _("tệp danh mục")
     if not expect_map(ctx, doc, 1, catalog_file):
         raise CatalogFormatError(ctx.problems)
-    check_keys(ctx, doc, required=("format",), optional=("fields", "procedures", "source"), what=catalog_file)
+    check_keys(
+        ctx,
+        doc,
+        required=("format",),
+        optional=("fields", "legal_documents", "procedures", "source"),
+        what=catalog_file,
+    )
     if doc.get("format") not in (None, FORMAT):
         ctx.error(
             line_of(doc, "format"),
@@ -82,6 +88,9 @@ def parse(
         fields_out.append({"code": code, "name": read_str(ctx, item, "name", field_)})
         field_codes.add(code)
     result["fields"] = fields_out
+    legal = _parse_legal_documents(ctx, doc, catalog_file)
+    if legal:
+        result["legal_documents"] = legal
     procedures_out = []
     seen: set[str] = set()
     raw_procedures = read_list(ctx, doc, "procedures", catalog_file)
@@ -98,6 +107,68 @@ def parse(
     if ctx.problems:
         raise CatalogFormatError(ctx.problems)
     return result, ctx.lines
+
+
+def _parse_legal_documents(ctx: ReadContext, doc: LineDict, what_file: str) -> list[dict[str, Any]]:
+    """The legal documents the catalog cites, with the dates they are in force and what replaced them: the
+    verifier's list of superseded documents (``legal.not_in_force``). ``replaced_by`` names a document of
+    the same list or one already in the catalog."""
+    out: list[dict[str, Any]] = []
+    raw = read_list(ctx, doc, "legal_documents", what_file)
+    known = set(_existing_legal_numbers())
+    lines: dict[str, int] = {}
+    for item, line in zip(raw, raw.item_lines, strict=True):
+        what = _("văn bản pháp luật")
+        if not expect_map(ctx, item, line, what):
+            continue
+        check_keys(
+            ctx,
+            item,
+            required=("number", "title"),
+            optional=("in_force_from", "in_force_to", "replaced_by", "notes"),
+            what=what,
+        )
+        number_ = read_str(ctx, item, "number", what)
+        what = _("văn bản %(number)s") % {"number": number_ or "?"}
+        if number_ in lines:
+            ctx.error(line, _("văn bản '%(number)s' bị lặp") % {"number": number_})
+        lines[number_] = line
+        start = read_date(ctx, item, "in_force_from", what, required=False)
+        end = read_date(ctx, item, "in_force_to", what, required=False)
+        if start and end and end <= start:
+            ctx.error(
+                line_of(item, "in_force_to"),
+                _("%(what)s: 'in_force_to' phải sau 'in_force_from'") % {"what": what},
+            )
+        out.append(
+            compact(
+                {
+                    "number": number_,
+                    "title": read_str(ctx, item, "title", what),
+                    "in_force_from": start,
+                    "in_force_to": end,
+                    "replaced_by": read_str(ctx, item, "replaced_by", what),
+                    "notes": read_str(ctx, item, "notes", what),
+                }
+            )
+        )
+    for entry in out:
+        target = entry.get("replaced_by")
+        if target and target not in lines and target not in known:
+            ctx.error(
+                lines[entry["number"]],
+                _("văn bản %(number)s: văn bản thay thế '%(target)s' chưa khai báo trong 'legal_documents'")
+                % {"number": entry["number"], "target": target},
+            )
+        if target and target == entry["number"]:
+            ctx.error(lines[entry["number"]], _("văn bản %(number)s tự thay thế chính nó") % entry)
+    return out
+
+
+def _existing_legal_numbers() -> list[str]:
+    from ..models import LegalDocument
+
+    return list(LegalDocument.objects.values_list("number", flat=True))
 
 
 def _existing_field_codes() -> list[str]:
@@ -358,7 +429,7 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
             ctx,
             doc,
             required=("code", "name"),
-            optional=("originals", "copies", "mandatory", "reuse", "reuse_key", "form_field"),
+            optional=("originals", "copies", "mandatory", "reuse", "reuse_key", "form_field", "condition"),
             what=dwhere,
         )
         form_field = read_str(ctx, doc, "form_field", dwhere)
@@ -381,6 +452,7 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
                 "reuse": read_choice(ctx, doc, "reuse", ReuseSource.values, dwhere, default=""),
                 "reuse_key": read_str(ctx, doc, "reuse_key", dwhere),
                 "form_field": form_field,
+                "condition": read_str(ctx, doc, "condition", dwhere),
             },
             keep=("originals", "copies"),
         )

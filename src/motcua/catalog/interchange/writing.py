@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from ..models import (
+    LegalDocument,
     Procedure,
     ProcedureVersion,
 )
@@ -83,6 +84,7 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
                 "reuse": doc.reuse,
                 "reuse_key": doc.reuse_key,
                 "form_field": doc.form_field,
+                "condition": doc.condition,
             },
             keep=("originals", "copies"),
         )
@@ -131,6 +133,19 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
             ),
             "workflow": compact({"name": workflow.name if workflow else "", "steps": step_dicts}),
             "notes": version.notes,
+        }
+    )
+
+
+def dump_legal_document(document: LegalDocument) -> dict[str, Any]:
+    return compact(
+        {
+            "number": document.number,
+            "title": document.title,
+            "in_force_from": document.in_force_from,
+            "in_force_to": document.in_force_to,
+            "replaced_by": document.replaced_by.number if document.replaced_by is not None else None,
+            "notes": document.notes,
         }
     )
 

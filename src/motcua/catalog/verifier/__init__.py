@@ -11,6 +11,8 @@ Rules (each finding carries the rule's code):
 - ``time.exceeded``: the longest path of step allotments fits in the legal time limit;
 - ``form.*``: the e-form is a valid JSON Schema 2020-12 with a consistent UI schema, and every
   required document is covered;
+- ``legal.*``: every version cites a legal basis in force on its first day (the superseded documents are
+  data: ``LegalDocument``); ``catalog.unconfirmed`` (information) lists the "[kiểm tra]" flags of a version;
 - ``fee.*``: every fee rule only names form fields and computes on a sample form; every number field a
   fee reads has a ``maximum`` (``fee.unbounded_field``), and at those maximums the fee still fits what a
   dossier stores (``fee.not_computable``).
@@ -19,14 +21,15 @@ The world (communes, agencies, staff positions, rules) is loaded once into dicti
 run over thousands of procedures and all communes stays a handful of queries.
 
 Where each rule lives: ``competence`` (competence.*), ``workflows`` (workflow.*, time.exceeded),
-``performers`` (performer.missing), ``form_and_fees`` (form.*, fee.*); ``world`` loads geography and
+``performers`` (performer.missing), ``form_and_fees`` (form.*, fee.*), ``legal`` (legal.*,
+catalog.unconfirmed); ``world`` loads geography and
 organization, ``versions`` what the checks read of each version, ``runner`` runs them (``verify``) and
 ``report`` holds the findings.
 """
 
 from .competence import competent_agency_ids
-from .report import ERROR, WARNING, Finding, Report
+from .report import ERROR, INFO, WARNING, Finding, Report
 from .runner import verify
 from .world import World
 
-__all__ = ["ERROR", "WARNING", "Finding", "Report", "World", "competent_agency_ids", "verify"]
+__all__ = ["ERROR", "INFO", "WARNING", "Finding", "Report", "World", "competent_agency_ids", "verify"]

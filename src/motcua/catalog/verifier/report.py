@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 ERROR = "error"
 WARNING = "warning"
+# Information for the administrator (e.g. "[kiểm tra]" flags to check): listed, never refuses anything.
+INFO = "info"
+_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 
 # A check reports into its version's findings: add(severity, rule code, message).
 AddFinding = Callable[[str, str, str], None]
@@ -24,7 +27,7 @@ class Finding:
     version: int | None = None
 
     def __str__(self) -> str:
-        label = _("LỖI") if self.severity == ERROR else _("CẢNH BÁO")
+        label = {ERROR: _("LỖI"), WARNING: _("CẢNH BÁO")}.get(self.severity) or _("THÔNG TIN")
         where = f"{self.procedure} v{self.version}" if self.version is not None else self.procedure
         return f"[{label}] {where} ({self.rule}): {self.message}"
 
@@ -44,6 +47,11 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def notices(self) -> list[Finding]:
+        """Information findings (``INFO``): listed in the report, never a reason to refuse."""
+        return [f for f in self.findings if f.severity == INFO]
 
     @property
     def ok(self) -> bool:
@@ -66,7 +74,10 @@ class Report:
         }
         lines = [
             head,
-            *(str(f) for f in sorted(self.findings, key=lambda f: (f.severity, f.procedure, f.rule))),
+            *(
+                str(f)
+                for f in sorted(self.findings, key=lambda f: (_RANK.get(f.severity, 9), f.procedure, f.rule))
+            ),
         ]
         if self.ok:
             lines.append(_("Kết quả: ĐẠT."))

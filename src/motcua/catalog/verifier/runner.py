@@ -14,8 +14,9 @@ from ..models import (
 )
 from .competence import check_competence, check_place_fields
 from .form_and_fees import check_form_and_fees
+from .legal import Cited, VersionText, check_flags, check_legal_basis, legal_index, version_texts
 from .performers import check_performers
-from .report import ERROR, WARNING, Finding, Report
+from .report import ERROR, WARNING, AddFinding, Finding, Report
 from .versions import VersionRow, versions_to_check
 from .workflows import check_same_day, check_workflow
 from .world import RuleRow, World, rules_by_procedure
@@ -60,17 +61,33 @@ def verify(
                 % {"province": province_code, "day": f"{on:%d/%m/%Y}"},
             )
         )
+    index = legal_index()
+    texts = version_texts([v.id for v in chosen])
     for version in chosen:
         report.procedures += 1
         check_version(report, world, version, rules.get(version.procedure_id, []))
+        check_legal(report, version, texts.get(version.id), index, on=on)
     return report
 
 
-def check_version(report: Report, world: World, version: VersionRow, rules: list[RuleRow]) -> None:
-    code = version.code
-
+def _adder(report: Report, version: VersionRow) -> AddFinding:
     def add(severity: str, rule: str, message: str) -> None:
-        report.findings.append(Finding(severity, rule, code, message, version.number))
+        report.findings.append(Finding(severity, rule, version.code, message, version.number))
+
+    return add
+
+
+def check_legal(
+    report: Report, version: VersionRow, text: VersionText | None, index: list[Cited], *, on: dt.date
+) -> None:
+    """The version cites a legal basis in force on its first day; its "[kiểm tra]" flags are listed."""
+    add = _adder(report, version)
+    check_legal_basis(add, text, index, on=on)
+    check_flags(add, text)
+
+
+def check_version(report: Report, world: World, version: VersionRow, rules: list[RuleRow]) -> None:
+    add = _adder(report, version)
 
     competent_by_commune = check_competence(add, world, rules)
     check_same_day(add, version)

@@ -18,6 +18,7 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, Forwarding, State
 from motcua.dossiers.selectors import missing_documents
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, require_reason
+from motcua.dossiers.services.register import enter_in_register
 from motcua.dossiers.services.steps import enter_step, save_dossier
 from motcua.dossiers.services.submission import receive_at_counter
 from motcua.dossiers.services.supplements import supplement_items
@@ -48,6 +49,8 @@ def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin:
     dossier.initial_appointment_at = dossier.appointment_at
     enter_step(dossier, lookups.initial_step_of(version), now=now, handed_over_by=staff)
     save_dossier(dossier)
+    # Form 07: the receipt's "Số:" is the dossier's line in the point's register (quyển số, số thứ tự).
+    enter_in_register(dossier=dossier, now=now)
     events.received(dossier, by=by, now=now, origin=origin)
     return dossier
 
@@ -142,6 +145,8 @@ def receive_and_decide(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier | Forwarding:
     """The counter's one intention: register the walk-in dossier and take the completeness decision
     (accept, request a supplement listing ``missing``, refuse with ``reason``) in one transaction, each event
@@ -162,6 +167,8 @@ def receive_and_decide(
             idempotency_key=idempotency_key,
             now=now,
             origin=origin,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )
         if isinstance(dossier, Forwarding):
             # Another province's dossier is received and forwarded; its competent agency decides on it.

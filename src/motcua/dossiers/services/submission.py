@@ -23,6 +23,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, events, lookups
+from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
 from motcua.dossiers.services import forwarding
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents
@@ -120,6 +121,31 @@ def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decima
     return fee
 
 
+MAX_DOSSIER_SETS = 99
+
+
+def _delivery_and_sets(*, channel: str, result_delivery: str, dossier_sets: int) -> tuple[str, int]:
+    """How the result is returned (default: online for online dossiers, else at the counter) and the number of
+    dossier sets handed in (Circular 03/2025, form 01), both checked before anything is saved."""
+    delivery = result_delivery or default_result_delivery(channel)
+    if delivery not in ResultDelivery.values:
+        raise FieldError(
+            "reception.result_delivery", _("Hình thức nhận kết quả không hợp lệ."), field="result_delivery"
+        )
+    if (
+        isinstance(dossier_sets, bool)
+        or not isinstance(dossier_sets, int)
+        or not 1 <= dossier_sets <= MAX_DOSSIER_SETS
+    ):
+        raise FieldError(
+            "reception.dossier_sets",
+            _("Số lượng hồ sơ phải từ 1 đến %(max)s bộ."),
+            field="dossier_sets",
+            max=MAX_DOSSIER_SETS,
+        )
+    return delivery, dossier_sets
+
+
 def _create(
     *,
     channel: Channel,
@@ -140,6 +166,8 @@ def _create(
     state: str = State.SUBMITTED,
     extra: dict[str, Any] | None = None,
     record: Callable[[Dossier], None] | None = None,
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier | Forwarding:
     """Register the dossier and record it (``record``: the events of an assisted submission instead of
     ``submitted``; ``state`` and ``extra`` columns for one not submitted yet)."""
@@ -148,6 +176,9 @@ def _create(
         if existing is not None:
             return existing
     _check_applicant(applicant_info, summary=summary, postal_tracking_number=postal_tracking_number)
+    delivery, sets = _delivery_and_sets(
+        channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
+    )
     on = timezone.localdate(now)
     if place_unit is not None and forwarding.is_elsewhere(
         place_unit=place_unit, reception_point=reception_point, channel=channel
@@ -236,6 +267,8 @@ def _create(
                 competent_agency=competent,
                 received_by=received_by,
                 postal_tracking_number=postal_tracking_number,
+                dossier_sets=sets,
+                result_delivery=delivery,
                 submitted_at=now,
                 **(extra or {}),
             )
@@ -296,6 +329,8 @@ def submit_online(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier:
     """A citizen submits online; the dossier waits for a reception officer's completeness check.
 
@@ -322,6 +357,8 @@ def submit_online(
             now=now or timezone.now(),
             origin=origin,
             actor=applicant,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )
     assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
     return dossier
@@ -375,6 +412,8 @@ def receive_at_counter(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier | Forwarding:
     """A reception officer at any reception point registers a walk-in dossier; for a place in another
     province it is received and forwarded (a ``Forwarding``, see ``services.forwarding``)."""
@@ -397,6 +436,8 @@ def receive_at_counter(
             now=now,
             origin=origin,
             actor=by,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )
 
 
@@ -415,6 +456,8 @@ def receive_by_post(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     origin: str = "",
+    result_delivery: str = "",
+    dossier_sets: int = 1,
 ) -> Dossier | Forwarding:
     """Postal staff at a post office register a dossier sent by post, with its tracking number; for a place
     in another province it is received and forwarded (a ``Forwarding``)."""
@@ -439,4 +482,6 @@ def receive_by_post(
             now=now,
             origin=origin,
             actor=by,
+            result_delivery=result_delivery,
+            dossier_sets=dossier_sets,
         )

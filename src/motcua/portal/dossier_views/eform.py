@@ -31,6 +31,7 @@ from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import files
+from motcua.dossiers.constants import ResultDelivery
 from motcua.geo.selectors import communes_of
 from motcua.portal import conf, drafts, eforms, submissions, tracking
 from motcua.portal.dossier_views.my_dossiers import LOGIN_URL
@@ -109,6 +110,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     place_errors: list[str] = []
     doc_errors: dict[str, list[str]] = {}
     error: DomainError | None = None
+    result_delivery = ResultDelivery.ONLINE
     if request.method == "GET":
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
         key = uuid.uuid4().hex
@@ -119,6 +121,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         raw = eforms.raw_values(fields, request.POST)
         raw[PLACE_KEY] = controls.cleaned_data["place"]
         key = controls.cleaned_data.get("submission_key") or uuid.uuid4().hex
+        result_delivery = controls.cleaned_data.get("result_delivery") or ResultDelivery.ONLINE
         idempotency_key = f"portal-{user.pk}-{key}"
         action = next((a for a in eforms.DRAFT_ACTIONS if a in request.POST), "")
         if not action:
@@ -167,6 +170,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         documents=documents,
                         uploads=uploads,
                         idempotency_key=idempotency_key,
+                        result_delivery=result_delivery,
                     )
                     return HttpResponseRedirect(
                         reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
@@ -224,6 +228,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 for d in documents
             ],
             "key": key,
+            "delivery_choices": ResultDelivery.choices,
+            "result_delivery": result_delivery,
             "error": error,
             "has_errors": has_errors,
             "saved": request.method == "GET" and request.GET.get("da_luu") == "1",

@@ -9,6 +9,7 @@ no field."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +26,8 @@ from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import access, files, lookups, services
-from motcua.dossiers.models import DocumentSource, Dossier, Forwarding
+from motcua.dossiers.constants import ResultDelivery, default_result_delivery
+from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import ReceptionPoint, Role
@@ -109,6 +111,11 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "reason": printable(form.value("reason")),
         # Directive 24/CT-TTg: no paper dossier; the page points to assisted online submission.
         "online_only": _online_only(procedure, on),
+        "delivery_choices": ResultDelivery.choices,
+        "result_delivery": printable(str(data.get("result_delivery", "")))
+        or default_result_delivery(Channel.COUNTER),
+        "dossier_sets": printable(str(data.get("dossier_sets", "1"))).strip() or "1",
+        "reception_errors": {},
     }
     decision = form.value("decision")
     if posted and decision and procedure is not None:
@@ -256,6 +263,11 @@ def _register(
             idempotency_key=context["idempotency_key"],
             now=now,
             origin=client_address(request),
+            result_delivery=context["result_delivery"],
+            # Not a whole number: 0, which the service refuses beside the input.
+            dossier_sets=int(context["dossier_sets"])
+            if re.fullmatch(r"[0-9]{1,4}", context["dossier_sets"])
+            else 0,
         )
         done = {
             services.CounterDecision.ACCEPT: _("Đã tiếp nhận hồ sơ %(code)s."),
@@ -294,3 +306,5 @@ def _field_errors(context: dict[str, Any], error: DomainError) -> None:
             context["applicant_errors"].setdefault(error.field, []).append(str(error))
         elif error.field == "reason":
             context["reason_errors"] = [str(error)]
+        elif error.field in ("dossier_sets", "result_delivery"):
+            context["reception_errors"][error.field] = [str(error)]
