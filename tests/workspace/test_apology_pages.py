@@ -90,6 +90,8 @@ def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_m
     assert dossier.appointment_at == notice.new_appointment_at != old_appointment
     page = client.get(url(dossier)).content.decode()
     assert "Đã ký bởi" in page and url(dossier, "phieu/apology.pdf") in page
+    first = timezone.localtime(old_appointment).strftime("%H:%M %d/%m/%Y")
+    assert f"(hẹn ban đầu: {first})" in page  # the moved appointment carries the first one beside it
     assert "Văn bản xin lỗi chờ ký" not in client.get("/can-bo/").content.decode()
     pdf = client.get(url(dossier, "phieu/apology.pdf"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
