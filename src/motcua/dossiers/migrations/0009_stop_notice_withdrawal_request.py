@@ -17,7 +17,7 @@ def refused_from_stopped(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_person_concerned'),
+        ("dossiers", "0008_extension_event"),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

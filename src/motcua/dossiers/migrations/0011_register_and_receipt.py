@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0005_person_concerned"),
+        ("dossiers", "0009_stop_notice_withdrawal_request"),
         ("org", "0001_initial"),
     ]
 

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ("dossiers", "0008_extension_event"),
+        ("dossiers", "0011_register_and_receipt"),
         ('geo', '0001_initial'),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

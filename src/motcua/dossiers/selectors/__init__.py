@@ -24,6 +24,7 @@ from motcua.dossiers.selectors.assisted import (
     dossier_to_confirm,
     pending_offline_count,
     recorded_offline_for,
+)
 from motcua.dossiers.selectors.endings import (
     can_decide_stop,
     can_decide_withdrawal,
@@ -94,9 +95,9 @@ __all__ = [
     "missing_documents",
     "open_consultations_for",
     "pending_offline_count",
-    "recorded_offline_for",
     "pending_stop_notice",
     "pending_withdrawal",
+    "recorded_offline_for",
     "result_for",
     "results_for",
     "signed_stop_notice",
