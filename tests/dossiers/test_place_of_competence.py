@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from motcua.catalog import services as catalog_services
 from motcua.core.errors import DomainError, FieldError
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
@@ -31,7 +32,14 @@ THUAN_HOA = "19789"
 
 @pytest.fixture
 def hue(db):
-    return hue_world(T0.date())
+    world = hue_world(T0.date())
+    # Routing is the subject here, not the channel: birth, death and marriage are online-only at the
+    # counter since Directive 24/CT-TTg (tests/dossiers/test_online_only.py), so these paper receptions
+    # run with that attribute off (it changes without a new version).
+    for code in (BIRTH, DEATH, MARRIAGE):
+        version = lookups.version_in_force(procedure=world.procedure(code), on=T0.date())
+        catalog_services.set_online_only(version=version, start=None)
+    return world
 
 
 def third_commune() -> AdministrativeUnit:
