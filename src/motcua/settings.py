@@ -247,10 +247,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
 # A dossier or step counts as due soon with at most this many working hours left.
 MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
-# After a supplement: "resume" the remaining time (default) or "restart" the full time limit.
-MOTCUA_SUPPLEMENT_CLOCK = env.str("MOTCUA_SUPPLEMENT_CLOCK", default="resume")
-if MOTCUA_SUPPLEMENT_CLOCK not in {"resume", "restart"}:
-    raise ImproperlyConfigured("MOTCUA_SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
+# The clock after a supplement is catalog data per procedure version (``supplement_clock``), no longer a
+# setting: an installation that still sets the old variable is told where the rule went.
+if env.str("MOTCUA_SUPPLEMENT_CLOCK", default=""):
+    raise ImproperlyConfigured(
+        "MOTCUA_SUPPLEMENT_CLOCK was removed: set 'supplement_clock' (resume | restart) on each procedure "
+        "version in the catalog (docs/catalog.md)"
+    )
 # Dates an officer may type in filters: from MOTCUA_DATE_MIN to this many years after today.
 MOTCUA_DATE_MIN = env.str("MOTCUA_DATE_MIN", default="2000-01-01")
 MOTCUA_DATE_MAX_YEARS_AHEAD = env.int("MOTCUA_DATE_MAX_YEARS_AHEAD", default=2)

@@ -171,6 +171,8 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
                     "same_day_cutoff",
                     "online_level",
                     "location_independent",
+                    "supplement_clock",
+                    "supplement_request_days",
                     "legal_basis",
                     "source",
                 )

@@ -203,6 +203,16 @@ def _step_action(action: str, dossier: Dossier, who: Actor) -> DomainError | Non
             action=str(Action(action).label) if action in Action.values else action,
             step=step.step.name,
         )
+    if action == Action.REQUEST_SUPPLEMENT and step.role == Role.RECEPTION_OFFICER:
+        # The one-stop desk checks completeness before the receipt (the reception supplement); once it has
+        # issued the receipt, only the agency that examines the dossier asks for more (form 02).
+        return DomainError(
+            errors.SUPPLEMENT_RECEPTION_STEP,
+            _(
+                "Hồ sơ đã được tiếp nhận: Bộ phận Một cửa không yêu cầu bổ sung trong quá trình giải quyết. "
+                "Việc yêu cầu bổ sung do cơ quan giải quyết thực hiện; hãy chuyển hồ sơ cho bước tiếp theo."
+            ),
+        )
     return None
 
 

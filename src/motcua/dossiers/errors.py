@@ -15,6 +15,9 @@ CLOSED = "dossier.closed"
 SUPPLEMENT_NO_ITEMS = "supplement.no_items"  # an officer's request lists no document
 SUPPLEMENT_EMPTY = "supplement.empty"  # the applicant's answer attaches no document
 SUPPLEMENT_CLOSED = "supplement.closed"
+SUPPLEMENT_REPEAT_REASON = "supplement.repeat_reason"  # a second request without why it was not asked first
+SUPPLEMENT_LATE_REASON = "supplement.late_reason"  # a request after the version's deadline, without a reason
+SUPPLEMENT_RECEPTION_STEP = "supplement.reception_step"  # the reception desk after the receipt
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -26,6 +29,9 @@ HTTP_STATUS = {
     SUPPLEMENT_NO_ITEMS: 400,
     SUPPLEMENT_EMPTY: 400,
     SUPPLEMENT_CLOSED: 400,
+    SUPPLEMENT_REPEAT_REASON: 400,
+    SUPPLEMENT_LATE_REASON: 400,
+    SUPPLEMENT_RECEPTION_STEP: 403,
 }
 
 register(HTTP_STATUS)

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from motcua.catalog import fees as catalog_fees
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import (
     AgencyRule,
@@ -93,7 +94,7 @@ def procedure_page(*, code: str, on: dt.date) -> ProcedurePage:
         reception_groups=_reception_groups(version=version, rules=list(rules), on=on),
         online=version.online_level != OnlineLevel.OFFLINE,
         documents=tuple(version.documents.order_by("order", "id")),
-        fees=tuple(_fee_item(rule) for rule in version.fee_rules or []),
+        fees=tuple(_fee_item(dict(rule)) for rule in catalog_fees.in_force(version.fee_rules or [], on)),
         time_limit=describe_time_limit(version),
         levels=tuple(
             label

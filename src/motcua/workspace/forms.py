@@ -125,6 +125,7 @@ class DossierActionForm(forms.Form):
     action = TypedText(strip=True)
     version = TypedText(strip=True)
     reason = TypedText(strip=True)
+    explanation = TypedText(strip=True)
     missing = TypedText()
     missing_code = ManyValues()
     agency = TypedText(strip=True)

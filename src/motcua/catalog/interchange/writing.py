@@ -105,6 +105,9 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
             ),
             "online_level": version.online_level,
             "location_independent": version.location_independent,
+            # The default clock ("resume") is left out, as a mandatory document's flag is.
+            "supplement_clock": version.supplement_clock if version.supplement_clock != "resume" else None,
+            "supplement_request_days": version.supplement_request_days,
             "legal_basis": version.legal_basis,
             "source": version.source,
             "result": compact(

@@ -66,6 +66,7 @@ class VersionRow:
     fee_rules: list
     form_schema: dict
     ui_schema: dict
+    valid_from: dt.date | None = None
     has_workflow: bool = False
     steps: list[StepRow] = field(default_factory=list)
     documents: list[DocumentRow] = field(default_factory=list)
@@ -81,6 +82,7 @@ VERSION_FIELDS = (
     "fee_rules",
     "form_schema",
     "ui_schema",
+    "valid_from",
 )
 
 
