@@ -252,10 +252,13 @@ MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
 MOTCUA_APOLOGY_LEAD_DAYS = env.int("MOTCUA_APOLOGY_LEAD_DAYS", default=1)
 if MOTCUA_APOLOGY_LEAD_DAYS < 0:
     raise ImproperlyConfigured("MOTCUA_APOLOGY_LEAD_DAYS must be 0 or more")
-# After a supplement: "resume" the remaining time (default) or "restart" the full time limit.
-MOTCUA_SUPPLEMENT_CLOCK = env.str("MOTCUA_SUPPLEMENT_CLOCK", default="resume")
-if MOTCUA_SUPPLEMENT_CLOCK not in {"resume", "restart"}:
-    raise ImproperlyConfigured("MOTCUA_SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
+# The clock after a supplement is catalog data per procedure version (``supplement_clock``), no longer a
+# setting: an installation that still sets the old variable is told where the rule went.
+if env.str("MOTCUA_SUPPLEMENT_CLOCK", default=""):
+    raise ImproperlyConfigured(
+        "MOTCUA_SUPPLEMENT_CLOCK was removed: set 'supplement_clock' (resume | restart) on each procedure "
+        "version in the catalog (docs/catalog.md)"
+    )
 # Dates an officer may type in filters: from MOTCUA_DATE_MIN to this many years after today.
 MOTCUA_DATE_MIN = env.str("MOTCUA_DATE_MIN", default="2000-01-01")
 MOTCUA_DATE_MAX_YEARS_AHEAD = env.int("MOTCUA_DATE_MAX_YEARS_AHEAD", default=2)

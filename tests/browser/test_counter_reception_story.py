@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -39,6 +40,13 @@ def test_a_walk_in_birth_re_registration_is_received_from_a_scanned_cccd_and_get
     expect(checklist.first).to_be_visible()
     for box in checklist.all():
         box.check()
+    # The fee reads the date of birth (registration within 60 days is free): the officer types it and sees
+    # the fee before confirming.
+    born = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    page.get_by_label("Ngày, tháng, năm sinh").fill(born)
+    page.get_by_role("button", name="Tính phí, lệ phí").click()
+    expect(page.get_by_test_id("fee-total")).to_have_text("0 đồng")
+    expect(page.get_by_label("Ngày, tháng, năm sinh")).to_have_value(born)
     screenshot("20-counter-checklist")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
 

@@ -70,6 +70,8 @@ def good_procedure(code: str = "9.900001") -> dict[str, Any]:
                         "name": "Phí",
                         "kind": "formula",
                         "expr": "5000 * copies",
+                        "legal_basis": "Nghị quyết thử nghiệm",
+                        "valid_from": "2017-01-01",
                         "exemptions": [{"when": "poor", "reason": "Hộ nghèo"}],
                     }
                 ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,11 @@ COPY_RULE = {
     "name": "Phí chứng thực",
     "kind": "formula",
     "expr": "min(2000*min(pages, 2) + 1000*max(pages - 2, 0), 200000) * copies",
+    "legal_basis": "Thông tư 226/2016/TT-BTC",
+    "valid_from": "2017-01-01",
 }
+DAY = dt.date(2026, 11, 30)
+BASIS = {"legal_basis": "Nghị quyết thử nghiệm", "valid_from": "2017-01-01"}
 
 
 @pytest.mark.parametrize(
@@ -34,7 +39,7 @@ COPY_RULE = {
 )
 def test_a_fee_that_does_not_fit_or_is_not_a_number_is_a_catalog_error(copies):
     with pytest.raises(ExpressionError):
-        fees.quote([COPY_RULE], {"pages": 1, "copies": copies})
+        fees.quote([COPY_RULE], {"pages": 1, "copies": copies}, on=DAY)
 
 
 @pytest.mark.parametrize(
@@ -55,16 +60,20 @@ def test_every_decimal_failure_of_a_formula_is_an_expression_error(expr):
 
 def test_the_largest_storable_fee_is_accepted():
     quote = fees.quote(
-        [{"code": "x", "name": "x", "kind": "formula", "expr": "copies"}], {"copies": fees.MAX_AMOUNT}
+        [{"code": "x", "name": "x", "kind": "formula", "expr": "copies", **BASIS}],
+        {"copies": fees.MAX_AMOUNT},
+        on=DAY,
     )
     assert quote.total == fees.MAX_AMOUNT
     with pytest.raises(ExpressionError):
         fees.quote(
-            [{"code": "x", "name": "x", "kind": "formula", "expr": "copies + 1"}], {"copies": fees.MAX_AMOUNT}
+            [{"code": "x", "name": "x", "kind": "formula", "expr": "copies + 1", **BASIS}],
+            {"copies": fees.MAX_AMOUNT},
+            on=DAY,
         )
 
 
 def test_two_lines_that_fit_alone_but_not_together_are_refused():
-    rule = {"code": "a", "name": "a", "kind": "formula", "expr": "copies"}
+    rule = {"code": "a", "name": "a", "kind": "formula", "expr": "copies", **BASIS}
     with pytest.raises(ExpressionError):
-        fees.quote([rule, {**rule, "code": "b"}], {"copies": fees.MAX_AMOUNT})
+        fees.quote([rule, {**rule, "code": "b"}], {"copies": fees.MAX_AMOUNT}, on=DAY)

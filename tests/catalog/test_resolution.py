@@ -118,36 +118,30 @@ def test_search_finds_procedures_without_accents_and_by_level():
 
 def test_the_certified_copy_fee_follows_the_published_scale():
     version = selectors.version_in_force(procedure=Procedure.objects.get(code="2.000815"), on=DAY)
-    assert selectors.fee_for(version=version, form_data={"pages": 1, "copies": 1}) == Decimal(2000)
-    assert selectors.fee_for(version=version, form_data={"pages": 5, "copies": 2}) == Decimal(14000)
-    assert selectors.fee_for(version=version, form_data={"pages": 500, "copies": 1}) == Decimal(200000)
+    assert selectors.fee_for(version=version, form_data={"pages": 1, "copies": 1}, on=DAY) == Decimal(2000)
+    assert selectors.fee_for(version=version, form_data={"pages": 5, "copies": 2}, on=DAY) == Decimal(14000)
+    largest = selectors.fee_for(version=version, form_data={"pages": 500, "copies": 1}, on=DAY)
+    assert largest == Decimal(200000)
 
 
 def test_an_exemption_zeroes_the_fee_and_says_why():
     version = selectors.version_in_force(procedure=Procedure.objects.get(code="1.001193"), on=DAY)
-    quote = selectors.fee_quote(
-        version=version,
-        form_data={
-            "registered_on_time": False,
-            "applicant_poor": True,
-            "applicant_disabled": False,
-            "revolutionary_family": False,
-        },
-    )
-    assert quote.total == 0 and "hộ nghèo" in quote.lines[0].exempt_reason
+    # Registered 90 days after the birth: late, so only the household's situation can exempt it.
     late = {
-        "registered_on_time": False,
+        "child_birth_date": (DAY - dt.timedelta(days=90)).isoformat(),
         "applicant_poor": False,
         "applicant_disabled": False,
         "revolutionary_family": False,
     }
-    assert selectors.fee_for(version=version, form_data=late) > 0
+    quote = selectors.fee_quote(version=version, form_data={**late, "applicant_poor": True}, on=DAY)
+    assert quote.total == 0 and "hộ nghèo" in quote.lines[0].exempt_reason
+    assert selectors.fee_for(version=version, form_data=late, on=DAY) > 0
 
 
 def test_a_fee_needing_a_missing_field_is_a_domain_error():
     version = selectors.version_in_force(procedure=Procedure.objects.get(code="2.000815"), on=DAY)
     with pytest.raises(DomainError) as caught:
-        selectors.fee_for(version=version, form_data={"pages": 2})
+        selectors.fee_for(version=version, form_data={"pages": 2}, on=DAY)
     assert caught.value.code == "fee.not_computable"
 
 

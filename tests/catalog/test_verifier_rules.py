@@ -155,10 +155,14 @@ def test_a_document_tied_to_a_missing_form_field_is_reported(procedure):
     assert "ho_ten" in only(check(version), "form.document")
 
 
+# What every fee rule names: the document that sets it and the day it takes effect.
+BASIS = {"legal_basis": "Nghị quyết thử nghiệm", "valid_from": "2017-01-01"}
+
+
 def test_a_fee_formula_naming_a_field_not_in_the_form_is_reported(procedure):
     version = import_draft(procedure)
     ProcedureVersion.objects.filter(pk=version.pk).update(
-        fee_rules=[{"code": "phi", "kind": "formula", "expr": "2000 * pages"}]
+        fee_rules=[{"code": "phi", "kind": "formula", "expr": "2000 * pages", **BASIS}]
     )
     assert "pages" in only(check(version), "fee.unknown_field")
 
@@ -166,7 +170,7 @@ def test_a_fee_formula_naming_a_field_not_in_the_form_is_reported(procedure):
 def test_a_fee_that_cannot_be_computed_on_a_sample_form_is_reported(procedure):
     version = import_draft(procedure)
     ProcedureVersion.objects.filter(pk=version.pk).update(
-        fee_rules=[{"code": "phi", "kind": "formula", "expr": "10000 / (copies - 1)"}]
+        fee_rules=[{"code": "phi", "kind": "formula", "expr": "10000 / (copies - 1)", **BASIS}]
     )
     assert "chia cho 0" in only(check(version), "fee.not_computable")
 

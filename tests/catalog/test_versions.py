@@ -88,7 +88,9 @@ def test_a_new_version_is_drafted_from_the_published_one_and_supersedes_it_when_
 
 
 def test_a_draft_starting_before_a_published_version_cannot_be_published():
-    current = published()
+    # Certification: its fee (Circular 226/2016) is in force on the draft's first day, unlike the civil
+    # status fees, which start on 2025-07-01 (fee.not_in_force would refuse the draft first).
+    current = published("2.000815")
     draft = services.create_draft_version(procedure=current.procedure, valid_from=dt.date(2025, 1, 1))
     with pytest.raises(DomainError) as caught:
         services.publish_version(version=draft, by=None, on=REFORM)

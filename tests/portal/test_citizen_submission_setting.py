@@ -86,4 +86,3 @@ def test_when_on_the_procedure_page_and_the_e_form_offer_submission_here():
     assert 'data-testid="submit-online"' in page and "dichvucong.gov.vn" not in page
     form = client.get(reverse("portal:eform", args=[BIRTH]))
     assert form.status_code == 200 and 'name="child_name"' in form.content.decode()
-

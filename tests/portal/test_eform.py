@@ -56,7 +56,6 @@ def valid_answers(**changes) -> dict:
         "mother_name": "Phan Thị Mai",
         "father_name": "Nguyễn Văn Bình",
         "relationship": "Mẹ",
-        "registered_on_time": "on",
         "parent_residence_unit__province": "46",
         "parent_residence_unit": PHU_XUAN,
         "submission_key": "key-0001-abcdef",
@@ -84,7 +83,8 @@ def test_the_eform_of_birth_registration_renders_its_fields_in_ui_order_with_wid
     assert '<label for="f-child_name">Họ, chữ đệm, tên người được khai sinh' in html
     assert 'type="date" id="f-child_birth_date"' in html
     assert '<select id="f-child_sex"' in html and '<option value="Nữ"' in html
-    assert 'type="checkbox" id="f-registered_on_time" name="registered_on_time" checked' in html
+    # Registration on time is computed from the date of birth, never ticked (docs/legal-basis.md section 10).
+    assert "registered_on_time" not in html
     assert 'name="applicant_address__unit"' in html and "Phú Xuân" in html
     assert 'name="doc_giay_chung_sinh"' in html and 'name="submission_key"' in html
     assert 'name="applicant_id_number" value="046195001234"' in html  # prefilled from the e-ID account
@@ -176,7 +176,7 @@ def test_a_saved_draft_is_restored_when_the_form_is_reopened_and_deleted_on_subm
     assert 'name="child_name" value="Bé Na"' in html
     assert '<option value="Nữ" selected>' in html
     assert f'<option value="{PHU_XUAN}" selected>' in html
-    assert 'name="registered_on_time" checked' not in html  # the unticked box stays unticked
+    assert 'name="applicant_poor" checked' not in html  # an unticked box stays unticked
     submit_birth(client)
     assert not FormDraft.objects.filter(user=citizen).exists()
 
@@ -227,6 +227,8 @@ def test_a_supplement_answer_with_a_refused_file_shows_the_error_and_changes_not
         role=Role.RECEPTION_OFFICER, agency=dossier.reception_point.agency, on=on
     )
     dossier = services.accept(dossier=dossier, by=reception.first().user)
+    # The one-stop desk asks before the receipt; after it, the specialist of the next step asks (form 02).
+    dossier = services.perform(dossier=dossier, by=reception.first().user, action="forward")
     step = dossier.current_step
     specialist = org_selectors.staff_with_role(role=step.role, agency=step.agency, on=on).first().user
     services.request_supplement(dossier=dossier, by=specialist, missing=["giay_chung_sinh"], reason="Bị mờ.")

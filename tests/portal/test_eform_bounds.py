@@ -50,9 +50,7 @@ def answers(**changes) -> dict:
         "submit": "1",
     }
     data.update(changes)
-    data["doc_ban_chinh"] = SimpleUploadedFile(
-        "ban-chinh.pdf", CLEAN_PDF, content_type="application/pdf"
-    )
+    data["doc_ban_chinh"] = SimpleUploadedFile("ban-chinh.pdf", CLEAN_PDF, content_type="application/pdf")
     return data
 
 

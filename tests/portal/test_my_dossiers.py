@@ -35,6 +35,13 @@ def accepted(citizen) -> Dossier:
     return services.accept(dossier=dossier, by=officer)
 
 
+def at_review(citizen) -> Dossier:
+    """Accepted and forwarded by the one-stop desk: only the examining step asks for a supplement."""
+    dossier = accepted(citizen)
+    officer = staff(Role.RECEPTION_OFFICER, dossier.reception_point.agency)
+    return services.perform(dossier=dossier, by=officer, action="forward")
+
+
 def test_my_dossiers_lists_only_the_citizens_own_dossiers_with_plain_status(db):
     birth_procedure()
     mai, lan = make_citizen(), make_citizen("046195009999", "Trần Thị Lan")
@@ -70,7 +77,7 @@ def test_the_dossier_page_shows_the_timeline_appointment_and_the_receipt_pdf(db)
 def test_answering_a_supplement_request_in_place_resumes_the_dossier(db):
     birth_procedure()
     citizen = make_citizen()
-    dossier = accepted(citizen)
+    dossier = at_review(citizen)
     step = dossier.current_step
     services.request_supplement(
         dossier=dossier,
@@ -95,7 +102,7 @@ def test_answering_a_supplement_request_in_place_resumes_the_dossier(db):
 def test_a_supplement_answer_without_a_file_shows_the_error_and_changes_nothing(db):
     birth_procedure()
     citizen = make_citizen()
-    dossier = accepted(citizen)
+    dossier = at_review(citizen)
     step = dossier.current_step
     services.request_supplement(
         dossier=dossier, by=staff(step.role, step.agency), missing=["giay_chung_sinh"], reason="Bị mờ."

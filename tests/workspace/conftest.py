@@ -102,9 +102,7 @@ def hue(db) -> Hue:
     # These pages' tests receive a marriage dossier on paper at the counter, as before Directive 24/CT-TTg:
     # here the catalog does not mark it online-only (the attribute changes without a new version).
     # test_assisted_submission.py covers the online-only counter with the sample catalog as shipped.
-    catalog_services.set_online_only(
-        version=lookups.version_in_force(procedure=marriage, on=on), start=None
-    )
+    catalog_services.set_online_only(version=lookups.version_in_force(procedure=marriage, on=on), start=None)
     return Hue(
         on,
         units[PHU_XUAN],

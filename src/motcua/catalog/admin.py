@@ -205,6 +205,8 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
                     "apologies_allowed",
                     "online_level",
                     "location_independent",
+                    "supplement_clock",
+                    "supplement_request_days",
                     "legal_basis",
                     "source",
                 )

@@ -211,7 +211,6 @@ def raw_values(fields: list[EFormField], post: Mapping[str, Any]) -> dict[str, A
     return raw
 
 
-
 def _typed(kind: str, widget: str, value: Any) -> tuple[bool, Any]:
     """(present, typed value) of one raw value."""
     if widget == "checkbox" or kind == "boolean":

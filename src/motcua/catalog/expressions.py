@@ -4,14 +4,17 @@ Formulas are data typed by administrators, so they are never handed to ``eval``:
 parsed with :mod:`ast` and only a whitelist of node kinds is evaluated. Allowed: numbers,
 ``true``/``false``, form field names, ``+ - * / // %``, unary ``-``/``not``, comparisons,
 ``and``/``or``, ``a if cond else b``, and the functions ``min``, ``max``, ``round``, ``abs``,
-``ceil``, ``floor``. Arithmetic is done in :class:`~decimal.Decimal`, in a context that traps every
-decimal failure: a value beyond ±10^MAX_EXPONENT, an operation that has no result (infinity, NaN) or a
-division by zero is an :class:`ExpressionError`, never a bare decimal exception.
+``ceil``, ``floor``, and ``days_since(field)``: the days from the date in a form field (an ISO date, e.g.
+the date of birth) to the submission date, which the engine provides (``evaluate(..., today=)``), never
+the form; a date after the submission date is an error. Arithmetic is done in :class:`~decimal.Decimal`,
+in a context that traps every decimal failure: a value beyond ±10^MAX_EXPONENT, an operation that has no
+result (infinity, NaN) or a division by zero is an :class:`ExpressionError`, never a bare decimal exception.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import math
 from collections.abc import Mapping
 from decimal import (
@@ -32,7 +35,9 @@ from django.utils.translation import gettext as _
 Number = Decimal | bool
 
 MAX_LENGTH = 500
-FUNCTIONS = {"min", "max", "round", "abs", "ceil", "floor"}
+FUNCTIONS = {"min", "max", "round", "abs", "ceil", "floor", "days_since"}
+# Functions of a date field: their one argument is the field's name, read as a date, not a number.
+DATE_FUNCTIONS = {"days_since"}
 CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
 # Values and results stay below 10^(MAX_EXPONENT + 1): far above any fee, far below what is slow to compute.
 MAX_EXPONENT = 30
@@ -112,6 +117,13 @@ def parse(expr: str) -> ast.Expression:
                 raise ExpressionError(
                     _("hàm %(function)s cần đối số theo vị trí") % {"function": node.func.id}
                 )
+            if node.func.id in DATE_FUNCTIONS and (
+                len(node.args) != 1 or not isinstance(node.args[0], ast.Name) or node.args[0].id in CONSTANTS
+            ):
+                raise ExpressionError(
+                    _("hàm %(function)s nhận đúng một đối số là tên trường ngày của biểu mẫu")
+                    % {"function": node.func.id}
+                )
     return tree
 
 
@@ -152,12 +164,14 @@ def _to_value(raw: Any, name: str) -> Number:
     raise ExpressionError(_("trường '%(field)s' không phải là số") % {"field": name})
 
 
-def evaluate(expr: str, variables: Mapping[str, Any]) -> Number:
-    """Evaluate ``expr`` with the form's values; missing fields are an error, ``None`` counts as 0."""
+def evaluate(expr: str, variables: Mapping[str, Any], *, today: dt.date | None = None) -> Number:
+    """Evaluate ``expr`` with the form's values; missing fields are an error, ``None`` counts as 0.
+
+    ``today`` is the submission date, given by the engine: what ``days_since`` counts to."""
     tree = parse(expr)
     try:
         with localcontext(_CONTEXT):
-            value = _eval(tree.body, variables)
+            value = _eval(tree.body, variables, today)
     except ExpressionError:
         raise
     except (DecimalException, ArithmeticError, ValueError):
@@ -172,7 +186,37 @@ def _num(value: Number) -> Decimal:
     return Decimal(int(value)) if isinstance(value, bool) else value
 
 
-def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
+def _date_of(raw: Any, name: str) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise ExpressionError(_("trường '%(field)s' không phải là ngày") % {"field": name})
+
+
+def _days_since(node: ast.Call, env: Mapping[str, Any], today: dt.date | None) -> Decimal:
+    """Days from the date in the named field to the submission date (``today``, from the engine)."""
+    field = node.args[0]
+    assert isinstance(field, ast.Name)
+    if today is None:
+        raise ExpressionError(_("chưa có ngày nộp hồ sơ để tính số ngày"))
+    if field.id not in env or env[field.id] in (None, ""):
+        raise ExpressionError(_("thiếu trường '%(field)s'") % {"field": field.id})
+    day = _date_of(env[field.id], field.id)
+    if day > today:
+        raise ExpressionError(
+            _("ngày ở trường '%(field)s' (%(day)s) sau ngày nộp hồ sơ (%(today)s)")
+            % {"field": field.id, "day": day.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+        )
+    return Decimal((today - day).days)
+
+
+def _eval(node: ast.AST, env: Mapping[str, Any], today: dt.date | None = None) -> Number:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool):
             return node.value
@@ -184,13 +228,13 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
             raise ExpressionError(_("thiếu trường '%(field)s'") % {"field": node.id})
         return _to_value(env[node.id], node.id)
     if isinstance(node, ast.UnaryOp):
-        operand = _eval(node.operand, env)
+        operand = _eval(node.operand, env, today)
         if isinstance(node.op, ast.Not):
             return not operand
         value = _num(operand)
         return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.BinOp):
-        left, right = _num(_eval(node.left, env)), _num(_eval(node.right, env))
+        left, right = _num(_eval(node.left, env, today)), _num(_eval(node.right, env, today))
         try:
             if isinstance(node.op, ast.Add):
                 return left + right
@@ -212,20 +256,20 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
         if isinstance(node.op, ast.And):
             outcome: Number = True
             for part in node.values:
-                outcome = _eval(part, env)
+                outcome = _eval(part, env, today)
                 if not outcome:
                     return outcome
             return outcome
         outcome = False
         for part in node.values:
-            outcome = _eval(part, env)
+            outcome = _eval(part, env, today)
             if outcome:
                 return outcome
         return outcome
     if isinstance(node, ast.Compare):
-        current = _eval(node.left, env)
+        current = _eval(node.left, env, today)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
-            following = _eval(comparator, env)
+            following = _eval(comparator, env, today)
             a, b = _num(current), _num(following)
             ok = {
                 ast.Eq: a == b,
@@ -240,9 +284,13 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Number:
             current = following
         return True
     if isinstance(node, ast.IfExp):
-        return _eval(node.body, env) if _eval(node.test, env) else _eval(node.orelse, env)
+        return (
+            _eval(node.body, env, today) if _eval(node.test, env, today) else _eval(node.orelse, env, today)
+        )
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        args = [_num(_eval(arg, env)) for arg in node.args]
+        if node.func.id == "days_since":
+            return _days_since(node, env, today)
+        args = [_num(_eval(arg, env, today)) for arg in node.args]
         name = node.func.id
         if name == "min":
             return min(args)

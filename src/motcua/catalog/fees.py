@@ -2,19 +2,29 @@
 
 ``ProcedureVersion.fee_rules`` is a JSON list of rules::
 
-    {"code": "le_phi", "name": "Lệ phí", "kind": "fixed", "amount": 10000}
+    {"code": "le_phi", "name": "Lệ phí", "kind": "fixed", "amount": 10000,
+     "legal_basis": "Thông tư 226/2016/TT-BTC", "valid_from": "2017-01-01"}
     {"code": "phi_chung_thuc", "name": "Phí chứng thực", "kind": "formula",
      "expr": "min(2000*min(pages,2) + 1000*max(pages-2,0), 200000) * copies",
+     "legal_basis": "…", "valid_from": "2017-01-01",
      "exemptions": [{"when": "applicant_poor", "reason": "Hộ nghèo"}]}
 
+Every rule names the document that sets it (``legal_basis``: the resolution or circular) and the day it
+takes effect (``valid_from``). Rules with the same ``code`` are successive versions of one fee: a dossier
+pays, for each code, the rule with the latest ``valid_from`` on or before its submission date, and a rule
+not yet in force is not charged. The verifier requires each fee's first rule to be in force on the
+version's own ``valid_from`` (docs/legal-basis.md section 10), so that a fee never silently disappears.
+
 Formulas and exemption conditions name top-level fields of the version's e-form and are
-evaluated by :mod:`motcua.catalog.expressions`, never by ``eval``. Every amount, and the total, is a
-whole number of đồng from 0 to MAX_AMOUNT (what a dossier's fee column holds); anything else is an
-ExpressionError, so that a fee that cannot be stored is refused before the dossier is saved.
+evaluated by :mod:`motcua.catalog.expressions`, never by ``eval``; ``days_since(field)`` counts the
+days from a date of the form to the submission date, which the caller passes (``on``). Every amount, and
+the total, is a whole number of đồng from 0 to MAX_AMOUNT (what a dossier's fee column holds); anything
+else is an ExpressionError, so that a fee that cannot be stored is refused before the dossier is saved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +36,18 @@ from django.utils.translation import gettext as _
 from .expressions import ExpressionError, evaluate, names_in
 
 KINDS = ("fixed", "formula")
-RULE_KEYS = {"code", "name", "kind", "amount", "expr", "unit", "exemptions", "note"}
+RULE_KEYS = {
+    "code",
+    "name",
+    "kind",
+    "amount",
+    "expr",
+    "unit",
+    "exemptions",
+    "note",
+    "legal_basis",
+    "valid_from",
+}
 EXEMPTION_KEYS = {"when", "reason"}
 # 14 digits: the largest fee a dossier stores (Dossier.fee, max_digits=14, decimal_places=0).
 MAX_DIGITS = 14
@@ -57,20 +78,33 @@ def rule_problems(rules: Any) -> list[str]:
     if not isinstance(rules, list):
         return [_("phí, lệ phí phải là một danh sách")]
     problems: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, dt.date | None]] = set()
     for index, rule in enumerate(rules, start=1):
         where = _("khoản phí thứ %(number)s") % {"number": index}
         if not isinstance(rule, Mapping):
             problems.append(_("%(where)s: phải là một bảng khóa–giá trị") % {"where": where})
             continue
         code = rule.get("code")
+        start = rule_start(rule)
         if not isinstance(code, str) or not code:
             problems.append(_("%(where)s: thiếu 'code'") % {"where": where})
-        elif code in seen:
-            problems.append(_("%(where)s: mã '%(code)s' bị trùng") % {"where": where, "code": code})
+        elif (code, start) in seen:
+            problems.append(
+                _("%(where)s: mã '%(code)s' bị trùng (cùng ngày áp dụng)") % {"where": where, "code": code}
+            )
         else:
-            seen.add(code)
+            seen.add((code, start))
             where = _("khoản phí '%(code)s'") % {"code": code}
+        legal_basis = rule.get("legal_basis")
+        if not isinstance(legal_basis, str) or not legal_basis.strip():
+            problems.append(
+                _("%(where)s: thiếu 'legal_basis' (nghị quyết, thông tư quy định mức thu)") % {"where": where}
+            )
+        if start is None:
+            problems.append(
+                _("%(where)s: 'valid_from' phải là ngày văn bản có hiệu lực, dạng YYYY-MM-DD")
+                % {"where": where}
+            )
         unknown = set(rule) - RULE_KEYS
         if unknown:
             problems.append(
@@ -119,6 +153,48 @@ def rule_problems(rules: Any) -> list[str]:
     return problems
 
 
+def rule_start(rule: Mapping[str, Any]) -> dt.date | None:
+    """The day a fee rule takes effect (its ``valid_from``), or None when it is missing or not a date."""
+    value = rule.get("valid_from")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def in_force(rules: Iterable[Mapping[str, Any]], on: dt.date) -> list[Mapping[str, Any]]:
+    """For each fee code, the rule with the latest ``valid_from`` on or before ``on`` (none yet: no line),
+    in the order the codes first appear; a rule without a readable ``valid_from`` is an ExpressionError."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for rule in rules:
+        start = rule_start(rule)
+        if start is None:
+            # Never dropped silently (a fee of 0): the rule is malformed.
+            raise ExpressionError(
+                _("khoản phí '%(code)s' thiếu ngày áp dụng 'valid_from'") % {"code": rule.get("code", "")}
+            )
+        if start > on:
+            continue
+        held = chosen.get(rule["code"])
+        if held is None or start >= (rule_start(held) or start):
+            chosen[rule["code"]] = rule
+    return list(chosen.values())
+
+
+def first_starts(rules: Iterable[Mapping[str, Any]]) -> dict[str, dt.date]:
+    """For each fee code, the day its first rule takes effect."""
+    starts: dict[str, dt.date] = {}
+    for rule in rules:
+        start = rule_start(rule)
+        if start is not None and (rule["code"] not in starts or start < starts[rule["code"]]):
+            starts[rule["code"]] = start
+    return starts
+
+
 def names_used(rules: Iterable[Mapping[str, Any]]) -> set[str]:
     """Every form field name that the fee rules read."""
     names: set[str] = set()
@@ -137,16 +213,17 @@ def _too_large(code: str) -> ExpressionError:
     )
 
 
-def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> FeeQuote:
-    """Compute each fee for ``form_data``; raise ExpressionError when a formula cannot be computed or an
-    amount (or the total) is not a whole number of đồng from 0 to MAX_AMOUNT."""
+def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any], *, on: dt.date) -> FeeQuote:
+    """Compute each fee in force on ``on`` (the submission date) for ``form_data``; raise ExpressionError
+    when a formula cannot be computed or an amount (or the total) is not a whole number of đồng from 0 to
+    MAX_AMOUNT."""
     lines = []
-    for rule in rules:
+    for rule in in_force(rules, on):
         name = rule.get("name") or rule["code"]
         if rule["kind"] == "fixed":
             amount = Decimal(str(rule["amount"]))
         else:
-            value = evaluate(rule["expr"], form_data)
+            value = evaluate(rule["expr"], form_data, today=on)
             amount = Decimal(int(value)) if isinstance(value, bool) else value
         if not amount.is_finite():
             raise ExpressionError(_("khoản phí '%(code)s' không phải là số") % {"code": rule["code"]})
@@ -156,7 +233,7 @@ def quote(rules: Iterable[Mapping[str, Any]], form_data: Mapping[str, Any]) -> F
             raise _too_large(rule["code"])
         reason = ""
         for exemption in rule.get("exemptions", []):
-            if evaluate(exemption["when"], form_data):
+            if evaluate(exemption["when"], form_data, today=on):
                 reason = exemption.get("reason") or exemption["when"]
                 amount = Decimal(0)
                 break

@@ -106,6 +106,13 @@ class OnlineLevel(models.TextChoices):
     OFFLINE = "offline", _("trực tiếp")
 
 
+class SupplementClock(models.TextChoices):
+    """How the time limit runs again once the applicant supplies what a processing-stage request asked for."""
+
+    RESUME = "resume", _("tính tiếp thời gian còn lại")
+    RESTART = "restart", _("tính lại từ đầu")
+
+
 class TimeUnit(models.TextChoices):
     HOURS = "hours", _("giờ làm việc")
     WORKING_DAYS = "working_days", _("ngày làm việc")
@@ -159,6 +166,25 @@ class ProcedureVersion(Validity):
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineLevel.choices)
     location_independent = models.BooleanField(
         _("tiếp nhận không phụ thuộc địa giới hành chính"), default=True
+    )
+    # Supplements during processing (form 02): the time limit runs from receipt of the complete dossier.
+    supplement_clock = models.CharField(
+        _("thời hạn sau khi bổ sung"),
+        max_length=8,
+        choices=SupplementClock.choices,
+        default=SupplementClock.RESUME,
+        help_text=_(
+            "Khi người yêu cầu bổ sung đủ hồ sơ: tính tiếp thời gian còn lại, hoặc tính lại toàn bộ thời hạn."
+        ),
+    )
+    supplement_request_days = models.PositiveSmallIntegerField(
+        _("hạn yêu cầu bổ sung (ngày làm việc)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Số ngày làm việc kể từ khi tiếp nhận mà cơ quan giải quyết phải yêu cầu bổ sung; quá hạn "
+            "vẫn được yêu cầu nhưng phải nêu lý do và bị ghi nhận là yêu cầu muộn. Để trống: không quy định."
+        ),
     )
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)

@@ -292,16 +292,17 @@ def search_procedures(
     return qs.order_by("code")
 
 
-def fee_quote(*, version: ProcedureVersion, form_data: Mapping[str, Any]) -> fees.FeeQuote:
-    """Each fee line for this form (exempted lines at zero, with the reason)."""
+def fee_quote(*, version: ProcedureVersion, form_data: Mapping[str, Any], on: dt.date) -> fees.FeeQuote:
+    """Each fee line in force on ``on`` (the submission date) for this form (exempted lines at zero, with the
+    reason); a fee that cannot be computed is ``fee.not_computable``, never 0."""
     try:
-        return fees.quote(version.fee_rules or [], form_data)
+        return fees.quote(version.fee_rules or [], form_data, on=on)
     except ExpressionError as exc:
         raise DomainError(
             "fee.not_computable", _("Không tính được phí, lệ phí: %(reason)s"), reason=str(exc)
         ) from exc
 
 
-def fee_for(*, version: ProcedureVersion, form_data: Mapping[str, Any]) -> Decimal:
-    """The total the applicant pays for this form; see fee_quote for the breakdown."""
-    return fee_quote(version=version, form_data=form_data).total
+def fee_for(*, version: ProcedureVersion, form_data: Mapping[str, Any], on: dt.date) -> Decimal:
+    """The total the applicant pays for this form on ``on``; see fee_quote for the breakdown."""
+    return fee_quote(version=version, form_data=form_data, on=on).total

@@ -237,6 +237,16 @@ def _step_action(action: str, dossier: Dossier, who: Actor) -> DomainError | Non
             action=str(Action(action).label) if action in Action.values else action,
             step=step.step.name,
         )
+    if action == Action.REQUEST_SUPPLEMENT and step.role == Role.RECEPTION_OFFICER:
+        # The one-stop desk checks completeness before the receipt (the reception supplement); once it has
+        # issued the receipt, only the agency that examines the dossier asks for more (form 02).
+        return DomainError(
+            errors.SUPPLEMENT_RECEPTION_STEP,
+            _(
+                "Hồ sơ đã được tiếp nhận: Bộ phận Một cửa không yêu cầu bổ sung trong quá trình giải quyết. "
+                "Việc yêu cầu bổ sung do cơ quan giải quyết thực hiện; hãy chuyển hồ sơ cho bước tiếp theo."
+            ),
+        )
     if action == Action.REFUSE:
         # Refusal after review is the competent authority's decision, with a written notice (form 05).
         return _stop_decider_refusal(dossier, who)
@@ -758,6 +768,8 @@ def visible_forwardings(*, user: Any, on: dt.date) -> QuerySet[Forwarding]:
     return Forwarding.objects.filter(reception_point__in=_forwarding_points(user, on)).select_related(
         "procedure", "destination_unit", "reception_point", "received_by"
     )
+
+
 def may_assist_at(*, user: Any, reception_point: ReceptionPoint, on: dt.date) -> bool:
     """``Act.ASSIST_SUBMISSION``: a reception officer helps a citizen submit online (and records a dossier
     offline when the online path is down) where they may receive at the counter."""

@@ -37,6 +37,9 @@ REGISTER_FORBIDDEN = "register.forbidden"  # the dossier register of a point the
 REGISTER_YEAR = "register.year"  # a register year out of range
 RESULT_DELIVERY = "reception.result_delivery"
 DOSSIER_SETS = "reception.dossier_sets"
+SUPPLEMENT_REPEAT_REASON = "supplement.repeat_reason"  # a second request without why it was not asked first
+SUPPLEMENT_LATE_REASON = "supplement.late_reason"  # a request after the version's deadline, without a reason
+SUPPLEMENT_RECEPTION_STEP = "supplement.reception_step"  # the reception desk after the receipt
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -68,6 +71,9 @@ HTTP_STATUS = {
     REGISTER_YEAR: 400,
     RESULT_DELIVERY: 400,
     DOSSIER_SETS: 400,
+    SUPPLEMENT_REPEAT_REASON: 400,
+    SUPPLEMENT_LATE_REASON: 400,
+    SUPPLEMENT_RECEPTION_STEP: 403,
 }
 
 register(HTTP_STATUS)

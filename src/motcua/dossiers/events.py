@@ -191,9 +191,7 @@ def submission_confirmed(dossier: Dossier, *, by: Any, now: dt.datetime, origin:
     )
 
 
-def recorded_offline(
-    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, why: str
-) -> DossierEvent:
+def recorded_offline(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, why: str) -> DossierEvent:
     """The online path was down: the dossier is kept here and submitted when it is back."""
     return _write(
         dossier,
@@ -311,8 +309,31 @@ def step_assigned(
 
 
 def supplement_requested(
-    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, reason: str, missing: list[dict[str, str]]
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    reason: str,
+    missing: list[dict[str, str]],
+    number: int = 1,
+    repeat: bool = False,
+    late: bool = False,
+    deadline: dt.datetime | None = None,
+    explanation: str = "",
 ) -> DossierEvent:
+    """``number``: which processing-stage request this is; ``repeat`` marks a second or later one (the
+    service index counts the dossier late), ``late`` one after the version's deadline for asking
+    (``deadline``); ``explanation`` is why, required for both."""
+    data: dict[str, Any] = {"missing": missing, "number": number}
+    if repeat:
+        data["repeat"] = True
+    if late:
+        data["late"] = True
+    if deadline is not None:
+        data["request_deadline"] = deadline.isoformat()
+    if explanation:
+        data["explanation"] = explanation
     return _write(
         dossier,
         kind=EventKind.SUPPLEMENT_REQUESTED,
@@ -321,7 +342,7 @@ def supplement_requested(
         now=now,
         origin=origin,
         reason=reason,
-        data={"missing": missing},
+        data=data,
         notify_applicant=True,
     )
 

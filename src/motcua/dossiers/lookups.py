@@ -39,8 +39,12 @@ def initial_step_of(version: ProcedureVersion) -> WorkflowStep:
     return steps[0]
 
 
-def fee_for(*, version: ProcedureVersion, form_data: dict[str, Any]) -> Decimal:
-    return Decimal(catalog_selectors.fee_for(version=version, form_data=form_data))
+def fee_for(*, version: ProcedureVersion, form_data: dict[str, Any], on: dt.date) -> Decimal:
+    """The fee on the submission date ``on`` (what ``days_since`` in a formula counts to)."""
+    return Decimal(catalog_selectors.fee_for(version=version, form_data=form_data, on=on))
+
+
+fee_quote = catalog_selectors.fee_quote
 
 
 # --- calendar ----------------------------------------------------------------------------------------

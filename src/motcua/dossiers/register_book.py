@@ -72,7 +72,7 @@ def _day(moment: dt.datetime | None) -> str:
 def _note(entry: DossierRegisterEntry) -> str:
     dossier = entry.dossier
     notes = [dossier.get_channel_display()]
-    if dossier.state in (State.REFUSED, State.WITHDRAWN):
+    if dossier.state in (State.STOPPED, State.WITHDRAWN):
         notes.append(dossier.get_state_display())
     if dossier.postal_tracking_number:
         notes.append(_("bưu gửi %(number)s") % {"number": dossier.postal_tracking_number})

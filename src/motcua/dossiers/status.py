@@ -64,12 +64,18 @@ def due_at(dossier: Dossier) -> dt.datetime | None:
     return dossier.initial_appointment_at or dossier.appointment_at
 
 
+def counts_late_for_supplements(dossier: Dossier) -> bool:
+    """More than one supplement request during processing: the service index (Decision 766/QĐ-TTg,
+    indicator 2.1) counts the dossier late whatever its dates (docs/legal-basis.md section 8)."""
+    return dossier.supplement_count > 1
+
+
 def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
     """On time, due soon or overdue against the first appointment; None before reception.
 
     While the clock is stopped (waiting for a supplement) the remaining time is frozen. A finished
-    dossier is judged by when processing finished. An apology moves the appointment shown to the
-    applicant, never this: a late dossier stays late.
+    dossier is judged by when processing finished, and is late when it had more than one supplement request.
+    An apology moves the appointment shown to the applicant, never this: a late dossier stays late.
     """
     due = due_at(dossier)
     if due is None:
@@ -83,6 +89,8 @@ def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
         if remaining < 0:
             return TimeStatus.OVERDUE
         return TimeStatus.DUE_SOON if remaining <= due_soon_hours() else TimeStatus.ON_TIME
+    if (dossier.finished_at or dossier.closed_at) is not None and counts_late_for_supplements(dossier):
+        return TimeStatus.OVERDUE
     if dossier.finished_at is not None:
         return TimeStatus.OVERDUE if dossier.finished_at > due else TimeStatus.ON_TIME
     if dossier.closed_at is not None:

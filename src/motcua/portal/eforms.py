@@ -47,6 +47,7 @@ IDENTITY_PARTS = {
     "sex": ("gioi_tinh", "sex", "gender"),
 }
 
+
 def keep_files(
     fields: list[EFormField],
     raw: dict[str, Any],
@@ -106,4 +107,3 @@ def fill_person(
             values[sub] = identity[attribute]
     raw[name] = values
     return True
-

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from motcua.catalog import fees as catalog_fees
 from motcua.catalog import selectors as catalog
 from motcua.catalog import time_limits
 from motcua.catalog.forms import field_title
@@ -93,7 +94,7 @@ def procedure_page(*, code: str, on: dt.date) -> ProcedurePage:
         reception_groups=_reception_groups(version=version, rules=list(rules), on=on),
         online=version.online_level != OnlineLevel.OFFLINE,
         documents=tuple(version.documents.order_by("order", "id")),
-        fees=tuple(_fee_item(rule) for rule in version.fee_rules or []),
+        fees=tuple(_fee_item(dict(rule)) for rule in catalog_fees.in_force(version.fee_rules or [], on)),
         time_limit=describe_time_limit(version),
         levels=tuple(
             label

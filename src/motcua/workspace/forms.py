@@ -141,6 +141,7 @@ class DossierActionForm(forms.Form):
     action = TypedText(strip=True)
     version = TypedText(strip=True)
     reason = TypedText(strip=True)
+    explanation = TypedText(strip=True)
     missing = TypedText()
     missing_code = ManyValues()
     agency = TypedText(strip=True)
@@ -203,6 +204,8 @@ class AssistedSubmissionForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return self.cleaned_data.get(name, False if name in ("citizen_confirmed", "offline_declared") else "")
+
+
 class StopDecisionForm(forms.Form):
     """The leader's decision on a stop proposal (form 05): sign it (the reasons as proposed or rewritten) or
     decline it with a note."""

@@ -35,6 +35,8 @@ PREFERRED_KEYS = [
     "reason",
     "exemptions",
     "note",
+    "legal_basis",
+    "valid_from",
     "enum",
     "const",
     "default",

@@ -14,6 +14,7 @@ from ..models import (
     OnlineLevel,
     PlaceBasis,
     ReuseSource,
+    SupplementClock,
     Target,
     TimeUnit,
     VersionStatus,
@@ -297,6 +298,8 @@ VERSION_KEYS = (
     "apologies_allowed",
     "location_independent",
     "online_only",
+    "supplement_clock",
+    "supplement_request_days",
     "legal_basis",
     "source",
     "fees",
@@ -304,6 +307,25 @@ VERSION_KEYS = (
     "form",
     "notes",
 )
+
+
+# Working days within which a processing-stage supplement is asked for: at most a working year.
+MAX_REQUEST_DAYS = 250
+
+
+def _request_days(ctx: ReadContext, version: LineDict, where: str) -> int | None:
+    """``supplement_request_days``: absent or null for no deadline, else whole working days (1 to 250)."""
+    if version.get("supplement_request_days") is None:
+        return None
+    days = read_int(ctx, version, "supplement_request_days", where, default=0, minimum=1)
+    if days > MAX_REQUEST_DAYS:
+        ctx.error(
+            line_of(version, "supplement_request_days"),
+            _("%(what)s: 'supplement_request_days' tối đa %(max)s ngày làm việc")
+            % {"what": where, "max": MAX_REQUEST_DAYS},
+        )
+        return None
+    return days or None
 
 
 def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, Any]:
@@ -373,6 +395,15 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
                 "basis": read_str(ctx, online_only, "basis", what_only),
             }
         )
+    # Only when not the default, as the export writes them (an unchanged version compares equal).
+    clock = read_choice(
+        ctx, version, "supplement_clock", SupplementClock.values, where, default=SupplementClock.RESUME
+    )
+    if clock != SupplementClock.RESUME:
+        out["supplement_clock"] = clock
+    request_days = _request_days(ctx, version, where)
+    if request_days is not None:
+        out["supplement_request_days"] = request_days
     out["legal_basis"] = read_str(ctx, version, "legal_basis", where)
     out["source"] = read_str(ctx, version, "source", where)
     result: Any = version.get("result")

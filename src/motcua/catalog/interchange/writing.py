@@ -112,11 +112,12 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
             "apologies_allowed": version.apologies_allowed if version.apologies_allowed != 1 else None,
             "online_level": version.online_level,
             "location_independent": version.location_independent,
-            "online_only": compact(
-                {"from": version.online_only_from, "basis": version.online_only_basis}
-            )
+            "online_only": compact({"from": version.online_only_from, "basis": version.online_only_basis})
             if version.online_only_from
             else None,
+            # The default clock ("resume") is left out, as a mandatory document's flag is.
+            "supplement_clock": version.supplement_clock if version.supplement_clock != "resume" else None,
+            "supplement_request_days": version.supplement_request_days,
             "legal_basis": version.legal_basis,
             "source": version.source,
             "result": compact(

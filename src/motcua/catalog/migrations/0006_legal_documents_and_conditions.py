@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_version_extension_apologies"),
+        ("catalog", "0005_supplement_rules"),
     ]
 
     operations = [

@@ -15,7 +15,10 @@ Rules (each finding carries the rule's code):
   data: ``LegalDocument``); ``catalog.unconfirmed`` (information) lists the "[kiểm tra]" flags of a version;
 - ``fee.*``: every fee rule only names form fields and computes on a sample form; every number field a
   fee reads has a ``maximum`` (``fee.unbounded_field``), and at those maximums the fee still fits what a
-  dossier stores (``fee.not_computable``).
+  dossier stores (``fee.not_computable``), on the version's first day and on each later day a fee rule takes
+  effect, with each date the fee reads (``days_since``) on that day and long before; every fee names its
+  ``legal_basis`` and ``valid_from`` (``fee.rule``) and is in force from the version's first day
+  (``fee.not_in_force``).
 
 The world (communes, agencies, staff positions, rules) is loaded once into dictionaries, so a
 run over thousands of procedures and all communes stays a handful of queries.

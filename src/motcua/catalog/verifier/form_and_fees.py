@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from .. import fees, forms
@@ -75,20 +77,63 @@ def check_form_and_fees(add: AddFinding, version: VersionRow) -> None:
             % {"fields": ", ".join(unbounded)},
         )
         return
-    sample = forms.sample_data(schema)
+    _check_fee_dates(add, version)
+    dates = [
+        name
+        for name in fees.names_used(version.fee_rules)
+        if isinstance(properties.get(name), dict) and properties[name].get("format") == "date"
+    ]
     try:
-        fees.quote(version.fee_rules, sample)
-        # Also with every yes/no field set, so that each exemption condition is evaluated once.
-        flipped = {k: (True if v is False else v) for k, v in sample.items()}
-        fees.quote(version.fee_rules, flipped)
-        # And with every number the fee reads at its maximum: the largest fee must still be storable.
-        fees.quote(version.fee_rules, {**sample, **{name: sub["maximum"] for name, sub in numbers.items()}})
+        for day in _quote_days(version):
+            # Each event date the fee reads on the submission day itself and long before it.
+            for back in (0, 400):
+                event = (day - dt.timedelta(days=back)).isoformat()
+                sample = {**forms.sample_data(schema), **dict.fromkeys(dates, event)}
+                fees.quote(version.fee_rules, sample, on=day)
+                # Also with every yes/no field set, so that each exemption condition is evaluated once.
+                flipped = {k: (True if v is False else v) for k, v in sample.items()}
+                fees.quote(version.fee_rules, flipped, on=day)
+                # And with every number the fee reads at its maximum: the largest fee must still be storable.
+                largest = {name: sub["maximum"] for name, sub in numbers.items()}
+                fees.quote(version.fee_rules, {**sample, **largest}, on=day)
     except ExpressionError as exc:
         add(
             ERROR,
             "fee.not_computable",
             _("không tính được phí trên biểu mẫu mẫu: %(error)s") % {"error": exc},
         )
+
+
+def _quote_days(version: VersionRow) -> list[dt.date]:
+    """The version's first day and each later day a fee rule takes effect: every fee schedule it applies."""
+    days = {day for rule in version.fee_rules if (day := fees.rule_start(rule)) is not None}
+    if version.valid_from is not None:
+        days = {version.valid_from} | {day for day in days if day > version.valid_from}
+    return sorted(days)
+
+
+def _check_fee_dates(add: AddFinding, version: VersionRow) -> None:
+    """Every fee is in force from the version's first day: a fee whose first rule takes effect later would
+    be silently missing before it (``fee.not_in_force``); a later resolution is a later rule of the same
+    code (docs/legal-basis.md section 10)."""
+    if version.valid_from is None:
+        return
+    for code, start in sorted(fees.first_starts(version.fee_rules).items()):
+        if start > version.valid_from:
+            add(
+                ERROR,
+                "fee.not_in_force",
+                _(
+                    "khoản phí '%(code)s' chỉ có hiệu lực từ %(start)s, sau ngày áp dụng của phiên bản "
+                    "(%(version_start)s): thêm mức thu áp dụng từ ngày của phiên bản, hoặc lập phiên bản mới "
+                    "từ ngày văn bản có hiệu lực"
+                )
+                % {
+                    "code": code,
+                    "start": start.strftime("%d/%m/%Y"),
+                    "version_start": version.valid_from.strftime("%d/%m/%Y"),
+                },
+            )
 
 
 def _is_number(sub: dict) -> bool:

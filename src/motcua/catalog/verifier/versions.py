@@ -69,6 +69,7 @@ class VersionRow:
     same_day_cutoff: dt.time | None
     extension_max: int | None
     extension_basis: str
+    valid_from: dt.date | None = None
     has_workflow: bool = False
     steps: list[StepRow] = field(default_factory=list)
     documents: list[DocumentRow] = field(default_factory=list)
@@ -87,6 +88,7 @@ VERSION_FIELDS = (
     "same_day_cutoff",
     "extension_max",
     "extension_basis",
+    "valid_from",
 )
 
 

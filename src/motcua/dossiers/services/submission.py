@@ -99,11 +99,10 @@ def _check_form(schema: dict[str, Any], form_data: dict[str, Any]) -> None:
         raise catalog_forms.FormInvalid(problems)
 
 
-def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decimal:
-    """The fee for the form; an error is an error (never a fee of 0), and a fee must fit its column.
-
-    At the counter and by post the officer enters only the values the fee reads: those are checked against
-    their schema. A yes/no value the fee reads and the form did not send is an unticked box: "no"."""
+def fee_inputs(version: Any, form_data: dict[str, Any], *, channel: Channel) -> dict[str, Any]:
+    """The values the fee formula reads, checked: at the counter and by post the officer enters only those
+    (``catalog.fees.names_used``), each required and checked against its schema. A yes/no value the fee reads
+    and the form did not send is an unticked box: "no"."""
     schema = version.form_schema or {}
     properties = schema.get("properties") or {}
     reads = catalog_fees.names_used(version.fee_rules or [])
@@ -114,7 +113,23 @@ def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel) -> Decima
     if channel != Channel.ONLINE and schema and (form_data or reads):
         wanted = sorted(name for name in reads if name in properties and name not in data)
         _check_form({**schema, "required": wanted}, data)
-    fee = lookups.fee_for(version=version, form_data=data)
+    return data
+
+
+def quote_fee(
+    *, version: Any, form_data: dict[str, Any], channel: Channel, on: dt.date
+) -> catalog_fees.FeeQuote:
+    """What the applicant will pay, line by line, for the values typed so far: the counter shows it before
+    the officer confirms. Raises the same FormInvalid / ``fee.not_computable`` the registration would."""
+    data = fee_inputs(version, form_data, channel=channel)
+    return lookups.fee_quote(version=version, form_data=data, on=on)
+
+
+def _fee(version: Any, form_data: dict[str, Any], *, channel: Channel, on: dt.date) -> Decimal:
+    """The fee for the form on the submission date ``on``; an error is an error (never a fee of 0), and a
+    fee must fit its column (see ``fee_inputs`` for what the counter enters)."""
+    data = fee_inputs(version, form_data, channel=channel)
+    fee = lookups.fee_for(version=version, form_data=data, on=on)
     largest = Decimal(10 ** Dossier._meta.get_field("fee").max_digits - 1)
     if not fee.is_finite() or not 0 <= fee <= largest:
         raise DomainError("fee.too_large", _("Phí, lệ phí tính được vượt quá mức cho phép."))
@@ -238,7 +253,7 @@ def _create(
     if channel == Channel.ONLINE and version.form_schema:
         # Online, the e-form is the declaration: it must be valid against the version's schema.
         _check_form(version.form_schema, form_data or {})
-    fee = _fee(version, form_data or {}, channel=channel)
+    fee = _fee(version, form_data or {}, channel=channel, on=on)
     try:
         with transaction.atomic():
             dossier = Dossier.objects.create(

@@ -61,7 +61,14 @@ def _do(dossier: Dossier, form: DossierActionForm, *, by: Any, origin: str) -> N
     elif action == "refuse_reception":
         services.refuse_reception(dossier=dossier, by=by, reason=reason, origin=origin)
     elif action == Action.REQUEST_SUPPLEMENT:
-        services.request_supplement(dossier=dossier, by=by, missing=missing, reason=reason, origin=origin)
+        services.request_supplement(
+            dossier=dossier,
+            by=by,
+            missing=missing,
+            reason=reason,
+            explanation=data["explanation"],
+            origin=origin,
+        )
     elif action == Action.CONSULT:
         agency_id = data["agency"]
         agency = Agency.objects.filter(pk=agency_id).first() if agency_id.isdigit() else None

@@ -220,7 +220,7 @@ def _submit(
 @officer_required
 @require_POST
 def submit_offline(request: HttpRequest) -> HttpResponse:
-    """"Nộp ngay": the officer submits the dossiers recorded offline that they may, once the path is back."""
+    """ "Nộp ngay": the officer submits the dossiers recorded offline that they may, once the path is back."""
     now = timezone.now()
     if not online_path.is_up():
         messages.error(request, _("Hệ thống định danh điện tử vẫn chưa phản hồi; hồ sơ tiếp tục chờ nộp."))

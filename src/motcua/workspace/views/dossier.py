@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError, http_status
-from motcua.dossiers import access, files, formview, lookups, selectors
+from motcua.dossiers import access, files, formview, lookups, selectors, supplement_rules
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
@@ -92,6 +92,11 @@ def _dossier_context(
             if a in ACTION_LABELS
         ],
         "return_targets": sorted(return_targets.items()),
+        "supplement_conditions": (
+            supplement_rules.request_conditions(dossier, now)
+            if Action.REQUEST_SUPPLEMENT in actions
+            else None
+        ),
         "missing": selectors.missing_documents(dossier=dossier),
         "consult_agencies": (
             _consult_agencies(dossier, timezone.localdate(now)) if Action.CONSULT in actions else []

@@ -85,6 +85,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
     fee_fields = _fee_fields(procedure, on, data) if procedure else []
     place_fields = _place_fields(procedure, on, data) if procedure else []
+    form_data = {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None}
     context: dict[str, Any] = {
         "points": points,
         "point": point,
@@ -104,10 +105,8 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "applicant_errors": applicant_errors,
         "fee_fields": fee_fields,
         "place_fields": place_fields,
-        "form_data": {
-            **{f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None},
-            **{f["name"]: f["value"] for f in place_fields if f["value"]},
-        },
+        "form_data": {**form_data, **{f["name"]: f["value"] for f in place_fields if f["value"]}},
+        "fee": _fee_preview(procedure, on, fee_fields, form_data) if procedure else None,
         "reason": printable(form.value("reason")),
         # Directive 24/CT-TTg: no paper dossier; the page points to assisted online submission.
         "online_only": _online_only(procedure, on),
@@ -154,6 +153,8 @@ def _place_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str
         }
         for name in names
     ]
+
+
 def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
     if procedure is None:
         return False
@@ -184,8 +185,11 @@ def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, 
         kind = sub.get("type")
         raw = str(data.get(f"fee_{name}", "")).strip()
         typed: Any = None
+        is_date = kind == "string" and sub.get("format") == "date"
         if kind == "boolean":
             typed, raw = f"fee_{name}" in data, ""
+        elif is_date:
+            typed = raw or None  # an ISO date from the date input; the service checks it against the schema
         elif raw:
             try:
                 number = float(raw.replace(",", "."))
@@ -197,6 +201,7 @@ def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, 
                 "name": name,
                 "label": str(labels.get(name) or sub.get("title") or name),
                 "boolean": kind == "boolean",
+                "date": is_date,
                 "value": printable(raw),
                 "typed": typed,
                 "minimum": sub.get("minimum"),
@@ -205,6 +210,41 @@ def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, 
             }
         )
     return fields
+
+
+def _fee_preview(
+    procedure: Procedure, on: dt.date, fee_fields: list[dict[str, Any]], form_data: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The fee for what is typed so far, shown before the officer confirms: each line and the total, or
+    what is still missing, or why it cannot be computed (beside the field it concerns), never a silent 0."""
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return None
+    if not version.fee_rules:
+        return {"lines": [], "total": _dong(0), "missing": [], "error": ""}
+    missing = [f["label"] for f in fee_fields if not f["boolean"] and f["typed"] is None]
+    if missing:
+        return {"lines": [], "total": None, "missing": missing, "error": ""}
+    try:
+        quote = services.quote_fee(version=version, form_data=form_data, channel=Channel.COUNTER, on=on)
+    except DomainError as error:
+        if isinstance(error, FormInvalid):
+            by_name = {f["name"]: f for f in fee_fields}
+            for problem in error.problems:
+                if problem.field in by_name:
+                    by_name[problem.field]["errors"].append(problem_message(problem))
+        return {"lines": [], "total": None, "missing": [], "error": str(error)}
+    lines = [
+        {"name": line.name, "amount": _dong(line.amount), "exempt_reason": line.exempt_reason}
+        for line in quote.lines
+    ]
+    return {"lines": lines, "total": _dong(quote.total), "missing": [], "error": ""}
+
+
+def _dong(amount: Any) -> str:
+    """10.000 đồng: the amount as the slips print it."""
+    return f"{amount:,.0f} đồng".replace(",", ".")
 
 
 def _counter_document(code: str, scan: files.StoredFile | None) -> services.DocumentInput:
@@ -296,8 +336,10 @@ def _field_errors(context: dict[str, Any], error: DomainError) -> None:
     if isinstance(error, FormInvalid):
         by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
         for problem in error.problems:
-            if problem.field in by_name:
-                by_name[problem.field]["errors"].append(problem_message(problem))
+            message = problem_message(problem)
+            # The fee preview may have put the same message there already.
+            if problem.field in by_name and message not in by_name[problem.field]["errors"]:
+                by_name[problem.field]["errors"].append(message)
     elif isinstance(error, FieldError):
         place_field = next((f for f in context["place_fields"] if f["name"] == error.field), None)
         if place_field is not None:
