@@ -95,22 +95,24 @@ def test_a_second_request_needs_the_reason_it_was_not_listed_the_first_time(worl
     assert second.data["explanation"] == "Bản sao mới nộp bị mờ, không đọc được"
 
 
+def _stop(world, dossier, at):
+    """Ended early by a stop notice (form 05): the specialist proposes, the competent leader signs."""
+    notice = services.propose_stop(dossier=dossier, by=world.specialist_pv, reasons="Không đủ điều kiện", now=at)
+    return services.sign_stop(notice=notice, by=world.leader_pv, now=at)
+
+
 def test_a_dossier_with_two_supplement_requests_counts_late_even_when_finished_early(world):
     dossier = _supply(world, _ask(world, to_review(world), T0 + 2 * H), T0 + 3 * H)
     dossier = _ask(world, dossier, T0 + 4 * H, explanation="Bản sao mới nộp bị mờ")
     dossier = _supply(world, dossier, T0 + 5 * H)
-    dossier = services.perform(
-        dossier=dossier, by=world.specialist_pv, action="refuse", reason="Không đủ điều kiện", now=T0 + 6 * H
-    )
+    dossier = _stop(world, dossier, T0 + 6 * H)
     assert dossier.closed_at < dossier.appointment_at
     assert time_status(dossier=dossier, now=T0 + 6 * H) == TimeStatus.OVERDUE
 
 
 def test_one_supplement_request_alone_does_not_make_a_dossier_late(world):
     dossier = _supply(world, _ask(world, to_review(world), T0 + 2 * H), T0 + 3 * H)
-    dossier = services.perform(
-        dossier=dossier, by=world.specialist_pv, action="refuse", reason="Không đủ điều kiện", now=T0 + 4 * H
-    )
+    dossier = _stop(world, dossier, T0 + 4 * H)
     assert time_status(dossier=dossier, now=T0 + 4 * H) == TimeStatus.ON_TIME
 
 

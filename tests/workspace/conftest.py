@@ -113,3 +113,12 @@ def hue(db) -> Hue:
         points[PHU_VANG],
         marriage,
     )
+
+
+def on_paper(on, *codes: str) -> None:
+    """Let the counter take these procedures on paper, as before Directive 24/CT-TTg: for page tests whose
+    subject is not the channel (the attribute changes without a new version). The online-only counter is
+    covered by test_assisted_submission.py with the sample catalog as shipped."""
+    for procedure in Procedure.objects.filter(code__in=codes):
+        catalog_services.set_online_only(version=lookups.version_in_force(procedure=procedure, on=on), start=None)
+

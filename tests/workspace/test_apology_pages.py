@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from motcua.catalog import services as catalog_services
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
@@ -28,6 +29,9 @@ def in_process(hue, name: str = "Phan Thị Mai") -> Dossier:
     procedure = Procedure.objects.get(code=BIRTH_WITH_PARENTAGE)
     reception = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan)
     version = lookups.version_in_force(procedure=procedure, on=hue.on)
+    # Received on paper as before Directive 24/CT-TTg (the attribute changes without a new version); the
+    # online-only counter is covered by test_assisted_submission.py.
+    catalog_services.set_online_only(version=version, start=None)
     dossier = services.receive_at_counter(
         by=reception,
         reception_point=hue.point_phu_xuan,

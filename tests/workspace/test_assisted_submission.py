@@ -25,6 +25,8 @@ from .conftest import log_in, officer
 pytestmark = pytest.mark.django_db
 
 BIRTH = "1.001193"  # Đăng ký khai sinh: online-only from 01/10/2025 in the sample catalog
+# The e-form field the competence rule names as carrying the place (CompetenceRule.place_fields).
+PLACE_FIELD = "parent_residence_unit"
 URL = "/can-bo/ho-tro-nop/"
 ID = "046195001234"
 
@@ -62,7 +64,6 @@ def e_form(hue, **extra):
     return {
         "point": hue.point_phu_xuan.pk,
         "procedure": BIRTH,
-        "place": hue.phu_vang.pk,
         "idempotency_key": "assisted-test-1",
         "name": "Phan Thị Mai",
         "id_number": ID,
@@ -77,6 +78,7 @@ def e_form(hue, **extra):
         "child_sex": "Nam",
         "child_birth_place": "Bệnh viện Trung ương Huế",
         "mother_name": "Phan Thị Mai",
+        PLACE_FIELD: hue.phu_vang.code,  # the place of competence: the e-form's own commune picker
         "scan_giay_chung_sinh": SimpleUploadedFile("chung-sinh.pdf", PDF, content_type="application/pdf"),
         "confirmation": Confirmation.ON_THE_SPOT,
         "citizen_confirmed": "1",
@@ -97,7 +99,7 @@ def test_the_counter_refuses_paper_for_an_online_only_procedure_and_points_to_as
         {
             "point": hue.point_phu_xuan.pk,
             "procedure": BIRTH,
-            "place": hue.phu_vang.pk,
+            f"place_{PLACE_FIELD}": hue.phu_vang.code,
             "name": "Phan Thị Mai",
             "document": ["to_khai", "giay_chung_sinh"],
             "decision": "accept",
@@ -114,11 +116,13 @@ def test_assisted_submission_confirmed_on_the_spot_is_an_online_dossier(client, 
     log_in(client, officer("phuxuan.tiepnhan"))
     page = client.get(f"{URL}?procedure={BIRTH}").content.decode()
     assert 'name="child_name"' in page and 'data-testid="online-only"' in page
+    # The place is the e-form's commune picker the competence rule names, not a separate one.
+    assert f'name="{PLACE_FIELD}"' in page and 'name="place"' not in page
     response = client.post(URL, e_form(hue))
     dossier = Dossier.objects.get(applicant_id_number=ID)
     assert response.status_code == 302 and response["Location"] == f"/can-bo/ho-so/{dossier.code}/"
     assert dossier.channel == Channel.ONLINE and dossier.state == State.SUBMITTED
-    assert dossier.assisted_by.user.username == "phuxuan.tiepnhan"
+    assert dossier.assisted_by is not None and dossier.assisted_by.user.username == "phuxuan.tiepnhan"
     assert dossier.reception_point == hue.point_phu_xuan and dossier.competent_agency == hue.ubnd_phu_vang
     assert dossier.confirmation == Confirmation.ON_THE_SPOT and dossier.confirmed_at is not None
     assert dossier.form_data["child_name"] == "Lê Minh An"
@@ -145,6 +149,27 @@ def test_a_missing_e_form_field_is_shown_beside_it(client, hue, eid_up, media):
     assert response.status_code == 400
     assert 'data-testid="error-child_name"' in response.content.decode()
     assert not Dossier.objects.filter(applicant_id_number=ID).exists()
+
+
+def test_the_place_of_competence_missing_is_shown_beside_its_e_form_field(client, hue, eid_up, media):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(URL, e_form(hue, **{PLACE_FIELD: ""}))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'data-testid="error-{PLACE_FIELD}"' in page and 'value="Lê Minh An"' in page
+    assert not Dossier.objects.filter(applicant_id_number=ID).exists()
+
+
+def test_the_place_of_competence_is_read_from_the_named_field_not_a_separate_picker(
+    client, hue, eid_up, media
+):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    response = client.post(URL, e_form(hue, **{PLACE_FIELD: hue.phu_xuan.code, "place": hue.phu_vang.pk}))
+    dossier = Dossier.objects.get(applicant_id_number=ID)
+    assert response.status_code == 302
+    assert dossier.place_unit == hue.phu_xuan and dossier.place_field == PLACE_FIELD
+    assert dossier.competent_agency == hue.ubnd_phu_xuan
+    assert dossier.form_data[PLACE_FIELD] == hue.phu_xuan.code
 
 
 def test_e_id_confirmation_from_my_dossiers_by_the_citizen_and_no_one_else(client, hue, eid_up, media):

@@ -12,7 +12,7 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Dossier
 
-from .conftest import log_in, officer
+from .conftest import log_in, officer, on_paper
 from .test_counter_reception import QR, form
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,19 @@ COUNTER = "/can-bo/tiep-nhan/"
 BIRTH, COPY, SIGNATURE = "1.001193", "2.000815", "2.000884"
 
 
+@pytest.fixture(autouse=True)
+def birth_on_paper(hue):
+    on_paper(hue.on, BIRTH)
+
+
 def counter_form(hue, code: str, **extra):
     procedure = Procedure.objects.get(code=code)
     version = lookups.version_in_force(procedure=procedure, on=hue.on)
     documents = [d.code for d in version.documents.filter(mandatory=True)]
-    return {**form(hue, procedure=code, cccd_qr=QR, document=documents), **extra}
+    # The parents' residence decides a birth's competent commune (Luật Hộ tịch Art. 13); other procedures
+    # ignore the field.
+    place = {"place_parent_residence_unit": hue.phu_vang.code}
+    return {**form(hue, procedure=code, cccd_qr=QR, document=documents), **place, **extra}
 
 
 def born(hue, days: int) -> str:

@@ -9,9 +9,14 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Dossier
 
-from .conftest import log_in, officer
+from .conftest import log_in, officer, on_paper
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def birth_on_paper(hue):
+    on_paper(hue.on, "1.001193")
 
 URL = "/can-bo/tiep-nhan/"
 BIRTH = "1.001193"
@@ -35,6 +40,8 @@ def birth_form(hue, **extra):
         "cccd_qr": QR,
         "document": [d.code for d in version.documents.filter(mandatory=True)],
         "decision": "accept",
+        # The fee reads the date of birth (free within 60 days, Luật Hộ tịch Art. 11).
+        "fee_child_birth_date": hue.on.isoformat(),
         **extra,
     }
 

@@ -4,7 +4,13 @@ or later with the national e-ID. When the online path is down (the e-ID provider
 officer says so) the dossier is recorded here and submitted when the path is back.
 
 The e-form is read and shown with ``catalog.eforms`` (the portal's own rendering and checks); the rules are
-``dossiers.services.submit_assisted``."""
+``dossiers.services.submit_assisted``.
+
+The place that decides competence is the one the law names, as on the portal's e-form: the competence rule
+names the e-form fields that carry it (``CompetenceRule.place_fields``, commune pickers of the e-form such as
+"Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ"), and a refusal is shown beside that field. Only a
+procedure whose rules name no field of its e-form keeps the separate "Xã, phường nơi thực hiện thủ tục"
+picker (``place``)."""
 
 from __future__ import annotations
 
@@ -79,6 +85,8 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if posted and version is not None:
         raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+    # The rules name the e-form fields carrying the place: no separate picker (see the module's docstring).
+    place_fields = _place_fields(procedure, schema, on)
     context: dict[str, Any] = {
         "points": points,
         "point": point,
@@ -87,6 +95,8 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "version": version,
         "online_only": version is not None and version.is_online_only(on),
         "communes": communes,
+        "ask_place": procedure is not None and not place_fields,
+        "place_fields": place_fields,
         "place": form.value("place"),
         "applicant": applicant,
         "applicant_errors": applicant_errors,
@@ -116,6 +126,31 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/assisted.html", context, status=context["status"])
 
 
+def _place_fields(procedure: Procedure | None, schema: dict[str, Any], on: dt.date) -> list[str]:
+    """The e-form fields the competence rules name as carrying the place, those the e-form has."""
+    if procedure is None:
+        return []
+    properties = schema.get("properties") or {}
+    return [n for n in lookups.competence_place_fields(procedure=procedure, on=on) if n in properties]
+
+
+def _place_errors(
+    context: dict[str, Any], form_data: dict[str, Any], errors: dict[str, list[str]], *, on: dt.date
+) -> AdministrativeUnit | None:
+    """The commune the named place fields give (``lookups.competence_place``); when none is filled or it is
+    not a commune, the message goes beside the field (unless that field has its own message already)."""
+    try:
+        return lookups.competence_place(
+            procedure=context["procedure"], version=context["version"], on=on, form_data=form_data
+        ).unit
+    except FieldError as error:
+        if error.field not in errors:
+            errors[error.field] = [str(error)]
+    except DomainError as error:
+        errors.setdefault("", []).append(str(error))
+    return None
+
+
 def _submit(
     request: HttpRequest,
     context: dict[str, Any],
@@ -133,8 +168,11 @@ def _submit(
     unit_names = {u.code: u.name for u in context["communes"]}
     form_data = eforms.form_data(schema, fields, raw, unit_names)
     file_fields = {f.name for f in fields if f.widget == "file"}
+    field_names = {f.name for f in fields}
     place_id = str(context["place"])
-    place = AdministrativeUnit.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+    place = None
+    if context["ask_place"] and place_id.isdigit():
+        place = AdministrativeUnit.objects.filter(pk=place_id).first()
     point = context["point"]
     folder = f"{point.province_code}/counter/{point.pk}"
     stored: list[str] = []
@@ -147,7 +185,10 @@ def _submit(
                 form_data[name] = kept.ref
         errors.update(eforms.field_errors(schema, form_data, file_fields=file_fields) if schema else {})
         errors.update(eforms.unit_errors(fields, raw, on=on))
-        if place is None:
+        if not context["ask_place"]:
+            # The commune of the named field: the service reads the same field and finds it agrees.
+            place = _place_errors(context, form_data, errors, on=on)
+        elif place is None:
             errors.setdefault("", []).append(_("Vui lòng chọn xã, phường nơi thực hiện thủ tục."))
         if not context["applicant"]["name"]:
             context["applicant_errors"].setdefault("name", []).append(_("Vui lòng nhập họ tên chủ hồ sơ."))
@@ -188,6 +229,8 @@ def _submit(
             files.discard(ref)
         if isinstance(error, FormInvalid):
             errors.update(eforms.problem_errors(error.problems, file_fields=file_fields))
+        elif isinstance(error, FieldError) and error.field in field_names:  # e.g. a named place field
+            errors.setdefault(error.field, []).append(str(error))
         elif isinstance(error, FieldError) and error.field in context["applicant"]:
             context["applicant_errors"].setdefault(error.field, []).append(str(error))
         messages.error(request, str(error))
