@@ -6,7 +6,6 @@ under test-output/screenshots/ (a11y-<page>-<phone|desktop>.png).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -71,8 +70,6 @@ def officer(chromium, portal, viewport) -> Iterator[tuple[Page, str]]:
     place.select_option(label="Phường Thuận Hóa")
     for box in page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox").all():
         box.check()
-    # The birth registration fee reads the date of birth (free within 60 days): the counter asks for it.
-    page.get_by_label("Ngày, tháng, năm sinh").fill((dt.date.today() - dt.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hồ sơ \S+$"))
     code = page.url.rstrip("/").rsplit("/", 1)[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -40,20 +39,18 @@ def test_a_walk_in_birth_re_registration_is_received_from_a_scanned_cccd_and_get
     expect(checklist.first).to_be_visible()
     for box in checklist.all():
         box.check()
-    # The fee reads the date of birth (registration within 60 days is free): the officer types it and sees
-    # the fee before confirming.
-    born = (dt.date.today() - dt.timedelta(days=10)).isoformat()
-    page.get_by_label("Ngày, tháng, năm sinh").fill(born)
+    # The fee (5,000 đ, exempt for the poor, the disabled and families of merit: Luật Hộ tịch Art. 11) is
+    # computed from what the counter asks and shown before the officer confirms.
     page.get_by_role("button", name="Tính phí, lệ phí").click()
-    expect(page.get_by_test_id("fee-total")).to_have_text("0 đồng")
-    expect(page.get_by_label("Ngày, tháng, năm sinh")).to_have_value(born)
+    expect(page.get_by_test_id("fee-total")).to_have_text("5.000 đồng")
     screenshot("20-counter-checklist")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hồ sơ \S+-\d{6}-\d{4}$"))
     expect(page.get_by_text(re.compile("Đã tiếp nhận hồ sơ"))).to_be_visible()
     expect(page.get_by_test_id("routing-fact")).to_have_text(
-        "Xã, phường, đặc khu nơi cư trú của cha hoặc mẹ: Phường Phú Xuân, Thành phố Huế"
+        "Xã, phường, đặc khu nơi đã đăng ký khai sinh trước đây hoặc nơi người yêu cầu thường trú: "
+        "Phường Phú Xuân, Thành phố Huế"
     )
     screenshot("21-counter-accepted")
     receipt = page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)")
