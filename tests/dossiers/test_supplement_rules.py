@@ -97,7 +97,9 @@ def test_a_second_request_needs_the_reason_it_was_not_listed_the_first_time(worl
 
 def _stop(world, dossier, at):
     """Ended early by a stop notice (form 05): the specialist proposes, the competent leader signs."""
-    notice = services.propose_stop(dossier=dossier, by=world.specialist_pv, reasons="Không đủ điều kiện", now=at)
+    notice = services.propose_stop(
+        dossier=dossier, by=world.specialist_pv, reasons="Không đủ điều kiện", now=at
+    )
     return services.sign_stop(notice=notice, by=world.leader_pv, now=at)
 
 

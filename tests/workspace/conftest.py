@@ -120,5 +120,6 @@ def on_paper(on, *codes: str) -> None:
     subject is not the channel (the attribute changes without a new version). The online-only counter is
     covered by test_assisted_submission.py with the sample catalog as shipped."""
     for procedure in Procedure.objects.filter(code__in=codes):
-        catalog_services.set_online_only(version=lookups.version_in_force(procedure=procedure, on=on), start=None)
-
+        catalog_services.set_online_only(
+            version=lookups.version_in_force(procedure=procedure, on=on), start=None
+        )
