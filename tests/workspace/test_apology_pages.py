@@ -14,7 +14,7 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
 from motcua.org.models import Role
-from tests.dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, fee_inputs
+from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, fee_inputs
 
 from .conftest import log_in, officer
 
