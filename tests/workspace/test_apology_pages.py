@@ -9,12 +9,12 @@ import re
 import pytest
 from django.utils import timezone
 
+from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, fee_inputs
 from motcua.catalog import services as catalog_services
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
 from motcua.org.models import Role
-from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, fee_inputs
 
 from .conftest import log_in, officer
 
