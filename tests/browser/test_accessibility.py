@@ -109,6 +109,8 @@ OFFICER_PAGES = {
     "workspace-assisted": f"/can-bo/ho-tro-nop/?procedure={PROCEDURE}",
     "workspace-dossier": "/can-bo/ho-so/{code}/",
     "workspace-apologies": "/can-bo/xin-loi/",
+    "workspace-register": "/can-bo/so-theo-doi/",
+    "workspace-forwardings": "/can-bo/chuyen-ho-so/",
     "portal-lookup-found": "/dich-vu-cong/tra-cuu/",  # the form is filled and posted below
 }
 
