@@ -7,8 +7,7 @@ from typing import Any
 import requests
 from django.utils import timezone
 
-from motcua.outbox import registry
-from motcua.outbox.adapters import Outcome
+from motcua.outbox import dispatcher, registry
 from motcua.outbox.models import OutboxMessage, Status
 
 DESTINATION = "national_portal"
@@ -20,37 +19,22 @@ def adapter():
     return found
 
 
-def drain(*, worker: str = "test-worker", rounds: int = 200) -> list[Any]:
-    """Deliver every pending message of the portal's destination, stream heads first as the dispatcher does;
-    stops at the first round where a message must be retried. Returns every Result."""
-    results: list[Any] = []
+def drain(*, worker: str = "test-worker", rounds: int = 200) -> dispatcher.BatchReport:
+    """``motcua deliver --once`` for the portal, in-process: the dispatcher's batches until nothing is
+    deliverable now (a retried message waits for its backoff)."""
+    total = dispatcher.BatchReport(destination=DESTINATION)
     for _round in range(rounds):
-        open_rows = OutboxMessage.objects.filter(
-            destination=DESTINATION, status__in=[Status.PENDING, Status.DEAD]
-        ).order_by("id")
-        heads: dict[str, OutboxMessage] = {}
-        for message in open_rows:
-            heads.setdefault(message.stream, message)
-        batch = [m for m in heads.values() if m.status == Status.PENDING]
-        if not batch:
-            return results
-        outcomes = adapter().deliver(batch, worker=worker)
-        results += outcomes
-        by_id = {m.pk: m for m in batch}
-        retry = False
-        for result in outcomes:
-            message = by_id[result.message_id]
-            message.attempts += 1
-            if result.outcome in (Outcome.DELIVERED, Outcome.DUPLICATE):
-                message.status, message.delivered_at = Status.DELIVERED, timezone.now()
-            elif result.outcome == Outcome.REJECTED:
-                message.status, message.dead_at, message.last_error = Status.DEAD, timezone.now(), result.error
-            else:
-                message.last_error, retry = result.error, True
-            message.save(update_fields=["status", "delivered_at", "dead_at", "last_error", "attempts"])
-        if retry:
-            return results
+        report = dispatcher.deliver_batch(worker=worker, destination=DESTINATION, adapter=adapter())
+        if not report.claimed:
+            return total
+        for name in ("claimed", "delivered", "duplicates", "retried", "dead", "stale"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
     raise AssertionError("the outbox did not drain")
+
+
+def due_now() -> None:
+    """Make the messages waiting for their backoff deliverable now."""
+    OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(available_at=timezone.now())
 
 
 def lookup(portal, code: str) -> dict[str, Any]:
