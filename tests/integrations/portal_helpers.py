@@ -37,16 +37,23 @@ def due_now() -> None:
     OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(available_at=timezone.now())
 
 
-def lookup(portal, code: str) -> dict[str, Any]:
-    """TraCuuHoSo as any client would call it."""
+def call(portal, service: str, body: dict[str, Any]) -> Any:
+    """A service of the portal as any client would call it; the answer's data."""
     session = requests.post(
         f"{portal.url}/api/dang-nhap", json={"username": portal.username, "password": portal.password}, timeout=10
     ).json()["session"]
     answer = requests.post(
-        f"{portal.url}/api/TraCuuHoSo",
-        json={"MaHoSo": code},
-        headers={"Authorization": f"Bearer {session}"},
-        timeout=10,
+        f"{portal.url}/api/{service}", json=body, headers={"Authorization": f"Bearer {session}"}, timeout=10
     ).json()
     assert answer["error_code"] == "00", answer
     return answer["data"]
+
+
+def lookup(portal, code: str) -> dict[str, Any]:
+    """TraCuuHoSo: the dossier's last record, its status history and progress."""
+    return call(portal, "TraCuuHoSo", {"MaHoSo": code})
+
+
+def pending_codes(portal) -> list[str]:
+    """The submissions LayHoSoMoi still lists (not yet acknowledged by a sync record or a refusal)."""
+    return [item["MaHoSoQuocGia"] for item in call(portal, "LayHoSoMoi", {"MaTinh": "46", "SoLuong": 50})]
