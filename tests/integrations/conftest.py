@@ -4,8 +4,8 @@ submissions can be received for (its competence rule reads the commune from the 
 from __future__ import annotations
 
 import pytest
-from dossiers.dossier_world import World, build_procedure, build_world
 
+from dossiers.dossier_world import World, build_procedure, build_world
 from motcua.catalog.models import CompetenceRule
 
 PORTAL_PROCEDURE = "T.NP.001"

@@ -34,13 +34,17 @@ def drain(*, worker: str = "test-worker", rounds: int = 200) -> dispatcher.Batch
 
 def due_now() -> None:
     """Make the messages waiting for their backoff deliverable now."""
-    OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(available_at=timezone.now())
+    OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(
+        available_at=timezone.now()
+    )
 
 
 def call(portal, service: str, body: dict[str, Any]) -> Any:
     """A service of the portal as any client would call it; the answer's data."""
     session = requests.post(
-        f"{portal.url}/api/dang-nhap", json={"username": portal.username, "password": portal.password}, timeout=10
+        f"{portal.url}/api/dang-nhap",
+        json={"username": portal.username, "password": portal.password},
+        timeout=10,
     ).json()["session"]
     answer = requests.post(
         f"{portal.url}/api/{service}", json=body, headers={"Authorization": f"Bearer {session}"}, timeout=10

@@ -9,8 +9,8 @@ import hashlib
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from dossiers.dossier_world import PHU_VANG
 
+from dossiers.dossier_world import PHU_VANG
 from motcua.dossiers import files
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, State
 from motcua.dossiers.selectors import visible_dossiers
@@ -38,7 +38,12 @@ def submit(portal, **overrides):
         "NgayNopHoSo": "20260309073000",
         "DuLieuBieuMau": {"ma_xa": PHU_VANG},
         "TaiLieuNop": [
-            {"TenTepDinhKem": "to-khai.png", "MaThanhPhanHoSo": "TK", "NoiDung": PNG, "LoaiNoiDung": "image/png"}
+            {
+                "TenTepDinhKem": "to-khai.png",
+                "MaThanhPhanHoSo": "TK",
+                "NoiDung": PNG,
+                "LoaiNoiDung": "image/png",
+            }
         ],
     }
     fields.update(overrides)
@@ -107,7 +112,11 @@ def test_without_a_citizen_account_the_applicant_columns_carry_the_portals_data(
         ({"MaTTHC": "9.999999"}, "Thủ tục 9.999999 không được tiếp nhận"),
         ({"DuLieuBieuMau": {}}, "Vui lòng chọn"),
         (
-            {"TaiLieuNop": [{"TenTepDinhKem": "a.png", "MaThanhPhanHoSo": "TK", "NoiDung": PNG, "MaBam": "0" * 64}]},
+            {
+                "TaiLieuNop": [
+                    {"TenTepDinhKem": "a.png", "MaThanhPhanHoSo": "TK", "NoiDung": PNG, "MaBam": "0" * 64}
+                ]
+            },
             "không đúng mã băm",
         ),
         (

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from dossiers.dossier_world import T0, accepted, receive_px_for_pv, to_review
 
+from dossiers.dossier_world import T0, accepted, receive_px_for_pv, to_review
 from motcua.dossiers import services
 from motcua.dossiers.models import DocumentSource
 from motcua.dossiers.services import DocumentInput
@@ -104,11 +104,17 @@ def test_the_record_describes_the_dossier_for_the_portals_statistics(world):
         "CCCD",
     )
     assert (record["LoaiDoiTuong"], record["KenhNop"], record["HinhThucTraKetQua"]) == ("1", "1", "1")
-    assert (record["DonViXuLy"], record["TenDonViXuLy"]) == (world.ubnd_phu_vang.code, world.ubnd_phu_vang.name)
+    assert (record["DonViXuLy"], record["TenDonViXuLy"]) == (
+        world.ubnd_phu_vang.code,
+        world.ubnd_phu_vang.name,
+    )
     assert record["NoiTiepNhan"] == world.point_phu_xuan.name
     assert record["XacThucVNeID"] == "1"  # the applicant's account carries the e-ID number
     assert record["NgayNopHoSo"] == "20260309080000"
-    flags = {d["MaThanhPhanHoSo"]: (d["DuocSoHoa"], d["DuocTaiSuDung"], d["DuocLayTuKhoDMQG"]) for d in record["TaiLieuNop"]}
+    flags = {
+        d["MaThanhPhanHoSo"]: (d["DuocSoHoa"], d["DuocTaiSuDung"], d["DuocLayTuKhoDMQG"])
+        for d in record["TaiLieuNop"]
+    }
     assert flags == {"TK": ("1", "0", "0"), "XNTT": ("0", "1", "1")}
     assert record["DanhSachLePhi"] == []  # the test procedure charges nothing
     assert record["DanhSachGiayToKetQua"] == []
@@ -117,14 +123,22 @@ def test_the_record_describes_the_dossier_for_the_portals_statistics(world):
 def test_supplement_requests_are_listed_with_the_day_they_were_answered(world):
     dossier = to_review(world)
     dossier = services.request_supplement(
-        dossier=dossier, by=world.specialist_pv, missing=["UQ"], reason="Thiếu văn bản ủy quyền", now=T0 + 2 * H
+        dossier=dossier,
+        by=world.specialist_pv,
+        missing=["UQ"],
+        reason="Thiếu văn bản ủy quyền",
+        now=T0 + 2 * H,
     )
     asked = messages(dossier, Topic.DOSSIER_STATUS)[-1]
     record = payloads.status_record(asked, payloads.load([asked]))
     assert record["TrangThaiHoSo"] == "5"
     assert record["GhiChu"] == "Thiếu văn bản ủy quyền"
     assert record["DanhSachHoSoBoSung"] == [
-        {"NoiDungBoSung": "Thiếu văn bản ủy quyền; Văn bản ủy quyền", "NgayYeuCau": "20260309100000", "NgayBoSung": ""}
+        {
+            "NoiDungBoSung": "Thiếu văn bản ủy quyền; Văn bản ủy quyền",
+            "NgayYeuCau": "20260309100000",
+            "NgayBoSung": "",
+        }
     ]
     dossier = services.supply_documents(
         dossier=dossier, by=world.citizen, documents=[DocumentInput(code="UQ")], now=T0 + 3 * H
@@ -140,7 +154,9 @@ def test_a_batch_is_built_in_a_fixed_number_of_queries(world):
         batch = list(OutboxMessage.objects.filter(destination="national_portal").order_by("id"))
         with CaptureQueriesContext(connection) as queries:
             built = payloads.build(batch, payloads.load(batch))
-        assert all(not isinstance(record, payloads.PayloadError) for items in built.values() for _m, record in items)
+        assert all(
+            not isinstance(record, payloads.PayloadError) for items in built.values() for _m, record in items
+        )
         return len(queries.captured_queries)
 
     to_review(world)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dossiers.dossier_world import T0, to_review
 
+from dossiers.dossier_world import T0, to_review
 from motcua.dossiers import services
 from motcua.integrations.national_portal.client import NationalPortalClient, PortalError
 from motcua.outbox.adapters import Outcome
@@ -34,11 +34,17 @@ def processed_to_the_end(world):
     return dossier
 
 
-def test_a_dossier_processed_to_the_hand_over_shows_every_status_in_order_on_the_portal(world, national_portal):
+def test_a_dossier_processed_to_the_hand_over_shows_every_status_in_order_on_the_portal(
+    world, national_portal
+):
     dossier = processed_to_the_end(world)
     report = drain()
     assert (report.delivered, report.retried, report.dead) == (16, 0, 0)
-    assert not OutboxMessage.objects.filter(destination="national_portal").exclude(status=Status.DELIVERED).exists()
+    assert (
+        not OutboxMessage.objects.filter(destination="national_portal")
+        .exclude(status=Status.DELIVERED)
+        .exists()
+    )
 
     data = lookup(national_portal, dossier.code)
     history = [(h["TrangThaiHoSo"], h["SoThuTuSuKien"]) for h in data["LichSu"]]
@@ -83,7 +89,11 @@ def test_a_server_failure_retries_the_whole_call(world, national_portal):
     national_portal.clear_faults()
     due_now()
     assert drain().delivered == 6
-    assert not OutboxMessage.objects.filter(destination="national_portal").exclude(status=Status.DELIVERED).exists()
+    assert (
+        not OutboxMessage.objects.filter(destination="national_portal")
+        .exclude(status=Status.DELIVERED)
+        .exists()
+    )
 
 
 def test_a_record_the_portal_refuses_is_rejected_with_its_reason(world, national_portal):

@@ -68,7 +68,11 @@ def _fees_of(version: ProcedureVersion) -> list[str]:
     lines = []
     for rule in version.fee_rules or []:
         name = str(rule.get("name") or rule.get("code") or "")
-        amount = f"{int(rule['amount']):,} đ".replace(",", ".") if rule.get("kind") == "fixed" else rule.get("expr", "")
+        amount = (
+            f"{int(rule['amount']):,} đ".replace(",", ".")
+            if rule.get("kind") == "fixed"
+            else rule.get("expr", "")
+        )
         since = f" (từ {rule['valid_from']})" if rule.get("valid_from") else ""
         lines.append(f"{name}: {amount}{since}")
     return lines
@@ -97,7 +101,9 @@ def diff(version: ProcedureVersion, national: NationalProcedure) -> list[dict[st
     national_fees = [f"{name}: {amount:,} đ".replace(",", ".") for name, amount in national.fees]
     ours = _fees_of(version)
     if national_fees and sorted(national_fees) != sorted(line.split(" (từ ")[0] for line in ours):
-        changes.append({"field": "fees", "label": "Phí, lệ phí", "published": ours, "national": national_fees})
+        changes.append(
+            {"field": "fees", "label": "Phí, lệ phí", "published": ours, "national": national_fees}
+        )
     compare("legal_basis", "Căn cứ pháp lý", version.legal_basis, national.legal_basis_text)
     published = {d.code: d for d in version.documents.all()}
     for document in national.documents:

@@ -1,8 +1,8 @@
 """Pull procedures from the national procedure database (``LayThuTuc``) into catalog drafts.
 
 ``motcua national_portal pull-catalog CODE...``: for each code, the portal's record is parsed here into a
-``catalog.national.NationalProcedure`` and handed to ``catalog.services.pull_national_draft``, which applies it
-to a draft (created once, updated by later pulls) and stores the difference from the published version.
+``catalog.national.NationalProcedure`` and handed to ``catalog.services.pull_national_draft``, which applies
+it to a draft (created once, updated by later pulls) and stores the difference from the published version.
 Nothing is ever published by a pull.
 """
 
@@ -105,7 +105,9 @@ def parse(code: str, data: dict[str, Any]) -> NationalProcedure:
     ]
     legal = [
         NationalLegalDocument(
-            number=str(doc.get("SoKyHieu") or ""), title=str(doc.get("TrichYeu") or ""), issued=_day(doc.get("NgayBanHanh"))
+            number=str(doc.get("SoKyHieu") or ""),
+            title=str(doc.get("TrichYeu") or ""),
+            issued=_day(doc.get("NgayBanHanh")),
         )
         for doc in data.get("CanCuPhapLy") or []
         if isinstance(doc, dict) and doc.get("SoKyHieu")

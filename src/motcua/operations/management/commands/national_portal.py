@@ -1,5 +1,5 @@
-"""`motcua national_portal intake` / `motcua national_portal pull-catalog CODE...`: the national public service
-portal from the command line (docs/integrations.md "National public service portal")."""
+"""`motcua national_portal intake` / `motcua national_portal pull-catalog CODE...`: the national public
+service portal from the command line (docs/integrations.md "National public service portal")."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def _shown(value: Any) -> str:
 
 class Command(BaseCommand):
     help = (
-        "intake: pull new submissions from the national portal now; pull-catalog CODE...: build catalog drafts "
-        "from the national procedure database with their difference from the published version."
+        "intake: pull new submissions from the national portal now; pull-catalog CODE...: build catalog "
+        "drafts from the national procedure database with their difference from the published version."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,7 +66,9 @@ class Command(BaseCommand):
             drafts = [catalog_services.pull_national_draft(national=record) for record in records]
         if as_json:
             self.stdout.write(
-                json.dumps({str(d.procedure.code): d.national_diff for d in drafts}, ensure_ascii=False, indent=2)
+                json.dumps(
+                    {str(d.procedure.code): d.national_diff for d in drafts}, ensure_ascii=False, indent=2
+                )
             )
             return
         for draft in drafts:
@@ -77,4 +79,3 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {change.get('label')} [{change.get('field')}]")
                 self.stdout.write(f"    - đã công bố: {_shown(change.get('published'))}")
                 self.stdout.write(f"    + CSDL quốc gia: {_shown(change.get('national'))}")
-
