@@ -46,7 +46,7 @@ PERSON_FIELDS: tuple[tuple[str, str, bool, int, int, re.Pattern[str] | None, str
         12,
         12,
         ID_NUMBER,
-        "Số định danh cá nhân gồm đúng 12 chữ số.",
+        "Số định danh cá nhân gồm 12 chữ số.",
     ),
     ("SoDienThoai", "Số điện thoại", False, 9, 15, PHONE, "Số điện thoại gồm 9 đến 15 chữ số."),
     ("Email", "Thư điện tử", False, 3, 254, EMAIL, "Địa chỉ thư điện tử không đúng định dạng."),
