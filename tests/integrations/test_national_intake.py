@@ -8,9 +8,12 @@ import hashlib
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.dossier_world import PHU_VANG
+from workspace.conftest import PASSWORD, log_in
 from motcua.dossiers import files
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, State
 from motcua.dossiers.selectors import visible_dossiers
@@ -96,6 +99,22 @@ def test_a_portal_submission_becomes_an_online_dossier_at_the_competent_agencys_
     assert pending_codes(national_portal) == []
     pull()
     assert Dossier.objects.filter(national_code=code).count() == 1
+
+
+def test_the_officer_and_the_citizen_see_the_portals_code_on_the_dossier_page(world, national_portal, client):
+    code = submit(national_portal)
+    pull()
+    dossier = Dossier.objects.get(national_code=code)
+    client.force_login(world.citizen)
+    page = client.get(reverse("portal:my_dossier", args=[dossier.code]))
+    assert page.status_code == 200 and code in page.content.decode()
+    officer = world.officer_pv
+    officer.set_password(PASSWORD)
+    officer.save(update_fields=["password"])
+    staff_client = Client()
+    log_in(staff_client, officer)
+    page = staff_client.get(reverse("workspace:dossier", args=[dossier.code]))
+    assert page.status_code == 200 and code in page.content.decode()
 
 
 def test_without_a_citizen_account_the_applicant_columns_carry_the_portals_data(world, national_portal):
