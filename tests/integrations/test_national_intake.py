@@ -161,3 +161,14 @@ def test_a_submission_that_cannot_be_accepted_is_refused_on_the_portal_with_the_
     assert pending_codes(national_portal) == []
     assert OutboxMessage.objects.filter(topic=Topic.NATIONAL_INTAKE).count() == 1
     assert not Dossier.objects.exists()
+
+
+def test_the_delivery_worker_pulls_new_submissions_and_acknowledges_them(world, national_portal):
+    from motcua.outbox.dispatcher import DeliveryLoop
+
+    code = submit(national_portal)
+    DeliveryLoop(worker="worker-1", destinations=["national_portal"], once=True).run()
+    dossier = Dossier.objects.get(national_code=code)
+    DeliveryLoop(worker="worker-1", destinations=["national_portal"], once=True).run()
+    assert lookup(national_portal, dossier.code)["MaHoSoQuocGia"] == code
+    assert pending_codes(national_portal) == []

@@ -170,3 +170,10 @@ def test_dates_are_sent_in_hue_local_time():
     assert payloads.portal_time(dt.datetime(2026, 3, 9, 1, 2, 3, tzinfo=dt.UTC)) == "20260309080203"
     assert payloads.portal_time("2026-03-09T17:30:00+00:00") == "20260310003000"
     assert payloads.portal_time(None) == ""
+
+
+def test_a_row_written_before_the_sequence_was_in_the_payload_takes_it_from_its_key(world):
+    dossier = to_review(world)
+    message = messages(dossier, Topic.DOSSIER_STATUS)[1]
+    del message.payload["sequence"], message.payload["event_id"]
+    assert payloads.status_record(message, payloads.load([message]))["SoThuTuSuKien"] == 2

@@ -143,6 +143,18 @@ def load(messages: Sequence[Any]) -> Batch:
     return Batch(facts, events)
 
 
+def event_sequence(message: Any) -> int:
+    """The event's sequence; rows written before it was in the payload carry it in their key
+    (``dossier:<id>:<sequence>:<kind>``, ``dossiers.events``)."""
+    sequence = message.payload.get("sequence")
+    if sequence is not None:
+        return int(sequence)
+    parts = str(message.key).split(":")
+    if len(parts) == 4 and parts[0] == "dossier" and parts[2].isdigit():
+        return int(parts[2])
+    raise PayloadError(f"message {message.pk} has no event sequence")
+
+
 def _applicant_type(dossier: Dossier) -> str:
     """LoaiDoiTuong: "2" for a procedure only organisations use; motcua records no applicant type on the
     dossier, so a procedure open to both counts its applicants as citizens [kiểm tra]."""
@@ -242,7 +254,7 @@ def status_record(message: Any, batch: Batch) -> dict[str, Any]:
     at = _moment(payload["at"])
     assert at is not None
     status = int(payload["national_status"])
-    sequence = int(payload.get("sequence") or 0)
+    sequence = event_sequence(message)
     event = batch.events.get(int(payload.get("event_id") or 0))
     received = _until(dossier.received_at, at)
     appointment = payload.get("appointment_at")
@@ -319,7 +331,7 @@ def progress_entry(message: Any) -> dict[str, Any]:
         "TrangThai": str(int(payload["national_status"])),
         "NgayBatDau": portal_time(payload.get("step_started_at")),
         "NgayKetThucTheoQuyDinh": portal_time(payload.get("step_deadline")),
-        "SoThuTuSuKien": int(payload["sequence"]),
+        "SoThuTuSuKien": event_sequence(message),
     }
 
 
