@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.dossier_world import PHU_VANG
-from workspace.conftest import PASSWORD, log_in
 from motcua.dossiers import files
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, State
 from motcua.dossiers.selectors import visible_dossiers
 from motcua.org.models import ReceptionPoint, ReceptionPointKind
 from motcua.outbox.models import OutboxMessage, Topic
+from workspace.conftest import PASSWORD, log_in
 
 from .conftest import PORTAL_PROCEDURE
 from .portal_helpers import drain, lookup, pending_codes
