@@ -93,11 +93,19 @@ class ReceiverAdapter(Adapter):
     def deliver(self, messages: Sequence[Any], *, worker: str) -> list[Result]:
         self.calls += 1
         items = [{"id": m.id, "key": m.key} for m in messages]
-        response = self.session.post(self.options["url"], json={"items": items}, headers={"X-Worker": worker}, timeout=5)
+        response = self.session.post(
+            self.options["url"], json={"items": items}, headers={"X-Worker": worker}, timeout=5
+        )
         if response.status_code >= 500:
-            return [Result(m.id, Outcome.RETRY, f"HTTP {response.status_code}", response.status_code) for m in messages]
+            return [
+                Result(m.id, Outcome.RETRY, f"HTTP {response.status_code}", response.status_code)
+                for m in messages
+            ]
         if response.status_code >= 400:
-            return [Result(m.id, Outcome.REJECTED, f"HTTP {response.status_code}", response.status_code) for m in messages]
+            return [
+                Result(m.id, Outcome.REJECTED, f"HTTP {response.status_code}", response.status_code)
+                for m in messages
+            ]
         by_key = {r["key"]: r["status"] for r in response.json()["results"]}
         outcome = {"ok": Outcome.DELIVERED, "duplicate": Outcome.DUPLICATE, "invalid": Outcome.REJECTED}
         return [

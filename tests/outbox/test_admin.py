@@ -6,11 +6,11 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.utils import timezone
-from otp_sessions import verified_session
 
 from motcua.outbox import dispatcher
 from motcua.outbox.adapters import Outcome, Result
 from motcua.outbox.models import OutboxMessage, Status
+from otp_sessions import verified_session
 
 from .conftest import DESTINATION, write
 
@@ -38,7 +38,9 @@ def dead_heads(*streams: int) -> list[OutboxMessage]:
 
 def operator(django_user_model, *perms: str):
     user = django_user_model.objects.create_user(username="vanhanh", password="x" * 12, is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="integrations", codename__in=perms))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="integrations", codename__in=perms)
+    )
     return verified_session(user)
 
 
@@ -58,7 +60,9 @@ def test_the_list_the_message_with_its_attempts_and_the_blocked_page_load(receiv
 
 def test_retry_stream_from_the_blocked_page_unblocks_it_and_is_logged(receiver, admin_client):
     [head] = dead_heads(1)
-    response = admin_client.post(ACT, {"action": "retry_stream", "destination": DESTINATION, "stream": "staff:1"})
+    response = admin_client.post(
+        ACT, {"action": "retry_stream", "destination": DESTINATION, "stream": "staff:1"}
+    )
     assert response.status_code == 302
     head.refresh_from_db()
     assert (head.status, head.attempts) == (Status.PENDING, 0)
@@ -68,7 +72,9 @@ def test_retry_stream_from_the_blocked_page_unblocks_it_and_is_logged(receiver, 
 
 def test_skip_head_needs_a_reason_and_then_unblocks_the_stream(receiver, admin_client):
     [head] = dead_heads(1)
-    admin_client.post(ACT, {"action": "skip_head", "destination": DESTINATION, "message": head.pk, "reason": " "})
+    admin_client.post(
+        ACT, {"action": "skip_head", "destination": DESTINATION, "message": head.pk, "reason": " "}
+    )
     head.refresh_from_db()
     assert head.status == Status.DEAD
     admin_client.post(
@@ -82,9 +88,9 @@ def test_skip_head_needs_a_reason_and_then_unblocks_the_stream(receiver, admin_c
 def test_retry_all_of_a_destination(receiver, admin_client):
     heads = dead_heads(1, 2)
     admin_client.post(ACT, {"action": "retry_destination", "destination": DESTINATION})
-    assert set(OutboxMessage.objects.filter(pk__in=[h.pk for h in heads]).values_list("status", flat=True)) == {
-        Status.PENDING
-    }
+    assert set(
+        OutboxMessage.objects.filter(pk__in=[h.pk for h in heads]).values_list("status", flat=True)
+    ) == {Status.PENDING}
 
 
 def test_the_changelist_actions_retry_and_skip(receiver, admin_client):

@@ -72,7 +72,10 @@ def test_skipping_the_dead_head_unblocks_the_rest_of_the_stream(receiver):
 
 def test_an_unordered_destination_claims_the_whole_stream(receiver, settings):
     settings.MOTCUA_OUTBOX_ADAPTERS = {
-        DESTINATION: {"ADAPTER": "outbox.receiver.ReceiverAdapter", "OPTIONS": {"url": receiver.url, "ordered": False}}
+        DESTINATION: {
+            "ADAPTER": "outbox.receiver.ReceiverAdapter",
+            "OPTIONS": {"url": receiver.url, "ordered": False},
+        }
     }
     write(1, "a1", "a2")
     adapter = registry.adapter_for(DESTINATION)

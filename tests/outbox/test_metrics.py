@@ -6,11 +6,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
-from otp_sessions import verified_session
 from prometheus_client.parser import text_string_to_metric_families
 
 from motcua.outbox import dispatcher
 from motcua.outbox.adapters import Outcome, Result
+from otp_sessions import verified_session
 
 from .conftest import DESTINATION, write
 
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def staff(django_user_model, username: str, *perms: str):
     user = django_user_model.objects.create_user(username=username, password="x" * 12, is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="integrations", codename__in=perms))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="integrations", codename__in=perms)
+    )
     return user
 
 
@@ -74,8 +76,13 @@ def test_a_password_only_session_is_not_enough(client, django_user_model):
 def test_the_bearer_token_opens_the_metrics_and_a_wrong_or_disabled_one_does_not(settings):
     settings.MOTCUA_METRICS_TOKEN = "scrape-secret-0123456789"
     client = Client()
-    assert client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-0123456789"}).status_code == 200
+    assert (
+        client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-0123456789"}).status_code
+        == 200
+    )
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert client.get("/metrics", headers={"Authorization": "Basic scrape-secret-0123456789"}).status_code == 403
+    assert (
+        client.get("/metrics", headers={"Authorization": "Basic scrape-secret-0123456789"}).status_code == 403
+    )
     settings.MOTCUA_METRICS_TOKEN = ""
     assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 403

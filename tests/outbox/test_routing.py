@@ -15,13 +15,27 @@ def test_a_topic_routed_to_two_destinations_writes_one_row_for_each_with_the_sam
     settings.MOTCUA_OUTBOX_ROUTES = {Topic.NOTIFY_STAFF: ["sms", "email"], Topic.NOTIFY_APPLICANT: []}
     with transaction.atomic():
         first = enqueue(
-            topic=Topic.NOTIFY_STAFF, province_code="46", aggregate_type="dossier", aggregate_id=7, payload={}, key="k1"
+            topic=Topic.NOTIFY_STAFF,
+            province_code="46",
+            aggregate_type="dossier",
+            aggregate_id=7,
+            payload={},
+            key="k1",
         )
         again = enqueue(
-            topic=Topic.NOTIFY_STAFF, province_code="46", aggregate_type="dossier", aggregate_id=7, payload={}, key="k1"
+            topic=Topic.NOTIFY_STAFF,
+            province_code="46",
+            aggregate_type="dossier",
+            aggregate_id=7,
+            payload={},
+            key="k1",
         )
         nowhere = enqueue(
-            topic=Topic.NOTIFY_APPLICANT, province_code="46", aggregate_type="dossier", aggregate_id=7, payload={}
+            topic=Topic.NOTIFY_APPLICANT,
+            province_code="46",
+            aggregate_type="dossier",
+            aggregate_id=7,
+            payload={},
         )
     rows = OutboxMessage.objects.filter(key="k1").order_by("destination")
     assert [(m.destination, m.stream, m.status) for m in rows] == [
@@ -34,7 +48,10 @@ def test_a_topic_routed_to_two_destinations_writes_one_row_for_each_with_the_sam
 
 
 def test_enqueue_many_routes_each_item_by_its_topic(settings):
-    settings.MOTCUA_OUTBOX_ROUTES = {Topic.DOSSIER_STATUS: ["national_portal"], Topic.NOTIFY_APPLICANT: ["a", "b"]}
+    settings.MOTCUA_OUTBOX_ROUTES = {
+        Topic.DOSSIER_STATUS: ["national_portal"],
+        Topic.NOTIFY_APPLICANT: ["a", "b"],
+    }
     with transaction.atomic():
         rows = enqueue_many(
             province_code="46",
@@ -46,14 +63,22 @@ def test_enqueue_many_routes_each_item_by_its_topic(settings):
                 OutboxItem(topic=Topic.NOTIFY_STAFF, key="x1"),
             ],
         )
-    assert sorted((m.key, m.destination) for m in rows) == [("n1", "a"), ("n1", "b"), ("s1", "national_portal")]
+    assert sorted((m.key, m.destination) for m in rows) == [
+        ("n1", "a"),
+        ("n1", "b"),
+        ("s1", "national_portal"),
+    ]
     assert OutboxMessage.objects.filter(key__in=["s1", "n1", "x1"]).count() == 3
 
 
 def test_the_default_routes_send_status_to_the_national_portal_and_intake_is_a_topic():
     with transaction.atomic():
         message = enqueue(
-            topic=Topic.NATIONAL_INTAKE, province_code="46", aggregate_type="intake", aggregate_id="G1", payload={}
+            topic=Topic.NATIONAL_INTAKE,
+            province_code="46",
+            aggregate_type="intake",
+            aggregate_id="G1",
+            payload={},
         )
     assert message is not None and message.destination == "national_portal"
     assert message.topic == "national.intake"
