@@ -25,8 +25,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")) / "national-portal",
         help="where the SQLite file lives (default: $MOTCUA_VAR_DIR/national-portal)",
     )
-    parser.add_argument("--username", default=DEFAULT_USERNAME, help="the one API account (motcua's)")
-    parser.add_argument("--password", default=DEFAULT_PASSWORD)
+    parser.add_argument(
+        "--username",
+        default=os.environ.get("MOTCUA_NATIONAL_PORTAL_USERNAME") or DEFAULT_USERNAME,
+        help="the one API account (motcua's)",
+    )
+    parser.add_argument(
+        "--password", default=os.environ.get("MOTCUA_NATIONAL_PORTAL_PASSWORD") or DEFAULT_PASSWORD
+    )
     parser.add_argument("--province", default=DEFAULT_PROVINCE, help="province code of submissions made here")
     parser.add_argument("--session-ttl", type=float, default=900, help="API session lifetime in seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (sync)")
