@@ -58,8 +58,6 @@ SUPPLEMENT_KINDS = (*SUPPLEMENT_REQUESTS, EventKind.SUPPLEMENT_PROVIDED)
 # Statuses whose reason the applicant reads on the portal (GhiChu): not received, supplement, withdrawal,
 # stopped. Only the applicant's events carry it; an internal reason never leaves the agency.
 REASON_STATUSES = frozenset({3, 5, 7, 8})
-# Statuses the portal files with a reception date (SPEC12 section 4: NgayTiepNhan for 2 and 4..10).
-NEEDS_RECEPTION_DATE = frozenset({2, 4, 5, 6, 7, 8, 9, 10})
 
 
 class PayloadError(Exception):
@@ -258,14 +256,6 @@ def status_record(message: Any, batch: Batch) -> dict[str, Any]:
     event = batch.events.get(int(payload.get("event_id") or 0))
     received = _until(dossier.received_at, at)
     appointment = payload.get("appointment_at")
-    if received is None and status in NEEDS_RECEPTION_DATE:
-        # The portal wants a reception date with these statuses; before the receipt (a supplement asked at
-        # the desk, a withdrawal of a dossier still waiting) motcua has none: the desk got the dossier when it
-        # was submitted. Likewise no appointment exists yet for a supplement asked at the desk: the request's
-        # moment stands in for it [kiểm tra: the national rule for statuses before the receipt].
-        received = dossier.submitted_at
-        if status == 5 and not appointment:
-            appointment = payload["at"]
     finished = _until(dossier.finished_at, at) or (at if status in (9, 10) else None)
     returned = _until(dossier.returned_at, at) or (at if status == 10 else None)
     refused = (_until(dossier.closed_at, at) or at) if status == 3 else None
