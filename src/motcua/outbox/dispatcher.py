@@ -78,7 +78,7 @@ def claim(
         ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         if ordered:
             # The head: the first open message of the stream. A correlated scalar subquery (one probe of the
-            # index outbox_open_stream per candidate) rather than NOT EXISTS, which PostgreSQL turns into an
+            # index outbox_stream_status per candidate) rather than NOT EXISTS, which PostgreSQL turns into an
             # anti-join whose plan collapses when the table's statistics are stale (a burst into a new table).
             head = (
                 OutboxMessage.objects.filter(
@@ -175,8 +175,11 @@ def record(
         failures = dead = 0
         for message in messages:
             result = outcome_of[message.id]
-            outcome = Outcome(result.outcome)
-            error = result.error[:4000]
+            error = str(result.error or "")[:4000]
+            try:
+                outcome = Outcome(result.outcome)
+            except ValueError:
+                outcome, error = Outcome.RETRY, f"the adapter answered an unknown outcome {result.outcome!r}"
             if message.id not in owned:
                 report.stale += 1
                 error = f"claim lost before the outcome was recorded; not applied. {error}".strip()
