@@ -81,6 +81,8 @@ def test_the_bearer_token_opens_the_metrics_and_a_wrong_or_disabled_one_does_not
         == 200
     )
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    # Not ASCII (a header is read as Latin-1): refused, never a server error.
+    assert client.get("/metrics", headers={"Authorization": "Bearer scrapé\x00"}).status_code == 403
     assert (
         client.get("/metrics", headers={"Authorization": "Basic scrape-secret-0123456789"}).status_code == 403
     )
