@@ -126,3 +126,14 @@ def test_an_operator_with_the_change_permission_may_retry(receiver, django_user_
     head.refresh_from_db()
     assert head.status == Status.PENDING
     assert client.get(f"{CHANGELIST}{head.pk}/change/").status_code == 200  # still read-only, never edited
+
+
+def test_skip_head_with_absurd_input_changes_nothing(receiver, admin_client):
+    [head] = dead_heads(1)
+    for message, reason in [(head.pk, "lý do\x00"), (10**30, "đã nhập tay"), ("abc", "đã nhập tay")]:
+        response = admin_client.post(
+            ACT, {"action": "skip_head", "destination": DESTINATION, "message": message, "reason": reason}
+        )
+        assert response.status_code == 302
+    head.refresh_from_db()
+    assert head.status == Status.DEAD

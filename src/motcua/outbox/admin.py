@@ -200,12 +200,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                 message_id = int(request.POST.get("message", ""))
             except ValueError:
                 message_id = 0
+            if not 0 < message_id < 2**63:
+                message_id = 0
             if not form.is_valid():
                 self.message_user(request, _("Cần ghi lý do bỏ qua thư."), messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:integrations_outboxmessage_blocked"))
-            changed = services.skip_messages(
-                ids=[message_id], by=request.user, reason=form.cleaned_data["reason"]
-            )
+            try:
+                changed = services.skip_messages(
+                    ids=[message_id], by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:integrations_outboxmessage_blocked"))
             self._log(request, changed, f"skipped: {form.cleaned_data['reason']}")
         else:
             self.message_user(request, _("Thao tác không hợp lệ."), messages.ERROR)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
+from motcua.core.text import LONG_TEXT, check_text
 from motcua.outbox.errors import REASON_REQUIRED
 from motcua.outbox.models import OutboxMessage, Status, Topic
 
@@ -150,6 +151,7 @@ def skip_messages(*, ids: list[int], by: Any, reason: str, now: dt.datetime | No
     reason = " ".join(reason.split())
     if not reason:
         raise DomainError(REASON_REQUIRED, _("Cần ghi lý do bỏ qua thư."))
+    check_text(reason, field="reason", label=_("Lý do"), max_length=LONG_TEXT)
     with transaction.atomic():
         changed = list(
             OutboxMessage.objects.select_for_update()
