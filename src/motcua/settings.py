@@ -325,3 +325,70 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Outbox delivery (issue 12)
+# docs/integrations.md "Delivery". Topic -> destinations: `enqueue` writes one row per destination; a topic
+# routed nowhere writes nothing; rows of a destination without an adapter wait (queue depth in /metrics).
+MOTCUA_OUTBOX_ROUTES: dict[str, list[str]] = env.json(
+    "MOTCUA_OUTBOX_ROUTES",
+    default={
+        "dossier.status": ["national_portal"],
+        "dossier.progress": ["national_portal"],
+        "dossier.rating": ["national_portal"],
+        "national.intake": ["national_portal"],
+        "notify.applicant": ["notifications"],
+        "notify.staff": ["notifications"],
+        "dossier.forwarding": ["forwarding"],
+    },
+)
+if not isinstance(MOTCUA_OUTBOX_ROUTES, dict) or not all(
+    isinstance(_topic, str)
+    and isinstance(_destinations, list)
+    and all(isinstance(_d, str) and 0 < len(_d) <= 40 for _d in _destinations)
+    for _topic, _destinations in MOTCUA_OUTBOX_ROUTES.items()
+):
+    raise ImproperlyConfigured(
+        'MOTCUA_OUTBOX_ROUTES must be a JSON object {"topic": ["destination", ...]} (names of 1-40 characters)'
+    )
+# Destination -> adapter, Django-style: {"ADAPTER": "dotted.path.Class", "OPTIONS": {...}}
+# (motcua.outbox.registry). A destination without an entry here is not delivered.
+MOTCUA_OUTBOX_ADAPTERS: dict[str, dict] = {
+    # The national public service portal adapter (issue 12, motcua.integrations.national_portal) goes here.
+}
+for _destination, _config in MOTCUA_OUTBOX_ADAPTERS.items():
+    if not isinstance(_config, dict) or not isinstance(_config.get("ADAPTER"), str):
+        raise ImproperlyConfigured(f"MOTCUA_OUTBOX_ADAPTERS[{_destination!r}] needs an 'ADAPTER' dotted path")
+# At most this many messages per claim (an adapter's batch_size may lower it).
+MOTCUA_OUTBOX_BATCH = env.int("MOTCUA_OUTBOX_BATCH", default=100)
+# A claim is a lease on the rows: a worker that has not recorded an outcome after this many seconds loses
+# them and another worker sends them again (a redelivery, same idempotency key).
+MOTCUA_OUTBOX_CLAIM_SECONDS = env.int("MOTCUA_OUTBOX_CLAIM_SECONDS", default=60)
+# Attempts before a message becomes a dead letter (an operator retries or skips it in the admin).
+MOTCUA_OUTBOX_MAX_ATTEMPTS = env.int("MOTCUA_OUTBOX_MAX_ATTEMPTS", default=12)
+# Exponential backoff with full jitter: the n-th failure waits a random time up to min(max, base * 2^(n-1)).
+MOTCUA_OUTBOX_BACKOFF_SECONDS = env.float("MOTCUA_OUTBOX_BACKOFF_SECONDS", default=2)
+MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = env.float("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
+# How long an idle delivery worker sleeps before it looks again.
+MOTCUA_OUTBOX_POLL_SECONDS = env.float("MOTCUA_OUTBOX_POLL_SECONDS", default=1.0)
+# Test switch: sleep this long between the claim and the send (fault tests force claims to overlap).
+MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS = env.float("MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS", default=0)
+# Delivered and skipped messages (with their attempts) are deleted after this many days (`outbox.cleanup`).
+MOTCUA_OUTBOX_RETENTION_DAYS = env.int("MOTCUA_OUTBOX_RETENTION_DAYS", default=90)
+# /metrics also answers `Authorization: Bearer <token>` (a Prometheus scraper); empty: staff sessions only.
+MOTCUA_METRICS_TOKEN = env.str("MOTCUA_METRICS_TOKEN", default="")
+for _name, _value, _least in [
+    ("MOTCUA_OUTBOX_BATCH", MOTCUA_OUTBOX_BATCH, 1),
+    ("MOTCUA_OUTBOX_CLAIM_SECONDS", MOTCUA_OUTBOX_CLAIM_SECONDS, 1),
+    ("MOTCUA_OUTBOX_MAX_ATTEMPTS", MOTCUA_OUTBOX_MAX_ATTEMPTS, 1),
+    ("MOTCUA_OUTBOX_BACKOFF_SECONDS", MOTCUA_OUTBOX_BACKOFF_SECONDS, 0),
+    ("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS, 0),
+    ("MOTCUA_OUTBOX_POLL_SECONDS", MOTCUA_OUTBOX_POLL_SECONDS, 0.01),
+    ("MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS", MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS, 0),
+    ("MOTCUA_OUTBOX_RETENTION_DAYS", MOTCUA_OUTBOX_RETENTION_DAYS, 1),
+]:
+    if not _value >= _least:  # also refuses NaN
+        raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value!r}")
+if MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS < MOTCUA_OUTBOX_BACKOFF_SECONDS:
+    raise ImproperlyConfigured(
+        "MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS must not be less than MOTCUA_OUTBOX_BACKOFF_SECONDS"
+    )
