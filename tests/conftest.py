@@ -37,6 +37,43 @@ def admin_client(client, admin_user):
     return verified_session(admin_user, client)
 
 
+NATIONAL_PORTAL_ADAPTER = "motcua.integrations.national_portal.adapter.NationalPortalAdapter"
+
+
+@pytest.fixture(scope="session")
+def national_portal_process(tmp_path_factory):
+    """The reference national portal (refservices.national_portal), one process for the session."""
+    from refservices.national_portal.process import running_national_portal
+
+    with running_national_portal(tmp_path_factory.mktemp("national-portal")) as portal:
+        yield portal
+
+
+@pytest.fixture
+def national_portal(national_portal_process, settings):
+    """The session's portal, emptied and without faults, and motcua's settings pointing at it."""
+    portal = national_portal_process
+    portal.start()  # a test may have stopped it
+    portal.reset()
+    portal.clear_faults()
+    adapters = dict(getattr(settings, "MOTCUA_OUTBOX_ADAPTERS", None) or {})
+    entry = dict(adapters.get("national_portal") or {"ADAPTER": NATIONAL_PORTAL_ADAPTER})
+    entry["OPTIONS"] = {
+        **(entry.get("OPTIONS") or {}),
+        "url": portal.url,
+        "username": portal.username,
+        "password": portal.password,
+    }
+    adapters["national_portal"] = entry
+    settings.MOTCUA_OUTBOX_ADAPTERS = adapters
+    settings.MOTCUA_NATIONAL_PORTAL_URL = portal.url
+    settings.MOTCUA_NATIONAL_PORTAL_USERNAME = portal.username
+    settings.MOTCUA_NATIONAL_PORTAL_PASSWORD = portal.password
+    yield portal
+    portal.start()
+    portal.clear_faults()
+
+
 def pytest_collection_modifyitems(config, items):
     """On SQLite the test database lives in memory unless settings name a file (MOTCUA_TEST_SQLITE): a
     test whose subprocesses open the test database (marker ``subprocess_db``, e.g. the delivery workers of

@@ -1,0 +1,88 @@
+"""``python -m refservices.national_portal --port 8102``: serve the reference portal with gunicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .app import DEFAULT_PASSWORD, DEFAULT_PROVINCE, DEFAULT_USERNAME, Config, create_app
+from .store import Store
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="motcua-national-portal", description=__doc__)
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("MOTCUA_NATIONAL_PORTAL_PORT", "8102"))
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")) / "national-portal",
+        help="where the SQLite file lives (default: $MOTCUA_VAR_DIR/national-portal)",
+    )
+    parser.add_argument("--username", default=DEFAULT_USERNAME, help="the one API account (motcua's)")
+    parser.add_argument("--password", default=DEFAULT_PASSWORD)
+    parser.add_argument("--province", default=DEFAULT_PROVINCE, help="province code of submissions made here")
+    parser.add_argument("--session-ttl", type=float, default=900, help="API session lifetime in seconds")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (sync)")
+    parser.add_argument("--timeout", type=int, default=120, help="gunicorn worker timeout in seconds")
+    return parser.parse_args(argv)
+
+
+class PortalServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python: loopback bind, sync workers, the app built once in the master."""
+
+    def __init__(self, config: Config, options: dict[str, Any]) -> None:
+        self.portal_config = config
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return create_app(self.portal_config)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    config = Config(
+        state_dir=args.state_dir.resolve(),
+        username=args.username,
+        password=args.password,
+        province=args.province,
+        session_ttl=args.session_ttl,
+    )
+    Store(config.state_dir / "national-portal.sqlite3")  # create the schema before the workers start
+    print(
+        f"motcua-national-portal: http://127.0.0.1:{args.port}"
+        f" (account {args.username}, province {args.province})",
+        file=sys.stderr,
+        flush=True,
+    )
+    # Loopback only: this is a stand-in for the national portal, never a public service.
+    PortalServer(
+        config,
+        {
+            "bind": f"127.0.0.1:{args.port}",
+            "workers": args.workers,
+            "worker_class": "sync",
+            "timeout": args.timeout,
+            "graceful_timeout": 5,
+            "preload_app": True,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "motcua-national-portal",
+        },
+    ).run()
+
+
+if __name__ == "__main__":
+    main()
