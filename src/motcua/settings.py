@@ -392,3 +392,47 @@ if MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS < MOTCUA_OUTBOX_BACKOFF_SECONDS:
     raise ImproperlyConfigured(
         "MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS must not be less than MOTCUA_OUTBOX_BACKOFF_SECONDS"
     )
+
+# --- National public service portal (issue 12)
+# docs/integrations.md "National public service portal". The adapter (motcua.integrations.national_portal)
+# syncs status, progress and ratings and pulls new online submissions; an empty URL (the production default)
+# leaves it unconfigured: its messages wait in the outbox. Demo and tests talk to the reference portal
+# (refservices/national_portal) on loopback with its demo account.
+MOTCUA_NATIONAL_PORTAL_URL = env.str(
+    "MOTCUA_NATIONAL_PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8102"
+).rstrip("/")
+MOTCUA_NATIONAL_PORTAL_USERNAME = env.str(
+    "MOTCUA_NATIONAL_PORTAL_USERNAME", default="" if PRODUCTION else "motcua-hue"
+)
+MOTCUA_NATIONAL_PORTAL_PASSWORD = env.str(
+    "MOTCUA_NATIONAL_PORTAL_PASSWORD", default="" if PRODUCTION else "motcua-hue-demo-secret"
+)
+MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = env.float("MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", default=10)
+# How often a delivery worker pulls new submissions (LayHoSoMoi), under the lease "national_portal.intake".
+MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS = env.float("MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS", default=30)
+if MOTCUA_NATIONAL_PORTAL_URL and PRODUCTION and not (
+    MOTCUA_NATIONAL_PORTAL_USERNAME and MOTCUA_NATIONAL_PORTAL_PASSWORD
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_NATIONAL_PORTAL_USERNAME and MOTCUA_NATIONAL_PORTAL_PASSWORD must be set when "
+        "MOTCUA_NATIONAL_PORTAL_URL is set and MOTCUA_ENV=production"
+    )
+if not (MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS > 0 and MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS > 0):
+    raise ImproperlyConfigured(
+        "MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS and MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS must be positive"
+    )
+if MOTCUA_NATIONAL_PORTAL_URL:
+    MOTCUA_OUTBOX_ADAPTERS.setdefault(
+        "national_portal",
+        {
+            "ADAPTER": "motcua.integrations.national_portal.adapter.NationalPortalAdapter",
+            "OPTIONS": {
+                "url": MOTCUA_NATIONAL_PORTAL_URL,
+                "username": MOTCUA_NATIONAL_PORTAL_USERNAME,
+                "password": MOTCUA_NATIONAL_PORTAL_PASSWORD,
+                "timeout": MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS,
+                "intake_seconds": MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS,
+                "province": MOTCUA_PROVINCE_CODE,
+            },
+        },
+    )

@@ -1,4 +1,5 @@
-"""Reads for officer credentials: the state of an enrolment link, the setup data of an authenticator key."""
+"""Reads for accounts: the state of an enrolment link, the setup data of an authenticator key, a citizen's
+account by e-ID number."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.core.errors import DomainError
 
 from . import errors
-from .models import EnrolmentLink
+from .models import EnrolmentLink, User
 
 AUTHENTICATOR_NAME = "motcua"
 MAX_TOKEN_LENGTH = 128
@@ -75,3 +76,15 @@ def authenticator_setup(*, user: Any, key: str) -> tuple[str, str]:
     """The base32 secret and the otpauth:// URL (for the QR code) of an authenticator ``key`` (hex)."""
     device = TOTPDevice(user=user, key=key, name=AUTHENTICATOR_NAME)
     return base64.b32encode(device.bin_key).decode(), device.config_url
+
+
+def citizen_by_national_id(number: str) -> User | None:
+    """The active citizen account (no staff record) carrying this 12-digit e-ID number, if exactly one does.
+
+    Citizens' accounts are created at their first national e-ID login with the number the provider gives
+    (``national_id``, never typed), so the number identifies the person."""
+    number = (number or "").strip()
+    if len(number) != 12 or not number.isdigit():
+        return None
+    found = list(User.objects.filter(national_id=number, is_active=True, staff__isnull=True)[:2])
+    return found[0] if len(found) == 1 else None

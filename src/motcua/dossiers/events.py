@@ -16,15 +16,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Max
+from django.utils import translation
 
 from motcua.catalog.models import Action
 from motcua.dossiers.access import Act, staff_of
 from motcua.dossiers.models import (
     ApologyNotice,
+    Audience,
     Consultation,
     Dossier,
     DossierEvent,
     DossierResult,
+    DossierStep,
     EventKind,
     SatisfactionRating,
     State,
@@ -33,13 +36,47 @@ from motcua.dossiers.models import (
     event_audience,
 )
 from motcua.dossiers.status import national_status
-from motcua.org.models import Agency, ReceptionPoint, Staff
+from motcua.org.models import Agency, ReceptionPoint, Role, Staff
 from motcua.outbox.models import Topic
 from motcua.outbox.services import OutboxItem, enqueue_many
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.UTC).isoformat() if moment else None
+
+
+def _progress(
+    event: DossierEvent,
+    *,
+    staff: Staff,
+    step: DossierStep | None,
+    common: dict[str, Any],
+) -> dict[str, Any]:
+    """The progress entry of a staff member's event (CapNhatTienDoHoSoMC on the national portal): who acted,
+    in which position and unit, at which step, what was done, the step's start and its deadline. Texts are
+    Vietnamese whatever the officer's language: the portal shows them to citizens."""
+    with translation.override("vi"):
+        what = str(EventKind(event.kind).label)
+        if event.action and event.action in Action.values:
+            what = f"{what}: {Action(event.action).label}"
+        if step is not None:
+            what = f"{what} (bước “{step.step.name}”)"
+        if event.reason and event.audience == Audience.APPLICANT:
+            # Internal reasons (returns to an earlier step, consultations) stay inside the agency.
+            what = f"{what}. {event.reason}"
+        position = staff.title or (str(Role(step.role).label) if step and step.role in Role.values else "")
+    agency = event.actor_agency
+    return {
+        **common,
+        "officer": staff.full_name,
+        "position": position,
+        "department": agency.name if agency is not None else "",
+        "step_code": step.step.code if step is not None else None,
+        "step_name": step.step.name if step is not None else None,
+        "content": what[:2000],
+        "step_started_at": _utc(step.started_at) if step is not None else None,
+        "step_deadline": _utc(step.deadline) if step is not None else None,
+    }
 
 
 def _write(
@@ -55,15 +92,23 @@ def _write(
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
     sync: bool = True,
+    step: DossierStep | None = None,
+    extra: Sequence[tuple[str, str, dict[str, Any]]] = (),
 ) -> DossierEvent:
-    """Write the event and its outbox messages; the payload gets the resulting state for replay.
+    """Write the event and its outbox messages (one INSERT); the payload gets the resulting state for replay.
 
     ``sync=False``: the dossier is not on the national portal yet (an assisted submission waiting for the
-    citizen's confirmation or for the online path): no status message."""
-    step = dossier.current_step
+    citizen's confirmation or for the online path): no status and no progress message. ``step``: the step the
+    actor worked on when it is no longer the current one (a step just closed); ``extra``: more messages of the
+    same event as ``(topic, key suffix, payload)``, written in the same INSERT.
+
+    The status and progress messages carry the event's reference (``event_id``, ``sequence``) and the state
+    the event records (national status, appointments, the step): the national portal adapter builds the
+    receiver's payload from them and the dossier at delivery (``motcua.integrations.national_portal``)."""
+    current = dossier.current_step
     payload = {
         "state": dossier.state,
-        "step": step.step.code if step is not None else None,
+        "step": current.step.code if current is not None else None,
         "appointment": _utc(dossier.appointment_at),
         # Lateness is measured against the first appointment; an apology moves only ``appointment``.
         "first_appointment": _utc(dossier.initial_appointment_at),
@@ -91,15 +136,23 @@ def _write(
     common = {
         "dossier_code": dossier.code,
         "procedure_code": dossier.procedure.code,
+        "event_id": event.pk,
+        "sequence": sequence,
         "event": kind,
         "action": action,
+        "state": dossier.state,
         "national_status": int(status),
         "at": now.isoformat(),
         "appointment_at": payload["appointment"],
         "initial_appointment_at": payload["first_appointment"],
     }
-    status_key = f"dossier:{dossier.pk}:{sequence}:status"
-    messages = [OutboxItem(topic=Topic.DOSSIER_STATUS, key=status_key, payload=common)] if sync else []
+    messages = []
+    if sync:
+        key = f"dossier:{dossier.pk}:{sequence}"
+        messages.append(OutboxItem(topic=Topic.DOSSIER_STATUS, key=f"{key}:status", payload=common))
+        if staff is not None:
+            progress = _progress(event, staff=staff, step=step or current, common=common)
+            messages.append(OutboxItem(topic=Topic.DOSSIER_PROGRESS, key=f"{key}:progress", payload=progress))
     if notify_applicant:
         contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
         messages.append(
@@ -108,6 +161,10 @@ def _write(
                 key=f"dossier:{dossier.pk}:{sequence}:notify",
                 payload={**common, **contact},
             )
+        )
+    for topic, suffix, extra_payload in extra:
+        messages.append(
+            OutboxItem(topic=topic, key=f"dossier:{dossier.pk}:{sequence}:{suffix}", payload=extra_payload)
         )
     if messages:
         enqueue_many(
@@ -275,11 +332,14 @@ def step_action(
     from_step: str | None,
     to_step: str | None,
     outcome: str,
+    closed: DossierStep | None = None,
 ) -> DossierEvent:
-    """A movement of the workflow; the applicant is told of a refusal, a ready result and the hand-over."""
+    """A movement of the workflow; the applicant is told of a refusal, a ready result and the hand-over.
+    ``closed``: the step the officer finished (its start and deadline go to the progress entry)."""
     return _write(
         dossier,
         kind=EventKind.STEP_ACTION,
+        step=closed,
         agency=agency,
         action=action,
         by=by,
@@ -502,12 +562,14 @@ def stopped(
     action: str,
     from_step: str | None,
     outcome: str,
+    closed: DossierStep | None = None,
 ) -> DossierEvent:
     """Thông báo dừng giải quyết hồ sơ signed: the dossier ended (national status 8); the applicant is told
     the reasons. ``action`` is the workflow's ``refuse`` when the leader stopped it at their own step."""
     return _write(
         dossier,
         kind=EventKind.STOPPED,
+        step=closed,
         action=action,
         agency=notice.agency,
         by=by,
@@ -612,31 +674,19 @@ def rated(
 ) -> DossierEvent:
     """The rating, and its report to the national portal (``dossier.rating``). ``by`` is None for a rating
     made through the public lookup; the origin defaults to the rating channel."""
-    event = _write(
+    report = {
+        "dossier_code": dossier.code,
+        "procedure_code": dossier.procedure.code,
+        "level": int(rating.level),
+        "comment": rating.comment,
+        "at": now.isoformat(),
+    }
+    return _write(
         dossier,
         kind=EventKind.RATED,
         by=by,
         now=now,
         origin=origin or rating.channel,
         data={"level": int(rating.level)},
+        extra=[(Topic.DOSSIER_RATING, "rating", report)],
     )
-    enqueue_many(
-        province_code=dossier.province_code,
-        aggregate_type="dossier",
-        aggregate_id=dossier.pk,
-        items=[
-            OutboxItem(
-                topic=Topic.DOSSIER_RATING,
-                key=f"dossier:{dossier.pk}:{event.sequence}:rating",
-                payload={
-                    "dossier_code": dossier.code,
-                    "procedure_code": dossier.procedure.code,
-                    "level": int(rating.level),
-                    "comment": rating.comment,
-                    "at": now.isoformat(),
-                },
-            )
-        ],
-        now=now,
-    )
-    return event

@@ -92,6 +92,11 @@ class Dossier(models.Model):
     state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices, db_index=True)
     channel = models.CharField(_("hình thức nộp"), max_length=8, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # Submitted on the national public service portal (its MaHoSoQuocGia), kept beside our own code; empty
+    # for dossiers submitted here. Unique: a second intake of the same submission finds this dossier.
+    national_code = models.CharField(
+        _("mã hồ sơ trên Cổng DVC quốc gia"), max_length=80, null=True, blank=True, unique=True
+    )
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,

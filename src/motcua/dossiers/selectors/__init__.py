@@ -8,6 +8,7 @@
 | documents missing, downloadable files | ``files`` |
 | apology notices | ``apologies`` |
 | stop notice (form 05) and withdrawal request: pending, signed, who may decide | ``endings`` |
+| submissions from the national public service portal already received | ``national`` |
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from motcua.dossiers.selectors.inbox import (
     inbox_procedures,
     open_consultations_for,
 )
+from motcua.dossiers.selectors.national import national_codes_known
 from motcua.dossiers.selectors.timeline import Timeline, TimelineEntry, timeline_for
 from motcua.dossiers.selectors.visibility import (
     allowed_actions,
@@ -93,6 +95,7 @@ __all__ = [
     "inbox_page",
     "inbox_procedures",
     "missing_documents",
+    "national_codes_known",
     "open_consultations_for",
     "pending_offline_count",
     "pending_stop_notice",

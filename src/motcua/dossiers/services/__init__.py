@@ -19,6 +19,7 @@ later workers deliver (``dossiers.events``: one function per event kind).
 | extension of a same-day limit (gia hạn), the first appointment | ``extensions`` |
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
+| intake of submissions from the national public service portal | ``intake`` |
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ from motcua.dossiers.services.assisted import (
 from motcua.dossiers.services.consultations import answer_consultation, consult
 from motcua.dossiers.services.extensions import extend
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
+from motcua.dossiers.services.intake import (
+    IntakeOutcome,
+    NationalFile,
+    NationalSubmission,
+    receive_from_national_portal,
+)
 from motcua.dossiers.services.ratings import rate
 from motcua.dossiers.services.reception import (
     CounterDecision,
@@ -69,6 +76,9 @@ __all__ = [
     "ApplicantInfo",
     "CounterDecision",
     "DocumentInput",
+    "IntakeOutcome",
+    "NationalFile",
+    "NationalSubmission",
     "accept",
     "accept_withdrawal",
     "answer_consultation",
@@ -91,6 +101,7 @@ __all__ = [
     "receive_and_decide",
     "receive_at_counter",
     "receive_by_post",
+    "receive_from_national_portal",
     "refuse_reception",
     "remove_result",
     "request_reception_supplement",

@@ -140,5 +140,6 @@ def _stop(
         action=action,
         from_step=from_step,
         outcome=closed.outcome if closed else "",
+        closed=closed,
     )
     return dossier

@@ -129,6 +129,7 @@ def perform(
         from_step=from_step,
         to_step=target.code if target else None,
         outcome=closed.outcome if closed else "",
+        closed=closed,
     )
     return dossier
 
@@ -161,6 +162,7 @@ def _finish_return(
         from_step=closed_step.step.code if closed_step else None,
         to_step=None,
         outcome=closed_step.outcome if closed_step else "",
+        closed=closed_step,
     )
     return dossier
 
