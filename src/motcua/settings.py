@@ -348,7 +348,7 @@ if not isinstance(MOTCUA_OUTBOX_ROUTES, dict) or not all(
     for _topic, _destinations in MOTCUA_OUTBOX_ROUTES.items()
 ):
     raise ImproperlyConfigured(
-        'MOTCUA_OUTBOX_ROUTES must be a JSON object {"topic": ["destination", ...]} (names of 1-40 characters)'
+        'MOTCUA_OUTBOX_ROUTES must be a JSON object {"topic": ["destination", ...]} (names of 1-40 chars)'
     )
 # Destination -> adapter, Django-style: {"ADAPTER": "dotted.path.Class", "OPTIONS": {...}}
 # (motcua.outbox.registry). A destination without an entry here is not delivered.

@@ -3,9 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from motcua.outbox.views import metrics
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
     path("dich-vu-cong/", include("motcua.portal.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.org.urls")),

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from motcua.outbox.models import OutboxMessage, Topic
+from motcua.core.errors import DomainError
+from motcua.outbox.errors import REASON_REQUIRED
+from motcua.outbox.models import OutboxMessage, Status, Topic
+
+logger = logging.getLogger("motcua.outbox")
 
 
 def destinations_for(topic: Topic | str) -> list[str]:
@@ -105,3 +112,75 @@ def enqueue_many(
         for destination in destinations_for(item.topic)
     ]
     return OutboxMessage.objects.bulk_create(rows) if rows else []
+
+
+# --- operators (the admin): retry or skip dead letters ------------------------------------------------------
+
+
+def _revive(queryset: QuerySet[OutboxMessage], *, now: dt.datetime) -> list[int]:
+    ids = list(queryset.select_for_update().values_list("id", flat=True))
+    OutboxMessage.objects.filter(id__in=ids).update(
+        status=Status.PENDING,
+        attempts=0,
+        available_at=now,
+        dead_at=None,
+        claimed_by="",
+        claimed_until=None,
+    )
+    return ids
+
+
+def retry_messages(*, ids: list[int], by: Any, now: dt.datetime | None = None) -> list[int]:
+    """Send dead or skipped messages again: pending, available now, a fresh attempts budget.
+
+    Returns the ids changed (the others were not dead or skipped)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = _revive(
+            OutboxMessage.objects.filter(id__in=ids, status__in=[Status.DEAD, Status.SKIPPED]), now=now
+        )
+    logger.info("outbox: %s retried messages %s", by, changed)
+    return changed
+
+
+def skip_messages(*, ids: list[int], by: Any, reason: str, now: dt.datetime | None = None) -> list[int]:
+    """Give up on pending or dead messages: never sent, they no longer block their stream.
+
+    Returns the ids changed."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError(REASON_REQUIRED, _("Cần ghi lý do bỏ qua thư."))
+    with transaction.atomic():
+        changed = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(id__in=ids, status__in=[Status.PENDING, Status.DEAD])
+            .values_list("id", flat=True)
+        )
+        OutboxMessage.objects.filter(id__in=changed).update(
+            status=Status.SKIPPED,
+            claimed_by="",
+            claimed_until=None,
+            last_error=f"skipped by {by}: {reason}"[:4000],
+        )
+    logger.info("outbox: %s skipped messages %s: %s", by, changed, reason)
+    return changed
+
+
+def retry_stream(*, destination: str, stream: str, by: Any, now: dt.datetime | None = None) -> list[int]:
+    """Send the dead letters of one stream again (head first: the order is kept). Returns the ids changed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = _revive(
+            OutboxMessage.objects.filter(destination=destination, stream=stream, status=Status.DEAD), now=now
+        )
+    logger.info("outbox: %s retried %d dead messages of %s %s", by, len(changed), destination, stream)
+    return changed
+
+
+def retry_destination(*, destination: str, by: Any, now: dt.datetime | None = None) -> list[int]:
+    """Send every dead letter of a destination again (after the receiver was fixed). Returns the ids."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = _revive(OutboxMessage.objects.filter(destination=destination, status=Status.DEAD), now=now)
+    logger.info("outbox: %s retried %d dead messages of %s", by, len(changed), destination)
+    return changed
