@@ -23,7 +23,6 @@ Bounded: the workers stop by themselves after ``--max-seconds``, and the benchma
 from __future__ import annotations
 
 import argparse
-import cProfile  # noqa: F401  (the profiled worker runs ``python -m cProfile``)
 import datetime as dt
 import os
 import pstats
@@ -88,7 +87,7 @@ def e_form(properties: dict[str, Any], *, unit: str, id_number: str) -> dict[str
 
 
 def write_messages(target: int) -> tuple[int, int, float]:
-    """Dossiers through their workflow until ``target`` messages wait for the portal: (dossiers, messages, s)."""
+    """Dossiers through their workflows until ``target`` messages wait: (dossiers, messages, seconds)."""
     from django.utils import timezone
 
     from motcua.catalog.models import Procedure
@@ -120,7 +119,7 @@ def write_messages(target: int) -> tuple[int, int, float]:
     started = time.perf_counter()
     dossiers = 0
     while pending() < target:
-        for n, (unit, committee, point) in enumerate(desks):
+        for unit, committee, point in desks:
             id_number = f"046{dossiers:09d}"
             form = e_form(properties, unit=unit.code, id_number=id_number)
             dossier = services.receive_at_counter(
@@ -163,7 +162,15 @@ def machine() -> str:
 
 
 def start_worker(n: int, env: dict[str, str], out: Path, max_seconds: float, profile: Path | None) -> Any:
-    args = ["deliver", "--worker-id", f"bench-{n}", "--destination", DESTINATION, "--max-seconds", str(max_seconds)]
+    args = [
+        "deliver",
+        "--worker-id",
+        f"bench-{n}",
+        "--destination",
+        DESTINATION,
+        "--max-seconds",
+        str(max_seconds),
+    ]
     python = [sys.executable]
     if profile is not None:
         python += ["-m", "cProfile", "-o", str(profile)]
@@ -198,7 +205,7 @@ def main() -> None:
     print(machine())
     with hue_database() as t0:
         from django.db import connection
-        from django.db.models import Count, F
+        from django.db.models import Count
         from django.utils import timezone
 
         from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Status
@@ -210,8 +217,10 @@ def main() -> None:
             workers = 1
         print(f"database: {connection.vendor}; Huế world loaded in {time.perf_counter() - t0:.1f} s")
         dossiers, count, seconds = write_messages(args.messages)
-        print(f"written: {count} messages for the portal from {dossiers} dossiers in {seconds:.1f} s "
-              f"({count / seconds:.0f} messages/s through the engine's services)")
+        print(
+            f"written: {count} messages for the portal from {dossiers} dossiers in {seconds:.1f} s "
+            f"({count / seconds:.0f} messages/s through the engine's services)"
+        )
 
         scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-outbox-"))
         with running_national_portal(scratch / "portal", workers=args.portal_workers) as portal:
@@ -231,10 +240,14 @@ def main() -> None:
             }
             # Hold the burst back until the workers are up, then release it at one instant.
             release = timezone.now() + dt.timedelta(seconds=RELEASE_AFTER_SECONDS)
-            OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(available_at=release)
+            OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(
+                available_at=release
+            )
             profile = scratch / "worker-1.prof" if args.profile else None
             processes = [
-                start_worker(n, env, scratch / f"worker-{n}.log", args.max_seconds, profile if n == 1 else None)
+                start_worker(
+                    n, env, scratch / f"worker-{n}.log", args.max_seconds, profile if n == 1 else None
+                )
                 for n in range(1, workers + 1)
             ]
             try:
@@ -261,12 +274,16 @@ def main() -> None:
         last = max(d for _c, d in rows)
         elapsed = (last - release).total_seconds()
         delays = [(d - max(c, release)).total_seconds() for c, d in rows]
-        print(f"delivered: {delivered} of {count} in {elapsed:.2f} s after the release: "
-              f"{delivered / elapsed:.0f} messages/s with {workers} workers "
-              f"(target ≥ 1000/s); {left} left pending")
-        print(f"delay from availability to delivery: p50 {percentile(delays, 0.5):.2f} s, "
-              f"p99 {percentile(delays, 0.99):.2f} s, max {max(delays):.2f} s "
-              f"(mean {statistics.fmean(delays):.2f} s)")
+        print(
+            f"delivered: {delivered} of {count} in {elapsed:.2f} s after the release: "
+            f"{delivered / elapsed:.0f} messages/s with {workers} workers "
+            f"(target ≥ 1000/s); {left} left pending"
+        )
+        print(
+            f"delay from availability to delivery: p50 {percentile(delays, 0.5):.2f} s, "
+            f"p99 {percentile(delays, 0.99):.2f} s, max {max(delays):.2f} s "
+            f"(mean {statistics.fmean(delays):.2f} s)"
+        )
         per_worker = (
             DeliveryAttempt.objects.filter(message__destination=DESTINATION)
             .values("worker", "outcome")
@@ -277,7 +294,6 @@ def main() -> None:
         dead = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DEAD).count()
         redelivered = OutboxMessage.objects.filter(destination=DESTINATION, redeliveries__gt=0).count()
         print(f"dead letters: {dead}; messages sent more than once: {redelivered}")
-        del F
         print(machine())
         if profile is not None and profile.exists():
             print(f"--- worker 1 under cProfile ({profile}): top 30 by cumulative time")

@@ -131,6 +131,8 @@ def wait_for(
         if value:
             return value
         if time.monotonic() > deadline:
-            logs = "\n".join(f"--- {w.worker_id} (exit {w.process.poll()}):\n{w.output()[-3000:]}" for w in workers)
+            logs = "\n".join(
+                f"--- {w.worker_id} (exit {w.process.poll()}):\n{w.output()[-3000:]}" for w in workers
+            )
             raise AssertionError(f"not within {timeout} s: {what}\n{logs}")
         time.sleep(0.1)
