@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -89,7 +90,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def _log(self, request: HttpRequest, ids: list[int], message: str) -> None:
         if ids:
             LogEntry.objects.log_actions(
-                user_id=request.user.pk,
+                user_id=request.user.pk or 0,
                 queryset=OutboxMessage.objects.filter(id__in=ids),
                 action_flag=CHANGE,
                 change_message=message,
@@ -130,7 +131,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "form": form,
             "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/integrations/outboxmessage/skip.html", context)
 

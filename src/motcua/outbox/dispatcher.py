@@ -314,18 +314,15 @@ class DeliveryLoop:
 
     def run(self) -> BatchReport:
         deadline = time.monotonic() + self.max_seconds if self.max_seconds is not None else None
-        try:
-            while not self.stopping.is_set():
-                self.runner.tick()
-                busy = self._one_pass()
-                if self._limits_reached(deadline):
+        while not self.stopping.is_set():
+            self.runner.tick()
+            busy = self._one_pass()
+            if self._limits_reached(deadline):
+                break
+            if not busy:
+                if self.once:
                     break
-                if not busy:
-                    if self.once:
-                        break
-                    self.stopping.wait(settings.MOTCUA_OUTBOX_POLL_SECONDS)
-        finally:
-            registry.reset()
+                self.stopping.wait(settings.MOTCUA_OUTBOX_POLL_SECONDS)
         return self.totals
 
     def _one_pass(self) -> bool:

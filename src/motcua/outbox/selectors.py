@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
@@ -57,8 +58,8 @@ def blocked_heads() -> QuerySet[OutboxMessage]:
 def queue_stats(*, now: dt.datetime | None = None) -> list[DestinationStats]:
     """One line per destination, in three queries."""
     now = now or timezone.now()
-    open_rows = {
-        row["destination"]: row
+    open_rows: dict[str, dict[str, Any]] = {
+        row["destination"]: dict(row)
         for row in OutboxMessage.objects.filter(status__in=OPEN_STATUSES)
         .values("destination")
         .order_by()
@@ -76,7 +77,7 @@ def queue_stats(*, now: dt.datetime | None = None) -> list[DestinationStats]:
     configured = set(registry.configured_destinations())
     stats = []
     for destination in sorted(set(known_destinations()) | set(open_rows) | set(totals)):
-        row = open_rows.get(destination, {})
+        row: dict[str, Any] = open_rows.get(destination, {})
         total = totals.get(destination)
         oldest = row.get("oldest")
         stats.append(

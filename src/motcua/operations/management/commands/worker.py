@@ -12,15 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+NAMES = ("db_worker", "deliver")
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (db_worker) and the outbox delivery worker (deliver) side by side."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        children = [
-            subprocess.Popen([sys.executable, "-m", "motcua", "db_worker"]),
-            subprocess.Popen([sys.executable, "-m", "motcua", "deliver"]),
-        ]
+        children = [subprocess.Popen([sys.executable, "-m", "motcua", name]) for name in NAMES]
         stopping: list[int] = []
 
         def forward(signum: int, frame: object) -> None:
@@ -51,6 +50,6 @@ class Command(BaseCommand):
                     child.kill()
                     child.wait()
         if not stopping:
-            codes = ", ".join(f"{' '.join(c.args[3:])}: {c.returncode}" for c in children)  # type: ignore[index]
+            codes = ", ".join(f"{name}: {c.returncode}" for name, c in zip(NAMES, children, strict=True))
             self.stderr.write(f"a worker process ended ({codes}); stopping")
             sys.exit(1)

@@ -68,6 +68,7 @@ class Command(BaseCommand):
         try:
             totals = loop.run()
         finally:
+            registry.reset()  # closes the adapters' connections and sessions
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         self.stdout.write(
