@@ -25,11 +25,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")) / "national-portal",
         help="where the SQLite file lives (default: $MOTCUA_VAR_DIR/national-portal)",
     )
-    parser.add_argument("--username", default=DEFAULT_USERNAME, help="the one API account (motcua's)")
-    parser.add_argument("--password", default=DEFAULT_PASSWORD)
+    parser.add_argument(
+        "--username",
+        default=os.environ.get("MOTCUA_NATIONAL_PORTAL_USERNAME") or DEFAULT_USERNAME,
+        help="the one API account (motcua's)",
+    )
+    parser.add_argument(
+        "--password", default=os.environ.get("MOTCUA_NATIONAL_PORTAL_PASSWORD") or DEFAULT_PASSWORD
+    )
     parser.add_argument("--province", default=DEFAULT_PROVINCE, help="province code of submissions made here")
     parser.add_argument("--session-ttl", type=float, default=900, help="API session lifetime in seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (sync)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (more than 1: gunicorn's gthread worker)"
+    )
     parser.add_argument("--timeout", type=int, default=120, help="gunicorn worker timeout in seconds")
     return parser.parse_args(argv)
 
@@ -72,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
         {
             "bind": f"127.0.0.1:{args.port}",
             "workers": args.workers,
-            "worker_class": "sync",
+            "worker_class": "gthread" if args.threads > 1 else "sync",
+            "threads": args.threads,
             "timeout": args.timeout,
             "graceful_timeout": 5,
             "preload_app": True,

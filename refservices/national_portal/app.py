@@ -64,7 +64,7 @@ def _is_loopback(address: str | None) -> bool:
 
 
 def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    body = request.get_json(silent=True, force=True)
     if not isinstance(body, dict):
         raise Invalid(protocol.INVALID, "Nội dung yêu cầu phải là một đối tượng JSON (UTF-8).", "body")
     return body
@@ -109,7 +109,7 @@ def create_app(config: Config) -> Flask:
 
     @app.post("/api/dang-nhap")
     def login() -> Any:
-        body = request.get_json(silent=True)
+        body = request.get_json(silent=True, force=True)
         body = body if isinstance(body, dict) else {}
         username = body.get("username")
         password = body.get("password")
@@ -128,19 +128,14 @@ def create_app(config: Config) -> Flask:
     def call_service(service: str) -> Any:
         if not authenticated():
             return no_session()
+        handler = readers.get(service)
+        if handler is None and service not in protocol.BATCH_SERVICES:
+            return answer(protocol.UNKNOWN_SERVICE, f"Không có dịch vụ {service}.", 404)
         try:
             body = _json_body()
-            if service in protocol.BATCH_SERVICES:
-                return batch(service, body)
-            if service == "TraCuuHoSo":
-                return lookup(body)
-            if service == "LayThuTuc":
-                return procedure(body)
-            if service == "LayHoSoMoi":
-                return new_submissions(body)
+            return handler(body) if handler is not None else batch(service, body)
         except Invalid as error:
             return invalid_answer(error)
-        return answer(protocol.UNKNOWN_SERVICE, f"Không có dịch vụ {service}.", 404)
 
     def batch(service: str, body: dict[str, Any]) -> Any:
         items = protocol.data_items(body)
@@ -188,6 +183,8 @@ def create_app(config: Config) -> Flask:
             data = submissions.pending(db, province=province, limit=limit, base_url=request.host_url)
         return answer(protocol.OK, "Thành công", data=data)
 
+    readers = {"TraCuuHoSo": lookup, "LayThuTuc": procedure, "LayHoSoMoi": new_submissions}
+
     @app.get("/api/tep/<file_id>")
     def download(file_id: str) -> Any:
         if not authenticated():
@@ -212,7 +209,7 @@ def create_app(config: Config) -> Flask:
         if request.method == "DELETE":
             store.set_faults({})
         elif request.method == "POST":
-            body = request.get_json(silent=True)
+            body = request.get_json(silent=True, force=True)
             if not isinstance(body, dict):
                 return answer(protocol.INVALID, "Body must be a JSON object.", 400)
             unknown = sorted(set(body) - set(FAULT_NAMES))
@@ -244,7 +241,7 @@ def create_app(config: Config) -> Flask:
     @app.post("/_test/submissions")
     def create_submission() -> Any:
         """A submission by JSON; files as ``{"TenTepDinhKem", "MaThanhPhanHoSo", "NoiDung": base64}``."""
-        body = request.get_json(silent=True)
+        body = request.get_json(silent=True, force=True)
         if not isinstance(body, dict):
             return answer(protocol.INVALID, "Body must be a JSON object.", 400)
         for name in ("MaTTHC", "ChuHoSo"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -9,13 +10,22 @@ from typing import Any
 
 DATA = Path(__file__).with_name("procedures.json")
 # Keys of a record that belong to this portal's pages, not to the LayThuTuc answer.
-_PAGE_KEYS = ("BieuMau", "GhiChu")
+_PAGE_KEYS = ("BieuMau", "TepDinhKem", "GhiChu")
 
 
 @cache
 def procedures() -> dict[str, dict[str, Any]]:
-    records = json.loads(DATA.read_text(encoding="utf-8"))["procedures"]
-    return {record["MaTTHC"]: record for record in records}
+    return {record["MaTTHC"]: record for record in _data()["procedures"]}
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def units() -> list[dict[str, str]]:
+    """Huế's commune-level units (code, name): the choices of the e-form's unit fields."""
+    return list(_data()["DonViHanhChinh"])
 
 
 def national_record(code: str) -> dict[str, Any] | None:
@@ -23,7 +33,7 @@ def national_record(code: str) -> dict[str, Any] | None:
     record = procedures().get(code)
     if record is None:
         return None
-    return {key: value for key, value in record.items() if key not in _PAGE_KEYS}
+    return {key: copy.deepcopy(value) for key, value in record.items() if key not in _PAGE_KEYS}
 
 
 def form_fields(code: str) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from ..idp.process import free_port, wait_until_up
 from .app import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 # Command-line options running_national_portal passes on (keyword -> --option).
-_OPTIONS = ("province", "session_ttl", "workers", "timeout")
+_OPTIONS = ("province", "session_ttl", "workers", "threads", "timeout")
 
 
 class RunningNationalPortal:
@@ -136,7 +136,7 @@ def running_national_portal(
 ) -> Iterator[RunningNationalPortal]:
     """Run ``python -m refservices.national_portal`` on a loopback port for the duration of the block.
 
-    ``opts``: username, password, province, session_ttl, workers, timeout.
+    ``opts``: username, password, province, session_ttl, workers, threads, timeout.
     """
     portal = RunningNationalPortal(state_dir=state_dir, port=port, **opts)
     try:

@@ -149,6 +149,8 @@ class Store:
 
     def take_failure(self) -> int | None:
         """The HTTP status to fail this request with, spending one of ``fail_count`` (-1: no limit)."""
+        if not self.faults().get("fail_status"):
+            return None  # the usual case, without taking the write lock
         with self.write() as db:
             switches = {r["name"]: r["value"] for r in db.execute("SELECT name, value FROM fault")}
             status = int(switches.get("fail_status") or 0)
@@ -161,6 +163,8 @@ class Store:
 
     def take_drop(self) -> bool:
         """Whether to drop this committed request's connection, spending one ``drop_after_commit_count``."""
+        if not self.faults().get("drop_after_commit_count"):
+            return False
         with self.write() as db:
             row = db.execute("SELECT value FROM fault WHERE name = 'drop_after_commit_count'").fetchone()
             count = int(row["value"]) if row else 0

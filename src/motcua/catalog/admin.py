@@ -173,7 +173,15 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
     search_fields = ("procedure__code", "procedure__name")
     list_select_related = ("procedure",)
     inlines = (DocumentInline,)
-    readonly_fields = ("status", "published_at", "published_by", "workflow_link", "verification")
+    readonly_fields = (
+        "status",
+        "published_at",
+        "published_by",
+        "workflow_link",
+        "verification",
+        "national_pulled_at",
+        "national_changes",
+    )
 
     class Media:
         css = {"all": ["catalog/admin.css"]}
@@ -215,6 +223,10 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
         (_("Kết quả"), {"fields": ("result_name", "result_template", "result_validity")}),
         (_("Phí, lệ phí và biểu mẫu"), {"fields": ("fee_rules", "form_schema", "ui_schema", "notes")}),
         (_("Quy trình và kiểm tra"), {"fields": ("workflow_link", "verification")}),
+        (
+            _("Cơ sở dữ liệu quốc gia về thủ tục hành chính"),
+            {"fields": ("national_pulled_at", "national_changes")},
+        ),
     )
 
     def get_urls(self) -> list[Any]:
@@ -234,6 +246,27 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
             return "—"
         url = reverse("admin:catalog_workflow_change", args=[workflow.pk])
         return format_html('<a href="{}">{}</a>', url, workflow)
+
+    @admin.display(description=_("Khác biệt so với phiên bản đã công bố"))
+    def national_changes(self, obj: ProcedureVersion) -> str:
+        """The difference stored by ``motcua national_portal pull-catalog``, read-only."""
+        if not obj.national_pulled_at:
+            return "—"
+        if not obj.national_diff:
+            return str(_("Không có khác biệt."))
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (change.get("label", change.get("field", "")), _shown(change.get("published")),
+                 _shown(change.get("national")))
+                for change in obj.national_diff
+            ),
+        )  # fmt: skip
+        head = format_html(
+            "<tr><th></th><th>{}</th><th>{}</th></tr>", _("Phiên bản đã công bố"), _("CSDL quốc gia")
+        )
+        return format_html("<table>{}{}</table>", head, rows)
 
     @admin.display(description=_("Kết quả kiểm tra"))
     def verification(self, obj: ProcedureVersion) -> str:
@@ -321,3 +354,11 @@ class WorkflowStepAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_display = ("__str__", "workflow", "role", "performer", "allotment_hours")
     search_fields = ("workflow__version__procedure__code", "name", "code")
     inlines = (TransitionInline,)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)

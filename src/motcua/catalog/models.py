@@ -208,6 +208,10 @@ class ProcedureVersion(Validity):
         help_text=_("Từ ngày này không tiếp nhận hồ sơ giấy; cán bộ hỗ trợ công dân nộp trực tuyến."),
     )
     online_only_basis = models.TextField(_("căn cứ chỉ tiếp nhận trực tuyến"), blank=True)
+    # A draft built from the national procedure database (``catalog.national``): what differs from the
+    # published version, field by field, as pulled; never published automatically.
+    national_diff = models.JSONField(_("khác biệt so với CSDL quốc gia"), default=list, blank=True)
+    national_pulled_at = models.DateTimeField(_("lấy từ CSDL quốc gia lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")

@@ -19,6 +19,7 @@ from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 
 from . import interchange
+from . import national as national_records
 from .interchange import CatalogFormatError, Problem
 from .models import (
     CompetenceRule,
@@ -166,6 +167,64 @@ def create_draft_version(
                 requires_reason=t.requires_reason,
             )
     return copied
+
+
+# --- the national procedure database ----------------------------------------------------------------
+
+
+def _published_version(procedure: Procedure) -> ProcedureVersion:
+    today = timezone.localdate()
+    published = procedure.versions.filter(status=VersionStatus.PUBLISHED)
+    version = published.valid_on(today).order_by("-number").first() or published.order_by("-number").first()
+    if version is None:
+        raise DomainError(
+            "catalog.national_no_published",
+            _("Thủ tục %(procedure)s chưa có phiên bản đã công bố để so sánh."),
+            procedure=procedure.code,
+        )
+    return version
+
+
+@transaction.atomic
+def pull_national_draft(
+    *, national: national_records.NationalProcedure, now: dt.datetime | None = None
+) -> ProcedureVersion:
+    """A draft of the procedure with the national record applied (time limit, documents, legal basis), and
+    the field-by-field difference from the published version stored on it (``national_diff``). A second
+    pull updates the same draft. Never publishes: the administrator reviews the draft and publishes it
+    through the verifier (``publish_version``)."""
+    now = now or timezone.now()
+    procedure = Procedure.objects.select_for_update().filter(code=national.code).first()
+    if procedure is None:
+        raise DomainError(
+            "catalog.national_unknown",
+            _("Thủ tục %(procedure)s chưa có trong danh mục thủ tục của hệ thống."),
+            procedure=national.code,
+        )
+    published = _published_version(procedure)
+    draft = (
+        procedure.versions.filter(status=VersionStatus.DRAFT, national_pulled_at__isnull=False)
+        .order_by("-number")
+        .first()
+    ) or create_draft_version(procedure=procedure, from_version=published)
+    if national.time_limit_amount is not None and national.time_limit_unit:
+        draft.time_limit_amount = national.time_limit_amount
+        draft.time_limit_unit = national.time_limit_unit
+    if national.legal_basis:
+        draft.legal_basis = national.legal_basis_text
+    draft.national_diff = national_records.diff(published, national)
+    draft.national_pulled_at = now
+    draft.save()
+    if national.documents:
+        kept = {d.code: d for d in draft.documents.all()}
+        for order, document in enumerate(national.documents, start=1):
+            row = kept.pop(document.code, None) or RequiredDocument(version=draft, code=document.code)
+            row.name = document.name[:500]
+            row.originals, row.copies, row.order = document.originals, document.copies, order
+            row.save()
+        for row in kept.values():
+            row.delete()
+    return draft
 
 
 # --- import -------------------------------------------------------------------------------------------

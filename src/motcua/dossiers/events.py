@@ -64,6 +64,7 @@ def _progress(
         if event.reason and event.audience == Audience.APPLICANT:
             # Internal reasons (returns to an earlier step, consultations) stay inside the agency.
             what = f"{what}. {event.reason}"
+        what = what[:1].upper() + what[1:]
         position = staff.title or (str(Role(step.role).label) if step and step.role in Role.values else "")
     agency = event.actor_agency
     return {

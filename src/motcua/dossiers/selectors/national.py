@@ -12,4 +12,5 @@ def national_codes_known(codes: Iterable[str]) -> set[str]:
     wanted = [code for code in codes if code]
     if not wanted:
         return set()
-    return set(Dossier.objects.filter(national_code__in=wanted).values_list("national_code", flat=True))
+    found = Dossier.objects.filter(national_code__in=wanted).values_list("national_code", flat=True)
+    return {code for code in found if code}

@@ -151,8 +151,8 @@ def _store_files(data: NationalSubmission, stored: list[str]) -> list[DocumentIn
         if item.document_code in seen:
             raise DomainError(
                 "intake.duplicate_document",
-                _("Thành phần hồ sơ %(code)s có nhiều hơn một tệp."),
-                code=item.document_code,
+                _("Thành phần hồ sơ %(component)s có nhiều hơn một tệp."),
+                component=item.document_code,
             )
         seen.add(item.document_code)
         kept = files.store_upload(
@@ -174,8 +174,8 @@ def _register(
     if procedure is None:
         raise DomainError(
             "intake.unknown_procedure",
-            _("Thủ tục %(code)s không được tiếp nhận tại hệ thống một cửa điện tử của tỉnh."),
-            code=data.procedure_code[:40],
+            _("Thủ tục %(procedure)s không được tiếp nhận tại hệ thống một cửa điện tử của tỉnh."),
+            procedure=data.procedure_code[:40],
         )
     on = timezone.localdate(now)
     version = lookups.version_in_force(procedure=procedure, on=on)

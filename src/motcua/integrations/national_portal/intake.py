@@ -99,7 +99,9 @@ def _submission(client: NationalPortalClient, item: dict[str, Any]) -> dossier_s
             continue
         content: bytes | None
         try:
-            content = client.fetch_file(str(document.get("DuongDanTaiTep") or ""), max_bytes=files.max_bytes())
+            content = client.fetch_file(
+                str(document.get("DuongDanTaiTep") or ""), max_bytes=files.max_bytes()
+            )
         except PortalError as error:
             logger.info("national portal file %s not available: %s", document.get("TepDinhKemId"), error)
             content = None

@@ -58,6 +58,8 @@ SUPPLEMENT_KINDS = (*SUPPLEMENT_REQUESTS, EventKind.SUPPLEMENT_PROVIDED)
 # Statuses whose reason the applicant reads on the portal (GhiChu): not received, supplement, withdrawal,
 # stopped. Only the applicant's events carry it; an internal reason never leaves the agency.
 REASON_STATUSES = frozenset({3, 5, 7, 8})
+# Statuses the portal files with a reception date (SPEC12 section 4: NgayTiepNhan for 2 and 4..10).
+NEEDS_RECEPTION_DATE = frozenset({2, 4, 5, 6, 7, 8, 9, 10})
 
 
 class PayloadError(Exception):
@@ -139,6 +141,18 @@ def load(messages: Sequence[Any]) -> Batch:
         if event.kind in SUPPLEMENT_KINDS and event.dossier_id in facts:
             facts[event.dossier_id].supplement_events.append(event)
     return Batch(facts, events)
+
+
+def event_sequence(message: Any) -> int:
+    """The event's sequence; rows written before it was in the payload carry it in their key
+    (``dossier:<id>:<sequence>:<kind>``, ``dossiers.events``)."""
+    sequence = message.payload.get("sequence")
+    if sequence is not None:
+        return int(sequence)
+    parts = str(message.key).split(":")
+    if len(parts) == 4 and parts[0] == "dossier" and parts[2].isdigit():
+        return int(parts[2])
+    raise PayloadError(f"message {message.pk} has no event sequence")
 
 
 def _applicant_type(dossier: Dossier) -> str:
@@ -240,9 +254,18 @@ def status_record(message: Any, batch: Batch) -> dict[str, Any]:
     at = _moment(payload["at"])
     assert at is not None
     status = int(payload["national_status"])
-    sequence = int(payload.get("sequence") or 0)
+    sequence = event_sequence(message)
     event = batch.events.get(int(payload.get("event_id") or 0))
     received = _until(dossier.received_at, at)
+    appointment = payload.get("appointment_at")
+    if received is None and status in NEEDS_RECEPTION_DATE:
+        # The portal wants a reception date with these statuses; before the receipt (a supplement asked at
+        # the desk, a withdrawal of a dossier still waiting) motcua has none: the desk got the dossier when it
+        # was submitted. Likewise no appointment exists yet for a supplement asked at the desk: the request's
+        # moment stands in for it [kiểm tra: the national rule for statuses before the receipt].
+        received = dossier.submitted_at
+        if status == 5 and not appointment:
+            appointment = payload["at"]
     finished = _until(dossier.finished_at, at) or (at if status in (9, 10) else None)
     returned = _until(dossier.returned_at, at) or (at if status == 10 else None)
     refused = (_until(dossier.closed_at, at) or at) if status == 3 else None
@@ -273,7 +296,7 @@ def status_record(message: Any, batch: Batch) -> dict[str, Any]:
         "NgayNopHoSo": portal_time(dossier.submitted_at),
         "NgayTiepNhan": portal_time(received),
         "NgayHenTraBanDau": portal_time(payload.get("initial_appointment_at")),
-        "NgayHenTra": portal_time(payload.get("appointment_at")),
+        "NgayHenTra": portal_time(appointment),
         "TrangThaiHoSo": str(status),
         "NgayKetThucXuLy": portal_time(finished),
         "NgayTra": portal_time(returned),
@@ -308,7 +331,7 @@ def progress_entry(message: Any) -> dict[str, Any]:
         "TrangThai": str(int(payload["national_status"])),
         "NgayBatDau": portal_time(payload.get("step_started_at")),
         "NgayKetThucTheoQuyDinh": portal_time(payload.get("step_deadline")),
-        "SoThuTuSuKien": int(payload["sequence"]),
+        "SoThuTuSuKien": event_sequence(message),
     }
 
 
