@@ -193,6 +193,106 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def close_other_connections() -> None:
+    """A worker killed in the middle of a query leaves its server process running it: end those, so the
+    database can be dropped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+def drain(*, count: int, workers: int, portal_workers: int, max_seconds: float, profile: bool) -> None:
+    """Release the pending messages at one instant to ``workers`` delivery workers and print the figures."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Status
+    from refservices.national_portal.process import running_national_portal
+
+    scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-outbox-"))
+    profile_path = scratch / "worker-1.prof" if profile else None
+    with running_national_portal(scratch / "portal", workers=portal_workers) as portal:
+        env = {
+            **os.environ,
+            "MOTCUA_ENV": "test",
+            "MOTCUA_VAR_DIR": str(scratch / "var"),
+            "DATABASE_URL": database_url(),
+            "MOTCUA_NATIONAL_PORTAL_URL": portal.url,
+            "MOTCUA_NATIONAL_PORTAL_USERNAME": portal.username,
+            "MOTCUA_NATIONAL_PORTAL_PASSWORD": portal.password,
+            "MOTCUA_OUTBOX_POLL_SECONDS": "0.05",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(REPO_ROOT / "src"), str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+            ),
+            "LOG_LEVEL": "WARNING",
+        }
+        # Hold the burst back until the workers are up, then release it at one instant.
+        release = timezone.now() + dt.timedelta(seconds=RELEASE_AFTER_SECONDS)
+        OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(
+            available_at=release
+        )
+        processes = [
+            start_worker(n, env, scratch / f"worker-{n}.log", max_seconds, profile_path if n == 1 else None)
+            for n in range(1, workers + 1)
+        ]
+        try:
+            deadline = time.monotonic() + RELEASE_AFTER_SECONDS + max_seconds
+            while pending() and time.monotonic() < deadline:
+                if all(p.poll() is not None for p in processes):
+                    break
+                time.sleep(0.2)
+        finally:
+            for process in processes:
+                stop(process)
+            close_other_connections()
+        left = pending()
+
+    rows = list(
+        OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DELIVERED).values_list(
+            "created_at", "delivered_at"
+        )
+    )
+    delivered = len(rows)
+    if not delivered:
+        for n in range(1, workers + 1):
+            print(f"--- worker {n}:\n{(scratch / f'worker-{n}.log').read_text()[-3000:]}")
+        raise SystemExit("nothing was delivered")
+    last = max(d for _c, d in rows)
+    elapsed = (last - release).total_seconds()
+    delays = [(d - max(c, release)).total_seconds() for c, d in rows]
+    print(
+        f"delivered: {delivered} of {count} in {elapsed:.2f} s after the release: "
+        f"{delivered / elapsed:.0f} messages/s with {workers} workers "
+        f"(target ≥ 1000/s); {left} left pending"
+    )
+    print(
+        f"delay from availability to delivery: p50 {percentile(delays, 0.5):.2f} s, "
+        f"p99 {percentile(delays, 0.99):.2f} s, max {max(delays):.2f} s "
+        f"(mean {statistics.fmean(delays):.2f} s)"
+    )
+    per_worker = (
+        DeliveryAttempt.objects.filter(message__destination=DESTINATION)
+        .values("worker", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("worker", "outcome")
+    )
+    print("attempts: " + ", ".join(f"{r['worker']} {r['outcome']} {r['n']}" for r in per_worker))
+    dead = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DEAD).count()
+    redelivered = OutboxMessage.objects.filter(destination=DESTINATION, redeliveries__gt=0).count()
+    print(f"dead letters: {dead}; messages sent more than once: {redelivered}")
+    print(machine())
+    if profile_path is not None and profile_path.exists():
+        print(f"--- worker 1 under cProfile ({profile_path}): top 40 by cumulative time")
+        pstats.Stats(str(profile_path)).sort_stats("cumulative").print_stats(40)
+        print("--- top 30 by own time")
+        pstats.Stats(str(profile_path)).sort_stats("tottime").print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
@@ -205,11 +305,6 @@ def main() -> None:
     print(machine())
     with hue_database() as t0:
         from django.db import connection
-        from django.db.models import Count
-        from django.utils import timezone
-
-        from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Status
-        from refservices.national_portal.process import running_national_portal
 
         workers = args.workers
         if connection.vendor != "postgresql" and workers > 1:
@@ -221,85 +316,13 @@ def main() -> None:
             f"written: {count} messages for the portal from {dossiers} dossiers in {seconds:.1f} s "
             f"({count / seconds:.0f} messages/s through the engine's services)"
         )
-
-        scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-outbox-"))
-        with running_national_portal(scratch / "portal", workers=args.portal_workers) as portal:
-            env = {
-                **os.environ,
-                "MOTCUA_ENV": "test",
-                "MOTCUA_VAR_DIR": str(scratch / "var"),
-                "DATABASE_URL": database_url(),
-                "MOTCUA_NATIONAL_PORTAL_URL": portal.url,
-                "MOTCUA_NATIONAL_PORTAL_USERNAME": portal.username,
-                "MOTCUA_NATIONAL_PORTAL_PASSWORD": portal.password,
-                "MOTCUA_OUTBOX_POLL_SECONDS": "0.05",
-                "PYTHONPATH": os.pathsep.join(
-                    filter(None, [str(REPO_ROOT / "src"), str(REPO_ROOT), os.environ.get("PYTHONPATH")])
-                ),
-                "LOG_LEVEL": "WARNING",
-            }
-            # Hold the burst back until the workers are up, then release it at one instant.
-            release = timezone.now() + dt.timedelta(seconds=RELEASE_AFTER_SECONDS)
-            OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).update(
-                available_at=release
-            )
-            profile = scratch / "worker-1.prof" if args.profile else None
-            processes = [
-                start_worker(
-                    n, env, scratch / f"worker-{n}.log", args.max_seconds, profile if n == 1 else None
-                )
-                for n in range(1, workers + 1)
-            ]
-            try:
-                deadline = time.monotonic() + RELEASE_AFTER_SECONDS + args.max_seconds
-                while pending() and time.monotonic() < deadline:
-                    if all(p.poll() is not None for p in processes):
-                        break
-                    time.sleep(0.2)
-            finally:
-                for process in processes:
-                    stop(process)
-            left = pending()
-
-        rows = list(
-            OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DELIVERED).values_list(
-                "created_at", "delivered_at"
-            )
+        drain(
+            count=count,
+            workers=workers,
+            portal_workers=args.portal_workers,
+            max_seconds=args.max_seconds,
+            profile=args.profile,
         )
-        delivered = len(rows)
-        if not delivered:
-            for n in range(1, workers + 1):
-                print(f"--- worker {n}:\n{(scratch / f'worker-{n}.log').read_text()[-3000:]}")
-            raise SystemExit("nothing was delivered")
-        last = max(d for _c, d in rows)
-        elapsed = (last - release).total_seconds()
-        delays = [(d - max(c, release)).total_seconds() for c, d in rows]
-        print(
-            f"delivered: {delivered} of {count} in {elapsed:.2f} s after the release: "
-            f"{delivered / elapsed:.0f} messages/s with {workers} workers "
-            f"(target ≥ 1000/s); {left} left pending"
-        )
-        print(
-            f"delay from availability to delivery: p50 {percentile(delays, 0.5):.2f} s, "
-            f"p99 {percentile(delays, 0.99):.2f} s, max {max(delays):.2f} s "
-            f"(mean {statistics.fmean(delays):.2f} s)"
-        )
-        per_worker = (
-            DeliveryAttempt.objects.filter(message__destination=DESTINATION)
-            .values("worker", "outcome")
-            .annotate(n=Count("id"))
-            .order_by("worker", "outcome")
-        )
-        print("attempts: " + ", ".join(f"{r['worker']} {r['outcome']} {r['n']}" for r in per_worker))
-        dead = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DEAD).count()
-        redelivered = OutboxMessage.objects.filter(destination=DESTINATION, redeliveries__gt=0).count()
-        print(f"dead letters: {dead}; messages sent more than once: {redelivered}")
-        print(machine())
-        if profile is not None and profile.exists():
-            print(f"--- worker 1 under cProfile ({profile}): top 30 by cumulative time")
-            pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(30)
-            print("--- top 30 by own time")
-            pstats.Stats(str(profile)).sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":
