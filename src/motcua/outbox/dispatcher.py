@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from motcua.outbox import registry
@@ -77,13 +77,13 @@ def claim(
             destination=destination, status=Status.PENDING, available_at__lte=now
         ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         if ordered:
-            earlier = OutboxMessage.objects.filter(
-                destination=destination,
-                stream=OuterRef("stream"),
-                id__lt=OuterRef("id"),
-                status__in=OPEN_STATUSES,
-            )
-            candidates = candidates.filter(~Exists(earlier))
+            # The head of the stream as a per-row subquery (one probe of outbox_open_stream each), not
+            # NOT EXISTS: PostgreSQL turns that into an anti-join whose plan, with no statistics yet on a
+            # burst of new rows, compared every row with every other (25 s for 10,000 rows instead of 50 ms).
+            head = OutboxMessage.objects.filter(
+                destination=destination, stream=OuterRef("stream"), status__in=OPEN_STATUSES
+            ).order_by("id")
+            candidates = candidates.filter(id=Subquery(head.values("id")[:1]))
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         messages = list(candidates.order_by("id")[:limit])
