@@ -34,6 +34,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 9 March 2026, 08:00 in Huế, an ordinary working week; in the past, so every message is due at once.
 T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)
 DESTINATION = "national_portal"
+CLAIM_DELAY = 0.3  # seconds between a claim and its send, in the overlap test
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -196,7 +197,7 @@ def test_two_workers_with_overlapping_claims_never_send_the_same_message_twice(
         step(hue, dossier, now=T0 + dt.timedelta(hours=1))
     count = OutboxMessage.objects.filter(destination=DESTINATION).count()
     # Small claims, each held a while before its send: the two workers' claims overlap in time.
-    overlap = {"MOTCUA_OUTBOX_BATCH": "10", "MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS": "0.3"}
+    overlap = {"MOTCUA_OUTBOX_BATCH": "10", "MOTCUA_OUTBOX_CLAIM_DELAY_SECONDS": str(CLAIM_DELAY)}
     with (
         delivering(national_portal, tmp_path, worker_id="left", **overlap) as left,
         delivering(national_portal, tmp_path, worker_id="right", **overlap) as right,
@@ -206,12 +207,14 @@ def test_two_workers_with_overlapping_claims_never_send_the_same_message_twice(
     received = Counter(r["key"] for r in national_portal.received())
     assert {key: n for key, n in received.items() if n > 1} == {}
     assert sum(received[m.key] for m in portal_messages()) == count
-    # The claims did overlap: each worker sent while the other held a claim.
-    attempts = list(DeliveryAttempt.objects.filter(message__destination=DESTINATION).order_by("started_at"))
+    # The claims did overlap in time. A worker held each claim at least from ``CLAIM_DELAY`` before the send
+    # started (the dispatcher sleeps that long right after its claim commits) until the outcome was recorded.
+    attempts = list(DeliveryAttempt.objects.filter(message__destination=DESTINATION))
     assert {a.worker for a in attempts} == {"left", "right"}
+    held = [(a.worker, a.started_at - dt.timedelta(seconds=CLAIM_DELAY), a.finished_at) for a in attempts]
     assert any(
-        a.worker != b.worker and a.started_at < b.finished_at and b.started_at < a.finished_at
-        for a in attempts
-        for b in attempts
+        one != other and start < other_end and other_start < end
+        for one, start, end in held
+        for other, other_start, other_end in held
     )
     assert {a.outcome for a in attempts} == {AttemptOutcome.DELIVERED}
