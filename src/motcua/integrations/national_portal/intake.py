@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from motcua.core.errors import DomainError
 from motcua.dossiers import files
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
@@ -84,7 +85,12 @@ def pull(*, client: NationalPortalClient, province: str, limit: int = 50) -> Pul
             logger.warning("national portal submission %s: files not fetched (%s); next pull", code, error)
             report.deferred.append(code)
             continue
-        outcome = dossier_services.receive_from_national_portal(submission_data=submission)
+        try:
+            outcome = dossier_services.receive_from_national_portal(submission_data=submission)
+        except DomainError as error:  # a code this system cannot even key a refusal on
+            logger.warning("national portal submission %r not taken: %s", code, error.code)
+            report.deferred.append(code)
+            continue
         if outcome.dossier is not None:
             report.received.append(outcome.dossier.code)
         else:

@@ -105,7 +105,7 @@ class Batch:
 
 def load(messages: Sequence[Any]) -> Batch:
     """The dossiers of the batch's status messages with their documents, results and supplement events, and
-    the messages' own events: five queries whatever the batch size."""
+    the messages' own events: four queries whatever the batch size."""
     ids = {
         int(m.aggregate_id) for m in messages if m.topic == "dossier.status" and m.aggregate_type == "dossier"
     }
