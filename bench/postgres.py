@@ -29,7 +29,9 @@ def main() -> None:
         raise SystemExit(f"PostgreSQL is not reachable at {parts.netloc}: {error}") from None
     with connection:
         for database in (f"test_{name}", name):
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+            )
         if action == "create":
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     print(f"{action}: {name} on {parts.hostname}:{parts.port or 5432}")
