@@ -329,18 +329,21 @@ LOGGING = {
 # --- Outbox delivery (issue 12)
 # docs/integrations.md "Delivery". Topic -> destinations: `enqueue` writes one row per destination; a topic
 # routed nowhere writes nothing; rows of a destination without an adapter wait (queue depth in /metrics).
-MOTCUA_OUTBOX_ROUTES: dict[str, list[str]] = env.json(
-    "MOTCUA_OUTBOX_ROUTES",
-    default={
-        "dossier.status": ["national_portal"],
-        "dossier.progress": ["national_portal"],
-        "dossier.rating": ["national_portal"],
-        "national.intake": ["national_portal"],
-        "notify.applicant": ["notifications"],
-        "notify.staff": ["notifications"],
-        "dossier.forwarding": ["forwarding"],
-    },
-)
+try:
+    MOTCUA_OUTBOX_ROUTES: dict[str, list[str]] = env.json(
+        "MOTCUA_OUTBOX_ROUTES",
+        default={
+            "dossier.status": ["national_portal"],
+            "dossier.progress": ["national_portal"],
+            "dossier.rating": ["national_portal"],
+            "national.intake": ["national_portal"],
+            "notify.applicant": ["notifications"],
+            "notify.staff": ["notifications"],
+            "dossier.forwarding": ["forwarding"],
+        },
+    )
+except ValueError as _error:
+    raise ImproperlyConfigured(f"MOTCUA_OUTBOX_ROUTES is not valid JSON: {_error}") from None
 if not isinstance(MOTCUA_OUTBOX_ROUTES, dict) or not all(
     isinstance(_topic, str)
     and isinstance(_destinations, list)

@@ -68,7 +68,43 @@ def test_max_messages_stops_the_worker_and_an_unknown_destination_is_refused(rec
         call_command("deliver", "--destination", "nowhere", "--once")
 
 
-def test_motcua_worker_runs_db_worker_and_deliver_and_stops_both_on_sigterm(tmp_path):
+def _children(pid: int) -> dict[str, int]:
+    listing = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    found = {}
+    for line in listing.splitlines():
+        child, _, args = line.strip().partition(" ")
+        for name in ("db_worker", "deliver"):
+            if f"motcua {name}" in args:
+                found[name] = int(child)
+    return found
+
+
+def _start_worker(env: dict[str, str]) -> tuple[subprocess.Popen, dict[str, int]]:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "motcua", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: dict[str, int] = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children) < 2:
+        time.sleep(0.5)
+        children = _children(worker.pid)
+    return worker, children
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_motcua_worker_runs_db_worker_and_deliver_and_stops_with_either(tmp_path):
     env = {
         **os.environ,
         "MOTCUA_ENV": "test",
@@ -78,28 +114,28 @@ def test_motcua_worker_runs_db_worker_and_deliver_and_stops_both_on_sigterm(tmp_
     }
     env.pop("DATABASE_URL", None)  # its own SQLite file under tmp_path
     subprocess.run([sys.executable, "-m", "motcua", "migrate", "-v0"], env=env, check=True, timeout=300)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "motcua", "worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    started: list[tuple[subprocess.Popen, dict[str, int]]] = []
     try:
-        children: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(children) < 2:
-            time.sleep(0.5)
-            listing = subprocess.run(
-                ["ps", "-o", "args=", "--ppid", str(worker.pid)], capture_output=True, text=True
-            ).stdout
-            children = [line for line in listing.splitlines() if "motcua" in line]
-        assert any("db_worker" in c for c in children) and any("deliver" in c for c in children)
+        # SIGTERM is forwarded: both children stop and the worker exits cleanly.
+        worker, children = _start_worker(env)
+        started.append((worker, children))
+        assert set(children) == {"db_worker", "deliver"}
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
+        assert all(_gone(pid) for pid in children.values())
+
+        # A child that dies takes the worker down with it (the supervisor restarts the whole worker).
+        worker, children = _start_worker(env)
+        started.append((worker, children))
+        os.kill(children["deliver"], signal.SIGKILL)
+        assert worker.wait(timeout=60) == 1
+        deadline = time.monotonic() + 30
+        while not _gone(children["db_worker"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _gone(children["db_worker"])
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
+        for worker, children in started:
+            for pid in [worker.pid, *children.values()]:
+                if not _gone(pid):
+                    os.kill(pid, signal.SIGKILL)
             worker.wait()
-        if worker.stdout:
-            worker.stdout.close()

@@ -77,13 +77,17 @@ def claim(
             destination=destination, status=Status.PENDING, available_at__lte=now
         ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         if ordered:
-            # The head of the stream as a per-row subquery (one probe of outbox_open_stream each), not
-            # NOT EXISTS: PostgreSQL turns that into an anti-join whose plan, with no statistics yet on a
-            # burst of new rows, compared every row with every other (25 s for 10,000 rows instead of 50 ms).
-            head = OutboxMessage.objects.filter(
-                destination=destination, stream=OuterRef("stream"), status__in=OPEN_STATUSES
-            ).order_by("id")
-            candidates = candidates.filter(id=Subquery(head.values("id")[:1]))
+            # The head: the first open message of the stream. A correlated scalar subquery (one probe of the
+            # index outbox_stream_status per candidate) rather than NOT EXISTS, which PostgreSQL turns into an
+            # anti-join whose plan collapses when the table's statistics are stale (a burst into a new table).
+            head = (
+                OutboxMessage.objects.filter(
+                    destination=destination, stream=OuterRef("stream"), status__in=OPEN_STATUSES
+                )
+                .order_by("id")
+                .values("id")[:1]
+            )
+            candidates = candidates.filter(id=Subquery(head))
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         messages = list(candidates.order_by("id")[:limit])
@@ -171,8 +175,11 @@ def record(
         failures = dead = 0
         for message in messages:
             result = outcome_of[message.id]
-            outcome = Outcome(result.outcome)
-            error = result.error[:4000]
+            error = str(result.error or "")[:4000]
+            try:
+                outcome = Outcome(result.outcome)
+            except ValueError:
+                outcome, error = Outcome.RETRY, f"the adapter answered an unknown outcome {result.outcome!r}"
             if message.id not in owned:
                 report.stale += 1
                 error = f"claim lost before the outcome was recorded; not applied. {error}".strip()

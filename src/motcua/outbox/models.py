@@ -69,12 +69,9 @@ class OutboxMessage(models.Model):
                 condition=Q(status="pending"),
                 name="outbox_claimable",
             ),
-            # The stream head test and the blocked streams: open rows of a stream, by id.
-            models.Index(
-                fields=["destination", "stream", "id"],
-                condition=Q(status__in=["pending", "dead"]),
-                name="outbox_open_stream",
-            ),
+            # The stream head test and the blocked streams: open rows of a stream, by id. Not partial:
+            # SQLite cannot match a partial index's ``status IN (...)`` against a query's bound parameters.
+            models.Index(fields=["destination", "stream", "status", "id"], name="outbox_stream_status"),
             models.Index(fields=["status", "created_at"], name="outbox_status_created"),
         ]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet
 from django.db.models.expressions import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,16 +42,17 @@ def _unordered_destinations() -> list[str]:
 
 def blocked_heads() -> QuerySet[OutboxMessage]:
     """Dead letters that head their stream (no earlier pending or dead message): each blocks its stream."""
-    earlier = OutboxMessage.objects.filter(
-        destination=OuterRef("destination"),
-        stream=OuterRef("stream"),
-        id__lt=OuterRef("id"),
-        status__in=OPEN_STATUSES,
+    head = (
+        OutboxMessage.objects.filter(
+            destination=OuterRef("destination"), stream=OuterRef("stream"), status__in=OPEN_STATUSES
+        )
+        .order_by("id")
+        .values("id")[:1]
     )
     return (
         OutboxMessage.objects.filter(status=Status.DEAD)
         .exclude(destination__in=_unordered_destinations())
-        .filter(~Exists(earlier))
+        .filter(id=Subquery(head))
     )
 
 

@@ -19,7 +19,10 @@ class Command(BaseCommand):
     help = "Run the background task worker (db_worker) and the outbox delivery worker (deliver) side by side."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        children = [subprocess.Popen([sys.executable, "-m", "motcua", name]) for name in NAMES]
+        # Own process groups: a Ctrl-C in the terminal reaches the children once, through this process.
+        children = [
+            subprocess.Popen([sys.executable, "-m", "motcua", name], process_group=0) for name in NAMES
+        ]
         stopping: list[int] = []
 
         def forward(signum: int, frame: object) -> None:
