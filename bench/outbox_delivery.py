@@ -267,7 +267,7 @@ def drain(*, count: int, workers: int, portal_workers: int, max_seconds: float, 
     delays = [(d - max(c, release)).total_seconds() for c, d in rows]
     print(
         f"delivered: {delivered} of {count} in {elapsed:.2f} s after the release: "
-        f"{delivered / elapsed:.0f} messages/s with {workers} workers "
+        f"{delivered / elapsed:.0f} messages/s with {workers} worker{'s' if workers > 1 else ''} "
         f"(target ≥ 1000/s); {left} left pending"
     )
     print(
