@@ -11,11 +11,12 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test install install-refservices install-test browser lint clean
+.PHONY: help demo test bench install install-refservices install-test browser lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
 	@echo "make test  - install test tools and run the whole suite on SQLite and, if reachable, PostgreSQL"
+	@echo "make bench - run the benchmarks in bench/ on a fresh PostgreSQL database (BENCH_POSTGRES)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -57,9 +58,11 @@ install-test: $(VENV)/.installed-test
 demo: install-refservices
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
+	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
+	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
@@ -72,6 +75,19 @@ test: install-test browser
 		echo "== PostgreSQL: $$url"; \
 		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/pytest; \
 	else echo "== PostgreSQL not reachable: PostgreSQL run skipped"; fi
+
+# Every benchmark in bench/ (each prints its figures) on a PostgreSQL database created here and dropped after,
+# whatever happens: geo_load migrates it, the others build their test database (test_<name>) beside it.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/motcua_bench
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
+bench: install-refservices
+	@url="$(BENCH_POSTGRES)"; \
+	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \
+	trap '$(BIN)/python bench/postgres.py drop "$$url"' EXIT; \
+	for name in $(BENCHMARKS); do \
+		echo "== bench/$$name.py"; \
+		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/$$name.py || exit 1; \
+	done
 
 lint: install-test
 	$(BIN)/ruff check src tests bench refservices

@@ -72,3 +72,22 @@ def national_portal(national_portal_process, settings):
     yield portal
     portal.start()
     portal.clear_faults()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite the test database lives in memory unless settings name a file (MOTCUA_TEST_SQLITE): a
+    test whose subprocesses open the test database (marker ``subprocess_db``, e.g. the delivery workers of
+    tests/integrations) needs the file, so the session then creates its test database in a temporary one."""
+    if not any(item.get_closest_marker("subprocess_db") for item in items):
+        return
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+        folder = Path(tempfile.mkdtemp(prefix="motcua-test-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import selectors as accounts
-from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.models import OnlineLevel, Procedure, RequiredDocument, ReuseSource
 from motcua.core.errors import DomainError
 from motcua.dossiers import events, files, lookups
 from motcua.dossiers.constants import Channel, DocumentSource
@@ -184,6 +184,11 @@ def _register(
             "intake.not_online",
             _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp hồ sơ trực tiếp."),
         )
+    # Citizens sign in to the national portal with their national e-ID (VNeID): a document the catalog takes
+    # from a registry or the citizen's data store is taken from there unless the portal sent a file for it,
+    # as for an online submission on this portal (portal.submissions).
+    given = {d.code for d in documents}
+    documents += [_reused(d) for d in version.documents.all() if d.reuse and d.code not in given]
     account = accounts.citizen_by_national_id(data.applicant_id_number)
     info = ApplicantInfo(
         name=data.applicant_name.strip() or (account.full_name if account is not None else ""),
@@ -232,6 +237,11 @@ def _register(
         )
     assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
     return dossier
+
+
+def _reused(document: RequiredDocument) -> DocumentInput:
+    source = DocumentSource.REGISTRY if document.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
+    return DocumentInput(code=document.code, source=source, originals=0, copies=0)
 
 
 def _refuse(code: str, *, reason: str, error_code: str, now: dt.datetime) -> None:

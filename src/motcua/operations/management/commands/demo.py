@@ -1,5 +1,6 @@
 """`motcua demo`: load the Huế demo world (idempotent) and print the demo accounts."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         for row in accounts["accounts"]:
             line = f"  {row['username']:<28} {row['password']:<20} {row['role']:<20} {row['agency']}"
             self.stdout.write(line)
+        self._national_portal()
         try:  # the reference services are installed beside the product for the demo (make demo), not with it
             from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
         except ImportError:
@@ -39,3 +41,25 @@ class Command(BaseCommand):
         )
         for citizen in CITIZENS:
             self.stdout.write(f"  {citizen.national_id:<28} {DEMO_PASSWORD:<20} {citizen.full_name}")
+
+    def _national_portal(self) -> None:
+        """Where the delivery worker sends status and progress, and where a demo story can begin."""
+        url = settings.MOTCUA_NATIONAL_PORTAL_URL.rstrip("/")
+        if not url:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Cổng Dịch vụ công quốc gia (bản tham chiếu, make demo chạy sẵn) / "
+                "reference national public service portal (started by make demo):"
+            )
+        )
+        for path, what in (
+            ("/", "công dân nộp hồ sơ / a citizen submits a dossier"),
+            ("/ho-so/", "mọi hồ sơ, trạng thái và tiến độ / every dossier, its statuses and progress"),
+            ("/ho-so/<mã hồ sơ>/", "một hồ sơ / one dossier"),
+        ):
+            self.stdout.write(f"  {url + path:<46} {what}")
+        self.stdout.write(
+            f"  tài khoản kết nối / motcua's account: {settings.MOTCUA_NATIONAL_PORTAL_USERNAME}; "
+            "`motcua worker` nhận hồ sơ mới, gửi trạng thái / pulls new dossiers, sends statuses"
+        )
