@@ -55,8 +55,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "9": frozenset(["4", "10"]),
     "10": frozenset(),
 }
-# Date fields a status needs (SPEC12 §4). A supplement request (5) and a withdrawal request (7) may come
-# before the receipt (asked at the desk, withdrawn while waiting): no reception date or appointment exists then.
+# Date fields a status needs (SPEC12 §4). A supplement request (5) and a withdrawal request (7) may
+# come before the receipt (asked at the desk, withdrawn while waiting): no reception date or appointment then.
 DATES_REQUIRED_BY_STATUS: dict[str, tuple[str, ...]] = {
     "1": (),
     "2": ("NgayTiepNhan", "NgayHenTra"),

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def birth_on_paper(hue):
     on_paper(hue.on, "1.001193")
 
+
 URL = "/can-bo/tiep-nhan/"
 BIRTH = "1.001193"
 SIGNATURE = "2.000884"
