@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.national import shown
 from motcua.core.errors import DomainError
 
 from . import services
@@ -258,8 +259,8 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
             "",
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
             (
-                (change.get("label", change.get("field", "")), _shown(change.get("published")),
-                 _shown(change.get("national")))
+                (change.get("label", change.get("field", "")), shown(change.get("published")),
+                 shown(change.get("national")))
                 for change in obj.national_diff
             ),
         )  # fmt: skip
@@ -354,11 +355,3 @@ class WorkflowStepAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_display = ("__str__", "workflow", "role", "performer", "allotment_hours")
     search_fields = ("workflow__version__procedure__code", "name", "code")
     inlines = (TransitionInline,)
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value)

@@ -128,3 +128,12 @@ def diff(version: ProcedureVersion, national: NationalProcedure) -> list[dict[st
                  "published": mine.name, "national": None}
             )  # fmt: skip
     return changes
+
+
+def shown(value: Any) -> str:
+    """One side of a difference as a reader sees it: "—" for nothing, a list joined by semicolons."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import Procedure, RequiredDocument, ReuseSource
+from motcua.catalog.models import Procedure, RequiredDocument
 from motcua.core.errors import DomainError
 from motcua.dossiers import errors as dossier_errors
 from motcua.dossiers import services as dossier_services
@@ -51,13 +51,6 @@ def document_errors(
     return refused
 
 
-def _reused(document: RequiredDocument) -> dossier_services.DocumentInput:
-    # Logged in with the national e-ID: the document is taken from the citizen's data store or the national
-    # registry named by the catalog instead of being uploaded.
-    source = DocumentSource.REGISTRY if document.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
-    return dossier_services.DocumentInput(code=document.code, source=source, originals=0, copies=0)
-
-
 def submit(
     *,
     user: Any,
@@ -90,7 +83,7 @@ def submit(
                     )
                 )
         given = {i.code for i in inputs}
-        inputs += [_reused(d) for d in documents if d.reuse and d.code not in given]
+        inputs += [dossier_services.reused_document(d) for d in documents if d.reuse and d.code not in given]
         # The service keeps the e-ID identity as the applicant; a different name or number typed here is
         # recorded as the person concerned.
         info = dossier_services.ApplicantInfo(

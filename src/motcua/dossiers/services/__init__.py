@@ -33,7 +33,7 @@ from motcua.dossiers.services.assisted import (
 )
 from motcua.dossiers.services.consultations import answer_consultation, consult
 from motcua.dossiers.services.extensions import extend
-from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, reused_document
 from motcua.dossiers.services.intake import (
     IntakeOutcome,
     NationalFile,
@@ -107,6 +107,7 @@ __all__ = [
     "request_reception_supplement",
     "request_supplement",
     "request_withdrawal",
+    "reused_document",
     "sign_apology",
     "sign_stop",
     "submit_assisted",

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import RequiredDocument, ReuseSource
 from motcua.core.errors import DomainError
 from motcua.core.text import LONG_TEXT, check_text
+from motcua.dossiers.constants import DocumentSource
 from motcua.dossiers.models import Dossier, DossierDocument
 
 
@@ -37,6 +39,14 @@ class DocumentInput:
     originals: int = 0
     copies: int = 1
     file_ref: str = ""
+
+
+def reused_document(document: RequiredDocument) -> DocumentInput:
+    """A document the catalog takes from a registry or the citizen's data store (``RequiredDocument.reuse``)
+    instead of a copy: for an applicant signed in with the national e-ID (our portal, or the national portal
+    whose accounts are VNeID-backed)."""
+    source = DocumentSource.REGISTRY if document.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
+    return DocumentInput(code=document.code, source=source, originals=0, copies=0)
 
 
 def require_reason(reason: str) -> str:

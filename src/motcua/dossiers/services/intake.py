@@ -32,13 +32,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import selectors as accounts
-from motcua.catalog.models import OnlineLevel, Procedure, RequiredDocument, ReuseSource
+from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.core.errors import DomainError
 from motcua.dossiers import events, files, lookups
 from motcua.dossiers.constants import Channel, DocumentSource
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import submission
-from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, reused_document
 from motcua.outbox.models import Topic
 from motcua.outbox.services import enqueue
 
@@ -188,7 +188,7 @@ def _register(
     # from a registry or the citizen's data store is taken from there unless the portal sent a file for it,
     # as for an online submission on this portal (portal.submissions).
     given = {d.code for d in documents}
-    documents += [_reused(d) for d in version.documents.all() if d.reuse and d.code not in given]
+    documents += [reused_document(d) for d in version.documents.all() if d.reuse and d.code not in given]
     account = accounts.citizen_by_national_id(data.applicant_id_number)
     info = ApplicantInfo(
         name=data.applicant_name.strip() or (account.full_name if account is not None else ""),
@@ -237,11 +237,6 @@ def _register(
         )
     assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
     return dossier
-
-
-def _reused(document: RequiredDocument) -> DocumentInput:
-    source = DocumentSource.REGISTRY if document.reuse == ReuseSource.REGISTRY else DocumentSource.DATA_STORE
-    return DocumentInput(code=document.code, source=source, originals=0, copies=0)
 
 
 def _refuse(code: str, *, reason: str, error_code: str, now: dt.datetime) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from motcua.catalog import services as catalog_services
+from motcua.catalog.national import shown
 from motcua.core.errors import DomainError
 from motcua.integrations.national_portal import catalog_pull
 from motcua.integrations.national_portal.adapter import NationalPortalAdapter
@@ -22,14 +23,6 @@ def _adapter() -> NationalPortalAdapter:
     if not isinstance(adapter, NationalPortalAdapter):
         raise CommandError("Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia (MOTCUA_NATIONAL_PORTAL_URL).")
     return adapter
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value)
 
 
 class Command(BaseCommand):
@@ -77,5 +70,5 @@ class Command(BaseCommand):
                 self.stdout.write("  không có khác biệt so với phiên bản đã công bố")
             for change in draft.national_diff:
                 self.stdout.write(f"  {change.get('label')} [{change.get('field')}]")
-                self.stdout.write(f"    - đã công bố: {_shown(change.get('published'))}")
-                self.stdout.write(f"    + CSDL quốc gia: {_shown(change.get('national'))}")
+                self.stdout.write(f"    - đã công bố: {shown(change.get('published'))}")
+                self.stdout.write(f"    + CSDL quốc gia: {shown(change.get('national'))}")
