@@ -366,8 +366,10 @@ MOTCUA_OUTBOX_BATCH = env.int("MOTCUA_OUTBOX_BATCH", default=100)
 # A claim is a lease on the rows: a worker that has not recorded an outcome after this many seconds loses
 # them and another worker sends them again (a redelivery, same idempotency key).
 MOTCUA_OUTBOX_CLAIM_SECONDS = env.int("MOTCUA_OUTBOX_CLAIM_SECONDS", default=60)
-# Attempts before a message becomes a dead letter (an operator retries or skips it in the admin).
-MOTCUA_OUTBOX_MAX_ATTEMPTS = env.int("MOTCUA_OUTBOX_MAX_ATTEMPTS", default=12)
+# Attempts before a message becomes a dead letter (an operator retries or skips it in the admin). With the
+# default backoff, 24 attempts ride out a receiver outage of about 6.5 hours on average (13 at most): the
+# national systems were down for hours at a time in July 2025 (dispatch 111/CĐ-TTg).
+MOTCUA_OUTBOX_MAX_ATTEMPTS = env.int("MOTCUA_OUTBOX_MAX_ATTEMPTS", default=24)
 # Exponential backoff with full jitter: the n-th failure waits a random time up to min(max, base * 2^(n-1)).
 MOTCUA_OUTBOX_BACKOFF_SECONDS = env.float("MOTCUA_OUTBOX_BACKOFF_SECONDS", default=2)
 MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = env.float("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
