@@ -3,12 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from motcua.core.views import healthz
 from motcua.outbox.views import metrics
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("metrics", metrics, name="metrics"),
+    path("healthz", healthz, name="healthz"),
     path("dich-vu-cong/", include("motcua.portal.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.org.urls")),
