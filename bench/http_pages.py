@@ -1,0 +1,615 @@
+"""Benchmark: the pages through gunicorn under wrk, next to a trivial view, and the writes next to raw SQL.
+
+Run: ``MOTCUA_ENV=test DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench
+.venv/bin/python bench/http_pages.py [--dossiers 400] [--duration 10] [--connections 16]`` (``make bench``
+runs it; without ``DATABASE_URL`` it measures on a SQLite file under /tmp and skips pgbench). It builds a
+throw-away test database beside ``DATABASE_URL`` (``test_<name>``, dropped afterwards) with Huế's geography,
+the demo organization and the sample catalog, then:
+- writes through the services, no HTTP: ``--dossiers`` walk-in marriage registrations (1.000894) received
+  and accepted at one commune's counter, then forwarded by the reception officer (one step action each):
+  per second, and SQL queries of one reception + accept and of one step action;
+- raw PostgreSQL: bench/raw_reception.sql, the same writes as reception + accept in plain SQL, by pgbench
+  (4 clients, ``--duration`` seconds): transactions per second and the ratio reception+accept ÷ raw;
+- pages: serves the app with gunicorn (``python -m motcua serve``, workers = cores) on a free port of
+  127.0.0.1 and drives each page with wrk for ``--duration`` seconds over ``--connections`` connections:
+  /healthz (the trivial view), home, procedure search, public lookup (POST), officer inbox first page, a
+  deep page (¾ down), with filters, the officer dossier page and the citizen's dossier page. For each:
+  requests per second, p50/p95/p99, non-2xx and socket errors, SQL queries of one request (the second of two
+  identical ones, by Django's test client against the same database) and the ratio to the trivial view.
+Sessions are made as the logins make them: the officer's with a verified TOTP device (django-otp's session
+key), the citizen's as after the e-ID login. The figures are printed as a table and appended, with the
+machine, the date and the command, to docs/performance.md (``--record`` another file, ``--record ''``
+none). wrk is Debian's package, installed with apt-get when missing and run as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from hue_world import hue_database
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("MOTCUA_ENV", "test")
+os.environ.setdefault("MOTCUA_TEST_SQLITE", "/tmp/motcua-bench-http.sqlite3")
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_SQL = ROOT / "bench" / "raw_reception.sql"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Monday 8 September 2025, 08:00: marriage registration still took paper dossiers at the counter (online only
+# from 1 October 2025, Directive 24/CT-TTg), as in bench/dossiers_throughput.py.
+START = dt.datetime(2025, 9, 8, 8, 0, tzinfo=TZ)
+CITIZEN_ID = "046195001234"
+# Printed by wrk's done() (the Lua script below): one machine-readable line after wrk's own report.
+WRK_LUA = """
+{request}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] | None = None  # a POST with this body
+    expect: str = ""  # text the page must show (a lookup that finds nothing is a 200 too)
+    queries: int | None = None
+    status: int | None = None
+
+
+@dataclass
+class Figures:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        memory = f", {kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    model = ""
+    try:
+        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        model = f" ({found.group(1).strip()})" if found else ""
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores{model}{memory}; {platform.system()} {platform.release()}"
+
+
+def ensure_wrk() -> str | None:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing Debian's wrk")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False, timeout=300)
+        return shutil.which("wrk")
+    print("wrk not found: install Debian's package (sudo apt-get install wrk); page scenarios skipped")
+    return None
+
+
+def database_url(settings_dict: dict[str, Any]) -> str:
+    """The URL of the database Django is connected to now (the test database), for the server and pgbench."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    at = f"{user}{password}@" if user else ""
+    return f"postgresql://{at}{host}{port}/{settings_dict['NAME']}"
+
+
+def staff_session(user: Any) -> tuple[Any, dict[str, str]]:
+    """A test client and cookies for ``user`` logged in with a verified TOTP device, as the workspace
+    login leaves them (tests/otp_sessions.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    device = TOTPDevice.objects.create(user=user, name="bench phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client, {"sessionid": session.session_key}
+
+
+def citizen_session(user: Any) -> tuple[Any, dict[str, str]]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client, {"sessionid": client.session.session_key}
+
+
+def count_queries(scenario: Scenario, client: Any) -> None:
+    """SQL queries of the second of two identical requests (the first warms the process's caches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def once() -> Any:
+        if scenario.form is None:
+            return client.get(scenario.path)
+        return client.post(scenario.path, scenario.form)
+
+    once()
+    with CaptureQueriesContext(connection) as captured:
+        response = once()
+    scenario.queries = len(captured.captured_queries)
+    scenario.status = response.status_code
+    if scenario.expect and scenario.expect not in response.content.decode():
+        raise SystemExit(f"{scenario.name}: {scenario.path} does not show {scenario.expect!r}")
+
+
+def serve(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MOTCUA_ENV": "test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "motcua",
+        "serve",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer /healthz within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def check_over_http(base: str, scenario: Scenario) -> int:
+    """The status one request gets from the real server (a redirect to a login page would fool wrk)."""
+    cookie = "; ".join(f"{k}={v}" for k, v in scenario.cookies.items())
+    data = urlencode(scenario.form).encode() if scenario.form is not None else None
+    request = urllib.request.Request(f"{base}{scenario.path}", data=data, headers={"Cookie": cookie})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def lua_request(scenario: Scenario) -> str:
+    headers = {}
+    if scenario.cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in scenario.cookies.items())
+    lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    if scenario.form is not None:
+        lines.append('wrk.method = "POST"')
+        lines.append(f'wrk.body = "{urlencode(scenario.form)}"')
+        lines.append('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
+    return "\n".join(lines)
+
+
+def drive(
+    wrk: str, base: str, scenario: Scenario, *, duration: int, connections: int, threads: int
+) -> Figures:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA.format(request=lua_request(scenario)))
+    try:
+        command = [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+            f"{base}{scenario.path}",
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
+    finally:
+        os.unlink(script.name)
+    line = next((x for x in output.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no figures for {scenario.name}:\n{output}")
+    requests, micros, connect, read, write, status, timeout, p50, p95, p99 = (
+        int(x) for x in line.split()[1:]
+    )
+    return Figures(
+        rps=requests / (micros / 1e6),
+        p50_ms=p50 / 1000,
+        p95_ms=p95 / 1000,
+        p99_ms=p99 / 1000,
+        requests=requests,
+        non_2xx=status,
+        socket_errors=connect + read + write + timeout,
+    )
+
+
+def pgbench(url: str, *, clients: int, duration: int) -> float | None:
+    found = shutil.which("pgbench")
+    if found is None:
+        print(
+            "pgbench not found: install Debian's postgresql-client (or postgresql-contrib); raw SQL skipped"
+        )
+        return None
+    command = [
+        found,
+        "-n",
+        "-f",
+        str(RAW_SQL),
+        "-c",
+        str(clients),
+        "-j",
+        str(clients),
+        "-T",
+        str(duration),
+        url,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    found_tps = re.search(r"tps = ([\d.]+)", done.stdout)
+    if done.returncode != 0 or found_tps is None:
+        raise SystemExit(f"pgbench failed:\n{done.stdout}\n{done.stderr}")
+    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
+    if failed and int(failed.group(1)):
+        raise SystemExit(f"pgbench: failed transactions:\n{done.stdout}")
+    return float(found_tps.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=400, help="dossiers received, accepted and forwarded")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk scenario and for pgbench")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
+    parser.add_argument("--raw-clients", type=int, default=4, help="pgbench clients")
+    parser.add_argument("--record", default=str(ROOT / "docs" / "performance.md"), help="'' records nothing")
+    args = parser.parse_args()
+    if args.dossiers < 8:
+        parser.error("--dossiers must be at least 8")
+    command = "python bench/http_pages.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+    with hue_database() as t0:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        from motcua.accounts.models import User
+        from motcua.catalog.models import Procedure
+        from motcua.dossiers import lookups, selectors, services
+        from motcua.geo.models import AdministrativeUnit
+        from motcua.org import selectors as org_selectors
+        from motcua.org.models import Role
+        from motcua.workspace import paging
+
+        on = START.date()
+        procedure = Procedure.objects.get(code="1.000894")
+        version = lookups.version_in_force(procedure=procedure, on=on)
+        documents = [services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)]
+        place = (
+            AdministrativeUnit.objects.valid_on(on)
+            .filter(province_code="46", level="commune")
+            .order_by("code")
+            .first()
+        )
+        agency = lookups.commune_committee_for(unit=place, on=on)
+        point = org_selectors.reception_points_valid_on(on=on, province_code="46", agency=agency).first()
+        reception = (
+            org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
+        )
+        citizen = User.objects.create(
+            username=f"cd:{CITIZEN_ID}", national_id=CITIZEN_ID, full_name="Phan Thị Mai", phone="0914000111"
+        )
+        vendor = connection.vendor
+        print(f"database: {vendor}; setup {time.perf_counter() - t0:.1f} s")
+
+        # Writes through the services: reception + accept, then one step action (forward) per dossier.
+        def receive(n: int) -> Any:
+            now = START + dt.timedelta(seconds=n)
+            mine = n % 50 == 0  # one dossier in 50 is the bench citizen's (their dossier page)
+            dossier = services.receive_at_counter(
+                by=reception,
+                reception_point=point,
+                procedure=procedure,
+                place_unit=place,
+                applicant=citizen if mine else None,
+                applicant_info=services.ApplicantInfo(
+                    name="Phan Thị Mai" if mine else f"Người nộp {n}",
+                    id_number=CITIZEN_ID if mine else f"046195{n:06d}",
+                ),
+                documents=documents,
+                now=now,
+            )
+            return services.accept(dossier=dossier, by=reception, now=now)
+
+        received = [receive(0)]
+        with CaptureQueriesContext(connection) as captured:
+            received.append(receive(1))
+        reception_queries = len(captured.captured_queries)
+        started = time.perf_counter()
+        step_every = max(args.dossiers // 10, 1)
+        for n in range(2, args.dossiers):
+            received.append(receive(n))
+            if n % step_every == 0:
+                print(f"  received {n}/{args.dossiers}", flush=True)
+        reception_rate = (args.dossiers - 2) / (time.perf_counter() - started)
+
+        forwarded = []
+        later = START + dt.timedelta(hours=1)
+        forwarded.append(services.perform(dossier=received[0], by=reception, action="forward", now=later))
+        with CaptureQueriesContext(connection) as captured:
+            forwarded.append(services.perform(dossier=received[1], by=reception, action="forward", now=later))
+        step_queries = len(captured.captured_queries)
+        started = time.perf_counter()
+        for dossier in received[2:]:
+            forwarded.append(services.perform(dossier=dossier, by=reception, action="forward", now=later))
+        step_rate = (len(received) - 2) / (time.perf_counter() - started)
+        print(
+            f"{vendor}: reception + accept {reception_rate:.1f}/s ({reception_queries} queries); "
+            f"step action {step_rate:.1f}/s ({step_queries} queries)"
+        )
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        # Who reads: the specialist of the step, the citizen; what: the deep page's cursor, a lookup.
+        step = forwarded[-1].current_step
+        specialist = org_selectors.staff_with_role(role=step.role, agency=step.agency, on=on).first().user
+        officer_client, officer_cookies = staff_session(specialist)
+        citizen_client, citizen_cookies = citizen_session(citizen)
+        now = dt.datetime.now(tz=TZ)
+        queue = selectors.inbox_for(user=specialist, now=now).order_by(*selectors.INBOX_ORDER)
+        depth = (queue.count() * 3) // 4
+        anchor = queue[depth]
+        deep = paging.encode(paging.Cursor(selectors.inbox_key(anchor), forward=True, number=depth // 25 + 2))
+        officer_dossier = forwarded[len(forwarded) // 2]
+        citizen_dossier = next(d for d in forwarded if d.applicant_id == citizen.pk)
+        csrf = secrets.token_hex(16)  # an unmasked 32-character secret: cookie and form carry the same one
+        inbox = reverse("workspace:inbox")
+        scenarios = [
+            Scenario("trivial view /healthz", reverse("healthz")),
+            Scenario("home page /", reverse("org:home")),
+            Scenario(
+                "procedure search", reverse("portal:procedure_search") + "?" + urlencode({"q": "kết hôn"})
+            ),
+            Scenario(
+                "public lookup (POST)",
+                reverse("portal:lookup"),
+                cookies={"csrftoken": csrf},
+                form={
+                    "csrfmiddlewaretoken": csrf,
+                    "ma_ho_so": citizen_dossier.code,
+                    "so_cuoi": CITIZEN_ID[-4:],
+                },
+                expect=procedure.name,
+            ),
+            Scenario("officer inbox, first page", inbox, officer_cookies),
+            Scenario(
+                f"officer inbox, deep page (row {depth})",
+                inbox + "?" + urlencode({"cursor": deep}),
+                officer_cookies,
+            ),
+            Scenario(
+                "officer inbox with filters",
+                inbox
+                + "?"
+                + urlencode({"procedure": procedure.code, "channel": "counter", "q": "Người nộp 1"}),
+                officer_cookies,
+            ),
+            Scenario(
+                "officer dossier page",
+                reverse("workspace:dossier", args=[officer_dossier.code]),
+                officer_cookies,
+            ),
+            Scenario(
+                "citizen dossier page",
+                reverse("portal:my_dossier", args=[citizen_dossier.code]),
+                citizen_cookies,
+            ),
+        ]
+        from django.conf import settings
+        from django.test import Client
+
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # as `serve` collects it (no warning)
+        anonymous = Client(enforce_csrf_checks=True)
+        for scenario in scenarios:
+            client = anonymous
+            if scenario.cookies.get("sessionid") == officer_cookies["sessionid"]:
+                client = officer_client
+            elif scenario.cookies.get("sessionid") == citizen_cookies["sessionid"]:
+                client = citizen_client
+            if scenario.form is not None:
+                client.cookies["csrftoken"] = csrf
+            count_queries(scenario, client)
+            if scenario.status != 200:
+                raise SystemExit(f"{scenario.name}: {scenario.path} answers {scenario.status}, not 200")
+
+        url = database_url(connection.settings_dict)
+        connection.close()
+
+        raw_tps = None
+        if vendor == "postgresql":
+            raw_tps = pgbench(url, clients=args.raw_clients, duration=args.duration)
+
+        results: list[tuple[Scenario, Figures]] = []
+        wrk = ensure_wrk()
+        if wrk is not None:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            log = Path(tempfile.mkstemp(prefix="motcua-bench-gunicorn-", suffix=".log")[1])
+            server = serve(url, port, args.workers, log)
+            try:
+                wait_ready(base, server, log)
+                for scenario in scenarios:
+                    status = check_over_http(base, scenario)
+                    if status != 200:
+                        raise SystemExit(f"{scenario.name}: the server answers {status}, not 200")
+                    figures = drive(
+                        wrk,
+                        base,
+                        scenario,
+                        duration=args.duration,
+                        connections=args.connections,
+                        threads=min(2, args.connections),
+                    )
+                    results.append((scenario, figures))
+                    print(
+                        f"  {scenario.name:<44} {figures.rps:8.1f} req/s  p50 {figures.p50_ms:7.1f} ms  "
+                        f"p99 {figures.p99_ms:7.1f} ms  ({scenario.queries} queries)",
+                        flush=True,
+                    )
+            finally:
+                stop(server)
+                log.unlink(missing_ok=True)
+
+    table = report(
+        vendor=vendor,
+        dossiers=args.dossiers,
+        workers=args.workers,
+        connections=args.connections,
+        duration=args.duration,
+        results=results,
+        writes=(reception_rate, reception_queries, step_rate, step_queries),
+        raw=(raw_tps, args.raw_clients),
+    )
+    print()
+    print(table)
+    if args.record:
+        record(Path(args.record), command=command, table=table)
+        print(f"\nappended to {args.record}")
+
+
+def report(
+    *,
+    vendor: str,
+    dossiers: int,
+    workers: int,
+    connections: int,
+    duration: int,
+    results: list[tuple[Scenario, Figures]],
+    writes: tuple[float, int, float, int],
+    raw: tuple[float | None, int],
+) -> str:
+    lines = [
+        f"{vendor}, {dossiers} dossiers; gunicorn {workers} sync workers; wrk {connections} connections, "
+        f"{duration} s per scenario",
+        "",
+        "| scenario | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors | SQL queries | × trivial view |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    trivial = results[0][1].rps if results else None
+    for scenario, f in results:
+        ratio = f"{f.rps / trivial:.3f}" if trivial else ""
+        lines.append(
+            f"| {scenario.name} | {f.rps:.1f} | {f.p50_ms:.1f} | {f.p95_ms:.1f} | {f.p99_ms:.1f} | "
+            f"{f.non_2xx} | {f.socket_errors} | {scenario.queries} | {ratio} |"
+        )
+    reception_rate, reception_queries, step_rate, step_queries = writes
+    raw_tps, raw_clients = raw
+    lines += [
+        "",
+        "| write (services, no HTTP, 1 client) | per second | SQL queries | × raw PostgreSQL |",
+        "|---|---:|---:|---:|",
+        f"| counter reception + accept | {reception_rate:.1f} | {reception_queries} | "
+        f"{f'{reception_rate / raw_tps:.4f}' if raw_tps else ''} |",
+        f"| one step action (forward) | {step_rate:.1f} | {step_queries} | |",
+    ]
+    if raw_tps:
+        lines.append(
+            f"| raw PostgreSQL, bench/raw_reception.sql (pgbench, {raw_clients} clients) "
+            f"| {raw_tps:.1f} | — | 1 |"
+        )
+    return "\n".join(lines)
+
+
+def record(path: Path, *, command: str, table: str) -> None:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "# Performance\n\n"
+            "Figures printed by `make bench` (bench/http_pages.py), one section per run, newest last:\n"
+            "pages through gunicorn under wrk next to a trivial view (/healthz) served by the same server,\n"
+            "and the writes through the services next to the same writes in raw SQL\n"
+            "(bench/raw_reception.sql, pgbench). The ratios matter more than the absolute figures: they\n"
+            "compare with the machine's own limits in the same run.\n"
+        )
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with path.open("a") as out:
+        out.write(f"\n## {now}\n\n- machine: {machine()}\n- command: `{command}`\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
