@@ -3,11 +3,13 @@
 -- Same shape as motcua.dossiers.services receive_at_counter then accept, two transactions:
 --   register: the agency's daily code counter (upsert), the dossier with ~1 KB of form JSON, its documents,
 --             the "received" event and its outbox rows;
---   accept:   the dossier's state and first step, the step row, the "accepted" event and its outbox rows.
+--   accept:   the dossier's state and first step, the step row, the entry in the reception point's register
+--             (sổ theo dõi, upsert of its yearly book), the "accepted" event and its outbox rows.
 -- Foreign keys are copied from the first dossier and first step of the seeded bench database, so the
--- database must hold at least one dossier that has a step. Each client counts on its own day, as each
--- reception point of the benchmark counts for its own agency. tests/dossiers/test_bench_raw_reception.py
--- keeps the tables and columns written here in step with the models.
+-- database must hold at least one dossier that has a step. Each client counts on its own day and in its
+-- own register year, as each reception point of a busy day counts for its own agency.
+-- tests/dossiers/test_bench_raw_reception.py keeps the tables and columns written here in step with the
+-- models and with the tables the services write, and runs the script once on PostgreSQL.
 \set n random(1, 2000000000)
 BEGIN;
 INSERT INTO dossiers_dossiercodecounter (agency_id, day, last)
@@ -69,6 +71,12 @@ UPDATE dossiers_dossier SET
     initial_appointment_at = now() + interval '5 days', current_step_id = :step_row,
     step_agency_id = s.agency_id, step_role = s.role, step_deadline = s.deadline
 FROM dossiers_dossierstep s WHERE dossiers_dossier.id = :dossier_id AND s.id = :step_row;
+INSERT INTO dossiers_dossierregister (reception_point_id, year, book, last)
+SELECT reception_point_id, 2100 + :client_id, 1, 1 FROM dossiers_dossier WHERE id = :dossier_id
+ON CONFLICT (reception_point_id, year) DO UPDATE SET last = dossiers_dossierregister.last + 1
+RETURNING id AS register_id, last AS entry_number \gset
+INSERT INTO dossiers_dossierregisterentry (register_id, number, dossier_id, entered_at)
+VALUES (:register_id, :entry_number, :dossier_id, now());
 INSERT INTO dossiers_dossierevent (
     dossier_id, province_code, sequence, kind, action, at, origin, reason, data, audience
 )

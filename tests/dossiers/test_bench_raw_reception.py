@@ -1,0 +1,136 @@
+"""bench/raw_reception.sql, the raw SQL ``make bench`` measures reception + accept against, stays in step:
+its tables and columns are the models', it fills every required column, it writes the tables the services
+write for a reception + accept, and (PostgreSQL) it runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.dossiers.models import Dossier, DossierRegisterEntry, DossierStep
+
+from .dossier_world import accepted
+
+RAW_SQL = Path(__file__).resolve().parents[2] / "bench" / "raw_reception.sql"
+WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def statements() -> list[str]:
+    """The script's SQL statements (pgbench meta-commands and comments removed, ``\\gset`` kept)."""
+    text = "\n".join(
+        line for line in RAW_SQL.read_text().splitlines() if not line.startswith(("--", "\\set"))
+    )
+    found = []
+    for part in re.finditer(r"(.*?)(;\s*\n|\\gset\s*\n|$)", text + "\n", re.DOTALL):
+        body = part.group(1).strip()
+        if body:
+            found.append(body + (" \\gset" if "gset" in part.group(2) else ""))
+    return found
+
+
+def split_top_level(text: str) -> list[str]:
+    """``a = f(x, y), b = c`` -> [``a = f(x, y)``, ``b = c``]: commas outside parentheses and quotes."""
+    parts, depth, quoted, current = [], 0, False, ""
+    for char in text:
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        if char == "," and depth == 0 and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def written() -> dict[str, set[str]]:
+    """Table -> the columns the script writes (INSERT column lists, UPDATE and ON CONFLICT ... SET)."""
+    columns: dict[str, set[str]] = {}
+    for sql in statements():
+        flat = " ".join(sql.split())
+        insert = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", flat, re.IGNORECASE)
+        if insert:
+            table = insert.group(1)
+            columns.setdefault(table, set()).update(c.strip() for c in insert.group(2).split(","))
+            conflict = re.search(r"ON CONFLICT \(([^)]*)\) DO UPDATE SET (.*?)(?: RETURNING|$)", flat)
+            if conflict:
+                columns[table].update(c.strip() for c in conflict.group(1).split(","))
+                columns[table].update(a.split("=")[0].strip() for a in split_top_level(conflict.group(2)))
+            continue
+        update = re.match(r"UPDATE (\w+) SET (.*?)(?: FROM | WHERE |$)", flat, re.IGNORECASE)
+        if update:
+            assigned = {a.split("=")[0].strip() for a in split_top_level(update.group(2))}
+            columns.setdefault(update.group(1), set()).update(assigned)
+    return columns
+
+
+def models_by_table() -> dict[str, type]:
+    return {model._meta.db_table: model for model in apps.get_models()}
+
+
+def test_the_script_writes_only_tables_and_columns_of_the_models():
+    tables = models_by_table()
+    columns = written()
+    assert {"dossiers_dossier", "dossiers_dossierstep", "integrations_outboxmessage"} <= set(columns)
+    for table, used in columns.items():
+        assert table in tables, f"bench/raw_reception.sql writes {table}, which no model has"
+        known = {f.column for f in tables[table]._meta.concrete_fields}
+        assert used <= known, f"{table}: no such columns {sorted(used - known)}"
+
+
+def test_the_script_fills_every_required_column_of_the_rows_it_inserts():
+    """A required column added to a model makes the raw INSERT fail: the test names it first."""
+    tables = models_by_table()
+    for sql in statements():
+        insert = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", " ".join(sql.split()), re.IGNORECASE)
+        if not insert:
+            continue
+        given = {c.strip() for c in insert.group(2).split(",")}
+        model = tables[insert.group(1)]
+        required = {
+            f.column
+            for f in model._meta.concrete_fields
+            if not f.null and not f.primary_key and not f.has_db_default()
+        }
+        assert required <= given, f"{insert.group(1)}: the script leaves out {sorted(required - given)}"
+
+
+@pytest.mark.django_db
+def test_the_script_writes_the_tables_the_services_write_for_a_reception_and_accept(world):
+    with CaptureQueriesContext(connection) as captured:
+        accepted(world)
+    by_services = {m.group(1) for q in captured.captured_queries if (m := WRITE.match(q["sql"]))}
+    assert by_services == set(written())
+
+
+@pytest.mark.django_db
+def test_the_script_runs_on_postgresql(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("bench/raw_reception.sql is PostgreSQL's SQL (pgbench)")
+    accepted(world)  # the dossier and step the script copies its foreign keys from
+    before = Dossier.objects.count(), DossierStep.objects.count(), DossierRegisterEntry.objects.count()
+    values: dict[str, object] = {"client_id": 0, "n": 12345}
+    with connection.cursor() as cursor:
+        for sql in statements():
+            if sql.upper() in {"BEGIN", "COMMIT"}:
+                continue  # the test's own transaction holds them
+            gset = sql.endswith("\\gset")
+            sql = sql.removesuffix("\\gset")
+            sql = re.sub(r"(?<!:):(\w+)", lambda m: str(values[m.group(1)]), sql)
+            cursor.execute(sql.replace("%", "%%"))
+            if gset:
+                row = cursor.fetchone()
+                values.update(zip([d.name for d in cursor.description], row, strict=True))
+    after = Dossier.objects.count(), DossierStep.objects.count(), DossierRegisterEntry.objects.count()
+    assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
+    dossier = Dossier.objects.get(pk=values["dossier_id"])
+    assert dossier.current_step_id == values["step_row"]
+    assert dossier.form_data and len(str(dossier.form_data)) > 800  # ~1 KB of form JSON
