@@ -78,8 +78,10 @@ test: install-test browser
 
 # Every benchmark in bench/ (each prints its figures) on a PostgreSQL database created here and dropped after,
 # whatever happens: geo_load migrates it, the others build their test database (test_<name>) beside it.
+# http_pages (pages under wrk next to /healthz, writes next to bench/raw_reception.sql under pgbench) appends
+# its figures to docs/performance.md.
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/motcua_bench
-BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
+BENCHMARKS := http_pages outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \
