@@ -25,6 +25,7 @@ none). wrk is Debian's package, installed with apt-get when missing and run as r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -111,7 +112,10 @@ def machine() -> str:
         model = f" ({found.group(1).strip()})" if found else ""
     except OSError:
         pass
-    return f"{os.cpu_count()} cores{model}{memory}; {platform.system()} {platform.release()}"
+    load = ""
+    with contextlib.suppress(OSError, IndexError):
+        load = f"; load average at the start {Path('/proc/loadavg').read_text().split()[0]}"
+    return f"{os.cpu_count()} cores{model}{memory}; {platform.system()} {platform.release()}{load}"
 
 
 def ensure_wrk() -> str | None:
@@ -343,7 +347,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.dossiers < 8:
         parser.error("--dossiers must be at least 8")
-    command = "python bench/http_pages.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = " ".join(["python bench/http_pages.py", *(shlex.quote(a) for a in sys.argv[1:])])
+    host = machine()  # before the run loads the machine
 
     with hue_database() as t0:
         from django.db import connection
@@ -551,7 +556,7 @@ def main() -> None:
     print()
     print(table)
     if args.record:
-        record(Path(args.record), command=command, table=table)
+        record(Path(args.record), host=host, command=command, table=table)
         print(f"\nappended to {args.record}")
 
 
@@ -592,13 +597,13 @@ def report(
     ]
     if raw_tps:
         lines.append(
-            f"| raw PostgreSQL, bench/raw_reception.sql (pgbench, {raw_clients} clients) "
+            f"| raw PostgreSQL, bench/raw_reception.sql (pgbench, {raw_clients} clients, both transactions) "
             f"| {raw_tps:.1f} | — | 1 |"
         )
     return "\n".join(lines)
 
 
-def record(path: Path, *, command: str, table: str) -> None:
+def record(path: Path, *, host: str, command: str, table: str) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -611,7 +616,7 @@ def record(path: Path, *, command: str, table: str) -> None:
         )
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with path.open("a") as out:
-        out.write(f"\n## {now}\n\n- machine: {machine()}\n- command: `{command}`\n\n{table}\n")
+        out.write(f"\n## {now}\n\n- machine: {host}\n- command: `{command}`\n\n{table}\n")
 
 
 if __name__ == "__main__":
