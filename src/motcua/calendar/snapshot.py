@@ -1,27 +1,30 @@
 """The calendar's data held in memory: package holidays per year, overrides and office hours.
 
 Deadlines are a hot path, so a computation never queries per day. The database rows are read
-into one immutable :class:`Snapshot` per process. It is dropped when this process saves or
-deletes a row (signals), and re-validated against a fingerprint of the tables (one small query)
-at most every ``MOTCUA_CALENDAR_RECHECK_SECONDS`` (default 5) so that other processes notice
-changes too; inside a transaction it is re-validated on every use, because a rollback may undo
-what it holds.
+into one immutable :class:`Snapshot` per process, tagged with the token of the one
+:class:`~motcua.calendar.models.CalendarVersion` row. Any change of a calendar row draws a new
+random token in the same transaction (signals), and drops this process's snapshot. Other processes
+compare their snapshot's token with the row (one query by primary key): at most once per HTTP request
+(the check is forgotten when a request starts), and on every use outside a request (commands, workers,
+services called directly). Query counts therefore never depend on timing. A snapshot read inside a
+transaction that changed the calendar and then rolled back carries a token that no committed state has,
+so it is reloaded at the next check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
-import time as monotonic_time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import holidays
 from django.conf import settings
-from django.db import connection
+from django.core.signals import request_finished, request_started
 
-from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
+from motcua.calendar.models import CalendarOverride, CalendarVersion, OfficeHours, OfficeInterval
 
 Interval = tuple[dt.time, dt.time]
 Week = dict[int, tuple[Interval, ...]]
@@ -69,7 +72,7 @@ class Schedule:
 
 @dataclass
 class Snapshot:
-    fingerprint: tuple[Any, ...]
+    token: int | None
     by_agency: dict[int, dict[dt.date, Override]]
     by_province: dict[str, dict[dt.date, Override]]
     schedules: dict[int | None, list[Schedule]]
@@ -80,7 +83,8 @@ class Snapshot:
 
 _lock = threading.Lock()
 _snapshot: Snapshot | None = None
-_checked_at = 0.0
+# Per thread: whether the snapshot was compared with the version row during the current request.
+_request = threading.local()
 
 
 def clear() -> None:
@@ -90,23 +94,28 @@ def clear() -> None:
         _snapshot = None
 
 
-def _fingerprint() -> tuple[Any, ...]:
-    tables = [m._meta.db_table for m in (CalendarOverride, OfficeHours, OfficeInterval)]
-    sql = "SELECT " + ", ".join(
-        [
-            f"(SELECT COUNT(*) FROM {tables[0]})",
-            f"(SELECT MAX(updated_at) FROM {tables[0]})",
-            f"(SELECT MAX(id) FROM {tables[0]})",
-            f"(SELECT COUNT(*) FROM {tables[1]})",
-            f"(SELECT MAX(updated_at) FROM {tables[1]})",
-            f"(SELECT COUNT(*) FROM {tables[2]})",
-            f"(SELECT MAX(id) FROM {tables[2]})",
-        ]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return tuple(row)
+def bump() -> None:
+    """Draw a new version token, in the caller's transaction, so that every process reloads its calendar."""
+    token = secrets.randbits(62) + 1
+    if not CalendarVersion.objects.filter(pk=1).update(token=token):
+        CalendarVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    clear()
+
+
+def _token() -> int | None:
+    return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.active, _request.checked = True, False
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.active, _request.checked = False, False
+
+
+request_started.connect(_request_started, dispatch_uid="workcalendar_request_started")
+request_finished.connect(_request_finished, dispatch_uid="workcalendar_request_finished")
 
 
 def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
@@ -119,7 +128,7 @@ def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
     return tuple(merged)
 
 
-def _load(fingerprint: tuple[Any, ...]) -> Snapshot:
+def _load(token: int | None) -> Snapshot:
     by_agency: dict[int, dict[dt.date, Override]] = {}
     by_province: dict[str, dict[dt.date, Override]] = {}
     for row in CalendarOverride.objects.values(
@@ -143,26 +152,23 @@ def _load(fingerprint: tuple[Any, ...]) -> Snapshot:
         schedules.setdefault(hours["agency_id"], []).append(
             Schedule(valid_from=hours["valid_from"], valid_to=hours["valid_to"], week=week)
         )
-    return Snapshot(
-        fingerprint=fingerprint, by_agency=by_agency, by_province=by_province, schedules=schedules
-    )
+    return Snapshot(token=token, by_agency=by_agency, by_province=by_province, schedules=schedules)
 
 
 def current() -> Snapshot:
-    """The calendar data of this process, reloaded when the database changed."""
-    global _snapshot, _checked_at
+    """The calendar data of this process, reloaded when the version row says the database changed."""
+    global _snapshot
     snapshot = _snapshot
-    now = monotonic_time.monotonic()
-    recheck = float(getattr(settings, "MOTCUA_CALENDAR_RECHECK_SECONDS", 5))
-    if snapshot is not None and not connection.in_atomic_block and now - _checked_at < recheck:
+    in_request = getattr(_request, "active", False)
+    if snapshot is not None and in_request and getattr(_request, "checked", False):
         return snapshot
-    fingerprint = _fingerprint()
-    if snapshot is not None and snapshot.fingerprint == fingerprint:
-        _checked_at = now
-        return snapshot
-    snapshot = _load(fingerprint)
-    with _lock:
-        _snapshot, _checked_at = snapshot, now
+    token = _token()
+    if snapshot is None or snapshot.token != token:
+        snapshot = _load(token)
+        with _lock:
+            _snapshot = snapshot
+    if in_request:
+        _request.checked = True
     return snapshot
 
 
