@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 OFFICER_PAGE = 35  # target 6
 INBOX = 13  # target 5
 CITIZEN_PAGE = 17  # target 6
-RECEPTION_AND_ACCEPT = 44  # target 10
-STEP_ACTION = 18  # target 8
+RECEPTION_AND_ACCEPT = 43  # target 10
+STEP_ACTION = 17  # target 8
 
 
 def world_and_procedure(on: dt.date):

@@ -5,8 +5,8 @@ into one immutable :class:`Snapshot` per process, tagged with the token of the o
 :class:`~motcua.calendar.models.CalendarVersion` row. Any change of a calendar row draws a new
 random token in the same transaction (signals), and drops this process's snapshot. Other processes
 compare their snapshot's token with the row (one query by primary key): at most once per HTTP request
-(the check is forgotten when a request starts), and on every use outside a request (commands, workers,
-services called directly). Query counts therefore never depend on timing. A snapshot read inside a
+or service call (``core.request_cache``), and on every use outside one (commands, workers). Query counts
+therefore never depend on timing. A snapshot read inside a
 transaction that changed the calendar and then rolled back carries a token that no committed state has,
 so it is reloaded at the next check.
 """
@@ -18,13 +18,12 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import holidays
 from django.conf import settings
-from django.core.signals import request_finished, request_started
 
 from motcua.calendar.models import CalendarOverride, CalendarVersion, OfficeHours, OfficeInterval
+from motcua.core import request_cache
 
 Interval = tuple[dt.time, dt.time]
 Week = dict[int, tuple[Interval, ...]]
@@ -83,8 +82,7 @@ class Snapshot:
 
 _lock = threading.Lock()
 _snapshot: Snapshot | None = None
-# Per thread: whether the snapshot was compared with the version row during the current request.
-_request = threading.local()
+_TOKEN = "workcalendar.token"  # the version row's token, read once per request or service call
 
 
 def clear() -> None:
@@ -99,23 +97,14 @@ def bump() -> None:
     token = secrets.randbits(62) + 1
     if not CalendarVersion.objects.filter(pk=1).update(token=token):
         CalendarVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    # The next use reads the new token: a snapshot loaded now is tagged with it, so that if this
+    # transaction rolls back, the committed token differs and the snapshot is reloaded.
+    request_cache.discard(_TOKEN)
     clear()
 
 
 def _token() -> int | None:
     return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-
-
-def _request_started(**kwargs: Any) -> None:
-    _request.active, _request.checked = True, False
-
-
-def _request_finished(**kwargs: Any) -> None:
-    _request.active, _request.checked = False, False
-
-
-request_started.connect(_request_started, dispatch_uid="workcalendar_request_started")
-request_finished.connect(_request_finished, dispatch_uid="workcalendar_request_finished")
 
 
 def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
@@ -159,16 +148,11 @@ def current() -> Snapshot:
     """The calendar data of this process, reloaded when the version row says the database changed."""
     global _snapshot
     snapshot = _snapshot
-    in_request = getattr(_request, "active", False)
-    if snapshot is not None and in_request and getattr(_request, "checked", False):
-        return snapshot
-    token = _token()
+    token = request_cache.remember(_TOKEN, _token)
     if snapshot is None or snapshot.token != token:
         snapshot = _load(token)
         with _lock:
             _snapshot = snapshot
-    if in_request:
-        _request.checked = True
     return snapshot
 
 
