@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 OFFICER_PAGE = 30  # target 6
 INBOX = 13  # target 5
 CITIZEN_PAGE = 15  # target 6
-RECEPTION_AND_ACCEPT = 37  # target 10
+RECEPTION_AND_ACCEPT = 36  # target 10
 STEP_ACTION = 16  # target 8
 
 
