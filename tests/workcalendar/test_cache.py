@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
@@ -54,9 +55,24 @@ def test_a_change_without_a_new_version_is_not_seen_which_is_why_writers_bump_it
     assert selectors.is_working_day(day=dt.date(2026, 3, 4))
 
 
-def test_inside_a_request_the_version_row_is_read_once_and_read_again_by_the_next_request():
-    request_started.send(sender=None)
+@contextmanager
+def a_request():
+    """The request signals as the test client sends them (without closing the test's connection)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
+        request_started.send(sender=None)
+        try:
+            yield
+        finally:
+            request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_inside_a_request_the_version_row_is_read_once_and_read_again_by_the_next_request():
+    with a_request():
         with CaptureQueriesContext(connection) as first:
             for _ in range(3):
                 selectors.is_working_day(day=dt.date(2026, 3, 4))
@@ -64,15 +80,9 @@ def test_inside_a_request_the_version_row_is_read_once_and_read_again_by_the_nex
         with CaptureQueriesContext(connection) as cached:
             selectors.is_working_day(day=dt.date(2026, 3, 5))
         assert len(cached) == 0
-    finally:
-        request_finished.send(sender=None)
-    request_started.send(sender=None)
-    try:
-        with CaptureQueriesContext(connection) as second:
-            selectors.is_working_day(day=dt.date(2026, 3, 4))
-        assert [q["sql"] for q in second.captured_queries if "workcalendar_calendarversion" in q["sql"]]
-    finally:
-        request_finished.send(sender=None)
+    with a_request(), CaptureQueriesContext(connection) as second:
+        selectors.is_working_day(day=dt.date(2026, 3, 4))
+    assert [q["sql"] for q in second.captured_queries if "workcalendar_calendarversion" in q["sql"]]
 
 
 def test_a_snapshot_read_in_a_rolled_back_transaction_is_not_kept():
