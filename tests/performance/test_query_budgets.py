@@ -1,6 +1,8 @@
 """Query budgets per request (issue 13): counted on the second identical request, against a dossier with
 ten events or more, five documents, two consultations and an apology. Counts are deterministic (the
-calendar is checked against its version row once per request), timings are never asserted."""
+calendar is checked against its version row once per request or service call, core.request_cache),
+timings are never asserted. Under pytest every request runs inside the test's transaction, so SAVEPOINT
+and RELEASE statements of the services are counted too."""
 
 from __future__ import annotations
 
