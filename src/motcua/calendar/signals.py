@@ -1,4 +1,5 @@
-"""Drop the in-memory calendar of this process whenever a calendar row is saved or deleted."""
+"""Draw a new calendar version (same transaction) and drop this process's in-memory calendar whenever a
+calendar row is saved or deleted."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
 @receiver([post_save, post_delete], sender=CalendarOverride, dispatch_uid="workcalendar_override_changed")
 @receiver([post_save, post_delete], sender=OfficeHours, dispatch_uid="workcalendar_hours_changed")
 def calendar_changed(**kwargs: Any) -> None:
-    snapshot.clear()
+    snapshot.bump()
 
 
 @receiver([post_save, post_delete], sender=OfficeInterval, dispatch_uid="workcalendar_interval_changed")
 def interval_changed(instance: OfficeInterval, **kwargs: Any) -> None:
-    # Other processes see the change through the schedule's updated_at in the table fingerprint.
+    # The schedule's updated_at still tells administrators when its hours last changed.
     OfficeHours.objects.filter(pk=instance.office_hours_id).update(updated_at=timezone.now())
-    snapshot.clear()
+    snapshot.bump()

@@ -1,27 +1,29 @@
 """The calendar's data held in memory: package holidays per year, overrides and office hours.
 
 Deadlines are a hot path, so a computation never queries per day. The database rows are read
-into one immutable :class:`Snapshot` per process. It is dropped when this process saves or
-deletes a row (signals), and re-validated against a fingerprint of the tables (one small query)
-at most every ``MOTCUA_CALENDAR_RECHECK_SECONDS`` (default 5) so that other processes notice
-changes too; inside a transaction it is re-validated on every use, because a rollback may undo
-what it holds.
+into one immutable :class:`Snapshot` per process, tagged with the token of the one
+:class:`~motcua.calendar.models.CalendarVersion` row. Any change of a calendar row draws a new
+random token in the same transaction (signals), and drops this process's snapshot. Other processes
+compare their snapshot's token with the row (one query by primary key): at most once per HTTP request
+or service call (``core.request_cache``), and on every use outside one (commands, workers). Query counts
+therefore never depend on timing. A snapshot read inside a
+transaction that changed the calendar and then rolled back carries a token that no committed state has,
+so it is reloaded at the next check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
-import time as monotonic_time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import holidays
 from django.conf import settings
-from django.db import connection
 
-from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
+from motcua.calendar.models import CalendarOverride, CalendarVersion, OfficeHours, OfficeInterval
+from motcua.core import request_cache
 
 Interval = tuple[dt.time, dt.time]
 Week = dict[int, tuple[Interval, ...]]
@@ -69,7 +71,7 @@ class Schedule:
 
 @dataclass
 class Snapshot:
-    fingerprint: tuple[Any, ...]
+    token: int | None
     by_agency: dict[int, dict[dt.date, Override]]
     by_province: dict[str, dict[dt.date, Override]]
     schedules: dict[int | None, list[Schedule]]
@@ -80,7 +82,7 @@ class Snapshot:
 
 _lock = threading.Lock()
 _snapshot: Snapshot | None = None
-_checked_at = 0.0
+_TOKEN = "workcalendar.token"  # the version row's token, read once per request or service call
 
 
 def clear() -> None:
@@ -90,23 +92,19 @@ def clear() -> None:
         _snapshot = None
 
 
-def _fingerprint() -> tuple[Any, ...]:
-    tables = [m._meta.db_table for m in (CalendarOverride, OfficeHours, OfficeInterval)]
-    sql = "SELECT " + ", ".join(
-        [
-            f"(SELECT COUNT(*) FROM {tables[0]})",
-            f"(SELECT MAX(updated_at) FROM {tables[0]})",
-            f"(SELECT MAX(id) FROM {tables[0]})",
-            f"(SELECT COUNT(*) FROM {tables[1]})",
-            f"(SELECT MAX(updated_at) FROM {tables[1]})",
-            f"(SELECT COUNT(*) FROM {tables[2]})",
-            f"(SELECT MAX(id) FROM {tables[2]})",
-        ]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return tuple(row)
+def bump() -> None:
+    """Draw a new version token, in the caller's transaction, so that every process reloads its calendar."""
+    token = secrets.randbits(62) + 1
+    if not CalendarVersion.objects.filter(pk=1).update(token=token):
+        CalendarVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    # The next use reads the new token: a snapshot loaded now is tagged with it, so that if this
+    # transaction rolls back, the committed token differs and the snapshot is reloaded.
+    request_cache.discard(_TOKEN)
+    clear()
+
+
+def _token() -> int | None:
+    return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
@@ -119,7 +117,7 @@ def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
     return tuple(merged)
 
 
-def _load(fingerprint: tuple[Any, ...]) -> Snapshot:
+def _load(token: int | None) -> Snapshot:
     by_agency: dict[int, dict[dt.date, Override]] = {}
     by_province: dict[str, dict[dt.date, Override]] = {}
     for row in CalendarOverride.objects.values(
@@ -143,26 +141,18 @@ def _load(fingerprint: tuple[Any, ...]) -> Snapshot:
         schedules.setdefault(hours["agency_id"], []).append(
             Schedule(valid_from=hours["valid_from"], valid_to=hours["valid_to"], week=week)
         )
-    return Snapshot(
-        fingerprint=fingerprint, by_agency=by_agency, by_province=by_province, schedules=schedules
-    )
+    return Snapshot(token=token, by_agency=by_agency, by_province=by_province, schedules=schedules)
 
 
 def current() -> Snapshot:
-    """The calendar data of this process, reloaded when the database changed."""
-    global _snapshot, _checked_at
+    """The calendar data of this process, reloaded when the version row says the database changed."""
+    global _snapshot
     snapshot = _snapshot
-    now = monotonic_time.monotonic()
-    recheck = float(getattr(settings, "MOTCUA_CALENDAR_RECHECK_SECONDS", 5))
-    if snapshot is not None and not connection.in_atomic_block and now - _checked_at < recheck:
-        return snapshot
-    fingerprint = _fingerprint()
-    if snapshot is not None and snapshot.fingerprint == fingerprint:
-        _checked_at = now
-        return snapshot
-    snapshot = _load(fingerprint)
-    with _lock:
-        _snapshot, _checked_at = snapshot, now
+    token = request_cache.remember(_TOKEN, _token)
+    if snapshot is None or snapshot.token != token:
+        snapshot = _load(token)
+        with _lock:
+            _snapshot = snapshot
     return snapshot
 
 

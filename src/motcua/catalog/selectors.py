@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from motcua.core import request_cache
 from motcua.core.errors import DomainError, FieldError
 from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit
@@ -60,9 +61,17 @@ def competence_rules(*, procedure: Procedure, on: dt.date) -> QuerySet[Competenc
     return CompetenceRule.objects.valid_on(on).filter(procedure=procedure).select_related("scope", "agency")
 
 
+def _rules_in_force(procedure: Procedure, on: dt.date) -> list[CompetenceRule]:
+    """``competence_rules`` in id order, read once per request or service call (``core.request_cache``)."""
+    return request_cache.remember(
+        ("catalog.competence_rules", procedure.pk, on),
+        lambda: list(competence_rules(procedure=procedure, on=on).order_by("id")),
+    )
+
+
 def competence_place_basis(*, procedure: Procedure, on: dt.date) -> str:
     """Which place decides competence (residence, property, business seat, event or none)."""
-    bases = {rule.place_basis for rule in competence_rules(procedure=procedure, on=on)}
+    bases = {rule.place_basis for rule in _rules_in_force(procedure, on)}
     if len(bases) == 1:
         return bases.pop()
     return PlaceBasis.NONE if not bases else sorted(bases)[0]
@@ -72,7 +81,7 @@ def competence_place_fields(*, procedure: Procedure, on: dt.date) -> list[str]:
     """The e-form fields that carry the place deciding competence, in fallback order (the rules in force
     name the same fields; the verifier says so when they do not)."""
     names: list[str] = []
-    for rule in competence_rules(procedure=procedure, on=on).order_by("id"):
+    for rule in _rules_in_force(procedure, on):
         names += [str(name) for name in rule.place_fields or [] if str(name) not in names]
     return names
 
@@ -179,7 +188,7 @@ def resolve_competent_agency(
     DomainError ``competence.none`` or ``competence.ambiguous``.
     """
     province_code = place_unit.province_code if place_unit else settings.MOTCUA_PROVINCE_CODE
-    rules = list(competence_rules(procedure=procedure, on=on))
+    rules = _rules_in_force(procedure, on)
     applicable = applicable_rules(
         rules,
         commune_id=place_unit.id if place_unit is not None else None,

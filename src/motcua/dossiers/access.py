@@ -11,7 +11,7 @@ which channel.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
+from motcua.core import request_cache
 from motcua.core.errors import DomainError
 from motcua.dossiers import errors, lookups
 from motcua.dossiers.constants import (
@@ -146,14 +147,22 @@ class Actor:
 
 
 def actor(user: Any, on: dt.date) -> Actor:
+    """The positions ``user`` holds on ``on``, read once per request (``core.request_cache``)."""
     if isinstance(user, Actor):
         return user
-    rows = positions(user=user, on=on).values_list(
-        "role", "agency_id", "agency__province_code", "reception_point_id", "staff_id"
-    )
-    held = tuple(Held(r, a, p, rp) for r, a, p, rp, _s in rows)
-    staff_id = next((s for *_rest, s in rows), None)
-    return Actor(user=user, on=on, held=held, staff_id=staff_id)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Actor(user=user, on=on, held=(), staff_id=None)
+
+    def read() -> Actor:
+        rows = positions(user=user, on=on).values_list(
+            "role", "agency_id", "agency__province_code", "reception_point_id", "staff_id"
+        )
+        held = tuple(Held(r, a, p, rp) for r, a, p, rp, _s in rows)
+        staff_id = next((s for *_rest, s in rows), None)
+        return Actor(user=user, on=on, held=held, staff_id=staff_id)
+
+    found = request_cache.remember(("access.actor", user.pk, on), read)
+    return found if found.user is user else replace(found, user=user)
 
 
 def staff_of(user: Any) -> Staff | None:
@@ -638,7 +647,7 @@ def _involved(agency_ids: set[int]) -> Q:
 
 def agencies_of(*, user: Any, on: dt.date) -> set[int]:
     """Agencies where the user holds a position on ``on``."""
-    return set(positions(user=user, on=on).values_list("agency_id", flat=True))
+    return {h.agency_id for h in actor(user, on).held}
 
 
 def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:

@@ -29,4 +29,6 @@ def lock(dossier: Dossier, *, check_version: bool = True) -> Dossier:
     if rows.update(version=F("version") + 1) != 1:
         raise conflict()
     # Few joins: on PostgreSQL planning a wide join costs more than the lazy reads it saves.
-    return Dossier.objects.select_related("procedure_version", "current_step__step").get(pk=dossier.pk)
+    return Dossier.objects.select_related("procedure", "procedure_version", "current_step__step").get(
+        pk=dossier.pk
+    )

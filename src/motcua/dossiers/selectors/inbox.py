@@ -67,9 +67,9 @@ class _InboxPart:
 
 def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
     on = timezone.localdate(now)
-    held = list(access.positions(user=user, on=on).values_list("agency_id", "role", "staff_id"))
-    pairs = sorted({(agency_id, role) for agency_id, role, _staff in held})
-    staff_id = held[0][2] if held else None
+    who = access.actor(user, on)  # read once per request
+    pairs = sorted({(h.agency_id, h.role) for h in who.held})
+    staff_id = who.staff_id
     mine = Q(step_assignee__isnull=True) | Q(step_assignee_id=staff_id)
     parts = [
         _InboxPart(

@@ -167,7 +167,10 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         for d in dossier.documents.all()
     ]
     steps = []
-    for s in dossier.steps.select_related("step", "agency", "assignee", "finished_by").order_by("sequence"):
+    step_rows = list(
+        dossier.steps.select_related("step", "agency", "assignee", "finished_by").order_by("sequence")
+    )
+    for s in step_rows:
         steps.append(
             {
                 "sequence": s.sequence,
@@ -182,7 +185,7 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
             }
         )
     slips = ["receipt"] if dossier.received_at else []
-    if dossier.steps.exists():
+    if step_rows:  # the steps just read: no second query
         slips.append("control")
     if dossier.state == State.REFUSED_AT_RECEPTION:
         slips.append("refusal")

@@ -30,8 +30,14 @@ def can_view(*, dossier: Dossier, user: Any, on: dt.date) -> bool:
 
 
 def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
-    """The dossier with this code, if the user may see it."""
-    dossier = visible_dossiers(user=user, on=on).filter(code=code).first()
+    """The dossier with this code, if the user may see it, with the rows its page always shows (the
+    version's form and time limit, the current step, the place) joined in the same query."""
+    dossier = (
+        visible_dossiers(user=user, on=on)
+        .filter(code=code)
+        .select_related("procedure_version", "current_step__step", "place_unit__parent")
+        .first()
+    )
     if dossier is None:
         raise not_found()
     return dossier

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure
+from motcua.core import request_cache
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, events, lookups
 from motcua.dossiers.access import Act
@@ -26,6 +27,7 @@ from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint
 
 
+@request_cache.scope()  # positions and the calendar version read once per call
 @transaction.atomic
 def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = "") -> Dossier:
     """Tiếp nhận: the dossier is complete; issue the appointment and start the workflow."""

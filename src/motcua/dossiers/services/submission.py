@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import fees as catalog_fees
 from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Procedure
+from motcua.core import request_cache
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, events, lookups
@@ -413,6 +414,7 @@ def _receiver(user: Any, point: ReceptionPoint, role: str, on: dt.date) -> Staff
     return staff
 
 
+@request_cache.scope()  # positions and the calendar version read once per call
 def receive_at_counter(
     *,
     by: Any,

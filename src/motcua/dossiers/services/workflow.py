@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action, Transition, WorkflowStep
+from motcua.core import request_cache
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, events
 from motcua.dossiers.access import Act
@@ -59,6 +60,7 @@ def _requires_reason(action: str, transitions: list[Transition]) -> bool:
     return action in (Action.RETURN, Action.REFUSE) or any(t.requires_reason for t in transitions)
 
 
+@request_cache.scope()  # positions and the calendar version read once per call
 @transaction.atomic
 def perform(
     *,
