@@ -18,6 +18,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo(all_provinces=False)
 
 
+@pytest.fixture(scope="module")
+def reload_world_after_module(django_db_blocker):
+    """For modules of transactional tests (``pytestmark`` ``usefixtures``): they flush the database, so the
+    world ``django_db_setup`` loaded is put back for the tests after them."""
+    yield
+    with django_db_blocker.unblock():
+        from motcua.operations.demo import load_demo
+
+        load_demo(all_provinces=False)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked ``postgres`` (row locks, real concurrency) are skipped on SQLite."""
+    if request.node.get_closest_marker("postgres") is not None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL row locks and concurrent connections")
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese_first():
     """Each test starts in Vietnamese: a request in English must not leave its language behind."""

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
+from concurrency import run_concurrently
 from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
@@ -17,54 +13,11 @@ from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
 
 from .dossier_world import COMPLETE, T0, accepted, build_world, make_staff, receive_px_for_pv
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks and concurrent connections")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reload_session_world(django_db_blocker):
-    """Transactional tests flush the database; put back what tests/conftest.py loads for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        try:
-            from motcua.geo.services import load_units
-
-            load_units(provinces=["46"])
-            from motcua.org.demo import generate_demo_organization
-
-            generate_demo_organization(province_code="46")
-            from motcua.catalog.services import import_sample_catalog
-
-            import_sample_catalog()
-        except ImportError:
-            pass
-
-
-def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run ``work(i)`` in ``count`` threads (each with its own connection) released together."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reload_world_after_module"),
+]
 
 
 def test_two_officers_acting_on_the_same_dossier_at_once_exactly_one_wins():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,23 +27,17 @@ from motcua.dossiers.models import Dossier
 from motcua.org.models import Role
 from motcua.outbox.models import AttemptOutcome, DeliveryAttempt, OutboxMessage, Status
 
-pytestmark = [pytest.mark.subprocess_db, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.subprocess_db,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reload_world_after_module"),
+]
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 9 March 2026, 08:00 in Huế, an ordinary working week; in the past, so every message is due at once.
 T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)
 DESTINATION = "national_portal"
 CLAIM_DELAY = 0.3  # seconds between a claim and its send, in the overlap test
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reload_session_world(django_db_blocker) -> Iterator[None]:
-    """Transactional tests flush the database; put back what tests/conftest.py loads for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        from motcua.operations.demo import load_demo
-
-        load_demo(all_provinces=False)
 
 
 @pytest.fixture

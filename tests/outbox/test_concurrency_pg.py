@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from concurrency import run_concurrently
 from motcua.outbox import dispatcher, leases
 from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Status
 
 from .conftest import DESTINATION, write
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks and concurrent connections")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reload_session_world(django_db_blocker):
-    """Transactional tests flush the database; put back what tests/conftest.py loads for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        from motcua.operations.demo import load_demo
-
-        load_demo(all_provinces=False)
-
-
-def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reload_world_after_module"),
+]
 
 
 def test_two_workers_claiming_at_once_get_disjoint_stream_heads(receiver):
