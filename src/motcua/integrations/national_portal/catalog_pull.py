@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
@@ -20,9 +19,12 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.models import ProcedureVersion, TimeUnit
 from motcua.catalog.national import NationalDocument, NationalLegalDocument, NationalProcedure
 from motcua.core.errors import DomainError
-from motcua.integrations.national_portal.client import UNKNOWN_OBJECT, NationalPortalClient, PortalError
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.integrations.national_portal.client import (
+    UNKNOWN_OBJECT,
+    NationalPortalClient,
+    PortalError,
+    parse_time,
+)
 
 # DonViTinh of ThoiHanGiaiQuyet -> the catalog's units.
 UNITS = {
@@ -78,13 +80,6 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(str(value or ""), "%Y%m%d%H%M%S").replace(tzinfo=TZ)
-    except ValueError:
-        return None
-
-
 def parse(code: str, data: dict[str, Any]) -> NationalProcedure:
     """The LayThuTuc record as the catalog reads it; fields the record lacks stay empty (not compared)."""
     amount, unit = _time_limit(data.get("ThoiHanGiaiQuyet"))
@@ -122,7 +117,7 @@ def parse(code: str, data: dict[str, Any]) -> NationalProcedure:
         fees=fees,
         documents=documents,
         legal_basis=legal,
-        updated_at=_moment(data.get("NgayCapNhat")),
+        updated_at=parse_time(data.get("NgayCapNhat")),
     )
 
 

@@ -9,12 +9,17 @@ no connection, timeout, a 5xx, an unreadable answer: try again later) from an an
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
 logger = logging.getLogger(__name__)
+
+# The protocol's dates: ``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh, whatever this installation's TIME_ZONE.
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 OK = "00"
 BAD_CREDENTIALS = "01"
@@ -198,3 +203,14 @@ def _code_of(response: requests.Response) -> str:
     except ValueError:
         return ""
     return str(answer.get("error_code", "")) if isinstance(answer, dict) else ""
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh, or None."""
+    text = str(value or "").strip()
+    if len(text) != 14 or not text.isdigit():
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=TZ)
+    except ValueError:
+        return None

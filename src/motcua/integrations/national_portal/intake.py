@@ -13,23 +13,24 @@ that cannot be fetched for a transient reason leaves the submission for the next
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import files
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.services.intake import rejection_key
-from motcua.integrations.national_portal.client import NationalPortalClient, PortalError, TransportError
+from motcua.integrations.national_portal.client import (
+    NationalPortalClient,
+    PortalError,
+    TransportError,
+    parse_time,
+)
 from motcua.outbox.models import OutboxMessage, Topic
 
 logger = logging.getLogger(__name__)
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -45,17 +46,6 @@ class PullReport:
             f"listed {self.listed}, received {len(self.received)}, refused {len(self.refused)}, "
             f"already handled {len(self.skipped)}, left for later {len(self.deferred)}"
         )
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh, or None."""
-    text = str(value or "").strip()
-    if len(text) != 14 or not text.isdigit():
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=TZ)
-    except ValueError:
-        return None
 
 
 def pull(*, client: NationalPortalClient, province: str, limit: int = 50) -> PullReport:

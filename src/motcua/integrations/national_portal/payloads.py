@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 
@@ -35,8 +34,7 @@ from motcua.dossiers.constants import (
     ResultDelivery,
 )
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierResult
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.integrations.national_portal.client import TZ
 
 SERVICE_STATUS = "DongBoHoSoMC"
 SERVICE_PROGRESS = "CapNhatTienDoHoSoMC"
