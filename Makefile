@@ -11,12 +11,13 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test bench install install-refservices install-test browser lint clean
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
 	@echo "make test  - install test tools and run the whole suite on SQLite and, if reachable, PostgreSQL"
-	@echo "make bench - run the benchmarks in bench/ on a fresh PostgreSQL database (BENCH_POSTGRES)"
+	@echo "make bench - seed 50,000 dossiers, drive every page and write with wrk on SQLite and PostgreSQL, the surge"
+	@echo "make bench-scale - the officer inbox at 5,000,000 dossiers against 50,000 (PostgreSQL, built once, kept)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -76,20 +77,40 @@ test: install-test browser
 		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/pytest; \
 	else echo "== PostgreSQL not reachable: PostgreSQL run skipped"; fi
 
-# Every benchmark in bench/ (each prints its figures) on a PostgreSQL database created here and dropped after,
-# whatever happens: geo_load migrates it, the others build their test database (test_<name>) beside it.
-# http_pages (pages under wrk next to /healthz, writes next to bench/raw_reception.sql under pgbench) appends
-# its figures to docs/performance.md.
+# Every benchmark in bench/ (each prints its figures). bench/http_pages.py runs twice, on SQLite (a file under
+# /tmp) and on PostgreSQL: it seeds BENCH_DOSSIERS dossiers (bench/seed.py), serves the app with gunicorn and
+# drives each page and write with wrk next to /healthz, the writes next to bench/raw_reception.sql under
+# pgbench (PostgreSQL); bench/surge.py replays Huế's busiest day in SURGE_MINUTES. Both append their figures
+# to docs/performance.md. The PostgreSQL database is created here and dropped after, whatever happens: the
+# benchmarks build their test database (test_<name>) beside it, geo_load migrates it.
+# Small runs: make bench BENCH_DOSSIERS=2000 HTTP_ARGS="--duration 3" SURGE_ARGS="--dossiers 200" SURGE_MINUTES=1
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/motcua_bench
-BENCHMARKS := http_pages outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
+BENCH_DOSSIERS ?= 50000
+SURGE_MINUTES ?= 10
+HTTP_ARGS ?=
+SURGE_ARGS ?=
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \
 	trap '$(BIN)/python bench/postgres.py drop "$$url"' EXIT; \
+	echo "== bench/http_pages.py on SQLite"; \
+	env -u DATABASE_URL MOTCUA_ENV=test $(BIN)/python bench/http_pages.py --dossiers $(BENCH_DOSSIERS) $(HTTP_ARGS) || exit 1; \
+	echo "== bench/http_pages.py on PostgreSQL"; \
+	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/http_pages.py --dossiers $(BENCH_DOSSIERS) $(HTTP_ARGS) || exit 1; \
+	echo "== bench/surge.py on PostgreSQL"; \
+	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/surge.py --minutes $(SURGE_MINUTES) $(SURGE_ARGS) || exit 1; \
 	for name in $(BENCHMARKS); do \
 		echo "== bench/$$name.py"; \
 		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/$$name.py || exit 1; \
 	done
+
+# The inbox's first page at 5,000,000 dossiers against 50,000 (bench/scale.py, PostgreSQL): each data set is
+# built once in its own database (motcua_scale, motcua_scale_50k) on BENCH_SCALE_POSTGRES and kept for later
+# runs; the disk and time a build needs are printed before it starts. BENCH_SCALE_ARGS passes options.
+BENCH_SCALE_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+bench-scale: install
+	MOTCUA_ENV=test $(BIN)/python bench/scale.py --server "$(BENCH_SCALE_POSTGRES)" $(BENCH_SCALE_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench refservices

@@ -310,20 +310,24 @@ def build_world() -> World:
 COMPLETE = [DocumentInput(code="TK"), DocumentInput(code="XNTT")]
 
 
+def walk_in_px_for_pv(world: World) -> dict:
+    """What the officer at Phường Phú Xuân's counter types for a resident of Xã Phú Vang (documents aside)."""
+    return {
+        "by": world.officer_px,
+        "reception_point": world.point_phu_xuan,
+        "procedure": world.procedure,
+        "place_unit": world.phu_vang,
+        "applicant": world.citizen,
+        "applicant_info": ApplicantInfo(name="Nguyễn Thị Hoa", id_number="046190000001", phone="0905000001"),
+    }
+
+
 def receive_px_for_pv(
     world: World, *, now: dt.datetime = T0, documents=COMPLETE, key: str | None = None
 ) -> Dossier:
     """A walk-in dossier at Phường Phú Xuân from a resident of Xã Phú Vang."""
     return services.receive_at_counter(
-        by=world.officer_px,
-        reception_point=world.point_phu_xuan,
-        procedure=world.procedure,
-        place_unit=world.phu_vang,
-        applicant=world.citizen,
-        applicant_info=ApplicantInfo(name="Nguyễn Thị Hoa", id_number="046190000001", phone="0905000001"),
-        documents=documents,
-        idempotency_key=key,
-        now=now,
+        **walk_in_px_for_pv(world), documents=documents, idempotency_key=key, now=now
     )
 
 

@@ -5,6 +5,7 @@ write for a reception + accept, and (PostgreSQL) it runs."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierRegisterEntry, DossierStep
 
-from .dossier_world import accepted
+from .dossier_world import COMPLETE, T0, accepted, walk_in_px_for_pv
 
 RAW_SQL = Path(__file__).resolve().parents[2] / "bench" / "raw_reception.sql"
 WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
@@ -103,8 +105,28 @@ def test_the_script_fills_every_required_column_of_the_rows_it_inserts():
         assert required <= given, f"{insert.group(1)}: the script leaves out {sorted(required - given)}"
 
 
+def writes_per_table(sqls: list[str]) -> Counter[str]:
+    return Counter(m.group(1) for sql in sqls if (m := WRITE.match(sql)))
+
+
 @pytest.mark.django_db
-def test_the_script_writes_the_tables_the_services_write_for_a_reception_and_accept(world):
+def test_the_script_writes_what_the_counter_intention_writes(world):
+    """The same tables with as many statements each as ``receive_and_decide`` (accept): the dossier written
+    once in its final state, one INSERT for the events and one for their outbox messages."""
+    with CaptureQueriesContext(connection) as captured:
+        services.receive_and_decide(
+            **walk_in_px_for_pv(world),
+            decision=services.CounterDecision.ACCEPT,
+            documents=COMPLETE,
+            now=T0,
+        )
+    by_services = writes_per_table([q["sql"] for q in captured.captured_queries])
+    assert by_services == writes_per_table(statements())
+    assert by_services["dossiers_dossier"] == by_services["dossiers_dossierevent"] == 1
+
+
+@pytest.mark.django_db
+def test_the_script_writes_the_tables_of_a_reception_then_accept(world):
     with CaptureQueriesContext(connection) as captured:
         accepted(world)
     by_services = {m.group(1) for q in captured.captured_queries if (m := WRITE.match(q["sql"]))}

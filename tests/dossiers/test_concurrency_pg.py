@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from concurrency import run_concurrently
@@ -11,7 +13,9 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ApplicantInfo
 from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
 
-from .dossier_world import COMPLETE, T0, accepted, build_world, make_staff, receive_px_for_pv
+from .dossier_world import COMPLETE, T0, accepted, build_world, make_staff, receive_px_for_pv, to_review
+
+LATER = T0 + dt.timedelta(hours=2)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -131,3 +135,40 @@ def test_concurrent_receptions_at_one_point_get_unique_register_numbers():
     assert numbers == list(range(1, 41))
     book = DossierRegister.objects.get(reception_point=world.point_phu_xuan, year=2026)
     assert book.last == 40 and DossierRegisterEntry.objects.filter(register=book).count() == 40
+
+
+def test_two_officers_accepting_the_same_dossier_at_once_exactly_one_wins():
+    """Accept checks the version in its dossier UPDATE, its first write: the loser writes nothing."""
+    world = build_world()
+    dossier = receive_px_for_pv(world)
+    copies = [Dossier.objects.get(pk=dossier.pk) for _ in range(4)]
+    results = run_concurrently(4, lambda i: services.accept(dossier=copies[i], by=world.officer_px, now=T0))
+    assert sum(isinstance(r, Dossier) for r in results) == 1, results
+    assert all(r.code == "dossier.conflict" for r in results if isinstance(r, DomainError)), results
+    dossier.refresh_from_db()
+    assert dossier.steps.count() == 1 and dossier.current_step_id == dossier.steps.get().pk
+    assert dossier.events.filter(kind="received").count() == 1
+    assert list(dossier.events.values_list("sequence", flat=True)) == [1, 2]
+
+
+def test_a_step_action_and_an_assignment_at_once_end_in_one_winner_not_a_deadlock():
+    """The movement writes the dossier row first (version check folded in), the assignment locks it first:
+    both take the dossier's row before the step's, so one waits for the other instead of a deadlock."""
+    world = build_world()
+    for _round in range(3):
+        dossier = to_review(world)
+        copies = [Dossier.objects.get(pk=dossier.pk) for _ in range(2)]
+        results = run_concurrently(2, lambda i, copies=copies: _forward_or_assign(world, copies[i], i))
+        assert sum(isinstance(r, Dossier) for r in results) == 1, results
+        assert [r.code for r in results if isinstance(r, Exception)] == ["dossier.conflict"], results
+        dossier.refresh_from_db()
+        assert dossier.steps.filter(finished_at__isnull=True).count() == 1
+        assert dossier.current_step_id == dossier.steps.get(finished_at__isnull=True).pk
+
+
+def _forward_or_assign(world, dossier: Dossier, i: int) -> Dossier:
+    if i == 0:
+        return services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=LATER)
+    return services.assign_step(
+        dossier=dossier, by=world.head_pv, assignee=world.specialist2_pv.staff, now=LATER
+    )

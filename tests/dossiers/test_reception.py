@@ -13,7 +13,7 @@ from motcua.dossiers.services import ApplicantInfo, DocumentInput
 from motcua.org.models import ReceptionPoint, ReceptionPointKind, Role
 from motcua.outbox.models import OutboxMessage, Topic
 
-from .dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv
+from .dossier_world import COMPLETE, T0, make_staff, receive_px_for_pv, walk_in_px_for_pv
 
 
 def test_counter_reception_records_receiving_point_and_competent_agency_separately(world):
@@ -323,13 +323,8 @@ def test_a_reception_officer_of_another_point_of_the_same_agency_is_refused(worl
 )
 def test_each_counter_decision_records_the_origin_of_the_request(world, decision, kind, state):
     dossier = services.receive_and_decide(
-        by=world.officer_px,
+        **walk_in_px_for_pv(world),
         decision=decision,
-        reception_point=world.point_phu_xuan,
-        procedure=world.procedure,
-        place_unit=world.phu_vang,
-        applicant=world.citizen,
-        applicant_info=ApplicantInfo(name="Nguyễn Thị Hoa", id_number="046190000001", phone="0905000001"),
         documents=COMPLETE,
         missing=["XNTT"],
         reason="Thiếu giấy xác nhận tình trạng hôn nhân",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, State
-from motcua.org.models import Role
+from motcua.org.models import Position, Role
 
 from .conftest import log_in, officer
 
@@ -155,3 +155,28 @@ def test_a_dossier_waiting_for_reception_shows_at_the_receiving_and_the_competen
         page = client.get("/can-bo/").content.decode()
         assert codes(page).count(dossier.code) == 1 and "Chờ tiếp nhận" in page
         client.logout()
+
+
+def test_the_inbox_follows_the_officers_positions_from_one_request_to_the_next(client, hue):
+    """The inbox's SQL is compiled once per set of positions and filters (a process-wide cache): a change of
+    position shows at the next request, and another officer never gets the first one's rows."""
+    mixed_queue(hue)
+    user = officer("phuxuan.tiepnhan")
+    log_in(client, user)
+
+    def shown() -> tuple[list[str], list[str]]:
+        expected = [d.code for d in selectors.inbox_for(user=user, now=timezone.now())]
+        return codes(client.get("/can-bo/").content.decode()), expected
+
+    before, expected = shown()
+    assert before == expected[:25] and before
+    assert codes(client.get(f"/can-bo/?q={before[0]}").content.decode()) == [before[0]]
+    Position.objects.filter(staff__user=user, role=Role.RECEPTION_OFFICER).update(role=Role.SPECIALIST)
+    after, expected = shown()
+    assert after == expected[:25] and after != before
+    other = officer("phuvang.tiepnhan")
+    client.logout()
+    log_in(client, other)
+    expected = [d.code for d in selectors.inbox_for(user=other, now=timezone.now())]
+    assert codes(client.get("/can-bo/").content.decode()) == expected[:25]
+    assert expected[:25] != before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +65,43 @@ class EnrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class Session(AbstractBaseSession):
+    """Phiên đăng nhập: Django's database session, with the account and the verified TOTP device beside the
+    data so that one query reads them all (motcua.accounts.session_store, motcua.accounts.session_auth).
+
+    ``user`` and ``totp_device`` are written from the session data on every save; the data stays the
+    authority (the middleware checks that both agree). No database constraint: a session saved while its
+    account or device is being deleted must not fail its save; a dangling id reads as "no such row",
+    exactly as the lookups it replaces would answer.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="sessions",
+        verbose_name=_("tài khoản"),
+    )
+    totp_device = models.ForeignKey(
+        "otp_totp.TOTPDevice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("thiết bị xác thực"),
+    )
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from motcua.accounts.session_store import SessionStore
+
+        return SessionStore

@@ -8,4 +8,4 @@ class CalendarConfig(AppConfig):
     verbose_name = _("Lịch làm việc")
 
     def ready(self) -> None:
-        from motcua.calendar import signals  # noqa: F401  (connects the cache invalidation)
+        from motcua.calendar import signals  # noqa: F401  (schedules' updated_at)

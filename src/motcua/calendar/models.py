@@ -151,18 +151,3 @@ class OfficeInterval(models.Model):
     def clean(self) -> None:
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValidationError({"end": _("Giờ kết thúc phải sau giờ bắt đầu.")})
-
-
-class CalendarVersion(models.Model):
-    """One row whose token changes in the same transaction as any calendar row: every process compares it
-    with the token of its in-memory calendar (once per request) and reloads when they differ. The token is
-    random, not a counter, so that a change rolled back and another committed never share a value."""
-
-    token = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("phiên bản lịch làm việc")
-        verbose_name_plural = _("phiên bản lịch làm việc")
-
-    def __str__(self) -> str:
-        return str(self.token)

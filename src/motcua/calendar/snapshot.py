@@ -1,29 +1,24 @@
 """The calendar's data held in memory: package holidays per year, overrides and office hours.
 
-Deadlines are a hot path, so a computation never queries per day. The database rows are read
-into one immutable :class:`Snapshot` per process, tagged with the token of the one
-:class:`~motcua.calendar.models.CalendarVersion` row. Any change of a calendar row draws a new
-random token in the same transaction (signals), and drops this process's snapshot. Other processes
-compare their snapshot's token with the row (one query by primary key): at most once per HTTP request
-or service call (``core.request_cache``), and on every use outside one (commands, workers). Query counts
-therefore never depend on timing. A snapshot read inside a
-transaction that changed the calendar and then rolled back carries a token that no committed state has,
-so it is reloaded at the next check.
+Deadlines are a hot path, so a computation never queries per day. The database rows are read into one
+:class:`Snapshot` per process, a versioned snapshot of the calendar and organization domains
+(``core.snapshots``): database triggers draw a new token whenever a calendar row (or an agency, whose
+province decides which overrides apply) changes, and the snapshot is reloaded when the token it was read
+under is no longer current. Tokens are checked once per HTTP request or service call and on every use
+outside one (commands, workers), so query counts never depend on timing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
 from django.conf import settings
 
-from motcua.calendar.models import CalendarOverride, CalendarVersion, OfficeHours, OfficeInterval
-from motcua.core import request_cache
+from motcua.calendar.models import CalendarOverride, OfficeHours, OfficeInterval
+from motcua.core import snapshots
 
 Interval = tuple[dt.time, dt.time]
 Week = dict[int, tuple[Interval, ...]]
@@ -69,9 +64,12 @@ class Schedule:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
+# What the snapshot depends on: calendar rows, and agencies (``province_of``).
+DOMAINS = ("calendar", "org")
+
+
 @dataclass
 class Snapshot:
-    token: int | None
     by_agency: dict[int, dict[dt.date, Override]]
     by_province: dict[str, dict[dt.date, Override]]
     schedules: dict[int | None, list[Schedule]]
@@ -80,31 +78,9 @@ class Snapshot:
     days: dict[tuple[int | None, dt.date], tuple[Interval, ...]] = field(default_factory=dict)
 
 
-_lock = threading.Lock()
-_snapshot: Snapshot | None = None
-_TOKEN = "workcalendar.token"  # the version row's token, read once per request or service call
-
-
 def clear() -> None:
-    """Forget the in-memory calendar of this process (called when a calendar row changes)."""
-    global _snapshot
-    with _lock:
-        _snapshot = None
-
-
-def bump() -> None:
-    """Draw a new version token, in the caller's transaction, so that every process reloads its calendar."""
-    token = secrets.randbits(62) + 1
-    if not CalendarVersion.objects.filter(pk=1).update(token=token):
-        CalendarVersion.objects.update_or_create(pk=1, defaults={"token": token})
-    # The next use reads the new token: a snapshot loaded now is tagged with it, so that if this
-    # transaction rolls back, the committed token differs and the snapshot is reloaded.
-    request_cache.discard(_TOKEN)
-    clear()
-
-
-def _token() -> int | None:
-    return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    """Forget the in-memory snapshots of this process (tests; changes are seen without it)."""
+    snapshots.clear()
 
 
 def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
@@ -117,7 +93,7 @@ def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
     return tuple(merged)
 
 
-def _load(token: int | None) -> Snapshot:
+def _load() -> Snapshot:
     by_agency: dict[int, dict[dt.date, Override]] = {}
     by_province: dict[str, dict[dt.date, Override]] = {}
     for row in CalendarOverride.objects.values(
@@ -141,19 +117,12 @@ def _load(token: int | None) -> Snapshot:
         schedules.setdefault(hours["agency_id"], []).append(
             Schedule(valid_from=hours["valid_from"], valid_to=hours["valid_to"], week=week)
         )
-    return Snapshot(token=token, by_agency=by_agency, by_province=by_province, schedules=schedules)
+    return Snapshot(by_agency=by_agency, by_province=by_province, schedules=schedules)
 
 
 def current() -> Snapshot:
-    """The calendar data of this process, reloaded when the version row says the database changed."""
-    global _snapshot
-    snapshot = _snapshot
-    token = request_cache.remember(_TOKEN, _token)
-    if snapshot is None or snapshot.token != token:
-        snapshot = _load(token)
-        with _lock:
-            _snapshot = snapshot
-    return snapshot
+    """The calendar data of this process, reloaded when a calendar row or an agency changed."""
+    return snapshots.remember(DOMAINS, "workcalendar.snapshot", _load)
 
 
 def province_of(snapshot: Snapshot, agency_id: int | None) -> str:

@@ -6,6 +6,3 @@ class CatalogConfig(AppConfig):
     name = "motcua.catalog"
     label = "catalog"
     verbose_name = _("Danh mục thủ tục hành chính")
-
-    def ready(self) -> None:
-        from motcua.catalog import signals  # noqa: F401  (drops the request cache of competence rules)

@@ -1,9 +1,13 @@
-"""Reads of the catalog: versions in force, competence, workflows, search and fees."""
+"""Reads of the catalog: versions in force, competence, workflows, search and fees.
+
+The reads of the hot path (version in force, competence rules, workflows and their transitions, required
+documents) come from the catalog's versioned in-process snapshot (``core.snapshots``): no query while no
+catalog row changed. What they return is shared between requests: read-only."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +16,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.core import request_cache
+from motcua.core import snapshots
 from motcua.core.errors import DomainError, FieldError
 from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit
@@ -30,6 +34,7 @@ from .models import (
     PlaceBasis,
     Procedure,
     ProcedureVersion,
+    RequiredDocument,
     Transition,
     VersionStatus,
     Workflow,
@@ -39,13 +44,17 @@ from .models import (
 
 
 def version_in_force(*, procedure: Procedure, on: dt.date) -> ProcedureVersion:
-    """The published version valid on ``on`` (the highest number if several are)."""
-    version = (
-        ProcedureVersion.objects.valid_on(on)
-        .filter(procedure=procedure, status=VersionStatus.PUBLISHED)
-        .select_related("procedure", "procedure__field")
-        .order_by("-number")
-        .first()
+    """The published version valid on ``on`` (the highest number if several are); shared, read-only."""
+    version = snapshots.remember(
+        "catalog",
+        ("catalog.version_in_force", procedure.pk, on),
+        lambda: (
+            ProcedureVersion.objects.valid_on(on)
+            .filter(procedure=procedure, status=VersionStatus.PUBLISHED)
+            .select_related("procedure", "procedure__field")
+            .order_by("-number")
+            .first()
+        ),
     )
     if version is None:
         raise DomainError(
@@ -61,12 +70,21 @@ def competence_rules(*, procedure: Procedure, on: dt.date) -> QuerySet[Competenc
     return CompetenceRule.objects.valid_on(on).filter(procedure=procedure).select_related("scope", "agency")
 
 
-def _rules_in_force(procedure: Procedure, on: dt.date) -> list[CompetenceRule]:
-    """``competence_rules`` in id order, read once per request or service call (``core.request_cache``)."""
-    return request_cache.remember(
+# Competence rules read their scope (geo) and agency (org) too.
+_COMPETENCE_DOMAINS = ("catalog", "org", "geo")
+
+
+def rules_in_force(*, procedure: Procedure, on: dt.date) -> tuple[CompetenceRule, ...]:
+    """``competence_rules`` in id order, from the snapshot; shared, read-only."""
+    return snapshots.remember(
+        _COMPETENCE_DOMAINS,
         ("catalog.competence_rules", procedure.pk, on),
-        lambda: list(competence_rules(procedure=procedure, on=on).order_by("id")),
+        lambda: tuple(competence_rules(procedure=procedure, on=on).order_by("id")),
     )
+
+
+def _rules_in_force(procedure: Procedure, on: dt.date) -> tuple[CompetenceRule, ...]:
+    return rules_in_force(procedure=procedure, on=on)
 
 
 def competence_place_basis(*, procedure: Procedure, on: dt.date) -> str:
@@ -242,16 +260,30 @@ def resolve_place_commune(*, place_unit: AdministrativeUnit, on: dt.date) -> Age
     return found[0]
 
 
-def workflow_of(version: ProcedureVersion) -> Workflow:
-    """The version's workflow with its steps (in order) and their transitions prefetched."""
-    transitions = Transition.objects.select_related("target").order_by("id")
+# A workflow's steps name their performer agency (org).
+_WORKFLOW_DOMAINS = ("catalog", "org")
+
+
+def _load_workflow(version_id: int) -> Workflow | None:
+    transitions = Transition.objects.select_related("target", "target__performer_agency").order_by("id")
     steps = (
         WorkflowStep.objects.select_related("performer_agency")
         .order_by("order")
         .prefetch_related(Prefetch("transitions", queryset=transitions))
     )
-    workflow = (
-        Workflow.objects.filter(version=version).prefetch_related(Prefetch("steps", queryset=steps)).first()
+    return (
+        Workflow.objects.filter(version_id=version_id)
+        .select_related("version")
+        .prefetch_related(Prefetch("steps", queryset=steps))
+        .first()
+    )
+
+
+def workflow_of(version: ProcedureVersion) -> Workflow:
+    """The version's workflow with its steps (in order) and their transitions prefetched, from the snapshot;
+    shared, read-only."""
+    workflow = snapshots.remember(
+        _WORKFLOW_DOMAINS, ("catalog.workflow", version.pk), lambda: _load_workflow(version.pk)
     )
     if workflow is None:
         raise DomainError(
@@ -272,6 +304,57 @@ def initial_step(workflow: Workflow) -> WorkflowStep:
 def transitions_from(step: WorkflowStep) -> list[Transition]:
     """Transitions leaving ``step`` (uses the prefetch from workflow_of when present)."""
     return list(step.transitions.all())
+
+
+def step_transitions(*, step_id: int, action: str) -> tuple[Transition, ...]:
+    """The transitions leaving step ``step_id`` for ``action``, their targets (with the performer agency)
+    loaded, from the snapshot; shared, read-only."""
+    return snapshots.remember(
+        _WORKFLOW_DOMAINS,
+        ("catalog.transitions", step_id, action),
+        lambda: tuple(
+            Transition.objects.filter(source_id=step_id, action=action)
+            .select_related("target", "target__performer_agency", "target__workflow")
+            .order_by("id")
+        ),
+    )
+
+
+def required_documents(*, version_id: int) -> tuple[RequiredDocument, ...]:
+    """The required documents (thành phần hồ sơ) of a version in their order, from the snapshot; shared,
+    read-only."""
+    return snapshots.remember(
+        "catalog",
+        ("catalog.required_documents", version_id),
+        lambda: tuple(RequiredDocument.objects.filter(version_id=version_id).order_by("order", "id")),
+    )
+
+
+@dataclass(frozen=True)
+class ProcedureIndex:
+    """Every procedure (with its sector), by id and by code."""
+
+    by_id: Mapping[int, Procedure]
+    by_code: Mapping[str, Procedure]
+
+
+def procedure_index() -> ProcedureIndex:
+    """Every procedure by id and by code, from the snapshot; shared, read-only."""
+
+    def load() -> ProcedureIndex:
+        procedures = list(Procedure.objects.select_related("field"))
+        return ProcedureIndex(by_id={p.pk: p for p in procedures}, by_code={p.code: p for p in procedures})
+
+    return snapshots.remember("catalog", "catalog.procedure_index", load)
+
+
+def procedures_listed(*, ids: Iterable[int], code: str = "") -> list[Procedure]:
+    """The procedures of ``ids`` and the one coded ``code`` (a filter's choices), ordered by code."""
+    index = procedure_index()
+    found = {pk: index.by_id[pk] for pk in ids if pk in index.by_id}
+    if code in index.by_code:
+        found[index.by_code[code].pk] = index.by_code[code]
+    return sorted(found.values(), key=lambda p: p.code)
 
 
 def search_procedures(

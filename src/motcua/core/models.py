@@ -28,3 +28,20 @@ class Validity(models.Model):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+class SnapshotVersion(models.Model):
+    """The current token of one domain of rarely changing data (org, catalog, calendar, geo): database
+    triggers on every table of the domain draw a new random token whenever a row changes, in the writer's
+    transaction (``core.snapshot_triggers``); each process compares it with the token of its in-memory
+    snapshot (``core.snapshots``) and recomputes when they differ."""
+
+    domain = models.CharField(max_length=16, primary_key=True)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu dùng chung")
+        verbose_name_plural = _("phiên bản dữ liệu dùng chung")
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.token}"

@@ -11,7 +11,7 @@ which channel.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
-from motcua.core import request_cache
+from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.dossiers import errors, lookups
 from motcua.dossiers.constants import (
@@ -40,12 +40,11 @@ from motcua.dossiers.constants import (
     RatingChannel,
     State,
 )
-from motcua.dossiers.locking import lock
+from motcua.dossiers.locking import defer, lock
 from motcua.dossiers.models import (
     ApologyNotice,
     Consultation,
     Dossier,
-    DossierEvent,
     DossierStep,
     EventKind,
     Forwarding,
@@ -99,6 +98,11 @@ RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEP
 IN_PROCESS_ONLY = {Action.REQUEST_SUPPLEMENT, Action.CONSULT, Action.REFUSE}
 # The roles that answer a consultation for their agency.
 CONSULTED_ROLES = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
+# The workflow actions (``Action.values`` builds a new list at every use: the rules ask it many times a page).
+STEP_ACTIONS = frozenset(Action.values)
+# The states' labels (``get_state_display`` rebuilds its choices at every call), kept lazy: translated only
+# when a refusal is shown.
+STATE_LABELS = dict(State.choices)
 
 
 # --- who the user is on the day ------------------------------------------------------------------
@@ -146,23 +150,39 @@ class Actor:
         return getattr(self.user, "pk", None)
 
 
+def _known_not_staff(user: Any) -> bool:
+    """The account was read with its staff record (the session store joins it) and has none: a citizen
+    holds no position, no query needed."""
+    cache = getattr(getattr(user, "_state", None), "fields_cache", {})
+    return "staff" in cache and cache["staff"] is None
+
+
 def actor(user: Any, on: dt.date) -> Actor:
-    """The positions ``user`` holds on ``on``, read once per request (``core.request_cache``)."""
+    """The positions ``user`` holds on ``on``, from the organization's snapshot (``core.snapshots``: no
+    query while no org row and no account's ``is_active`` changed)."""
     if isinstance(user, Actor):
         return user
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or _known_not_staff(user):
         return Actor(user=user, on=on, held=(), staff_id=None)
 
-    def read() -> Actor:
+    def read() -> tuple[tuple[Held, ...], int | None]:
         rows = positions(user=user, on=on).values_list(
             "role", "agency_id", "agency__province_code", "reception_point_id", "staff_id"
         )
         held = tuple(Held(r, a, p, rp) for r, a, p, rp, _s in rows)
-        staff_id = next((s for *_rest, s in rows), None)
-        return Actor(user=user, on=on, held=held, staff_id=staff_id)
+        return held, next((s for *_rest, s in rows), None)
 
-    found = request_cache.remember(("access.actor", user.pk, on), read)
-    return found if found.user is user else replace(found, user=user)
+    held, staff_id = snapshots.remember("org", ("access.actor", user.pk, on), read)
+    return Actor(user=user, on=on, held=held, staff_id=staff_id)
+
+
+def rating_of(dossier: Dossier) -> SatisfactionRating | None:
+    """The dossier's rating, if any (read with the dossier by ``selectors.get_dossier``)."""
+    if "rating" in dossier._state.fields_cache:
+        return dossier._state.fields_cache["rating"]  # type: ignore[no-any-return]
+    return SatisfactionRating.objects.filter(
+        dossier=dossier
+    ).first()  # not cached: a later read sees a new one
 
 
 def staff_of(user: Any) -> Staff | None:
@@ -182,7 +202,7 @@ def _wrong_state(dossier: Dossier) -> DomainError:
     return DomainError(
         errors.WRONG_STATE,
         _("Hồ sơ đang ở trạng thái “%(state)s”, không thực hiện được thao tác này."),
-        state=dossier.get_state_display(),
+        state=STATE_LABELS.get(dossier.state, dossier.state),
     )
 
 
@@ -243,7 +263,7 @@ def _step_action(action: str, dossier: Dossier, who: Actor) -> DomainError | Non
         return DomainError(
             "action.not_allowed",
             _("Thao tác “%(action)s” không được phép ở bước “%(step)s”."),
-            action=str(Action(action).label) if action in Action.values else action,
+            action=str(Action(action).label) if action in STEP_ACTIONS else action,
             step=step.step.name,
         )
     if action == Action.REQUEST_SUPPLEMENT and step.role == Role.RECEPTION_OFFICER:
@@ -296,7 +316,7 @@ def _propose_stop(dossier: Dossier, who: Actor) -> DomainError | None:
             "stop.propose_forbidden",
             _("Chỉ cán bộ đang xử lý bước hiện tại được đề xuất dừng giải quyết hồ sơ."),
         )
-    if StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.PENDING).exists():
+    if any(n.outcome == StopNotice.Outcome.PENDING for n in dossier.stop_notices.all()):
         return DomainError(
             "stop.pending", _("Hồ sơ đã có đề xuất dừng giải quyết đang chờ lãnh đạo quyết định.")
         )
@@ -367,7 +387,7 @@ def _rate(dossier: Dossier, who: Actor, channel: str) -> DomainError | None:
         return DomainError(
             "rating.too_early", _("Hồ sơ được đánh giá sau khi trả kết quả hoặc có văn bản từ chối.")
         )
-    if SatisfactionRating.objects.filter(dossier=dossier).exists():
+    if rating_of(dossier) is not None:
         return DomainError("rating.exists", _("Hồ sơ này đã được đánh giá. Cảm ơn bạn."))
     return None
 
@@ -392,9 +412,8 @@ def _override(dossier: Dossier, who: Actor) -> DomainError | None:
         return DomainError(
             "competence.override_forbidden", _("Bạn không có quyền thay đổi cơ quan có thẩm quyền.")
         )
-    if (
-        dossier.state not in OVERRIDABLE_STATES
-        or DossierStep.objects.filter(dossier=dossier, agency_id=dossier.competent_agency_id).exists()
+    if dossier.state not in OVERRIDABLE_STATES or any(
+        s.agency_id == dossier.competent_agency_id for s in dossier.steps.all()
     ):
         return DomainError(
             "competence.override_late", _("Hồ sơ đã chuyển đến cơ quan có thẩm quyền, không thể thay đổi.")
@@ -447,7 +466,7 @@ def apology_time_refusal(dossier: Dossier, on: dt.date) -> DomainError | None:
             deadline=f"{deadline:%d/%m/%Y}" if deadline else "—",
         )
     allowed = dossier.procedure_version.apologies_allowed
-    if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=False).count() >= allowed:
+    if sum(1 for n in dossier.apologies.all() if n.signed_at is not None) >= allowed:
         return DomainError(
             "apology.limit",
             _("Hồ sơ đã có %(count)s văn bản xin lỗi và hẹn lại; thủ tục chỉ cho phép %(count)s lần."),
@@ -461,7 +480,7 @@ def _draft_apology(dossier: Dossier, who: Actor) -> DomainError | None:
         return _not_in_time()
     if not who.at({dossier.competent_agency_id}):
         return DomainError("apology.forbidden", _("Chỉ cơ quan có thẩm quyền được lập văn bản xin lỗi."))
-    if ApologyNotice.objects.filter(dossier=dossier, signed_at__isnull=True).exists():
+    if any(n.signed_at is None for n in dossier.apologies.all()):
         return DomainError("apology.pending", _("Hồ sơ đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo ký."))
     return apology_time_refusal(dossier, who.on)
 
@@ -490,7 +509,7 @@ def _extend(dossier: Dossier, who: Actor) -> DomainError | None:
         return DomainError(
             "extension.forbidden", _("Chỉ cơ quan có thẩm quyền được gia hạn thời gian giải quyết.")
         )
-    if DossierEvent.objects.filter(dossier=dossier, kind=EventKind.EXTENDED).exists():
+    if any(e.kind == EventKind.EXTENDED for e in dossier.events.all()):
         return DomainError("extension.repeated", _("Hồ sơ đã được gia hạn một lần."))
     return None
 
@@ -544,7 +563,7 @@ def refusal(
     who = actor(user, on)
     if action in RECEPTION_ACTS:
         return _reception(action, dossier, who)
-    if action in Action.values:
+    if action in STEP_ACTIONS:
         return _step_action(action, dossier, who)
     if action == Act.SUPPLY:
         return _supply(dossier, who)
@@ -595,17 +614,20 @@ def check(
     on: dt.date,
     subject: Any = None,
     check_version: bool = True,
+    lock_on_write: bool = False,
 ) -> Dossier:
     """Refuse with the rule's DomainError unless ``user`` may do ``action``, then lock the row and return it.
 
     The lock checks the version the caller saw, so the state the policy judged is the state changed. An action
     reached through a part of the dossier (a consultation, an apology notice, a result file, a rating) takes
-    the row as it is (``check_version=False``): the part is read again, the policy judges the locked row."""
+    the row as it is (``check_version=False``): the part is read again, the policy judges the locked row.
+    ``lock_on_write``: the version check and the lock come with the dossier's final UPDATE
+    (``steps.save_dossier``), for a service whose first write is that UPDATE (``locking.defer``)."""
     denied = refusal(user, action, dossier, on=on, subject=subject)
     if denied is not None:
         raise denied
     if check_version:
-        return lock(dossier)
+        return defer(dossier) if lock_on_write else lock(dossier)
     locked = lock(dossier, check_version=False)
     if hasattr(subject, "refresh_from_db"):
         subject.refresh_from_db()
@@ -625,7 +647,7 @@ def allowed_actions(*, user: Any, dossier: Dossier, on: dt.date) -> list[str]:
     candidates: list[str] = [*RECEPTION_ACTS, Act.SUPPLY, Act.WITHDRAW]
     step = dossier.current_step
     if step is not None:
-        candidates += [a for a in step.step.actions if a in Action.values]
+        candidates += [a for a in step.step.actions if a in STEP_ACTIONS]
     elif dossier.state == State.RESULT_READY:
         candidates.append(Action.RETURN_RESULT)
     return [a for a in dict.fromkeys(candidates) if refusal(who, a, dossier, on=on) is None]
@@ -714,7 +736,18 @@ def check_register(*, user: Any, reception_point: ReceptionPoint, on: dt.date) -
 
 
 def may_receive_at(*, user: Any, reception_point: ReceptionPoint, role: str, on: dt.date) -> bool:
-    return reception_points(user=user, role=role, on=on).filter(pk=reception_point.pk).exists()
+    """``reception_points`` for one point, judged on the positions already read (``actor``)."""
+    if not reception_point.is_valid_on(on):
+        return False
+    return any(
+        h.role == role
+        and (
+            h.reception_point_id == reception_point.pk
+            if h.reception_point_id is not None
+            else h.agency_id == reception_point.agency_id
+        )
+        for h in actor(user, on).held
+    )
 
 
 # --- forwarding to another province (``Forwarding``) ----------------------------------------------

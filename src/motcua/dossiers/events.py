@@ -12,14 +12,17 @@ never reaches the citizen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
 from django.utils import translation
 
 from motcua.catalog.models import Action
 from motcua.dossiers.access import Act, staff_of
+from motcua.dossiers.locking import next_sequence
 from motcua.dossiers.models import (
     ApologyNotice,
     Audience,
@@ -38,7 +41,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.status import national_status
 from motcua.org.models import Agency, ReceptionPoint, Role, Staff
 from motcua.outbox.models import Topic
-from motcua.outbox.services import OutboxItem, enqueue_many
+from motcua.outbox.services import OutboxItem, messages_of, write_messages
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
@@ -96,12 +99,13 @@ def _write(
     step: DossierStep | None = None,
     extra: Sequence[tuple[str, str, dict[str, Any]]] = (),
 ) -> DossierEvent:
-    """Write the event and its outbox messages (one INSERT); the payload gets the resulting state for replay.
+    """Record the event and its outbox messages; the payload gets the resulting state for replay. Inside a
+    unit of work (``held``) both are written at its end, with the unit's other events; outside, at once.
 
     ``sync=False``: the dossier is not on the national portal yet (an assisted submission waiting for the
     citizen's confirmation or for the online path): no status and no progress message. ``step``: the step the
     actor worked on when it is no longer the current one (a step just closed); ``extra``: more messages of the
-    same event as ``(topic, key suffix, payload)``, written in the same INSERT.
+    same event as ``(topic, key suffix, payload)``, written with the others.
 
     The status and progress messages carry the event's reference (``event_id``, ``sequence``) and the state
     the event records (national status, appointments, the step): the national portal adapter builds the
@@ -115,12 +119,10 @@ def _write(
         "first_appointment": _utc(dossier.initial_appointment_at),
         **(data or {}),
     }
-    sequence = (DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("sequence"))["m"] or 0) + 1
     staff = staff_of(by)
     event = DossierEvent(
         dossier=dossier,
         province_code=dossier.province_code,
-        sequence=sequence,
         kind=kind,
         action=action,
         at=now,
@@ -132,13 +134,11 @@ def _write(
         data=payload,
         audience=event_audience(kind=kind, action=action, state=dossier.state),
     )
-    event.save()
+    # Everything the messages say is taken now: the service goes on changing the dossier before the flush.
     status = national_status(dossier)
     common = {
         "dossier_code": dossier.code,
         "procedure_code": dossier.procedure.code,
-        "event_id": event.pk,
-        "sequence": sequence,
         "event": kind,
         "action": action,
         "state": dossier.state,
@@ -147,35 +147,103 @@ def _write(
         "appointment_at": payload["appointment"],
         "initial_appointment_at": payload["first_appointment"],
     }
-    messages = []
+    # (topic, key suffix, payload, whether the payload gets the event's id and sequence)
+    messages: list[tuple[Topic | str, str, dict[str, Any], bool]] = []
     if sync:
-        key = f"dossier:{dossier.pk}:{sequence}"
-        messages.append(OutboxItem(topic=Topic.DOSSIER_STATUS, key=f"{key}:status", payload=common))
+        messages.append((Topic.DOSSIER_STATUS, "status", common, True))
         if staff is not None:
             progress = _progress(event, staff=staff, step=step or current, common=common)
-            messages.append(OutboxItem(topic=Topic.DOSSIER_PROGRESS, key=f"{key}:progress", payload=progress))
+            messages.append((Topic.DOSSIER_PROGRESS, "progress", progress, True))
     if notify_applicant:
         contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
-        messages.append(
+        messages.append((Topic.NOTIFY_APPLICANT, "notify", {**common, **contact}, True))
+    messages.extend((topic, suffix, extra_payload, False) for topic, suffix, extra_payload in extra)
+    pending = _Pending(event=event, messages=messages, now=now)
+    held = getattr(_held, "pending", None)
+    if held is None:
+        _flush([pending])
+    else:
+        held.append(pending)
+    return event
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An event held back until the end of its unit of work, with its messages: the event's id and sequence
+    join each key, and the payloads that reference the event, at the flush."""
+
+    event: DossierEvent
+    messages: list[tuple[Topic | str, str, dict[str, Any], bool]]
+    now: dt.datetime
+
+
+_held = threading.local()
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Hold back the events recorded in the block and write them when it ends without error: one INSERT for
+    the events, one for their outbox messages, still inside the caller's transaction (``services.unit``
+    opens this block with the outermost service's transaction). An error drops them with the transaction."""
+    outer = getattr(_held, "pending", None)
+    pending: list[_Pending] = []
+    _held.pending = pending
+    try:
+        yield
+        _held.pending = outer
+        _flush(pending)
+    finally:
+        _held.pending = outer
+
+
+def mark() -> int:
+    """How many events are held back now (for ``forget_since`` after a savepoint's rollback)."""
+    held_now = getattr(_held, "pending", None)
+    return len(held_now) if held_now is not None else 0
+
+
+def forget_since(position: int) -> None:
+    """Drop the events held back since ``mark`` returned ``position``: their savepoint was rolled back."""
+    held_now = getattr(_held, "pending", None)
+    if held_now is not None:
+        del held_now[position:]
+
+
+def _flush(pending: list[_Pending]) -> None:
+    """Write the held events and their messages. Each event's sequence is computed by the INSERT: the
+    dossier's highest one plus the event's rank among the dossier's events of this batch (every row of one
+    INSERT sees the table as it was before it, on PostgreSQL and SQLite), under the dossier's row lock the
+    service took; the database returns it."""
+    if not pending:
+        return
+    ranks: dict[int, int] = {}
+    for item in pending:
+        dossier_id = item.event.dossier.pk  # a dossier written after its first event was held: set now
+        ranks[dossier_id] = ranks.get(dossier_id, 0) + 1
+        item.event.sequence = next_sequence(DossierEvent, item.event.dossier, offset=ranks[dossier_id])
+    DossierEvent.objects.bulk_create([item.event for item in pending])
+    rows = []
+    for item in pending:
+        event, dossier = item.event, item.event.dossier
+        reference = {"event_id": event.pk, "sequence": event.sequence}
+        items = [
             OutboxItem(
-                topic=Topic.NOTIFY_APPLICANT,
-                key=f"dossier:{dossier.pk}:{sequence}:notify",
-                payload={**common, **contact},
+                topic=topic,
+                key=f"dossier:{dossier.pk}:{event.sequence}:{suffix}",
+                payload={**payload, **reference} if referenced else payload,
+            )
+            for topic, suffix, payload, referenced in item.messages
+        ]
+        rows.extend(
+            messages_of(
+                province_code=dossier.province_code,
+                aggregate_type="dossier",
+                aggregate_id=dossier.pk,
+                items=items,
+                now=item.now,
             )
         )
-    for topic, suffix, extra_payload in extra:
-        messages.append(
-            OutboxItem(topic=topic, key=f"dossier:{dossier.pk}:{sequence}:{suffix}", payload=extra_payload)
-        )
-    if messages:
-        enqueue_many(
-            province_code=dossier.province_code,
-            aggregate_type="dossier",
-            aggregate_id=dossier.pk,
-            items=messages,
-            now=now,
-        )
-    return event
+    write_messages(rows)
 
 
 # --- reception -----------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.forms import field_order, field_title
 from motcua.core.errors import DomainError
+from motcua.dossiers import lookups
 from motcua.dossiers.files import display_name
 from motcua.dossiers.models import Dossier
-from motcua.geo.models import AdministrativeUnit
 
 FILE_PREFIX = "dossiers/"
 
@@ -33,9 +33,7 @@ class FormEntry:
 
 
 def _unit_name(code: str) -> str:
-    unit = (
-        AdministrativeUnit.objects.filter(code=code).order_by("-valid_from").select_related("parent").first()
-    )
+    unit = lookups.latest_unit(code=code)
     if unit is None:
         return code
     return f"{unit.name}, {unit.parent.name}" if unit.parent is not None else unit.name

@@ -1,4 +1,6 @@
-"""What the dossier engine reads from the catalog, the organization and the calendar, in one place."""
+"""What the dossier engine reads from the catalog, the organization, the geography and the calendar, in one
+place. All of it comes from versioned in-process snapshots (``core.snapshots``): no query while the rows did
+not change; what is returned is shared between requests and read-only."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.conf import settings
 from motcua.calendar import selectors as calendar
 from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import ProcedureVersion, TimeUnit, WorkflowStep
+from motcua.geo import selectors as geo_selectors
 from motcua.org import selectors as org_selectors
 
 # The local time zone, for pages that build a local moment from a typed date and time; dates and local
@@ -19,7 +22,7 @@ from motcua.org import selectors as org_selectors
 TZ = ZoneInfo(settings.TIME_ZONE)
 
 
-# --- catalog and organization: their selectors ----------------------------------------------------
+# --- catalog, organization and geography: their selectors ----------------------------------------
 
 version_in_force = catalog_selectors.version_in_force
 resolve_competent_agency = catalog_selectors.resolve_competent_agency
@@ -27,16 +30,20 @@ competence_place = catalog_selectors.competence_place
 competence_place_fields = catalog_selectors.competence_place_fields
 workflow_of = catalog_selectors.workflow_of
 initial_step = catalog_selectors.initial_step
+step_transitions = catalog_selectors.step_transitions
+required_documents = catalog_selectors.required_documents
+procedures_listed = catalog_selectors.procedures_listed
 resolve_place_commune = catalog_selectors.resolve_place_commune
 commune_committee_for = org_selectors.commune_committee_for
+agency = org_selectors.agency
+agencies_in_force = org_selectors.agencies_in_force
+reception_point_in_force = org_selectors.reception_point_in_force
+latest_unit = geo_selectors.latest_unit
 
 
 def initial_step_of(version: ProcedureVersion) -> WorkflowStep:
-    """The first step of the version's workflow in one query; the catalog explains a malformed workflow."""
-    steps = list(WorkflowStep.objects.filter(workflow__version=version, is_initial=True)[:2])
-    if len(steps) != 1:
-        return initial_step(workflow_of(version))
-    return steps[0]
+    """The first step of the version's workflow (from the snapshot); the catalog explains a malformed one."""
+    return initial_step(workflow_of(version))
 
 
 def fee_for(*, version: ProcedureVersion, form_data: dict[str, Any], on: dt.date) -> Decimal:

@@ -289,12 +289,19 @@ class DossierDocument(models.Model):
         return self.name
 
 
+class SequenceField(models.PositiveIntegerField):
+    """The position of a row among its dossier's rows: the INSERT may compute it from the rows already there
+    (``locking.next_sequence``) under the dossier's row lock, and the database returns it."""
+
+    db_returning = True
+
+
 class DossierStep(models.Model):
     """One pass of a dossier through a workflow step; the control slip (phiếu kiểm soát) is their list."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     province_code = models.CharField(max_length=2, db_index=True)
-    sequence = models.PositiveIntegerField()
+    sequence = SequenceField()
     step = models.ForeignKey("catalog.WorkflowStep", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=24)
@@ -343,6 +350,17 @@ class Consultation(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # The consulted agency's open requests, oldest first (the inbox): only the few unanswered ones,
+            # however many answered ones the agency has (bench/scale.py).
+            models.Index(
+                fields=["agency", "requested_at"],
+                condition=Q(answered_at__isnull=True),
+                name="consultation_open",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.agency_id}"
 
@@ -362,6 +380,16 @@ class ApologyNotice(models.Model):
         "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The notices a leader has to sign, in drafting order (the inbox): the unsigned ones only.
+            models.Index(
+                fields=["agency", "drafted_at", "id"],
+                condition=Q(signed_at__isnull=True),
+                name="apology_to_sign",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.new_appointment_at:%Y-%m-%d %H:%M}"
@@ -504,7 +532,7 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     province_code = models.CharField(max_length=2, db_index=True)
-    sequence = models.PositiveIntegerField()
+    sequence = SequenceField()
     kind = models.CharField(max_length=32, choices=EventKind.choices)
     action = models.CharField(max_length=24, blank=True)
     at = models.DateTimeField()

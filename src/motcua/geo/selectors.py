@@ -1,4 +1,7 @@
-"""Reading administrative units: what is in force on a day, what replaced what, what an address means."""
+"""Reading administrative units: what is in force on a day, what replaced what, what an address means.
+
+Single units by code or id come from the geography's versioned in-process snapshot (``core.snapshots``):
+shared between requests, read-only."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.geo.matching import NormalizedAddress, normalize
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
@@ -14,11 +18,13 @@ from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 __all__ = [
     "NormalizedAddress",
     "communes_of",
+    "latest_unit",
     "normalize_address",
     "predecessors_of",
     "province",
     "succession_links",
     "successors_of",
+    "unit",
     "unit_by_code",
     "units_valid_on",
 ]
@@ -37,8 +43,12 @@ def units_valid_on(
 
 
 def unit_by_code(*, code: str, on: dt.date) -> AdministrativeUnit:
-    """The unit carrying GSO code ``code`` on ``on`` (codes are reused across periods)."""
-    unit = AdministrativeUnit.objects.valid_on(on).filter(code=code).select_related("parent").first()
+    """The unit carrying GSO code ``code`` on ``on`` (codes are reused across periods); shared, read-only."""
+    unit = snapshots.remember(
+        "geo",
+        ("geo.unit_by_code", code, on),
+        lambda: AdministrativeUnit.objects.valid_on(on).filter(code=code).select_related("parent").first(),
+    )
     if unit is None:
         raise DomainError(
             "geo.unit_not_found",
@@ -47,6 +57,29 @@ def unit_by_code(*, code: str, on: dt.date) -> AdministrativeUnit:
             day=on.strftime("%d/%m/%Y"),
         )
     return unit
+
+
+def latest_unit(*, code: str) -> AdministrativeUnit | None:
+    """The latest unit to carry GSO code ``code`` (with its parent), whatever the day; shared, read-only."""
+    return snapshots.remember(
+        "geo",
+        ("geo.latest_unit", code),
+        lambda: (
+            AdministrativeUnit.objects.filter(code=code)
+            .order_by("-valid_from")
+            .select_related("parent")
+            .first()
+        ),
+    )
+
+
+def unit(*, pk: int) -> AdministrativeUnit | None:
+    """The unit ``pk`` (with its parent); shared, read-only."""
+    return snapshots.remember(
+        "geo",
+        ("geo.unit", pk),
+        lambda: AdministrativeUnit.objects.filter(pk=pk).select_related("parent").first(),
+    )
 
 
 def province(*, code: str, on: dt.date) -> AdministrativeUnit:

@@ -6,6 +6,3 @@ class OrgConfig(AppConfig):
     name = "motcua.org"
     label = "org"
     verbose_name = _("Tổ chức")
-
-    def ready(self) -> None:
-        from motcua.org import signals  # noqa: F401  (drops the request cache of positions)

@@ -1,7 +1,9 @@
 """Reads of the organization: agencies, reception points, staff and who holds which role where.
 
 Every selector takes the date ``on`` it answers for, because agencies, reception points and
-positions all have validity periods (an ended position no longer counts).
+positions all have validity periods (an ended position no longer counts). Single rows and lists the hot
+paths read come from the organization's versioned in-process snapshot (``core.snapshots``): shared between
+requests, read-only.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from motcua.core import snapshots
 from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit, Level, UnitType
 
@@ -33,22 +37,48 @@ def agencies_valid_on(
 
 
 def agency_by_code(*, code: str, on: dt.date) -> Agency | None:
-    """The agency carrying identifier ``code`` on ``on`` (codes are unique within a period)."""
-    return Agency.objects.valid_on(on).filter(code=code).select_related("unit").first()
+    """The agency carrying identifier ``code`` on ``on`` (codes are unique within a period); shared."""
+    return snapshots.remember(
+        "org",
+        ("org.agency_by_code", code, on),
+        lambda: Agency.objects.valid_on(on).filter(code=code).select_related("unit").first(),
+    )
+
+
+def agency(*, pk: int) -> Agency | None:
+    """The agency ``pk`` (with its unit), from the snapshot; shared, read-only."""
+    return snapshots.remember(
+        "org", ("org.agency", pk), lambda: Agency.objects.filter(pk=pk).select_related("unit").first()
+    )
+
+
+def agencies_in_force(*, province_code: str, on: dt.date) -> tuple[Agency, ...]:
+    """Every agency of a province in force on ``on``, ordered by name, from the snapshot; shared."""
+    return snapshots.remember(
+        "org",
+        ("org.agencies_in_force", province_code, on),
+        lambda: tuple(Agency.objects.valid_on(on).filter(province_code=province_code).order_by("name", "pk")),
+    )
+
+
+def _first_provincial(province_code: str, on: dt.date, kind: str) -> Agency | None:
+    return snapshots.remember(
+        "org",
+        ("org.provincial", province_code, on, kind),
+        lambda: agencies_valid_on(
+            on=on, province_code=province_code, level=AgencyLevel.PROVINCE, kind=kind
+        ).first(),
+    )
 
 
 def province_committee(*, province_code: str, on: dt.date) -> Agency | None:
-    """The provincial People's Committee (UBND tỉnh / thành phố)."""
-    return agencies_valid_on(
-        on=on, province_code=province_code, level=AgencyLevel.PROVINCE, kind=AgencyKind.PEOPLES_COMMITTEE
-    ).first()
+    """The provincial People's Committee (UBND tỉnh / thành phố); shared, read-only."""
+    return _first_provincial(province_code, on, AgencyKind.PEOPLES_COMMITTEE)
 
 
 def province_service_center(*, province_code: str, on: dt.date) -> Agency | None:
-    """The provincial Public Administration Service Center (Trung tâm Phục vụ hành chính công)."""
-    return agencies_valid_on(
-        on=on, province_code=province_code, level=AgencyLevel.PROVINCE, kind=AgencyKind.SERVICE_CENTER
-    ).first()
+    """The provincial Public Administration Service Center (Trung tâm Phục vụ hành chính công); shared."""
+    return _first_provincial(province_code, on, AgencyKind.SERVICE_CENTER)
 
 
 def departments(*, province_code: str, on: dt.date) -> QuerySet[Agency]:
@@ -71,18 +101,32 @@ def commune_committees(*, province_code: str, on: dt.date) -> QuerySet[Agency]:
 
 
 def commune_committee_for(*, unit: AdministrativeUnit, on: dt.date) -> Agency | None:
-    """The UBND of a commune-level unit on ``on``, or None when the unit has none yet."""
-    return (
-        Agency.objects.valid_on(on)
-        .filter(unit=unit, level=AgencyLevel.COMMUNE, kind=AgencyKind.PEOPLES_COMMITTEE)
-        .order_by("code")
-        .first()
+    """The UBND of a commune-level unit on ``on``, or None when the unit has none yet; shared, read-only."""
+    return snapshots.remember(
+        "org",
+        ("org.commune_committee", unit.pk, on),
+        lambda: (
+            Agency.objects.valid_on(on)
+            .filter(unit_id=unit.pk, level=AgencyLevel.COMMUNE, kind=AgencyKind.PEOPLES_COMMITTEE)
+            .order_by("code")
+            .first()
+        ),
     )
 
 
 def post_offices(*, province_code: str, on: dt.date) -> QuerySet[Agency]:
     """Post offices (bưu điện) that receive dossiers and return results in the province."""
     return agencies_valid_on(on=on, province_code=province_code, kind=AgencyKind.POST_OFFICE)
+
+
+def reception_points_valid_on_any_province(*, on: dt.date) -> QuerySet[ReceptionPoint]:
+    """Reception points in force on ``on`` whose agency is in force too."""
+    return (
+        ReceptionPoint.objects.valid_on(on)
+        .filter(agency__valid_from__lte=on)
+        .filter(Q(agency__valid_to__isnull=True) | Q(agency__valid_to__gt=on))
+        .select_related("agency", "unit")
+    )
 
 
 def reception_points_valid_on(
@@ -93,12 +137,7 @@ def reception_points_valid_on(
     agency: Agency | None = None,
 ) -> QuerySet[ReceptionPoint]:
     """Reception points (Bộ phận Một cửa, Trung tâm PVHCC, bưu điện) in force on ``on``."""
-    qs = (
-        ReceptionPoint.objects.valid_on(on)
-        .filter(province_code=province_code, agency__valid_from__lte=on)
-        .filter(Q(agency__valid_to__isnull=True) | Q(agency__valid_to__gt=on))
-        .select_related("agency", "unit")
-    )
+    qs = reception_points_valid_on_any_province(on=on).filter(province_code=province_code)
     if kind is not None:
         qs = qs.filter(kind=kind) if isinstance(kind, str) else qs.filter(kind__in=list(kind))
     if agency is not None:
@@ -107,7 +146,23 @@ def reception_points_valid_on(
 
 
 def reception_point_by_code(*, code: str, on: dt.date) -> ReceptionPoint | None:
-    return ReceptionPoint.objects.valid_on(on).filter(code=code).select_related("agency", "unit").first()
+    """The reception point coded ``code`` on ``on``; shared, read-only."""
+    return snapshots.remember(
+        "org",
+        ("org.reception_point_by_code", code, on),
+        lambda: (
+            ReceptionPoint.objects.valid_on(on).filter(code=code).select_related("agency", "unit").first()
+        ),
+    )
+
+
+def reception_point_in_force(*, pk: int, on: dt.date) -> ReceptionPoint | None:
+    """Reception point ``pk`` if it is in force on ``on`` (else None), with its agency; shared, read-only."""
+    return snapshots.remember(
+        "org",
+        ("org.reception_point_in_force", pk, on),
+        lambda: ReceptionPoint.objects.valid_on(on).filter(pk=pk).select_related("agency").first(),
+    )
 
 
 def positions_valid_on(*, on: dt.date) -> QuerySet[Position]:
@@ -169,8 +224,16 @@ def staff_of(*, user) -> Staff | None:
     """The staff record of ``user``, or None for a citizen."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    if _STAFF_OF_USER.is_cached(user):
+        # Read with the session (motcua.accounts.session_store) or already looked up: no query.
+        return cast("Staff | None", _STAFF_OF_USER.get_cached_value(user))
     return Staff.objects.filter(user=user).select_related("agency").first()
 
+
+# The user's side of Staff.user: its cache holds the staff record (or None) once a query has joined it.
+_STAFF_OF_USER = Staff._meta.get_field("user").remote_field
+
+StrOrPromise = str | Promise
 
 UNIT_GROUP_LABELS: dict[str, Any] = {
     UnitType.WARD: pgettext_lazy("nhóm đơn vị hành chính", "Phường"),
@@ -185,7 +248,7 @@ class UnitGroup:
     """Communes of one type (phường, xã, ...) for display."""
 
     unit_type: str
-    label: str
+    label: StrOrPromise  # lazy: the directory is shared by pages in every language
     units: list[AdministrativeUnit] = field(default_factory=list)
 
 
@@ -204,14 +267,23 @@ class Directory:
 
 
 def province_directory(*, province_code: str, on: dt.date) -> Directory:
-    """Everything the home page lists for one province, in a fixed number of queries."""
+    """Everything the home page lists for one province, from the snapshot of the organization and the
+    geography (a fixed number of queries when either changed); shared, read-only."""
+    return snapshots.remember(
+        ("org", "geo"),
+        ("org.directory", province_code, on),
+        lambda: _directory(province_code=province_code, on=on),
+    )
+
+
+def _directory(*, province_code: str, on: dt.date) -> Directory:
     province = geo_selectors.units_valid_on(on=on, province_code=province_code, level=Level.PROVINCE).first()
     groups: dict[str, UnitGroup] = {}
     for unit in geo_selectors.communes_of(province_code=province_code, on=on):
         group = groups.get(unit.unit_type)
         if group is None:
             group = groups[unit.unit_type] = UnitGroup(
-                unit.unit_type, str(UNIT_GROUP_LABELS.get(unit.unit_type, unit.unit_type))
+                unit.unit_type, UNIT_GROUP_LABELS.get(unit.unit_type, unit.unit_type)
             )
         group.units.append(unit)
     type_order: list[str] = [UnitType.WARD, UnitType.COMMUNE, UnitType.SPECIAL_ZONE, UnitType.TOWNSHIP]

@@ -92,11 +92,29 @@ def enqueue_many(
     """Write several messages about one aggregate in one INSERT, one row per destination of each topic; keys
     must be new (the caller holds the lock that makes them unique, e.g. the dossier row and its event
     sequence)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("enqueue_many() must run inside the transaction of the change it reports")
-    now = now or timezone.now()
+    return write_messages(
+        messages_of(
+            province_code=province_code,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+            items=items,
+            now=now or timezone.now(),
+        )
+    )
+
+
+def messages_of(
+    *,
+    province_code: str,
+    aggregate_type: str,
+    aggregate_id: str | int,
+    items: list[OutboxItem],
+    now: dt.datetime,
+) -> list[OutboxMessage]:
+    """The unsaved rows of ``items`` about one aggregate, one per destination of each topic: batches of
+    several aggregates are written together by ``write_messages``."""
     stream = stream_of(aggregate_type, aggregate_id)
-    rows = [
+    return [
         OutboxMessage(
             topic=str(item.topic),
             province_code=province_code,
@@ -112,6 +130,12 @@ def enqueue_many(
         for item in items
         for destination in destinations_for(item.topic)
     ]
+
+
+def write_messages(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write the rows of ``messages_of`` in one INSERT (new keys only), inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enqueue_many() must run inside the transaction of the change it reports")
     return OutboxMessage.objects.bulk_create(rows) if rows else []
 
 

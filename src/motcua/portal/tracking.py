@@ -66,17 +66,13 @@ def supplement_request(*, dossier: Dossier) -> SupplementRequest | None:
     """What the open supplement request asks for, when the dossier waits for the citizen."""
     if dossier.state not in SUPPLEMENT_STATES:
         return None
-    event = (
-        dossier.events.filter(
-            kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
-        )
-        .order_by("-sequence")
-        .first()
-    )
+    kinds = {EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED}
+    requests = [e for e in dossier.events.all() if e.kind in kinds]  # read with the dossier on its page
+    event = max(requests, key=lambda e: e.sequence, default=None)
     items = list((event.data or {}).get("missing", [])) if event else []
     codes = [item.get("code") for item in items if isinstance(item, dict) and item.get("code")]
-    all_documents = dossier.procedure_version.documents.order_by("order", "code")
-    documents = list(all_documents.filter(code__in=codes)) if codes else list(all_documents)
+    all_documents = sorted(dossier.procedure_version.documents.all(), key=lambda d: (d.order, d.code))
+    documents = [d for d in all_documents if d.code in codes] if codes else all_documents
     return SupplementRequest(
         reason=event.reason if event else "",
         items=[str(item.get("name", "")) if isinstance(item, dict) else str(item) for item in items],

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from motcua.catalog.models import WorkflowStep
+from motcua.core import snapshots
 from motcua.dossiers import access, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.constants import TERMINAL_STATES
@@ -68,6 +70,16 @@ def can_sign_apology(*, notice: ApologyNotice, user: Any, now: dt.datetime) -> b
     return access.may(user, Act.SIGN_APOLOGY, notice.dossier, on=timezone.localdate(now), subject=notice)
 
 
+def _allotted_from(workflow_id: int, order: int) -> Decimal:
+    """Working hours the workflow allots to its steps from ``order`` on (a catalog snapshot)."""
+
+    def read() -> Decimal:
+        hours = WorkflowStep.objects.filter(workflow_id=workflow_id, order__gte=order)
+        return sum(hours.values_list("allotment_hours", flat=True), Decimal(0))
+
+    return snapshots.remember("catalog", ("apologies.allotted_from", workflow_id, order), read)
+
+
 def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datetime:
     """A new appointment to offer in an apology notice: now plus the working time the workflow allots to the
     steps from the current one on, and at least one working day after the current appointment."""
@@ -75,8 +87,7 @@ def suggested_new_appointment(*, dossier: Dossier, now: dt.datetime) -> dt.datet
     step = dossier.current_step
     remaining = Decimal(8)
     if step is not None:
-        ahead = step.step.workflow.steps.filter(order__gte=step.step.order)
-        remaining = max(sum((s.allotment_hours for s in ahead), Decimal(0)), remaining)
+        remaining = max(_allotted_from(step.step.workflow_id, step.step.order), remaining)
     appointment = dossier.appointment_at or now
     floor = lookups.add_working_hours(start=max(appointment, now), hours=Decimal(8), agency_id=agency_id)
     proposed = lookups.add_working_hours(start=now, hours=remaining, agency_id=agency_id)

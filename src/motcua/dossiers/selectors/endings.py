@@ -15,32 +15,22 @@ from motcua.dossiers.models import Dossier, StopNotice, WithdrawalRequest
 
 def pending_stop_notice(*, dossier: Dossier) -> StopNotice | None:
     """The stop proposal waiting for the leader of the competent agency, if any."""
-    return (
-        StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.PENDING)
-        .select_related("proposed_by", "agency")
-        .first()
-    )
+    pending = (n for n in dossier.stop_notices.all() if n.outcome == StopNotice.Outcome.PENDING)
+    return min(pending, key=lambda n: n.pk, default=None)
 
 
 def signed_stop_notice(*, dossier: Dossier) -> StopNotice | None:
     """The signed stop notice (form 05) that ended the dossier, if any."""
-    return (
-        StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.SIGNED)
-        .select_related("decided_by", "agency")
-        .order_by("-decided_at")
-        .first()
-    )
+    signed = [n for n in dossier.stop_notices.all() if n.outcome == StopNotice.Outcome.SIGNED]
+    return max(signed, key=lambda n: (n.decided_at is not None, n.decided_at, n.pk), default=None)
 
 
 def pending_withdrawal(*, dossier: Dossier) -> WithdrawalRequest | None:
     """The withdrawal request waiting for the competent agency's decision, if any."""
     if not dossier.withdrawal_pending:
         return None
-    return (
-        WithdrawalRequest.objects.filter(dossier=dossier, outcome=WithdrawalRequest.Outcome.PENDING)
-        .select_related("recorded_by")
-        .first()
-    )
+    pending = (r for r in dossier.withdrawal_requests.all() if r.outcome == WithdrawalRequest.Outcome.PENDING)
+    return min(pending, key=lambda r: r.pk, default=None)
 
 
 def can_propose_stop(*, dossier: Dossier, user: Any, now: dt.datetime) -> bool:

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
-from motcua.dossiers import access, errors
+from motcua.dossiers import access, errors, lookups
 from motcua.dossiers.models import Dossier, DossierDocument, DossierResult, State
 from motcua.dossiers.selectors.visibility import can_view
 
 
-def missing_documents(*, dossier: Dossier) -> list[Any]:
-    """Mandatory required documents not yet provided (an e-form field counts when it is filled)."""
-    provided = set(dossier.documents.values_list("code", flat=True))
+def missing_documents(*, dossier: Dossier, provided: Collection[str] | None = None) -> list[Any]:
+    """Mandatory required documents not yet provided (an e-form field counts when it is filled).
+    ``provided``: the codes of the documents of a dossier whose rows are not written yet."""
+    # Read through .all(): a dossier or version that holds its rows (prefetched) is not read again.
+    if provided is None:
+        provided = {d.code for d in dossier.documents.all()}
     missing = []
-    for doc in dossier.procedure_version.documents.filter(mandatory=True).order_by("order"):
-        if doc.code in provided:
+    for doc in lookups.required_documents(version_id=dossier.procedure_version_id):
+        if not doc.mandatory or doc.code in provided:
             continue
         if doc.form_field and dossier.form_data.get(doc.form_field) not in (None, "", [], {}):
             continue
@@ -29,12 +33,10 @@ def missing_documents(*, dossier: Dossier) -> list[Any]:
 
 def results_for(*, dossier: Dossier, for_applicant: bool) -> list[DossierResult]:
     """Result files of the dossier: the applicant sees them once returned; staff see them all, removed too."""
-    results = dossier.results.select_related("attached_by").order_by("id")
-    if for_applicant:
-        if dossier.state != State.RETURNED:
-            return []
-        results = results.filter(removed_at__isnull=True)
-    return list(results)
+    if for_applicant and dossier.state != State.RETURNED:
+        return []
+    results = sorted(dossier.results.all(), key=lambda r: r.pk)
+    return [r for r in results if r.removed_at is None] if for_applicant else results
 
 
 def _forbidden_file() -> DomainError:

@@ -4,16 +4,29 @@ read part by part through the indexes, with keyset pages and capped counts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Expression, F, OrderBy, Q, QuerySet, Value
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure, WorkflowStep
 from motcua.dossiers import access
 from motcua.dossiers.constants import INBOX_STATES, RECEPTION_STATES
-from motcua.dossiers.models import Consultation, Dossier
-from motcua.org.models import Role
+from motcua.dossiers.models import ApologyNotice, Consultation, Dossier, DossierStep
+from motcua.dossiers.selectors.apologies import apologies_to_sign
+from motcua.dossiers.selectors.json_rows import (
+    CappedCount,
+    CompiledSelect,
+    Shape,
+    compile_select,
+    instances,
+    json_rows,
+    run_select,
+    select,
+)
+from motcua.org.models import Role, Staff
 
 # The inbox order: dossiers waiting for reception (no step deadline) first, then by step deadline; ties by
 # submission time and id, so that every dossier has one place and keyset pages never skip or repeat one.
@@ -66,8 +79,10 @@ class _InboxPart:
 
 
 def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
-    on = timezone.localdate(now)
-    who = access.actor(user, on)  # read once per request
+    return _parts_of(access.actor(user, timezone.localdate(now)))  # the actor is read once per request
+
+
+def _parts_of(who: access.Actor) -> list[_InboxPart]:
     pairs = sorted({(h.agency_id, h.role) for h in who.held})
     staff_id = who.staff_id
     mine = Q(step_assignee__isnull=True) | Q(step_assignee_id=staff_id)
@@ -127,11 +142,6 @@ def inbox_key(dossier: Dossier) -> InboxKey:
     return (dossier.step_deadline, dossier.submitted_at, dossier.pk)
 
 
-def _order_key(key: InboxKey) -> tuple[Any, ...]:
-    deadline, submitted_at, pk = key
-    return (deadline is not None, deadline or submitted_at, submitted_at, pk)
-
-
 def _seek(fields: tuple[str, ...], values: tuple[Any, ...], *, forward: bool) -> Q:
     """Rows strictly after (or before) ``values`` in the order of ``fields``; the first term lets the index
     start at the right place."""
@@ -143,20 +153,29 @@ def _seek(fields: tuple[str, ...], values: tuple[Any, ...], *, forward: bool) ->
     return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
 
 
-def _part_rows(
+def _part_keys(
     part: _InboxPart, narrow: Q, key: InboxKey | None, *, forward: bool, limit: int
-) -> list[tuple[Any, ...]]:
+) -> QuerySet[Dossier, Any] | None:
+    """The ids of the first ``limit`` rows of ``part`` from ``key`` on, read in its index's order (None: the
+    whole part lies on the other side of the key)."""
     rows = Dossier.objects.filter(part.condition, narrow)
     if key is not None:
         deadline, submitted_at, pk = key
         at_a_step = deadline is not None
         if (part.waiting and at_a_step and forward) or (not part.waiting and not at_a_step and not forward):
-            return []  # the whole part lies on the other side of the key
+            return None
         if part.waiting == (not at_a_step):
             values = (submitted_at, pk) if part.waiting else (deadline, submitted_at, pk)
             rows = rows.filter(_seek(part.fields, values, forward=forward))
     order = part.fields if forward else tuple(f"-{f}" for f in part.fields)
-    return list(rows.order_by(*order).values_list("step_deadline", "submitted_at", "pk")[:limit])
+    return rows.order_by(*order).values("pk")[:limit]
+
+
+def _reverse(order: str | OrderBy) -> str | OrderBy:
+    if isinstance(order, str):
+        return order[1:] if order.startswith("-") else f"-{order}"
+    # Nulls come first going forward, so last going back.
+    return OrderBy(order.expression, descending=not order.descending, nulls_last=bool(order.nulls_first))
 
 
 def inbox_page(
@@ -168,55 +187,213 @@ def inbox_page(
     before: InboxKey | None = None,
     size: int = 25,
 ) -> InboxPage:
-    """One page of the inbox by keyset: the ``size`` dossiers after ``after`` (or before ``before``; neither:
-    the first page). Each part of the inbox is read through its index from the key on, so a deep page costs
-    what the first page costs, whatever the number of dossiers."""
-    narrow = (filters or InboxFilters()).condition()
+    """One page of the inbox by keyset, in ONE query: the ``size`` dossiers after ``after`` (or before
+    ``before``; neither: the first page). Each part of the inbox is a LIMITed subquery read through its
+    index from the key on, so a deep page costs what the first page costs, whatever the number of dossiers;
+    the outer query merges the parts in inbox order and returns the rows the page shows, with their
+    procedure and current step, as one JSON array. The first page's SQL depends only on the officer's
+    positions and the filters: it is compiled once per process for each of them (``_page_sql``)."""
+    db = Dossier.objects.db
+    who = access.actor(user, timezone.localdate(now))  # read once per request
     forward = before is None
     key = after if forward else before
-    keys: list[InboxKey] = []
-    for part in _inbox_parts(user=user, now=now):
-        keys += _part_rows(part, narrow, key, forward=forward, limit=size + 1)
-    keys.sort(key=_order_key, reverse=not forward)
-    more = len(keys) > size
-    keys = keys[:size]
+    cache_key = (db, who.held, who.staff_id, filters, size) if key is None else None
+    compiled = _page_sql.get(cache_key) if cache_key is not None else None
+    if compiled is None:
+        compiled = _compile_page(_parts_of(who), filters, key, forward=forward, size=size, db=db)
+        if cache_key is not None:
+            if len(_page_sql) >= _SQL_KEPT:
+                _page_sql.clear()
+            _page_sql[cache_key] = compiled
+    dossiers = instances(_INBOX_ROW, run_select(compiled, db)["rows"], db)
+    dossiers.sort(key=inbox_order)
+    more = len(dossiers) > size
     if not forward and not more:
         # Back at the start (or rows moved away meanwhile): show a full first page.
         return inbox_page(user=user, now=now, filters=filters, size=size)
-    if not forward:
-        keys.reverse()
-    by_pk = Dossier.objects.select_related(
-        "procedure", "competent_agency", "current_step__step", "current_step__agency"
-    ).in_bulk([pk for _deadline, _submitted, pk in keys])
-    dossiers = [by_pk[pk] for _deadline, _submitted, pk in keys if pk in by_pk]
     if forward:
-        return InboxPage(dossiers, has_previous=after is not None, has_next=more)
-    return InboxPage(dossiers, has_previous=True, has_next=True)
+        return InboxPage(dossiers[:size], has_previous=after is not None, has_next=more)
+    return InboxPage(dossiers[-size:], has_previous=True, has_next=True)
+
+
+def inbox_order(dossier: Dossier) -> tuple[bool, dt.datetime | None, dt.datetime, int]:
+    """Sort key of ``INBOX_ORDER`` (no step deadline first)."""
+    return (dossier.step_deadline is not None, dossier.step_deadline, dossier.submitted_at, dossier.pk)
+
+
+# What an inbox row shows and needs (``time_status``): the dossier, its procedure and current step.
+# Only these columns (the others deferred: PostgreSQL's json_build_object takes at most 100 arguments).
+_INBOX_ROW = Shape(
+    Dossier,
+    fields=(
+        "code",
+        "applicant_name",
+        "state",
+        "procedure_id",
+        "competent_agency_id",
+        "current_step_id",
+        "submitted_at",
+        "step_deadline",
+        "appointment_at",
+        "initial_appointment_at",
+        "finished_at",
+        "closed_at",
+        "paused_at",
+        "paused_remaining_hours",
+        "supplement_count",
+    ),
+    related={
+        "procedure": Shape(Procedure, fields=("code", "name")),
+        "current_step": Shape(DossierStep, related={"step": Shape(WorkflowStep, fields=("name",))}),
+    },
+)
+
+
+def _compile_page(
+    parts: list[_InboxPart],
+    filters: InboxFilters | None,
+    key: InboxKey | None,
+    *,
+    forward: bool,
+    size: int,
+    db: str,
+) -> CompiledSelect:
+    narrow = (filters or InboxFilters()).condition()
+    condition = Q(pk__in=[])
+    for part in parts:
+        ids = _part_keys(part, narrow, key, forward=forward, limit=size + 1)
+        if ids is not None:
+            condition |= Q(pk__in=ids)
+    order = INBOX_ORDER if forward else tuple(_reverse(o) for o in INBOX_ORDER)
+    return compile_select(
+        db, rows=json_rows(Dossier.objects.filter(condition).order_by(*order)[: size + 1], _INBOX_ROW)
+    )
+
+
+def _count(parts: list[_InboxPart], filters: InboxFilters | None, cap: int) -> Expression:
+    """How many dossiers the (filtered) inbox holds, counting at most ``cap + 1`` in each part (a LIMITed
+    subquery: a long queue is never scanned whole)."""
+    narrow = (filters or InboxFilters()).condition()
+    counts: list[Any] = [
+        CappedCount(Dossier.objects.filter(part.condition, narrow).order_by().values("pk")[: cap + 1])
+        for part in parts
+    ]
+    return sum(counts[1:], counts[0]) if counts else Value(0)
 
 
 def inbox_count(*, user: Any, now: dt.datetime, filters: InboxFilters | None = None, cap: int) -> int:
     """How many dossiers the (filtered) inbox holds, counting at most ``cap + 1``: more than ``cap`` means
-    "more than cap". Each part counts through a LIMITed subquery, so a long queue is never scanned whole."""
-    narrow = (filters or InboxFilters()).condition()
-    total = 0
-    for part in _inbox_parts(user=user, now=now):
-        total += Dossier.objects.filter(part.condition, narrow).order_by()[: cap + 1 - total].count()
-        if total > cap:
-            break
-    return total
+    "more than cap"."""
+    return min(
+        int(select(count=_count(_inbox_parts(user=user, now=now), filters, cap))["count"] or 0), cap + 1
+    )
+
+
+def _procedure_ids(parts: list[_InboxPart], window: int) -> Q:
+    condition = Q(pk__in=[])
+    for part in parts:
+        ids = Dossier.objects.filter(part.condition).order_by(*part.fields).values("procedure_id")[:window]
+        condition |= Q(pk__in=ids)
+    return condition
 
 
 def inbox_procedures(*, user: Any, now: dt.datetime, window: int = 1000) -> list[int]:
     """Ids of the procedures among the first ``window`` dossiers of each part of the inbox: what a procedure
     filter offers, read from the index (a distinct over a whole long queue would scan all of it)."""
-    ids: set[int] = set()
-    for part in _inbox_parts(user=user, now=now):
-        ids.update(
-            Dossier.objects.filter(part.condition)
-            .order_by(*part.fields)
-            .values_list("procedure_id", flat=True)[:window]
+    return sorted(
+        Procedure.objects.filter(_procedure_ids(_inbox_parts(user=user, now=now), window)).values_list(
+            "pk", flat=True
         )
-    return sorted(ids)
+    )
+
+
+_PROCEDURE = Shape(Procedure, fields=("code", "name"))
+_DOSSIER_LINK = Shape(Dossier, fields=("code", "procedure_id"), related={"procedure": _PROCEDURE})
+_CONSULTATION = Shape(Consultation, related={"dossier": _DOSSIER_LINK})
+_APOLOGY = Shape(ApologyNotice, related={"dossier": _DOSSIER_LINK, "drafted_by": Shape(Staff)})
+
+
+@dataclass(frozen=True)
+class InboxSide:
+    """What the inbox page shows beside its rows: the count (at most ``cap + 1``), the procedures its filter
+    offers, the consultations asked of the officer's agencies and the apology notices waiting for their
+    signature."""
+
+    count: int
+    procedures: list[Procedure]
+    consultations: list[Consultation]
+    apologies_to_sign: list[ApologyNotice]
+
+
+def inbox_side(
+    *,
+    user: Any,
+    now: dt.datetime,
+    filters: InboxFilters | None = None,
+    cap: int,
+    window: int = 1000,
+    limit: int = 50,
+) -> InboxSide:
+    """``InboxSide`` in ONE query (uncorrelated subqueries, each a JSON array or a capped count).
+
+    Its SQL is a function of the officer's positions on the day and of the arguments only (never of the
+    time of day), so it is compiled once per process for each of them (``_side_sql``): building and
+    compiling it cost more Python than the rest of the page."""
+    db = Dossier.objects.db
+    who = access.actor(user, timezone.localdate(now))
+    key = _SideKey(db, who.user_id, who.on, who.held, who.staff_id, filters, cap, window, limit)
+    compiled = _side_sql.get(key)
+    if compiled is None:
+        if len(_side_sql) >= _SQL_KEPT:
+            _side_sql.clear()
+        compiled = _side_sql[key] = _compile_side(who, filters, cap, window, limit, db)
+    found = run_select(compiled, db)
+    return InboxSide(
+        count=min(int(found["count"] or 0), cap + 1),
+        procedures=instances(_PROCEDURE, found["procedures"], db, ("code",)),
+        consultations=instances(_CONSULTATION, found["consultations"], db, ("requested_at", "id")),
+        apologies_to_sign=instances(_APOLOGY, found["apologies"], db, ("drafted_at", "id")),
+    )
+
+
+@dataclass(frozen=True)
+class _SideKey:
+    """Everything the SQL of ``inbox_side`` depends on."""
+
+    db: str
+    user_id: int | None
+    on: dt.date
+    held: tuple[access.Held, ...]
+    staff_id: int | None
+    filters: InboxFilters | None
+    cap: int
+    window: int
+    limit: int
+
+
+# Compiled ``inbox_side`` queries by what they depend on.
+_side_sql: dict[_SideKey, CompiledSelect] = {}
+# Compiled first pages of the inbox by what they depend on (``inbox_page``).
+_page_sql: dict[Hashable, CompiledSelect] = {}
+_SQL_KEPT = 2000  # compiled queries kept in each of these (then started afresh)
+
+
+def _compile_side(
+    who: access.Actor, filters: InboxFilters | None, cap: int, window: int, limit: int, db: str
+) -> CompiledSelect:
+    parts = _parts_of(who)
+    now = _start_of(who.on)  # the selectors below read only the day from it
+    chosen = Q(code=filters.procedure) if filters and filters.procedure else Q(pk__in=[])
+    procedures = Procedure.objects.filter(_procedure_ids(parts, window) | chosen).order_by()
+    consultations = open_consultations_for(user=who, now=now).order_by("requested_at", "id")[:limit]
+    apologies = apologies_to_sign(user=who.user, now=now)[:limit]
+    return compile_select(
+        db,
+        count=_count(parts, filters, cap),
+        procedures=json_rows(procedures, _PROCEDURE),
+        consultations=json_rows(consultations, _CONSULTATION),
+        apologies=json_rows(apologies, _APOLOGY),
+    )
 
 
 def open_consultations_for(*, user: Any, now: dt.datetime) -> QuerySet[Consultation]:

@@ -122,9 +122,10 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         raise not_found()
     is_staff_viewer = bool(access.agencies_of(user=user, on=on))
     for_applicant = dossier.applicant_id == getattr(user, "pk", None) and not is_staff_viewer
-    events = dossier.events.select_related("actor_staff", "actor_agency").order_by("sequence")
+    events_all = sorted(dossier.events.all(), key=lambda e: e.sequence)  # one read, filtered in Python
+    events = events_all
     if for_applicant:
-        events = events.filter(audience=Audience.APPLICANT)
+        events = [e for e in events if e.audience == Audience.APPLICANT]
     entries: list[TimelineEntry] = []
     for event in events:
         if for_applicant:
@@ -164,12 +165,10 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
             "supplied_at": d.supplied_at,
             "has_file": bool(d.file_ref),
         }
-        for d in dossier.documents.all()
+        for d in sorted(dossier.documents.all(), key=lambda d: d.pk)
     ]
     steps = []
-    step_rows = list(
-        dossier.steps.select_related("step", "agency", "assignee", "finished_by").order_by("sequence")
-    )
+    step_rows = sorted(dossier.steps.all(), key=lambda s: s.sequence)
     for s in step_rows:
         steps.append(
             {
@@ -189,16 +188,14 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         slips.append("control")
     if dossier.state == State.REFUSED_AT_RECEPTION:
         slips.append("refusal")
-    if (
-        dossier.state == State.STOPPED
-        and dossier.stop_notices.filter(outcome=StopNotice.Outcome.SIGNED).exists()
+    if dossier.state == State.STOPPED and any(
+        n.outcome == StopNotice.Outcome.SIGNED for n in dossier.stop_notices.all()
     ):
         slips.append("stop")
-    if dossier.events.filter(
-        kind__in=[EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED]
-    ).exists():
+    supplement_kinds = {EventKind.RECEPTION_SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_REQUESTED}
+    if any(e.kind in supplement_kinds for e in events_all):
         slips.append("supplement")
-    if dossier.apologies.filter(signed_at__isnull=False).exists():
+    if any(n.signed_at is not None for n in dossier.apologies.all()):
         slips.append("apology")
     status = dossier.national_status
     return Timeline(
@@ -214,5 +211,5 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         steps=steps if not for_applicant else [],
         slips=slips,
         results=results_for(dossier=dossier, for_applicant=for_applicant),
-        rating=SatisfactionRating.objects.filter(dossier=dossier).first(),
+        rating=access.rating_of(dossier),
     )

@@ -5,14 +5,87 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, errors, lookups
 from motcua.dossiers.access import Act
-from motcua.dossiers.models import Dossier, RatingChannel
+from motcua.dossiers.models import (
+    ApologyNotice,
+    Consultation,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierResult,
+    DossierStep,
+    RatingChannel,
+    SatisfactionRating,
+    StopNotice,
+    WithdrawalRequest,
+)
+from motcua.dossiers.selectors.json_rows import Shape, children, compiled, instances, json_rows, prefetched
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency, ReceptionPoint, Staff
+
+_STAFF = Shape(Staff)
+_AGENCY = Shape(Agency)
+# What the dossier page reads of each child relation, with the rows their foreign keys name: (shape, order).
+PAGE_CHILDREN: dict[str, tuple[Shape, tuple[str, ...]]] = {
+    "events": (
+        Shape(
+            DossierEvent,
+            related={
+                "actor_staff": _STAFF,
+                "actor_agency": _AGENCY,
+                "actor": Shape(get_user_model(), fields=("username", "full_name")),
+            },
+        ),
+        ("sequence",),
+    ),
+    "documents": (Shape(DossierDocument), ("id",)),
+    "steps": (
+        Shape(
+            DossierStep,
+            related={
+                "step": Shape(WorkflowStep),
+                "agency": _AGENCY,
+                "assignee": _STAFF,
+                "finished_by": _STAFF,
+            },
+        ),
+        ("sequence",),
+    ),
+    "consultations": (
+        Shape(Consultation, related={"agency": _AGENCY, "requested_by": _STAFF, "answered_by": _STAFF}),
+        ("requested_at", "id"),
+    ),
+    "apologies": (
+        Shape(ApologyNotice, related={"drafted_by": _STAFF, "signed_by": _STAFF}),
+        ("drafted_at", "id"),
+    ),
+    "stop_notices": (
+        Shape(StopNotice, related={"agency": _AGENCY, "proposed_by": _STAFF, "decided_by": _STAFF}),
+        ("id",),
+    ),
+    "withdrawal_requests": (Shape(WithdrawalRequest, related={"recorded_by": _STAFF}), ("id",)),
+    "results": (Shape(DossierResult, related={"attached_by": _STAFF, "removed_by": _STAFF}), ("id",)),
+}
+# The rows the dossier's own foreign keys name that its page shows, read the same way (one JSON row each):
+# as joined columns (``select_related``) they cost more Python to compile at every request than to decode.
+PAGE_PARENTS: dict[str, Shape] = {
+    "procedure": Shape(Procedure),
+    "competent_agency": _AGENCY,
+    "reception_point": Shape(ReceptionPoint),
+    "procedure_version": Shape(ProcedureVersion),
+    "current_step": Shape(DossierStep, related={"step": Shape(WorkflowStep)}),
+    "place_unit": Shape(AdministrativeUnit, related={"parent": Shape(AdministrativeUnit)}),
+}
+_RATING = Shape(SatisfactionRating)
+_REQUIRED = Shape(RequiredDocument)
 
 
 def not_found() -> DomainError:
@@ -25,21 +98,68 @@ def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
     return access.visible_dossiers(user=user, on=on)
 
 
+def _parent(name: str) -> QuerySet[Any]:
+    """The row the outer dossier's foreign key ``name`` points to (none when it is null)."""
+    field = Dossier._meta.get_field(name)
+    model = field.related_model
+    return model._base_manager.filter(pk=OuterRef(field.attname)).order_by()  # type: ignore[union-attr]
+
+
+def _page_children() -> dict[str, Any]:
+    rating = SatisfactionRating.objects.filter(dossier=OuterRef("pk")).order_by()
+    required = RequiredDocument.objects.filter(version=OuterRef("procedure_version_id")).order_by()
+    return {
+        **{
+            f"_rows_{name}": json_rows(children(Dossier, name), shape)
+            for name, (shape, _o) in PAGE_CHILDREN.items()
+        },
+        **{f"_parent_{name}": json_rows(_parent(name), shape) for name, shape in PAGE_PARENTS.items()},
+        "_rows_rating": json_rows(rating, _RATING),
+        "_rows_required": json_rows(required, _REQUIRED),
+    }
+
+
+# Set on a dossier read through ``visible_dossiers`` for this (user id, day): no second visibility query.
+_SEEN_BY = "_motcua_visible_to"
+
+
 def can_view(*, dossier: Dossier, user: Any, on: dt.date) -> bool:
+    if getattr(dossier, _SEEN_BY, None) == (getattr(user, "pk", None), on):
+        return True
     return visible_dossiers(user=user, on=on).filter(pk=dossier.pk).exists()
 
 
 def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
-    """The dossier with this code, if the user may see it, with the rows its page always shows (the
-    version's form and time limit, the current step, the place) joined in the same query."""
-    dossier = (
+    """The dossier with this code, if the user may see it, in ONE query: the rows its page always shows
+    (``PAGE_PARENTS``: the procedure, its version, the agency, the current step, the place) and every child
+    relation the page reads (events, documents, steps, consultations, notices, results, rating, the
+    version's required documents) as JSON, put into the related-object and prefetch caches, so that
+    ``dossier.procedure_version`` and ``dossier.events.all()`` etc. cost nothing. The SQL of all of them is
+    compiled once per process (``compiled``)."""
+    # The code is unique: no ORDER BY (``first()`` would order by the model's ordering, and matching that
+    # ordering against every selected column costs more Python than the rest of the compilation).
+    found = list(
         visible_dossiers(user=user, on=on)
         .filter(code=code)
-        .select_related("procedure_version", "current_step__step", "place_unit__parent")
-        .first()
+        .select_related(None)
+        .annotate(**compiled("dossiers.page_rows", Dossier, _page_children))
+        .order_by()[:1]
     )
-    if dossier is None:
+    if not found:
         raise not_found()
+    dossier = found[0]
+    db = dossier._state.db or "default"
+    for name, shape in PAGE_PARENTS.items():
+        parent = instances(shape, dossier.__dict__.pop(f"_parent_{name}"), db)
+        dossier._state.fields_cache[name] = parent[0] if parent else None
+    for name, (shape, order) in PAGE_CHILDREN.items():
+        prefetched(dossier, name, instances(shape, dossier.__dict__.pop(f"_rows_{name}"), db, order))
+    rating = instances(_RATING, dossier.__dict__.pop("_rows_rating"), db)
+    dossier._state.fields_cache["rating"] = rating[0] if rating else None
+    version: ProcedureVersion = dossier.procedure_version
+    documents = instances(_REQUIRED, dossier.__dict__.pop("_rows_required"), db, ("order", "id"))
+    prefetched(version, "documents", documents)
+    setattr(dossier, _SEEN_BY, (getattr(user, "pk", None), on))
     return dossier
 
 

@@ -1,9 +1,11 @@
 """Every change of a dossier, one module per life-cycle phase.
 
-Each public function is one transaction that (1) asks the access policy and takes the dossier's row
-(``access.check``, then ``locking.lock``: a caller holding a stale copy gets ``dossier.conflict`` and
-nothing changes), (2) changes its state, (3) records one immutable event with the outbox messages that
-later workers deliver (``dossiers.events``: one function per event kind).
+Each public function is one transaction (``unit``: a service called by another joins its transaction) that
+(1) asks the access policy and takes the dossier's row (``access.check``, then ``locking``: a caller holding
+a stale copy gets ``dossier.conflict`` and nothing changes; accept and the workflow's movements check the
+version in the dossier's final UPDATE, their first write), (2) changes its state, (3) records one
+immutable event with the outbox messages that later workers deliver (``dossiers.events``: one function per
+event kind).
 
 | phase | module |
 | --- | --- |

@@ -13,7 +13,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import ApologyNotice, Dossier, State
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 
 
 def _latest_apology_date(dossier: Dossier, now: dt.datetime) -> dt.datetime:
@@ -36,7 +36,7 @@ def _latest_apology_date(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     )
 
 
-@transaction.atomic
+@service
 def draft_apology(
     *,
     dossier: Dossier,
@@ -81,7 +81,7 @@ def draft_apology(
     return notice
 
 
-@transaction.atomic
+@service
 def sign_apology(
     *, notice: ApologyNotice, by: Any, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

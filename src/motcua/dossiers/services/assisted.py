@@ -32,6 +32,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
 from motcua.dossiers.services.steps import save_dossier
 from motcua.dossiers.services.submission import _create
+from motcua.dossiers.services.unit import service
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import ReceptionPoint
 
@@ -159,7 +160,7 @@ def submit_assisted(
         return created
 
 
-@transaction.atomic
+@service
 def confirm_submission(
     *, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:
@@ -185,7 +186,7 @@ def confirm_submission(
     return dossier
 
 
-@transaction.atomic
+@service
 def submit_recorded_offline(
     *, dossier: Dossier, by: Any = None, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

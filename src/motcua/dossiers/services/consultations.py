@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +15,11 @@ from motcua.dossiers import access, events
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Consultation, Dossier, State
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 from motcua.org.models import Agency
 
 
-@transaction.atomic
+@service
 def consult(
     *,
     dossier: Dossier,
@@ -58,7 +58,7 @@ def consult(
     return consultation
 
 
-@transaction.atomic
+@service
 def answer_consultation(
     *, consultation: Consultation, by: Any, answer: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

@@ -13,7 +13,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +22,10 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 
 
-@transaction.atomic
+@service
 def extend(
     *,
     dossier: Dossier,

@@ -27,6 +27,7 @@ from motcua.dossiers import access, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Channel, Forwarding
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
+from motcua.dossiers.services.unit import service
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import ReceptionPoint, Staff
 from motcua.outbox.models import Topic
@@ -81,7 +82,7 @@ def destination_agency_for(*, procedure: Procedure, unit: AdministrativeUnit, on
     return f"{label} {_lower_first(province)}"
 
 
-@transaction.atomic
+@service
 def receive_for_other_province(
     *,
     channel: Channel,
@@ -181,7 +182,7 @@ def receive_for_other_province(
     return forwarding
 
 
-@transaction.atomic
+@service
 def record_forwarding_post(
     *,
     forwarding: Forwarding,

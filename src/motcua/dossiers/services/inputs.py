@@ -58,8 +58,10 @@ def require_reason(reason: str) -> str:
 
 def add_documents(
     dossier: Dossier, documents: Sequence[DocumentInput], required: dict, now: dt.datetime
-) -> None:
-    DossierDocument.objects.bulk_create(
+) -> list[DossierDocument]:
+    # Documents the dossier held (``hold_documents``) no longer are all of them.
+    getattr(dossier, "_prefetched_objects_cache", {}).pop("documents", None)
+    return DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
             code=d.code,
@@ -73,3 +75,12 @@ def add_documents(
         )
         for d in documents
     )
+
+
+def hold_documents(dossier: Dossier, documents: list[DossierDocument]) -> None:
+    """A new dossier keeps the documents just written as its ``documents`` (as a prefetch would), so the
+    services that follow in the same call (accept's completeness check) do not read them again."""
+    rows = dossier.documents.all()
+    rows._result_cache = documents
+    rows._prefetch_done = True  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"documents": rows}  # type: ignore[attr-defined]

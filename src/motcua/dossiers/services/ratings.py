@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +14,10 @@ from motcua.dossiers import access, events
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, RatingChannel, Satisfaction, SatisfactionRating
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 
 
-@transaction.atomic
+@service
 def rate(
     *,
     dossier: Dossier,

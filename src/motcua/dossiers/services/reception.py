@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,18 +22,31 @@ from motcua.dossiers.services.register import enter_in_register
 from motcua.dossiers.services.steps import enter_step, save_dossier
 from motcua.dossiers.services.submission import receive_at_counter
 from motcua.dossiers.services.supplements import supplement_items
+from motcua.dossiers.services.unit import service, unit_of_work
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint
 
 
 @request_cache.scope()  # positions and the calendar version read once per call
-@transaction.atomic
+@service
 def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = "") -> Dossier:
     """Tiếp nhận: the dossier is complete; issue the appointment and start the workflow."""
     now = now or timezone.now()
-    dossier = access.check(by, dossier, Act.ACCEPT, on=timezone.localdate(now))
+    # The dossier's UPDATE is the first write: the version check comes with it.
+    dossier = access.check(by, dossier, Act.ACCEPT, on=timezone.localdate(now), lock_on_write=True)
+    _accepted(dossier, by=by, now=now)
+    save_dossier(dossier)
+    _record_acceptance(dossier, by=by, now=now, origin=origin)
+    return dossier
+
+
+def _accepted(
+    dossier: Dossier, *, by: Any, now: dt.datetime, provided: Collection[str] | None = None
+) -> None:
+    """Accept's change of the service's copy: complete (``provided``: the document codes of a dossier whose
+    rows are not written yet), received now, the appointment issued, the workflow's first step entered."""
     staff = access.staff_of(by)
-    missing = missing_documents(dossier=dossier)
+    missing = missing_documents(dossier=dossier, provided=provided)
     if missing:
         raise DomainError(
             "reception.incomplete", _("Hồ sơ còn thiếu: %(names)s"), names="; ".join(d.name for d in missing)
@@ -50,14 +62,16 @@ def accept(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin:
     )
     dossier.initial_appointment_at = dossier.appointment_at
     enter_step(dossier, lookups.initial_step_of(version), now=now, handed_over_by=staff)
-    save_dossier(dossier)
+
+
+def _record_acceptance(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> None:
+    """After the dossier's row is written: its line in the register, the event."""
     # Form 07: the receipt's "Số:" is the dossier's line in the point's register (quyển số, số thứ tự).
     enter_in_register(dossier=dossier, now=now)
     events.received(dossier, by=by, now=now, origin=origin)
-    return dossier
 
 
-@transaction.atomic
+@service
 def request_reception_supplement(
     *,
     dossier: Dossier,
@@ -80,7 +94,7 @@ def request_reception_supplement(
     return dossier
 
 
-@transaction.atomic
+@service
 def refuse_reception(
     *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:
@@ -95,7 +109,7 @@ def refuse_reception(
     return dossier
 
 
-@transaction.atomic
+@service
 def override_competence(
     *,
     dossier: Dossier,
@@ -155,7 +169,17 @@ def receive_and_decide(
     recording the request's ``origin``. Any refusal keeps nothing; another ``decision`` only registers.
     A place in another province gives a ``Forwarding`` (received and forwarded, no decision taken here)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    prepared: list[Dossier] = []
+
+    def accept_before_insert(dossier: Dossier) -> None:
+        # Received and accepted at once: the row is written once, in its final state.
+        denied = access.refusal(by, Act.ACCEPT, dossier, on=timezone.localdate(now))
+        if denied is not None:
+            raise denied
+        _accepted(dossier, by=by, now=now, provided={d.code for d in documents})
+        prepared.append(dossier)
+
+    with request_cache.scope(), unit_of_work():
         dossier = receive_at_counter(
             by=by,
             reception_point=reception_point,
@@ -171,6 +195,7 @@ def receive_and_decide(
             origin=origin,
             result_delivery=result_delivery,
             dossier_sets=dossier_sets,
+            prepare=accept_before_insert if decision == CounterDecision.ACCEPT else None,
         )
         if isinstance(dossier, Forwarding):
             # Another province's dossier is received and forwarded; its competent agency decides on it.
@@ -184,6 +209,10 @@ def receive_and_decide(
                 )
             return dossier
         if decision == CounterDecision.ACCEPT:
+            if any(held is dossier for held in prepared):
+                _record_acceptance(dossier, by=by, now=now, origin=origin)
+                return dossier
+            # The dossier an earlier request with the same idempotency key registered.
             return accept(dossier=dossier, by=by, now=now, origin=origin)
         if decision == CounterDecision.SUPPLEMENT:
             return request_reception_supplement(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +14,10 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, DossierResult
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 
 
-@transaction.atomic
+@service
 def attach_result(
     *,
     dossier: Dossier,
@@ -58,7 +58,7 @@ def attach_result(
     return result
 
 
-@transaction.atomic
+@service
 def remove_result(
     *, result: DossierResult, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Action
@@ -26,10 +25,11 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Consultation, Dossier, State, StopNotice
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import close_step, save_dossier
+from motcua.dossiers.services.unit import service
 from motcua.org.models import Staff
 
 
-@transaction.atomic
+@service
 def propose_stop(
     *, dossier: Dossier, by: Any, reasons: str, now: dt.datetime | None = None, origin: str = ""
 ) -> StopNotice:
@@ -51,7 +51,7 @@ def propose_stop(
     return notice
 
 
-@transaction.atomic
+@service
 def sign_stop(
     *,
     notice: StopNotice,
@@ -73,7 +73,7 @@ def sign_stop(
     return _stop(dossier, notice=notice, by=by, staff=staff, action="", now=now, origin=origin)
 
 
-@transaction.atomic
+@service
 def decline_stop(
     *, notice: StopNotice, by: Any, note: str, now: dt.datetime | None = None, origin: str = ""
 ) -> StopNotice:

@@ -6,6 +6,7 @@ follows is in ``reception``."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,11 +23,13 @@ from motcua.catalog.models import Procedure
 from motcua.core import request_cache
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
-from motcua.dossiers import access, events, lookups
+from motcua.dossiers import access, counters, events, lookups
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
 from motcua.dossiers.services import forwarding
-from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents
+from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents, hold_documents
+from motcua.dossiers.services.steps import insert_dossier
+from motcua.dossiers.services.unit import unit_of_work
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind, Role, Staff
 
@@ -38,17 +40,10 @@ def next_dossier_code(*, agency: Agency, day: dt.date) -> str:
     ``{agency.code}-{yymmdd}-{NNNN}``: the receiving unit's official identifier (mã định danh, QCVN
     102:2016/BTTTT per Circular 10/2016/TT-BTTTT), the local day and a 4-digit sequence of the day
     (Circular 01/2018/TT-VPCP Art. 19). One counter per unit and day, shared by all its reception points.
-    The counter row is updated in place (a row lock until commit), so concurrent receptions queue on it and
-    a rolled-back reception gives its number back.
+    The counter row is drawn in place (``dossiers.counters``): concurrent receptions queue on it and a
+    rolled-back reception gives its number back.
     """
-    counters = DossierCodeCounter.objects.filter(agency=agency, day=day)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                DossierCodeCounter.objects.create(agency=agency, day=day, last=1)
-        except IntegrityError:
-            counters.update(last=F("last") + 1)
-    number = counters.values_list("last", flat=True).get()
+    (number,) = counters.draw(DossierCodeCounter, key={"agency": agency.pk, "day": day})
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
@@ -184,9 +179,11 @@ def _create(
     record: Callable[[Dossier], None] | None = None,
     result_delivery: str = "",
     dossier_sets: int = 1,
+    prepare: Callable[[Dossier], None] | None = None,
 ) -> Dossier | Forwarding:
     """Register the dossier and record it (``record``: the events of an assisted submission instead of
-    ``submitted``; ``state`` and ``extra`` columns for one not submitted yet)."""
+    ``submitted``; ``state`` and ``extra`` columns for one not submitted yet; ``prepare``: a decision taken
+    on the new dossier before its row is written, so that the row goes in in its final state)."""
     if idempotency_key:
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
@@ -243,7 +240,7 @@ def _create(
         )
     if channel == Channel.COUNTER and version.is_online_only(on):
         raise online_only_refusal(version)
-    required = {d.code: d for d in version.documents.all()}
+    required = {d.code: d for d in lookups.required_documents(version_id=version.pk)}
     unknown = [d.code for d in documents if d.code not in required]
     if unknown:
         raise DomainError(
@@ -255,9 +252,11 @@ def _create(
         # Online, the e-form is the declaration: it must be valid against the version's schema.
         _check_form(version.form_schema, form_data or {})
     fee = _fee(version, form_data or {}, channel=channel, on=on)
+    held = events.mark()
     try:
-        with transaction.atomic():
-            dossier = Dossier.objects.create(
+        # A savepoint only where its error is caught: the race of two submissions with one idempotency key.
+        with transaction.atomic(savepoint=bool(idempotency_key)):
+            dossier = Dossier(
                 province_code=competent.province_code,
                 code=next_dossier_code(agency=reception_point.agency, day=on),
                 procedure=procedure,
@@ -288,19 +287,25 @@ def _create(
                 submitted_at=now,
                 **(extra or {}),
             )
-            add_documents(dossier, documents, required, now)
-            if record is not None:
-                record(dossier)
-            else:
-                events.submitted(
-                    dossier,
-                    by=actor,
-                    now=now,
-                    origin=origin,
-                    reception_point=reception_point,
-                    competent_agency=competent,
-                )
+            recorded: Callable[[Dossier], Any] = record or functools.partial(
+                events.submitted,
+                by=actor,
+                now=now,
+                origin=origin,
+                reception_point=reception_point,
+                competent_agency=competent,
+            )
+            if prepare is not None:
+                # Recorded as submitted (the event is held until the unit's end, when the row exists), then
+                # decided: the row is written once, in its final state.
+                recorded(dossier)
+                prepare(dossier)
+            insert_dossier(dossier)
+            hold_documents(dossier, add_documents(dossier, documents, required, now))
+            if prepare is None:
+                recorded(dossier)
     except IntegrityError:
+        events.forget_since(held)  # rolled back with the savepoint
         if idempotency_key:
             existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
             if existing is not None:
@@ -356,7 +361,7 @@ def submit_online(
         # Checked as typed, so that an error names the form field the citizen filled in.
         _check_applicant(applicant_info, summary=summary, postal_tracking_number="")
     info = _online_applicant(applicant, applicant_info)
-    with transaction.atomic():
+    with unit_of_work():
         dossier = _create(
             channel=Channel.ONLINE,
             procedure=procedure,
@@ -431,11 +436,13 @@ def receive_at_counter(
     origin: str = "",
     result_delivery: str = "",
     dossier_sets: int = 1,
+    prepare: Callable[[Dossier], None] | None = None,
 ) -> Dossier | Forwarding:
     """A reception officer at any reception point registers a walk-in dossier; for a place in another
-    province it is received and forwarded (a ``Forwarding``, see ``services.forwarding``)."""
+    province it is received and forwarded (a ``Forwarding``, see ``services.forwarding``). ``prepare``: the
+    counter's decision on the new dossier, taken before its row is written (``receive_and_decide``)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with unit_of_work():
         staff = _receiver(by, reception_point, Role.RECEPTION_OFFICER, timezone.localdate(now))
         return _create(
             channel=Channel.COUNTER,
@@ -455,6 +462,7 @@ def receive_at_counter(
             actor=by,
             result_delivery=result_delivery,
             dossier_sets=dossier_sets,
+            prepare=prepare,
         )
 
 
@@ -481,7 +489,7 @@ def receive_by_post(
     now = now or timezone.now()
     if not postal_tracking_number.strip():
         raise DomainError("reception.tracking_required", _("Vui lòng nhập số hiệu bưu gửi."))
-    with transaction.atomic():
+    with unit_of_work():
         staff = _receiver(by, reception_point, Role.POSTAL_STAFF, timezone.localdate(now))
         return _create(
             channel=Channel.POST,

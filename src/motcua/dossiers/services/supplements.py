@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from motcua.dossiers.models import Dossier, State
 from motcua.dossiers.services.extensions import first_appointment_after_supplement
 from motcua.dossiers.services.inputs import DocumentInput, add_documents, require_reason
 from motcua.dossiers.services.steps import save_dossier
+from motcua.dossiers.services.unit import service
 
 
 def supplement_items(dossier: Dossier, missing: Sequence[str]) -> list[dict[str, str]]:
@@ -62,7 +62,7 @@ def _explanation(text: str, conditions: supplement_rules.RequestConditions) -> s
     )
 
 
-@transaction.atomic
+@service
 def request_supplement(
     *,
     dossier: Dossier,
@@ -113,7 +113,7 @@ def request_supplement(
     return dossier
 
 
-@transaction.atomic
+@service
 def supply_documents(
     *,
     dossier: Dossier,

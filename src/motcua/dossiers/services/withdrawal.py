@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,16 +25,19 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Consultation, Dossier, State, WithdrawalRequest
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import close_step, save_dossier
+from motcua.dossiers.services.unit import service
 
 WITHDRAW = Act.WITHDRAW
 
 
 def originals_on_file(dossier: Dossier) -> list[str]:
-    """The documents submitted with originals (bản chính), which go back to the applicant on withdrawal."""
-    return [f"{d.name} ({d.originals})" for d in dossier.documents.filter(originals__gt=0).order_by("id")]
+    """The documents submitted with originals (bản chính), which go back to the applicant on withdrawal. Reads
+    ``documents.all()``: the dossier page has them loaded already."""
+    documents = sorted(dossier.documents.all(), key=lambda d: d.pk)
+    return [f"{d.name} ({d.originals})" for d in documents if d.originals > 0]
 
 
-@transaction.atomic
+@service
 def request_withdrawal(
     *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
 ) -> WithdrawalRequest:
@@ -61,7 +63,7 @@ def request_withdrawal(
     return request
 
 
-@transaction.atomic
+@service
 def accept_withdrawal(
     *,
     request: WithdrawalRequest,
@@ -137,7 +139,7 @@ def accept_withdrawal(
     return dossier
 
 
-@transaction.atomic
+@service
 def decline_withdrawal(
     *, request: WithdrawalRequest, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

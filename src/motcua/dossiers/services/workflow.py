@@ -9,24 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action, Transition, WorkflowStep
 from motcua.core import request_cache
 from motcua.core.errors import DomainError
-from motcua.dossiers import access, events
+from motcua.dossiers import access, events, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, DossierStep, State
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import close_step, enter_step, save_dossier
 from motcua.dossiers.services.stops import stop_at_step
+from motcua.dossiers.services.unit import service
 from motcua.org.models import Agency, Staff
 
 
 def _transitions(step: WorkflowStep, action: str) -> list[Transition]:
-    return list(Transition.objects.filter(source=step, action=action).select_related("target"))
+    return list(lookups.step_transitions(step_id=step.pk, action=action))
 
 
 def _target_of(
@@ -61,7 +61,7 @@ def _requires_reason(action: str, transitions: list[Transition]) -> bool:
 
 
 @request_cache.scope()  # positions and the calendar version read once per call
-@transaction.atomic
+@service
 def perform(
     *,
     dossier: Dossier,
@@ -86,7 +86,11 @@ def perform(
         )
     if action not in Action.values:
         raise DomainError("action.not_allowed", _("Thao tác không hợp lệ."))
-    dossier = access.check(by, dossier, action, on=timezone.localdate(now))
+    # A movement's first write is the dossier's UPDATE (``steps.save_dossier``), which checks the version.
+    # A refusal signs a stop notice another service may hold, so it takes the row first.
+    dossier = access.check(
+        by, dossier, action, on=timezone.localdate(now), lock_on_write=action != Action.REFUSE
+    )
     staff = access.staff_of(by)
     assert staff is not None
     if dossier.current_step is None:
@@ -100,7 +104,7 @@ def perform(
         return stop_at_step(dossier, by=by, staff=staff, reasons=reason, now=now, origin=origin)
     target = _target_of(step, action, target_step, dossier, transitions)
     from_step = step.code
-    acting = dossier.current_step.agency if dossier.current_step else None
+    acting = lookups.agency(pk=dossier.current_step.agency_id) if dossier.current_step else None
     closed = close_step(dossier, by=staff, action=action, now=now)
     if action == Action.RETURN_RESULT:
         return _finish_return(
@@ -169,7 +173,7 @@ def _finish_return(
     return dossier
 
 
-@transaction.atomic
+@service
 def assign_step(
     *, dossier: Dossier, by: Any, assignee: Staff, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:

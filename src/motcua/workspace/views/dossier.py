@@ -4,9 +4,11 @@ officer may see, and showing a refusal beside the form that caused it."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.contrib import messages
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,13 +52,21 @@ def dossier_or_404(request: HttpRequest, code: str, now: dt.datetime) -> Dossier
         raise Http404(str(error)) from None
 
 
+@functools.cache
+def _choices(model: type[models.Model], name: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+
+
+def display(obj: models.Model, name: str) -> Any:
+    """``obj.get_<name>_display()`` without rebuilding the field's choices at every call (the page shows
+    many): the (lazy) label of the value, or the value itself when it is not a choice."""
+    value = getattr(obj, name)
+    return _choices(type(obj), name).get(value, value)
+
+
 def _consult_agencies(dossier: Dossier, on: dt.date) -> list[Agency]:
-    return list(
-        Agency.objects.valid_on(on)
-        .filter(province_code=dossier.province_code)
-        .exclude(pk=dossier.competent_agency_id)
-        .order_by("name")
-    )
+    agencies = lookups.agencies_in_force(province_code=dossier.province_code, on=on)
+    return [agency for agency in agencies if agency.pk != dossier.competent_agency_id]
 
 
 def _dossier_context(
@@ -65,9 +75,15 @@ def _dossier_context(
     user = request.user
     actions = selectors.allowed_actions(dossier=dossier, user=user, now=now)
     timeline = selectors.timeline_for(dossier=dossier, user=user, now=now)
-    steps = list(dossier.steps.select_related("step", "agency", "assignee").order_by("sequence"))
+    steps = sorted(dossier.steps.all(), key=lambda s: s.sequence)
+    for s in steps:
+        s.outcome_label = display(s, "outcome")  # type: ignore[attr-defined]
+    documents = list(dossier.documents.all())
+    for doc in documents:
+        doc.source_label = display(doc, "source")  # type: ignore[attr-defined]
     return_targets = {s.step.code: s.step.name for s in steps if s.pk != dossier.current_step_id}
-    notices = list(dossier.apologies.select_related("drafted_by", "signed_by").order_by("drafted_at", "id"))
+    notices = sorted(dossier.apologies.all(), key=lambda n: (n.drafted_at, n.pk))
+    agencies = access.agencies_of(user=user, on=timezone.localdate(now))
     can_draft = selectors.can_draft_apology(dossier=dossier, user=user, now=now)
     can_extend = selectors.can_extend(dossier=dossier, user=user, now=now)
     apology_form = forms.get("apology")
@@ -76,6 +92,10 @@ def _dossier_context(
         apology_form = {"reason": "", "date": proposed.date().isoformat(), "time": proposed.strftime("%H:%M")}
     return {
         "dossier": dossier,
+        "state_label": display(dossier, "state"),
+        "channel_label": display(dossier, "channel"),
+        "action_url": reverse("workspace:dossier_action", args=[dossier.code]),
+        "documents": documents,
         "timeline": timeline,
         "form_entries": formview.form_entries(dossier),
         "routing": formview.routing_fact(dossier),
@@ -98,16 +118,14 @@ def _dossier_context(
             else None
         ),
         "missing": selectors.missing_documents(dossier=dossier),
+        "required_documents": lookups.required_documents(version_id=dossier.procedure_version_id),
         "consult_agencies": (
-            _consult_agencies(dossier, timezone.localdate(now)) if Action.CONSULT in actions else []
+            _consult_agencies(dossier, timezone.localdate(now)) if Action.CONSULT in actions else ()
         ),
         "slip_kinds": [k for k in timeline.slips if k in SLIP_KINDS],
-        "open_consultations": list(
-            dossier.consultations.filter(
-                answered_at__isnull=True,
-                agency_id__in=access.agencies_of(user=user, on=timezone.localdate(now)),
-            ).select_related("agency", "requested_by")
-        ),
+        "open_consultations": [
+            c for c in dossier.consultations.all() if c.answered_at is None and c.agency_id in agencies
+        ],
         "notices": notices,
         "latest_signed": max(
             (n for n in notices if n.signed_at is not None), key=lambda n: n.signed_at or now, default=None

@@ -1,0 +1,229 @@
+"""A dossier's child rows read in the same query as the dossier: each relation as a JSON array built by a
+correlated subquery (``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL), turned back into model
+instances and put into the prefetch cache, so that ``dossier.events.all()`` and the like read them without
+a query.
+
+Values come back as JSON text: each is converted the way the database backend would have converted the
+column (``Field.to_python``; datetimes made aware on SQLite, which stores them naive in UTC; decimals
+through text so that no digit is lost; JSON columns kept as JSON, not as text, on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import F, Func, OuterRef, Subquery, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, JSONObject
+from django.db.models.sql import Query
+
+
+class _JSONColumn(Func):
+    """A JSON column inside a JSON object: SQLite returns it as text unless ``json()`` marks it JSON."""
+
+    function = ""
+    template = "%(expressions)s"
+    output_field = models.JSONField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="json", template="%(function)s(%(expressions)s)")
+
+
+class JSONRows(Subquery):
+    """``(SELECT <JSON array of the rows' column "j">)`` of a queryset that selects one JSON object per row,
+    as text ('[]' when there is none)."""
+
+    template = "(SELECT COALESCE(json_agg(_rows.j), '[]'::json)::text FROM (%(subquery)s) _rows)"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(SELECT COALESCE(json_group_array(json(_rows.j)), '[]') FROM (%(subquery)s) _rows)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class CappedCount(Subquery):
+    """``(SELECT COUNT(*) FROM (<queryset, already sliced>))``: a count that stops at the slice's end."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _capped)"
+    output_field = models.IntegerField()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The columns of ``model`` a JSON row carries (attnames; empty: every concrete column) and the rows its
+    foreign keys point to, read with it (``related``: field name → shape)."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...] = ()
+    related: Mapping[str, Shape] = field(default_factory=dict)
+
+    def columns(self) -> list[models.Field[Any, Any]]:
+        concrete = self.model._meta.concrete_fields
+        if not self.fields:
+            return list(concrete)
+        wanted = set(self.fields) | {self.model._meta.pk.attname}
+        return [f for f in concrete if f.attname in wanted]
+
+
+def json_object(shape: Shape, prefix: str = "") -> JSONObject:
+    """One row of ``shape`` as a JSON object (related rows nested under their field name)."""
+    items: dict[str, Any] = {}
+    for column in shape.columns():
+        path = prefix + column.attname
+        if isinstance(column, models.DecimalField):
+            items[column.attname] = Cast(F(path), TextField())
+        elif isinstance(column, models.JSONField):
+            items[column.attname] = _JSONColumn(F(path))
+        else:
+            items[column.attname] = F(path)
+    for name, related in shape.related.items():
+        items[name] = json_object(related, f"{prefix}{name}__")
+    return JSONObject(**items)
+
+
+def json_rows(queryset: models.QuerySet[Any], shape: Shape) -> JSONRows:
+    """The rows of ``queryset`` (in its order) as one JSON array, for ``annotate``."""
+    return JSONRows(queryset.annotate(j=json_object(shape)).values("j"))
+
+
+_compiled: dict[Hashable, dict[str, tuple[str, tuple[Any, ...]]]] = {}
+
+
+def compiled(
+    key: Hashable,
+    model: type[models.Model],
+    build: Callable[[], Mapping[str, Any]],
+    using: str = "default",
+) -> dict[str, RawSQL]:
+    """Subqueries correlated with ``model``'s outer row only (no value of their own, such as the children of
+    a dossier), compiled to SQL once per process and database and reused as ``RawSQL`` annotations: building
+    and compiling them costs more Python than the rest of a page. ``key`` names what ``build`` returns."""
+    found = _compiled.get((key, using))
+    if found is None:
+        query = Query(model)
+        compiler = query.get_compiler(using)
+        found = {}
+        for name, expression in build().items():
+            sql, params = compiler.compile(expression.resolve_expression(query))
+            found[name] = (sql, tuple(params))
+        _compiled[(key, using)] = found
+    return {name: RawSQL(sql, params, output_field=TextField()) for name, (sql, params) in found.items()}
+
+
+def select(using: str = "default", **expressions: Any) -> dict[str, Any]:
+    """``SELECT <e1>, <e2>, …``: several uncorrelated subqueries (``JSONRows``, ``CappedCount``, sums of
+    them) answered in one round trip, by name (None for a subquery whose condition can match nothing)."""
+    return run_select(compile_select(using, **expressions), using)
+
+
+# The names, SQL and parameters of a ``select``, compiled (``compile_select``).
+CompiledSelect = tuple[tuple[str, ...], str, tuple[Any, ...]]
+
+
+def compile_select(using: str = "default", **expressions: Any) -> CompiledSelect:
+    """The names, SQL and parameters of ``select(**expressions)``, to run later with ``run_select`` (a caller
+    may keep them: compiling costs more Python than the query)."""
+    query = Query(None)
+    compiler = query.get_compiler(using)
+    parts, params = [], []
+    for expression in expressions.values():
+        try:
+            sql, found = compiler.compile(expression.resolve_expression(query))
+        except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no rows, no query
+            sql, found = "NULL", []
+        parts.append(sql)
+        params.extend(found)
+    return tuple(expressions), "SELECT " + ", ".join(parts), tuple(params)
+
+
+def run_select(compiled: CompiledSelect, using: str = "default") -> dict[str, Any]:
+    names, sql, params = compiled
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(names, row, strict=True))
+
+
+def _value(column: models.Field[Any, Any], raw: Any) -> Any:
+    if raw is None:
+        return None
+    if isinstance(column, models.DecimalField):
+        return decimal.Decimal(str(raw)).quantize(decimal.Decimal(1).scaleb(-column.decimal_places))
+    if isinstance(column, models.JSONField):
+        return raw
+    value = column.to_python(raw)
+    if isinstance(value, dt.datetime) and settings.USE_TZ and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without the offset
+    return value
+
+
+def instance(shape: Shape, row: Mapping[str, Any], db: str) -> models.Model | None:
+    """The model instance a JSON object describes (None when its primary key is null: no related row).
+    Columns the shape leaves out are deferred."""
+    columns = shape.columns()
+    if row.get(shape.model._meta.pk.attname) is None:
+        return None
+    obj = shape.model.from_db(
+        db, [c.attname for c in columns], [_value(c, row.get(c.attname)) for c in columns]
+    )
+    for name, related in shape.related.items():
+        obj._state.fields_cache[name] = instance(related, row.get(name) or {}, db)
+    return obj
+
+
+def instances(shape: Shape, text: str | None, db: str, order: Iterable[str] = ()) -> list[Any]:
+    """The instances of a JSON array read by ``json_rows``, sorted by ``order`` (attnames, "-" for
+    descending): the SQL aggregate's order is not guaranteed by either database."""
+    found = [instance(shape, row, db) for row in json.loads(text or "[]")]
+    for key in reversed(tuple(order)):
+        name = key.lstrip("-")
+        found.sort(key=lambda o: _sort_key(getattr(o, name)), reverse=key.startswith("-"))
+    return found
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    return (value is None, value if value is not None else 0)
+
+
+def prefetched(owner: models.Model, accessor: str, rows: list[Any]) -> None:
+    """Put ``rows`` into ``owner``'s prefetch cache for the reverse relation ``accessor`` (``owner.<accessor>
+    .all()`` then reads them), each row pointing back to ``owner``."""
+    manager = getattr(owner, accessor)
+    back = manager.field.name
+    for row in rows:
+        row._state.fields_cache[back] = owner
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.prefetch_cache_name if hasattr(manager, "prefetch_cache_name") else accessor] = queryset
+
+
+def children(owner_model: type[models.Model], accessor: str) -> models.QuerySet[Any]:
+    """The rows of ``owner_model``'s reverse relation ``accessor`` that belong to the outer query's row."""
+    related = owner_model._meta.get_field(accessor)
+    return related.related_model._default_manager.filter(  # type: ignore[union-attr]
+        **{related.field.name: OuterRef("pk")}  # type: ignore[union-attr]
+    ).order_by()
+
+
+__all__ = [
+    "CappedCount",
+    "JSONRows",
+    "Shape",
+    "children",
+    "compiled",
+    "instance",
+    "instances",
+    "json_rows",
+    "prefetched",
+    "select",
+]
