@@ -4,7 +4,8 @@
 -- walk-in dossier and accept it), one transaction:
 --   the agency's daily code counter (upsert); the dossier written once, in its final state (received,
 --   appointment issued, ~1 KB of form JSON), drawing the id of its first step; the step row; its documents;
---   the entry in the reception point's register (sổ theo dõi, upsert of its yearly book); the "submitted"
+--   the entry in the reception point's register (sổ theo dõi: the upsert of its yearly book and the line in
+--   one statement, a data-modifying WITH, as dossiers.counters.draw_into writes it); the "submitted"
 --   and "received" events in one INSERT (sequences computed by it: the dossier's highest plus the row's
 --   rank); their outbox rows in one INSERT.
 -- Foreign keys are copied from the first dossier and first step of the seeded bench database, so the
@@ -56,12 +57,14 @@ INSERT INTO dossiers_dossierdocument (
 ) VALUES
     (:dossier_id, 'TK', 'Tờ khai đăng ký kết hôn', 'paper', 1, 0, '', false, now()),
     (:dossier_id, 'GXNTT', 'Giấy xác nhận tình trạng hôn nhân', 'paper', 1, 0, '', false, now());
-INSERT INTO dossiers_dossierregister (reception_point_id, year, book, last)
-SELECT reception_point_id, 2100 + :client_id, 1, 1 FROM dossiers_dossier WHERE id = :dossier_id
-ON CONFLICT (reception_point_id, year) DO UPDATE SET last = dossiers_dossierregister.last + 1
-RETURNING id AS register_id, last AS entry_number \gset
+WITH book AS (
+    INSERT INTO dossiers_dossierregister (reception_point_id, year, book, last)
+    SELECT reception_point_id, 2100 + :client_id, 1, 1 FROM dossiers_dossier WHERE id = :dossier_id
+    ON CONFLICT (reception_point_id, year) DO UPDATE SET last = dossiers_dossierregister.last + 1
+    RETURNING id, last
+)
 INSERT INTO dossiers_dossierregisterentry (register_id, number, dossier_id, entered_at)
-VALUES (:register_id, :entry_number, :dossier_id, now());
+SELECT id, last, :dossier_id, now() FROM book;
 INSERT INTO dossiers_dossierevent (
     dossier_id, province_code, sequence, kind, action, at, origin, reason, data, audience
 ) VALUES

@@ -19,7 +19,17 @@ from motcua.dossiers.models import Dossier, DossierRegisterEntry, DossierStep
 from .dossier_world import COMPLETE, T0, accepted, walk_in_px_for_pv
 
 RAW_SQL = Path(__file__).resolve().parents[2] / "bench" / "raw_reception.sql"
-WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+# A write of a statement: at its start, or inside a data-modifying WITH (``counters.draw_into``); an upsert's
+# ``DO UPDATE SET`` is not one.
+WRITE = re.compile(r'(?:^\s*|\bAS \(\s*|\)\s*)(?:INSERT INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def parts(sql: str) -> list[str]:
+    """A statement's writes, one string each: ``WITH a AS (INSERT …) INSERT …`` gives two."""
+    flat = " ".join(sql.split())
+    if not flat.upper().startswith("WITH "):
+        return [flat]
+    return [p.strip() for p in re.split(r"(?=\bINSERT INTO \w+ |(?<!DO )\bUPDATE \w+ )", flat)[1:]]
 
 
 def statements() -> list[str]:
@@ -56,8 +66,7 @@ def split_top_level(text: str) -> list[str]:
 def written() -> dict[str, set[str]]:
     """Table -> the columns the script writes (INSERT column lists, UPDATE and ON CONFLICT ... SET)."""
     columns: dict[str, set[str]] = {}
-    for sql in statements():
-        flat = " ".join(sql.split())
+    for flat in (part for sql in statements() for part in parts(sql)):
         insert = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", flat, re.IGNORECASE)
         if insert:
             table = insert.group(1)
@@ -91,8 +100,8 @@ def test_the_script_writes_only_tables_and_columns_of_the_models():
 def test_the_script_fills_every_required_column_of_the_rows_it_inserts():
     """A required column added to a model makes the raw INSERT fail: the test names it first."""
     tables = models_by_table()
-    for sql in statements():
-        insert = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", " ".join(sql.split()), re.IGNORECASE)
+    for part in (part for sql in statements() for part in parts(sql)):
+        insert = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", part, re.IGNORECASE)
         if not insert:
             continue
         given = {c.strip() for c in insert.group(2).split(",")}
@@ -106,7 +115,7 @@ def test_the_script_fills_every_required_column_of_the_rows_it_inserts():
 
 
 def writes_per_table(sqls: list[str]) -> Counter[str]:
-    return Counter(m.group(1) for sql in sqls if (m := WRITE.match(sql)))
+    return Counter(m.group(1) for sql in sqls for m in WRITE.finditer(" ".join(sql.split())))
 
 
 @pytest.mark.django_db
@@ -129,7 +138,7 @@ def test_the_script_writes_what_the_counter_intention_writes(world):
 def test_the_script_writes_the_tables_of_a_reception_then_accept(world):
     with CaptureQueriesContext(connection) as captured:
         accepted(world)
-    by_services = {m.group(1) for q in captured.captured_queries if (m := WRITE.match(q["sql"]))}
+    by_services = set(writes_per_table([q["sql"] for q in captured.captured_queries]))
     assert by_services == set(written())
 
 

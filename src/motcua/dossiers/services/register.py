@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.utils import timezone
 
 from motcua.dossiers import counters
@@ -19,15 +20,22 @@ def enter_in_register(*, dossier: Dossier, now: dt.datetime) -> DossierRegisterE
     """Write the dossier into the book of its reception point for the local year of ``now``; must run inside
     the reception transaction. A dossier is entered once (the entry is one-to-one with it)."""
     year = timezone.localdate(now).year
-    book_id, book, number = counters.draw(
+    # The book's next number and the line that carries it: one statement on PostgreSQL (counters.draw_into).
+    (book_id, book, number), entry_id = counters.draw_into(
         DossierRegister,
         key={"reception_point": dossier.reception_point_id, "year": year},
         fill={"book": 1},
         returning=("id", "book", "last"),
+        row=DossierRegisterEntry,
+        values={"dossier": dossier.pk, "entered_at": now},
+        drawn={"register": "id", "number": "last"},
     )
     register = DossierRegister(
         id=book_id, reception_point_id=dossier.reception_point_id, year=year, book=book, last=number
     )
-    return DossierRegisterEntry.objects.create(
-        register=register, number=number, dossier=dossier, entered_at=now
+    entry = DossierRegisterEntry(
+        id=entry_id, register=register, number=number, dossier=dossier, entered_at=now
     )
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return entry
