@@ -153,3 +153,66 @@ def test_an_error_after_events_were_held_writes_neither_them_nor_their_messages(
         services.accept(dossier=dossier, by=world.officer_px, now=T0)
         raise RuntimeError("after the event")
     assert (DossierEvent.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def dossier_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "dossiers_dossier" ')]
+
+
+def test_a_step_action_sets_only_the_columns_it_changes(world):
+    dossier = accepted(world)
+    with CaptureQueriesContext(connection) as queries:
+        dossier = services.perform(dossier=dossier, by=world.officer_px, action="forward", now=T0 + H)
+    (update,) = dossier_updates(queries)
+    assigned = update.split(" SET ")[1].split(" WHERE ")[0]
+    assert '"current_step_id"' in assigned and '"version"' in assigned
+    assert '"form_data"' not in assigned and '"applicant_name"' not in assigned and '"code"' not in assigned
+    row = Dossier.objects.get(pk=dossier.pk)
+    assert (row.current_step_id, row.step_role, row.version) == (
+        dossier.current_step.pk,
+        dossier.current_step.role,
+        dossier.version,
+    )
+
+
+def test_a_column_written_beside_the_version_is_not_overwritten_by_a_step_action(world):
+    """The deferred UPDATE leaves alone what the service did not change: a column another writer set without
+    bumping the version (the national portal's code of a dossier, say) survives a step action."""
+    dossier = accepted(world)
+    Dossier.objects.filter(pk=dossier.pk).update(national_code="G22.99-251001-0001")
+    dossier = services.perform(dossier=dossier, by=world.officer_px, action="forward", now=T0 + H)
+    assert dossier.national_code is None  # the service's copy never read it
+    assert Dossier.objects.get(pk=dossier.pk).national_code == "G22.99-251001-0001"
+
+
+def test_a_copy_returned_by_a_deferred_service_is_written_in_full_by_the_next_one(world):
+    """A dossier returned by a step action (its check deferred to its UPDATE) and handed to the next service
+    is judged afresh: every change of the next service reaches the row."""
+    dossier = to_review(world)
+    dossier = services.request_supplement(
+        dossier=dossier, by=world.specialist_pv, missing=["TK"], reason="Ký thiếu", now=T0 + 2 * H
+    )
+    assert Dossier.objects.get(pk=dossier.pk).state == State.SUPPLEMENT
+    dossier = services.supply_documents(
+        dossier=dossier, by=world.citizen, documents=[DocumentInput(code="TK")], now=T0 + 26 * H
+    )
+    assert Dossier.objects.get(pk=dossier.pk).state == State.IN_PROCESS == dossier.state
+    dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 27 * H)
+    row = Dossier.objects.get(pk=dossier.pk)
+    assert (row.state, row.current_step_id, row.version) == (
+        State.IN_PROCESS,
+        dossier.current_step.pk,
+        dossier.version,
+    )
+
+
+def test_the_register_line_is_drawn_and_written_by_one_statement_on_postgresql(world):
+    with CaptureQueriesContext(connection) as queries:
+        dossier = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    register = [q["sql"] for q in queries.captured_queries if '"dossiers_dossierregister' in q["sql"]]
+    entry = DossierRegisterEntry.objects.select_related("register").get(dossier=dossier)
+    assert (entry.number, entry.register.last, entry.register.book_label) == (1, 1, "01/2026")
+    # SQLite has no data-modifying WITH: the book's upsert, then the line.
+    assert len(register) == (1 if connection.vendor == "postgresql" else 2)
+    second = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    assert DossierRegisterEntry.objects.get(dossier=second).number == 2
