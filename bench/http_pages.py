@@ -8,8 +8,9 @@ dropped afterwards) with Huế's geography, the demo organization and the sample
 - seeds ``--dossiers`` dossiers, a realistic mix (bench/seed.py: most finished, a few % in flight, 91 %
   online), with a one-line progress counter;
 - writes through the services, no HTTP: ``--writes`` walk-in marriage registrations (1.000894) received
-  and accepted at one commune's counter, then forwarded by the reception officer (one step action each):
-  per second, and SQL queries of one reception + accept and of one step action;
+  and accepted at one commune's counter in one intention (``receive_and_decide``, as the counter form does),
+  then forwarded by the reception officer (one step action each): per second, and SQL queries of one
+  reception + accept and of one step action;
 - raw PostgreSQL: bench/raw_reception.sql, the same writes as reception + accept in plain SQL, by pgbench
   (4 clients, ``--duration`` seconds): transactions per second and the ratio reception+accept ÷ raw;
 - pages and writes over HTTP: serves the app with gunicorn (``python -m motcua serve``, workers = cores) on
@@ -463,12 +464,14 @@ def build(*, dossiers: int, writes: int, step_pool: int, communes: int | None = 
     point = org_selectors.reception_points_valid_on(on=on, province_code="46", agency=agency).first()
     reception = org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
 
-    # Writes through the services: reception + accept, then one step action (forward) per dossier.
+    # Writes through the services: reception + accept as the counter form does it (``receive_and_decide``,
+    # one intention, the shape of bench/raw_reception.sql), then one step action (forward) per dossier.
     def receive(n: int) -> Any:
         now = START + dt.timedelta(seconds=n)
         mine = n % 50 == 0  # one dossier in 50 is the bench citizen's (their dossier page)
-        dossier = services.receive_at_counter(
+        return services.receive_and_decide(
             by=reception,
+            decision=services.CounterDecision.ACCEPT,
             reception_point=point,
             procedure=procedure,
             place_unit=place,
@@ -480,7 +483,6 @@ def build(*, dossiers: int, writes: int, step_pool: int, communes: int | None = 
             documents=documents,
             now=now,
         )
-        return services.accept(dossier=dossier, by=reception, now=now)
 
     received = [receive(0)]
     with CaptureQueriesContext(connection) as captured:

@@ -64,10 +64,13 @@ def timed(label: str, calls: list[Callable[[], Any]], profile: bool) -> tuple[fl
     wall_ms = (time.perf_counter() - wall) * 1000 / len(calls)
     print(f"{label}: {cpu_ms:.2f} ms CPU, {wall_ms:.2f} ms wall per intention, {1000 / wall_ms:.1f}/s")
     if profiler is not None:
+        top = int(os.environ.get("PROFILE_TOP", "30"))
         for order in ("tottime", "cumulative"):
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(30)
-            print(f"--- {label}: top 30 by {order} (profiled: slower than the figure above)")
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(
+                int(os.environ.get("PROFILE_TOP", "30"))
+            )
+            print(f"--- {label}: top {top} by {order} (profiled: slower than the figure above)")
             print("\n".join(out.getvalue().splitlines()[4:]))
     return cpu_ms, wall_ms
 
@@ -99,7 +102,19 @@ def pgbench(url: str, *, clients: int, seconds: int) -> float | None:
     if found is None:
         print("pgbench not found: install Debian's postgresql-client; raw SQL skipped")
         return None
-    command = [found, "-n", "-f", str(RAW_SQL), "-c", str(clients), "-j", str(clients), "-T", str(seconds), url]
+    command = [
+        found,
+        "-n",
+        "-f",
+        str(RAW_SQL),
+        "-c",
+        str(clients),
+        "-j",
+        str(clients),
+        "-T",
+        str(seconds),
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     tps = re.search(r"tps = ([\d.]+)", done.stdout)
     if done.returncode != 0 or tps is None:
@@ -141,7 +156,9 @@ def main() -> None:
         )
         agency = lookups.commune_committee_for(unit=place, on=on)
         point = org_selectors.reception_points_valid_on(on=on, province_code="46", agency=agency).first()
-        officer = org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
+        officer = (
+            org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
+        )
         received: list[Any] = []
 
         def receive(n: int) -> None:
@@ -202,7 +219,7 @@ def main() -> None:
                 if tps is not None:
                     ratio = (1000 / reception_wall) / tps
                     print(
-                        f"raw PostgreSQL (pgbench, {clients} client{'s' if clients > 1 else ''}): {tps:.1f}/s; "
+                        f"raw PostgreSQL (pgbench, {clients} client(s)): {tps:.1f}/s; "
                         f"reception + accept (1 client) = {ratio:.3f} x raw"
                     )
 

@@ -33,9 +33,9 @@ OFFICER_PAGE = 3  # target 6
 INBOX = 4  # target 5
 CITIZEN_PAGE = 3  # target 6
 # Reception + accept as the counter does it: one request, one intention (``receive_and_decide``, the counter
-# form's POST), one transaction whose events and outbox messages are written in one INSERT each, the register's
-# book and its line in one statement (a data-modifying WITH, ``dossiers.counters.draw_into``). SQLite has no
-# data-modifying WITH: one statement more there.
+# form's POST), one transaction whose events and outbox messages are written in one INSERT each, the
+# register's book and its line in one statement (a data-modifying WITH, ``dossiers.counters.draw_into``).
+# SQLite has no data-modifying WITH: one statement more there.
 RECEPTION_AND_ACCEPT = 10  # target 10 (PostgreSQL)
 RECEPTION_AND_ACCEPT_SQLITE = 11
 # The same two steps as two service calls (two transactions: a dossier registered now, accepted later).
@@ -165,7 +165,9 @@ def test_counter_reception_and_accept():
     inputs = counter_inputs(world, procedure, now)
     queries = count(lambda: services.receive_and_decide(decision=services.CounterDecision.ACCEPT, **inputs))
     print("reception + accept (the counter's intention)", queries)
-    assert queries <= (RECEPTION_AND_ACCEPT if connection.vendor == "postgresql" else RECEPTION_AND_ACCEPT_SQLITE)
+    assert queries <= (
+        RECEPTION_AND_ACCEPT if connection.vendor == "postgresql" else RECEPTION_AND_ACCEPT_SQLITE
+    )
 
 
 def test_reception_then_accept():
