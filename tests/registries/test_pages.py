@@ -146,7 +146,9 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_the_rows(
     dossier = world.receive(applicant=world.citizen, id_number=world.citizen.national_id)
     for purpose in ("Đăng ký kết hôn", "Đăng ký thường trú", "Cấp giấy xác nhận tình trạng hôn nhân"):
         officer_lookup(world, identifier=world.citizen.national_id, dossier=dossier, purpose=purpose)
-        officer_lookup(world, identifier=world.citizen.national_id, purpose=purpose + " — tư vấn trước khi nộp")
+        officer_lookup(
+            world, identifier=world.citizen.national_id, purpose=purpose + " — tư vấn trước khi nộp"
+        )
         services.record_consent(
             by=world.citizen,
             subject_id=world.citizen.national_id,
