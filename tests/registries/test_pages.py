@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from motcua.core.errors import DomainError
 from motcua.registries import services
 from motcua.registries.models import Consent, Lookup
 from otp_sessions import verified_session
@@ -166,3 +167,29 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_the_rows(
     auditor.get(FLAGGED)
     with django_assert_max_num_queries(5):  # session + account, positions, count, lookups
         assert len(rows(auditor.get(FLAGGED).content.decode(), "flagged-lookups")) == 3
+
+
+def test_another_citizens_refused_attempt_shows_without_their_name(world, registries):
+    consent = services.record_consent(
+        by=world.other_citizen,
+        subject_id=world.other_citizen.national_id,
+        registry="population",
+        fields=["full_name"],
+        purpose=PURPOSE,
+        text="Tôi đồng ý.",
+    )
+    with pytest.raises(DomainError, match="không bao gồm"):
+        services.lookup(
+            actor=world.other_citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=["full_name"],
+            purpose=PURPOSE,
+            consent=consent,
+        )
+    client = Client()
+    client.force_login(world.citizen)
+    html = client.get(ACCOUNT).content.decode()
+    assert len(rows(html, "lookups-about-me")) == 1
+    assert "Một công dân khác" in html and world.other_citizen.full_name not in html
+    assert "bị từ chối" in html
