@@ -447,3 +447,29 @@ def test_a_cached_answer_is_still_a_recorded_lookup(world, registries, settings)
     assert list(Lookup.objects.order_by("id").values_list("cached", flat=True)) == [False, True]
     assert len(registries.requests()) == 1
     cache.delete(adapters.cache_key("population", world.citizen.national_id, FIELDS))
+
+
+def test_control_characters_are_refused_and_the_attempt_is_still_recorded(world, registries):
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            by=world.citizen,
+            subject_id=world.citizen.national_id,
+            registry="population",
+            fields=FIELDS,
+            purpose="Đăng ký\x00kết hôn",
+            text="Tôi đồng ý.",
+        )
+    assert caught.value.code == "text.invalid" and caught.value.field == "purpose"
+    assert not Consent.objects.exists()
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="population",
+            identifier="0460\x0085001234",
+            fields=FIELDS,
+            purpose="Kiểm tra\x00",
+            legal_basis="Điều 19\x00",
+        )
+    assert caught.value.code == "registries.bad_identifier"
+    row = Lookup.objects.get()
+    assert "\x00" not in row.identifier + row.purpose + row.legal_basis and "\ufffd" in row.identifier
