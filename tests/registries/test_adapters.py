@@ -259,3 +259,13 @@ def test_backoff_never_pushes_a_lookup_past_the_timeout(registries, examples, se
         client_for("population").fetch(examples["person"], purpose=PURPOSE)
     assert time.monotonic() - started <= 0.8 + 0.3
     assert 1 <= len(registries.requests()) < 10
+
+
+def test_an_answer_trickling_in_is_cut_at_the_timeout(registries, examples, settings):
+    # Each part arrives well within the read timeout; only the overall deadline stops the wait.
+    settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "TIMEOUT_SECONDS": 1.0, "ATTEMPTS": 1}
+    registries.faults(trickle_seconds=6)
+    started = time.monotonic()
+    with pytest.raises(RegistryUnavailable):
+        client_for("population").fetch(examples["person"], purpose=PURPOSE)
+    assert time.monotonic() - started <= 1.0 + 0.5
