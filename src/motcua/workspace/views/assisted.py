@@ -36,6 +36,7 @@ from motcua.dossiers.constants import Confirmation, DocumentSource, OfflineReaso
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations import online_path
 from motcua.integrations.tasks import submit_offline_dossiers
+from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
@@ -68,6 +69,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     procedure = Procedure.objects.filter(code=form.value("procedure")).first()
     version = _version(procedure, on)
     applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    card = None
     if posted and form.value("cccd_qr") and not applicant["name"]:
         try:
             card = parse_cccd_qr(form.value("cccd_qr"))
@@ -75,8 +77,12 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    address_unit = printable(str(data.get(applicant_address.ADDRESS_UNIT, "")).strip())[:8]
+    address_errors = applicant_address.confirm(applicant, chosen=address_unit, on=on) if posted else []
     applicant_form = ApplicantForm(applicant)
     applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    if address_errors:
+        applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}
     schema: dict[str, Any] = (version.form_schema or {}) if version else {}
     ui: dict[str, Any] = (version.ui_schema or {}) if version else {}
@@ -99,6 +105,9 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "place_fields": place_fields,
         "place": form.value("place"),
         "applicant": applicant,
+        "address_proposal": applicant_address.propose(
+            address=applicant["address"], chosen=address_unit, card=card, communes=communes, on=on
+        ),
         "applicant_errors": applicant_errors,
         "documents": list(version.documents.order_by("order", "code")) if version else [],
         "accept": files.ACCEPT,
