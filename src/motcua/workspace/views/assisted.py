@@ -89,8 +89,13 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     communes = _communes(point.province_code, on)
     raw: dict[str, Any] | None = None
     errors: dict[str, list[str]] = {}
+    address_notes = eforms.AddressNotes()
     if posted and version is not None:
-        raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+        posted_fields = eforms.build_fields(schema, ui)
+        raw = eforms.raw_values(posted_fields, request.POST)
+        # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
+        unit_names = {u.code: u.name for u in communes}
+        address_notes = eforms.propose_address_units(posted_fields, raw, unit_names=unit_names)
     # The rules name the e-form fields carrying the place: no separate picker (see the module's docstring).
     place_fields = _place_fields(procedure, schema, on)
     context: dict[str, Any] = {
@@ -119,7 +124,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "pending": list(selectors.recorded_offline_for(user=request.user, on=on)[:50]),
         "status": 200,
     }
-    if posted and form.value("submit") and version is not None:
+    if posted and form.value("submit") and version is not None and not address_notes.changed:
         if applicant_errors:
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
             context["status"] = 400
@@ -132,6 +137,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     eforms.choose_units(fields, on=on, default_province=point.province_code)
     context["fields"] = fields
     context["general_errors"] = eforms.attach_errors(fields, errors)
+    eforms.attach_notes(fields, address_notes)
     return render(request, "workspace/assisted.html", context, status=context["status"])
 
 
