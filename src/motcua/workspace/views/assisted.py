@@ -36,6 +36,7 @@ from motcua.dossiers.constants import Confirmation, DocumentSource, OfflineReaso
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations import online_path
 from motcua.integrations.tasks import submit_offline_dossiers
+from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
@@ -68,6 +69,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     procedure = Procedure.objects.filter(code=form.value("procedure")).first()
     version = _version(procedure, on)
     applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    card = None
     if posted and form.value("cccd_qr") and not applicant["name"]:
         try:
             card = parse_cccd_qr(form.value("cccd_qr"))
@@ -75,16 +77,25 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    address_unit = printable(str(data.get(applicant_address.ADDRESS_UNIT, "")).strip())[:8]
+    address_errors = applicant_address.confirm(applicant, chosen=address_unit, on=on) if posted else []
     applicant_form = ApplicantForm(applicant)
     applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    if address_errors:
+        applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}
     schema: dict[str, Any] = (version.form_schema or {}) if version else {}
     ui: dict[str, Any] = (version.ui_schema or {}) if version else {}
     communes = _communes(point.province_code, on)
     raw: dict[str, Any] | None = None
     errors: dict[str, list[str]] = {}
+    address_notes = eforms.AddressNotes()
     if posted and version is not None:
-        raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+        posted_fields = eforms.build_fields(schema, ui)
+        raw = eforms.raw_values(posted_fields, request.POST)
+        # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
+        unit_names = {u.code: u.name for u in communes}
+        address_notes = eforms.propose_address_units(posted_fields, raw, unit_names=unit_names)
     # The rules name the e-form fields carrying the place: no separate picker (see the module's docstring).
     place_fields = _place_fields(procedure, schema, on)
     context: dict[str, Any] = {
@@ -99,6 +110,9 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "place_fields": place_fields,
         "place": form.value("place"),
         "applicant": applicant,
+        "address_proposal": applicant_address.propose(
+            address=applicant["address"], chosen=address_unit, card=card, communes=communes, on=on
+        ),
         "applicant_errors": applicant_errors,
         "documents": list(version.documents.order_by("order", "code")) if version else [],
         "accept": files.ACCEPT,
@@ -110,7 +124,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "pending": list(selectors.recorded_offline_for(user=request.user, on=on)[:50]),
         "status": 200,
     }
-    if posted and form.value("submit") and version is not None:
+    if posted and form.value("submit") and version is not None and not address_notes.changed:
         if applicant_errors:
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
             context["status"] = 400
@@ -123,6 +137,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     eforms.choose_units(fields, on=on, default_province=point.province_code)
     context["fields"] = fields
     context["general_errors"] = eforms.attach_errors(fields, errors)
+    eforms.attach_notes(fields, address_notes)
     return render(request, "workspace/assisted.html", context, status=context["status"])
 
 
