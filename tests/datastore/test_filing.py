@@ -21,7 +21,7 @@ from motcua.dossiers.models import Dossier, State
 from motcua.org.models import Role
 from pdf_samples import CLEAN_PDF, pdf
 
-from .world import ALLOWANCE, BIRTH, CERTIFICATE, CHILD, issue_birth_certificate
+from .world import ALLOWANCE, BIRTH, CERTIFICATE, CHILD, citizen, issue_birth_certificate
 
 TZ = lookups.TZ
 JS_PDF = pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
@@ -174,3 +174,31 @@ def test_paper_handed_in_at_the_counter_is_not_filed(hue):
     procedure = hue.procedure(ALLOWANCE)
     receive(hue, procedure, point=hue.point_phu_vang, place=hue.phu_vang, now=T0)
     assert not StoredDocument.objects.exists() and not Filing.objects.exists()
+
+
+def test_naming_a_child_at_the_counter_gives_no_right_to_read_the_childs_documents(hue):
+    certificate = StoredDocument.objects.get(
+        dossier=issue_birth_certificate(hue, now=T0, child_birth_date=BORN)
+    )
+    stranger = citizen("046190009999", "Trần Văn Khách")
+    procedure = hue.procedure(ALLOWANCE)
+    version = lookups.version_in_force(procedure=procedure, on=T0.date())
+    scan = files.store_upload(SimpleUploadedFile("don.pdf", CLEAN_PDF), folder="test/scans")
+    documents = [services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)]
+    documents.append(services.DocumentInput(code="xac_nhan_khuyet_tat", source="file", file_ref=scan.ref))
+    dossier = services.receive_at_counter(
+        by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang),
+        reception_point=hue.point_phu_vang,
+        procedure=procedure,
+        place_unit=hue.phu_vang,
+        now=T0,
+        applicant_info=services.ApplicantInfo(name=stranger.full_name, id_number=stranger.national_id),
+        documents=documents,
+        form_data={"beneficiary_name": CHILD, "beneficiary_birth_date": BORN.isoformat()},
+    )
+    scanned = StoredDocument.objects.get(dossier=dossier)
+    assert not scanned.filings.filter(role=FilingRole.REPRESENTATIVE).exists()
+    with pytest.raises(DomainError):
+        store.readable_document(reader_id=stranger.national_id, pk=certificate.pk, on=T0.date())
+    # Nor was the child's certificate taken into the stranger's dossier.
+    assert not dossier.documents.filter(code="giay_khai_sinh").exists()

@@ -27,6 +27,10 @@ class Holders:
     applicant_id: str
     applicant_name: str
     subjects: Sequence[Subject] = ()
+    # Whether the applicant becomes the legal representative of the minors the form says they represent:
+    # only for a result, which the competent agency issued after checking the relationship; never for a scan
+    # of what someone handed in at the counter.
+    representation: bool = False
 
 
 def _filings(document: StoredDocument, holders: Holders, *, on: dt.date) -> None:
@@ -62,7 +66,8 @@ def _filings(document: StoredDocument, holders: Holders, *, on: dt.date) -> None
             represents=row,
         )
         for subject, row in zip(holders.subjects, subjects, strict=True)
-        if subject.represented_by_applicant
+        if holders.representation
+        and subject.represented_by_applicant
         and holders.applicant_id
         and subject.majority_on is not None
         and subject.majority_on > on

@@ -90,11 +90,12 @@ def take_from_store(
     return out
 
 
-def _holders(dossier: Dossier) -> store_services.Holders:
+def _holders(dossier: Dossier, *, representation: bool) -> store_services.Holders:
     return store_services.Holders(
         applicant_id=dossier.applicant_id_number,
         applicant_name=dossier.applicant_name,
         subjects=subjects_in(dossier.procedure_version.form_schema or {}, dossier.form_data or {}),
+        representation=representation,
     )
 
 
@@ -115,7 +116,7 @@ def file_digitized(
     scanned = [d for d in documents if d.file_ref and dossier.channel == Channel.COUNTER]
     if not scanned:
         return
-    holders = _holders(dossier)
+    holders = _holders(dossier, representation=False)
     for row in scanned:
         doc = required.get(row.code)
         kind = doc.reuse_key if doc is not None and doc.reuse == ReuseSource.DATA_STORE else ""
@@ -140,7 +141,7 @@ def file_results(dossier: Dossier, *, by: Any, now: dt.datetime | None = None) -
     results = [r for r in dossier.results.all() if r.removed_at is None]
     if not results:
         return
-    holders = _holders(dossier)
+    holders = _holders(dossier, representation=True)
     version = dossier.procedure_version
     for result in results:
         store_services.file_document(
