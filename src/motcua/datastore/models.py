@@ -36,6 +36,9 @@ class StoredDocument(models.Model):
     """One document in the data store: a result issued or a paper digitized (scanned and certified) at
     reception. Never changed once written; the file's SHA-256 proves it was not."""
 
+    # The province whose agency issued or digitized it: the distribution key of a national deployment
+    # (docs/scaling.md), as on the dossiers.
+    province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     kind = models.CharField(
         _("loại giấy tờ"),
         max_length=120,

@@ -97,6 +97,7 @@ def file_document(
     kept = storage.keep(content, name=file_name)
     try:
         document = StoredDocument.objects.create(
+            province_code=dossier.province_code,
             kind=kind[:120],
             title=title[:500],
             origin=origin,

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
             name='StoredDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('province_code', models.CharField(db_index=True, max_length=2, verbose_name='mã tỉnh')),
                 ('kind', models.CharField(blank=True, db_index=True, help_text='Ví dụ civil_status.birth_certificate; trống: chưa phân loại (không tự động dùng lại).', max_length=120, verbose_name='loại giấy tờ')),
                 ('title', models.CharField(max_length=500, verbose_name='tên giấy tờ')),
                 ('origin', models.CharField(choices=[('result', 'kết quả giải quyết thủ tục hành chính'), ('digitized', 'bản số hóa khi tiếp nhận hồ sơ')], max_length=12, verbose_name='nguồn')),
