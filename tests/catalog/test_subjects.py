@@ -105,3 +105,44 @@ def test_the_result_kind_and_subjects_travel_through_import_and_export(procedure
     exported = writing.dump_version(imported)
     assert exported["result"]["kind"] == "civil_status.birth_certificate"
     assert exported["form"]["schema"]["properties"]["full_name"]["x-subject"] == {}
+
+
+PERSON_FIELD = {
+    "type": "object",
+    "properties": {
+        "disabled_person": {
+            "type": "object",
+            "x-subject": {"representative": "applicant"},
+            "properties": {
+                "ho_ten": {"type": "string"},
+                "ngay_sinh": {"type": "string", "format": "date"},
+                "so_dinh_danh": {"type": "string", "pattern": "^[0-9]{12}$"},
+            },
+        }
+    },
+}
+
+
+def test_a_person_field_names_the_person_by_its_parts():
+    assert subject_problems(PERSON_FIELD) == []
+    (person,) = subjects_in(
+        PERSON_FIELD,
+        {
+            "disabled_person": {
+                "ho_ten": "Lê Văn Tâm",
+                "ngay_sinh": "2015-06-01",
+                "so_dinh_danh": "046215000111",
+            }
+        },
+    )
+    assert (person.name, person.id_number, person.birth_date) == (
+        "Lê Văn Tâm",
+        "046215000111",
+        dt.date(2015, 6, 1),
+    )
+    assert person.represented_by_applicant
+
+
+def test_a_person_field_without_a_name_part_is_a_problem():
+    schema = {"type": "object", "properties": {"who": {"type": "object", "x-subject": {}, "properties": {}}}}
+    assert any("họ tên" in p for p in subject_problems(schema))

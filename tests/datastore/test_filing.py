@@ -202,3 +202,32 @@ def test_naming_a_child_at_the_counter_gives_no_right_to_read_the_childs_documen
         store.readable_document(reader_id=stranger.national_id, pk=certificate.pk, on=T0.date())
     # Nor was the child's certificate taken into the stranger's dossier.
     assert not dossier.documents.filter(code="giay_khai_sinh").exists()
+
+
+def test_a_scan_made_for_an_assisted_online_submission_is_filed_with_the_assisting_officer(hue):
+    procedure = hue.procedure(BIRTH)  # online only at the counter (Directive 24/CT-TTg)
+    version = lookups.version_in_force(procedure=procedure, on=T0.date())
+    scan = files.store_upload(
+        SimpleUploadedFile("giay-chung-sinh.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64), folder="t"
+    )
+    documents = [
+        services.DocumentInput(code=d.code, source="file", file_ref=scan.ref)
+        if d.code == "giay_chung_sinh"
+        else services.DocumentInput(code=d.code)
+        for d in version.documents.filter(mandatory=True)
+    ]
+    dossier = receive(
+        hue,
+        procedure,
+        point=hue.point_phu_vang,
+        place=hue.phu_vang,
+        now=T0,
+        documents=documents,
+        form_data={"child_name": CHILD, "child_birth_date": BORN.isoformat()},
+    )
+    assert dossier.assisted_by is not None
+    document = StoredDocument.objects.get(dossier=dossier)
+    assert document.origin == Origin.DIGITIZED and document.content_type == "image/jpeg"
+    assert document.certified_by == dossier.assisted_by and document.kind == ""
+    child = document.filings.get(role=FilingRole.SUBJECT)
+    assert (child.holder_name, child.holder_birth_date) == (CHILD, BORN)

@@ -12,12 +12,18 @@ enterprise), for example the child of a birth registration::
                                  "representative": "applicant"}}
     "enterprise_code": {"type": "string", "x-subject": {"kind": "enterprise", "name": "enterprise_name"}}
 
+On a ``person`` field (an object with sub-properties, the ``person`` widget) the keys name its
+sub-properties, and default to the names the portal fills from the e-ID: ``ho_ten`` (name),
+``so_dinh_danh`` (id), ``ngay_sinh`` (birth_date)::
+
+    "disabled_person": {"type": "object", "x-subject": {}, "properties": {"ho_ten": …, "ngay_sinh": …}}
+
 Keys of ``x-subject`` (all optional):
 
 - ``kind``: ``person`` (default; the property holds the name) or ``enterprise`` (the property holds the
   enterprise / tax code under which business results are filed);
 - ``id``: the property holding the person's 12-digit personal identification number;
-- ``name``: for an enterprise, the property holding its name;
+- ``name``: for an enterprise, the property holding its name (for a person field, the sub-property);
 - ``birth_date``: the property holding the person's date of birth (a ``date``);
 - ``representative``: ``applicant`` when the applicant acts as the person's legal representative while the
   person is a minor (Civil Code 2015 Art. 21 and Art. 136: parents represent their minor children): the
@@ -42,6 +48,8 @@ ENTERPRISE = "enterprise"
 KINDS = (PERSON, ENTERPRISE)
 KEYS = frozenset({"kind", "id", "name", "birth_date", "representative"})
 REPRESENTATIVES = ("applicant",)
+# The sub-properties of a ``person`` field (catalog.eforms, "Điền thông tin của tôi") by default.
+PERSON_PARTS = {"name": "ho_ten", "id": "so_dinh_danh", "birth_date": "ngay_sinh"}
 PERSONAL_ID = re.compile(r"^[0-9]{12}$")
 # Enterprise codes are the tax code: 10 digits, or 10 + "-" + 3 for a branch (Law on Tax Administration).
 ENTERPRISE_CODE = re.compile(r"^[0-9]{10}(-[0-9]{3})?$")
@@ -103,13 +111,29 @@ def subject_problems(schema: Mapping[str, Any]) -> list[str]:
                 _("%(where)s: kind phải là person hoặc enterprise, không phải '%(kind)s'")
                 % {"where": where, "kind": kind}
             )
-        if (properties[name] or {}).get("type") != "string":
-            problems.append(_("%(where)s: trường phải có kiểu string") % {"where": where})
+        field = properties[name] if isinstance(properties[name], Mapping) else {}
+        is_person_object = field.get("type") == "object"
+        if is_person_object:
+            # A person field: the keys name its sub-properties (defaults: PERSON_PARTS).
+            parts = field.get("properties")
+            scope: Mapping[str, Any] = parts if isinstance(parts, Mapping) else {}
+            if kind != PERSON:
+                problems.append(_("%(where)s: trường kiểu object chỉ dùng cho cá nhân") % {"where": where})
+            if _part(spec, "name", scope) is None:
+                problems.append(
+                    _("%(where)s: trường cá nhân không có thành phần họ tên (ho_ten hoặc name)")
+                    % {"where": where}
+                )
+        elif field.get("type") != "string":
+            problems.append(_("%(where)s: trường phải có kiểu string hoặc object") % {"where": where})
+            scope = properties
+        else:
+            scope = properties
         for key in ("id", "name", "birth_date"):
             target = spec.get(key)
             if target is None:
                 continue
-            sub = properties.get(target) if isinstance(target, str) else None
+            sub = scope.get(target) if isinstance(target, str) else None
             if not isinstance(sub, Mapping):
                 problems.append(
                     _("%(where)s: %(key)s chỉ đến trường '%(target)s' không có trong biểu mẫu")
@@ -125,20 +149,31 @@ def subject_problems(schema: Mapping[str, Any]) -> list[str]:
                 _("%(where)s: doanh nghiệp chỉ có name; trường mang x-subject là mã số doanh nghiệp")
                 % {"where": where}
             )
-        if kind == PERSON and "name" in spec:
+        if kind == PERSON and "name" in spec and not is_person_object:
             problems.append(
                 _("%(where)s: với cá nhân, trường mang x-subject là họ tên; không dùng khóa name")
                 % {"where": where}
             )
+        has_birth_date = "birth_date" in spec or (is_person_object and _part(spec, "birth_date", scope))
         representative = spec.get("representative")
         if representative is not None and representative not in REPRESENTATIVES:
             problems.append(_("%(where)s: representative chỉ nhận giá trị 'applicant'") % {"where": where})
-        if representative is not None and "birth_date" not in spec:
+        if representative is not None and not has_birth_date:
             problems.append(
                 _("%(where)s: người đại diện theo pháp luật của người chưa thành niên cần trường birth_date")
                 % {"where": where}
             )
     return problems
+
+
+def _part(spec: Mapping[str, Any], key: str, scope: Mapping[str, Any]) -> str | None:
+    """The sub-property of a person field holding ``key``: named in the declaration, else the default one
+    when the field has it."""
+    named = spec.get(key)
+    if isinstance(named, str):
+        return named
+    default = PERSON_PARTS[key]
+    return default if default in scope else None
 
 
 def _text(data: Mapping[str, Any], key: Any) -> str:
@@ -170,8 +205,16 @@ def subjects_in(schema: Mapping[str, Any], form_data: Mapping[str, Any]) -> list
                     )
                 )
             continue
-        person = _text(form_data, name)
-        id_number = _text(form_data, spec.get("id"))
+        values: Mapping[str, Any] = form_data
+        keys = {key: spec.get(key) for key in ("id", "birth_date")}
+        person_key: Any = name
+        value = form_data.get(name)
+        if isinstance(value, Mapping):  # a person field: its parts
+            values = value
+            parts = {key: spec.get(key) or PERSON_PARTS[key] for key in PERSON_PARTS}
+            person_key, keys = parts["name"], {"id": parts["id"], "birth_date": parts["birth_date"]}
+        person = _text(values, person_key)
+        id_number = _text(values, keys["id"])
         if not PERSONAL_ID.match(id_number):
             id_number = ""
         if not person and not id_number:
@@ -182,7 +225,7 @@ def subjects_in(schema: Mapping[str, Any], form_data: Mapping[str, Any]) -> list
                 kind=PERSON,
                 id_number=id_number,
                 name=person,
-                birth_date=_date(form_data, spec.get("birth_date")),
+                birth_date=_date(values, keys["birth_date"]),
                 represented_by_applicant=spec.get("representative") == "applicant",
             )
         )

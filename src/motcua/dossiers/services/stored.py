@@ -6,7 +6,8 @@
   of that kind about the persons the new e-form names (else about the applicant). Nothing in the store: the
   document is not provided, and a mandatory one is missing as for any other. Decree 45/2020/NĐ-CP: a document
   already in the data store is not asked for again [check article].
-- Every document digitized at the counter (a scan the reception officer certified as a true copy) and every
+- Every document digitized at the counter (a scan the reception officer certified as a true copy, for a
+  paper dossier or an assisted online submission) and every
   result handed over is filed under the applicant and each person the e-form names (``catalog.subjects``),
   in the same transaction as the reception or the hand-over (Decree 107/2021/NĐ-CP amending Decree
   61/2018/NĐ-CP: dossiers and results digitized and kept in the data store [check article]).
@@ -112,10 +113,13 @@ def file_digitized(
     certified_by: Any,
     now: dt.datetime,
 ) -> None:
-    """File the scans the reception officer made at the counter (no query when nothing was scanned)."""
-    scanned = [d for d in documents if d.file_ref and dossier.channel == Channel.COUNTER]
+    """File the scans the reception officer made at the counter, for a paper dossier or an online one they
+    submitted with the citizen (assisted, Directive 24/CT-TTg); no query when nothing was scanned."""
+    at_counter = dossier.channel == Channel.COUNTER or dossier.assisted_by_id is not None
+    scanned = [d for d in documents if d.file_ref and at_counter]
     if not scanned:
         return
+    certified_by = certified_by or dossier.assisted_by
     holders = _holders(dossier, representation=False)
     for row in scanned:
         doc = required.get(row.code)
