@@ -231,3 +231,36 @@ def test_a_scan_made_for_an_assisted_online_submission_is_filed_with_the_assisti
     assert document.certified_by == dossier.assisted_by and document.kind == ""
     child = document.filings.get(role=FilingRole.SUBJECT)
     assert (child.holder_name, child.holder_birth_date) == (CHILD, BORN)
+
+
+def test_a_work_permit_is_filed_under_the_employers_enterprise_code(hue):
+    procedure = hue.procedure("1.014199")
+    version = lookups.version_in_force(procedure=procedure, on=T0.date())
+    dossier = receive(
+        hue,
+        procedure,
+        point=hue.point_phu_vang,
+        place=hue.phu_vang,
+        now=T0,
+        form_data={"employer_tax_code": "3301234567-001", "employer_name": "Công ty TNHH Hương Giang"},
+    )
+    dossier = services.accept(
+        dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang), now=T0
+    )
+    dossier = advance(hue, dossier, now=T0, stop_at=version.workflow.steps.order_by("-order").first().code)
+    services.attach_result(
+        dossier=dossier,
+        by=actor_for(hue, dossier),
+        name="Giấy phép lao động",
+        upload=SimpleUploadedFile("gpld.pdf", CLEAN_PDF),
+        now=T0,
+    )
+    advance(hue, Dossier.objects.get(pk=dossier.pk), now=T0)
+    document = StoredDocument.objects.get(dossier=dossier)
+    assert document.kind == "labour.work_permit"
+    enterprise = document.filings.get(role=FilingRole.SUBJECT)
+    assert (enterprise.holder_kind, enterprise.holder_id, enterprise.holder_name) == (
+        "enterprise",
+        "3301234567-001",
+        "Công ty TNHH Hương Giang",
+    )

@@ -51,8 +51,9 @@ REPRESENTATIVES = ("applicant",)
 # The sub-properties of a ``person`` field (catalog.eforms, "Điền thông tin của tôi") by default.
 PERSON_PARTS = {"name": "ho_ten", "id": "so_dinh_danh", "birth_date": "ngay_sinh"}
 PERSONAL_ID = re.compile(r"^[0-9]{12}$")
-# Enterprise codes are the tax code: 10 digits, or 10 + "-" + 3 for a branch (Law on Tax Administration).
-ENTERPRISE_CODE = re.compile(r"^[0-9]{10}(-[0-9]{3})?$")
+# Enterprise codes are the tax code: 10 digits, or 13 for a branch, written with or without "-" before the
+# last three (Law on Tax Administration 2019 Art. 30 [check]).
+ENTERPRISE_CODE = re.compile(r"^[0-9]{10}(-?[0-9]{3})?$")
 # The age of majority (Civil Code 2015 Art. 20): a minor's legal representative reads until then.
 MAJORITY_YEARS = 18
 
