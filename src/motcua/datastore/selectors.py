@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.subjects import PERSONAL_ID, Subject
 from motcua.core.errors import DomainError
+from motcua.datastore import errors
 from motcua.datastore.models import Filing, FilingRole, StoredDocument
-
-NOT_FOUND = "datastore.not_found"
 
 
 def _not_found() -> DomainError:
-    return DomainError(NOT_FOUND, _("Không tìm thấy giấy tờ trong kho dữ liệu hoặc bạn không có quyền xem."))
+    return DomainError(
+        errors.NOT_FOUND, _("Không tìm thấy giấy tờ trong kho dữ liệu hoặc bạn không có quyền xem.")
+    )
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -37,25 +38,36 @@ def _readable_filter(reader_id: str, *, on: dt.date) -> Q | None:
     own = Q(filings__holder_id=reader_id) & (
         Q(filings__valid_until__isnull=True) | Q(filings__valid_until__gt=on)
     )
-    minors = (
-        Filing.objects.filter(holder_id=reader_id, role=FilingRole.REPRESENTATIVE, valid_until__gt=on)
-        .select_related("represents")
-        .only("represents__holder_id", "represents__holder_name", "represents__holder_birth_date")
-    )
+    minors = [
+        f.represents
+        for f in Filing.objects.filter(
+            holder_id=reader_id, role=FilingRole.REPRESENTATIVE, valid_until__gt=on
+        ).select_related("represents")
+        if f.represents is not None
+    ]
     condition = own
-    for filing in minors:
-        minor = filing.represents
-        if minor is None:
-            continue
-        if minor.holder_id:
-            condition |= Q(filings__role=FilingRole.SUBJECT, filings__holder_id=minor.holder_id)
-        elif minor.holder_name and minor.holder_birth_date:
-            condition |= Q(
-                filings__role=FilingRole.SUBJECT,
-                filings__holder_id="",
-                filings__holder_name__iexact=minor.holder_name,
-                filings__holder_birth_date=minor.holder_birth_date,
+    numbers = sorted({m.holder_id for m in minors if m.holder_id})
+    if numbers:
+        condition |= Q(filings__role=FilingRole.SUBJECT, filings__holder_id__in=numbers)
+    unnumbered = [m for m in minors if not m.holder_id and m.holder_name and m.holder_birth_date]
+    if unnumbered:
+        # A minor without a number (a newborn) by date of birth and name; names compared in Python, where
+        # case folding knows Vietnamese letters (SQLite's case-insensitive match does not).
+        same_birth = Filing.objects.filter(
+            role=FilingRole.SUBJECT,
+            holder_id="",
+            holder_birth_date__in={m.holder_birth_date for m in unnumbered},
+        ).only("pk", "holder_name", "holder_birth_date")
+        about = [
+            f.pk
+            for f in same_birth
+            if any(
+                f.holder_birth_date == m.holder_birth_date and _same_name(f.holder_name, m.holder_name)
+                for m in unnumbered
             )
+        ]
+        if about:
+            condition |= Q(filings__pk__in=about)
     return condition
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core import filecheck
 from motcua.core.errors import DomainError
+from motcua.datastore import errors
 
 STORAGE = "datastore"
 
@@ -61,7 +62,7 @@ def keep(content: bytes, *, name: str) -> Kept:
 def open_kept(ref: str) -> IO[bytes]:
     """The stored file for reading (the caller closes it); DomainError when it is missing."""
     if not ref or ".." in ref.split("/") or not storage().exists(ref):
-        raise DomainError("datastore.file_missing", _("Không tìm thấy tệp trong kho dữ liệu."))
+        raise DomainError(errors.FILE_MISSING, _("Không tìm thấy tệp trong kho dữ liệu."))
     return storage().open(ref, "rb")  # type: ignore[no-any-return]
 
 

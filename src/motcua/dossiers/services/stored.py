@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import RequiredDocument, ReuseSource
 from motcua.catalog.subjects import subjects_in
 from motcua.core.errors import DomainError
+from motcua.datastore import errors as store_errors
 from motcua.datastore import selectors as store
 from motcua.datastore import services as store_services
 from motcua.datastore.models import Origin
@@ -32,8 +33,6 @@ from motcua.dossiers import files
 from motcua.dossiers.constants import Channel, DocumentSource
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput
-
-NOT_AVAILABLE = "datastore.not_available"
 
 
 def take_from_store(
@@ -69,7 +68,7 @@ def take_from_store(
                 chosen = None
             if chosen is None or chosen.kind != doc.reuse_key:
                 raise DomainError(
-                    NOT_AVAILABLE,
+                    store_errors.NOT_AVAILABLE,
                     _("Không dùng được giấy tờ đã chọn từ kho dữ liệu cho “%(document)s”."),
                     document=doc.name,
                 )
