@@ -137,3 +137,11 @@ def test_a_certificate_of_another_child_is_not_taken(hue, certificate):
         form_data={"beneficiary_name": "Nguyễn Phan Minh Anh", "beneficiary_birth_date": "2020-05-05"},
     )
     assert not dossier.documents.filter(code="giay_khai_sinh").exists()
+
+
+def test_the_counter_says_which_documents_come_from_the_data_store(hue, client):
+    user = officer(hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan).username)
+    log_in(client, user)
+    page = client.get(f"/can-bo/tiep-nhan/?procedure={ALLOWANCE}").content.decode()
+    assert 'data-testid="from-store-hint-giay_khai_sinh"' in page
+    assert 'data-testid="from-store-hint-to_khai"' not in page
