@@ -725,7 +725,7 @@ def measure(args: argparse.Namespace, facts: dict[str, Any]) -> dict[str, Any]:
 # - local: kept on the coordinator only (per-request or operational bookkeeping no distributed table
 #   points at).
 # A table of an app not named here makes ``placements`` fail, so a new app cannot be forgotten.
-DISTRIBUTED_APPS = frozenset({"dossiers", "integrations", "registries"})
+DISTRIBUTED_APPS = frozenset({"dossiers", "integrations", "registries", "datastore"})
 REFERENCE_APPS = frozenset(
     {
         "geo",
@@ -775,10 +775,14 @@ def placements() -> list[Placement]:
         if table in LOCAL_TABLES or app in LOCAL_APPS:
             found[table] = Placement(table, "local", "coordinator only")
         elif table in distributed:
+            # A parent of the same app first (a dossier's document goes with its dossier).
             parents = sorted(
-                f.related_model._meta.db_table
-                for f in model._meta.concrete_fields
-                if f.is_relation and f.related_model._meta.db_table in distributed - {table}
+                (
+                    f.related_model._meta.db_table
+                    for f in model._meta.concrete_fields
+                    if f.is_relation and f.related_model._meta.db_table in distributed - {table}
+                ),
+                key=lambda parent: (not parent.startswith(f"{app}_"), parent),
             )
             if DISTRIBUTION_KEY in columns:
                 note = f"by {DISTRIBUTION_KEY}"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.datastore",
     "motcua.outbox",
     "motcua.registries",
     "motcua.portal",
@@ -200,6 +201,12 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+    # The citizen's data store (motcua.datastore): the media root by default; any storage backend, e.g.
+    # django-storages' S3 storage for an S3-compatible object store (docs/datastore.md).
+    "datastore": {
+        "BACKEND": env.str("MOTCUA_DATASTORE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MOTCUA_DATASTORE_STORAGE_OPTIONS", default={}),
     },
 }
 

@@ -103,6 +103,9 @@ CITIZEN_PAGES = {
     # e-form widgets: person + file (Đổi, cấp lại Giấy xác nhận khuyết tật), unit (Đăng ký khai tử)
     "portal-eform-person-file": "/dich-vu-cong/thu-tuc/1.001653/nop/",
     "portal-eform-unit": "/dich-vu-cong/thu-tuc/1.000656/nop/",
+    # The citizen's data store, and an e-form taking a document from it (monthly social allowance).
+    "portal-my-store": "/dich-vu-cong/kho-du-lieu/",
+    "portal-eform-store": "/dich-vu-cong/thu-tuc/1.001776/nop/",
 }
 OFFICER_PAGES = {
     "workspace-inbox": "/can-bo/",

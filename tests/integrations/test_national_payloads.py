@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossiers.dossier_world import T0, accepted, receive_px_for_pv, to_review
-from motcua.dossiers import services
+from motcua.dossiers import files, services
 from motcua.dossiers.models import DocumentSource
 from motcua.dossiers.services import DocumentInput
 from motcua.integrations.national_portal import payloads
 from motcua.outbox.models import OutboxMessage, Topic
+from pdf_samples import CLEAN_PDF
 
 H = dt.timedelta(hours=1)
 
@@ -86,11 +88,14 @@ def test_the_record_carries_the_status_the_event_recorded_not_the_dossiers_curre
     assert record["ThoiDiemSuKien"] == "20260309100000"
 
 
-def test_the_record_describes_the_dossier_for_the_portals_statistics(world):
+def test_the_record_describes_the_dossier_for_the_portals_statistics(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # A scan made at the counter (it goes into the citizen's data store at reception, so it must exist).
+    scan = files.store_upload(SimpleUploadedFile("tk.pdf", CLEAN_PDF), folder="x")
     dossier = receive_px_for_pv(
         world,
         documents=[
-            DocumentInput(code="TK", source=DocumentSource.FILE, file_ref="dossiers/x/tk.pdf"),
+            DocumentInput(code="TK", source=DocumentSource.FILE, file_ref=scan.ref),
             DocumentInput(code="XNTT", source=DocumentSource.DATA_STORE),
         ],
     )

@@ -221,7 +221,7 @@ class ProcedureVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
                 )
             },
         ),
-        (_("Kết quả"), {"fields": ("result_name", "result_template", "result_validity")}),
+        (_("Kết quả"), {"fields": ("result_name", "result_template", "result_validity", "result_kind")}),
         (_("Phí, lệ phí và biểu mẫu"), {"fields": ("fee_rules", "form_schema", "ui_schema", "notes")}),
         (_("Quy trình và kiểm tra"), {"fields": ("workflow_link", "verification")}),
         (

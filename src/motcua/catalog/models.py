@@ -191,6 +191,17 @@ class ProcedureVersion(Validity):
     result_name = models.CharField(_("kết quả"), max_length=500)
     result_template = models.CharField(_("mẫu kết quả"), max_length=255, blank=True)
     result_validity = models.CharField(_("thời hạn hiệu lực của kết quả"), max_length=255, blank=True)
+    # The kind of document the result is (e.g. ``civil_status.birth_certificate``): the citizen's data store
+    # files it under this kind, and a later procedure asking for it (RequiredDocument.reuse "data_store",
+    # reuse_key = the kind) takes it from there.
+    result_kind = models.CharField(
+        _("loại giấy tờ kết quả (kho dữ liệu)"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Mã loại giấy tờ, ví dụ civil_status.birth_certificate; thủ tục sau dùng lại theo mã này."
+        ),
+    )
     fee_rules = models.JSONField(_("phí, lệ phí"), default=list, blank=True)
     form_schema = models.JSONField(_("biểu mẫu điện tử (JSON Schema)"), default=dict, blank=True)
     ui_schema = models.JSONField(_("giao diện biểu mẫu"), default=dict, blank=True)

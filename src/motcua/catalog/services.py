@@ -521,6 +521,7 @@ def _create_version(procedure: Procedure, entry: dict[str, Any]) -> ProcedureVer
         result_name=result["name"],
         result_template=result.get("template", ""),
         result_validity=result.get("validity", ""),
+        result_kind=result.get("kind", ""),
         fee_rules=entry.get("fees", []),
         form_schema=form.get("schema", {}),
         ui_schema=form.get("ui", {}),

@@ -279,6 +279,15 @@ class DossierDocument(models.Model):
     file_ref = models.CharField(_("tệp"), max_length=500, blank=True)
     digitized = models.BooleanField(_("đã số hóa"), default=False)
     supplied_at = models.DateTimeField(_("nộp lúc"))
+    # Taken from the citizen's data store instead of a copy (source ``data_store``): the stored original.
+    stored_document = models.ForeignKey(
+        "datastore.StoredDocument",
+        verbose_name=_("giấy tờ trong kho dữ liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("giấy tờ đã nộp")

@@ -2,7 +2,8 @@
 supplement request stores. The pages (``portal.dossier_views``) parse the input and call these.
 
 - a document of the catalog that names a data store or a registry (``RequiredDocument.reuse``) is taken
-  from there when the citizen uploads nothing for it;
+  from there when the citizen uploads nothing for it: from the data store the document the citizen chose in
+  "Kho dữ liệu của tôi" (``store_choices``), else the one the reception finds (``dossiers.services.stored``);
 - a file is required online for a mandatory document the e-form or a registry does not replace;
 - the files are checked (kind, size, the citizen's quota) before anything is stored, and a refused
   submission leaves none behind.
@@ -10,13 +11,15 @@ supplement request stores. The pages (``portal.dossier_views``) parse the input 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import Procedure, RequiredDocument
+from motcua.catalog.models import Procedure, RequiredDocument, ReuseSource
 from motcua.core.errors import DomainError
+from motcua.datastore import selectors as store
 from motcua.dossiers import errors as dossier_errors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import DocumentSource, Dossier
@@ -26,13 +29,44 @@ from . import drafts, tracking
 from . import uploads as citizen_uploads
 
 
-def upload_required(document: RequiredDocument) -> bool:
-    """A file is required online for a mandatory document the e-form or a registry does not replace."""
+def upload_required(document: RequiredDocument, available: Collection[str] = ()) -> bool:
+    """A file is required online for a mandatory document the e-form or a registry does not replace, nor a
+    document of the citizen's data store (``available``: the codes the store holds a document for)."""
+    if document.reuse == ReuseSource.DATA_STORE:
+        return document.mandatory and not document.form_field and document.code not in available
     return document.mandatory and not document.form_field and not document.reuse
 
 
+def store_choices(*, user: Any, documents: list[RequiredDocument], on: dt.date) -> dict[str, list[Any]]:
+    """Per document the catalog takes from the data store, the citizen's documents of that kind (newest
+    first), to choose from in "Kho dữ liệu của tôi"."""
+    return {
+        d.code: list(store.readable_documents(reader_id=user.national_id, on=on, kind=d.reuse_key))
+        for d in documents
+        if d.reuse == ReuseSource.DATA_STORE and d.reuse_key
+    }
+
+
+def chosen_in_store(post: Mapping[str, Any], choices: Mapping[str, list[Any]]) -> dict[str, int]:
+    """The document chosen for each code (``store_<code>``), one of those offered; else the newest."""
+    chosen: dict[str, int] = {}
+    for code, offered in choices.items():
+        ids = [d.pk for d in offered]
+        value = str(post.get(f"store_{code}", "") or "")
+        picked = int(value) if value.isdigit() and int(value) in ids else None
+        if picked is None and ids:
+            picked = ids[0]
+        if picked is not None:
+            chosen[code] = picked
+    return chosen
+
+
 def document_errors(
-    *, user: Any, documents: list[RequiredDocument], uploads: Mapping[str, Any]
+    *,
+    user: Any,
+    documents: list[RequiredDocument],
+    uploads: Mapping[str, Any],
+    available: Collection[str] = (),
 ) -> dict[str, list[str]]:
     """The refusals per document code: a file that is not accepted (the documents checked before it are
     stored with it, so the quota counts them), or no file where one is required."""
@@ -46,7 +80,7 @@ def document_errors(
                 pending += int(upload.size or 0)
             except DomainError as error:
                 refused[document.code] = [str(error)]
-        elif upload_required(document):
+        elif upload_required(document, available):
             refused[document.code] = [_("Vui lòng đính kèm giấy tờ này.")]
     return refused
 
@@ -61,6 +95,7 @@ def submit(
     uploads: Mapping[str, Any],
     idempotency_key: str,
     result_delivery: str = "",
+    chosen: Mapping[str, int] | None = None,
 ) -> Dossier:
     """Nộp hồ sơ trực tuyến: store the uploaded files, add the documents taken from a data store or a
     registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept.
@@ -83,6 +118,19 @@ def submit(
                     )
                 )
         given = {i.code for i in inputs}
+        chosen = chosen or {}
+        inputs += [
+            dossier_services.DocumentInput(
+                code=d.code,
+                source=DocumentSource.DATA_STORE,
+                originals=0,
+                copies=0,
+                stored_document_id=chosen[d.code],
+            )
+            for d in documents
+            if d.code in chosen and d.code not in given
+        ]
+        given |= set(chosen)
         inputs += [dossier_services.reused_document(d) for d in documents if d.reuse and d.code not in given]
         # The service keeps the e-ID identity as the applicant; a different name or number typed here is
         # recorded as the person concerned.

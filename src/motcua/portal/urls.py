@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, unit_views, views
+from . import account_views, store_views, unit_views, views
 from .dossier_views import eform, files, lookup, my_dossiers
 
 app_name = "portal"
@@ -19,6 +19,8 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-to/<int:document_id>/", files.document_file, name="document_file"),
     path("ho-so/<str:code>/to-khai/<slug:field>/", files.form_file, name="form_file"),
     path("ho-so/<str:code>/danh-gia/", my_dossiers.rate, name="rate"),
+    path("kho-du-lieu/", store_views.my_store, name="my_store"),
+    path("kho-du-lieu/<int:pk>/", store_views.stored_file, name="stored_file"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("xa-phuong/", unit_views.communes, name="communes"),
     path("tra-cuu/danh-gia/", lookup.lookup_rate, name="lookup_rate"),

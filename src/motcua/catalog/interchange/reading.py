@@ -412,7 +412,7 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
             ctx,
             result,
             required=("name",),
-            optional=("template", "validity"),
+            optional=("template", "validity", "kind"),
             what=_("%(what)s: kết quả") % {"what": where},
         )
         out["result"] = compact(
@@ -420,6 +420,7 @@ def _parse_version(ctx: ReadContext, version: LineDict, what: str) -> dict[str, 
                 "name": read_str(ctx, result, "name", where),
                 "template": read_str(ctx, result, "template", where),
                 "validity": read_str(ctx, result, "validity", where),
+                "kind": read_str(ctx, result, "kind", where),
             }
         )
     fee_rules = plain(version.get("fees") or [])

@@ -125,6 +125,7 @@ def dump_version(version: ProcedureVersion) -> dict[str, Any]:
                     "name": version.result_name,
                     "template": version.result_template,
                     "validity": version.result_validity,
+                    "kind": version.result_kind,
                 }
             ),
             "fees": canonical(version.fee_rules or []),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from .. import fees, forms
+from .. import fees, forms, subjects
 from ..expressions import ExpressionError
 from .report import ERROR, AddFinding
 from .versions import VersionRow
@@ -19,6 +19,9 @@ def check_form_and_fees(add: AddFinding, version: VersionRow) -> None:
         add(ERROR, "form.schema", problem)
     for problem in forms.ui_problems(version.ui_schema or {}, schema if not problems else {}):
         add(ERROR, "form.ui", problem)
+    # The persons the documents concern, for the citizen's data store (catalog.subjects).
+    for problem in subjects.subject_problems(schema if not problems else {}):
+        add(ERROR, "form.subject", problem)
     names = forms.field_names(schema)
     for doc in version.documents:
         if doc.form_field and doc.form_field not in names:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +68,11 @@ def document_for(
     now = now or timezone.now()
     if not can_view(dossier=dossier, user=user, on=timezone.localdate(now)):
         raise _forbidden_file()
-    document = dossier.documents.filter(pk=document_id).exclude(file_ref="").first()
+    document = (
+        dossier.documents.filter(Q(stored_document__isnull=False) | ~Q(file_ref=""), pk=document_id)
+        .select_related("stored_document")
+        .first()
+    )
     if document is None:
         raise _forbidden_file()
     return document

@@ -163,7 +163,8 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
             "originals": d.originals,
             "copies": d.copies,
             "supplied_at": d.supplied_at,
-            "has_file": bool(d.file_ref),
+            "has_file": bool(d.file_ref or d.stored_document_id),
+            "from_store": d.stored_document_id is not None,
         }
         for d in sorted(dossier.documents.all(), key=lambda d: d.pk)
     ]

@@ -39,6 +39,9 @@ class DocumentInput:
     originals: int = 0
     copies: int = 1
     file_ref: str = ""
+    # A document of the citizen's data store (source ``data_store``): chosen by the citizen, or found by the
+    # reception (``services.stored``).
+    stored_document_id: int | None = None
 
 
 def reused_document(document: RequiredDocument) -> DocumentInput:
@@ -71,6 +74,7 @@ def add_documents(
             copies=d.copies,
             file_ref=d.file_ref,
             digitized=bool(d.file_ref),
+            stored_document_id=d.stored_document_id,
             supplied_at=now,
         )
         for d in documents

@@ -171,12 +171,12 @@ def receive_and_decide(
     now = now or timezone.now()
     prepared: list[Dossier] = []
 
-    def accept_before_insert(dossier: Dossier) -> None:
+    def accept_before_insert(dossier: Dossier, provided: set[str]) -> None:
         # Received and accepted at once: the row is written once, in its final state.
         denied = access.refusal(by, Act.ACCEPT, dossier, on=timezone.localdate(now))
         if denied is not None:
             raise denied
-        _accepted(dossier, by=by, now=now, provided={d.code for d in documents})
+        _accepted(dossier, by=by, now=now, provided=provided)
         prepared.append(dossier)
 
     with request_cache.scope(), unit_of_work():

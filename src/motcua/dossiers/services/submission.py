@@ -26,7 +26,7 @@ from motcua.core.text import check_text
 from motcua.dossiers import access, counters, events, lookups
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
-from motcua.dossiers.services import forwarding
+from motcua.dossiers.services import forwarding, stored
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, add_documents, hold_documents
 from motcua.dossiers.services.steps import insert_dossier
 from motcua.dossiers.services.unit import unit_of_work
@@ -179,11 +179,12 @@ def _create(
     record: Callable[[Dossier], None] | None = None,
     result_delivery: str = "",
     dossier_sets: int = 1,
-    prepare: Callable[[Dossier], None] | None = None,
+    prepare: Callable[[Dossier, set[str]], None] | None = None,
 ) -> Dossier | Forwarding:
     """Register the dossier and record it (``record``: the events of an assisted submission instead of
     ``submitted``; ``state`` and ``extra`` columns for one not submitted yet; ``prepare``: a decision taken
-    on the new dossier before its row is written, so that the row goes in in its final state)."""
+    on the new dossier before its row is written, so that the row goes in in its final state; it is given
+    the codes of the documents provided, those taken from the citizen's data store included)."""
     if idempotency_key:
         existing = _existing_submission(idempotency_key, applicant=applicant, actor=actor)
         if existing is not None:
@@ -251,6 +252,14 @@ def _create(
     if channel == Channel.ONLINE and version.form_schema:
         # Online, the e-form is the declaration: it must be valid against the version's schema.
         _check_form(version.form_schema, form_data or {})
+    documents = stored.take_from_store(
+        required=required,
+        documents=documents,
+        applicant_info=applicant_info,
+        form_schema=version.form_schema or {},
+        form_data=form_data or {},
+        on=on,
+    )
     fee = _fee(version, form_data or {}, channel=channel, on=on)
     held = events.mark()
     try:
@@ -299,9 +308,13 @@ def _create(
                 # Recorded as submitted (the event is held until the unit's end, when the row exists), then
                 # decided: the row is written once, in its final state.
                 recorded(dossier)
-                prepare(dossier)
+                prepare(dossier, {d.code for d in documents})
             insert_dossier(dossier)
-            hold_documents(dossier, add_documents(dossier, documents, required, now))
+            rows = add_documents(dossier, documents, required, now)
+            hold_documents(dossier, rows)
+            stored.file_digitized(
+                dossier, documents=rows, required=required, certified_by=received_by, now=now
+            )
             if prepare is None:
                 recorded(dossier)
     except IntegrityError:
@@ -436,7 +449,7 @@ def receive_at_counter(
     origin: str = "",
     result_delivery: str = "",
     dossier_sets: int = 1,
-    prepare: Callable[[Dossier], None] | None = None,
+    prepare: Callable[[Dossier, set[str]], None] | None = None,
 ) -> Dossier | Forwarding:
     """A reception officer at any reception point registers a walk-in dossier; for a place in another
     province it is received and forwarded (a ``Forwarding``, see ``services.forwarding``). ``prepare``: the

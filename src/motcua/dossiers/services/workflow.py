@@ -18,6 +18,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import access, events, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, DossierStep, State
+from motcua.dossiers.services import stored
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.steps import close_step, enter_step, save_dossier
 from motcua.dossiers.services.stops import stop_at_step
@@ -157,6 +158,8 @@ def _finish_return(
     dossier.returned_at = now
     dossier.closed_at = now
     save_dossier(dossier)
+    # The result handed over goes into the citizen's data store (services.stored), in this transaction.
+    stored.file_results(dossier, by=staff, now=now)
     events.step_action(
         dossier,
         by=by,

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.forms import FormInvalid
-from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion, ReuseSource
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import files
@@ -112,6 +112,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     error: DomainError | None = None
     address_notes = eforms.AddressNotes()
     result_delivery = ResultDelivery.ONLINE
+    # "Kho dữ liệu của tôi": the citizen's documents for what the catalog takes from the data store.
+    choices = submissions.store_choices(user=user, documents=documents, on=today)
+    chosen = submissions.chosen_in_store(request.POST if request.method == "POST" else {}, choices)
     if request.method == "GET":
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
         key = uuid.uuid4().hex
@@ -160,7 +163,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             elif not ask_place:
                 errors.update(_place_errors(procedure, version, data, errors, on=today))
             uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
-            doc_errors = submissions.document_errors(user=user, documents=documents, uploads=uploads)
+            doc_errors = submissions.document_errors(
+                user=user, documents=documents, uploads=uploads, available=set(chosen)
+            )
             if not (errors or place_errors or doc_errors or address_notes.changed):
                 try:
                     dossier = submissions.submit(
@@ -174,6 +179,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         uploads=uploads,
                         idempotency_key=idempotency_key,
                         result_delivery=result_delivery,
+                        chosen=chosen,
                     )
                     return HttpResponseRedirect(
                         reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
@@ -226,8 +232,11 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "documents": [
                 {
                     "document": d,
-                    "required": submissions.upload_required(d),
+                    "required": submissions.upload_required(d, set(chosen)),
                     "errors": doc_errors.get(d.code, []),
+                    "from_store": d.reuse == ReuseSource.DATA_STORE,
+                    "store": choices.get(d.code, []),
+                    "chosen": chosen.get(d.code),
                 }
                 for d in documents
             ],

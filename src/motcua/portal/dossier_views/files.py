@@ -55,10 +55,10 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
     """A file the citizen submitted with the dossier."""
     dossier = own_dossier(request, code)
     return attachment_or_404(
-        lambda: _stored(
-            dossier_selectors.document_for(
-                dossier=dossier, document_id=document_id, user=request.user
-            ).file_ref
+        lambda: Attachment(
+            *files.open_document(
+                dossier_selectors.document_for(dossier=dossier, document_id=document_id, user=request.user)
+            )
         )
     )
 

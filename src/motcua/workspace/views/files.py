@@ -46,10 +46,10 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
     now = timezone.now()
     dossier = dossier_or_404(request, code, now)
     return attachment_or_404(
-        lambda: _stored(
-            selectors.document_for(
-                dossier=dossier, document_id=document_id, user=request.user, now=now
-            ).file_ref
+        lambda: Attachment(
+            *files.open_document(
+                selectors.document_for(dossier=dossier, document_id=document_id, user=request.user, now=now)
+            )
         )
     )
 
