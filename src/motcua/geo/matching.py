@@ -6,6 +6,11 @@ names and keywords (both periods). The rightmost province names the province; a 
 district, when present, narrows the pre-2025 communes; the best commune match is taken and, when
 it is a pre-2025 commune, mapped to the 2025 commune that absorbed it (the default one when it
 was split). Nothing is geocoded and nothing leaves the process.
+
+It never answers confidently wrong where the text cannot tell: when the name it found is shared by
+units that went to different 2025 communes (two old "Hương Phong" in Huế, a 2025 "Xã Phú Vinh" and
+an old one) and no district in the text fits exactly one of them (none named, or one the data does
+not hold, or one that fits neither), the answer is ``ambiguous`` with the candidates.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
@@ -28,21 +34,34 @@ _KIND_CONFIDENCE = {"full": 0.95, "alias": 0.9, "short": 0.8}
 
 
 @dataclass(frozen=True)
+class AddressCandidate:
+    """One reading of an ambiguous address: the 2025 commune, and the older unit the text may mean."""
+
+    commune: AdministrativeUnit
+    legacy_unit: AdministrativeUnit | None
+
+
+@dataclass(frozen=True)
 class NormalizedAddress:
     """What an address says, read against the 2025 units.
 
     ``commune`` and ``province`` are 2025 units (``commune`` is None when only the province was
-    recognised); ``legacy_unit`` is the pre-2025 commune the text named, if it named one;
-    ``street`` is what is left of the text before the commune (house number, street, hamlet);
-    ``confidence`` is in [0, 1]; ``method`` says briefly how the match was made.
+    recognised, or when the reading is ambiguous); ``legacy_unit`` is the pre-2025 commune the text
+    named, if it named one; ``street`` is what is left of the text before the commune (house number,
+    street, hamlet); ``confidence`` is in [0, 1]; ``method`` says briefly how the match was made.
+    ``ambiguous`` is true when the text fits several 2025 communes and nothing in it decides; then
+    ``candidates`` lists them (2025 commune + the older unit of that name) and ``province`` is their
+    province when they share one, else None.
     """
 
     commune: AdministrativeUnit | None
-    province: AdministrativeUnit
+    province: AdministrativeUnit | None
     legacy_unit: AdministrativeUnit | None
     street: str
     confidence: float
     method: str
+    ambiguous: bool = False
+    candidates: tuple[AddressCandidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,13 @@ class _Index:
     # legacy province code -> 2025 province codes
     province_successors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     code_of: dict[int, str] = field(default_factory=dict)
+    type_of: dict[int, str] = field(default_factory=dict)
+    # compact short name ("huongphong") -> every commune-level unit of both periods carrying it
+    communes_by_name: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    name_of: dict[int, str] = field(default_factory=dict)
+    # 2025 unit id -> the pre-2025 districts its predecessors belonged to
+    predecessor_parents: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    parent_of: dict[int, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,13 +136,29 @@ def _stamp() -> tuple[int, int | None]:
 def _build_index(stamp: tuple[int, int | None]) -> _Index:
     index = _Index(stamp=stamp)
     rows = AdministrativeUnit.objects.values_list(
-        "id", "code", "level", "valid_to", "province_code", "parent_id", "search_key", "short_name", "aliases"
+        "id",
+        "code",
+        "level",
+        "unit_type",
+        "valid_to",
+        "province_code",
+        "parent_id",
+        "search_key",
+        "short_name",
+        "aliases",
     )
-    for pk, code, level, valid_to, province_code, parent_id, key, short_name, aliases in rows:
+    for pk, code, level, unit_type, valid_to, province_code, parent_id, key, short_name, aliases in rows:
         index.code_of[pk] = code
+        index.type_of[pk] = unit_type
+        index.parent_of[pk] = parent_id
         legacy = valid_to is not None
         full = key.replace(" ", "")
         short = compact_key(short_name)
+        if level == Level.COMMUNE:
+            index.name_of[pk] = short or full
+            index.communes_by_name[short or full].append(
+                _Entry(pk, level, legacy, province_code, parent_id, "full")
+            )
         kinds: dict[str, str] = {full: "full"}
         for alias in aliases or []:
             kinds.setdefault(alias, "alias")
@@ -131,6 +173,11 @@ def _build_index(stamp: tuple[int, int | None]) -> _Index:
         "predecessor_id", "successor_id", "partial", "is_default"
     ):
         index.successors[predecessor_id].append((successor_id, partial, is_default))
+    for predecessor_id, links in index.successors.items():
+        district_id = index.parent_of.get(predecessor_id)
+        if district_id is not None:
+            for successor_id, _partial, _default in links:
+                index.predecessor_parents[successor_id].add(district_id)
     for old_code, new_code in UnitSuccession.objects.filter(predecessor__level=Level.PROVINCE).values_list(
         "predecessor__code", "successor__code"
     ):
@@ -248,6 +295,12 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
     district_ids = {entry.id for entry in district_match.entries} if district_match else set()
     prefer_legacy = bool(district_ids) or (on is not None and on < REFORM_DATE)
 
+    def fits_district(entry: _Entry) -> bool:
+        """A pre-2025 commune fits the named district if it lay in it; a 2025 one if a predecessor did."""
+        if entry.legacy:
+            return entry.parent_id in district_ids
+        return bool(index.predecessor_parents.get(entry.id, set()) & district_ids)
+
     scored: list[tuple[tuple[int, int, int, int], _Match, _Entry]] = []
     for match in relevant:
         if match.overlaps(district_match):
@@ -257,7 +310,7 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
                 continue
             if not provinces and entry.kind == "short":
                 continue
-            in_district = int(entry.legacy and entry.parent_id in district_ids)
+            in_district = int(fits_district(entry)) if district_ids else 0
             period_rank = int(entry.legacy == prefer_legacy)
             rank = (_KIND_WEIGHT[entry.kind], in_district, period_rank, match.end - match.start)
             scored.append((rank, match, entry))
@@ -282,9 +335,34 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
     best = [(match, entry) for match, entry in best if (match.segment, match.end) == best_position]
     match, entry = best[0]
 
-    targets: set[int | None] = set()
-    for _candidate_match, candidate in best:
-        targets.add(_successor(index, candidate)[0] if candidate.legacy else candidate.id)
+    pool = _namesakes(index, [candidate for _m, candidate in best], in_province)
+    if district_ids:
+        fitting = [candidate for candidate in pool if fits_district(candidate)]
+        if fitting and len({_target(index, candidate) for candidate in fitting}) == 1:
+            pool = fitting
+        elif not fitting and entry.kind == "full" and index.type_of[entry.id] != "xa":
+            # "Phường X" / "Thị trấn X" said in full: a xã of that name is another place (xã only
+            # ever became phường, never the reverse).
+            pool = [c for c in pool if index.type_of[c.id] == index.type_of[entry.id]] or [entry]
+    elif entry.kind == "full" and index.type_of[entry.id] != "xa":
+        pool = [c for c in pool if index.type_of[c.id] == index.type_of[entry.id]] or [entry]
+    if len({_target(index, candidate) for candidate in pool}) > 1 and on is not None:
+        # The day the address was written says which period's name it uses.
+        period = [candidate for candidate in pool if candidate.legacy == (on < REFORM_DATE)]
+        if period and len({_target(index, candidate) for candidate in period}) == 1:
+            pool = period
+    if entry not in pool:
+        entry = next((candidate for _m, candidate in best if candidate in pool), pool[0])
+
+    words = raw_segments[match.segment].split()
+    first_word = token_segments[match.segment][match.start].word
+    street_parts = [*raw_segments[: match.segment], _strip_type_words(words[:first_word])]
+    street = ", ".join(part.strip(" ,") for part in street_parts if part.strip(" ,"))
+
+    targets = {_target(index, candidate) for candidate in pool} - {None}
+    if len(targets) > 1:
+        return _ambiguous(index, pool, street=street)
+
     confidence = _KIND_CONFIDENCE[entry.kind]
     if entry.legacy:
         commune_id, factor, method = _successor(index, entry)
@@ -293,9 +371,9 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
         commune_id, method = entry.id, "new"
     if commune_id is None:
         return None
-    if len(targets) > 1:
-        confidence *= 0.6
-        method += "-ambiguous"
+    if district_ids and not fits_district(entry):
+        confidence *= 0.8
+        method += "-other-district"
     if by_district:
         confidence *= 0.85
         method += "-by-district"
@@ -305,13 +383,7 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
 
     units = AdministrativeUnit.objects.in_bulk({commune_id, entry.id})
     commune = units[commune_id]
-    province_unit = AdministrativeUnit.objects.get(
-        code=commune.province_code, level=Level.PROVINCE, valid_from=commune.valid_from
-    )
-    words = raw_segments[match.segment].split()
-    first_word = token_segments[match.segment][match.start].word
-    street_parts = [*raw_segments[: match.segment], _strip_type_words(words[:first_word])]
-    street = ", ".join(part.strip(" ,") for part in street_parts if part.strip(" ,"))
+    province_unit = _province_of(commune)
     return NormalizedAddress(
         commune=commune,
         province=province_unit,
@@ -319,4 +391,52 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
         street=street,
         confidence=round(min(max(confidence, 0.0), 1.0), 3),
         method=method,
+    )
+
+
+def _target(index: _Index, entry: _Entry) -> int | None:
+    """The 2025 commune a matched unit stands for: itself, or the default successor of an old one."""
+    return _successor(index, entry)[0] if entry.legacy else entry.id
+
+
+def _namesakes(index: _Index, entries: list[_Entry], keep: Callable[[_Entry], bool]) -> list[_Entry]:
+    """The matched units and every commune-level unit of either period with the same name (in scope)."""
+    pool: dict[int, _Entry] = {entry.id: entry for entry in entries}
+    for entry in entries:
+        for namesake in index.communes_by_name.get(index.name_of.get(entry.id, ""), []):
+            if namesake.id not in pool and keep(namesake):
+                pool[namesake.id] = namesake
+    return list(pool.values())
+
+
+def _province_of(commune: AdministrativeUnit) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.get(
+        code=commune.province_code, level=Level.PROVINCE, valid_from=commune.valid_from
+    )
+
+
+def _ambiguous(index: _Index, pool: list[_Entry], *, street: str) -> NormalizedAddress:
+    """Several 2025 communes fit and nothing in the text decides: say so, with the candidates."""
+    pairs = sorted(
+        {(target, entry.id if entry.legacy else None) for entry in pool if (target := _target(index, entry))},
+        key=lambda pair: (index.code_of[pair[0]], pair[1] or 0),
+    )
+    units = AdministrativeUnit.objects.in_bulk({pk for pair in pairs for pk in pair if pk is not None})
+    candidates = tuple(
+        AddressCandidate(commune=units[target], legacy_unit=units[legacy] if legacy else None)
+        for target, legacy in pairs
+    )
+    province_codes = {candidate.commune.province_code for candidate in candidates}
+    province_unit = None
+    if len(province_codes) == 1:
+        province_unit = _province_of(candidates[0].commune)
+    return NormalizedAddress(
+        commune=None,
+        province=province_unit,
+        legacy_unit=None,
+        street=street,
+        confidence=0.0,
+        method="ambiguous",
+        ambiguous=True,
+        candidates=candidates,
     )

@@ -6,26 +6,31 @@ shared between requests, read-only."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
-from motcua.geo.matching import NormalizedAddress, normalize
+from motcua.geo.matching import AddressCandidate, NormalizedAddress, normalize
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 
 __all__ = [
+    "AddressCandidate",
+    "AddressReading",
     "NormalizedAddress",
     "communes_of",
     "latest_unit",
     "normalize_address",
     "predecessors_of",
     "province",
+    "read_address",
     "succession_links",
     "successors_of",
     "unit",
     "unit_by_code",
+    "unit_change_label",
     "units_valid_on",
 ]
 
@@ -136,3 +141,83 @@ def normalize_address(text: str, *, on: dt.date | None = None) -> NormalizedAddr
     text names a known unit; otherwise see :class:`NormalizedAddress`.
     """
     return normalize(text, on=on)
+
+
+@dataclass(frozen=True)
+class AddressReading:
+    """An address read into 2025 units, shaped for a page: what to propose and how to say it.
+
+    ``commune`` is the 2025 commune to propose (None when nothing was recognised or the reading is
+    ambiguous: then ``candidates`` lists the possible 2025 communes for the officer or citizen to
+    choose from); ``legacy_unit`` is the older commune the text named; ``street`` is the rest of the
+    text (house number, street, hamlet).
+    """
+
+    text: str
+    commune: AdministrativeUnit | None
+    province: AdministrativeUnit | None
+    legacy_unit: AdministrativeUnit | None
+    street: str
+    confidence: float
+    ambiguous: bool
+    candidates: tuple[AddressCandidate, ...]
+
+    @property
+    def recognised(self) -> bool:
+        """True when the text names a commune (possibly ambiguously), not just a province or nothing."""
+        return self.commune is not None or self.ambiguous
+
+    @property
+    def label(self) -> str:
+        """ "Phường Thuận Hóa, Thành phố Huế (trước đây: Phường Phú Hội, Quận Thuận Hóa)", or "" when
+        there is no single 2025 commune to name."""
+        if self.commune is None:
+            return ""
+        return unit_change_label(commune=self.commune, legacy_unit=self.legacy_unit)
+
+    @property
+    def address_2025(self) -> str:
+        """The address rewritten with its 2025 units: street, 2025 commune, 2025 province."""
+        if self.commune is None:
+            return ""
+        parts = [self.street, self.commune.name, self.province.name if self.province else ""]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def candidate_labels(self) -> list[tuple[AdministrativeUnit, str]]:
+        """For an ambiguous reading: each possible 2025 commune with its label, by code."""
+        return [
+            (c.commune, unit_change_label(commune=c.commune, legacy_unit=c.legacy_unit))
+            for c in self.candidates
+        ]
+
+
+def unit_change_label(*, commune: AdministrativeUnit, legacy_unit: AdministrativeUnit | None = None) -> str:
+    """A 2025 commune with its province, and the older unit beside it when there is one:
+    "Phường Thuận Hóa, Thành phố Huế (trước đây: Phường Phú Hội, Quận Thuận Hóa)"."""
+    province_unit = latest_unit(code=commune.province_code)
+    current = commune.name if province_unit is None else f"{commune.name}, {province_unit.name}"
+    if legacy_unit is None or (legacy_unit.name == commune.name and legacy_unit.code == commune.code):
+        return current
+    old = unit(pk=legacy_unit.pk) or legacy_unit
+    former = old.name if old.parent is None else f"{old.name}, {old.parent.name}"
+    return _("%(current)s (trước đây: %(former)s)") % {"current": current, "former": former}
+
+
+def read_address(text: str, *, on: dt.date | None = None) -> AddressReading:
+    """Read a typed or scanned address for a page: the 2025 commune to propose with the old unit beside
+    it, or the candidates when the text is ambiguous. Never raises on bad input; an unrecognised
+    text gives a reading with ``recognised`` false."""
+    result = normalize_address(text, on=on)
+    if result is None:
+        return AddressReading(text, None, None, None, (text or "").strip(), 0.0, False, ())
+    return AddressReading(
+        text=text,
+        commune=result.commune,
+        province=result.province,
+        legacy_unit=result.legacy_unit,
+        street=result.street,
+        confidence=result.confidence,
+        ambiguous=result.ambiguous,
+        candidates=result.candidates,
+    )
