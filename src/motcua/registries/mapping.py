@@ -25,19 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from motcua.catalog.verifier.report import ERROR, AddFinding
 from motcua.catalog.verifier.versions import VersionRow
 
+from .fields import REGISTRY_FIELDS
+
 KEYWORD = "x-registry"
-# The registries' names as people know them (CSDL = cơ sở dữ liệu).
-REGISTRY_LABELS = {
-    "population": _lazy("Cơ sở dữ liệu quốc gia về dân cư"),
-    "business": _lazy("Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp"),
-    "land": _lazy("Cơ sở dữ liệu quốc gia về đất đai"),
-    "civil_status": _lazy("Cơ sở dữ liệu hộ tịch điện tử"),
-}
 MAPPING_KEYS = {"registry", "field", "key"}
 
 
@@ -91,7 +85,7 @@ def field_mappings(schema: Any) -> list[FieldMapping]:
     return found
 
 
-def sources(schema: Any, known: Mapping[str, Mapping[str, str]] | None = None) -> list[Source]:
+def sources(schema: Any, known: Mapping[str, Mapping[str, Any]] | None = None) -> list[Source]:
     """The lookups an e-form offers, one per (registry, key); with ``known`` only sound mappings
     (a known registry and field, a key that is a field of the form)."""
     names = set(_properties(schema))
@@ -103,11 +97,11 @@ def sources(schema: Any, known: Mapping[str, Mapping[str, str]] | None = None) -
     return [Source(registry, key, tuple(ms)) for (registry, key), ms in grouped.items()]
 
 
-def source_by_slug(schema: Any, slug: str, known: Mapping[str, Mapping[str, str]]) -> Source | None:
+def source_by_slug(schema: Any, slug: str, known: Mapping[str, Mapping[str, Any]]) -> Source | None:
     return next((s for s in sources(schema, known) if s.slug == slug), None)
 
 
-def mapping_problems(schema: Any, known: Mapping[str, Mapping[str, str]]) -> list[str]:
+def mapping_problems(schema: Any, known: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Why the schema's ``x-registry`` mappings cannot be used (empty when they can), in Vietnamese."""
     problems = []
     properties = _properties(schema)
@@ -180,12 +174,7 @@ def check_version(add: AddFinding, version: VersionRow) -> None:
             )
 
 
-def known_fields() -> Mapping[str, Mapping[str, str]]:
+def known_fields() -> Mapping[str, Mapping[str, Any]]:
     """registry kind -> {field key: label}: what the registry adapters can return."""
-    from .fields import REGISTRY_FIELDS
-
     return REGISTRY_FIELDS
 
-
-def registry_label(kind: str) -> str:
-    return str(REGISTRY_LABELS.get(kind) or kind)
