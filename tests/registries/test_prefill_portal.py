@@ -8,12 +8,15 @@ from __future__ import annotations
 import html
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
+from motcua.portal.uploads import cleanup_uploads
 from motcua.registries.models import Consent, Lookup
 from motcua.registries.provenance import PrefilledValue
 from portal.test_eform import BIRTH, birth_certificate, logged_in, make_citizen, media_in_tmp, valid_answers
@@ -131,7 +134,7 @@ def test_accepted_values_are_kept_as_they_came_and_linked_to_the_dossier(db, reg
 def test_a_correction_needs_a_reason_which_the_officer_reads_beside_the_registry_value(db, registries):
     citizen, client, record = prefilled_citizen(registries)
     answers = {
-        **valid_answers(applicant_name="Phan Thị Mai"),
+        **valid_answers(applicant_name="Phan Thị Mai", applicant_address=record["current_address"]["text"]),
         "applicant_id_number": citizen.national_id,
         "doc_giay_chung_sinh": birth_certificate(),
     }
@@ -209,3 +212,13 @@ def test_a_pre_2025_address_is_shown_with_its_2025_unit(db, registries):
     form = html.unescape(client.get(form_url()).content.decode())
     assert record["current_address"]["text"] in form
     assert "đơn vị hành chính hiện nay" in form and "trước đây" in form
+
+
+def test_values_of_an_abandoned_form_are_forgotten_with_its_draft(db, registries):
+    citizen, _client, _record = prefilled_citizen(registries)
+    assert PrefilledValue.objects.filter(filled_by=citizen).count() == 2
+    cleanup_uploads(now=timezone.now() + timedelta(days=30), draft_days=90)
+    assert PrefilledValue.objects.filter(filled_by=citizen).count() == 2  # the form is still being filled
+    cleanup_uploads(now=timezone.now() + timedelta(days=91), draft_days=90)
+    assert not PrefilledValue.objects.exists()
+    assert Consent.objects.exists() and Lookup.objects.exists()  # the audit stays

@@ -236,9 +236,11 @@ def settle(
     return rows
 
 
-def discard(*, user: Any, procedure: Any) -> None:
-    """Forget the values prefilled in a form that will not be submitted."""
-    PrefilledValue.objects.filter(filled_by=user, procedure=procedure, dossier__isnull=True).delete()
+def forget_unsubmitted(*, before: Any) -> int:
+    """Forget the registry values of forms abandoned before ``before`` (never submitted): personal data is
+    kept no longer than its purpose needs (Decree 13/2023/NĐ-CP [check article]). Returns rows deleted."""
+    deleted, _rows = PrefilledValue.objects.filter(dossier__isnull=True, fetched_at__lt=before).delete()
+    return deleted
 
 
 def provenance_of(*, dossier: Any) -> list[PrefilledValue]:

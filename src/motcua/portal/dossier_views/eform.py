@@ -17,7 +17,6 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -177,21 +176,26 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             doc_errors = submissions.document_errors(user=user, documents=documents, uploads=uploads)
             if not (errors or place_errors or doc_errors):
                 try:
-                    with transaction.atomic():  # the dossier and where its prefilled values came from
-                        dossier = submissions.submit(
-                            user=user,
-                            procedure=procedure,
-                            place=next((u for u in communes if u.code == raw[PLACE_KEY]), None)
-                            if ask_place
-                            else None,
-                            data=data,
-                            documents=documents,
-                            uploads=uploads,
-                            idempotency_key=idempotency_key,
-                            result_delivery=result_delivery,
+                    dossier = submissions.submit(
+                        user=user,
+                        procedure=procedure,
+                        place=next((u for u in communes if u.code == raw[PLACE_KEY]), None)
+                        if ask_place
+                        else None,
+                        data=data,
+                        documents=documents,
+                        uploads=uploads,
+                        idempotency_key=idempotency_key,
+                        result_delivery=result_delivery,
+                        # Where its prefilled values came from, in the dossier's transaction.
+                        on_submitted=(
+                            lambda dossier: prefill.settle(
+                                user=user, procedure=procedure, dossier=dossier, data=raw, reasons=reasons
+                            )
                         )
-                        if prefilled:
-                            prefill.settle(user=user, procedure=procedure, dossier=dossier, data=raw, reasons=reasons)
+                        if prefilled
+                        else None,
+                    )
                     return HttpResponseRedirect(
                         reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
                     )
