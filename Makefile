@@ -60,10 +60,12 @@ demo: install-refservices
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
+	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
+	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 

@@ -112,3 +112,42 @@ def pytest_collection_modifyitems(config, items):
         folder = Path(tempfile.mkdtemp(prefix="motcua-test-db-"))
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(scope="session")
+def registry_process():
+    """The reference registries (refservices.registries), one process for the session."""
+    from refservices.registries.process import running_registry
+
+    with running_registry() as registry:
+        yield registry
+
+
+@pytest.fixture
+def registries(registry_process, settings):
+    """The session's registries, running without faults, and motcua's settings pointing at them: a short
+    timeout, no answer cache, fresh circuit breakers (tests change them through ``settings``)."""
+    from motcua.registries import adapters
+
+    registry = registry_process
+    registry.start()  # a test may have stopped it
+    registry.clear_faults()
+    registry.forget_requests()
+    settings.MOTCUA_REGISTRIES = {
+        **(getattr(settings, "MOTCUA_REGISTRIES", None) or {}),
+        "URL": registry.url,
+        "CLIENT_ID": registry.client_id,
+        "CLIENT_SECRET": registry.client_secret,
+        "TIMEOUT_SECONDS": 2.0,
+        "CONNECT_TIMEOUT_SECONDS": 0.5,
+        "ATTEMPTS": 3,
+        "BACKOFF_SECONDS": 0.05,
+        "BREAKER_FAILURES": 5,
+        "BREAKER_RESET_SECONDS": 30,
+        "CACHE_SECONDS": 0,
+    }
+    adapters.reset_breakers()
+    yield registry
+    registry.start()
+    registry.clear_faults()
+    adapters.reset_breakers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.outbox",
+    "motcua.registries",
     "motcua.portal",
     "motcua.workspace",
     "motcua.operations",
@@ -448,4 +449,33 @@ if MOTCUA_NATIONAL_PORTAL_URL:
                 "province": MOTCUA_PROVINCE_CODE,
             },
         },
+    )
+
+# --- Registries (issue 14)
+# docs/registries.md. The population, business, land and civil-status registries motcua reads with the
+# citizen's consent (motcua.registries): one base URL (KINDS may send one kind elsewhere), HTTP Basic client
+# credentials, and the time a lookup may take in all, retries included. An empty URL (the production default)
+# leaves them unconfigured: every lookup answers "registry unavailable" and citizens fill the form by hand.
+# Demo and tests talk to the reference registries (refservices/registries) on loopback.
+MOTCUA_REGISTRIES: dict = {
+    "URL": env.str("MOTCUA_REGISTRIES_URL", default="" if PRODUCTION else "http://127.0.0.1:8103").rstrip("/"),
+    "CLIENT_ID": env.str("MOTCUA_REGISTRIES_CLIENT_ID", default="" if PRODUCTION else "motcua-hue"),
+    "CLIENT_SECRET": env.str(
+        "MOTCUA_REGISTRIES_CLIENT_SECRET", default="" if PRODUCTION else "motcua-hue-registries-demo-secret"
+    ),
+    "TIMEOUT_SECONDS": env.float("MOTCUA_REGISTRIES_TIMEOUT_SECONDS", default=3.0),
+    "CONNECT_TIMEOUT_SECONDS": env.float("MOTCUA_REGISTRIES_CONNECT_TIMEOUT_SECONDS", default=1.0),
+    "ATTEMPTS": env.int("MOTCUA_REGISTRIES_ATTEMPTS", default=3),
+    "BACKOFF_SECONDS": env.float("MOTCUA_REGISTRIES_BACKOFF_SECONDS", default=0.2),
+    "BREAKER_FAILURES": env.int("MOTCUA_REGISTRIES_BREAKER_FAILURES", default=5),
+    "BREAKER_RESET_SECONDS": env.float("MOTCUA_REGISTRIES_BREAKER_RESET_SECONDS", default=30),
+    "CACHE_SECONDS": env.int("MOTCUA_REGISTRIES_CACHE_SECONDS", default=60),
+    "CONSENT_VALID_MINUTES": env.int("MOTCUA_REGISTRIES_CONSENT_VALID_MINUTES", default=24 * 60),
+}
+if PRODUCTION and MOTCUA_REGISTRIES["URL"] and not (
+    MOTCUA_REGISTRIES["CLIENT_ID"] and MOTCUA_REGISTRIES["CLIENT_SECRET"]
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_REGISTRIES_CLIENT_ID and MOTCUA_REGISTRIES_CLIENT_SECRET must be set when MOTCUA_REGISTRIES_URL "
+        "is set and MOTCUA_ENV=production"
     )

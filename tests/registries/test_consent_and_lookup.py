@@ -1,0 +1,404 @@
+"""Consent before a lookup, the legal-basis path at the counter, and the audit row of every attempt —
+against the reference registries as a real process."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from motcua.core.errors import DomainError
+from motcua.registries import services
+from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
+from motcua.registries.models import Consent, Lookup, Outcome
+
+PURPOSE = "Đăng ký kết hôn: điền sẵn tờ khai"
+FIELDS = ["full_name", "birth_date", "permanent_address"]
+
+
+def consent_of(citizen, *, fields=FIELDS, purpose=PURPOSE, **extra):
+    text = services.consent_text(registry="population", fields=fields, purpose=purpose)
+    return services.record_consent(
+        by=citizen,
+        subject_id=citizen.national_id,
+        registry="population",
+        fields=fields,
+        purpose=purpose,
+        text=text,
+        **extra,
+    )
+
+
+def test_a_lookup_without_consent_or_legal_basis_is_refused_and_recorded(world, registries):
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=FIELDS,
+            purpose=PURPOSE,
+        )
+    assert caught.value.code == "registries.no_consent"
+    row = Lookup.objects.get()
+    assert (row.outcome, row.error_code, row.fields_returned) == (
+        Outcome.REFUSED,
+        "registries.no_consent",
+        [],
+    )
+    assert registries.requests() == []  # the registry was never asked
+
+
+def test_the_citizen_consents_and_the_lookup_returns_only_the_consented_fields(world, registries):
+    consent = consent_of(world.citizen, draft_reference="draft-1")
+    stored = Consent.objects.get(pk=consent.pk)
+    assert stored.text.startswith("Tôi đồng ý") and "Cơ sở dữ liệu quốc gia về dân cư" in stored.text
+    assert "Họ, chữ đệm và tên" in stored.text and PURPOSE in stored.text
+    assert (stored.citizen, stored.recorded_by, stored.fields) == (world.citizen, None, FIELDS)
+    assert stored.created_at <= timezone.now()
+
+    result = services.lookup(
+        actor=world.citizen,
+        registry="population",
+        identifier=world.citizen.national_id,
+        fields=FIELDS,
+        purpose=PURPOSE,
+        consent=consent,
+        draft_reference="draft-1",
+    )
+    assert result.values["full_name"] == world.citizen.full_name
+    assert list(result.values) == FIELDS
+    assert next(label for _, label, _ in result.items()) == "Họ, chữ đệm và tên"
+    row = Lookup.objects.get()
+    assert row.outcome == Outcome.OK and row.consent == consent and row.fields_returned == FIELDS
+    assert (row.actor, row.subject_id, row.flagged, row.purpose) == (
+        world.citizen,
+        world.citizen.national_id,
+        False,
+        PURPOSE,
+    )
+    call = registries.requests()[-1]
+    assert call["purpose"] == PURPOSE and sorted(call["fields"]) == sorted(FIELDS)
+
+
+def test_a_consent_does_not_cover_more_fields_another_purpose_or_another_person(world, registries):
+    consent = consent_of(world.citizen)
+    attempts = [
+        {"fields": [*FIELDS, "household_members"]},
+        {"purpose": "Mục đích khác"},
+        {"identifier": world.other_citizen.national_id},
+        {"registry": "civil_status", "fields": ["birth"]},
+    ]
+    for change in attempts:
+        arguments = {
+            "actor": world.citizen,
+            "registry": "population",
+            "identifier": world.citizen.national_id,
+            "fields": FIELDS,
+            "purpose": PURPOSE,
+            "consent": consent,
+            **change,
+        }
+        with pytest.raises(DomainError) as caught:
+            services.lookup(**arguments)
+        assert caught.value.code == "registries.consent_mismatch", change
+    assert Lookup.objects.filter(outcome=Outcome.REFUSED).count() == len(attempts)
+    assert registries.requests() == []
+
+
+def test_someone_else_cannot_use_a_citizens_consent(world, registries):
+    consent = consent_of(world.citizen)
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.other_citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=FIELDS,
+            purpose=PURPOSE,
+            consent=consent,
+        )
+    assert caught.value.code == "registries.consent_mismatch"
+
+
+def test_an_expired_or_withdrawn_consent_no_longer_allows_a_lookup(world, registries, settings):
+    settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "CONSENT_VALID_MINUTES": 30}
+    old = consent_of(world.citizen, now=timezone.now() - dt.timedelta(minutes=31))
+    withdrawn = services.withdraw_consent(consent=consent_of(world.citizen), by=world.citizen)
+    for consent in (old, withdrawn):
+        with pytest.raises(DomainError) as caught:
+            services.lookup(
+                actor=world.citizen,
+                registry="population",
+                identifier=world.citizen.national_id,
+                fields=FIELDS,
+                purpose=PURPOSE,
+                consent=consent,
+            )
+        assert caught.value.code == "registries.consent_expired"
+
+
+def test_a_citizen_consents_only_about_themselves_and_never_records_a_legal_basis(world):
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            by=world.citizen,
+            subject_id=world.other_citizen.national_id,
+            registry="population",
+            fields=FIELDS,
+            purpose=PURPOSE,
+            text="Tôi đồng ý",
+        )
+    assert caught.value.code == "registries.not_your_data"
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            by=world.citizen,
+            subject_id=world.citizen.national_id,
+            registry="population",
+            fields=FIELDS,
+            purpose=PURPOSE,
+            legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
+        )
+    assert caught.value.code == "registries.legal_basis_staff_only"
+    assert not Consent.objects.exists()
+
+
+def test_bad_input_is_refused_with_a_vietnamese_message_and_nothing_stored(world):
+    cases = [
+        ({"registry": "tax"}, "registries.unknown_registry"),
+        ({"subject_id": "12345"}, "registries.bad_identifier"),
+        ({"fields": ["shoe_size"]}, "registries.unknown_field"),
+        ({"fields": []}, "registries.unknown_field"),
+        ({"purpose": "   "}, "registries.purpose_required"),
+        ({"text": ""}, "registries.consent_text_required"),
+    ]
+    for change, code in cases:
+        arguments = {
+            "by": world.citizen,
+            "subject_id": world.citizen.national_id,
+            "registry": "population",
+            "fields": FIELDS,
+            "purpose": PURPOSE,
+            "text": "Tôi đồng ý cho lấy thông tin.",
+            **change,
+        }
+        with pytest.raises(DomainError) as caught:
+            services.record_consent(**arguments)
+        assert caught.value.code == code, change
+        assert str(caught.value) and "%(" not in str(caught.value)
+    assert not Consent.objects.exists()
+
+
+def test_at_the_counter_the_officer_records_the_citizens_consent_for_the_dossier(world, registries):
+    dossier = world.receive(id_number=world.examples["person"])
+    consent = services.record_consent(
+        by=world.officer,
+        subject_id=world.examples["person"],
+        registry="population",
+        fields=["full_name", "current_address"],
+        purpose=PURPOSE,
+        text="Ông/bà đồng ý cho lấy họ tên và nơi ở hiện tại từ CSDL quốc gia về dân cư.",
+        dossier=dossier,
+    )
+    assert (consent.citizen, consent.recorded_by, consent.dossier) == (None, world.officer, dossier)
+    result = services.lookup(
+        actor=world.officer,
+        registry="population",
+        identifier=world.examples["person"],
+        fields=["full_name", "current_address"],
+        purpose=PURPOSE,
+        dossier=dossier,
+        consent=consent,
+    )
+    assert result.values["current_address"]["text"]
+    row = result.lookup
+    assert row.actor_kind == "staff" and row.dossier == dossier and not row.flagged
+    assert row.actor_label.startswith(world.officer.staff.full_name) and row.province_code == "46"
+
+
+def test_an_officer_without_consent_or_legal_basis_is_refused(world, registries):
+    dossier = world.receive()
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            by=world.officer,
+            subject_id=world.examples["person"],
+            registry="population",
+            fields=FIELDS,
+            purpose=PURPOSE,
+            dossier=dossier,
+        )
+    assert caught.value.code == "registries.no_consent"
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="population",
+            identifier=world.examples["person"],
+            fields=FIELDS,
+            purpose=PURPOSE,
+            dossier=dossier,
+        )
+    assert caught.value.code == "registries.no_consent"
+
+
+def test_the_legal_basis_path_records_the_basis_instead_of_a_consent(world, registries):
+    dossier = world.receive()
+    basis = "Khoản 1 Điều 17 Nghị định 13/2023/NĐ-CP; Điều 10 Luật Căn cước 2023"
+    recorded = services.record_consent(
+        by=world.officer,
+        subject_id=world.examples["person"],
+        registry="population",
+        fields=["full_name"],
+        purpose=PURPOSE,
+        legal_basis=basis,
+        dossier=dossier,
+    )
+    assert recorded.is_legal_basis and recorded.text == ""
+    via_record = services.lookup(
+        actor=world.officer,
+        registry="population",
+        identifier=world.examples["person"],
+        fields=["full_name"],
+        purpose=PURPOSE,
+        dossier=dossier,
+        consent=recorded,
+    )
+    direct = services.lookup(
+        actor=world.officer,
+        registry="civil_status",
+        identifier=world.examples["person"],
+        fields=["marital_status"],
+        purpose=PURPOSE,
+        dossier=dossier,
+        legal_basis=basis,
+    )
+    assert via_record.lookup.legal_basis == basis and direct.lookup.legal_basis == basis
+    assert direct.values == {"marital_status": "Đã kết hôn"}
+
+
+def test_a_citizen_cannot_invoke_a_legal_basis(world, registries):
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=FIELDS,
+            purpose=PURPOSE,
+            legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
+        )
+    assert caught.value.code == "registries.legal_basis_staff_only"
+
+
+def test_an_officer_cannot_look_up_for_a_dossier_of_another_agency(world, registries):
+    dossier = world.receive()
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.other_officer,
+            registry="population",
+            identifier=world.examples["person"],
+            fields=FIELDS,
+            purpose=PURPOSE,
+            dossier=dossier,
+            legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
+        )
+    assert caught.value.code == "registries.dossier_forbidden"
+    assert registries.requests() == []
+
+
+def test_a_staff_lookup_outside_a_dossier_needs_a_stated_purpose_and_is_flagged(world, registries):
+    basis = "Điều 17 Nghị định 13/2023/NĐ-CP"
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="business",
+            identifier=world.examples["business"],
+            fields=["name"],
+            purpose="xem",
+            legal_basis=basis,
+        )
+    assert caught.value.code == "registries.purpose_required"
+    result = services.lookup(
+        actor=world.officer,
+        registry="business",
+        identifier=world.examples["business"],
+        fields=["name", "status"],
+        purpose="Xác minh doanh nghiệp trước khi tiếp nhận hồ sơ",
+        legal_basis=basis,
+    )
+    assert result.lookup.flagged and result.lookup.dossier is None
+    assert Lookup.objects.filter(flagged=True).count() == 2  # the refused attempt too
+
+
+def test_not_found_and_unavailable_lookups_are_recorded_and_raised(world, registries):
+    unknown = world.examples["unknown_person"]
+    basis = "Điều 17 Nghị định 13/2023/NĐ-CP"
+    dossier = world.receive()
+    with pytest.raises(RecordNotFound) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="population",
+            identifier=unknown,
+            fields=["full_name"],
+            purpose=PURPOSE,
+            dossier=dossier,
+            legal_basis=basis,
+        )
+    assert caught.value.lookup.outcome == Outcome.NOT_FOUND
+    registries.stop()
+    with pytest.raises(RegistryUnavailable) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="population",
+            identifier=world.examples["person"],
+            fields=["full_name"],
+            purpose=PURPOSE,
+            dossier=dossier,
+            legal_basis=basis,
+        )
+    row = caught.value.lookup
+    assert (row.outcome, row.error_code, row.fields_returned) == (
+        Outcome.UNAVAILABLE,
+        "registries.unavailable",
+        [],
+    )
+    assert Lookup.objects.count() == 2
+
+
+def test_a_citizen_reads_only_land_parcels_they_hold(world, registries):
+    from refservices.registries import records
+
+    parcel = world.examples["parcel"]
+    holder = records.land_record(parcel)["holder_id_number"]
+    consent = services.record_consent(
+        by=world.citizen,
+        subject_id=parcel,
+        registry="land",
+        fields=["area_m2"],
+        purpose=PURPOSE,
+        text="Tôi đồng ý cho lấy diện tích thửa đất.",
+    )
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.citizen,
+            registry="land",
+            identifier=parcel,
+            fields=["area_m2"],
+            purpose=PURPOSE,
+            consent=consent,
+        )
+    assert caught.value.code == "registries.not_your_data"
+    assert caught.value.lookup.subject_id == holder  # the holder sees the attempt on their account page
+
+
+def test_a_drafts_consents_and_lookups_follow_it_into_the_dossier(world, registries):
+    consent = consent_of(world.citizen, draft_reference="draft-42")
+    services.lookup(
+        actor=world.citizen,
+        registry="population",
+        identifier=world.citizen.national_id,
+        fields=FIELDS,
+        purpose=PURPOSE,
+        consent=consent,
+        draft_reference="draft-42",
+    )
+    dossier = world.receive(applicant=world.citizen, id_number=world.citizen.national_id)
+    assert services.link_draft_to_dossier(draft_reference="draft-42", dossier=dossier) == 2
+    consent.refresh_from_db()
+    assert consent.dossier == dossier and Lookup.objects.get().dossier == dossier
