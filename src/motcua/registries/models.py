@@ -162,3 +162,7 @@ class Lookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_registry_display()} · {self.identifier} · {self.get_outcome_display()}"
+
+
+# Prefill provenance (registries.prefill, H4): its own module, registered with the app here.
+from motcua.registries.provenance import PrefilledValue  # noqa: E402, F401
