@@ -75,10 +75,22 @@ def test_the_fields_of_one_registry_and_key_are_one_lookup():
         "properties": {
             "id_number": ID_FIELD,
             "partner_id": ID_FIELD,
-            "name": {"type": "string", "x-registry": {"registry": "population", "field": "full_name", "key": "id_number"}},
-            "born": {"type": "string", "x-registry": {"registry": "population", "field": "birth_date", "key": "id_number"}},
-            "partner": {"type": "string", "x-registry": {"registry": "population", "field": "full_name", "key": "partner_id"}},
-            "bad": {"type": "string", "x-registry": {"registry": "population", "field": "nope", "key": "id_number"}},
+            "name": {
+                "type": "string",
+                "x-registry": {"registry": "population", "field": "full_name", "key": "id_number"},
+            },
+            "born": {
+                "type": "string",
+                "x-registry": {"registry": "population", "field": "birth_date", "key": "id_number"},
+            },
+            "partner": {
+                "type": "string",
+                "x-registry": {"registry": "population", "field": "full_name", "key": "partner_id"},
+            },
+            "bad": {
+                "type": "string",
+                "x-registry": {"registry": "population", "field": "nope", "key": "id_number"},
+            },
         }
     }
     sources = mapping.sources(schema, mapping.known_fields())

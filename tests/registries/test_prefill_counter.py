@@ -48,7 +48,9 @@ def test_without_consent_or_legal_basis_the_lookup_is_refused(client, hue, regis
     assert not PrefilledValue.objects.exists()
 
 
-def test_the_officer_records_the_citizens_consent_and_the_form_is_filled(client, hue, registries, eid_up, media):
+def test_the_officer_records_the_citizens_consent_and_the_form_is_filled(
+    client, hue, registries, eid_up, media
+):
     identifier, record = person("pre_2025_address")
     staff = officer("phuxuan.tiepnhan")
     log_in(client, staff)

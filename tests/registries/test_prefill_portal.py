@@ -90,7 +90,9 @@ def test_consent_is_stored_with_the_text_shown_and_the_values_are_shown_as_comin
     citizen = make_citizen(identifier, "Người thử")
     client = logged_in(citizen)
     page = ask(client, identifier)
-    shown = html.unescape(re.search(r'data-testid="consent-text">(.*?)</p>', page.content.decode(), re.S).group(1))
+    shown = html.unescape(
+        re.search(r'data-testid="consent-text">(.*?)</p>', page.content.decode(), re.S).group(1)
+    )
     assert agree(client, page).status_code == 302
 
     consent = Consent.objects.get()
@@ -106,7 +108,9 @@ def test_consent_is_stored_with_the_text_shown_and_the_values_are_shown_as_comin
     assert f'name="applicant_name" value="{html.escape(record["full_name"])}"' in html.unescape(form) or (
         f'value="{record["full_name"]}"' in html.unescape(form)
     )
-    assert 'data-testid="prefill-applicant_name"' in form and "Lấy từ Cơ sở dữ liệu quốc gia về dân cư" in form
+    assert (
+        'data-testid="prefill-applicant_name"' in form and "Lấy từ Cơ sở dữ liệu quốc gia về dân cư" in form
+    )
     assert address in html.unescape(form)
     assert 'name="applicant_name__reason"' in form
 
@@ -127,7 +131,9 @@ def test_accepted_values_are_kept_as_they_came_and_linked_to_the_dossier(db, reg
     rows = {row.form_field: row for row in PrefilledValue.objects.filter(dossier=dossier)}
     assert set(rows) == {"applicant_name", "applicant_address"}
     assert not any(row.corrected for row in rows.values())
-    assert rows["applicant_name"].registry_value == record["full_name"] == rows["applicant_name"].submitted_value
+    assert (
+        rows["applicant_name"].registry_value == record["full_name"] == rows["applicant_name"].submitted_value
+    )
     assert Lookup.objects.get().dossier == dossier and Consent.objects.get().dossier == dossier
 
 

@@ -58,7 +58,9 @@ class EFormField:
     province: str = ""  # unit: the province whose communes are listed
     units: list[Any] = field(default_factory=list)  # unit: the communes to choose from
     unit_label: str = ""  # unit: the chosen unit's name and province, shown back
-    origin: Any = None  # a value prefilled from a registry: what the page shows beside it (registries.prefill)
+    origin: Any = (
+        None  # a value prefilled from a registry: what the page shows beside it (registries.prefill)
+    )
 
     @property
     def input_id(self) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -67,7 +67,7 @@ def _properties(schema: Any) -> Mapping[str, Any]:
     return properties if isinstance(properties, Mapping) else {}
 
 
-def _well_formed(value: Any) -> bool:
+def _well_formed(value: Any) -> TypeGuard[Mapping[str, Any]]:
     return (
         isinstance(value, Mapping)
         and set(value) == MAPPING_KEYS
@@ -136,9 +136,7 @@ def mapping_problems(schema: Any, known: Mapping[str, Mapping[str, Any]]) -> lis
                 % {"field": name, "source": source, "registry": registry}
             )
         if key == name:
-            problems.append(
-                _("trường '%(field)s' không thể là khóa tra cứu của chính nó") % {"field": name}
-            )
+            problems.append(_("trường '%(field)s' không thể là khóa tra cứu của chính nó") % {"field": name})
         elif key not in properties:
             problems.append(
                 _("khóa tra cứu '%(key)s' của trường '%(field)s' không có trong biểu mẫu")
@@ -177,4 +175,3 @@ def check_version(add: AddFinding, version: VersionRow) -> None:
 def known_fields() -> Mapping[str, Mapping[str, Any]]:
     """registry kind -> {field key: label}: what the registry adapters can return."""
     return REGISTRY_FIELDS
-

@@ -57,7 +57,10 @@ class Fetched:
 
 def purpose_of(*, procedure: Any) -> str:
     """The purpose stated to the registry and to the person: filling this procedure's form."""
-    return _("Điền tờ khai thủ tục “%(name)s” (mã %(code)s)") % {"name": procedure.name, "code": procedure.code}
+    return _("Điền tờ khai thủ tục “%(name)s” (mã %(code)s)") % {
+        "name": procedure.name,
+        "code": procedure.code,
+    }
 
 
 def field_labels(source: mapping.Source) -> list[str]:
@@ -216,7 +219,9 @@ def settle(
 ) -> list[PrefilledValue]:
     """Link the form's prefilled values to the submitted dossier with what was submitted and why it
     differs. Call inside the submission's transaction, after ``correction_errors`` found nothing."""
-    problems = correction_errors(prefilled=pending(user=user, procedure=procedure), data=data, reasons=reasons)
+    problems = correction_errors(
+        prefilled=pending(user=user, procedure=procedure), data=data, reasons=reasons
+    )
     if problems:
         raise DomainError(REASON_MISSING, next(iter(problems.values()))[0])
     now = timezone.now()
@@ -232,7 +237,9 @@ def settle(
         row.dossier = dossier
         row.submitted_at = now
         row.save(update_fields=["submitted_value", "corrected", "reason", "dossier", "submitted_at"])
-    services.link_draft_to_dossier(draft_reference=draft_reference(user=user, procedure=procedure), dossier=dossier)
+    services.link_draft_to_dossier(
+        draft_reference=draft_reference(user=user, procedure=procedure), dossier=dossier
+    )
     return rows
 
 
@@ -291,7 +298,9 @@ def provenance_entries(*, dossier: Any) -> list[ProvenanceEntry]:
                 submitted_value=row.submitted_value,
                 corrected=row.corrected,
                 reason=row.reason,
-                reading=read_address(row.registry_value) if widgets.get(row.form_field) == "address" else None,
+                reading=read_address(row.registry_value)
+                if widgets.get(row.form_field) == "address"
+                else None,
             )
         )
     return entries

@@ -190,7 +190,11 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         # Where its prefilled values came from, in the dossier's transaction.
                         on_submitted=(
                             lambda dossier: prefill.settle(
-                                user=user, procedure=procedure, dossier=dossier, data=raw, reasons=reasons
+                                user=user,
+                                procedure=procedure,
+                                dossier=dossier,
+                                data=raw or {},
+                                reasons=reasons,
                             )
                         )
                         if prefilled

@@ -4,7 +4,8 @@ The e-form's button "Lấy thông tin từ <registry>" saves the draft and comes
 registry, which fields and for what purpose; "Đồng ý" records the consent with exactly that text, asks the
 registry (``registries.prefill.fetch``) and puts the values into the draft, shown on the form as coming
 from the registry. A registry that is down or slow answers within its timeout: the form says so and the
-citizen fills it by hand. A citizen consents for their own data only (``registries.services.record_consent`` refuses another's).
+citizen fills it by hand. A citizen consents for their own data only (``registries.services.record_consent``
+refuses another's).
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def consent(request: HttpRequest, code: str, source: str) -> HttpResponse:
     except RecordNotFound:
         messages.error(
             request,
-            _("Không tìm thấy thông tin của số định danh %(identifier)s trong %(registry)s. Vui lòng tự điền.")
+            _(
+                "Không tìm thấy thông tin của số định danh %(identifier)s trong %(registry)s. "
+                "Vui lòng tự điền."
+            )
             % {"identifier": identifier, "registry": registry_label(chosen.registry)},
         )
         return HttpResponseRedirect(form_url + "#lay-thong-tin")

@@ -159,7 +159,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
 
 
 def _prefill(request: HttpRequest, context: dict[str, Any], *, raw: dict[str, Any], slug: str) -> None:
-    """"Lấy thông tin từ <cơ sở dữ liệu>" at the counter: the officer records the citizen's consent (the text
+    """ "Lấy thông tin từ <cơ sở dữ liệu>" at the counter: the officer records the citizen's consent (the text
     shown on the page) or names the legal basis; with neither the registries service refuses the lookup."""
     procedure, version = context["procedure"], context["version"]
     try:
@@ -185,7 +185,9 @@ def _prefill(request: HttpRequest, context: dict[str, Any], *, raw: dict[str, An
         )
         return
     except RecordNotFound:
-        context["prefill_errors"].append(_("Không tìm thấy thông tin của số định danh này. Vui lòng tự điền."))
+        context["prefill_errors"].append(
+            _("Không tìm thấy thông tin của số định danh này. Vui lòng tự điền.")
+        )
         return
     except DomainError as error:
         context["prefill_errors"].append(str(error))
