@@ -91,7 +91,7 @@ BENCH_DOSSIERS ?= 50000
 SURGE_MINUTES ?= 10
 HTTP_ARGS ?=
 SURGE_ARGS ?=
-BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \

@@ -458,7 +458,9 @@ if MOTCUA_NATIONAL_PORTAL_URL:
 # leaves them unconfigured: every lookup answers "registry unavailable" and citizens fill the form by hand.
 # Demo and tests talk to the reference registries (refservices/registries) on loopback.
 MOTCUA_REGISTRIES: dict = {
-    "URL": env.str("MOTCUA_REGISTRIES_URL", default="" if PRODUCTION else "http://127.0.0.1:8103").rstrip("/"),
+    "URL": env.str("MOTCUA_REGISTRIES_URL", default="" if PRODUCTION else "http://127.0.0.1:8103").rstrip(
+        "/"
+    ),
     "CLIENT_ID": env.str("MOTCUA_REGISTRIES_CLIENT_ID", default="" if PRODUCTION else "motcua-hue"),
     "CLIENT_SECRET": env.str(
         "MOTCUA_REGISTRIES_CLIENT_SECRET", default="" if PRODUCTION else "motcua-hue-registries-demo-secret"
@@ -472,10 +474,12 @@ MOTCUA_REGISTRIES: dict = {
     "CACHE_SECONDS": env.int("MOTCUA_REGISTRIES_CACHE_SECONDS", default=60),
     "CONSENT_VALID_MINUTES": env.int("MOTCUA_REGISTRIES_CONSENT_VALID_MINUTES", default=24 * 60),
 }
-if PRODUCTION and MOTCUA_REGISTRIES["URL"] and not (
-    MOTCUA_REGISTRIES["CLIENT_ID"] and MOTCUA_REGISTRIES["CLIENT_SECRET"]
+if (
+    PRODUCTION
+    and MOTCUA_REGISTRIES["URL"]
+    and not (MOTCUA_REGISTRIES["CLIENT_ID"] and MOTCUA_REGISTRIES["CLIENT_SECRET"])
 ):
     raise ImproperlyConfigured(
-        "MOTCUA_REGISTRIES_CLIENT_ID and MOTCUA_REGISTRIES_CLIENT_SECRET must be set when MOTCUA_REGISTRIES_URL "
-        "is set and MOTCUA_ENV=production"
+        "MOTCUA_REGISTRIES_CLIENT_ID and MOTCUA_REGISTRIES_CLIENT_SECRET must be set when "
+        "MOTCUA_REGISTRIES_URL is set and MOTCUA_ENV=production"
     )

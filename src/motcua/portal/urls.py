@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import unit_views, views
+from . import account_views, unit_views, views
 from .dossier_views import eform, files, lookup, my_dossiers, prefill
 
 app_name = "portal"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("xa-phuong/", unit_views.communes, name="communes"),
     path("tra-cuu/danh-gia/", lookup.lookup_rate, name="lookup_rate"),
+    path("tai-khoan/", account_views.account, name="account"),
+    path("tai-khoan/dong-y/<int:consent_id>/rut/", account_views.withdraw_consent, name="withdraw_consent"),
     path("dang-nhap/", views.login_start, name="login"),
     path("dang-nhap/xong/", views.login_callback, name="login_callback"),
     path("dang-xuat/", views.logout_view, name="logout"),

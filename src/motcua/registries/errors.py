@@ -17,6 +17,9 @@ LEGAL_BASIS_STAFF_ONLY = "registries.legal_basis_staff_only"  # only an officer 
 DOSSIER_FORBIDDEN = "registries.dossier_forbidden"  # no such dossier for this user (never says which)
 NOT_FOUND = "registries.not_found"  # the registry holds no record for the identifier
 UNAVAILABLE = "registries.unavailable"  # down, slow beyond the timeout, refusing us, or the breaker is open
+LOOKUP_NOT_FOUND = "registries.lookup_not_found"  # no such flagged lookup for this auditor (never says which)
+ALREADY_REVIEWED = "registries.already_reviewed"
+REVIEW_NOTE_TOO_LONG = "registries.review_note_too_long"
 
 HTTP_STATUS = {
     NO_CONSENT: 403,
@@ -32,6 +35,9 @@ HTTP_STATUS = {
     DOSSIER_FORBIDDEN: 404,
     NOT_FOUND: 404,
     UNAVAILABLE: 503,
+    LOOKUP_NOT_FOUND: 404,
+    ALREADY_REVIEWED: 409,
+    REVIEW_NOTE_TOO_LONG: 400,
 }
 
 register(HTTP_STATUS)

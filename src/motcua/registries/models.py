@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.registries.fields import REGISTRY_LABELS
+from motcua.registries.fields import REGISTRY_LABELS, field_label
 
 
 class Registry(models.TextChoices):
@@ -70,6 +70,9 @@ class Consent(models.Model):
     @property
     def is_legal_basis(self) -> bool:
         return bool(self.legal_basis)
+
+    def field_labels(self) -> list[str]:
+        return [str(field_label(self.registry, f)) for f in self.fields or []]
 
 
 class Outcome(models.TextChoices):
@@ -162,6 +165,13 @@ class Lookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_registry_display()} · {self.identifier} · {self.get_outcome_display()}"
+
+    def returned_labels(self) -> list[str]:
+        """The fields that came back, as a person reads them."""
+        return [str(field_label(self.registry, f)) for f in self.fields_returned or []]
+
+    def requested_labels(self) -> list[str]:
+        return [str(field_label(self.registry, f)) for f in self.fields_requested or []]
 
 
 # Prefill provenance (registries.prefill, H4): its own module, registered with the app here.

@@ -15,6 +15,7 @@ from motcua.registries.models import Consent, Lookup
 # Columns the audit pages show: no per-row query (actor_label is the actor's name and agency as they were).
 _LIST_FIELDS = (
     "id",
+    "actor_id",
     "registry",
     "identifier",
     "subject_id",
@@ -82,3 +83,10 @@ def flagged_lookups(*, provinces: set[str] | None = None, reviewed: bool | None 
     if provinces is not None:
         rows = rows.filter(province_code__in=provinces)
     return rows.select_related("dossier").only(*_LIST_FIELDS).order_by("-created_at", "-id")
+
+
+def consents_of(*, citizen: Any) -> QuerySet[Consent]:
+    """The consents a citizen gave online, newest first."""
+    if citizen is None or not getattr(citizen, "pk", None):
+        return Consent.objects.none()
+    return Consent.objects.filter(citizen=citizen).select_related("dossier").order_by("-created_at", "-id")

@@ -4,11 +4,12 @@
 basis an officer records instead; ``lookup`` refuses without one of them, asks the registry only for the
 fields the consent covers, and writes a ``Lookup`` row for every attempt, whatever its outcome.
 
-Legal frame: Law on Personal Data Protection 2025 (Luật Bảo vệ dữ liệu cá nhân, No. 91/2025/QH15) and
-Decree 13/2023/NĐ-CP on personal data protection (consent: Art. 11, processing without consent where a law
-provides: Art. 17 [check]); Law on Identification 2023 and Decree 69/2024/NĐ-CP on the use of the national
-population database by agencies handling administrative procedures [check]; Decree 45/2020/NĐ-CP: agencies
-do not ask for information already held in national databases [check article].
+Legal frame: Law on Personal Data Protection No. 91/2025/QH15 (in force 1 January 2026): consent of the data
+subject, given knowing the kind of data, the purpose and who processes it (Art. 9), the subject's right to
+withdraw it (Art. 4), processing without consent where a law provides (Art. 19 [check]); before 2026 Decree
+13/2023/NĐ-CP (consent: Art. 11; without consent: Art. 17). Law on Identification 2023 and Decree
+69/2024/NĐ-CP on agencies' use of the national population database [check article]; Decree 45/2020/NĐ-CP:
+agencies do not ask again for information held in national databases [check article].
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from motcua.core.errors import DomainError, FieldError
 from motcua.dossiers import access as dossier_access
 from motcua.dossiers.models import Dossier
 from motcua.org import selectors as org_selectors
-from motcua.registries import adapters, conf, errors
+from motcua.registries import adapters, conf, errors, selectors
 from motcua.registries.fields import (
     KINDS,
     LAND,
@@ -250,6 +251,24 @@ def link_draft_to_dossier(*, draft_reference: str, dossier: Dossier) -> int:
         dossier=dossier
     )
     return changed
+
+
+@transaction.atomic
+def review_lookup(*, lookup: Lookup, by: Any, note: str = "", now: dt.datetime | None = None) -> Lookup:
+    """The auditor marks a flagged staff lookup reviewed (with a note); only an auditor of its province."""
+    row = Lookup.objects.select_for_update().filter(pk=lookup.pk, flagged=True).first()
+    if row is None or row.province_code not in selectors.auditor_provinces(user=by):
+        raise DomainError(errors.LOOKUP_NOT_FOUND, _("Không tìm thấy lượt khai thác dữ liệu."))
+    note = " ".join(str(note or "").split())
+    if len(note) > 500:
+        raise FieldError(errors.REVIEW_NOTE_TOO_LONG, _("Ghi chú tối đa 500 ký tự."), field="note")
+    if row.reviewed_at is not None:
+        raise DomainError(errors.ALREADY_REVIEWED, _("Lượt khai thác này đã được xem xét."))
+    row.reviewed_by = by
+    row.reviewed_at = now or timezone.now()
+    row.review_note = note
+    row.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    return row
 
 
 def _consent_refusal(

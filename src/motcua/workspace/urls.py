@@ -5,6 +5,7 @@ from motcua.workspace.views import (
     actions,
     apologies,
     assisted,
+    data_lookups,
     dossier,
     endings,
     extensions,
@@ -48,4 +49,5 @@ urlpatterns: list[URLPattern] = [
     path("ho-tro-nop/", assisted.assisted_submission, name="assisted"),
     path("ho-tro-nop/nop-ngoai-tuyen/", assisted.submit_offline, name="submit_offline"),
     path("so-theo-doi/", register.register, name="register"),
+    path("khai-thac-du-lieu/", data_lookups.flagged_lookups, name="flagged_lookups"),
 ]
