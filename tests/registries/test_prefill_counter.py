@@ -126,3 +126,18 @@ def test_a_correction_at_the_counter_needs_a_reason(client, hue, registries, eid
     assert row.corrected and row.reason == reason and row.registry_value == record["full_name"]
     page = html.unescape(client.get(accepted["Location"]).content.decode())
     assert reason in page and record["full_name"] in page and "Tên Khác Hẳn" in page
+
+
+def test_values_fetched_for_one_citizen_do_not_follow_the_officer_to_the_next(
+    client, hue, registries, eid_up, media
+):
+    first, _ = person()
+    log_in(client, officer("phuxuan.tiepnhan"))
+    client.post(URL, lookup_form(hue, first, prefill_basis="consent"))
+    assert PrefilledValue.objects.filter(identifier=first).count() == 2
+    # The first citizen leaves; the next one's form is typed by hand and needs no reason for anything.
+    response = client.post(URL, e_form(hue, idempotency_key="assisted-next"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dossier = Dossier.objects.get(applicant_id_number=e_form(hue)["id_number"])
+    assert not PrefilledValue.objects.filter(dossier=dossier).exists()
+    assert not Lookup.objects.filter(dossier=dossier).exists()

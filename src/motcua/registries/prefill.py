@@ -33,7 +33,7 @@ from motcua.core.errors import DomainError, register
 from motcua.geo import selectors as geo
 
 from . import mapping, services
-from .fields import registry_label
+from .fields import normalize_identifier, registry_label
 from .mapping import known_fields
 from .provenance import PrefilledValue
 
@@ -78,9 +78,10 @@ def consent_text(*, source: mapping.Source, procedure: Any, identifier: str) -> 
     )
 
 
-def draft_reference(*, user: Any, procedure: Any) -> str:
-    """The form being filled, as the registries' consents and lookups name it until it is a dossier."""
-    return f"form:{user.pk}:{procedure.code}"
+def draft_reference(*, user: Any, procedure: Any, identifier: str) -> str:
+    """The form being filled about one person, as the registries' consents and lookups name it until it is
+    a dossier."""
+    return f"form:{user.pk}:{procedure.code}:{identifier}"[:80]
 
 
 def source_for(*, version: Any, slug: str) -> mapping.Source:
@@ -113,7 +114,7 @@ def fetch(
     if not identifier:
         raise DomainError(NO_IDENTIFIER, _("Vui lòng nhập số định danh trước khi lấy thông tin."))
     purpose = purpose_of(procedure=procedure)
-    reference = draft_reference(user=actor, procedure=procedure)
+    reference = draft_reference(user=actor, procedure=procedure, identifier=identifier)
     consent = None
     if shown_text or legal_basis:
         consent = services.record_consent(
@@ -161,6 +162,8 @@ def _keep(*, actor: Any, procedure: Any, source: mapping.Source, result: Any, co
                 lookup=result.lookup,
                 consent=consent,
                 form_field=m.form_field,
+                key_field=source.key,
+                identifier=result.identifier,
                 registry=source.registry,
                 registry_field=m.source,
                 registry_value=text,
@@ -181,10 +184,17 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def pending(*, user: Any, procedure: Any) -> dict[str, PrefilledValue]:
-    """The values prefilled in the form ``user`` is filling, by e-form field."""
+def pending(*, user: Any, procedure: Any, values: Mapping[str, Any] | None) -> dict[str, PrefilledValue]:
+    """The values prefilled in the form ``user`` is filling (its raw ``values``), by e-form field: those
+    whose key field still holds the identifier the registry was asked with (another person's, left from
+    an abandoned form, do not count)."""
     rows = PrefilledValue.objects.filter(filled_by=user, procedure=procedure, dossier__isnull=True)
-    return {row.form_field: row for row in rows}
+    return {row.form_field: row for row in rows if _still_keyed(row, values or {})}
+
+
+def _still_keyed(row: PrefilledValue, values: Mapping[str, Any]) -> bool:
+    typed = normalize_identifier(row.registry, str(values.get(row.key_field) or ""))
+    return typed is not None and typed == row.identifier
 
 
 def submitted_text(value: Any) -> str:
@@ -219,17 +229,16 @@ def settle(
 ) -> list[PrefilledValue]:
     """Link the form's prefilled values to the submitted dossier with what was submitted and why it
     differs. Call inside the submission's transaction, after ``correction_errors`` found nothing."""
-    problems = correction_errors(
-        prefilled=pending(user=user, procedure=procedure), data=data, reasons=reasons
-    )
+    current = pending(user=user, procedure=procedure, values=data)
+    problems = correction_errors(prefilled=current, data=data, reasons=reasons)
     if problems:
         raise DomainError(REASON_MISSING, next(iter(problems.values()))[0])
     now = timezone.now()
-    rows = list(
-        PrefilledValue.objects.select_for_update().filter(
-            filled_by=user, procedure=procedure, dossier__isnull=True
-        )
-    )
+    rows = list(PrefilledValue.objects.select_for_update().filter(pk__in=[r.pk for r in current.values()]))
+    # Values fetched about someone else in an earlier, abandoned form: no longer needed.
+    PrefilledValue.objects.filter(filled_by=user, procedure=procedure, dossier__isnull=True).exclude(
+        pk__in=[r.pk for r in rows]
+    ).delete()
     for row in rows:
         row.submitted_value = submitted_text(data.get(row.form_field))
         row.corrected = row.submitted_value != row.registry_value
@@ -237,9 +246,9 @@ def settle(
         row.dossier = dossier
         row.submitted_at = now
         row.save(update_fields=["submitted_value", "corrected", "reason", "dossier", "submitted_at"])
-    services.link_draft_to_dossier(
-        draft_reference=draft_reference(user=user, procedure=procedure), dossier=dossier
-    )
+    for identifier in sorted({row.identifier for row in rows}):
+        reference = draft_reference(user=user, procedure=procedure, identifier=identifier)
+        services.link_draft_to_dossier(draft_reference=reference, dossier=dossier)
     return rows
 
 

@@ -27,6 +27,10 @@ class PrefilledValue(models.Model):
         "registries.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     form_field = models.CharField(_("trường tờ khai"), max_length=100)
+    # The e-form field the registry was asked by, and the identifier it held: a value belongs to the form
+    # only while that field still holds it (the counter fills one procedure's form for many people).
+    key_field = models.CharField(_("trường khóa tra cứu"), max_length=100)
+    identifier = models.CharField(_("số định danh, mã tra cứu"), max_length=40)
     registry = models.CharField(_("cơ sở dữ liệu"), max_length=30)
     registry_field = models.CharField(_("trường dữ liệu"), max_length=60)
     registry_value = models.TextField(_("giá trị từ cơ sở dữ liệu"), blank=True)

@@ -110,7 +110,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     draft = drafts.draft_of(user=user, procedure=procedure)
     # Values prefilled from a registry (registries.prefill): shown as such, corrected only with a reason.
     sources = prefill.sources_of(version=version)
-    prefilled = prefill.pending(user=user, procedure=procedure) if sources else {}
+    prefilled: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     place_errors: list[str] = []
     doc_errors: dict[str, list[str]] = {}
@@ -118,6 +118,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     result_delivery = ResultDelivery.ONLINE
     if request.method == "GET":
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
+        prefilled = prefill.pending(user=user, procedure=procedure, values=raw) if sources else {}
         key = uuid.uuid4().hex
     else:
         controls = EFormControlsForm(request.POST)
@@ -125,6 +126,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         fields = eforms.build_fields(schema, ui)
         raw = eforms.raw_values(fields, request.POST)
         raw[PLACE_KEY] = controls.cleaned_data["place"]
+        prefilled = prefill.pending(user=user, procedure=procedure, values=raw) if sources else {}
         reasons: dict[str, str] = {
             name: printable(str(request.POST.get(name + prefill.REASON_SUFFIX, "")).strip())
             for name in prefilled

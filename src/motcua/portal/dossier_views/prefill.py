@@ -100,6 +100,7 @@ def consent(request: HttpRequest, code: str, source: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = str(error)
         return render(request, "portal/prefill_consent.html", context, status=http_status(error))
+    raw[chosen.key] = identifier  # the number asked with: the values belong to the form while it holds it
     prefill.put_values(raw, fetched.values, version=version)
     drafts.save_draft(user=user, procedure=procedure, data=raw)
     messages.success(

@@ -90,7 +90,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
     # Values prefilled from a registry (registries.prefill) with the consent or legal basis recorded here.
     sources = prefill.sources_of(version=version) if version is not None else []
-    prefilled = prefill.pending(user=request.user, procedure=procedure) if sources else {}
+    prefilled = prefill.pending(user=request.user, procedure=procedure, values=raw) if sources else {}
     reasons = {
         name: printable(str(request.POST.get(name + prefill.REASON_SUFFIX, "")).strip()) for name in prefilled
     }
@@ -193,7 +193,7 @@ def _prefill(request: HttpRequest, context: dict[str, Any], *, raw: dict[str, An
         context["prefill_errors"].append(str(error))
         return
     prefill.put_values(raw, fetched.values, version=version)
-    context["prefilled"] = prefill.pending(user=request.user, procedure=procedure)
+    context["prefilled"] = prefill.pending(user=request.user, procedure=procedure, values=raw)
     context["reasons"] = {}
     messages.success(
         request,
