@@ -5,8 +5,9 @@ a form from a registry is three steps, each a function here:
 
 1. ``consent_text``: what the person is shown before the lookup (registry, fields, purpose); the same text
    is stored with the consent (Decree 13/2023/NĐ-CP on personal data protection, Art. 11: consent is given
-   for a stated purpose and names the data [check]; Law on Identification 2023, Art. 10: the population
-   data may be used with the person's consent or where a law allows it [check]).
+   for a stated purpose and names the data; Law on Personal Data Protection 2025, No. 91/2025/QH15, from
+   1 January 2026 [check article]; Law on Identification 2023: population data used with the person's
+   consent or where a law allows it [check article]).
 2. ``fetch``: records the consent (or the legal basis the officer names at the counter), asks the registry
    through ``registries.services.lookup`` (audited there) and keeps one ``PrefilledValue`` per field for
    the form being filled; the page shows them as coming from the registry.
@@ -113,6 +114,7 @@ def fetch(
     stay (``services.lookup`` records every attempt); only the form's values are written together."""
     if not identifier:
         raise DomainError(NO_IDENTIFIER, _("Vui lòng nhập số định danh trước khi lấy thông tin."))
+    identifier = normalize_identifier(source.registry, identifier) or identifier  # the lookup refuses it
     purpose = purpose_of(procedure=procedure)
     reference = draft_reference(user=actor, procedure=procedure, identifier=identifier)
     consent = None
