@@ -10,7 +10,8 @@ API (docs/refservices.md):
   200 ``{"kind", "identifier", "data": {...}}``; 404 ``{"error": "not_found"}``; 400 ``{"error":
   "purpose_required" | "unknown_field" | "bad_identifier"}``; 401 ``{"error": "unauthorized"}``.
 - ``/_control/faults`` (header ``X-Control-Secret``): ``POST {"delay_seconds", "fail_status",
-  "fail_count"}`` makes the API slow or fail (``fail_count`` 0: every call), ``DELETE`` clears them.
+  "fail_count", "trickle_seconds"}`` makes the API slow or fail (``fail_count`` 0: every call) or send
+  its answers in small parts spread over ``trickle_seconds``; ``DELETE`` clears them.
   ``GET /_control/requests``: the API calls received (kind, identifier, fields, purpose, requester, status).
   ``DELETE /_control/requests`` forgets them.
 - ``GET /healthz``: ``{"status": "ok"}``.
@@ -63,15 +64,22 @@ class Faults:
             self.delay_seconds = 0.0
             self.fail_status = 0
             self.fail_count = 0  # 0 with a fail_status: every call fails
+            self.trickle_seconds = 0.0
 
     def set(self, switches: dict[str, Any]) -> dict[str, float]:
         delay = float(switches.get("delay_seconds", 0) or 0)
         status = int(switches.get("fail_status", 0) or 0)
         count = int(switches.get("fail_count", 0) or 0)
-        if not (0 <= delay <= 600 and (status == 0 or 400 <= status <= 599) and count >= 0):
-            raise ValueError("delay_seconds 0..600, fail_status 0 or 400..599, fail_count >= 0")
+        trickle = float(switches.get("trickle_seconds", 0) or 0)
+        if not (
+            0 <= delay <= 600 and (status == 0 or 400 <= status <= 599) and count >= 0 and 0 <= trickle <= 600
+        ):
+            raise ValueError(
+                "delay_seconds 0..600, fail_status 0 or 400..599, fail_count >= 0, trickle_seconds 0..600"
+            )
         with self._lock:
             self.delay_seconds, self.fail_status, self.fail_count = delay, status, count
+            self.trickle_seconds = trickle
         return self.state()
 
     def state(self) -> dict[str, float]:
@@ -79,6 +87,7 @@ class Faults:
             "delay_seconds": self.delay_seconds,
             "fail_status": self.fail_status,
             "fail_count": self.fail_count,
+            "trickle_seconds": self.trickle_seconds,
         }
 
     def take(self) -> tuple[float, int]:
@@ -108,6 +117,18 @@ def _authorized(config: Config) -> bool:
     return hmac.compare_digest(client_id.encode(), config.client_id.encode()) & hmac.compare_digest(
         secret.encode(), config.client_secret.encode()
     )
+
+
+def _trickled(body: bytes, seconds: float, pieces: int = 20) -> Response:
+    """The answer sent in ``pieces`` parts spread over ``seconds`` (each wait shorter than a read timeout)."""
+    step = max(1, len(body) // pieces + 1)
+
+    def parts() -> Any:
+        for start in range(0, len(body), step):
+            time.sleep(seconds / pieces)
+            yield body[start : start + step]
+
+    return Response(parts(), mimetype="application/json")
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -168,7 +189,10 @@ def create_app(config: Config | None = None) -> Flask:
         if unknown:
             return answer(*_error("unknown_field", 400, fields=unknown))
         data = {f: record[f] for f in wanted} if wanted else record
-        return answer(jsonify({"kind": kind, "identifier": identifier, "data": data}), 200)
+        response = jsonify({"kind": kind, "identifier": identifier, "data": data})
+        if faults.trickle_seconds:
+            response = _trickled(response.get_data(), faults.trickle_seconds)
+        return answer(response, 200)
 
     @app.route("/_control/faults", methods=["GET", "POST", "DELETE"])
     def control_faults() -> Any:

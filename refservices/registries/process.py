@@ -101,7 +101,8 @@ class RunningRegistry:
             return json.load(response)
 
     def faults(self, **switches: float) -> dict[str, float]:
-        """Set the fault switches (replacing the previous ones): delay_seconds, fail_status, fail_count."""
+        """Set the fault switches (replacing the previous ones): delay_seconds, fail_status, fail_count,
+        trickle_seconds."""
         return self._call("POST", "/_control/faults", switches)["faults"]
 
     def clear_faults(self) -> None:

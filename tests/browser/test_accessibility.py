@@ -99,6 +99,7 @@ ERROR_PAGES = {
 CITIZEN_PAGES = {
     "portal-eform": f"/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/",
     "portal-my-dossiers": "/dich-vu-cong/ho-so/",
+    "portal-account": "/dich-vu-cong/tai-khoan/",
     # e-form widgets: person + file (Đổi, cấp lại Giấy xác nhận khuyết tật), unit (Đăng ký khai tử)
     "portal-eform-person-file": "/dich-vu-cong/thu-tuc/1.001653/nop/",
     "portal-eform-unit": "/dich-vu-cong/thu-tuc/1.000656/nop/",

@@ -223,3 +223,49 @@ def test_unconfigured_registries_are_unavailable(settings, examples):
     settings.MOTCUA_REGISTRIES = {"URL": ""}
     with pytest.raises(RegistryUnavailable):
         client_for("land").fetch(examples["parcel"], purpose=PURPOSE)
+
+
+def test_after_the_reset_time_one_lookup_probes_and_a_good_answer_closes_the_breaker(
+    registries, examples, settings
+):
+    settings.MOTCUA_REGISTRIES = {
+        **settings.MOTCUA_REGISTRIES,
+        "BREAKER_FAILURES": 2,
+        "BREAKER_RESET_SECONDS": 0.5,
+        "ATTEMPTS": 1,
+    }
+    registries.faults(fail_status=502)
+    for _ in range(2):
+        with pytest.raises(RegistryUnavailable):
+            client_for("land").fetch(examples["parcel"], purpose=PURPOSE)
+    assert adapters.breaker_state("land") == "open"
+    registries.clear_faults()
+    time.sleep(0.6)
+    assert client_for("land").fetch(examples["parcel"], purpose=PURPOSE, fields=["area_m2"])["area_m2"] > 0
+    assert adapters.breaker_state("land") == "closed"
+
+
+def test_backoff_never_pushes_a_lookup_past_the_timeout(registries, examples, settings):
+    # Every attempt fails at once; long backoffs would sleep past the budget: they are cut to it.
+    settings.MOTCUA_REGISTRIES = {
+        **settings.MOTCUA_REGISTRIES,
+        "TIMEOUT_SECONDS": 0.8,
+        "ATTEMPTS": 10,
+        "BACKOFF_SECONDS": 0.5,
+    }
+    registries.faults(fail_status=503)
+    started = time.monotonic()
+    with pytest.raises(RegistryUnavailable):
+        client_for("population").fetch(examples["person"], purpose=PURPOSE)
+    assert time.monotonic() - started <= 0.8 + 0.3
+    assert 1 <= len(registries.requests()) < 10
+
+
+def test_an_answer_trickling_in_is_cut_at_the_timeout(registries, examples, settings):
+    # Each part arrives well within the read timeout; only the overall deadline stops the wait.
+    settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "TIMEOUT_SECONDS": 1.0, "ATTEMPTS": 1}
+    registries.faults(trickle_seconds=6)
+    started = time.monotonic()
+    with pytest.raises(RegistryUnavailable):
+        client_for("population").fetch(examples["person"], purpose=PURPOSE)
+    assert time.monotonic() - started <= 1.0 + 0.5

@@ -402,3 +402,74 @@ def test_a_drafts_consents_and_lookups_follow_it_into_the_dossier(world, registr
     assert services.link_draft_to_dossier(draft_reference="draft-42", dossier=dossier) == 2
     consent.refresh_from_db()
     assert consent.dossier == dossier and Lookup.objects.get().dossier == dossier
+
+
+def test_a_slow_registry_fails_the_lookup_within_the_timeout_and_it_is_recorded(world, registries, settings):
+    import time
+
+    settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "TIMEOUT_SECONDS": 1.0}
+    consent = consent_of(world.citizen)
+    registries.faults(delay_seconds=4)
+    started = time.monotonic()
+    with pytest.raises(RegistryUnavailable) as caught:
+        services.lookup(
+            actor=world.citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=FIELDS,
+            purpose=PURPOSE,
+            consent=consent,
+        )
+    assert time.monotonic() - started <= 1.0 + 0.5
+    assert "tự nhập thông tin" in str(caught.value)  # the manual path, in the message the page shows
+    assert caught.value.lookup.outcome == Outcome.UNAVAILABLE and caught.value.lookup.duration_ms >= 900
+
+
+def test_a_cached_answer_is_still_a_recorded_lookup(world, registries, settings):
+    from django.core.cache import cache
+
+    from motcua.registries import adapters
+
+    settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "CACHE_SECONDS": 30}
+    cache.delete(adapters.cache_key("population", world.citizen.national_id, FIELDS))
+    consent = consent_of(world.citizen)
+    arguments = {
+        "actor": world.citizen,
+        "registry": "population",
+        "identifier": world.citizen.national_id,
+        "fields": FIELDS,
+        "purpose": PURPOSE,
+        "consent": consent,
+    }
+    first = services.lookup(**arguments)
+    second = services.lookup(**arguments)
+    assert first.values == second.values and (first.cached, second.cached) == (False, True)
+    assert list(Lookup.objects.order_by("id").values_list("cached", flat=True)) == [False, True]
+    assert len(registries.requests()) == 1
+    cache.delete(adapters.cache_key("population", world.citizen.national_id, FIELDS))
+
+
+def test_control_characters_are_refused_and_the_attempt_is_still_recorded(world, registries):
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            by=world.citizen,
+            subject_id=world.citizen.national_id,
+            registry="population",
+            fields=FIELDS,
+            purpose="Đăng ký\x00kết hôn",
+            text="Tôi đồng ý.",
+        )
+    assert caught.value.code == "text.invalid" and caught.value.field == "purpose"
+    assert not Consent.objects.exists()
+    with pytest.raises(DomainError) as caught:
+        services.lookup(
+            actor=world.officer,
+            registry="population",
+            identifier="0460\x0085001234",
+            fields=FIELDS,
+            purpose="Kiểm tra\x00",
+            legal_basis="Điều 19\x00",
+        )
+    assert caught.value.code == "registries.bad_identifier"
+    row = Lookup.objects.get()
+    assert "\x00" not in row.identifier + row.purpose + row.legal_basis and "\ufffd" in row.identifier

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from motcua.core.errors import DomainError
 from motcua.registries import services
 from motcua.registries.models import Consent, Lookup
 from otp_sessions import verified_session
@@ -138,3 +139,57 @@ def test_the_audit_rows_and_consents_are_read_only_in_the_admin(world, registrie
     assert admin_client.get("/admin/registries/lookup/add/").status_code == 403
     assert admin_client.post(f"/admin/registries/lookup/{lookup.pk}/delete/").status_code == 403
     assert Lookup.objects.filter(pk=lookup.pk).exists() and not Consent.objects.exists()
+
+
+def test_the_pages_read_a_fixed_number_of_queries_whatever_the_rows(
+    world, registries, django_assert_max_num_queries
+):
+    dossier = world.receive(applicant=world.citizen, id_number=world.citizen.national_id)
+    for purpose in ("Đăng ký kết hôn", "Đăng ký thường trú", "Cấp giấy xác nhận tình trạng hôn nhân"):
+        officer_lookup(world, identifier=world.citizen.national_id, dossier=dossier, purpose=purpose)
+        officer_lookup(
+            world, identifier=world.citizen.national_id, purpose=purpose + " — tư vấn trước khi nộp"
+        )
+        services.record_consent(
+            by=world.citizen,
+            subject_id=world.citizen.national_id,
+            registry="population",
+            fields=["full_name"],
+            purpose=purpose,
+            text="Tôi đồng ý.",
+        )
+    citizen = Client()
+    citizen.force_login(world.citizen)
+    citizen.get(ACCOUNT)  # the session's first read
+    with django_assert_max_num_queries(4):  # session + account, count, lookups, consents
+        assert len(rows(citizen.get(ACCOUNT).content.decode(), "lookups-about-me")) == 6
+    auditor = verified_session(world.auditor)
+    auditor.get(FLAGGED)
+    with django_assert_max_num_queries(5):  # session + account, positions, count, lookups
+        assert len(rows(auditor.get(FLAGGED).content.decode(), "flagged-lookups")) == 3
+
+
+def test_another_citizens_refused_attempt_shows_without_their_name(world, registries):
+    consent = services.record_consent(
+        by=world.other_citizen,
+        subject_id=world.other_citizen.national_id,
+        registry="population",
+        fields=["full_name"],
+        purpose=PURPOSE,
+        text="Tôi đồng ý.",
+    )
+    with pytest.raises(DomainError, match="không bao gồm"):
+        services.lookup(
+            actor=world.other_citizen,
+            registry="population",
+            identifier=world.citizen.national_id,
+            fields=["full_name"],
+            purpose=PURPOSE,
+            consent=consent,
+        )
+    client = Client()
+    client.force_login(world.citizen)
+    html = client.get(ACCOUNT).content.decode()
+    assert len(rows(html, "lookups-about-me")) == 1
+    assert "Một công dân khác" in html and world.other_citizen.full_name not in html
+    assert "bị từ chối" in html

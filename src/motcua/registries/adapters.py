@@ -17,6 +17,7 @@ such record) and ``RegistryUnavailable`` (down, slow, refusing our credentials, 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # No attempt starts with less time than this left: it could not finish anyway.
 MIN_ATTEMPT_SECONDS = 0.05
+# A record is a few kilobytes; anything far larger is not an answer of the protocol.
+MAX_ANSWER_BYTES = 1024 * 1024
 # URL segment of each kind in the protocol.
 PATHS = {"population": "population", "business": "business", "land": "land", CIVIL_STATUS: "civil-status"}
 
@@ -232,14 +235,24 @@ class HttpRegistryClient:
                 auth=(cfg.client_id, cfg.client_secret),
                 timeout=(min(cfg.connect_timeout, left), left),
                 allow_redirects=False,
+                stream=True,
             )
+            status = response.status_code
+            # The read timeout bounds each wait for bytes; the deadline bounds the whole answer.
+            content = bytearray()
+            with response:
+                for chunk in response.iter_content(16384):
+                    content += chunk
+                    if time.monotonic() > deadline:
+                        raise _Transient(f"answer not complete within {cfg.timeout}s")
+                    if len(content) > MAX_ANSWER_BYTES:
+                        raise _Transient("answer too large")
         except requests.Timeout as error:
             raise _Transient(f"timeout after {left:.2f}s") from error
         except requests.RequestException as error:
             raise _Transient(f"{type(error).__name__}: {error}") from error
-        status = response.status_code
         try:
-            body = response.json()
+            body = json.loads(content)
         except ValueError:
             body = None
         if status == 200 and isinstance(body, dict) and isinstance(body.get("data"), dict):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError, FieldError
+from motcua.core.text import LONG_TEXT, check_text, printable
 from motcua.dossiers import access as dossier_access
 from motcua.dossiers.models import Dossier
 from motcua.org import selectors as org_selectors
@@ -106,7 +107,12 @@ def _check_fields(registry: str, fields: list[str] | tuple[str, ...]) -> list[st
 
 
 def _check_purpose(purpose: str, *, minimum: int = 1) -> str:
-    purpose = " ".join(str(purpose or "").split())
+    purpose = check_text(
+        " ".join(str(purpose or "").split()),
+        field="purpose",
+        label=_("Mục đích"),
+        max_length=10 * MAX_PURPOSE,
+    )
     if len(purpose) < minimum or len(purpose) > MAX_PURPOSE:
         raise FieldError(
             errors.PURPOSE_REQUIRED,
@@ -176,8 +182,19 @@ def record_consent(
     subject = _check_identifier(registry, subject_id)
     wanted = _check_fields(registry, fields)
     purpose = _check_purpose(purpose)
-    text = str(text or "").strip()
-    legal_basis = " ".join(str(legal_basis or "").split())
+    text = check_text(
+        str(text or "").strip(),
+        field="text",
+        label=_("Nội dung đã hiển thị"),
+        max_length=LONG_TEXT,
+        multiline=True,
+    )
+    legal_basis = check_text(
+        " ".join(str(legal_basis or "").split()),
+        field="legal_basis",
+        label=_("Căn cứ pháp lý"),
+        max_length=10 * MAX_LEGAL_BASIS,
+    )
     staff = _staff(by)
     if staff is None:
         if legal_basis:
@@ -223,7 +240,7 @@ def record_consent(
         recorded_by=by if staff is not None else None,
         legal_basis=legal_basis,
         dossier=dossier,
-        draft_reference=str(draft_reference or "")[:80],
+        draft_reference=printable(str(draft_reference or ""))[:80],
         created_at=now or timezone.now(),
     )
 
@@ -352,13 +369,15 @@ def lookup(
         actor_label=_actor_label(actor, staff),
         province_code=_province_of(staff),
         registry=str(registry)[:20],
-        identifier=str(identifier or "")[:40],
-        purpose=" ".join(str(purpose or "").split())[:MAX_PURPOSE],
+        identifier=printable(str(identifier or ""))[:40],
+        purpose=printable(" ".join(str(purpose or "").split()))[:MAX_PURPOSE],
         dossier=dossier,
-        draft_reference=str(draft_reference or "")[:80],
+        draft_reference=printable(str(draft_reference or ""))[:80],
         consent=consent,
-        legal_basis=" ".join(str(legal_basis or "").split())[:MAX_LEGAL_BASIS],
-        fields_requested=[str(f)[:60] for f in (fields or [])][:60] if not isinstance(fields, str) else [],
+        legal_basis=printable(" ".join(str(legal_basis or "").split()))[:MAX_LEGAL_BASIS],
+        fields_requested=[printable(str(f))[:60] for f in (fields or [])][:60]
+        if not isinstance(fields, str)
+        else [],
         created_at=now,
         flagged=staff is not None and dossier is None,
     )
