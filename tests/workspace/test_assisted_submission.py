@@ -251,3 +251,20 @@ def test_the_submit_offline_command_waits_for_the_provider(hue, idp, eid_down, s
     settings.MOTCUA_OIDC_ISSUER = idp.issuer
     call_command("submit_offline")
     assert "Đã nộp 0 hồ sơ" in capsys.readouterr().out
+
+
+def test_an_e_form_address_typed_whole_at_the_counter_gets_its_2025_commune_to_confirm(client, hue, media):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    before = Dossier.objects.count()
+
+    response = client.post(
+        URL,
+        e_form(hue, applicant_address="Thôn 3, Thị trấn Phú Đa, huyện Phú Vang", applicant_address__unit=""),
+    )
+
+    page = response.content.decode()
+    assert 'data-testid="address-note-applicant_address"' in page
+    assert "Xã Phú Vang, Thành phố Huế (trước đây: Thị trấn Phú Đa, Huyện Phú Vang)" in page
+    assert 'name="applicant_address" value="Thôn 3"' in page
+    assert '<option value="19942" selected>' in page
+    assert Dossier.objects.count() == before  # nothing sent before the officer checks it with the citizen

@@ -9,7 +9,10 @@ form data; ``field_errors`` and ``unit_errors`` say what is wrong, in Vietnamese
 
 Widgets beyond single inputs (see docs/portal.md):
 
-- ``address``: text + commune select (``<field>__unit``); the value is "<text>, <commune name>";
+- ``address``: text + commune select (``<field>__unit``); the value is "<text>, <commune name>". When
+  the citizen types the whole address (old or new units) and chooses no commune, the page proposes one
+  (``propose_address_units``): the 2025 commune the text names is chosen, the text keeps the street, and
+  the form comes back once to be checked;
 - ``unit``: province select (``<field>__province``) + commune select (``<field>``); the value is the
   5-digit GSO code of a commune-level unit in force today;
 - ``person``: a fieldset with one input per sub-property (``<field>.<sub>``); the value is an object;
@@ -58,9 +61,8 @@ class EFormField:
     province: str = ""  # unit: the province whose communes are listed
     units: list[Any] = field(default_factory=list)  # unit: the communes to choose from
     unit_label: str = ""  # unit: the chosen unit's name and province, shown back
-    origin: Any = (
-        None  # a value prefilled from a registry: what the page shows beside it (registries.prefill)
-    )
+    note: str = ""  # address: what the text was read as (``propose_address_units``)
+    origin: Any = None  # a value prefilled from a registry, shown beside it (registries.prefill)
 
     @property
     def input_id(self) -> str:
@@ -352,6 +354,50 @@ def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str
         if chosen is not None and chosen.level == "commune":
             f.unit_label = ", ".join(n for n in (chosen.name, names.get(chosen.province_code, "")) if n)
     return provinces
+
+
+@dataclass
+class AddressNotes:
+    """What ``propose_address_units`` read: a note per address field, and whether it chose a commune."""
+
+    notes: dict[str, str] = field(default_factory=dict)
+    changed: bool = False
+
+
+def propose_address_units(
+    fields: list[EFormField], raw: dict[str, Any], *, unit_names: Mapping[str, str]
+) -> AddressNotes:
+    """Address fields whose text names the commune (old or 2025 units) but whose commune select is empty:
+    choose the 2025 commune the text names (one of ``unit_names``, the communes offered) and keep only the
+    street in the text, for the citizen or officer to check before the form is sent again. An ambiguous
+    text, or one in a commune not offered, gets a note and is left as typed."""
+    result = AddressNotes()
+    for f in fields:
+        text = str(raw.get(f.name) or "") if f.widget == "address" else ""
+        if not text or raw.get(f.name + UNIT_SUFFIX):
+            continue
+        reading = geo.read_address(text)
+        if reading.ambiguous:
+            result.notes[f.name] = _(
+                "Địa chỉ đã nhập có thể thuộc một trong các xã, phường: %(candidates)s. "
+                "Vui lòng chọn xã, phường."
+            ) % {"candidates": "; ".join(label for _unit, label in reading.candidate_labels)}
+        elif reading.commune is not None and reading.commune.code not in unit_names:
+            result.notes[f.name] = _("Địa chỉ đã nhập thuộc %(unit)s.") % {"unit": reading.label}
+        elif reading.commune is not None:
+            raw[f.name] = reading.street
+            raw[f.name + UNIT_SUFFIX] = reading.commune.code
+            result.notes[f.name] = _(
+                "Địa chỉ “%(text)s” được đọc theo đơn vị hành chính hiện hành là %(unit)s: "
+                "đã chọn xã, phường tương ứng. Vui lòng kiểm tra rồi gửi lại."
+            ) % {"text": text, "unit": reading.label}
+            result.changed = True
+    return result
+
+
+def attach_notes(fields: list[EFormField], notes: AddressNotes) -> None:
+    for f in fields:
+        f.note = notes.notes.get(f.name, "")
 
 
 def attach_errors(fields: list[EFormField], errors: Mapping[str, list[str]]) -> list[str]:

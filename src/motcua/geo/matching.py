@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
-from motcua.geo.text import address_tokens, compact_key, split_segments
+from motcua.geo.text import accent_key, address_tokens, compact_key, split_parts, split_segments
 
 REFORM_DATE = dt.date(2025, 7, 1)
 _MAX_WORDS = 8
@@ -87,9 +87,12 @@ class _Index:
     # compact short name ("huongphong") -> every commune-level unit of both periods carrying it
     communes_by_name: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     name_of: dict[int, str] = field(default_factory=dict)
+    short_name_of: dict[int, str] = field(default_factory=dict)
     # 2025 unit id -> the pre-2025 districts its predecessors belonged to
     predecessor_parents: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     parent_of: dict[int, int | None] = field(default_factory=dict)
+    # compact keys of names written with a dash ("bariavungtau", "chanmaylangco")
+    hyphenated: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -150,12 +153,15 @@ def _build_index(stamp: tuple[int, int | None]) -> _Index:
     for pk, code, level, unit_type, valid_to, province_code, parent_id, key, short_name, aliases in rows:
         index.code_of[pk] = code
         index.type_of[pk] = unit_type
+        if "-" in short_name:
+            index.hyphenated.add(compact_key(short_name))
         index.parent_of[pk] = parent_id
         legacy = valid_to is not None
         full = key.replace(" ", "")
         short = compact_key(short_name)
         if level == Level.COMMUNE:
             index.name_of[pk] = short or full
+            index.short_name_of[pk] = short_name
             index.communes_by_name[short or full].append(
                 _Entry(pk, level, legacy, province_code, parent_id, "full")
             )
@@ -207,6 +213,34 @@ def _find_matches(index: _Index, segments: list[list[str]]) -> list[_Match]:
     return matches
 
 
+def _names_a_district(match: _Match) -> bool:
+    return any(entry.level == Level.DISTRICT and entry.kind == "full" for entry in match.entries)
+
+
+def _segments(text: str, index: _Index) -> list[str]:
+    """Split the address into its parts (``split_segments``), but keep a dash that belongs to a unit's
+    name together ("Bà Rịa - Vũng Tàu", "Chân Mây - Lăng Cô")."""
+    segments: list[str] = []
+    for part in split_parts(text):
+        pieces = split_segments(part)
+        if not pieces:
+            continue
+        joined = [pieces[0]]
+        for piece in pieces[1:]:
+            left, right = joined[-1].split(), piece.split()
+            across = {
+                compact_key(" ".join(left[-k:] + right[:n]))
+                for k in range(1, min(len(left), _MAX_WORDS) + 1)
+                for n in range(1, min(len(right), _MAX_WORDS) + 1)
+            }
+            if across & index.hyphenated:
+                joined[-1] = f"{joined[-1]} - {piece}"
+            else:
+                joined.append(piece)
+        segments.extend(joined)
+    return segments
+
+
 def _rightmost(matches: list[_Match]) -> _Match | None:
     if not matches:
         return None
@@ -244,14 +278,22 @@ def _strip_type_words(words: list[str]) -> str:
 
 def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | None:
     """See ``motcua.geo.selectors.normalize_address``."""
-    raw_segments = split_segments(text or "")
-    token_segments = [address_tokens(segment) for segment in raw_segments]
     index = _index()
+    raw_segments = _segments(text or "", index)
+    token_segments = [address_tokens(segment) for segment in raw_segments]
     matches = _find_matches(index, [[token.text for token in tokens] for tokens in token_segments])
     if not matches:
         return None
 
-    province_match = _rightmost([m for m in matches if any(e.level == Level.PROVINCE for e in m.entries)])
+    # A province name inside a district's full name is the district ("Vũng Tàu" in "Thành phố Vũng Tàu").
+    province_match = _rightmost(
+        [
+            m
+            for m in matches
+            if any(e.level == Level.PROVINCE for e in m.entries)
+            and not any(other.contains(m) and _names_a_district(other) for other in matches)
+        ]
+    )
     provinces: set[str] = set()
     if province_match is not None:
         provinces = _new_provinces(
@@ -335,17 +377,25 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
     best = [(match, entry) for match, entry in best if (match.segment, match.end) == best_position]
     match, entry = best[0]
 
+    words = raw_segments[match.segment].split()
+    first_word = token_segments[match.segment][match.start].word
+    last_word = token_segments[match.segment][match.end - 1].word
     pool = _namesakes(index, [candidate for _m, candidate in best], in_province)
+    pool = _same_spelling(index, pool, " ".join(words[first_word : last_word + 1]))
+    if not district_ids and not provinces:
+        # No province: a district named by its short name may still say which namesake is meant.
+        loose = {
+            e.id for m in matches if not m.overlaps(match) for e in m.entries if e.level == Level.DISTRICT
+        }
+        fitting = [c for c in pool if c.legacy and c.parent_id in loose]
+        if fitting and len({_target(index, candidate) for candidate in fitting}) == 1:
+            pool, district_ids = fitting, loose
     if district_ids:
         fitting = [candidate for candidate in pool if fits_district(candidate)]
-        if fitting and len({_target(index, candidate) for candidate in fitting}) == 1:
-            pool = fitting
-        elif not fitting and entry.kind == "full" and index.type_of[entry.id] != "xa":
-            # "Phường X" / "Thị trấn X" said in full: a xã of that name is another place (xã only
-            # ever became phường, never the reverse).
-            pool = [c for c in pool if index.type_of[c.id] == index.type_of[entry.id]] or [entry]
-    elif entry.kind == "full" and index.type_of[entry.id] != "xa":
-        pool = [c for c in pool if index.type_of[c.id] == index.type_of[entry.id]] or [entry]
+        # A district is the old form of an address: an old unit of that name in it is the one meant.
+        pool = [c for c in fitting if c.legacy] or fitting or pool
+    if len({_target(index, candidate) for candidate in pool}) > 1:
+        pool = _same_type(index, pool, entry)
     if len({_target(index, candidate) for candidate in pool}) > 1 and on is not None:
         # The day the address was written says which period's name it uses.
         period = [candidate for candidate in pool if candidate.legacy == (on < REFORM_DATE)]
@@ -354,8 +404,6 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
     if entry not in pool:
         entry = next((candidate for _m, candidate in best if candidate in pool), pool[0])
 
-    words = raw_segments[match.segment].split()
-    first_word = token_segments[match.segment][match.start].word
     street_parts = [*raw_segments[: match.segment], _strip_type_words(words[:first_word])]
     street = ", ".join(part.strip(" ,") for part in street_parts if part.strip(" ,"))
 
@@ -407,6 +455,30 @@ def _namesakes(index: _Index, entries: list[_Entry], keep: Callable[[_Entry], bo
             if namesake.id not in pool and keep(namesake):
                 pool[namesake.id] = namesake
     return list(pool.values())
+
+
+def _same_spelling(index: _Index, pool: list[_Entry], written: str) -> list[_Entry]:
+    """Namesakes whose name the text spells with the same tone marks ("Thuận Hòa" is not "Thuận Hóa");
+    text written without diacritics, or matching none of them, decides nothing."""
+    if len(pool) < 2 or written.isascii():
+        return pool
+    written_key = accent_key(written)
+    same = [e for e in pool if written_key.endswith(accent_key(index.short_name_of.get(e.id, "")))]
+    return same or pool
+
+
+def _same_type(index: _Index, pool: list[_Entry], entry: _Entry) -> list[_Entry]:
+    """A type word said in full narrows the namesakes: "Phường X" or "Thị trấn X" is not a xã X (a xã
+    only ever became a phường or thị trấn, never the reverse), and "xã X" is not a 2025 ward X that
+    was never a xã — but it may be an old one, upgraded since the address was written."""
+    if entry.kind != "full":
+        return pool
+    kind = index.type_of[entry.id]
+    if kind == "xa":
+        kept = [c for c in pool if index.type_of[c.id] == kind or c.legacy]
+    else:
+        kept = [c for c in pool if index.type_of[c.id] == kind]
+    return kept or [entry]
 
 
 def _province_of(commune: AdministrativeUnit) -> AdministrativeUnit:

@@ -26,6 +26,7 @@ __all__ = [
     "predecessors_of",
     "province",
     "read_address",
+    "rewrite_address",
     "succession_links",
     "successors_of",
     "unit",
@@ -221,3 +222,14 @@ def read_address(text: str, *, on: dt.date | None = None) -> AddressReading:
         ambiguous=result.ambiguous,
         candidates=result.candidates,
     )
+
+
+def rewrite_address(text: str, *, commune: AdministrativeUnit) -> str:
+    """The address with its units replaced by the 2025 commune chosen (and its province): "12 Lê Lợi,
+    P. Vĩnh Ninh, TP. Huế" with Phường Thuận Hóa gives "12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế". The
+    street part is what the reader leaves before the units; text naming no unit is kept whole."""
+    reading = read_address(text)
+    street = reading.street if reading.recognised or reading.province is not None else (text or "").strip()
+    province_unit = latest_unit(code=commune.province_code)
+    parts = [street, commune.name, province_unit.name if province_unit else ""]
+    return ", ".join(part for part in parts if part)

@@ -70,6 +70,18 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
 
 
+def accent_key(text: str) -> str:
+    """Lowercase words with their marks kept but put in one order, so that the two tone placements
+    ("Hoà" / "Hòa", "Thuỷ" / "Thủy") compare equal while different tones ("Hòa" / "Hóa") do not."""
+    words = []
+    for word in re.sub(r"[^\w\s]+", " ", text.lower()).split():
+        decomposed = unicodedata.normalize("NFD", word)
+        base = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+        marks = "".join(sorted(ch for ch in decomposed if unicodedata.category(ch) == "Mn"))
+        words.append(base + marks)
+    return " ".join(words)
+
+
 def search_key(text: str) -> str:
     """The comparable form of a name: lowercase, no diacritics, đ→d, single spaces, no punctuation."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", strip_diacritics(text)).split())
@@ -131,6 +143,11 @@ def address_tokens(segment: str) -> list[Token]:
             if part:
                 tokens.append(Token(part, index))
     return tokens
+
+
+def split_parts(text: str) -> list[str]:
+    """Split an address on commas, semicolons and line breaks only (dashes kept)."""
+    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
 
 def split_segments(text: str) -> list[str]:

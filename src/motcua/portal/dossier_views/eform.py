@@ -115,6 +115,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     place_errors: list[str] = []
     doc_errors: dict[str, list[str]] = {}
     error: DomainError | None = None
+    address_notes = eforms.AddressNotes()
     result_delivery = ResultDelivery.ONLINE
     if request.method == "GET":
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
@@ -162,6 +163,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 return HttpResponseRedirect(url + anchor)
             errors = upload_errors
         else:
+            # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
+            address_notes = eforms.propose_address_units(fields, raw, unit_names=unit_names)
             data = eforms.form_data(schema, fields, raw, unit_names)
             file_fields = {f.name for f in fields if f.widget == "file"}
             errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
@@ -176,7 +179,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 errors.update(_place_errors(procedure, version, data, errors, on=today))
             uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
             doc_errors = submissions.document_errors(user=user, documents=documents, uploads=uploads)
-            if not (errors or place_errors or doc_errors):
+            if not (errors or place_errors or doc_errors or address_notes.changed):
                 try:
                     dossier = submissions.submit(
                         user=user,
@@ -228,6 +231,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         if row is not None:
             reason = str((raw or {}).get(f.name + prefill.REASON_SUFFIX, ""))
             f.origin = prefill.origin_of(row, widget=f.widget, reason=reason)
+    eforms.attach_notes(fields, address_notes)
     known = {
         "applicant_name": user.full_name,
         "applicant_id_number": user.national_id,
@@ -271,6 +275,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "result_delivery": result_delivery,
             "error": error,
             "has_errors": has_errors,
+            "address_checked": address_notes.changed,
             "saved": request.method == "GET" and request.GET.get("da_luu") == "1",
         },
         status=400 if (has_errors or error) else 200,

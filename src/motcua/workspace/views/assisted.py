@@ -39,6 +39,7 @@ from motcua.integrations.tasks import submit_offline_dossiers
 from motcua.registries import prefill
 from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
 from motcua.registries.fields import registry_label
+from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
@@ -71,6 +72,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     procedure = Procedure.objects.filter(code=form.value("procedure")).first()
     version = _version(procedure, on)
     applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    card = None
     if posted and form.value("cccd_qr") and not applicant["name"]:
         try:
             card = parse_cccd_qr(form.value("cccd_qr"))
@@ -78,16 +80,25 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    address_unit = printable(str(data.get(applicant_address.ADDRESS_UNIT, "")).strip())[:8]
+    address_errors = applicant_address.confirm(applicant, chosen=address_unit, on=on) if posted else []
     applicant_form = ApplicantForm(applicant)
     applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    if address_errors:
+        applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}
     schema: dict[str, Any] = (version.form_schema or {}) if version else {}
     ui: dict[str, Any] = (version.ui_schema or {}) if version else {}
     communes = _communes(point.province_code, on)
     raw: dict[str, Any] | None = None
     errors: dict[str, list[str]] = {}
+    address_notes = eforms.AddressNotes()
     if posted and version is not None:
-        raw = eforms.raw_values(eforms.build_fields(schema, ui), request.POST)
+        posted_fields = eforms.build_fields(schema, ui)
+        raw = eforms.raw_values(posted_fields, request.POST)
+        # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
+        unit_names = {u.code: u.name for u in communes}
+        address_notes = eforms.propose_address_units(posted_fields, raw, unit_names=unit_names)
     # Values prefilled from a registry (registries.prefill) with the consent or legal basis recorded here.
     sources = prefill.sources_of(version=version) if version is not None else []
     prefilled = prefill.pending(user=request.user, procedure=procedure, values=raw) if sources else {}
@@ -108,6 +119,9 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "place_fields": place_fields,
         "place": form.value("place"),
         "applicant": applicant,
+        "address_proposal": applicant_address.propose(
+            address=applicant["address"], chosen=address_unit, card=card, communes=communes, on=on
+        ),
         "applicant_errors": applicant_errors,
         "documents": list(version.documents.order_by("order", "code")) if version else [],
         "accept": files.ACCEPT,
@@ -127,7 +141,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     if posted and version is not None and request.POST.get("prefill"):
         _prefill(request, context, raw=raw or {}, slug=str(request.POST["prefill"]))
         prefilled = context["prefilled"]
-    if posted and form.value("submit") and version is not None:
+    if posted and form.value("submit") and version is not None and not address_notes.changed:
         if applicant_errors:
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
             context["status"] = 400
@@ -155,6 +169,7 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         }
         for s in sources
     ]
+    eforms.attach_notes(fields, address_notes)
     return render(request, "workspace/assisted.html", context, status=context["status"])
 
 

@@ -31,6 +31,7 @@ from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import ReceptionPoint, Role
+from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
@@ -73,6 +74,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     point = next((p for p in points if posted and str(p.pk) == form.value("point")), points[0])
     procedure = Procedure.objects.filter(code=form.value("procedure")).first()
     applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
+    card = None
     if posted and form.value("cccd_qr") and not applicant["name"]:
         try:
             card = parse_cccd_qr(form.value("cccd_qr"))
@@ -80,9 +82,14 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             applicant.update(name=card.name, id_number=card.id_number, address=card.address)
+    address_unit = printable(str(data.get(applicant_address.ADDRESS_UNIT, "")).strip())[:8]
+    address_errors = applicant_address.confirm(applicant, chosen=address_unit, on=on) if posted else []
     applicant_form = ApplicantForm(applicant)
     applicant_errors = {k: list(v) for k, v in applicant_form.errors.items()} if posted else {}
+    if address_errors:
+        applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
+    communes = _communes(point.province_code, on)
     fee_fields = _fee_fields(procedure, on, data) if procedure else []
     place_fields = _place_fields(procedure, on, data) if procedure else []
     form_data = {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None}
@@ -91,12 +98,15 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         "point": point,
         "procedures": Procedure.objects.order_by("code").only("code", "name"),
         "procedure": procedure,
-        "communes": _communes(point.province_code, on),
+        "communes": communes,
         "place": form.value("place"),
         "other_place": printable(form.value("other_place")),
         "other_province": form.value("other_province"),
         "other_provinces": forwarding_selectors.other_provinces(home_province=point.province_code, on=on),
         "applicant": applicant,
+        "address_proposal": applicant_address.propose(
+            address=applicant["address"], chosen=address_unit, card=card, communes=communes, on=on
+        ),
         "documents": _documents(procedure, on) if procedure else [],
         "ticked": set(form.value("document")),
         "accept": files.ACCEPT,
