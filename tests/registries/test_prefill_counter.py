@@ -22,6 +22,16 @@ SOURCE = "population.applicant_id_number"
 LAW = "Khoản 3 Điều 10 Luật Căn cước 2023: cơ quan giải quyết thủ tục hành chính khai thác thông tin"
 
 
+def asked(registries, identifier: str) -> list[dict]:
+    """The registry's requests about ``identifier`` for the birth registration form (a late request of an
+    earlier test's slow registry may still arrive in the log)."""
+    return [
+        r
+        for r in registries.requests()
+        if r["identifier"] == identifier and "1.001193" in (r["purpose"] or "")
+    ]
+
+
 def person(case: str = "person") -> tuple[str, dict]:
     identifier = records.examples()[case]
     return identifier, records.population_record(records.person_index(identifier))
@@ -43,7 +53,7 @@ def test_without_consent_or_legal_basis_the_lookup_is_refused(client, hue, regis
     response = client.post(URL, lookup_form(hue, identifier))
     text = response.content.decode()
     assert 'data-testid="prefill-error"' in text and "đồng ý" in text
-    assert registries.requests() == [] and not Consent.objects.exists()
+    assert asked(registries, identifier) == [] and not Consent.objects.exists()
     assert Lookup.objects.get().outcome == "refused"
     assert not PrefilledValue.objects.exists()
 
@@ -103,7 +113,7 @@ def test_a_legal_basis_chosen_but_not_named_is_refused(client, hue, registries):
     log_in(client, officer("phuxuan.tiepnhan"))
     response = client.post(URL, lookup_form(hue, identifier, prefill_basis="legal_basis"))
     assert 'data-testid="prefill-error"' in response.content.decode()
-    assert registries.requests() == [] and not PrefilledValue.objects.exists()
+    assert asked(registries, identifier) == [] and not PrefilledValue.objects.exists()
 
 
 def test_a_correction_at_the_counter_needs_a_reason(client, hue, registries, eid_up, media):

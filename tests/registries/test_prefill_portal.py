@@ -29,6 +29,16 @@ pytestmark = pytest.mark.django_db
 SOURCE = "population.applicant_id_number"
 
 
+def asked(registries, identifier: str) -> list[dict]:
+    """The registry's requests about ``identifier`` for the birth registration form (a late request of an
+    earlier test's slow registry may still arrive in the log)."""
+    return [
+        r
+        for r in registries.requests()
+        if r["identifier"] == identifier and "1.001193" in (r["purpose"] or "")
+    ]
+
+
 def person(case: str = "person") -> tuple[str, dict]:
     """A documented person of the reference registry: their ID number and their record."""
     identifier = records.examples()[case]
@@ -80,7 +90,7 @@ def test_the_form_offers_the_lookup_and_the_consent_page_names_registry_fields_a
     assert "Cơ sở dữ liệu quốc gia về dân cư" in text
     assert "Họ, chữ đệm và tên" in text and "Nơi ở hiện tại" in text
     assert "Đăng ký khai sinh" in text and BIRTH in text  # the purpose: this procedure's form
-    assert registries.requests() == [] and not Lookup.objects.exists()  # nothing asked before consent
+    assert asked(registries, identifier) == [] and not Lookup.objects.exists()  # nothing asked before consent
 
 
 def test_consent_is_stored_with_the_text_shown_and_the_values_are_shown_as_coming_from_the_registry(
@@ -101,7 +111,7 @@ def test_consent_is_stored_with_the_text_shown_and_the_values_are_shown_as_comin
     assert consent.created_at is not None and "Đăng ký khai sinh" in consent.purpose
     lookup = Lookup.objects.get()
     assert lookup.consent == consent and lookup.outcome == "ok"
-    assert [r["identifier"] for r in registries.requests()] == [identifier]
+    assert len(asked(registries, identifier)) == 1
 
     form = client.get(form_url()).content.decode()
     address = record["current_address"]["text"]
@@ -175,7 +185,7 @@ def test_a_citizen_cannot_consent_for_another_persons_number(db, registries):
     response = agree(client, page)
     assert response.status_code == 403
     assert "chính mình" in response.content.decode()
-    assert registries.requests() == [] and not Consent.objects.exists()
+    assert asked(registries, other) == [] and not Consent.objects.exists()
 
 
 def test_registry_stopped_the_citizen_is_told_and_submits_by_hand(db, registries):
@@ -200,7 +210,7 @@ def test_registry_stopped_the_citizen_is_told_and_submits_by_hand(db, registries
 
 def test_registry_slow_the_consent_answers_within_the_timeout(db, registries, settings):
     settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "TIMEOUT_SECONDS": 1.0}
-    identifier, _ = person()
+    identifier, _ = person("moved")  # its late request must not land in another test's log
     client = logged_in(make_citizen(identifier, "Người thử"))
     page = ask(client, identifier)
     registries.faults(delay_seconds=5)
