@@ -257,6 +257,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The province this installation serves (Huế: GSO code 46).
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
+# Checks of a catalog version contributed by apps above the catalog (catalog/verifier/plugins.py).
+MOTCUA_CATALOG_CHECKS = ["motcua.registries.mapping.check_version"]
 # A dossier or step counts as due soon with at most this many working hours left.
 MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
 # Văn bản xin lỗi (Circular 03/2025 form 04) is issued no later than this many working days before the

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -98,14 +99,15 @@ def server_database(var_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def portal(browser_idp, tmp_path_factory) -> Iterator[Portal]:
+def portal(browser_idp, registry_process, tmp_path_factory) -> Iterator[Portal]:
     var_dir = tmp_path_factory.mktemp("browser-var")
     with server_database(var_dir) as database_url:
-        yield from _serve(browser_idp, var_dir, database_url)
+        yield from _serve(browser_idp, registry_process, var_dir, database_url)
 
 
-def _serve(browser_idp: RunningIdp, var_dir: Path, database_url: str) -> Iterator[Portal]:
-    """The portal served by gunicorn on a free loopback port, on its own demo database."""
+def _serve(browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: str) -> Iterator[Portal]:
+    """The portal served by gunicorn on a free loopback port, on its own demo database, reading the
+    session's reference registries (tests/conftest.py: registry_process)."""
     port = free_port()
     env = {
         **os.environ,
@@ -116,6 +118,9 @@ def _serve(browser_idp: RunningIdp, var_dir: Path, database_url: str) -> Iterato
         "MOTCUA_OIDC_CLIENT_ID": browser_idp.client_id,
         "MOTCUA_OIDC_CLIENT_SECRET": browser_idp.client_secret,
         "AXES_ENABLED": "false",
+        "MOTCUA_REGISTRIES_URL": registry.url,
+        "MOTCUA_REGISTRIES_CLIENT_ID": registry.client_id,
+        "MOTCUA_REGISTRIES_CLIENT_SECRET": registry.client_secret,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop(ASYNC_UNSAFE, None)

@@ -62,6 +62,7 @@ class EFormField:
     units: list[Any] = field(default_factory=list)  # unit: the communes to choose from
     unit_label: str = ""  # unit: the chosen unit's name and province, shown back
     note: str = ""  # address: what the text was read as (``propose_address_units``)
+    origin: Any = None  # a value prefilled from a registry, shown beside it (registries.prefill)
 
     @property
     def input_id(self) -> str:

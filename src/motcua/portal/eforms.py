@@ -37,8 +37,9 @@ from . import uploads as citizen_uploads
 
 # Buttons that save the draft and come back to the form instead of submitting: "Lưu nháp",
 # "Điền thông tin của tôi" (value: the person field) and, without JavaScript, "show the communes of
-# the chosen province" (value: the unit field).
-DRAFT_ACTIONS = ("save_draft", "fill_me", "show_units")
+# the chosen province" (value: the unit field), "Lấy thông tin từ <cơ sở dữ liệu>" (value: the source, see
+# registries.prefill; the consent page comes next).
+DRAFT_ACTIONS = ("save_draft", "fill_me", "show_units", "prefill")
 
 # Sub-properties of a person filled by "Điền thông tin của tôi", by the account attribute they take.
 IDENTITY_PARTS = {

@@ -12,9 +12,10 @@ supplement request stores. The pages (``portal.dossier_views``) parse the input 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, RequiredDocument, ReuseSource
@@ -96,12 +97,14 @@ def submit(
     idempotency_key: str,
     result_delivery: str = "",
     chosen: Mapping[str, int] | None = None,
+    on_submitted: Callable[[Dossier], object] | None = None,
 ) -> Dossier:
     """Nộp hồ sơ trực tuyến: store the uploaded files, add the documents taken from a data store or a
     registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept.
 
     ``place`` is the commune picked for a procedure whose competence rules name no e-form field; otherwise
-    it is None and the dossier service reads the place from the field the rule names."""
+    it is None and the dossier service reads the place from the field the rule names. ``on_submitted`` runs
+    in the dossier's transaction (e.g. linking the values prefilled from a registry to it)."""
     inputs: list[dossier_services.DocumentInput] = []
     stored: list[str] = []
     try:
@@ -141,18 +144,21 @@ def submit(
             email=user.email or "",
             address=str(data.get("applicant_address", "")),
         )
-        dossier = dossier_services.submit_online(
-            applicant=user,
-            procedure=procedure,
-            place_unit=place,
-            applicant_info=info,
-            documents=inputs,
-            form_data=data,
-            summary=procedure.name[:500],
-            idempotency_key=idempotency_key,
-            origin="portal",
-            result_delivery=result_delivery,
-        )
+        with transaction.atomic():
+            dossier = dossier_services.submit_online(
+                applicant=user,
+                procedure=procedure,
+                place_unit=place,
+                applicant_info=info,
+                documents=inputs,
+                form_data=data,
+                summary=procedure.name[:500],
+                idempotency_key=idempotency_key,
+                origin="portal",
+                result_delivery=result_delivery,
+            )
+            if on_submitted is not None:
+                on_submitted(dossier)
     except DomainError:
         for ref in stored:  # the dossier was not created: its files are nobody's
             citizen_uploads.discard(ref=ref)

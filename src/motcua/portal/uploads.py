@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.errors import DomainError
 from motcua.dossiers import files
 from motcua.dossiers.models import Dossier, DossierDocument, DossierResult
+from motcua.registries import prefill
 
 from .models import CitizenUpload, FormDraft
 
@@ -169,6 +170,8 @@ def cleanup_uploads(
     skipped_drafts = set(abandoned.values_list("pk", flat=True)) if dry_run else set()
     if not dry_run:
         abandoned.delete()
+        # The registry values put into forms abandoned as long (portal drafts and counter forms alike).
+        prefill.forget_unsubmitted(before=now - dt.timedelta(days=days))
     candidates: dict[int, set[str]] = defaultdict(set)
     for user_id, ref in CitizenUpload.objects.filter(
         in_dossier=False, uploaded_at__lt=now - grace

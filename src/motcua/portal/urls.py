@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import account_views, store_views, unit_views, views
-from .dossier_views import eform, files, lookup, my_dossiers
+from .dossier_views import eform, files, lookup, my_dossiers, prefill
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu-tuc/", views.procedure_search, name="procedure_search"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
     path("thu-tuc/<str:code>/nop/", eform.eform, name="eform"),
+    path("thu-tuc/<str:code>/nop/lay-thong-tin/<str:source>/", prefill.consent, name="prefill_consent"),
     path("ho-so/", my_dossiers.my_dossiers, name="my_dossiers"),
     path("ho-so/<str:code>/", my_dossiers.my_dossier, name="my_dossier"),
     path("ho-so/<str:code>/xac-nhan/", my_dossiers.confirm, name="confirm"),

@@ -172,3 +172,7 @@ class Lookup(models.Model):
 
     def requested_labels(self) -> list[str]:
         return [str(field_label(self.registry, f)) for f in self.fields_requested or []]
+
+
+# Prefill provenance (registries.prefill, H4): its own module, registered with the app here.
+from motcua.registries.provenance import PrefilledValue  # noqa: E402, F401

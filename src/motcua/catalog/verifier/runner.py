@@ -16,6 +16,7 @@ from .competence import check_competence, check_place_fields
 from .form_and_fees import check_form_and_fees
 from .legal import Cited, VersionText, check_flags, check_legal_basis, legal_index, version_texts
 from .performers import check_performers
+from .plugins import extra_checks
 from .report import ERROR, WARNING, AddFinding, Finding, Report
 from .versions import VersionRow, versions_to_check
 from .workflows import check_same_day, check_workflow
@@ -96,3 +97,5 @@ def check_version(report: Report, world: World, version: VersionRow, rules: list
     if steps:
         check_performers(add, world, steps, competent_by_commune)
     check_form_and_fees(add, version)
+    for check in extra_checks():
+        check(add, version)

@@ -36,6 +36,8 @@ from motcua.geo.selectors import communes_of
 from motcua.portal import conf, drafts, eforms, submissions, tracking
 from motcua.portal.dossier_views.my_dossiers import LOGIN_URL
 from motcua.portal.forms import EFormControlsForm
+from motcua.registries import prefill
+from motcua.registries.fields import registry_label
 
 PLACE_KEY = "__place"
 
@@ -106,6 +108,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     ask_place = not catalog.competence_place_fields(procedure=procedure, on=today)
     user: Any = request.user
     draft = drafts.draft_of(user=user, procedure=procedure)
+    # Values prefilled from a registry (registries.prefill): shown as such, corrected only with a reason.
+    sources = prefill.sources_of(version=version)
+    prefilled: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     place_errors: list[str] = []
     doc_errors: dict[str, list[str]] = {}
@@ -117,6 +122,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     chosen = submissions.chosen_in_store(request.POST if request.method == "POST" else {}, choices)
     if request.method == "GET":
         raw: dict[str, Any] | None = dict(draft.data) if draft else None
+        prefilled = prefill.pending(user=user, procedure=procedure, values=raw) if sources else {}
         key = uuid.uuid4().hex
     else:
         controls = EFormControlsForm(request.POST)
@@ -124,6 +130,12 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         fields = eforms.build_fields(schema, ui)
         raw = eforms.raw_values(fields, request.POST)
         raw[PLACE_KEY] = controls.cleaned_data["place"]
+        prefilled = prefill.pending(user=user, procedure=procedure, values=raw) if sources else {}
+        reasons: dict[str, str] = {
+            name: printable(str(request.POST.get(name + prefill.REASON_SUFFIX, "")).strip())
+            for name in prefilled
+        }
+        raw.update({name + prefill.REASON_SUFFIX: reason for name, reason in reasons.items()})
         key = controls.cleaned_data.get("submission_key") or uuid.uuid4().hex
         result_delivery = controls.cleaned_data.get("result_delivery") or ResultDelivery.ONLINE
         idempotency_key = f"portal-{user.pk}-{key}"
@@ -139,6 +151,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
             # field filled from the account) or "show the communes of the chosen province" (no JavaScript).
             target = str(request.POST.get(action, ""))
+            if action == "prefill" and not upload_errors:
+                drafts.save_draft(user=user, procedure=procedure, data=printable(raw))
+                return HttpResponseRedirect(reverse("portal:prefill_consent", args=[procedure.code, target]))
             if action == "fill_me":
                 eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
             raw = printable(raw)
@@ -158,6 +173,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
             errors.update(eforms.unit_errors(fields, raw, on=today))
             errors.update(upload_errors)
+            corrections = prefill.correction_errors(prefilled=prefilled, data=raw, reasons=reasons)
+            for name, problems in corrections.items():
+                errors.setdefault(name, []).extend(problems)
             if ask_place and raw[PLACE_KEY] not in unit_names:
                 place_errors = [_("Vui lòng chọn xã, phường giải quyết hồ sơ.")]
             elif not ask_place:
@@ -180,6 +198,18 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         idempotency_key=idempotency_key,
                         result_delivery=result_delivery,
                         chosen=chosen,
+                        # Where its prefilled values came from, in the dossier's transaction.
+                        on_submitted=(
+                            lambda dossier: prefill.settle(
+                                user=user,
+                                procedure=procedure,
+                                dossier=dossier,
+                                data=raw or {},
+                                reasons=reasons,
+                            )
+                        )
+                        if prefilled
+                        else None,
                     )
                     return HttpResponseRedirect(
                         reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
@@ -202,6 +232,11 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     fields = eforms.build_fields(schema, ui, values=raw)
     provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
     general_errors = eforms.attach_errors(fields, errors)
+    for f in fields:
+        row = prefilled.get(f.name)
+        if row is not None:
+            reason = str((raw or {}).get(f.name + prefill.REASON_SUFFIX, ""))
+            f.origin = prefill.origin_of(row, widget=f.widget, reason=reason)
     eforms.attach_notes(fields, address_notes)
     known = {
         "applicant_name": user.full_name,
@@ -220,6 +255,10 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "procedure": procedure,
             "version": version,
             "fields": fields,
+            "sources": [
+                {"slug": s.slug, "label": registry_label(s.registry), "fields": prefill.field_labels(s)}
+                for s in sources
+            ],
             "communes": communes,
             "provinces": provinces,
             "communes_url": reverse("portal:communes"),

@@ -36,6 +36,9 @@ from motcua.dossiers.constants import Confirmation, DocumentSource, OfflineReaso
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations import online_path
 from motcua.integrations.tasks import submit_offline_dossiers
+from motcua.registries import prefill
+from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
+from motcua.registries.fields import registry_label
 from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
@@ -96,6 +99,12 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
         unit_names = {u.code: u.name for u in communes}
         address_notes = eforms.propose_address_units(posted_fields, raw, unit_names=unit_names)
+    # Values prefilled from a registry (registries.prefill) with the consent or legal basis recorded here.
+    sources = prefill.sources_of(version=version) if version is not None else []
+    prefilled = prefill.pending(user=request.user, procedure=procedure, values=raw) if sources else {}
+    reasons = {
+        name: printable(str(request.POST.get(name + prefill.REASON_SUFFIX, "")).strip()) for name in prefilled
+    }
     # The rules name the e-form fields carrying the place: no separate picker (see the module's docstring).
     place_fields = _place_fields(procedure, schema, on)
     context: dict[str, Any] = {
@@ -123,7 +132,15 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
         "offline_declared": form.value("offline_declared"),
         "pending": list(selectors.recorded_offline_for(user=request.user, on=on)[:50]),
         "status": 200,
+        "prefilled": prefilled,
+        "reasons": reasons,
+        "prefill_basis": str(request.POST.get("prefill_basis", "")),
+        "prefill_legal_basis": printable(str(request.POST.get("prefill_legal_basis", "")).strip()),
+        "prefill_errors": [],
     }
+    if posted and version is not None and request.POST.get("prefill"):
+        _prefill(request, context, raw=raw or {}, slug=str(request.POST["prefill"]))
+        prefilled = context["prefilled"]
     if posted and form.value("submit") and version is not None and not address_notes.changed:
         if applicant_errors:
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
@@ -137,8 +154,67 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     eforms.choose_units(fields, on=on, default_province=point.province_code)
     context["fields"] = fields
     context["general_errors"] = eforms.attach_errors(fields, errors)
+    for f in fields:
+        if f.name in prefilled:
+            reason = context["reasons"].get(f.name, "")
+            f.origin = prefill.origin_of(prefilled[f.name], widget=f.widget, reason=reason)
+    context["sources"] = [
+        {
+            "slug": s.slug,
+            "label": registry_label(s.registry),
+            "fields": prefill.field_labels(s),
+            "text": prefill.consent_text(
+                source=s, procedure=procedure, identifier=str((raw or {}).get(s.key) or "…")
+            ),
+        }
+        for s in sources
+    ]
     eforms.attach_notes(fields, address_notes)
     return render(request, "workspace/assisted.html", context, status=context["status"])
+
+
+def _prefill(request: HttpRequest, context: dict[str, Any], *, raw: dict[str, Any], slug: str) -> None:
+    """ "Lấy thông tin từ <cơ sở dữ liệu>" at the counter: the officer records the citizen's consent (the text
+    shown on the page) or names the legal basis; with neither the registries service refuses the lookup."""
+    procedure, version = context["procedure"], context["version"]
+    try:
+        source = prefill.source_for(version=version, slug=slug)
+        identifier = str(raw.get(source.key) or "").strip()
+        consenting = context["prefill_basis"] == "consent"
+        fetched = prefill.fetch(
+            actor=request.user,
+            procedure=procedure,
+            source=source,
+            identifier=identifier,
+            shown_text=prefill.consent_text(source=source, procedure=procedure, identifier=identifier)
+            if consenting and identifier
+            else "",
+            legal_basis=context["prefill_legal_basis"] if context["prefill_basis"] == "legal_basis" else "",
+        )
+    except RegistryUnavailable:
+        context["prefill_errors"].append(
+            _(
+                "Cơ sở dữ liệu hiện không phản hồi. Vui lòng điền tờ khai theo giấy tờ của công dân và quét "
+                "giấy tờ đính kèm."
+            )
+        )
+        return
+    except RecordNotFound:
+        context["prefill_errors"].append(
+            _("Không tìm thấy thông tin của số định danh này. Vui lòng tự điền.")
+        )
+        return
+    except DomainError as error:
+        context["prefill_errors"].append(str(error))
+        return
+    prefill.put_values(raw, fetched.values, version=version)
+    context["prefilled"] = prefill.pending(user=request.user, procedure=procedure, values=raw)
+    context["reasons"] = {}
+    messages.success(
+        request,
+        _("Đã lấy %(count)s thông tin từ %(registry)s; đọc lại cho công dân kiểm tra.")
+        % {"count": len(fetched.values), "registry": registry_label(source.registry)},
+    )
 
 
 def _place_fields(procedure: Procedure | None, schema: dict[str, Any], on: dt.date) -> list[str]:
@@ -200,6 +276,11 @@ def _submit(
                 form_data[name] = kept.ref
         errors.update(eforms.field_errors(schema, form_data, file_fields=file_fields) if schema else {})
         errors.update(eforms.unit_errors(fields, raw, on=on))
+        corrections = prefill.correction_errors(
+            prefilled=context["prefilled"], data=raw, reasons=context["reasons"]
+        )
+        for name, problems in corrections.items():
+            errors.setdefault(name, []).extend(problems)
         if not context["ask_place"]:
             # The commune of the named field: the service reads the same field and finds it agrees.
             place = _place_errors(context, form_data, errors, on=on)
@@ -224,21 +305,30 @@ def _submit(
         elif not online_path.is_up():
             offline = OfflineReason.PROBE
         assert place is not None
-        dossier = services.submit_assisted(
-            by=request.user,
-            reception_point=point,
-            procedure=context["procedure"],
-            place_unit=place,
-            applicant_info=services.ApplicantInfo(**context["applicant"]),
-            confirmation=context["confirmation"],
-            citizen_confirmed=bool(context["citizen_confirmed"]),
-            offline=offline,
-            documents=documents,
-            form_data=form_data,
-            idempotency_key=context["idempotency_key"],
-            now=now,
-            origin=client_address(request),
-        )
+        with transaction.atomic():  # the dossier and where its prefilled values came from
+            dossier = services.submit_assisted(
+                by=request.user,
+                reception_point=point,
+                procedure=context["procedure"],
+                place_unit=place,
+                applicant_info=services.ApplicantInfo(**context["applicant"]),
+                confirmation=context["confirmation"],
+                citizen_confirmed=bool(context["citizen_confirmed"]),
+                offline=offline,
+                documents=documents,
+                form_data=form_data,
+                idempotency_key=context["idempotency_key"],
+                now=now,
+                origin=client_address(request),
+            )
+            if context["prefilled"]:
+                prefill.settle(
+                    user=request.user,
+                    procedure=context["procedure"],
+                    dossier=dossier,
+                    data=raw,
+                    reasons=context["reasons"],
+                )
     except DomainError as error:
         for ref in stored:
             files.discard(ref)

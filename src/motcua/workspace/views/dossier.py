@@ -22,6 +22,7 @@ from motcua.dossiers import access, files, formview, lookups, selectors, supplem
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
+from motcua.registries import prefill
 from motcua.workspace.access import officer_required
 from motcua.workspace.views.endings_page import endings_context
 
@@ -98,6 +99,7 @@ def _dossier_context(
         "documents": documents,
         "timeline": timeline,
         "form_entries": formview.form_entries(dossier),
+        "provenance": prefill.provenance_entries(dossier=dossier),
         "routing": formview.routing_fact(dossier),
         "steps": steps,
         "time_status": time_status(dossier=dossier, now=now),
