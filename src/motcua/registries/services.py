@@ -258,15 +258,23 @@ def withdraw_consent(*, consent: Consent, by: Any, now: dt.datetime | None = Non
 
 @transaction.atomic
 def link_draft_to_dossier(*, draft_reference: str, dossier: Dossier) -> int:
-    """When a draft becomes a dossier: its consents and lookups now name the dossier. Returns rows changed."""
+    """When a draft becomes a dossier: its consents and lookups now name the dossier. Returns rows changed.
+
+    A staff lookup made while the counter filled the form was flagged (no dossier yet); once the dossier
+    exists and the lookup was about its applicant or the person it concerns, it was made for that dossier
+    and is no longer flagged. A lookup about anyone else stays flagged for the auditor.
+    """
     if not draft_reference:
         return 0
     changed = Consent.objects.filter(draft_reference=draft_reference, dossier__isnull=True).update(
         dossier=dossier
     )
-    changed += Lookup.objects.filter(draft_reference=draft_reference, dossier__isnull=True).update(
-        dossier=dossier
+    pending = Lookup.objects.filter(draft_reference=draft_reference, dossier__isnull=True)
+    people = {n for n in (dossier.applicant_id_number, dossier.concerned_id_number) if n}
+    changed += pending.filter(subject_id__in=people, reviewed_at__isnull=True).update(
+        dossier=dossier, flagged=False
     )
+    changed += pending.update(dossier=dossier)
     return changed
 
 
