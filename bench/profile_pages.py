@@ -20,11 +20,13 @@ import argparse
 import cProfile
 import gc
 import io
+import os
 import pstats
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +51,24 @@ class Page:
     cookies: dict[str, str]
     cpu_ms: float = 0.0
     wall_ms: float = 0.0
+    db_ms: float | None = None  # CPU of the PostgreSQL backend serving this process (same machine)
+
+
+def backend_cpu() -> float | None:
+    """Seconds of CPU the PostgreSQL backend of this process's connection has used (``/proc``: the server
+    runs on this machine), None on SQLite or when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def environ_for(page: Page) -> Callable[[], dict[str, Any]]:
@@ -106,19 +126,28 @@ def measure(application: Any, pages: list[Page], requests: int, rounds: int) -> 
     makers = {p.key: environ_for(p) for p in pages}
     cpu = dict.fromkeys(makers, 0.0)
     wall = dict.fromkeys(makers, 0.0)
+    db: dict[str, float | None] = dict.fromkeys(makers, 0.0)
     per_round = max(requests // rounds, 1)
     for _ in range(rounds):
         for page in pages:
             make = makers[page.key]
             environs = [make() for _ in range(per_round)]
+            started_db = backend_cpu()
             started_cpu, started_wall = time.process_time(), time.perf_counter()
             for environ in environs:
                 call(application, environ)
             cpu[page.key] += time.process_time() - started_cpu
             wall[page.key] += time.perf_counter() - started_wall
+            ended_db = backend_cpu()  # the same backend: a persistent connection (CONN_MAX_AGE)
+            if started_db is None or ended_db is None or db[page.key] is None:
+                db[page.key] = None
+            else:
+                db[page.key] = (db[page.key] or 0.0) + ended_db - started_db
     for page in pages:
         page.cpu_ms = 1000 * cpu[page.key] / (per_round * rounds)
         page.wall_ms = 1000 * wall[page.key] / (per_round * rounds)
+        spent = db[page.key]
+        page.db_ms = None if spent is None else 1000 * spent / (per_round * rounds)
 
 
 def profile(application: Any, page: Page, requests: int, top: int) -> str:
@@ -175,13 +204,19 @@ def main() -> None:
         trivial = pages[0].cpu_ms
         print(
             f"\n{connection.vendor}, {args.dossiers} dossiers, {args.requests} requests per page "
-            f"(in-process WSGI, CPU of this process)\n"
+            f"(in-process WSGI; CPU: this process; DB CPU: its PostgreSQL backend)\n"
         )
-        print(f"{'page':<10} {'path':<48} {'CPU ms':>8} {'wall ms':>8} {'× trivial (CPU)':>16}")
+        print(
+            f"{'page':<10} {'path':<44} {'CPU ms':>7} {'wall ms':>8} {'DB CPU ms':>9} "
+            f"{'× trivial (CPU)':>15} {'× trivial (CPU+DB)':>18}"
+        )
         for page in pages:
+            both = page.cpu_ms + (page.db_ms or 0.0)
+            trivial_both = trivial + (pages[0].db_ms or 0.0)
+            db_ms = f"{page.db_ms:9.2f}" if page.db_ms is not None else f"{'':>9}"
             print(
-                f"{page.key:<10} {page.path[:48]:<48} {page.cpu_ms:8.2f} {page.wall_ms:8.2f} "
-                f"{trivial / page.cpu_ms:16.3f}"
+                f"{page.key:<10} {page.path[:44]:<44} {page.cpu_ms:7.2f} {page.wall_ms:8.2f} {db_ms} "
+                f"{trivial / page.cpu_ms:15.3f} {trivial_both / both:18.3f}"
             )
         if args.profile:
             for page in pages:
