@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Django's i18n library, a translated literal remembered per language (motcua.core.templatetags).
+            "libraries": {"i18n": "motcua.core.templatetags.cached_i18n"},
         },
     },
 ]

@@ -19,11 +19,14 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 # Statements prepared on each PostgreSQL connection (keyed by psycopg's connection object, so a reconnect
 # starts afresh), and the most kept on one before they are all deallocated.
@@ -57,6 +60,17 @@ def _statement(sql: str) -> tuple[str, str, int]:
             _names.clear()
         found = _names[sql] = (name, text, count)
     return found
+
+
+def readable(executed: str) -> str:
+    """The SQL a logged ``EXECUTE <name> (…)`` runs (the text as Django compiled it), for tests and logs that
+    read the statements a request sent; any other statement unchanged."""
+    if executed.startswith("EXECUTE motcua_"):
+        name = executed.split(None, 2)[1]
+        for sql, (known, _text, _count) in list(_names.items()):
+            if known == name:
+                return sql
+    return executed
 
 
 def enabled(using: str = "default") -> bool:
@@ -104,3 +118,80 @@ def fetchall(sql: str, params: Sequence[Any], using: str = "default") -> list[tu
 def forget(connection: Any) -> None:
     """Forget what was prepared on ``connection`` (a ``DISCARD ALL`` or ``DEALLOCATE ALL`` ran on it)."""
     _prepared.pop(connection, None)
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A queryset compiled to SQL once (``compile_queryset``) and run again with new values for its
+    stand-ins (``first``): the instances are made as Django's own iterator makes them (the model's columns,
+    the rows ``select_related`` joined, the converters), without building and compiling the query again."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[str, int, Any], ...]  # stand-in name, index of its parameter, its model field
+    model: type[Model]
+    columns: tuple[int, int]  # the model's columns: select[start:end]
+    init_list: tuple[str, ...]
+    populators: tuple[Any, ...]
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+    annotations: tuple[tuple[str, int], ...]
+
+
+def _db_value(field: Any, value: Any, connection: Any) -> Any:
+    """``value`` as a lookup on ``field`` passes it to the database."""
+    return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
+
+
+def compile_queryset(
+    queryset: QuerySet[Any], stand_ins: Mapping[str, tuple[Any, Any]], using: str = "default"
+) -> CompiledQuery:
+    """Compile ``queryset``, built with ``stand_ins`` ({name: (stand-in value, model field)}) in place of the
+    values that change from one run to the next; each stand-in must be exactly one of its parameters."""
+    connection = connections[using]
+    compiler = queryset.query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    slots = []
+    for name, (stand_in, field) in stand_ins.items():
+        value = _db_value(field, stand_in, connection)
+        where = [n for n, p in enumerate(params) if type(p) is type(value) and p == value]
+        if len(where) != 1:
+            raise ValueError(f"stand-in {name!r} is {len(where)} of the query's parameters, not one")
+        slots.append((name, where[0], field))
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]  # type: ignore[index]
+    start, end = fields[0], fields[-1] + 1
+    converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+    return CompiledQuery(
+        sql=sql,
+        params=tuple(params),
+        slots=tuple(slots),
+        model=klass_info["model"],  # type: ignore[index]
+        columns=(start, end),
+        init_list=tuple(s[0].target.attname for s in select[start:end]),
+        populators=tuple(get_related_populators(klass_info, select, using)),
+        converters=tuple((n, tuple(c), e) for n, (c, e) in converters.items()),
+        annotations=tuple(compiler.annotation_col_map.items()),
+    )
+
+
+def first(query: CompiledQuery, using: str = "default", **values: Any) -> tuple[Model, dict[str, Any]] | None:
+    """The first instance ``query`` finds with ``values`` for its stand-ins, and its annotations (by name);
+    None when it finds none. Prepared on PostgreSQL."""
+    connection = connections[using]
+    params = list(query.params)
+    for name, index, field in query.slots:
+        params[index] = _db_value(field, values[name], connection)
+    found = fetchone(query.sql, params, using)
+    if found is None:
+        return None
+    row = list(found)
+    for index, functions, expression in query.converters:
+        value = row[index]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[index] = value
+    start, end = query.columns
+    obj = query.model.from_db(using, query.init_list, row[start:end])
+    for populator in query.populators:
+        populator.populate(row, obj)
+    return obj, {name: row[index] for name, index in query.annotations}

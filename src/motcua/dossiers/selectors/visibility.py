@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router
+from django.db import router
 from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,54 +132,11 @@ def can_view(*, dossier: Dossier, user: Any, on: dt.date) -> bool:
     return visible_dossiers(user=user, on=on).filter(pk=dossier.pk).exists()
 
 
-# The value the dossier code takes while a page query is compiled; replaced by the real code at each run.
+# The value the dossier code takes while a page query is compiled; the real code replaces it at each run.
 _CODE = "\x1fmotcua-dossier-code\x1f"
-
-
-@dataclass(frozen=True)
-class _PageQuery:
-    """The SQL of ``get_dossier`` for one visibility key, compiled: its parameters (the code's place marked
-    by ``_CODE``), the dossier's columns in select order with their converters, the names of the JSON
-    columns after them."""
-
-    sql: str
-    params: tuple[Any, ...]
-    columns: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
-    extra: tuple[str, ...]
-
-
 # Compiled page queries by (database, visibility key); started afresh when full.
-_page_queries: dict[Hashable, _PageQuery] = {}
+_page_queries: dict[Hashable, prepared.CompiledQuery] = {}
 _QUERIES_KEPT = 2000
-
-
-def _compile_page_query(user: Any, on: dt.date, db: str) -> _PageQuery:
-    annotations = compiled("dossiers.page_rows", Dossier, _page_children, db)
-    queryset = (
-        visible_dossiers(user=user, on=on)
-        .filter(code=_CODE)
-        .select_related(None)
-        .annotate(**annotations)
-        .order_by()[:1]
-    )
-    compiler = queryset.query.get_compiler(db)
-    sql, params = compiler.as_sql()
-    if list(params).count(_CODE) != 1:
-        raise AssertionError("the dossier code must be the page query's parameter once")
-    fields = compiler.klass_info["select_fields"]  # type: ignore[index]
-    columns = tuple(compiler.select[i][0].target.attname for i in fields)
-    converters = compiler.get_converters([compiler.select[i][0] for i in fields])
-    extra = tuple(sorted(compiler.annotation_col_map, key=compiler.annotation_col_map.__getitem__))
-    if [compiler.annotation_col_map[n] for n in extra] != list(range(len(columns), len(columns) + len(extra))):
-        raise AssertionError("the page query's JSON columns must follow the dossier's columns")
-    return _PageQuery(
-        sql=sql,
-        params=tuple(params),
-        columns=columns,
-        converters=tuple((i, tuple(c), e) for i, (c, e) in converters.items()),
-        extra=extra,
-    )
 
 
 def _page_row(*, code: str, user: Any, on: dt.date, db: str) -> tuple[Dossier, dict[str, Any]] | None:
@@ -194,20 +150,17 @@ def _page_row(*, code: str, user: Any, on: dt.date, db: str) -> tuple[Dossier, d
     if query is None:
         if len(_page_queries) >= _QUERIES_KEPT:
             _page_queries.clear()
-        query = _page_queries[key] = _compile_page_query(user, on, db)
-    params = [code if p == _CODE else p for p in query.params]
-    row = prepared.fetchone(query.sql, params, db)
-    if row is None:
-        return None
-    values = list(row[: len(query.columns)])
-    connection = connections[db]
-    for index, functions, expression in query.converters:
-        value = values[index]
-        for function in functions:
-            value = function(value, expression, connection)
-        values[index] = value
-    dossier = Dossier.from_db(db, query.columns, values)
-    return dossier, dict(zip(query.extra, row[len(query.columns) :], strict=True))
+        queryset = (
+            visible_dossiers(user=user, on=on)
+            .filter(code=_CODE)
+            .select_related(None)
+            .annotate(**compiled("dossiers.page_rows", Dossier, _page_children, db))
+            .order_by()[:1]
+        )
+        query = _page_queries[key] = prepared.compile_queryset(
+            queryset, {"code": (_CODE, Dossier._meta.get_field("code"))}, db
+        )
+    return prepared.first(query, db, code=code)  # type: ignore[return-value]
 
 
 def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
