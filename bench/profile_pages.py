@@ -150,7 +150,7 @@ def measure(application: Any, pages: list[Page], requests: int, rounds: int) -> 
         page.db_ms = None if spent is None else 1000 * spent / (per_round * rounds)
 
 
-def profile(application: Any, page: Page, requests: int, top: int) -> str:
+def profile(application: Any, page: Page, requests: int, top: int, dump: str = "") -> str:
     make = environ_for(page)
     environs = [make() for _ in range(requests)]
     profiler = cProfile.Profile(time.process_time)  # CPU: waiting for the database is not counted
@@ -158,6 +158,8 @@ def profile(application: Any, page: Page, requests: int, top: int) -> str:
     for environ in environs:
         call(application, environ)
     profiler.disable()
+    if dump:
+        profiler.dump_stats(f"{dump}.{page.key}.pstats")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     out.write(f"\n=== {page.key} ({page.path}), {requests} requests: top {top} by own time\n")
@@ -176,6 +178,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="a cProfile of each page afterwards")
     parser.add_argument("--only", action="append", choices=sorted(PAGES), help="pages to profile")
     parser.add_argument("--top", type=int, default=30, help="functions listed per profile")
+    parser.add_argument("--dump", default="", help="also write each profile to <DUMP>.<page>.pstats")
     args = parser.parse_args()
 
     with hue_database():
@@ -222,7 +225,7 @@ def main() -> None:
             for page in pages:
                 if args.only and page.key not in args.only:
                     continue
-                print(profile(application, page, args.requests, args.top))
+                print(profile(application, page, args.requests, args.top, args.dump))
 
 
 if __name__ == "__main__":

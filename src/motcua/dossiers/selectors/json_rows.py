@@ -197,15 +197,61 @@ def _value(column: models.Field[Any, Any], raw: Any) -> Any:
     return value
 
 
+# Fields whose JSON value is already what the model holds when it has this Python type (text, integers):
+# no conversion, no call. Anything else goes through ``_value``.
+_AS_IS: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SlugField: str,
+    models.EmailField: str,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+}
+
+
+def _kept_as(column: models.Field[Any, Any]) -> type | None:
+    target = column.target_field if isinstance(column, models.ForeignKey) else column
+    return _AS_IS.get(type(target))
+
+
+# Per shape (by identity: shapes are module constants): attnames, the pk's attname, each column with the
+# type its JSON value keeps as is (None: convert).
+_plans: dict[int, tuple[Shape, list[str], str, list[tuple[models.Field[Any, Any], str, type | None]]]] = {}
+
+
+def _plan(shape: Shape) -> tuple[list[str], str, list[tuple[models.Field[Any, Any], str, type | None]]]:
+    found = _plans.get(id(shape))
+    if found is None or found[0] is not shape:
+        if len(_plans) >= 1000:  # shapes made on the fly: start afresh rather than grow
+            _plans.clear()
+        columns = shape.columns()
+        found = _plans[id(shape)] = (
+            shape,
+            [c.attname for c in columns],
+            shape.model._meta.pk.attname,
+            [(c, c.attname, _kept_as(c)) for c in columns],
+        )
+    return found[1], found[2], found[3]
+
+
 def instance(shape: Shape, row: Mapping[str, Any], db: str) -> models.Model | None:
     """The model instance a JSON object describes (None when its primary key is null: no related row).
     Columns the shape leaves out are deferred."""
-    columns = shape.columns()
-    if row.get(shape.model._meta.pk.attname) is None:
+    names, pk, columns = _plan(shape)
+    if row.get(pk) is None:
         return None
-    obj = shape.model.from_db(
-        db, [c.attname for c in columns], [_value(c, row.get(c.attname)) for c in columns]
-    )
+    values = []
+    for column, name, kept in columns:
+        raw = row.get(name)
+        values.append(raw if raw is None or type(raw) is kept else _value(column, raw))
+    obj = shape.model.from_db(db, names, values)
     for name, related in shape.related.items():
         obj._state.fields_cache[name] = instance(related, row.get(name) or {}, db)
     return obj
