@@ -170,11 +170,15 @@ def profile(application: Any, page: Page, requests: int, top: int, dump: str = "
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dossiers", type=int, default=300, help="dossiers seeded (bench/seed.py)")
     parser.add_argument("--communes", type=int, default=3, help="communes the dossiers are spread over")
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds the requests are split into")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="interleaved rounds the requests are split into"
+    )
     parser.add_argument("--profile", action="store_true", help="a cProfile of each page afterwards")
     parser.add_argument("--only", action="append", choices=sorted(PAGES), help="pages to profile")
     parser.add_argument("--top", type=int, default=30, help="functions listed per profile")
@@ -188,7 +192,8 @@ def main() -> None:
         bench = http_pages.build(dossiers=args.dossiers, writes=8, step_pool=3, communes=args.communes)
         by_name = {s.name: s for s in bench.scenarios}
         pages = [
-            Page(key=key, path=by_name[name].path, cookies=by_name[name].cookies) for key, name in PAGES.items()
+            Page(key=key, path=by_name[name].path, cookies=by_name[name].cookies)
+            for key, name in PAGES.items()
         ]
         # Served as gunicorn serves it: no test instrumentation of template rendering, the WSGI module's own
         # set-up (URL patterns imported, the start-up heap frozen out of the collector's sight).

@@ -87,9 +87,7 @@ class SessionStore(db.SessionStore):
         query = _compiled.get(using)
         if query is None:
             query = _compiled[using] = prepared.compile_queryset(
-                self.model.objects.select_related(*JOINED).filter(
-                    session_key=_KEY, expire_date__gt=_NOW
-                ),
+                self.model.objects.select_related(*JOINED).filter(session_key=_KEY, expire_date__gt=_NOW),
                 {
                     "key": (_KEY, self.model._meta.get_field("session_key")),
                     "now": (_NOW, self.model._meta.get_field("expire_date")),

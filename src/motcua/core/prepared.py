@@ -168,7 +168,7 @@ def compile_queryset(
         model=klass_info["model"],  # type: ignore[index]
         columns=(start, end),
         init_list=tuple(s[0].target.attname for s in select[start:end]),
-        populators=tuple(get_related_populators(klass_info, select, using)),
+        populators=tuple(get_related_populators(klass_info, select, using)),  # type: ignore[call-arg]
         converters=tuple((n, tuple(c), e) for n, (c, e) in converters.items()),
         annotations=tuple(compiler.annotation_col_map.items()),
     )

@@ -92,8 +92,8 @@ class _Key(Expression):
         super().__init__()
         self.name = name
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return f"'{self.name}'", []
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return f"'{self.name}'", ()
 
 
 class _Object(JSONObject):
