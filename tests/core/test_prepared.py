@@ -41,7 +41,7 @@ def test_postgresql_prepares_once_per_connection_then_executes_by_name():
     with CaptureQueriesContext(connection) as second:
         assert prepared.fetchone(sql, [2]) == (43,)
     name = prepared._statement(sql)[0]
-    assert [q["sql"] for q in first.captured_queries][0] == f"PREPARE {name} AS SELECT $1 + 41"
+    assert first.captured_queries[0]["sql"] == f"PREPARE {name} AS SELECT $1 + 41"
     assert [q["sql"].split(" (")[0] for q in second.captured_queries] == [f"EXECUTE {name}"]
     assert prepared.readable(second.captured_queries[0]["sql"]) == sql
     # Statements gone from the session (a new connection, DEALLOCATE): forgotten, prepared again.
