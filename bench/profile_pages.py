@@ -54,9 +54,9 @@ class Page:
     db_ms: float | None = None  # CPU of the PostgreSQL backend serving this process (same machine)
 
 
-def backend_cpu() -> float | None:
-    """Seconds of CPU the PostgreSQL backend of this process's connection has used (``/proc``: the server
-    runs on this machine), None on SQLite or when it cannot be read."""
+def backend_cpu() -> tuple[int, float] | None:
+    """The PostgreSQL backend of this process's connection and the seconds of CPU it has used (``/proc``:
+    the server runs on this machine), None on SQLite or when it cannot be read."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -68,7 +68,7 @@ def backend_cpu() -> float | None:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def environ_for(page: Page) -> Callable[[], dict[str, Any]]:
@@ -127,6 +127,7 @@ def measure(application: Any, pages: list[Page], requests: int, rounds: int) -> 
     cpu = dict.fromkeys(makers, 0.0)
     wall = dict.fromkeys(makers, 0.0)
     db: dict[str, float | None] = dict.fromkeys(makers, 0.0)
+    db_requests = dict.fromkeys(makers, 0)
     per_round = max(requests // rounds, 1)
     for _ in range(rounds):
         for page in pages:
@@ -138,16 +139,18 @@ def measure(application: Any, pages: list[Page], requests: int, rounds: int) -> 
                 call(application, environ)
             cpu[page.key] += time.process_time() - started_cpu
             wall[page.key] += time.perf_counter() - started_wall
-            ended_db = backend_cpu()  # the same backend: a persistent connection (CONN_MAX_AGE)
+            ended_db = backend_cpu()  # a persistent connection (CONN_MAX_AGE) keeps one backend…
             if started_db is None or ended_db is None or db[page.key] is None:
                 db[page.key] = None
-            else:
-                db[page.key] = (db[page.key] or 0.0) + ended_db - started_db
+            elif started_db[0] == ended_db[0]:  # … except when it reconnected: that round is not counted
+                db[page.key] = (db[page.key] or 0.0) + ended_db[1] - started_db[1]
+                db_requests[page.key] += per_round
     for page in pages:
         page.cpu_ms = 1000 * cpu[page.key] / (per_round * rounds)
         page.wall_ms = 1000 * wall[page.key] / (per_round * rounds)
         spent = db[page.key]
-        page.db_ms = None if spent is None else 1000 * spent / (per_round * rounds)
+        counted = db_requests[page.key]
+        page.db_ms = None if spent is None or not counted else 1000 * spent / counted
 
 
 def profile(application: Any, page: Page, requests: int, top: int, dump: str = "") -> str:

@@ -112,7 +112,9 @@ WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, {% load i18n %} giving a translate tag that remembers literals (motcua.core.templates).
+        "BACKEND": "motcua.core.templates.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -122,8 +124,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # Django's i18n library, a translated literal remembered per language (motcua.core.templatetags).
-            "libraries": {"i18n": "motcua.core.templatetags.cached_i18n"},
         },
     },
 ]

@@ -52,6 +52,14 @@ def test_only_plain_literals_are_remembered():
         assert template.render(Context({"name": "Đăng xuất"})) == "HomeHomeHOMELog outTrang chủTrang chủ"
 
 
+def test_the_site_templates_load_it_as_i18n_and_the_deploy_check_stays_quiet():
+    from django.template import engines
+
+    engine = engines["django"]
+    assert engine.engine.template_libraries["i18n"] is cached_i18n.register
+    assert not [w for w in engine.check() if w.id == "templates.W003"]
+
+
 def test_the_rest_of_the_library_is_djangos():
     assert set(cached_i18n.register.tags) == set(django_i18n.register.tags)
     assert set(cached_i18n.register.filters) == set(django_i18n.register.filters)

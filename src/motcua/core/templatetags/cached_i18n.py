@@ -1,6 +1,6 @@
 """Django's ``i18n`` template library with ``{% translate "literal" %}`` remembered per language.
 
-Installed under the name ``i18n`` (settings ``TEMPLATES[0]["OPTIONS"]["libraries"]``), so every
+Installed under the name ``i18n`` by the template backend (``motcua.core.templates``), so every
 ``{% load i18n %}`` gets it: the tags and filters are Django's own, except that a ``translate`` (``trans``)
 of a literal string without filters, ``as``, ``context`` or ``noop`` renders once per language and escaping
 mode and then answers from a dictionary. A page writes dozens of them (the dossier page about seventy), and
