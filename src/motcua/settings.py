@@ -112,7 +112,7 @@ WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [
     {
-        # Django's backend, {% load i18n %} giving a translate tag that remembers literals (motcua.core.templates).
+        # Django's backend; {% load i18n %} remembers translated literals (motcua.core.templates).
         "BACKEND": "motcua.core.templates.DjangoTemplates",
         "NAME": "django",
         "DIRS": [PACKAGE_DIR / "templates"],
