@@ -146,6 +146,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The pages' hot reads run as server-side prepared statements on PostgreSQL (motcua.core.prepared); switch off
+# behind a pooler that shares server sessions between clients (PgBouncer in transaction mode).
+MOTCUA_PREPARED_STATEMENTS = env.bool("MOTCUA_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
