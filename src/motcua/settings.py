@@ -114,7 +114,9 @@ WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend; {% load i18n %} remembers translated literals (motcua.core.templates).
+        "BACKEND": "motcua.core.templates.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -146,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The pages' hot reads run as server-side prepared statements on PostgreSQL (motcua.core.prepared); switch off
+# behind a pooler that shares server sessions between clients (PgBouncer in transaction mode).
+MOTCUA_PREPARED_STATEMENTS = env.bool("MOTCUA_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

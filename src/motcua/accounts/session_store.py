@@ -8,15 +8,19 @@ that account, its staff record and agency, and the device, and keeps the row for
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import router
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from motcua.core import prepared
 
 if TYPE_CHECKING:
     from motcua.accounts.models import Session
@@ -24,6 +28,10 @@ if TYPE_CHECKING:
 # What a request needs about its user before the view starts: the account, the officer's staff record and
 # agency, and the authenticator device that verified the session.
 JOINED = ("user", "user__staff", "user__staff__agency", "totp_device")
+# The values a session's lookup is compiled with (``_get_session_from_db``), replaced at each run.
+_KEY = "\x1fmotcua-session-key\x1f"
+_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
+_compiled: dict[str, prepared.CompiledQuery] = {}
 
 
 def normalized_device_id(persistent_id: str) -> str:
@@ -73,17 +81,29 @@ class SessionStore(db.SessionStore):
         return Session
 
     def _get_session_from_db(self) -> Session | None:
-        # Django's own lookup (expired rows are not sessions) with the account joined.
-        try:
-            row = self.model.objects.select_related(*JOINED).get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
+        # Django's own lookup (expired rows are not sessions) with the account joined; its SQL compiled once
+        # per process and database, prepared on PostgreSQL (core.prepared).
+        using = router.db_for_read(self.model)
+        query = _compiled.get(using)
+        if query is None:
+            query = _compiled[using] = prepared.compile_queryset(
+                self.model.objects.select_related(*JOINED).filter(session_key=_KEY, expire_date__gt=_NOW),
+                {
+                    "key": (_KEY, self.model._meta.get_field("session_key")),
+                    "now": (_NOW, self.model._meta.get_field("expire_date")),
+                },
+                using,
             )
-            self.row = cast("Session", row)
-        except (self.model.DoesNotExist, SuspiciousOperation) as e:
-            if isinstance(e, SuspiciousOperation):
-                logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
+        try:
+            found = prepared.first(query, using, key=self.session_key, now=timezone.now())
+        except SuspiciousOperation as e:
+            logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
+            found = None
+        if found is None:
             self._session_key = None
             self.row = None
+        else:
+            self.row = cast("Session", found[0])
         return self.row
 
     def clear(self) -> None:

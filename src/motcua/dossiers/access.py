@@ -672,9 +672,18 @@ def agencies_of(*, user: Any, on: dt.date) -> set[int]:
     return {h.agency_id for h in actor(user, on).held}
 
 
+def visibility_key(*, user: Any, on: dt.date) -> tuple[int | None, frozenset[int]]:
+    """Everything the condition of ``visible_dossiers`` depends on: the account (None: nobody) and the
+    agencies where it holds a position on ``on``. A caller may keep the condition's compiled SQL under it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, frozenset()
+    return user.pk, frozenset(agencies_of(user=user, on=on))
+
+
 def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
     """Dossiers the user may read: their own as applicant, and those of agencies where they hold a position
-    (receiving point's agency, competent agency, any agency a step went to or that was consulted)."""
+    (receiving point's agency, competent agency, any agency a step went to or that was consulted). Reads
+    only what ``visibility_key`` returns."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
     agencies = agencies_of(user=user, on=on)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from motcua.org.selectors import staff_of
 
@@ -24,6 +25,16 @@ def is_officer(user: Any) -> bool:
     )
 
 
+def unwrapped(user: Any) -> Any:
+    """The account behind the middleware's lazy ``request.user``, once it has been read: a page asks the
+    access policy about it a hundred times, and each attribute read through the lazy proxy costs a call."""
+    if isinstance(user, LazyObject):
+        wrapped = user._wrapped
+        if wrapped is not empty:
+            return wrapped
+    return user
+
+
 def officer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Send anyone without a verified staff session to the workspace login page."""
 
@@ -32,6 +43,7 @@ def officer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
         if not is_officer(request.user):
             login = reverse("workspace:login")
             return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+        request.user = unwrapped(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper

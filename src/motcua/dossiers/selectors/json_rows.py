@@ -13,17 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
-from django.db.models import F, Func, OuterRef, Subquery, TextField
+from django.db import models
+from django.db.models import Expression, F, Func, OuterRef, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
 from django.db.models.sql import Query
+
+from motcua.core import prepared
 
 
 class _JSONColumn(Func):
@@ -73,6 +76,36 @@ class Shape:
         return [f for f in concrete if f.attname in wanted]
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+
+
+class _Key(Expression):
+    """A JSON object's key (a field name) written into the SQL as a literal rather than passed as a
+    parameter: a dossier page's query would otherwise carry hundreds of parameters, which the database
+    driver converts on every execution and a prepared statement would have to be sent each time."""
+
+    output_field = TextField()
+
+    def __init__(self, name: str) -> None:
+        if not _NAME(name):
+            raise ValueError(f"not a field name: {name!r}")
+        super().__init__()
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return f"'{self.name}'", ()
+
+
+class _Object(JSONObject):
+    """``JSONObject`` whose keys are literals (``_Key``)."""
+
+    def __init__(self, **fields: Any) -> None:
+        expressions: list[Any] = []
+        for key, value in fields.items():
+            expressions.extend((_Key(key), value))
+        Func.__init__(self, *expressions)
+
+
 def json_object(shape: Shape, prefix: str = "") -> JSONObject:
     """One row of ``shape`` as a JSON object (related rows nested under their field name)."""
     items: dict[str, Any] = {}
@@ -86,7 +119,7 @@ def json_object(shape: Shape, prefix: str = "") -> JSONObject:
             items[column.attname] = F(path)
     for name, related in shape.related.items():
         items[name] = json_object(related, f"{prefix}{name}__")
-    return JSONObject(**items)
+    return _Object(**items)
 
 
 def json_rows(queryset: models.QuerySet[Any], shape: Shape) -> JSONRows:
@@ -145,11 +178,10 @@ def compile_select(using: str = "default", **expressions: Any) -> CompiledSelect
 
 
 def run_select(compiled: CompiledSelect, using: str = "default") -> dict[str, Any]:
+    """A compiled ``select`` answered (a prepared statement on PostgreSQL: ``core.prepared``)."""
     names, sql, params = compiled
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return dict(zip(names, row, strict=True))
+    row = prepared.fetchone(sql, params, using)
+    return dict(zip(names, row or (None,) * len(names), strict=True))
 
 
 def _value(column: models.Field[Any, Any], raw: Any) -> Any:
@@ -165,15 +197,61 @@ def _value(column: models.Field[Any, Any], raw: Any) -> Any:
     return value
 
 
+# Fields whose JSON value is already what the model holds when it has this Python type (text, integers):
+# no conversion, no call. Anything else goes through ``_value``.
+_AS_IS: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SlugField: str,
+    models.EmailField: str,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+}
+
+
+def _kept_as(column: models.Field[Any, Any]) -> type | None:
+    target = column.target_field if isinstance(column, models.ForeignKey) else column
+    return _AS_IS.get(type(target))
+
+
+# Per shape (by identity: shapes are module constants): attnames, the pk's attname, each column with the
+# type its JSON value keeps as is (None: convert).
+_plans: dict[int, tuple[Shape, list[str], str, list[tuple[models.Field[Any, Any], str, type | None]]]] = {}
+
+
+def _plan(shape: Shape) -> tuple[list[str], str, list[tuple[models.Field[Any, Any], str, type | None]]]:
+    found = _plans.get(id(shape))
+    if found is None or found[0] is not shape:
+        if len(_plans) >= 1000:  # shapes made on the fly: start afresh rather than grow
+            _plans.clear()
+        columns = shape.columns()
+        found = _plans[id(shape)] = (
+            shape,
+            [c.attname for c in columns],
+            shape.model._meta.pk.attname,
+            [(c, c.attname, _kept_as(c)) for c in columns],
+        )
+    return found[1], found[2], found[3]
+
+
 def instance(shape: Shape, row: Mapping[str, Any], db: str) -> models.Model | None:
     """The model instance a JSON object describes (None when its primary key is null: no related row).
     Columns the shape leaves out are deferred."""
-    columns = shape.columns()
-    if row.get(shape.model._meta.pk.attname) is None:
+    names, pk, columns = _plan(shape)
+    if row.get(pk) is None:
         return None
-    obj = shape.model.from_db(
-        db, [c.attname for c in columns], [_value(c, row.get(c.attname)) for c in columns]
-    )
+    values = []
+    for column, name, kept in columns:
+        raw = row.get(name)
+        values.append(raw if raw is None or type(raw) is kept else _value(column, raw))
+    obj = shape.model.from_db(db, names, values)
     for name, related in shape.related.items():
         obj._state.fields_cache[name] = instance(related, row.get(name) or {}, db)
     return obj

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import router
 from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.core import prepared
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, errors, lookups
 from motcua.dossiers.access import Act
@@ -129,35 +132,58 @@ def can_view(*, dossier: Dossier, user: Any, on: dt.date) -> bool:
     return visible_dossiers(user=user, on=on).filter(pk=dossier.pk).exists()
 
 
+# The value the dossier code takes while a page query is compiled; the real code replaces it at each run.
+_CODE = "\x1fmotcua-dossier-code\x1f"
+# Compiled page queries by (database, visibility key); started afresh when full.
+_page_queries: dict[Hashable, prepared.CompiledQuery] = {}
+_QUERIES_KEPT = 2000
+
+
+def _page_row(*, code: str, user: Any, on: dt.date, db: str) -> tuple[Dossier, dict[str, Any]] | None:
+    """The dossier (if ``user`` may see it) and its JSON columns, by a query compiled once per process for
+    each visibility key (``access.visibility_key``) and prepared on PostgreSQL (``core.prepared``)."""
+    visibility = access.visibility_key(user=user, on=on)
+    if visibility[0] is None:  # nobody logged in sees no dossier (``visible_dossiers`` is empty)
+        return None
+    key = (db, visibility)
+    query = _page_queries.get(key)
+    if query is None:
+        if len(_page_queries) >= _QUERIES_KEPT:
+            _page_queries.clear()
+        queryset = (
+            visible_dossiers(user=user, on=on)
+            .filter(code=_CODE)
+            .select_related(None)
+            .annotate(**compiled("dossiers.page_rows", Dossier, _page_children, db))
+            .order_by()[:1]
+        )
+        query = _page_queries[key] = prepared.compile_queryset(
+            queryset, {"code": (_CODE, Dossier._meta.get_field("code"))}, db
+        )
+    return prepared.first(query, db, code=code)  # type: ignore[return-value]
+
+
 def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
     """The dossier with this code, if the user may see it, in ONE query: the rows its page always shows
     (``PAGE_PARENTS``: the procedure, its version, the agency, the current step, the place) and every child
     relation the page reads (events, documents, steps, consultations, notices, results, rating, the
     version's required documents) as JSON, put into the related-object and prefetch caches, so that
-    ``dossier.procedure_version`` and ``dossier.events.all()`` etc. cost nothing. The SQL of all of them is
-    compiled once per process (``compiled``)."""
-    # The code is unique: no ORDER BY (``first()`` would order by the model's ordering, and matching that
-    # ordering against every selected column costs more Python than the rest of the compilation).
-    found = list(
-        visible_dossiers(user=user, on=on)
-        .filter(code=code)
-        .select_related(None)
-        .annotate(**compiled("dossiers.page_rows", Dossier, _page_children))
-        .order_by()[:1]
-    )
-    if not found:
+    ``dossier.procedure_version`` and ``dossier.events.all()`` etc. cost nothing. The SQL is compiled once
+    per process for each visibility key (``_page_row``) and prepared on PostgreSQL."""
+    db = router.db_for_read(Dossier)
+    found = _page_row(code=code, user=user, on=on, db=db)
+    if found is None:
         raise not_found()
-    dossier = found[0]
-    db = dossier._state.db or "default"
+    dossier, json_columns = found
     for name, shape in PAGE_PARENTS.items():
-        parent = instances(shape, dossier.__dict__.pop(f"_parent_{name}"), db)
+        parent = instances(shape, json_columns[f"_parent_{name}"], db)
         dossier._state.fields_cache[name] = parent[0] if parent else None
     for name, (shape, order) in PAGE_CHILDREN.items():
-        prefetched(dossier, name, instances(shape, dossier.__dict__.pop(f"_rows_{name}"), db, order))
-    rating = instances(_RATING, dossier.__dict__.pop("_rows_rating"), db)
+        prefetched(dossier, name, instances(shape, json_columns[f"_rows_{name}"], db, order))
+    rating = instances(_RATING, json_columns["_rows_rating"], db)
     dossier._state.fields_cache["rating"] = rating[0] if rating else None
     version: ProcedureVersion = dossier.procedure_version
-    documents = instances(_REQUIRED, dossier.__dict__.pop("_rows_required"), db, ("order", "id"))
+    documents = instances(_REQUIRED, json_columns["_rows_required"], db, ("order", "id"))
     prefetched(version, "documents", documents)
     setattr(dossier, _SEEN_BY, (getattr(user, "pk", None), on))
     return dossier
