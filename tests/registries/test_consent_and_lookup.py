@@ -404,7 +404,7 @@ def test_a_drafts_consents_and_lookups_follow_it_into_the_dossier(world, registr
     assert consent.dossier == dossier and Lookup.objects.get().dossier == dossier
 
 
-def test_a_counter_lookup_for_a_draft_is_unflagged_only_when_the_dossier_concerns_that_person(world, registries):
+def test_a_counter_lookup_is_unflagged_only_when_the_dossier_concerns_that_person(world, registries):
     applicant, stranger = world.examples["person"], world.examples["moved"]
     for subject in (applicant, stranger):
         services.lookup(
@@ -421,7 +421,7 @@ def test_a_counter_lookup_for_a_draft_is_unflagged_only_when_the_dossier_concern
     assert services.link_draft_to_dossier(draft_reference="counter-7", dossier=dossier) == 2
     rows = {row.subject_id: row for row in Lookup.objects.all()}
     assert rows[applicant].dossier == dossier and not rows[applicant].flagged
-    assert rows[stranger].dossier == dossier and rows[stranger].flagged  # about someone else: the auditor looks
+    assert rows[stranger].dossier == dossier and rows[stranger].flagged  # someone else: the auditor looks
 
 
 def test_a_slow_registry_fails_the_lookup_within_the_timeout_and_it_is_recorded(world, registries, settings):
