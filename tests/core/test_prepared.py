@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -41,16 +41,37 @@ def test_postgresql_prepares_once_per_connection_then_executes_by_name():
     with CaptureQueriesContext(connection) as second:
         assert prepared.fetchone(sql, [2]) == (43,)
     name = prepared._statement(sql)[0]
-    assert first.captured_queries[0]["sql"] == f"PREPARE {name} AS SELECT $1 + 41"
-    assert [q["sql"].split(" (")[0] for q in second.captured_queries] == [f"EXECUTE {name}"]
-    assert prepared.readable(second.captured_queries[0]["sql"]) == sql
+    # Prepared and executed in one round trip: one statement the first time too.
+    [(first_sql)] = [q["sql"] for q in first.captured_queries]
+    assert first_sql.startswith(f"PREPARE {name}_x") and " AS SELECT $1 + 41; EXECUTE " in first_sql
+    as_named = first_sql.split()[1]
+    assert [q["sql"].split(" (")[0] for q in second.captured_queries] == [f"EXECUTE {as_named}"]
+    assert prepared.readable(first_sql) == prepared.readable(second.captured_queries[0]["sql"]) == sql
     # Statements gone from the session (a new connection, DEALLOCATE): forgotten, prepared again.
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     prepared.forget(connection.connection)
     with CaptureQueriesContext(connection) as third:
         assert prepared.fetchone(sql, [3]) == (44,)
-    assert third.captured_queries[0]["sql"].startswith(f"PREPARE {name} ")
+    assert third.captured_queries[0]["sql"].startswith(f"PREPARE {name}_x")
+
+
+def test_a_failed_first_round_trip_prepares_afresh_next_time():
+    if not prepared.enabled():
+        pytest.skip("PostgreSQL only: SQLite runs the statement as it is")
+    sql = "SELECT 10 / %s"
+    with pytest.raises(DataError), transaction.atomic():
+        prepared.fetchone(sql, [0])  # PREPARE done, EXECUTE failed: the statement may linger
+    assert prepared.fetchone(sql, [5]) == (2,)
+    with CaptureQueriesContext(connection) as again:
+        assert prepared.fetchone(sql, [2]) == (5,)
+    assert len(again.captured_queries) == 1 and again.captured_queries[0]["sql"].startswith("EXECUTE ")
+
+
+def test_a_statement_without_values_keeps_its_percent_signs():
+    # Django's convention: a literal % is written %% in the SQL, with or without values.
+    assert prepared.fetchone("SELECT '100%%'", []) == ("100%",)
+    assert prepared.fetchone("SELECT '100%%'", []) == ("100%",)
 
 
 def test_switched_off_the_statement_runs_plainly(settings):

@@ -4,8 +4,12 @@ The pages' big reads (a dossier with all its children as JSON, an inbox page, a 
 are compiled to SQL once per process; PostgreSQL would still parse and plan each of them on every request
 (a dossier page's query: several milliseconds of the database server's CPU, more than it takes to run), and
 psycopg would re-scan the text of a long query for its placeholders every time. ``fetchone``/``fetchall``
-``PREPARE`` the statement the first time a connection runs it and ``EXECUTE`` it by name afterwards, with
-the values passed as usual (as literals by Django's client-side binding cursor).
+``PREPARE`` the statement the first time a connection runs it — in the same round trip as its first
+``EXECUTE``, so a read is one statement whatever the connection ran before (query counts stay deterministic)
+— and ``EXECUTE`` it by name afterwards, with the values passed as usual (as literals by Django's client-side
+binding cursor). When that first round trip fails, the connection may or may not hold the statement (PREPARE
+is not transactional and the failure may have been the EXECUTE's), so the next attempt prepares it afresh
+under a new name; a leftover is dropped with the others at ``MAX_PER_CONNECTION``.
 
 A prepared statement belongs to the database session and survives a rolled-back transaction; a new
 connection (``CONN_MAX_AGE``, a health check that reconnects) prepares again. Behind a connection pooler
@@ -17,6 +21,7 @@ compiled statements (``sqlite3``'s statement cache), so it runs them plainly too
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -30,7 +35,9 @@ from django.db.models.query import get_related_populators
 
 # Statements prepared on each PostgreSQL connection (keyed by psycopg's connection object, so a reconnect
 # starts afresh), and the most kept on one before they are all deallocated.
-_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# Maps the statement's name to the name it was prepared under on that connection (a suffix per attempt).
+_prepared: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+_attempts = itertools.count(1)
 MAX_PER_CONNECTION = 500
 # Statement name and PostgreSQL text ($1, $2, …) of each query text (Django's %s placeholders).
 _names: dict[str, tuple[str, str, int]] = {}
@@ -65,8 +72,8 @@ def _statement(sql: str) -> tuple[str, str, int]:
 def readable(executed: str) -> str:
     """The SQL a logged ``EXECUTE <name> (…)`` runs (the text as Django compiled it), for tests and logs that
     read the statements a request sent; any other statement unchanged."""
-    if executed.startswith("EXECUTE motcua_"):
-        name = executed.split(None, 2)[1]
+    if executed.startswith(("EXECUTE motcua_", "PREPARE motcua_")):
+        name = executed.split(None, 2)[1].split("_x", 1)[0]
         for sql, (known, _text, _count) in list(_names.items()):
             if known == name:
                 return sql
@@ -89,17 +96,20 @@ def _execute(cursor: Any, using: str, sql: str, params: Sequence[Any]) -> None:
     raw = connections[using].connection  # open: the cursor connected it
     done = _prepared.get(raw)
     if done is None:
-        done = _prepared[raw] = set()
-    if name not in done:
-        if len(done) >= MAX_PER_CONNECTION:
-            cursor.execute("DEALLOCATE ALL")
-            done.clear()
-        cursor.execute(f"PREPARE {name} AS {text}")
-        done.add(name)
-    if params:
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
-    else:
-        cursor.execute(f"EXECUTE {name}")
+        done = _prepared[raw] = {}
+    values = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    prepared_as = done.get(name)
+    if prepared_as is not None:
+        cursor.execute(f"EXECUTE {prepared_as}{values}", params or None)
+        return
+    if len(done) >= MAX_PER_CONNECTION:
+        cursor.execute("DEALLOCATE ALL")
+        done.clear()
+    prepared_as = f"{name}_x{next(_attempts)}"
+    body = text.replace("%", "%%") if params else text  # the cursor reads %s only when given values
+    cursor.execute(f"PREPARE {prepared_as} AS {body}; EXECUTE {prepared_as}{values}", params or None)
+    cursor.nextset()  # the EXECUTE's rows
+    done[name] = prepared_as
 
 
 def fetchone(sql: str, params: Sequence[Any], using: str = "default") -> tuple[Any, ...] | None:
