@@ -101,6 +101,7 @@ def test_the_auditor_sees_flagged_staff_lookups_and_marks_them_reviewed(world, r
     page = client.get(FLAGGED)
     assert page.status_code == 200
     assert rows(page.content.decode(), "flagged-lookups") == [str(flagged.pk)]
+    assert f'href="{FLAGGED}" aria-current="page"' in page.content.decode()  # in the auditor's menu
     assert f'data-lookup="{in_dossier.pk}"' not in page.content.decode()
     answer = client.post(FLAGGED, {"lookup": flagged.pk, "note": "Đã hỏi cán bộ: đúng mục đích."})
     assert answer.status_code == 302
@@ -125,6 +126,8 @@ def test_nobody_but_the_auditor_sees_the_flagged_lookups(world, registries, who)
         client = verified_session(world.officer)
         assert client.get(FLAGGED).status_code == 404
         assert client.post(FLAGGED, {"lookup": flagged.pk}).status_code == 404
+        inbox = client.get("/can-bo/")
+        assert inbox.status_code == 200 and f'href="{FLAGGED}"' not in inbox.content.decode()  # not in the menu
     else:
         client = Client()
         client.force_login(world.citizen)
