@@ -127,7 +127,9 @@ def test_nobody_but_the_auditor_sees_the_flagged_lookups(world, registries, who)
         assert client.get(FLAGGED).status_code == 404
         assert client.post(FLAGGED, {"lookup": flagged.pk}).status_code == 404
         inbox = client.get("/can-bo/")
-        assert inbox.status_code == 200 and f'href="{FLAGGED}"' not in inbox.content.decode()  # not in the menu
+        assert (
+            inbox.status_code == 200 and f'href="{FLAGGED}"' not in inbox.content.decode()
+        )  # not in the menu
     else:
         client = Client()
         client.force_login(world.citizen)
