@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import base64
-import json
-import os
-import signal
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..idp.process import free_port, wait_until_up
+from ..child import ChildServer
 from .app import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 # Command-line options running_national_portal passes on (keyword -> --option).
 _OPTIONS = ("province", "session_ttl", "workers", "threads", "timeout")
 
 
-class RunningNationalPortal:
+class RunningNationalPortal(ChildServer):
     """A portal process on a loopback port, with helpers over its test controls."""
+
+    module = "refservices.national_portal"
+    health_path = "/_test/faults"
+    stop_grace_seconds = 15.0
 
     def __init__(
         self,
@@ -36,69 +34,21 @@ class RunningNationalPortal:
         unknown = set(options) - set(_OPTIONS)
         if unknown:
             raise TypeError(f"unknown portal options: {', '.join(sorted(unknown))}")
+        super().__init__(port=port)
         self.state_dir = Path(state_dir)
-        self.port = port or free_port()
         self.username = username
         self.password = password
         self.options = options
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-    def start(self) -> None:
-        """Start (or restart after ``stop()``) on the same port with the same state."""
-        if self._process is not None and self._process.poll() is None:
-            return
-        repo_root = Path(__file__).resolve().parents[2]
-        python_path = os.pathsep.join(filter(None, [str(repo_root), os.environ.get("PYTHONPATH")]))
-        command = [
-            sys.executable,
-            "-m",
-            "refservices.national_portal",
-            "--port",
-            str(self.port),
-            "--state-dir",
-            str(self.state_dir),
-            "--username",
-            self.username,
-            "--password",
-            self.password,
-        ]
+    def arguments(self) -> list[str]:
+        """The same state on every (re)start."""
+        command = ["--state-dir", str(self.state_dir)]
+        command += ["--username", self.username, "--password", self.password]
         for name, value in self.options.items():
             command += [f"--{name.replace('_', '-')}", str(value)]
-        self._process = subprocess.Popen(
-            command, env={**os.environ, "PYTHONPATH": python_path}, stdout=subprocess.DEVNULL
-        )
-        try:
-            wait_until_up(f"{self.url}/_test/faults", process=self._process)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        """Stop the server (gunicorn's graceful stop, then a kill if it lingers)."""
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        return command
 
     # Helpers over the test controls -----------------------------------------------------------
-
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"{self.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
 
     def faults(self, **switches: float) -> dict[str, float]:
         """Set the fault switches (replacing the previous ones): fail_status, fail_count, delay_seconds,

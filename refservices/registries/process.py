@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from ..idp.process import free_port, wait_until_up
+from ..child import ChildServer
 from .app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_CONTROL_SECRET
 
 
-class RunningRegistry:
+class RunningRegistry(ChildServer):
     """A registries process on a loopback port, with helpers over its test controls."""
+
+    module = "refservices.registries"
+    health_path = "/healthz"
 
     def __init__(
         self,
@@ -29,34 +25,14 @@ class RunningRegistry:
         control_secret: str = DEFAULT_CONTROL_SECRET,
         threads: int = 16,
     ) -> None:
-        self.port = port or free_port()
+        super().__init__(port=port)
         self.client_id = client_id
         self.client_secret = client_secret
         self.control_secret = control_secret
         self.threads = threads
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
-    def start(self) -> None:
-        """Start (or restart after ``stop()``) on the same port."""
-        if self.running:
-            return
-        repo_root = Path(__file__).resolve().parents[2]
-        python_path = os.pathsep.join(filter(None, [str(repo_root), os.environ.get("PYTHONPATH")]))
-        command = [
-            sys.executable,
-            "-m",
-            "refservices.registries",
-            "--port",
-            str(self.port),
+    def arguments(self) -> list[str]:
+        return [
             "--client-id",
             self.client_id,
             "--client-secret",
@@ -66,39 +42,11 @@ class RunningRegistry:
             "--threads",
             str(self.threads),
         ]
-        self._process = subprocess.Popen(
-            command, env={**os.environ, "PYTHONPATH": python_path}, stdout=subprocess.DEVNULL
-        )
-        try:
-            wait_until_up(f"{self.url}/healthz", process=self._process)
-        except BaseException:
-            self.stop()
-            raise
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then a kill if it lingers)."""
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    def control_headers(self) -> dict[str, str]:
+        return {"X-Control-Secret": self.control_secret}
 
     # Helpers over the test controls -----------------------------------------------------------
-
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"{self.url}{path}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json", "X-Control-Secret": self.control_secret},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
 
     def faults(self, **switches: float) -> dict[str, float]:
         """Set the fault switches (replacing the previous ones): delay_seconds, fail_status, fail_count,
