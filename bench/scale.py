@@ -649,7 +649,7 @@ def measure(args: argparse.Namespace, facts: dict[str, Any]) -> dict[str, Any]:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
 
     from motcua.dossiers.models import Dossier
@@ -692,7 +692,11 @@ def measure(args: argparse.Namespace, facts: dict[str, Any]) -> dict[str, Any]:
                 client.get(url)
             samples.append((time.perf_counter() - t0) * 1000)
             sql_samples.append(sql_seconds[0] * 1000)
-        with CaptureQueriesContext(connection) as captured:
+        # The plans are of the plain statements (a prepared statement's captured SQL is its EXECUTE).
+        with (
+            override_settings(MOTCUA_PREPARED_STATEMENTS=False),
+            CaptureQueriesContext(connection) as captured,
+        ):
             client.get(url)
     result["samples_ms"] = samples
     result["sql_samples_ms"] = sql_samples
@@ -824,6 +828,7 @@ def one(args: argparse.Namespace) -> None:
     )
     if fits:
         print(f"{args.database}: kept build of {args.dossiers:,} dossiers reused", file=sys.stderr)
+        migrate_kept(args.database)
     else:
         print(f"{args.database}: building {args.dossiers:,} dossiers", file=sys.stderr)
         recreate(args.server, args.database)
@@ -832,6 +837,29 @@ def one(args: argparse.Namespace) -> None:
     result = measure(args, facts) if args.repeat else {}
     result["build"] = {k: v for k, v in facts.items() if k != "templates"}
     print("SCALE " + json.dumps(result))
+
+
+def migrate_kept(database: str) -> None:
+    """Bring a kept build to the code's migrations (an index changed since it was built, say), as an
+    operator would, and refresh the planner's statistics of what changed."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in pending)
+    print(f"{database}: applying {len(pending)} migrations to the kept build ({names})", file=sys.stderr)
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"{database}: migrated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
 def run_one(args: argparse.Namespace, database: str, dossiers: int, *, repeat: int) -> dict[str, Any]:

@@ -223,14 +223,28 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["province_code", "state"]),
             models.Index(fields=["competent_agency", "state"]),
-            # Inbox of one (agency, role) in inbox order; the keyset pages seek in it.
+            # Inbox of one (agency, role) in inbox order; the keyset pages seek in it. State, assignee and
+            # procedure close the key so that the page, its capped count and the procedure filter's window
+            # are index-only scans: read from the heap, a long queue cost a page read per row (5,800 rows
+            # waiting at one ward's specialist in the 5,000,000-dossier build: 30 ms against 0.1 ms).
             models.Index(
-                fields=["step_agency", "step_role", "step_deadline", "submitted_at", "id"],
+                fields=[
+                    "step_agency",
+                    "step_role",
+                    "step_deadline",
+                    "submitted_at",
+                    "id",
+                    "state",
+                    "step_assignee",
+                    "procedure",
+                ],
                 name="dossier_inbox_step",
             ),
-            # Dossiers waiting for reception at an agency, oldest first.
+            # Dossiers waiting for reception at an agency, oldest first (procedure: the filter's window reads
+            # the index only).
             models.Index(
-                fields=["receiving_agency", "state", "submitted_at", "id"], name="dossier_to_receive"
+                fields=["receiving_agency", "state", "submitted_at", "id", "procedure"],
+                name="dossier_to_receive",
             ),
         ]
 
