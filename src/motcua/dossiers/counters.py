@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models
 
@@ -94,30 +94,52 @@ def draw(
     return tuple(row)
 
 
+class _Shape(NamedTuple):
+    """What a ``draw_into`` statement is built from (column names only; the values are parameters)."""
+
+    model: type[models.Model]  # the counter
+    row: type[models.Model]  # the row that carries the number
+    names: tuple[str, ...]  # the row's fields given as values
+    drawn: tuple[tuple[str, str], ...]  # (the row's field, the counter's column it takes)
+    returning: tuple[str, ...]  # the counter's columns returned
+    counter: str  # the counter's column incremented
+
+    def into(self) -> str:
+        """``table (columns)`` of the row's INSERT: its ``names``, then its ``drawn`` fields."""
+        columns = [
+            *(_column(self.row, name) for name in self.names),
+            *(_column(self.row, n) for n, _ in self.drawn),
+        ]
+        return f"{connection.ops.quote_name(self.row._meta.db_table)} ({', '.join(columns)})"
+
+    def taking(self, source: str) -> str:
+        """The column of the row that takes the counter's ``source`` column."""
+        found = [name for name, taken in self.drawn if taken == source]
+        assert found, f"draw_into: no field of the row takes {self.model.__name__}.{source}"
+        return _column(self.row, found[0])
+
+    def trigger(self) -> str:
+        return f"motcua_draw_{self.row._meta.db_table}"
+
+
 @functools.cache
-def _row_sql(
-    model: type[models.Model],
-    row: type[models.Model],
-    names: tuple[str, ...],
-    drawn: tuple[tuple[str, str], ...],
-    returning: tuple[str, ...],
-    upsert: str | None,
-) -> str:
+def _row_sql(shape: _Shape, upsert: str | None) -> str:
     """The row's INSERT: its ``names`` columns as parameters, the ``drawn`` ones from the counter; reading
-    them from the ``upsert`` run in a data-modifying WITH (PostgreSQL), or as parameters too (SQLite)."""
-    quote = connection.ops.quote_name
-    table = quote(row._meta.db_table)
-    pk = quote(str(row._meta.pk.column))
-    columns = ", ".join([*(_column(row, name) for name in names), *(_column(row, name) for name, _ in drawn)])
+    them from the ``upsert`` run in a data-modifying WITH (PostgreSQL), or as parameters too (SQLite, when
+    the counter row is created)."""
+    pk = connection.ops.quote_name(str(shape.row._meta.pk.column))
     if upsert is None:
-        placeholders = ", ".join(["%s"] * (len(names) + len(drawn)))
-        return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"
+        placeholders = ", ".join(["%s"] * (len(shape.names) + len(shape.drawn)))
+        return f"INSERT INTO {shape.into()} VALUES ({placeholders}) RETURNING {pk}"
     selected = ", ".join(
-        [*(["%s"] * len(names)), *(f"drawn.{_column(model, source)}" for _, source in drawn)]
+        [
+            *(["%s"] * len(shape.names)),
+            *(f"drawn.{_column(shape.model, source)}" for _, source in shape.drawn),
+        ]
     )
-    kept = ", ".join(f"(SELECT drawn.{_column(model, name)} FROM drawn)" for name in returning)
+    kept = ", ".join(f"(SELECT drawn.{_column(shape.model, name)} FROM drawn)" for name in shape.returning)
     return (
-        f"WITH drawn AS ({upsert}) INSERT INTO {table} ({columns}) SELECT {selected} FROM drawn "
+        f"WITH drawn AS ({upsert}) INSERT INTO {shape.into()} SELECT {selected} FROM drawn "
         f"RETURNING {pk}, {kept}"
     )
 
@@ -140,121 +162,86 @@ def draw_into(
     the counter row exists (see the module's docstring)."""
     needed = tuple(dict.fromkeys([*returning, *drawn.values()]))
     given = _params(row, values)
-    shape = (model, row, tuple(values), tuple(drawn.items()), tuple(returning))
+    shape = _Shape(model, row, tuple(values), tuple(drawn.items()), tuple(returning), counter)
     if connection.vendor == "postgresql":
         upsert, params = _upsert(model, key=key, returning=needed, counter=counter, fill=fill)
         with connection.cursor() as cursor:
-            cursor.execute(_row_sql(*shape, upsert), [*params, *given])
+            cursor.execute(_row_sql(shape, upsert), [*params, *given])
             pk, *kept = cursor.fetchone()
         return tuple(kept), pk
     with connection.cursor() as cursor:
-        cursor.execute(_next_row_sql(*shape, tuple(key), counter), [*given, *_params(model, key)])
+        cursor.execute(_next_row_sql(shape, tuple(key)), [*given, *_params(model, key)])
         found = cursor.fetchone()
-    if found is not None:
-        pk, counter_pk, number, *kept, triggered = found
-        if not triggered:
-            _create_trigger(*shape, counter, counter_pk=counter_pk, number=number)
-        return tuple(kept), pk
-    counted = dict(zip(needed, draw(model, key=key, returning=needed, counter=counter, fill=fill), strict=True))
+        if found is not None:
+            pk, counter_pk, number, *kept, triggered = found
+            if not triggered:
+                # The first draw on this connection: the trigger, and this number written back by hand.
+                cursor.execute(_trigger_sql(shape))
+                cursor.execute(_write_back_sql(shape), [number, counter_pk])
+            return tuple(kept), pk
+    # No counter row yet: the upsert creates it, then the row (the trigger too, for the next draws).
+    counted = dict(
+        zip(needed, draw(model, key=key, returning=needed, counter=counter, fill=fill), strict=True)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_trigger_sql(*shape, counter))
-        cursor.execute(_row_sql(*shape, None), [*given, *(counted[name] for name in drawn.values())])
+        cursor.execute(_trigger_sql(shape))
+        cursor.execute(_row_sql(shape, None), [*given, *(counted[name] for name in drawn.values())])
         (pk,) = cursor.fetchone()
     return tuple(counted[name] for name in returning), pk
 
 
-def _link(model: type[models.Model], drawn: tuple[tuple[str, str], ...], source: str) -> str:
-    """The row's field that takes the counter's ``source`` column."""
-    found = [name for name, taken in drawn if taken == source]
-    assert found, f"draw_into: no field of the row takes {model.__name__}.{source}"
-    return found[0]
-
-
-def _trigger_name(row: type[models.Model]) -> str:
-    return f"motcua_draw_{row._meta.db_table}"
-
-
 @functools.cache
-def _next_row_sql(
-    model: type[models.Model],
-    row: type[models.Model],
-    names: tuple[str, ...],
-    drawn: tuple[tuple[str, str], ...],
-    returning: tuple[str, ...],
-    key: tuple[str, ...],
-    counter: str,
-) -> str:
-    """SQLite: the row's ``INSERT … SELECT`` from the existing counter row, its ``counter`` column plus one;
-    returns the row's primary key, the counter row's key and number drawn, the counter's ``returning``
-    columns after the draw and whether the write-back trigger exists (no row when the counter row does
-    not)."""
+def _next_row_sql(shape: _Shape, key: tuple[str, ...]) -> str:
+    """SQLite: the row's ``INSERT … SELECT`` from the existing counter row (named by its ``key`` fields),
+    its ``counter`` column plus one. Returns the row's primary key, the counter row's key and the number
+    drawn, the counter's ``returning`` columns after the draw, and whether the write-back trigger exists;
+    no row when the counter row does not exist."""
     quote = connection.ops.quote_name
-    table = quote(row._meta.db_table)
-    source = quote(model._meta.db_table)
-    pk = str(model._meta.pk.attname)
-    link = _column(row, _link(model, drawn, pk))
-    columns = ", ".join([*(_column(row, name) for name in names), *(_column(row, name) for name, _ in drawn)])
+    model, table = shape.model, quote(shape.row._meta.db_table)
+    source, pk = quote(model._meta.db_table), str(model._meta.pk.attname)
+    link = shape.taking(pk)
     taken = [
-        f"counter.{_column(model, name)}" + (" + 1" if name == counter else "") for _, name in drawn
+        f"counter.{_column(model, name)}" + (" + 1" if name == shape.counter else "")
+        for _, name in shape.drawn
     ]
     where = " AND ".join(f"counter.{_column(model, name)} = %s" for name in key)
     kept = ", ".join(
-        f"{table}.{_column(row, _link(model, drawn, name))}"
-        if name in dict(drawn).values() or name in {pk, counter}
-        else f"(SELECT kept.{_column(model, name)} FROM {source} AS kept WHERE kept.{quote(pk)} = {table}.{link})"
-        for name in returning
+        f"{table}.{shape.taking(name)}"
+        if name in dict(shape.drawn).values()
+        else f"(SELECT kept.{_column(model, name)} FROM {source} AS kept "
+        f"WHERE kept.{quote(pk)} = {table}.{link})"
+        for name in shape.returning
     )
     return (
-        f"INSERT INTO {table} ({columns}) SELECT {', '.join([*(['%s'] * len(names)), *taken])} "
+        f"INSERT INTO {shape.into()} SELECT {', '.join([*(['%s'] * len(shape.names)), *taken])} "
         f"FROM {source} AS counter WHERE {where} "
-        f"RETURNING {table}.{quote(str(row._meta.pk.column))}, {table}.{link}, "
-        f"{table}.{_column(row, _link(model, drawn, counter))}, {kept}, "
-        f"(SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name = '{_trigger_name(row)}')"
+        f"RETURNING {table}.{quote(str(shape.row._meta.pk.column))}, {table}.{link}, "
+        f"{table}.{shape.taking(shape.counter)}, {kept}, "
+        f"(SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name = '{shape.trigger()}')"
     )
 
 
 @functools.cache
-def _trigger_sql(
-    model: type[models.Model],
-    row: type[models.Model],
-    names: tuple[str, ...],
-    drawn: tuple[tuple[str, str], ...],
-    returning: tuple[str, ...],
-    counter: str,
-) -> str:
+def _trigger_sql(shape: _Shape) -> str:
     """SQLite: the connection's TEMP trigger that writes the number of each new row back into its counter
     row (never lowering it)."""
     quote = connection.ops.quote_name
-    pk = str(model._meta.pk.attname)
-    last, link = _column(model, counter), _column(row, _link(model, drawn, pk))
-    taken = _column(row, _link(model, drawn, counter))
+    pk = str(shape.model._meta.pk.attname)
+    last, number = _column(shape.model, shape.counter), shape.taking(shape.counter)
     return (
-        f"CREATE TEMP TRIGGER IF NOT EXISTS {quote(_trigger_name(row))} "
-        f"AFTER INSERT ON main.{quote(row._meta.db_table)} BEGIN "
-        f"UPDATE {quote(model._meta.db_table)} SET {last} = max({last}, NEW.{taken}) "
-        f"WHERE {quote(pk)} = NEW.{link}; END"
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {quote(shape.trigger())} "
+        f"AFTER INSERT ON main.{quote(shape.row._meta.db_table)} BEGIN "
+        f"UPDATE {quote(shape.model._meta.db_table)} SET {last} = max({last}, NEW.{number}) "
+        f"WHERE {quote(pk)} = NEW.{shape.taking(pk)}; END"
     )
 
 
-def _create_trigger(
-    model: type[models.Model],
-    row: type[models.Model],
-    names: tuple[str, ...],
-    drawn: tuple[tuple[str, str], ...],
-    returning: tuple[str, ...],
-    counter: str,
-    *,
-    counter_pk: Any,
-    number: int,
-) -> None:
-    """SQLite: create the connection's write-back trigger, and write back by hand the number that the
-    statement which found it missing has just drawn."""
+@functools.cache
+def _write_back_sql(shape: _Shape) -> str:
+    """SQLite: what the trigger does, by hand (the number, then the counter row's primary key)."""
     quote = connection.ops.quote_name
-    last = _column(model, counter)
-    with connection.cursor() as cursor:
-        cursor.execute(_trigger_sql(model, row, names, drawn, returning, counter))
-        cursor.execute(
-            f"UPDATE {quote(model._meta.db_table)} SET {last} = max({last}, %s) "
-            f"WHERE {quote(str(model._meta.pk.attname))} = %s",
-            [number, counter_pk],
-        )
+    last = _column(shape.model, shape.counter)
+    return (
+        f"UPDATE {quote(shape.model._meta.db_table)} SET {last} = max({last}, %s) "
+        f"WHERE {quote(str(shape.model._meta.pk.attname))} = %s"
+    )
