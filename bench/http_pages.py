@@ -55,6 +55,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import pgbench
 import seed
 from hue_world import hue_database
 
@@ -63,7 +64,6 @@ os.environ.setdefault("MOTCUA_ENV", "test")
 os.environ.setdefault("MOTCUA_TEST_SQLITE", "/tmp/motcua-bench-http.sqlite3")
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW_SQL = ROOT / "bench" / "raw_reception.sql"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 8 September 2025, 08:00: marriage registration still took paper dossiers at the counter (online only
 # from 1 October 2025, Directive 24/CT-TTg), as in bench/dossiers_throughput.py.
@@ -389,36 +389,6 @@ def drive(
     )
 
 
-def pgbench(url: str, *, clients: int, duration: int) -> float | None:
-    found = shutil.which("pgbench")
-    if found is None:
-        print(
-            "pgbench not found: install Debian's postgresql-client (or postgresql-contrib); raw SQL skipped"
-        )
-        return None
-    command = [
-        found,
-        "-n",
-        "-f",
-        str(RAW_SQL),
-        "-c",
-        str(clients),
-        "-j",
-        str(clients),
-        "-T",
-        str(duration),
-        url,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
-    found_tps = re.search(r"tps = ([\d.]+)", done.stdout)
-    if done.returncode != 0 or found_tps is None:
-        raise SystemExit(f"pgbench failed:\n{done.stdout}\n{done.stderr}")
-    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
-    if failed and int(failed.group(1)):
-        raise SystemExit(f"pgbench: failed transactions:\n{done.stdout}")
-    return float(found_tps.group(1))
-
-
 @dataclass
 class Bench:
     """The seeded database and the scenarios to drive (``build``), before any server runs."""
@@ -709,7 +679,7 @@ def main() -> None:
 
         raw_tps = None
         if vendor == "postgresql":
-            raw_tps = pgbench(url, clients=args.raw_clients, duration=args.duration)
+            raw_tps = pgbench.raw_reception(url, clients=args.raw_clients, seconds=args.duration)
 
         results: list[tuple[Scenario, Figures]] = []
         wrk = ensure_wrk()

@@ -27,22 +27,18 @@ import io
 import os
 import pstats
 import re
-import shutil
-import subprocess
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pgbench
 from hue_world import hue_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 os.environ.setdefault("MOTCUA_ENV", "test")
 os.environ.setdefault("MOTCUA_TEST_SQLITE", "/tmp/motcua-bench-writes.sqlite3")
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW_SQL = ROOT / "bench" / "raw_reception.sql"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 8 September 2025, 08:00: marriage registration still took paper dossiers at the counter (online only
 # from 1 October 2025, Directive 24/CT-TTg), as in bench/http_pages.py.
@@ -95,31 +91,6 @@ class StatementTimes:
             print(f"  {1000 * sum(times) / len(times):7.2f} ms  x{len(times) / intentions:4.1f}  {words}")
         total = sum(sum(times) for times in self.times.values())
         print(f"  {1000 * total / intentions:7.2f} ms per intention in the database (waits included)")
-
-
-def pgbench(url: str, *, clients: int, seconds: int) -> float | None:
-    found = shutil.which("pgbench")
-    if found is None:
-        print("pgbench not found: install Debian's postgresql-client; raw SQL skipped")
-        return None
-    command = [
-        found,
-        "-n",
-        "-f",
-        str(RAW_SQL),
-        "-c",
-        str(clients),
-        "-j",
-        str(clients),
-        "-T",
-        str(seconds),
-        url,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    tps = re.search(r"tps = ([\d.]+)", done.stdout)
-    if done.returncode != 0 or tps is None:
-        raise SystemExit(f"pgbench failed:\n{done.stdout}\n{done.stderr}")
-    return float(tps.group(1))
 
 
 def main() -> None:
@@ -215,7 +186,7 @@ def main() -> None:
             )
             connection.close()
             for clients in (1, 4):
-                tps = pgbench(url, clients=clients, seconds=args.raw_seconds)
+                tps = pgbench.raw_reception(url, clients=clients, seconds=args.raw_seconds)
                 if tps is not None:
                     ratio = (1000 / reception_wall) / tps
                     print(

@@ -1,5 +1,6 @@
 -- The raw PostgreSQL writes of a counter reception + accept, the floor `make bench` measures the services
--- against (bench/http_pages.py runs it: pgbench -n -f bench/raw_reception.sql -c 4 -T 10 <bench database>).
+-- against (bench/pgbench.py runs it for bench/http_pages.py and bench/profile_writes.py:
+-- pgbench -n -f bench/raw_reception.sql -c 4 -T 10 <bench database>).
 -- Same shape as motcua.dossiers.services.receive_and_decide (the counter form's one intention: register the
 -- walk-in dossier and accept it), one transaction:
 --   the agency's daily code counter (upsert); the dossier written once, in its final state (received,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
+from ..wsgi_server import serve
 from .app import DEFAULT_PASSWORD, DEFAULT_PROVINCE, DEFAULT_USERNAME, Config, create_app
 from .store import Store
 
@@ -43,22 +42,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class PortalServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn run from Python: loopback bind, sync workers, the app built once in the master."""
-
-    def __init__(self, config: Config, options: dict[str, Any]) -> None:
-        self.portal_config = config
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return create_app(self.portal_config)
-
-
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     config = Config(
@@ -76,22 +59,14 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     # Loopback only: this is a stand-in for the national portal, never a public service.
-    PortalServer(
-        config,
-        {
-            "bind": f"127.0.0.1:{args.port}",
-            "workers": args.workers,
-            "worker_class": "gthread" if args.threads > 1 else "sync",
-            "threads": args.threads,
-            "timeout": args.timeout,
-            "graceful_timeout": 5,
-            "preload_app": True,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "motcua-national-portal",
-        },
-    ).run()
+    serve(
+        functools.partial(create_app, config),
+        name="motcua-national-portal",
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        timeout=args.timeout,
+    )
 
 
 if __name__ == "__main__":

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
+from ..wsgi_server import serve
 from .app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_CONTROL_SECRET, Config, create_app
 
 
@@ -39,22 +38,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class RegistryServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn run from Python: loopback bind, one gthread worker."""
-
-    def __init__(self, config: Config, options: dict[str, Any]) -> None:
-        self.registry_config = config
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return create_app(self.registry_config)
-
-
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.list:
@@ -73,23 +56,16 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
         flush=True,
     )
-    # Loopback only: a stand-in for the national registries, never a public service.
-    RegistryServer(
-        config,
-        {
-            "bind": f"127.0.0.1:{args.port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": max(1, args.threads),
-            "timeout": 120,
-            "graceful_timeout": 2,
-            "preload_app": True,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "motcua-registries",
-        },
-    ).run()
+    # Loopback only: a stand-in for the national registries, never a public service. One gthread worker:
+    # the fault switches of the test controls live in it.
+    serve(
+        functools.partial(create_app, config),
+        name="motcua-registries",
+        port=args.port,
+        threads=max(1, args.threads),
+        worker_class="gthread",
+        graceful_timeout=2,
+    )
 
 
 if __name__ == "__main__":

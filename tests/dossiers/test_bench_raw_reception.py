@@ -121,15 +121,21 @@ def writes_per_table(sqls: list[str]) -> Counter[str]:
 @pytest.mark.django_db
 def test_the_script_writes_what_the_counter_intention_writes(world):
     """The same tables with as many statements each as ``receive_and_decide`` (accept): the dossier written
-    once in its final state, one INSERT for the events and one for their outbox messages."""
-    with CaptureQueriesContext(connection) as captured:
+    once in its final state, one INSERT for the events and one for their outbox messages. Counted on the
+    second reception at the point (the script's register book exists, as on any day but the first)."""
+
+    def receive():
         services.receive_and_decide(
-            **walk_in_px_for_pv(world),
-            decision=services.CounterDecision.ACCEPT,
-            documents=COMPLETE,
-            now=T0,
+            **walk_in_px_for_pv(world), decision=services.CounterDecision.ACCEPT, documents=COMPLETE, now=T0
         )
+
+    receive()
+    with CaptureQueriesContext(connection) as captured:
+        receive()
     by_services = writes_per_table([q["sql"] for q in captured.captured_queries])
+    if connection.vendor == "sqlite":
+        # The line's INSERT writes the book too, by the connection's trigger (dossiers.counters.draw_into).
+        by_services["dossiers_dossierregister"] += by_services["dossiers_dossierregisterentry"]
     assert by_services == writes_per_table(statements())
     assert by_services["dossiers_dossier"] == by_services["dossiers_dossierevent"] == 1
 

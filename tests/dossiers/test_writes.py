@@ -206,13 +206,42 @@ def test_a_copy_returned_by_a_deferred_service_is_written_in_full_by_the_next_on
     )
 
 
-def test_the_register_line_is_drawn_and_written_by_one_statement_on_postgresql(world):
-    with CaptureQueriesContext(connection) as queries:
-        dossier = counter_walk_in(world, decision=CounterDecision.ACCEPT)
-    register = [q["sql"] for q in queries.captured_queries if '"dossiers_dossierregister' in q["sql"]]
-    entry = DossierRegisterEntry.objects.select_related("register").get(dossier=dossier)
+def register_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if '"dossiers_dossierregister' in q["sql"]]
+
+
+def test_the_register_line_is_drawn_and_written_by_one_statement(world):
+    first = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    entry = DossierRegisterEntry.objects.select_related("register").get(dossier=first)
     assert (entry.number, entry.register.last, entry.register.book_label) == (1, 1, "01/2026")
-    # SQLite has no data-modifying WITH: the book's upsert, then the line.
-    assert len(register) == (1 if connection.vendor == "postgresql" else 2)
-    second = counter_walk_in(world, decision=CounterDecision.ACCEPT)
-    assert DossierRegisterEntry.objects.get(dossier=second).number == 2
+    with CaptureQueriesContext(connection) as queries:
+        second = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    # PostgreSQL: a data-modifying WITH; SQLite: an INSERT … SELECT whose trigger writes the number back.
+    assert len(register_statements(queries)) == 1
+    entry = DossierRegisterEntry.objects.select_related("register").get(dossier=second)
+    assert (entry.number, entry.register.last) == (2, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the write-back trigger is SQLite's")
+def test_sqlite_a_connection_without_the_write_back_trigger_creates_it_and_sets_the_book_once(world):
+    counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    # A new connection has no TEMP trigger; a transaction that rolled back its creation neither.
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER IF EXISTS "motcua_draw_dossiers_dossierregisterentry"')
+    with CaptureQueriesContext(connection) as queries:
+        second = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    assert any("CREATE TEMP TRIGGER" in sql for sql in register_statements(queries))
+    third = counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    entries = DossierRegisterEntry.objects.select_related("register").filter(dossier__in=[second, third])
+    assert sorted((e.number, e.register.last) for e in entries) == [(2, 3), (3, 3)]
+
+
+def test_a_reception_that_rolls_back_gives_its_register_number_back(world):
+    counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    with pytest.raises(DomainError), transaction.atomic():
+        counter_walk_in(world, decision=CounterDecision.ACCEPT)
+        raise DomainError("test.rollback", "Hủy")
+    entry = DossierRegisterEntry.objects.select_related("register").get(
+        dossier=counter_walk_in(world, decision=CounterDecision.ACCEPT)
+    )
+    assert (entry.number, entry.register.last) == (2, 2)

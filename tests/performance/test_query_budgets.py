@@ -34,12 +34,11 @@ INBOX = 4  # target 5
 CITIZEN_PAGE = 3  # target 6
 # Reception + accept as the counter does it: one request, one intention (``receive_and_decide``, the counter
 # form's POST), one transaction whose events and outbox messages are written in one INSERT each, the
-# register's book and its line in one statement (a data-modifying WITH, ``dossiers.counters.draw_into``).
-# SQLite has no data-modifying WITH: one statement more there.
-RECEPTION_AND_ACCEPT = 10  # target 10 (PostgreSQL)
-RECEPTION_AND_ACCEPT_SQLITE = 11
+# register's book and its line in one statement (``dossiers.counters.draw_into``: a data-modifying WITH on
+# PostgreSQL, an INSERT … SELECT and the connection's write-back trigger on SQLite).
+RECEPTION_AND_ACCEPT = 10  # target 10
 # The same two steps as two service calls (two transactions: a dossier registered now, accepted later).
-RECEPTION_THEN_ACCEPT = 16  # 17 on SQLite (the register in two statements)
+RECEPTION_THEN_ACCEPT = 16
 STEP_ACTION = 8  # target 8
 
 
@@ -165,9 +164,7 @@ def test_counter_reception_and_accept():
     inputs = counter_inputs(world, procedure, now)
     queries = count(lambda: services.receive_and_decide(decision=services.CounterDecision.ACCEPT, **inputs))
     print("reception + accept (the counter's intention)", queries)
-    assert queries <= (
-        RECEPTION_AND_ACCEPT if connection.vendor == "postgresql" else RECEPTION_AND_ACCEPT_SQLITE
-    )
+    assert queries <= RECEPTION_AND_ACCEPT
 
 
 def test_reception_then_accept():
@@ -177,7 +174,7 @@ def test_reception_then_accept():
     inputs = counter_inputs(world, procedure, now)
     queries = count(lambda: received_and_accepted(world, procedure, now, inputs))
     print("reception, then accept", queries)
-    assert queries <= RECEPTION_THEN_ACCEPT + (connection.vendor != "postgresql")
+    assert queries <= RECEPTION_THEN_ACCEPT
 
 
 def test_one_workflow_step_action():

@@ -1,5 +1,6 @@
 """Registries fixtures: Huế's demo staff (a reception officer of Phú Xuân, the province's auditor), a citizen
-of the reference e-ID, and a dossier received at the counter."""
+of the reference e-ID, a dossier received at the counter, a consent and a lookup with the population
+registry by default; and the reference registry's people and requests (``person``, ``asked``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
+from motcua.registries import services as registry_services
+from motcua.registries.models import Consent
 from refservices.idp.citizens import CITIZENS
 from refservices.registries import records
 
@@ -51,6 +54,52 @@ class World:
             applicant_info=services.ApplicantInfo(name="Phan Thị Mai", id_number=id_number),
             documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
         )
+
+    def consent(
+        self,
+        by,
+        *,
+        fields: list[str],
+        purpose: str,
+        registry: str = "population",
+        subject_id: str = "",
+        text: str | None = None,
+        **extra,
+    ) -> Consent:
+        """A consent recorded by ``by`` about ``subject_id`` (their own ID number unless given), with the
+        text the services write unless ``text`` is given ("" for none: a legal basis)."""
+        return registry_services.record_consent(
+            by=by,
+            subject_id=subject_id or by.national_id,
+            registry=registry,
+            fields=fields,
+            purpose=purpose,
+            text=registry_services.consent_text(registry=registry, fields=fields, purpose=purpose)
+            if text is None
+            else text,
+            **extra,
+        )
+
+    def look_up(self, actor, identifier: str, *, registry: str = "population", **extra):
+        """``registries.services.lookup`` by ``actor`` of ``identifier`` (the population registry unless
+        named); ``extra``: its other arguments."""
+        return registry_services.lookup(actor=actor, registry=registry, identifier=identifier, **extra)
+
+
+def person(case: str = "person") -> tuple[str, dict]:
+    """A documented person of the reference registry: their ID number and their record."""
+    identifier = records.examples()[case]
+    return identifier, records.population_record(records.person_index(identifier))
+
+
+def asked(registries, identifier: str, *, procedure: str = "1.001193") -> list[dict]:
+    """The registry's requests about ``identifier`` for a form of ``procedure`` (birth registration unless
+    named; a late request of an earlier test's slow registry may still arrive in the log)."""
+    return [
+        r
+        for r in registries.requests()
+        if r["identifier"] == identifier and procedure in (r["purpose"] or "")
+    ]
 
 
 def _citizen(national_id: str, name: str):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from motcua.core.errors import DomainError
+from motcua.dossiers.models import Dossier
 from motcua.registries import services
 from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
 from motcua.registries.models import Consent, Lookup, Outcome
@@ -17,28 +18,9 @@ PURPOSE = "Đăng ký kết hôn: điền sẵn tờ khai"
 FIELDS = ["full_name", "birth_date", "permanent_address"]
 
 
-def consent_of(citizen, *, fields=FIELDS, purpose=PURPOSE, **extra):
-    text = services.consent_text(registry="population", fields=fields, purpose=purpose)
-    return services.record_consent(
-        by=citizen,
-        subject_id=citizen.national_id,
-        registry="population",
-        fields=fields,
-        purpose=purpose,
-        text=text,
-        **extra,
-    )
-
-
 def test_a_lookup_without_consent_or_legal_basis_is_refused_and_recorded(world, registries):
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.citizen,
-            registry="population",
-            identifier=world.citizen.national_id,
-            fields=FIELDS,
-            purpose=PURPOSE,
-        )
+        world.look_up(world.citizen, world.citizen.national_id, fields=FIELDS, purpose=PURPOSE)
     assert caught.value.code == "registries.no_consent"
     row = Lookup.objects.get()
     assert (row.outcome, row.error_code, row.fields_returned) == (
@@ -50,17 +32,16 @@ def test_a_lookup_without_consent_or_legal_basis_is_refused_and_recorded(world, 
 
 
 def test_the_citizen_consents_and_the_lookup_returns_only_the_consented_fields(world, registries):
-    consent = consent_of(world.citizen, draft_reference="draft-1")
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE, draft_reference="draft-1")
     stored = Consent.objects.get(pk=consent.pk)
     assert stored.text.startswith("Tôi đồng ý") and "Cơ sở dữ liệu quốc gia về dân cư" in stored.text
     assert "Họ, chữ đệm và tên" in stored.text and PURPOSE in stored.text
     assert (stored.citizen, stored.recorded_by, stored.fields) == (world.citizen, None, FIELDS)
     assert stored.created_at <= timezone.now()
 
-    result = services.lookup(
-        actor=world.citizen,
-        registry="population",
-        identifier=world.citizen.national_id,
+    result = world.look_up(
+        world.citizen,
+        world.citizen.national_id,
         fields=FIELDS,
         purpose=PURPOSE,
         consent=consent,
@@ -82,7 +63,7 @@ def test_the_citizen_consents_and_the_lookup_returns_only_the_consented_fields(w
 
 
 def test_a_consent_does_not_cover_more_fields_another_purpose_or_another_person(world, registries):
-    consent = consent_of(world.citizen)
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE)
     attempts = [
         {"fields": [*FIELDS, "household_members"]},
         {"purpose": "Mục đích khác"},
@@ -90,71 +71,55 @@ def test_a_consent_does_not_cover_more_fields_another_purpose_or_another_person(
         {"registry": "civil_status", "fields": ["birth"]},
     ]
     for change in attempts:
-        arguments = {
-            "actor": world.citizen,
-            "registry": "population",
-            "identifier": world.citizen.national_id,
-            "fields": FIELDS,
-            "purpose": PURPOSE,
-            "consent": consent,
-            **change,
-        }
+        arguments = {"identifier": world.citizen.national_id, "fields": FIELDS, "purpose": PURPOSE, **change}
         with pytest.raises(DomainError) as caught:
-            services.lookup(**arguments)
+            world.look_up(world.citizen, consent=consent, **arguments)
         assert caught.value.code == "registries.consent_mismatch", change
     assert Lookup.objects.filter(outcome=Outcome.REFUSED).count() == len(attempts)
     assert registries.requests() == []
 
 
 def test_someone_else_cannot_use_a_citizens_consent(world, registries):
-    consent = consent_of(world.citizen)
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE)
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.other_citizen,
-            registry="population",
-            identifier=world.citizen.national_id,
-            fields=FIELDS,
-            purpose=PURPOSE,
-            consent=consent,
+        world.look_up(
+            world.other_citizen, world.citizen.national_id, fields=FIELDS, purpose=PURPOSE, consent=consent
         )
     assert caught.value.code == "registries.consent_mismatch"
 
 
 def test_an_expired_or_withdrawn_consent_no_longer_allows_a_lookup(world, registries, settings):
     settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "CONSENT_VALID_MINUTES": 30}
-    old = consent_of(world.citizen, now=timezone.now() - dt.timedelta(minutes=31))
-    withdrawn = services.withdraw_consent(consent=consent_of(world.citizen), by=world.citizen)
+    old = world.consent(
+        world.citizen, fields=FIELDS, purpose=PURPOSE, now=timezone.now() - dt.timedelta(minutes=31)
+    )
+    withdrawn = services.withdraw_consent(
+        consent=world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE), by=world.citizen
+    )
     for consent in (old, withdrawn):
         with pytest.raises(DomainError) as caught:
-            services.lookup(
-                actor=world.citizen,
-                registry="population",
-                identifier=world.citizen.national_id,
-                fields=FIELDS,
-                purpose=PURPOSE,
-                consent=consent,
+            world.look_up(
+                world.citizen, world.citizen.national_id, fields=FIELDS, purpose=PURPOSE, consent=consent
             )
         assert caught.value.code == "registries.consent_expired"
 
 
 def test_a_citizen_consents_only_about_themselves_and_never_records_a_legal_basis(world):
     with pytest.raises(DomainError) as caught:
-        services.record_consent(
-            by=world.citizen,
+        world.consent(
+            world.citizen,
             subject_id=world.other_citizen.national_id,
-            registry="population",
             fields=FIELDS,
             purpose=PURPOSE,
             text="Tôi đồng ý",
         )
     assert caught.value.code == "registries.not_your_data"
     with pytest.raises(DomainError) as caught:
-        services.record_consent(
-            by=world.citizen,
-            subject_id=world.citizen.national_id,
-            registry="population",
+        world.consent(
+            world.citizen,
             fields=FIELDS,
             purpose=PURPOSE,
+            text="",
             legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
         )
     assert caught.value.code == "registries.legal_basis_staff_only"
@@ -189,20 +154,18 @@ def test_bad_input_is_refused_with_a_vietnamese_message_and_nothing_stored(world
 
 def test_at_the_counter_the_officer_records_the_citizens_consent_for_the_dossier(world, registries):
     dossier = world.receive(id_number=world.examples["person"])
-    consent = services.record_consent(
-        by=world.officer,
+    consent = world.consent(
+        world.officer,
         subject_id=world.examples["person"],
-        registry="population",
         fields=["full_name", "current_address"],
         purpose=PURPOSE,
         text="Ông/bà đồng ý cho lấy họ tên và nơi ở hiện tại từ CSDL quốc gia về dân cư.",
         dossier=dossier,
     )
     assert (consent.citizen, consent.recorded_by, consent.dossier) == (None, world.officer, dossier)
-    result = services.lookup(
-        actor=world.officer,
-        registry="population",
-        identifier=world.examples["person"],
+    result = world.look_up(
+        world.officer,
+        world.examples["person"],
         fields=["full_name", "current_address"],
         purpose=PURPOSE,
         dossier=dossier,
@@ -217,23 +180,18 @@ def test_at_the_counter_the_officer_records_the_citizens_consent_for_the_dossier
 def test_an_officer_without_consent_or_legal_basis_is_refused(world, registries):
     dossier = world.receive()
     with pytest.raises(DomainError) as caught:
-        services.record_consent(
-            by=world.officer,
+        world.consent(
+            world.officer,
             subject_id=world.examples["person"],
-            registry="population",
             fields=FIELDS,
             purpose=PURPOSE,
+            text="",
             dossier=dossier,
         )
     assert caught.value.code == "registries.no_consent"
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.officer,
-            registry="population",
-            identifier=world.examples["person"],
-            fields=FIELDS,
-            purpose=PURPOSE,
-            dossier=dossier,
+        world.look_up(
+            world.officer, world.examples["person"], fields=FIELDS, purpose=PURPOSE, dossier=dossier
         )
     assert caught.value.code == "registries.no_consent"
 
@@ -241,29 +199,28 @@ def test_an_officer_without_consent_or_legal_basis_is_refused(world, registries)
 def test_the_legal_basis_path_records_the_basis_instead_of_a_consent(world, registries):
     dossier = world.receive()
     basis = "Khoản 1 Điều 17 Nghị định 13/2023/NĐ-CP; Điều 10 Luật Căn cước 2023"
-    recorded = services.record_consent(
-        by=world.officer,
+    recorded = world.consent(
+        world.officer,
         subject_id=world.examples["person"],
-        registry="population",
         fields=["full_name"],
         purpose=PURPOSE,
+        text="",
         legal_basis=basis,
         dossier=dossier,
     )
     assert recorded.is_legal_basis and recorded.text == ""
-    via_record = services.lookup(
-        actor=world.officer,
-        registry="population",
-        identifier=world.examples["person"],
+    via_record = world.look_up(
+        world.officer,
+        world.examples["person"],
         fields=["full_name"],
         purpose=PURPOSE,
         dossier=dossier,
         consent=recorded,
     )
-    direct = services.lookup(
-        actor=world.officer,
+    direct = world.look_up(
+        world.officer,
+        world.examples["person"],
         registry="civil_status",
-        identifier=world.examples["person"],
         fields=["marital_status"],
         purpose=PURPOSE,
         dossier=dossier,
@@ -275,10 +232,9 @@ def test_the_legal_basis_path_records_the_basis_instead_of_a_consent(world, regi
 
 def test_a_citizen_cannot_invoke_a_legal_basis(world, registries):
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.citizen,
-            registry="population",
-            identifier=world.citizen.national_id,
+        world.look_up(
+            world.citizen,
+            world.citizen.national_id,
             fields=FIELDS,
             purpose=PURPOSE,
             legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
@@ -289,10 +245,9 @@ def test_a_citizen_cannot_invoke_a_legal_basis(world, registries):
 def test_an_officer_cannot_look_up_for_a_dossier_of_another_agency(world, registries):
     dossier = world.receive()
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.other_officer,
-            registry="population",
-            identifier=world.examples["person"],
+        world.look_up(
+            world.other_officer,
+            world.examples["person"],
             fields=FIELDS,
             purpose=PURPOSE,
             dossier=dossier,
@@ -305,19 +260,19 @@ def test_an_officer_cannot_look_up_for_a_dossier_of_another_agency(world, regist
 def test_a_staff_lookup_outside_a_dossier_needs_a_stated_purpose_and_is_flagged(world, registries):
     basis = "Điều 17 Nghị định 13/2023/NĐ-CP"
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.officer,
+        world.look_up(
+            world.officer,
+            world.examples["business"],
             registry="business",
-            identifier=world.examples["business"],
             fields=["name"],
             purpose="xem",
             legal_basis=basis,
         )
     assert caught.value.code == "registries.purpose_required"
-    result = services.lookup(
-        actor=world.officer,
+    result = world.look_up(
+        world.officer,
+        world.examples["business"],
         registry="business",
-        identifier=world.examples["business"],
         fields=["name", "status"],
         purpose="Xác minh doanh nghiệp trước khi tiếp nhận hồ sơ",
         legal_basis=basis,
@@ -331,22 +286,15 @@ def test_not_found_and_unavailable_lookups_are_recorded_and_raised(world, regist
     basis = "Điều 17 Nghị định 13/2023/NĐ-CP"
     dossier = world.receive()
     with pytest.raises(RecordNotFound) as caught:
-        services.lookup(
-            actor=world.officer,
-            registry="population",
-            identifier=unknown,
-            fields=["full_name"],
-            purpose=PURPOSE,
-            dossier=dossier,
-            legal_basis=basis,
+        world.look_up(
+            world.officer, unknown, fields=["full_name"], purpose=PURPOSE, dossier=dossier, legal_basis=basis
         )
     assert caught.value.lookup.outcome == Outcome.NOT_FOUND
     registries.stop()
     with pytest.raises(RegistryUnavailable) as caught:
-        services.lookup(
-            actor=world.officer,
-            registry="population",
-            identifier=world.examples["person"],
+        world.look_up(
+            world.officer,
+            world.examples["person"],
             fields=["full_name"],
             purpose=PURPOSE,
             dossier=dossier,
@@ -366,8 +314,8 @@ def test_a_citizen_reads_only_land_parcels_they_hold(world, registries):
 
     parcel = world.examples["parcel"]
     holder = records.land_record(parcel)["holder_id_number"]
-    consent = services.record_consent(
-        by=world.citizen,
+    consent = world.consent(
+        world.citizen,
         subject_id=parcel,
         registry="land",
         fields=["area_m2"],
@@ -375,24 +323,18 @@ def test_a_citizen_reads_only_land_parcels_they_hold(world, registries):
         text="Tôi đồng ý cho lấy diện tích thửa đất.",
     )
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.citizen,
-            registry="land",
-            identifier=parcel,
-            fields=["area_m2"],
-            purpose=PURPOSE,
-            consent=consent,
+        world.look_up(
+            world.citizen, parcel, registry="land", fields=["area_m2"], purpose=PURPOSE, consent=consent
         )
     assert caught.value.code == "registries.not_your_data"
     assert caught.value.lookup.subject_id == holder  # the holder sees the attempt on their account page
 
 
 def test_a_drafts_consents_and_lookups_follow_it_into_the_dossier(world, registries):
-    consent = consent_of(world.citizen, draft_reference="draft-42")
-    services.lookup(
-        actor=world.citizen,
-        registry="population",
-        identifier=world.citizen.national_id,
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE, draft_reference="draft-42")
+    world.look_up(
+        world.citizen,
+        world.citizen.national_id,
         fields=FIELDS,
         purpose=PURPOSE,
         consent=consent,
@@ -407,10 +349,9 @@ def test_a_drafts_consents_and_lookups_follow_it_into_the_dossier(world, registr
 def test_a_counter_lookup_is_unflagged_only_when_the_dossier_concerns_that_person(world, registries):
     applicant, stranger = world.examples["person"], world.examples["moved"]
     for subject in (applicant, stranger):
-        services.lookup(
-            actor=world.officer,
-            registry="population",
-            identifier=subject,
+        world.look_up(
+            world.officer,
+            subject,
             fields=["full_name"],
             purpose="Điền tờ khai thủ tục tại quầy tiếp nhận",
             legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
@@ -428,17 +369,12 @@ def test_a_slow_registry_fails_the_lookup_within_the_timeout_and_it_is_recorded(
     import time
 
     settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "TIMEOUT_SECONDS": 1.0}
-    consent = consent_of(world.citizen)
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE)
     registries.faults(delay_seconds=4)
     started = time.monotonic()
     with pytest.raises(RegistryUnavailable) as caught:
-        services.lookup(
-            actor=world.citizen,
-            registry="population",
-            identifier=world.citizen.national_id,
-            fields=FIELDS,
-            purpose=PURPOSE,
-            consent=consent,
+        world.look_up(
+            world.citizen, world.citizen.national_id, fields=FIELDS, purpose=PURPOSE, consent=consent
         )
     assert time.monotonic() - started <= 1.0 + 0.5
     assert "tự nhập thông tin" in str(caught.value)  # the manual path, in the message the page shows
@@ -452,17 +388,13 @@ def test_a_cached_answer_is_still_a_recorded_lookup(world, registries, settings)
 
     settings.MOTCUA_REGISTRIES = {**settings.MOTCUA_REGISTRIES, "CACHE_SECONDS": 30}
     cache.delete(adapters.cache_key("population", world.citizen.national_id, FIELDS))
-    consent = consent_of(world.citizen)
-    arguments = {
-        "actor": world.citizen,
-        "registry": "population",
-        "identifier": world.citizen.national_id,
-        "fields": FIELDS,
-        "purpose": PURPOSE,
-        "consent": consent,
-    }
-    first = services.lookup(**arguments)
-    second = services.lookup(**arguments)
+    consent = world.consent(world.citizen, fields=FIELDS, purpose=PURPOSE)
+    first, second = (
+        world.look_up(
+            world.citizen, world.citizen.national_id, fields=FIELDS, purpose=PURPOSE, consent=consent
+        )
+        for _ in range(2)
+    )
     assert first.values == second.values and (first.cached, second.cached) == (False, True)
     assert list(Lookup.objects.order_by("id").values_list("cached", flat=True)) == [False, True]
     assert len(registries.requests()) == 1
@@ -471,21 +403,13 @@ def test_a_cached_answer_is_still_a_recorded_lookup(world, registries, settings)
 
 def test_control_characters_are_refused_and_the_attempt_is_still_recorded(world, registries):
     with pytest.raises(DomainError) as caught:
-        services.record_consent(
-            by=world.citizen,
-            subject_id=world.citizen.national_id,
-            registry="population",
-            fields=FIELDS,
-            purpose="Đăng ký\x00kết hôn",
-            text="Tôi đồng ý.",
-        )
+        world.consent(world.citizen, fields=FIELDS, purpose="Đăng ký\x00kết hôn", text="Tôi đồng ý.")
     assert caught.value.code == "text.invalid" and caught.value.field == "purpose"
     assert not Consent.objects.exists()
     with pytest.raises(DomainError) as caught:
-        services.lookup(
-            actor=world.officer,
-            registry="population",
-            identifier="0460\x0085001234",
+        world.look_up(
+            world.officer,
+            "0460\x0085001234",
             fields=FIELDS,
             purpose="Kiểm tra\x00",
             legal_basis="Điều 19\x00",
@@ -493,3 +417,27 @@ def test_control_characters_are_refused_and_the_attempt_is_still_recorded(world,
     assert caught.value.code == "registries.bad_identifier"
     row = Lookup.objects.get()
     assert "\x00" not in row.identifier + row.purpose + row.legal_basis and "\ufffd" in row.identifier
+
+
+@pytest.mark.parametrize(
+    ("by_staff", "in_dossier", "subject_id", "drafted", "expected"),
+    [
+        (False, False, "046195001234", False, False),  # a citizen's own lookup
+        (True, False, "046195001234", False, True),  # staff, outside a dossier
+        (True, True, "079000000001", False, False),  # staff, in a dossier: made for it, about anyone
+        (True, True, "046195001234", True, False),  # on the draft, about the dossier's applicant
+        (True, True, "046190000009", True, False),  # on the draft, about the person it concerns
+        (True, True, "079000000001", True, True),  # on the draft, about someone else
+        (True, True, "", True, True),  # on the draft, a business or a parcel (no person)
+    ],
+)
+def test_one_rule_decides_which_lookups_wait_for_the_auditor(
+    by_staff, in_dossier, subject_id, drafted, expected
+):
+    dossier = Dossier(applicant_id_number="046195001234", concerned_id_number="046190000009")
+    assert (
+        services.flagged(
+            by_staff=by_staff, dossier=dossier if in_dossier else None, subject_id=subject_id, drafted=drafted
+        )
+        is expected
+    )

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from motcua.core.errors import DomainError
-from motcua.registries import services
 from motcua.registries.models import Consent, Lookup
 from otp_sessions import verified_session
 
@@ -20,10 +19,10 @@ PURPOSE = "Đăng ký kết hôn"
 
 
 def officer_lookup(world, *, identifier, dossier=None, purpose=PURPOSE, registry="population", fields=None):
-    return services.lookup(
-        actor=world.officer,
+    return world.look_up(
+        world.officer,
+        identifier,
         registry=registry,
-        identifier=identifier,
         fields=fields or ["full_name"],
         purpose=purpose,
         dossier=dossier,
@@ -58,22 +57,8 @@ def test_the_account_page_needs_a_login(db):
 
 
 def test_the_citizen_withdraws_a_consent_from_the_account_page(world, registries):
-    consent = services.record_consent(
-        by=world.citizen,
-        subject_id=world.citizen.national_id,
-        registry="population",
-        fields=["full_name"],
-        purpose=PURPOSE,
-        text=services.consent_text(registry="population", fields=["full_name"], purpose=PURPOSE),
-    )
-    other = services.record_consent(
-        by=world.other_citizen,
-        subject_id=world.other_citizen.national_id,
-        registry="population",
-        fields=["full_name"],
-        purpose=PURPOSE,
-        text="Tôi đồng ý.",
-    )
+    consent = world.consent(world.citizen, fields=["full_name"], purpose=PURPOSE)
+    other = world.consent(world.other_citizen, fields=["full_name"], purpose=PURPOSE, text="Tôi đồng ý.")
     client = Client()
     client.force_login(world.citizen)
     html = client.get(ACCOUNT).content.decode()
@@ -155,14 +140,7 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_the_rows(
         officer_lookup(
             world, identifier=world.citizen.national_id, purpose=purpose + " — tư vấn trước khi nộp"
         )
-        services.record_consent(
-            by=world.citizen,
-            subject_id=world.citizen.national_id,
-            registry="population",
-            fields=["full_name"],
-            purpose=purpose,
-            text="Tôi đồng ý.",
-        )
+        world.consent(world.citizen, fields=["full_name"], purpose=purpose, text="Tôi đồng ý.")
     citizen = Client()
     citizen.force_login(world.citizen)
     citizen.get(ACCOUNT)  # the session's first read
@@ -175,19 +153,11 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_the_rows(
 
 
 def test_another_citizens_refused_attempt_shows_without_their_name(world, registries):
-    consent = services.record_consent(
-        by=world.other_citizen,
-        subject_id=world.other_citizen.national_id,
-        registry="population",
-        fields=["full_name"],
-        purpose=PURPOSE,
-        text="Tôi đồng ý.",
-    )
+    consent = world.consent(world.other_citizen, fields=["full_name"], purpose=PURPOSE, text="Tôi đồng ý.")
     with pytest.raises(DomainError, match="không bao gồm"):
-        services.lookup(
-            actor=world.other_citizen,
-            registry="population",
-            identifier=world.citizen.national_id,
+        world.look_up(
+            world.other_citizen,
+            world.citizen.national_id,
             fields=["full_name"],
             purpose=PURPOSE,
             consent=consent,

@@ -11,7 +11,7 @@ import pytest
 from motcua.dossiers.models import Dossier
 from motcua.registries.models import Consent, Lookup
 from motcua.registries.provenance import PrefilledValue
-from refservices.registries import records
+from registries.conftest import asked, person
 from workspace.conftest import hue, log_in, officer
 from workspace.test_assisted_submission import URL, e_form, eid_up, idp, media
 
@@ -20,21 +20,6 @@ __all__ = ["eid_up", "hue", "idp", "media"]
 pytestmark = pytest.mark.django_db
 SOURCE = "population.applicant_id_number"
 LAW = "Khoản 3 Điều 10 Luật Căn cước 2023: cơ quan giải quyết thủ tục hành chính khai thác thông tin"
-
-
-def asked(registries, identifier: str) -> list[dict]:
-    """The registry's requests about ``identifier`` for the birth registration form (a late request of an
-    earlier test's slow registry may still arrive in the log)."""
-    return [
-        r
-        for r in registries.requests()
-        if r["identifier"] == identifier and "1.001193" in (r["purpose"] or "")
-    ]
-
-
-def person(case: str = "person") -> tuple[str, dict]:
-    identifier = records.examples()[case]
-    return identifier, records.population_record(records.person_index(identifier))
 
 
 def lookup_form(hue, identifier: str, **extra) -> dict:

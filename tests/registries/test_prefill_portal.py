@@ -20,29 +20,13 @@ from motcua.portal.uploads import cleanup_uploads
 from motcua.registries.models import Consent, Lookup
 from motcua.registries.provenance import PrefilledValue
 from portal.test_eform import BIRTH, birth_certificate, logged_in, make_citizen, media_in_tmp, valid_answers
-from refservices.registries import records
+from registries.conftest import asked, person
 from workspace.conftest import log_in, officer
 
 __all__ = ["media_in_tmp"]
 
 pytestmark = pytest.mark.django_db
 SOURCE = "population.applicant_id_number"
-
-
-def asked(registries, identifier: str) -> list[dict]:
-    """The registry's requests about ``identifier`` for the birth registration form (a late request of an
-    earlier test's slow registry may still arrive in the log)."""
-    return [
-        r
-        for r in registries.requests()
-        if r["identifier"] == identifier and "1.001193" in (r["purpose"] or "")
-    ]
-
-
-def person(case: str = "person") -> tuple[str, dict]:
-    """A documented person of the reference registry: their ID number and their record."""
-    identifier = records.examples()[case]
-    return identifier, records.population_record(records.person_index(identifier))
 
 
 def form_url() -> str:

@@ -5,15 +5,22 @@ the counter row is created or incremented in place, so it stays locked until com
 queue on it, a reception that rolls back gives its number back, and a number is never given twice.
 
 A number that is written at once into a row of another table (the register's line, ``draw_into``) is drawn
-by the same statement on PostgreSQL: the upsert runs in a data-modifying ``WITH`` and the row's INSERT reads
-the number from it. SQLite has no data-modifying ``WITH``: there the same two statements run one after the
-other (it runs one writer at a time, so nothing comes between them)."""
+by the same statement that writes the row. On PostgreSQL the upsert runs in a data-modifying ``WITH`` and the
+row's INSERT reads the number from it. SQLite has no data-modifying ``WITH``, and one of its statements writes
+one table: there the row's ``INSERT … SELECT`` reads the counter's next number, and a TEMP trigger of the
+connection (``AFTER INSERT`` on the row's table) writes it back into the counter, in the same statement.
+SQLite runs one writer at a time and a write statement holds the write lock from its first read, so nothing
+comes between the read and the write-back. The trigger is created by the first draw on a connection (its
+statement reports whether the trigger was there, and the counter is then set by hand once); a TEMP trigger
+is not part of the schema, lives as long as the connection, and vanishes with a transaction that rolls back
+its creation, after which the next draw creates it again. A counter row that does not exist yet (the first
+number of a book) is created by the two-statement path: the upsert, then the row."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models
 
@@ -87,30 +94,52 @@ def draw(
     return tuple(row)
 
 
+class _Shape(NamedTuple):
+    """What a ``draw_into`` statement is built from (column names only; the values are parameters)."""
+
+    model: type[models.Model]  # the counter
+    row: type[models.Model]  # the row that carries the number
+    names: tuple[str, ...]  # the row's fields given as values
+    drawn: tuple[tuple[str, str], ...]  # (the row's field, the counter's column it takes)
+    returning: tuple[str, ...]  # the counter's columns returned
+    counter: str  # the counter's column incremented
+
+    def into(self) -> str:
+        """``table (columns)`` of the row's INSERT: its ``names``, then its ``drawn`` fields."""
+        columns = [
+            *(_column(self.row, name) for name in self.names),
+            *(_column(self.row, n) for n, _ in self.drawn),
+        ]
+        return f"{connection.ops.quote_name(self.row._meta.db_table)} ({', '.join(columns)})"
+
+    def taking(self, source: str) -> str:
+        """The column of the row that takes the counter's ``source`` column."""
+        found = [name for name, taken in self.drawn if taken == source]
+        assert found, f"draw_into: no field of the row takes {self.model.__name__}.{source}"
+        return _column(self.row, found[0])
+
+    def trigger(self) -> str:
+        return f"motcua_draw_{self.row._meta.db_table}"
+
+
 @functools.cache
-def _row_sql(
-    model: type[models.Model],
-    row: type[models.Model],
-    names: tuple[str, ...],
-    drawn: tuple[tuple[str, str], ...],
-    returning: tuple[str, ...],
-    upsert: str | None,
-) -> str:
+def _row_sql(shape: _Shape, upsert: str | None) -> str:
     """The row's INSERT: its ``names`` columns as parameters, the ``drawn`` ones from the counter; reading
-    them from the ``upsert`` run in a data-modifying WITH (PostgreSQL), or as parameters too (SQLite)."""
-    quote = connection.ops.quote_name
-    table = quote(row._meta.db_table)
-    pk = quote(str(row._meta.pk.column))
-    columns = ", ".join([*(_column(row, name) for name in names), *(_column(row, name) for name, _ in drawn)])
+    them from the ``upsert`` run in a data-modifying WITH (PostgreSQL), or as parameters too (SQLite, when
+    the counter row is created)."""
+    pk = connection.ops.quote_name(str(shape.row._meta.pk.column))
     if upsert is None:
-        placeholders = ", ".join(["%s"] * (len(names) + len(drawn)))
-        return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"
+        placeholders = ", ".join(["%s"] * (len(shape.names) + len(shape.drawn)))
+        return f"INSERT INTO {shape.into()} VALUES ({placeholders}) RETURNING {pk}"
     selected = ", ".join(
-        [*(["%s"] * len(names)), *(f"drawn.{_column(model, source)}" for _, source in drawn)]
+        [
+            *(["%s"] * len(shape.names)),
+            *(f"drawn.{_column(shape.model, source)}" for _, source in shape.drawn),
+        ]
     )
-    kept = ", ".join(f"(SELECT drawn.{_column(model, name)} FROM drawn)" for name in returning)
+    kept = ", ".join(f"(SELECT drawn.{_column(shape.model, name)} FROM drawn)" for name in shape.returning)
     return (
-        f"WITH drawn AS ({upsert}) INSERT INTO {table} ({columns}) SELECT {selected} FROM drawn "
+        f"WITH drawn AS ({upsert}) INSERT INTO {shape.into()} SELECT {selected} FROM drawn "
         f"RETURNING {pk}, {kept}"
     )
 
@@ -128,21 +157,91 @@ def draw_into(
 ) -> tuple[tuple[Any, ...], Any]:
     """``draw`` a number of ``model`` and INSERT a ``row`` that carries it: ``values`` by field name, and
     ``drawn`` naming for each of the row's fields the counter's column it takes (e.g. the line's
-    ``number`` from the book's ``last``). Returns the ``returning`` columns of the counter and the new row's
-    primary key; one statement on PostgreSQL, two on SQLite."""
+    ``number`` from the book's ``last``, its ``register`` from the book's ``id``). Returns the ``returning``
+    columns of the counter and the new row's primary key; one statement on PostgreSQL, and on SQLite once
+    the counter row exists (see the module's docstring)."""
     needed = tuple(dict.fromkeys([*returning, *drawn.values()]))
     given = _params(row, values)
-    shape = (model, row, tuple(values), tuple(drawn.items()), tuple(returning))
-    if connection.vendor != "postgresql":
-        counted = dict(
-            zip(needed, draw(model, key=key, returning=needed, counter=counter, fill=fill), strict=True)
-        )
+    shape = _Shape(model, row, tuple(values), tuple(drawn.items()), tuple(returning), counter)
+    if connection.vendor == "postgresql":
+        upsert, params = _upsert(model, key=key, returning=needed, counter=counter, fill=fill)
         with connection.cursor() as cursor:
-            cursor.execute(_row_sql(*shape, None), [*given, *(counted[name] for name in drawn.values())])
-            (pk,) = cursor.fetchone()
-        return tuple(counted[name] for name in returning), pk
-    upsert, params = _upsert(model, key=key, returning=needed, counter=counter, fill=fill)
+            cursor.execute(_row_sql(shape, upsert), [*params, *given])
+            pk, *kept = cursor.fetchone()
+        return tuple(kept), pk
     with connection.cursor() as cursor:
-        cursor.execute(_row_sql(*shape, upsert), [*params, *given])
-        pk, *kept = cursor.fetchone()
-    return tuple(kept), pk
+        cursor.execute(_next_row_sql(shape, tuple(key)), [*given, *_params(model, key)])
+        found = cursor.fetchone()
+        if found is not None:
+            pk, counter_pk, number, *kept, triggered = found
+            if not triggered:
+                # The first draw on this connection: the trigger, and this number written back by hand.
+                cursor.execute(_trigger_sql(shape))
+                cursor.execute(_write_back_sql(shape), [number, counter_pk])
+            return tuple(kept), pk
+    # No counter row yet: the upsert creates it, then the row (the trigger too, for the next draws).
+    counted = dict(
+        zip(needed, draw(model, key=key, returning=needed, counter=counter, fill=fill), strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_trigger_sql(shape))
+        cursor.execute(_row_sql(shape, None), [*given, *(counted[name] for name in drawn.values())])
+        (pk,) = cursor.fetchone()
+    return tuple(counted[name] for name in returning), pk
+
+
+@functools.cache
+def _next_row_sql(shape: _Shape, key: tuple[str, ...]) -> str:
+    """SQLite: the row's ``INSERT … SELECT`` from the existing counter row (named by its ``key`` fields),
+    its ``counter`` column plus one. Returns the row's primary key, the counter row's key and the number
+    drawn, the counter's ``returning`` columns after the draw, and whether the write-back trigger exists;
+    no row when the counter row does not exist."""
+    quote = connection.ops.quote_name
+    model, table = shape.model, quote(shape.row._meta.db_table)
+    source, pk = quote(model._meta.db_table), str(model._meta.pk.attname)
+    link = shape.taking(pk)
+    taken = [
+        f"counter.{_column(model, name)}" + (" + 1" if name == shape.counter else "")
+        for _, name in shape.drawn
+    ]
+    where = " AND ".join(f"counter.{_column(model, name)} = %s" for name in key)
+    kept = ", ".join(
+        f"{table}.{shape.taking(name)}"
+        if name in dict(shape.drawn).values()
+        else f"(SELECT kept.{_column(model, name)} FROM {source} AS kept "
+        f"WHERE kept.{quote(pk)} = {table}.{link})"
+        for name in shape.returning
+    )
+    return (
+        f"INSERT INTO {shape.into()} SELECT {', '.join([*(['%s'] * len(shape.names)), *taken])} "
+        f"FROM {source} AS counter WHERE {where} "
+        f"RETURNING {table}.{quote(str(shape.row._meta.pk.column))}, {table}.{link}, "
+        f"{table}.{shape.taking(shape.counter)}, {kept}, "
+        f"(SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name = '{shape.trigger()}')"
+    )
+
+
+@functools.cache
+def _trigger_sql(shape: _Shape) -> str:
+    """SQLite: the connection's TEMP trigger that writes the number of each new row back into its counter
+    row (never lowering it)."""
+    quote = connection.ops.quote_name
+    pk = str(shape.model._meta.pk.attname)
+    last, number = _column(shape.model, shape.counter), shape.taking(shape.counter)
+    return (
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {quote(shape.trigger())} "
+        f"AFTER INSERT ON main.{quote(shape.row._meta.db_table)} BEGIN "
+        f"UPDATE {quote(shape.model._meta.db_table)} SET {last} = max({last}, NEW.{number}) "
+        f"WHERE {quote(pk)} = NEW.{shape.taking(pk)}; END"
+    )
+
+
+@functools.cache
+def _write_back_sql(shape: _Shape) -> str:
+    """SQLite: what the trigger does, by hand (the number, then the counter row's primary key)."""
+    quote = connection.ops.quote_name
+    last = _column(shape.model, shape.counter)
+    return (
+        f"UPDATE {quote(shape.model._meta.db_table)} SET {last} = max({last}, %s) "
+        f"WHERE {quote(str(shape.model._meta.pk.attname))} = %s"
+    )

@@ -17,7 +17,28 @@ class Registry(models.TextChoices):
     CIVIL_STATUS = "civil_status", REGISTRY_LABELS["civil_status"]
 
 
-class Consent(models.Model):
+class RegistryUse(models.Model):
+    """What a consent and a lookup both record: the registry, the purpose, the dossier or the draft it was
+    for (one or the other, or neither for a staff lookup outside a dossier) and when."""
+
+    registry = models.CharField(_("cơ sở dữ liệu"), max_length=20, choices=Registry.choices)
+    purpose = models.CharField(_("mục đích"), max_length=500)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registry_%(class)ss",  # registry_consents, registry_lookups
+    )
+    draft_reference = models.CharField(_("tham chiếu bản nháp"), max_length=80, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Consent(RegistryUse):
     """Sự đồng ý khai thác dữ liệu: a person's consent to one lookup purpose in one registry, or the legal
     basis an officer recorded instead (a lookup the law allows without consent).
 
@@ -26,9 +47,7 @@ class Consent(models.Model):
     """
 
     subject_id = models.CharField(_("số định danh / mã của đối tượng"), max_length=40, db_index=True)
-    registry = models.CharField(_("cơ sở dữ liệu"), max_length=20, choices=Registry.choices)
     fields = models.JSONField(_("trường thông tin"), default=list)
-    purpose = models.CharField(_("mục đích"), max_length=500)
     text = models.TextField(_("nội dung đã hiển thị"), blank=True)
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,16 +66,6 @@ class Consent(models.Model):
         related_name="+",
     )
     legal_basis = models.CharField(_("căn cứ pháp lý (thay cho sự đồng ý)"), max_length=500, blank=True)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier",
-        verbose_name=_("hồ sơ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="registry_consents",
-    )
-    draft_reference = models.CharField(_("tham chiếu bản nháp"), max_length=80, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     withdrawn_at = models.DateTimeField(_("rút lại lúc"), null=True, blank=True)
 
     class Meta:
@@ -87,7 +96,7 @@ class ActorKind(models.TextChoices):
     STAFF = "staff", _("cán bộ")
 
 
-class Lookup(models.Model):
+class Lookup(RegistryUse):
     """Nhật ký khai thác dữ liệu: one attempt to read a registry, successful or not.
 
     Who asked (``actor``, with their name and agency as they were), for which dossier or draft, for what
@@ -109,19 +118,8 @@ class Lookup(models.Model):
     actor_label = models.CharField(_("người tra cứu (tên, cơ quan)"), max_length=300, blank=True)
     # The province of the staff member's agency (else this installation's): whose auditors review it.
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
-    registry = models.CharField(_("cơ sở dữ liệu"), max_length=20, choices=Registry.choices)
     identifier = models.CharField(_("số định danh / mã tra cứu"), max_length=40, db_index=True)
     subject_id = models.CharField(_("người được tra cứu"), max_length=40, blank=True, db_index=True)
-    purpose = models.CharField(_("mục đích"), max_length=500)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier",
-        verbose_name=_("hồ sơ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="registry_lookups",
-    )
-    draft_reference = models.CharField(_("tham chiếu bản nháp"), max_length=80, blank=True, db_index=True)
     consent = models.ForeignKey(
         Consent,
         verbose_name=_("sự đồng ý"),
@@ -137,7 +135,6 @@ class Lookup(models.Model):
     error_code = models.CharField(_("mã lỗi"), max_length=60, blank=True)
     cached = models.BooleanField(_("lấy từ bộ nhớ đệm"), default=False)
     duration_ms = models.PositiveIntegerField(_("thời gian (ms)"), default=0)
-    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     flagged = models.BooleanField(_("cần thanh tra xem xét"), default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -256,24 +256,41 @@ def withdraw_consent(*, consent: Consent, by: Any, now: dt.datetime | None = Non
     return consent
 
 
+def flagged(*, by_staff: bool, dossier: Dossier | None, subject_id: str = "", drafted: bool = False) -> bool:
+    """Whether a lookup waits for the auditor (docs/legal-basis.md § 15: a staff lookup outside a dossier is
+    flagged). A lookup made in a dossier is made for it. One made on the counter's draft (``drafted``), once
+    the draft is the ``dossier``, was made for it when it was about the dossier's applicant or the person it
+    concerns; about anyone else it stays flagged. A citizen's own lookup is never flagged."""
+    if not by_staff:
+        return False
+    if dossier is None:
+        return True
+    people = {n for n in (dossier.applicant_id_number, dossier.concerned_id_number) if n}
+    return drafted and subject_id not in people
+
+
 @transaction.atomic
 def link_draft_to_dossier(*, draft_reference: str, dossier: Dossier) -> int:
-    """When a draft becomes a dossier: its consents and lookups now name the dossier. Returns rows changed.
-
-    A staff lookup made while the counter filled the form was flagged (no dossier yet); once the dossier
-    exists and the lookup was about its applicant or the person it concerns, it was made for that dossier
-    and is no longer flagged. A lookup about anyone else stays flagged for the auditor.
-    """
+    """When a draft becomes a dossier: its consents and lookups now name the dossier, and the staff lookups
+    made for it are no longer flagged (``flagged``; one reviewed already keeps its flag). Returns rows
+    changed."""
     if not draft_reference:
         return 0
     changed = Consent.objects.filter(draft_reference=draft_reference, dossier__isnull=True).update(
         dossier=dossier
     )
     pending = Lookup.objects.filter(draft_reference=draft_reference, dossier__isnull=True)
-    people = {n for n in (dossier.applicant_id_number, dossier.concerned_id_number) if n}
-    changed += pending.filter(subject_id__in=people, reviewed_at__isnull=True).update(
-        dossier=dossier, flagged=False
-    )
+    cleared = [
+        row.pk
+        for row in pending.filter(flagged=True, reviewed_at__isnull=True).only("actor_kind", "subject_id")
+        if not flagged(
+            by_staff=row.actor_kind == ActorKind.STAFF,
+            dossier=dossier,
+            subject_id=row.subject_id,
+            drafted=True,
+        )
+    ]
+    changed += Lookup.objects.filter(pk__in=cleared).update(dossier=dossier, flagged=False)
     changed += pending.update(dossier=dossier)
     return changed
 
@@ -387,7 +404,7 @@ def lookup(
         if not isinstance(fields, str)
         else [],
         created_at=now,
-        flagged=staff is not None and dossier is None,
+        flagged=flagged(by_staff=staff is not None, dossier=dossier),
     )
 
     def finish(outcome: str, *, error: DomainError | None = None, returned: list[str] | None = None) -> None:
