@@ -40,8 +40,16 @@ class DocumentEnvironment(SandboxedEnvironment):
             return attr in _DATE_ATTRIBUTES
         return False
 
-    def is_safe_callable(self, obj: Any) -> bool:
-        return super().is_safe_callable(obj)
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja2 hands out a sandboxed str.format / format_map before asking is_safe_attribute: not here.
+        if isinstance(obj, str) and attribute not in _STR_METHODS:
+            return self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, str) and isinstance(argument, str) and argument not in _STR_METHODS:
+            return self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
 
 
 def _finalize(value: Any) -> str:
