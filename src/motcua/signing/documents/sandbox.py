@@ -117,14 +117,14 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             errors.TEMPLATE_UNSAFE,
             _("Mẫu văn bản (%(what)s) truy cập dữ liệu không được phép: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     except UndefinedError as exc:
         raise DomainError(
             errors.TEMPLATE_ERROR,
             _("Mẫu văn bản (%(what)s) dùng dữ liệu không có: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     except TemplateSyntaxError as exc:
         raise DomainError(
@@ -132,7 +132,7 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             _("Mẫu văn bản (%(what)s) sai cú pháp ở dòng %(line)s: %(detail)s."),
             what=what,
             line=exc.lineno,
-            detail=exc.message or "",
+            detail=(exc.message or "").rstrip("."),
         ) from exc
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         # TypeError covers "no loader" (include / import / extends: no file is reachable).
@@ -140,6 +140,6 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             errors.TEMPLATE_ERROR,
             _("Mẫu văn bản (%(what)s) không điền được dữ liệu: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     return "".join(parts)
