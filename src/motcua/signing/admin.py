@@ -27,7 +27,7 @@ class DocumentTemplateForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         probe = DocumentTemplate(**{k: v for k, v in data.items() if k in self.Meta.fields})

@@ -56,7 +56,7 @@ def _parse(text: str) -> list[tuple[int, dict[str, Any], ProcedureVersion | None
     items = document.get("templates")
     if not isinstance(items, list):
         raise CatalogFormatError([Problem(line_of(document), _("thiếu danh sách 'templates'"))])
-    versions = {
+    versions: dict[tuple[str, Any], ProcedureVersion] = {
         (v.procedure.code, v.number): v
         for v in ProcedureVersion.objects.select_related("procedure").filter(
             procedure__code__in=[str(i.get("procedure")) for i in items if isinstance(i, dict)]
