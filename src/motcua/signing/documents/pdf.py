@@ -242,10 +242,8 @@ def layout(
         pdf.multi_cell(BODY_W - QR_SIZE - 4, 5, verify_url, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.lines.extend([caption, verify_url])
 
-    lines = []
-    # pdf.lines holds the header's columns in drawing order; the text reads them that way too.
-    lines.extend(pdf.lines)
-    return Page(pdf=bytes(pdf.output()), signer_area=signer_area, text="\n".join(lines))
+    # The text in drawing order: the header's left column, then its right column, then down the page.
+    return Page(pdf=bytes(pdf.output()), signer_area=signer_area, text="\n".join(pdf.lines))
 
 
 def _body_block(pdf: _Document, block: Block) -> None:
