@@ -200,6 +200,7 @@ def test_marriage_certificate_and_death_extract_print_their_own_content(hue, out
     text = flat(pdftotext(rendered.pdf))
     assert "GIẤY CHỨNG NHẬN KẾT HÔN" in text and "Số: 12/GCNKH-UBND" in text
     assert "TRẦN VĂN ĐỨC" in text and "14/02/1995" in text and "PHAN THỊ MAI" in text
+    assert "đăng ký kết hôn tại Ủy ban nhân dân phường Phú Xuân ngày 05 tháng 01 năm 2026" in text
 
     death = _dossier(
         hue,
