@@ -334,3 +334,11 @@ def test_markup_headings_pairs_and_tables_are_laid_out():
     page = flat(pdftotext(rendered.pdf))
     assert all(cell in page for cell in ("Cột A", "Cột B", "Ô-một", "Ô-hai"))
     assert "Cột A | Cột B" in rendered.text
+
+
+def test_a_character_the_document_font_cannot_print_is_refused_not_left_blank(hue):
+    dossier = _birth(hue, child_name="Nguyễn 漢 An")
+    with pytest.raises(DomainError) as caught:
+        _render(dossier)
+    assert caught.value.code == errors.CHARACTER_UNPRINTABLE
+    assert "漢 (U+6F22)" in str(caught.value)
