@@ -41,7 +41,8 @@ PKI_ORGANIZATION = "motcua test PKI"
 # byte for byte.
 CA_YEARS = 20
 END_ENTITY_YEARS = 5
-CRL_SCHEDULE = "PT10M"
+# A new CRL every second, as if issued on request: a revocation shows in the next CRL fetched.
+CRL_SCHEDULE = "PT1S"
 
 
 @dataclass(frozen=True)
