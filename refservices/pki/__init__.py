@@ -235,10 +235,10 @@ class Pki:
 
     def architecture(self) -> Any:
         """certomancer's PKIArchitecture for the current configuration."""
-        from certomancer.registry import CertomancerConfig
+        from certomancer.registry import ArchLabel, CertomancerConfig
 
         config = CertomancerConfig.from_file(str(self.config_path), key_search_dir=str(self.directory))
-        return config.get_pki_arch(ARCH)
+        return config.get_pki_arch(ArchLabel(ARCH))
 
     def _state(self) -> dict[str, Any]:
         return dict(json.loads((self.directory / STATE_FILE).read_text()))
