@@ -103,8 +103,8 @@ def validation_context() -> Any:
 
 
 def _check(embedded: Any) -> SignatureCheck:
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     subject = embedded.signer_cert.subject.native if embedded.signer_cert is not None else {}
