@@ -181,22 +181,20 @@ VIETNAMESE_UNICODES = [
 
 
 def _appearance_font(font_file: str) -> str:
-    """The font cut to the Vietnamese characters and rescaled to 1000 units per em, kept beside the
-    temporary files (made once per font file).
+    """The font cut to the Vietnamese characters and rescaled to 1000 units per em, kept under
+    ``VAR_DIR/cache/fonts`` (made once per font file).
 
     - pyHanko (0.38) writes a TrueType font's glyph widths in the font's own units, but PDF reads them in
       thousandths of an em: Liberation (2048 units) would come out twice as wide;
     - pyHanko subsets the font at every signature: from 300 glyphs rather than 2,600 it is much quicker."""
-    import tempfile
-
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
     source = Path(font_file)
     stat = source.stat()
-    folder = Path(tempfile.gettempdir()) / "motcua-fonts"
-    folder.mkdir(exist_ok=True)
+    folder = Path(settings.VAR_DIR) / "cache" / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{source.stem}-{stat.st_size}-{stat.st_mtime_ns}-vi-upem1000.ttf"
     if not target.exists():
         font = TTFont(source)
