@@ -53,11 +53,11 @@ browser:
 		else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
 # Result documents are set in Liberation Serif (Debian fonts-liberation2); the tests read them back with
-# poppler's pdftotext and pdftoppm (Debian poppler-utils).
+# poppler's pdftotext and pdftoppm, and cross-check signatures with its pdfsig (Debian poppler-utils).
 documents:
 	@missing=""; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
-	command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing Debian's$$missing for result documents"; \
@@ -68,19 +68,27 @@ install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
 
+# The test PKI (refservices/pki) is made once under var/pki (new keys, never committed) before the demo data,
+# which issues the demo leaders' and agencies' keys from it; it serves CRL, OCSP and time stamps on 8104.
+PKI_DIR ?= $(MOTCUA_VAR_DIR)/pki
+
 demo: install-refservices documents
+	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
+	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
+	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
+# Result documents and signatures: fonts-liberation2 and poppler-utils (pdftotext, pdftoppm, pdfsig).
 test: install-test browser documents
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
