@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test bench bench-scale install install-refservices install-test browser lint clean
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser softhsm lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -52,6 +52,14 @@ browser:
 		if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 		else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
+# The PKCS#11 signing tests keep their keys in Debian's SoftHSM2 token (softhsm2-util, libsofthsm2.so).
+softhsm:
+	@if ! command -v softhsm2-util >/dev/null 2>&1 || [ ! -f /usr/lib/softhsm/libsofthsm2.so ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's softhsm2 for the PKCS#11 signing tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2 >/dev/null; \
+		else echo "softhsm2 not found: install Debian's 'softhsm2' package (PKCS#11 signing tests will be skipped)"; fi; fi
+
 install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
@@ -69,7 +77,7 @@ demo: install-refservices
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-test: install-test browser
+test: install-test browser softhsm
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \
