@@ -94,16 +94,17 @@ class SoftHsm:
         raise ValueError(f"unknown algorithm {algorithm!r}")
 
     def store_certificate(self, label: str, certificate_pem: bytes) -> None:
-        """Store a certificate in the token under ``label`` (the label and id of its key)."""
+        """Store a certificate (or several, PEM) in the token under ``label``: the label and id of its key,
+        or of a CA's certificates kept with the keys they certify."""
         from asn1crypto import pem
         from pkcs11 import Attribute
         from pkcs11.util.x509 import decode_x509_certificate
 
-        _type, _headers, der = pem.unarmor(certificate_pem)
-        attributes = decode_x509_certificate(der)
-        attributes.update({Attribute.LABEL: label, Attribute.ID: label.encode(), Attribute.TOKEN: True})
         with self.session() as session:
-            session.create_object(attributes)
+            for _type, _headers, der in pem.unarmor(certificate_pem, multiple=True):
+                attributes = decode_x509_certificate(der)
+                attributes.update({Attribute.LABEL: label, Attribute.ID: label.encode(), Attribute.TOKEN: True})
+                session.create_object(attributes)
 
     def private_key(self, session: Any, label: str) -> Any:
         from pkcs11 import KeyType, ObjectClass

@@ -23,10 +23,12 @@ AGENCY = "Ủy ban nhân dân phường Thuận Hóa"
 
 @pytest.fixture(scope="module")
 def token_leader(softhsm, pki):
-    """An RSA key made in the token, its certificate issued by the test PKI and stored beside it."""
+    """An RSA key made in the token, its certificate issued by the test PKI and stored beside it with the CA
+    certificates."""
     public_key = softhsm.generate_key("lanh-dao-rsa")
     issued = pki.pki.issue("signer", LEADER, public_key=public_key, organization=AGENCY)
     softhsm.store_certificate("lanh-dao-rsa", issued.cert_pem)
+    softhsm.store_certificate("ca", issued.chain_pem_path.read_bytes())
     return issued
 
 
@@ -120,7 +122,7 @@ def test_the_signer_is_made_through_load_signer_and_closes_its_session(softhsm, 
     assert signer.signing_cert.serial_number == token_leader.serial
     signer.close()
     with pytest.raises(SessionHandleInvalid):
-        list(signer.pkcs11_session.get_objects())
+        signer.pkcs11_session.generate_random(64)
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,9 @@ def load_signer(source: KeySource) -> Any:
             # Without a chain file, the CA certificates stored in the token go into the signature.
             other_certs_to_pull=() if chain else None,
         )
-        signer.signing_cert  # noqa: B018 - looks up the key and the certificate now
+        # Looks up the key and the certificate now. An EC key signs the hash computed here (CKM_ECDSA): every
+        # token has that mechanism, not all have the hash-and-sign ones (SoftHSM2 has not).
+        signer.use_raw_mechanism = signer.signing_cert.public_key.algorithm == "ec"
     except PKCS11Error as error:
         session.close()
         raise refusal(
