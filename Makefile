@@ -75,12 +75,14 @@ demo: install-refservices
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
+	@echo "reference remote-signing service (CSC API v1, the test PKI's keys): http://127.0.0.1:8105"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
 	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
+	$(BIN)/motcua-csc --pki-dir $(PKI_DIR) --port 8105 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 

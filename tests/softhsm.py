@@ -46,12 +46,26 @@ class SoftHsm:
         config = directory / "softhsm2.conf"
         config.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
         os.environ["SOFTHSM2_CONF"] = str(config)
-        hsm = cls(directory, token_label=token_label, pin=str(secrets.randbelow(10**8)).zfill(8),
-                  so_pin=secrets.token_hex(8))
+        hsm = cls(
+            directory,
+            token_label=token_label,
+            pin=str(secrets.randbelow(10**8)).zfill(8),
+            so_pin=secrets.token_hex(8),
+        )
         subprocess.run(
-            ["softhsm2-util", "--init-token", "--free", "--label", token_label,
-             "--so-pin", hsm.so_pin, "--pin", hsm.pin],
-            check=True, capture_output=True,
+            [
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                token_label,
+                "--so-pin",
+                hsm.so_pin,
+                "--pin",
+                hsm.pin,
+            ],
+            check=True,
+            capture_output=True,
         )
         return hsm
 
@@ -65,8 +79,8 @@ class SoftHsm:
             yield session
 
     def generate_key(self, label: str, *, algorithm: str = "rsa") -> Any:
-        """A key pair made inside the token (private half sensitive, never extractable); returns the public key
-        (a ``cryptography`` object) for the PKI to certify."""
+        """A key pair made inside the token (private half sensitive, never extractable); returns the public
+        key (a ``cryptography`` object) for the PKI to certify."""
         from cryptography.hazmat.primitives import serialization
         from pkcs11 import Attribute, KeyType
         from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
@@ -81,7 +95,8 @@ class SoftHsm:
                 from cryptography.hazmat.primitives.asymmetric import rsa
 
                 return rsa.RSAPublicNumbers(
-                    int.from_bytes(public[Attribute.PUBLIC_EXPONENT]), int.from_bytes(public[Attribute.MODULUS])
+                    int.from_bytes(public[Attribute.PUBLIC_EXPONENT]),
+                    int.from_bytes(public[Attribute.MODULUS]),
                 ).public_key()
             if algorithm == "ec":
                 parameters = session.create_domain_parameters(
@@ -103,7 +118,9 @@ class SoftHsm:
         with self.session() as session:
             for _type, _headers, der in pem.unarmor(certificate_pem, multiple=True):
                 attributes = decode_x509_certificate(der)
-                attributes.update({Attribute.LABEL: label, Attribute.ID: label.encode(), Attribute.TOKEN: True})
+                attributes.update(
+                    {Attribute.LABEL: label, Attribute.ID: label.encode(), Attribute.TOKEN: True}
+                )
                 session.create_object(attributes)
 
     def private_key(self, session: Any, label: str) -> Any:
@@ -112,7 +129,7 @@ class SoftHsm:
         for key_type in (KeyType.RSA, KeyType.EC):
             try:
                 return session.get_key(object_class=ObjectClass.PRIVATE_KEY, key_type=key_type, label=label)
-            except Exception:  # noqa: S112 - python-pkcs11 raises NoSuchKey for the other type
+            except Exception:
                 continue
         raise LookupError(label)
 
@@ -122,6 +139,8 @@ class SoftHsm:
 
         os.environ[PIN_ENV] = self.pin
         return KeySource(
-            kind="pkcs11", ref=f"{self.token_label}/{label}", secret_env=PIN_ENV,
+            kind="pkcs11",
+            ref=f"{self.token_label}/{label}",
+            secret_env=PIN_ENV,
             options={"module": self.module, **options},
         )

@@ -1,5 +1,5 @@
-"""``python -m refservices.csc --port 8105 --pki-dir DIR``: serve the reference CSC remote-signing peer over the
-test PKI in DIR (made by ``python -m refservices.pki setup``)."""
+"""``python -m refservices.csc --port 8105 --pki-dir DIR``: serve the reference CSC remote-signing peer
+over the test PKI in DIR (made by ``python -m refservices.pki setup``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The reference remote-signing peer (refservices.csc): the CSC API v1 over the test PKI, as a real process."""
+"""The reference remote-signing peer (refservices.csc): the CSC API v1 over the test PKI, a real
+process."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def test_login_trades_user_credentials_for_an_access_token(csc):
     assert call(csc, "/csc/v1/auth/login", {}, authorization=f"Basic {bad}")[0] == 401
     status, answer = call(csc, "/csc/v1/auth/login", {}, authorization=f"Basic {good}")
     assert status == 200
-    assert call(csc, "/csc/v1/credentials/list", {}, authorization=f"Bearer {answer['access_token']}")[0] == 200
+    assert (
+        call(csc, "/csc/v1/credentials/list", {}, authorization=f"Bearer {answer['access_token']}")[0] == 200
+    )
 
 
 def test_the_credentials_are_the_certificates_issued_with_their_key_after_start(csc, pki):

@@ -1,5 +1,5 @@
-"""Signing with a key kept in a PKCS#11 token (SoftHSM2): made inside the token, never extractable, certified by
-the test PKI, used through ``KeySource(kind="pkcs11")``."""
+"""Signing with a key kept in a PKCS#11 token (SoftHSM2): made inside the token, never extractable,
+certified by the test PKI, used through ``KeySource(kind="pkcs11")``."""
 
 from __future__ import annotations
 
@@ -58,9 +58,9 @@ def test_the_key_made_in_the_token_cannot_be_read_nor_wrapped_out(softhsm, token
         assert key[Attribute.SENSITIVE] and key[Attribute.ALWAYS_SENSITIVE]
         assert not key[Attribute.EXTRACTABLE] and key[Attribute.NEVER_EXTRACTABLE]
         with pytest.raises(AttributeSensitive):
-            key[Attribute.PRIVATE_EXPONENT]  # noqa: B018
+            key[Attribute.PRIVATE_EXPONENT]
         with pytest.raises(AttributeSensitive):
-            key[Attribute.PRIME_1]  # noqa: B018
+            key[Attribute.PRIME_1]
         wrapping = session.generate_key(KeyType.AES, 256, store=False)
         with pytest.raises(KeyUnextractable):
             wrapping.wrap_key(key)
@@ -92,9 +92,7 @@ def test_an_ec_key_in_the_token_signs_too_with_its_certificate_kept_beside_it(so
     seal = pki.pki.issue("seal", AGENCY, public_key=public_key)
 
     # the certificate is not in the token: the key source names the files
-    source = softhsm.key_source(
-        "dau-ec", certificate=str(seal.cert_pem_path), chain=str(seal.chain_pem_path)
-    )
+    source = softhsm.key_source("dau-ec", certificate=str(seal.cert_pem_path), chain=str(seal.chain_pem_path))
     signed = sign_with_token(simple_pdf(), source)
 
     report = validate_pdf(signed)
@@ -147,8 +145,11 @@ def test_a_wrong_pin_is_refused_by_the_token(softhsm, token_leader, monkeypatch)
     source = softhsm.key_source("lanh-dao-rsa")
 
     with pytest.raises(DomainError) as refused:
-        load_signer(KeySource(kind="pkcs11", ref=source.ref, secret_env="MOTCUA_TEST_WRONG_PIN",
-                              options=source.options))
+        load_signer(
+            KeySource(
+                kind="pkcs11", ref=source.ref, secret_env="MOTCUA_TEST_WRONG_PIN", options=source.options
+            )
+        )
 
     assert refused.value.code == token_keys.TOKEN_UNAVAILABLE
     assert "PIN" in str(refused.value)

@@ -130,7 +130,9 @@ def test_a_wrong_access_token_is_refused(csc, remote_leader, monkeypatch):
 def test_a_certificate_whose_key_is_in_a_token_is_not_a_remote_credential(csc, pki):
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    elsewhere = pki.pki.issue("signer", "Khóa Ở Token", public_key=ec.generate_private_key(ec.SECP256R1()).public_key())
+    elsewhere = pki.pki.issue(
+        "signer", "Khóa Ở Token", public_key=ec.generate_private_key(ec.SECP256R1()).public_key()
+    )
 
     with pytest.raises(DomainError) as refused:
         load_signer(remote_source(csc, csc.credential_id(elsewhere)))

@@ -14,8 +14,9 @@ Each signature is authorized for its own hash (``credentials/authorize`` with th
 (``signatures/signHash``). Every refusal or outage becomes a ``DomainError`` with a plain message: the service
 is down, refuses our credentials, or does not know the credential.
 
-Law 20/2023/QH15 on electronic transactions and Decree 23/2025/NĐ-CP (electronic signatures and trust services)
-allow a remote signature, the key kept by the trust service provider under the signer's sole control.
+Law 20/2023/QH15 on electronic transactions and Decree 23/2025/NĐ-CP (electronic signatures and trust
+services) allow a remote signature, the key kept by the trust service provider under the signer's sole
+control.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import asyncio
 import base64
 import concurrent.futures
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -39,14 +40,16 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
-KEY_SOURCE_INVALID = "signing.key_source_invalid"  # the key source is mis-described (url, auth, secret variable)
+KEY_SOURCE_INVALID = (
+    "signing.key_source_invalid"  # the key source is mis-described (url, auth, secret variable)
+)
 REMOTE_UNAVAILABLE = "signing.remote_unavailable"  # down, too slow, or failing (5xx)
 REMOTE_REFUSED = "signing.remote_refused"  # refuses our credentials (401/403) or the request (400)
 REMOTE_UNKNOWN_CREDENTIAL = "signing.remote_unknown_credential"  # no such credential id (404)
 
-register({KEY_SOURCE_INVALID: 500, REMOTE_UNAVAILABLE: 503, REMOTE_REFUSED: 502, REMOTE_UNKNOWN_CREDENTIAL: 502})
-
-T = TypeVar("T")
+register(
+    {KEY_SOURCE_INVALID: 500, REMOTE_UNAVAILABLE: 503, REMOTE_REFUSED: 502, REMOTE_UNKNOWN_CREDENTIAL: 502}
+)
 
 
 def refusal(code: str, message: Any, *, reason: str, **params: Any) -> DomainError:
@@ -166,7 +169,9 @@ def _authorization_manager(session_info: Any, credential: Any, connection: Conne
             pinned = hash_b64s if self.credential_info.hash_pinning_required else None
             request = self.format_csc_auth_request(num_signatures=len(hash_b64s), hash_b64s=pinned)
             async with connection.post(
-                self.csc_session_info.endpoint_url("credentials/authorize"), headers=self.auth_headers, json=request
+                self.csc_session_info.endpoint_url("credentials/authorize"),
+                headers=self.auth_headers,
+                json=request,
             ) as response:
                 answer = await response.json()
             return self.parse_csc_auth_response(answer)
@@ -236,7 +241,7 @@ def _timeout(source: KeySource) -> float:
         ) from error
 
 
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
+def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     """Run ``coroutine`` to completion from synchronous code, in a thread of its own when this thread
     already runs an event loop."""
     try:

@@ -10,10 +10,10 @@ module, a USB token, or SoftHSM2 in the tests — and signs there; only the sign
   certificate object with the key's label is read from the token;
 - ``chain``: the issuing CA certificates (PEM file) to embed; otherwise every certificate in the token.
 
-Law 20/2023/QH15 on electronic transactions (electronic signatures) and Decree 23/2025/NĐ-CP (electronic
-signatures and trust services, replacing Decree 130/2018/NĐ-CP): the signing key stays under the signer's sole
-control in a signature-creation device. Keys are made inside the token (sensitive, not extractable) and used only
-by the signing worker: web processes never open the token.
+Law 20/2023/QH15 on electronic transactions (electronic signatures) and Decree 23/2025/NĐ-CP
+(electronic signatures and trust services, replacing Decree 130/2018/NĐ-CP): the signing key stays under
+the signer's sole control in a signature-creation device. Keys are made inside the token (sensitive, not
+extractable) and used only by the signing worker: web processes never open the token.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 
-KEY_SOURCE_INVALID = "signing.key_source_invalid"  # the key source is mis-described (ref, PIN variable, files)
+KEY_SOURCE_INVALID = (
+    "signing.key_source_invalid"  # the key source is mis-described (ref, PIN variable, files)
+)
 TOKEN_UNAVAILABLE = "signing.token_unavailable"  # no such module or token, or the token refused the PIN
 TOKEN_KEY_NOT_FOUND = "signing.token_key_not_found"  # the token holds no such key or certificate
 
