@@ -138,3 +138,19 @@ def test_a_certificate_whose_key_is_in_a_token_is_not_a_remote_credential(csc, p
         load_signer(remote_source(csc, csc.credential_id(elsewhere)))
 
     assert refused.value.code == remote.REMOTE_UNKNOWN_CREDENTIAL
+
+
+def test_a_service_that_never_answers_is_given_up_after_the_timeout(csc, remote_leader):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        source = remote_source(csc, csc.credential_id(remote_leader), url=url, timeout="0.5")
+
+        with pytest.raises(DomainError) as refused:
+            load_signer(source)
+
+    assert refused.value.code == remote.REMOTE_UNAVAILABLE
+    assert "Timeout" in refused.value.reason

@@ -40,9 +40,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
-KEY_SOURCE_INVALID = (
-    "signing.key_source_invalid"  # the key source is mis-described (url, auth, secret variable)
-)
+KEY_SOURCE_INVALID = "signing.key_source_invalid"  # mis-described: url, auth, secret variable
 REMOTE_UNAVAILABLE = "signing.remote_unavailable"  # down, too slow, or failing (5xx)
 REMOTE_REFUSED = "signing.remote_refused"  # refuses our credentials (401/403) or the request (400)
 REMOTE_UNKNOWN_CREDENTIAL = "signing.remote_unknown_credential"  # no such credential id (404)
@@ -109,16 +107,17 @@ class _Call:
     async def __aenter__(self) -> aiohttp.ClientResponse:
         import aiohttp
 
-        self.options.setdefault("timeout", aiohttp.ClientTimeout(total=self.connection.timeout))
+        # The key source's timeout, whatever pyHanko asks (whole seconds; 0 would mean none).
+        self.options["timeout"] = aiohttp.ClientTimeout(total=self.connection.timeout)
         self._session = aiohttp.ClientSession()
         try:
             self._response = await self._session.post(self.url, **self.options)
         except BaseException as error:
             await self._session.close()
-            refusal = _refusal(error, url=self.url)
-            if refusal is None:
+            domain_error = _refusal(error, url=self.url)
+            if domain_error is None:
                 raise
-            raise refusal from error
+            raise domain_error from error
         return self._response
 
     async def __aexit__(self, *exc_info: object) -> None:
