@@ -5,8 +5,7 @@ agency (organization signature, the "seal").
 Keys are generated at set-up with ``cryptography`` and never committed. The directory holds the keys, the
 state (issued certificates, revocations) and the certomancer configuration written from it; the served
 process (``python -m refservices.pki serve``) reads that configuration and re-reads it when it changes, so a
-certificate issued or revoked through :class:`Pki` shows at once in OCSP (and in the CRL from its next
-scheduled update, as with a real CA).
+certificate issued or revoked through :class:`Pki` shows at once in OCSP and in the CRL.
 
     pki = Pki.setup(dir, url="http://127.0.0.1:8104")
     leader = pki.issue("signer", name="Nguyễn Văn A", organization="UBND phường Phú Hội")
@@ -41,7 +40,8 @@ PKI_ORGANIZATION = "motcua test PKI"
 # byte for byte.
 CA_YEARS = 20
 END_ENTITY_YEARS = 5
-CRL_SCHEDULE = "PT10M"
+# A new CRL every second, as if issued on request: a revocation shows in the next CRL fetched.
+CRL_SCHEDULE = "PT1S"
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,9 @@ class Pki:
     ) -> IssuedCert:
         """Issue an end-entity certificate: ``kind`` "signer" (``name`` a person, ``organization`` the agency)
         or "seal" (``name`` the agency). A new RSA key is made and packed with the certificate and the chain
-        in a PKCS#12 file, unless ``public_key`` (a ``cryptography`` public key, or its PEM / DER bytes) is
-        given: the key then stays where it was made (an HSM token) and only the certificate is written."""
+        in a PKCS#12 file, unless ``public_key`` is given (a ``cryptography`` public key, an asn1crypto
+        ``PublicKeyInfo``, or PEM / DER SubjectPublicKeyInfo bytes): the key then stays where it was made
+        (an HSM token) and only the certificate is written."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         with self._locked() as state:
@@ -219,8 +220,8 @@ class Pki:
         return issued
 
     def revoke(self, serial: int, *, reason: str = "key_compromise", at: datetime | None = None) -> None:
-        """Revoke the end-entity certificate with ``serial`` (from ``at``, default now): OCSP says so at once,
-        the CRL from its next scheduled update."""
+        """Revoke the end-entity certificate with ``serial`` (from ``at``, default now): the served OCSP
+        responder and CRL say so from the next request."""
         with self._locked() as state:
             for entry in state["issued"]:
                 if entry["serial"] == serial:
@@ -235,10 +236,10 @@ class Pki:
 
     def architecture(self) -> Any:
         """certomancer's PKIArchitecture for the current configuration."""
-        from certomancer.registry import CertomancerConfig
+        from certomancer.registry import ArchLabel, CertomancerConfig
 
         config = CertomancerConfig.from_file(str(self.config_path), key_search_dir=str(self.directory))
-        return config.get_pki_arch(ARCH)
+        return config.get_pki_arch(ArchLabel(ARCH))
 
     def _state(self) -> dict[str, Any]:
         return dict(json.loads((self.directory / STATE_FILE).read_text()))
@@ -302,6 +303,9 @@ def _pem(certificate: Any) -> bytes:
 
 
 def _public_pem(public_key: Any) -> bytes:
+    """PEM of a public key: a ``cryptography`` key, an asn1crypto ``PublicKeyInfo``, PEM or DER bytes."""
+    if hasattr(public_key, "dump"):  # asn1crypto (python-pkcs11's encoders, pyHanko)
+        public_key = public_key.dump()
     if isinstance(public_key, bytes):
         if public_key.lstrip().startswith(b"-----"):
             return public_key

@@ -522,8 +522,12 @@ MOTCUA_SIGNING: dict = {
         "MOTCUA_SIGNING_CSC_URL", default="http://127.0.0.1:8105" if MOTCUA_ENV == "demo" else ""
     ),
 }
-if PRODUCTION and MOTCUA_SIGNING["enabled"] and not MOTCUA_SIGNING["trust_roots"]:
-    raise ImproperlyConfigured(
-        "MOTCUA_SIGNING_TRUST_ROOTS must name the trust roots' PEM files when MOTCUA_SIGNING_ENABLED is on "
-        "and MOTCUA_ENV=production"
-    )
+if PRODUCTION and MOTCUA_SIGNING["enabled"]:
+    if not MOTCUA_SIGNING["trust_roots"]:
+        raise ImproperlyConfigured(
+            "MOTCUA_SIGNING_TRUST_ROOTS must name the trust roots' PEM files when MOTCUA_SIGNING_ENABLED "
+            "is on and MOTCUA_ENV=production"
+        )
+    for _root in MOTCUA_SIGNING["trust_roots"]:
+        if not Path(_root).is_file():
+            raise ImproperlyConfigured(f"MOTCUA_SIGNING_TRUST_ROOTS: no such file {_root!r}")

@@ -9,7 +9,10 @@ signing worker only (web processes never load keys). Kinds:
 - ``csc``: a remote signing service (Cloud Signature Consortium API), in :mod:`motcua.signing.csc`.
 
 Each kind's module provides ``load_signer(source) -> Signer``; it is imported only when that kind is used, so
-the worker needs a kind's libraries (python-pkcs11, an HTTP client) only if it is configured.
+the worker needs a kind's libraries (python-pkcs11, an HTTP client) only if it is configured. A signer that
+holds a session (a PKCS#11 token, a CSC authorization) exposes ``close()``, which
+:func:`motcua.signing.pades.sign_pdf` calls once the PDF is signed. A backend reports an unusable key with
+:func:`key_unavailable` (code ``signing.key_unavailable``).
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def key_unavailable(source: KeySource, *, reason: str) -> DomainError:
 
 def load_signer(source: KeySource) -> Signer:
     """The pyHanko signer for ``source`` (a ``SimpleSigner`` for PKCS#12; the PKCS#11 and CSC signers hold a
-    session: their modules say how it is closed)."""
+    session, closed by their ``close()``)."""
     try:
         module_name = BACKENDS[source.kind]
     except KeyError:
