@@ -10,8 +10,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.core.errors import DomainError
-from motcua.signing import pkcs11 as token_keys
-from motcua.signing.keys import KeySource, load_signer
+from motcua.signing.keys import KEY_UNAVAILABLE, KeySource, load_signer
 from motcua.signing.pades import sign_pdf
 from motcua.signing.validation import validate_pdf
 
@@ -124,20 +123,30 @@ def test_the_signer_is_made_through_load_signer_and_closes_its_session(softhsm, 
 
 
 @pytest.mark.parametrize(
-    ("ref", "code"),
+    ("ref", "message"),
     [
-        ("motcua-test/khong-co-khoa", token_keys.TOKEN_KEY_NOT_FOUND),
-        ("token-khac/lanh-dao-rsa", token_keys.TOKEN_UNAVAILABLE),
-        ("chi-co-nhan-token", token_keys.KEY_SOURCE_INVALID),
+        (
+            "motcua-test/khong-co-khoa",
+            "Token ký số “motcua-test” không có khóa “khong-co-khoa” kèm chứng thư số.",
+        ),
+        (
+            "token-khac/lanh-dao-rsa",
+            "Không mở được token ký số “token-khac” (không thấy token hoặc mã PIN bị từ chối).",
+        ),
+        (
+            "chi-co-nhan-token",
+            "Khóa trong token PKCS#11 phải được ghi dạng “nhãn token/nhãn khóa”, "
+            "không phải “chi-co-nhan-token”.",
+        ),
     ],
 )
-def test_an_unknown_key_or_token_is_refused_plainly(softhsm, token_leader, ref, code):
+def test_an_unknown_key_or_token_is_refused_plainly(softhsm, token_leader, ref, message):
     source = softhsm.key_source("lanh-dao-rsa")
     with pytest.raises(DomainError) as refused:
         load_signer(KeySource(kind="pkcs11", ref=ref, secret_env=source.secret_env, options=source.options))
 
-    assert refused.value.code == code
-    assert "Traceback" not in str(refused.value) and str(refused.value)
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value) == message
 
 
 def test_a_wrong_pin_is_refused_by_the_token(softhsm, token_leader, monkeypatch):
@@ -151,8 +160,9 @@ def test_a_wrong_pin_is_refused_by_the_token(softhsm, token_leader, monkeypatch)
             )
         )
 
-    assert refused.value.code == token_keys.TOKEN_UNAVAILABLE
-    assert "PIN" in str(refused.value)
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert "mã PIN bị từ chối" in str(refused.value)
+    assert "PinIncorrect" in refused.value.reason
 
 
 def test_a_missing_module_is_refused_before_touching_a_token(softhsm):
@@ -161,6 +171,6 @@ def test_a_missing_module_is_refused_before_touching_a_token(softhsm):
     with pytest.raises(DomainError) as refused:
         load_signer(source)
 
-    assert refused.value.code == token_keys.TOKEN_UNAVAILABLE
+    assert refused.value.code == KEY_UNAVAILABLE
     assert "/nonexistent" in refused.value.reason  # for the log, not in the officer's message
     assert "/nonexistent" not in str(refused.value)

@@ -10,8 +10,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.core.errors import DomainError
-from motcua.signing import csc as remote
-from motcua.signing.keys import KeySource, load_signer
+from motcua.signing.keys import KEY_UNAVAILABLE, KeySource, load_signer
 from motcua.signing.pades import sign_pdf
 from motcua.signing.validation import validate_pdf
 
@@ -21,6 +20,7 @@ LEADER = "Trương Văn Từ Xa"
 AGENCY = "Ủy ban nhân dân xã Phú Vang"
 TOKEN_ENV = "MOTCUA_TEST_CSC_TOKEN"
 LOGIN_ENV = "MOTCUA_TEST_CSC_LOGIN"
+UNKNOWN_CREDENTIAL = "Dịch vụ ký số từ xa không có chứng thư (credential) đã cấu hình cho khóa ký này."
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_the_service_down_is_a_plain_error(csc, remote_leader):
     with pytest.raises(DomainError) as refused:
         load_signer(source)
 
-    assert refused.value.code == remote.REMOTE_UNAVAILABLE
+    assert refused.value.code == KEY_UNAVAILABLE
     assert str(refused.value) == "Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại sau."
     assert csc.url.split("//")[1] in refused.value.reason  # the address is for the log only
 
@@ -104,7 +104,8 @@ def test_the_service_going_down_while_signing_is_a_plain_error(csc, remote_leade
     with pytest.raises(DomainError) as refused:
         sign_with(simple_pdf(), signer=signer, field_name="ChuKy", box=LEADER_BOX, appearance=LEADER)
 
-    assert refused.value.code == remote.REMOTE_UNAVAILABLE
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value) == "Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại sau."
 
 
 @pytest.mark.parametrize("credential_id", ["motcua-test/khong-co", "motcua-test/root", "khong-co-dau-gach"])
@@ -113,8 +114,8 @@ def test_an_unknown_credential_is_refused(csc, credential_id):
     with pytest.raises(DomainError) as refused:
         load_signer(remote_source(csc, credential_id))
 
-    assert refused.value.code == remote.REMOTE_UNKNOWN_CREDENTIAL
-    assert "credential" in str(refused.value)
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value) == UNKNOWN_CREDENTIAL
 
 
 def test_a_wrong_access_token_is_refused(csc, remote_leader, monkeypatch):
@@ -123,7 +124,8 @@ def test_a_wrong_access_token_is_refused(csc, remote_leader, monkeypatch):
     with pytest.raises(DomainError) as refused:
         load_signer(remote_source(csc, csc.credential_id(remote_leader)))
 
-    assert refused.value.code == remote.REMOTE_REFUSED
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert "từ chối khóa truy cập" in str(refused.value)
     assert "401" in refused.value.reason
 
 
@@ -137,7 +139,8 @@ def test_a_certificate_whose_key_is_in_a_token_is_not_a_remote_credential(csc, p
     with pytest.raises(DomainError) as refused:
         load_signer(remote_source(csc, csc.credential_id(elsewhere)))
 
-    assert refused.value.code == remote.REMOTE_UNKNOWN_CREDENTIAL
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value) == UNKNOWN_CREDENTIAL
 
 
 def test_a_service_that_never_answers_is_given_up_after_the_timeout(csc, remote_leader):
@@ -152,5 +155,5 @@ def test_a_service_that_never_answers_is_given_up_after_the_timeout(csc, remote_
         with pytest.raises(DomainError) as refused:
             load_signer(source)
 
-    assert refused.value.code == remote.REMOTE_UNAVAILABLE
+    assert refused.value.code == KEY_UNAVAILABLE
     assert "Timeout" in refused.value.reason

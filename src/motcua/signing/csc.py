@@ -11,8 +11,9 @@ sends it only the hash to sign.
 - ``timeout``: seconds allowed for each call (default 30).
 
 Each signature is authorized for its own hash (``credentials/authorize`` with the hash, SCAL 2), then signed
-(``signatures/signHash``). Every refusal or outage becomes a ``DomainError`` with a plain message: the service
-is down, refuses our credentials, or does not know the credential.
+(``signatures/signHash``). Every refusal or outage, at loading or while signing, is a ``DomainError``
+``signing.key_unavailable`` with a plain message (the service is down or too slow, refuses our access token,
+does not know the credential) and the technical ``reason`` for the log.
 
 Law 20/2023/QH15 on electronic transactions and Decree 23/2025/NĐ-CP (electronic signatures and trust
 services) allow a remote signature, the key kept by the trust service provider under the signer's sole
@@ -30,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.errors import DomainError, register
+from motcua.core.errors import DomainError
+from motcua.signing.keys import KEY_UNAVAILABLE
 
 if TYPE_CHECKING:
     import aiohttp
@@ -40,19 +42,12 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
-KEY_SOURCE_INVALID = "signing.key_source_invalid"  # mis-described: url, auth, secret variable
-REMOTE_UNAVAILABLE = "signing.remote_unavailable"  # down, too slow, or failing (5xx)
-REMOTE_REFUSED = "signing.remote_refused"  # refuses our credentials (401/403) or the request (400)
-REMOTE_UNKNOWN_CREDENTIAL = "signing.remote_unknown_credential"  # no such credential id (404)
 
-register(
-    {KEY_SOURCE_INVALID: 500, REMOTE_UNAVAILABLE: 503, REMOTE_REFUSED: 502, REMOTE_UNKNOWN_CREDENTIAL: 502}
-)
-
-
-def refusal(code: str, message: Any, *, reason: str, **params: Any) -> DomainError:
-    """A DomainError whose message an officer can read; ``reason`` (technical) is for the log only."""
-    error = DomainError(code, message, **params)
+def unavailable(message: Any, *, reason: str, **params: Any) -> DomainError:
+    """The key cannot be used now (``keys.KEY_UNAVAILABLE``: the signing job may be retried once the token,
+    the service or the configuration is fixed), with a message an officer can act on; ``reason``
+    (technical) is for the log only."""
+    error = DomainError(KEY_UNAVAILABLE, message, **params)
     error.reason = reason  # type: ignore[attr-defined]
     return error
 
@@ -64,8 +59,7 @@ def load_signer(source: KeySource) -> Any:
     from pyhanko.sign.signers.csc_signer import CSCSigner, fetch_certs_in_csc_credential
 
     if not source.ref:
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Chưa cấu hình mã chứng thư (credential) của dịch vụ ký số từ xa."),
             reason="csc key source without a credential id (ref)",
         )
@@ -133,25 +127,20 @@ def _refusal(error: BaseException, *, url: str) -> DomainError | None:
     reason = f"{url}: {type(error).__name__} {error}"
     if isinstance(error, aiohttp.ClientResponseError):
         if error.status == 404:
-            return refusal(
-                REMOTE_UNKNOWN_CREDENTIAL,
+            return unavailable(
                 _("Dịch vụ ký số từ xa không có chứng thư (credential) đã cấu hình cho khóa ký này."),
                 reason=reason,
             )
         if error.status in (401, 403):
-            return refusal(
-                REMOTE_REFUSED,
+            return unavailable(
                 _("Dịch vụ ký số từ xa từ chối khóa truy cập của hệ thống. Đề nghị quản trị viên kiểm tra."),
                 reason=reason,
             )
         if error.status < 500:
-            return refusal(REMOTE_REFUSED, _("Dịch vụ ký số từ xa từ chối yêu cầu ký."), reason=reason)
-        return refusal(
-            REMOTE_UNAVAILABLE, _("Dịch vụ ký số từ xa đang gặp lỗi; vui lòng thử lại sau."), reason=reason
-        )
+            return unavailable(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), reason=reason)
+        return unavailable(_("Dịch vụ ký số từ xa đang gặp lỗi; vui lòng thử lại sau."), reason=reason)
     if isinstance(error, aiohttp.ClientError | TimeoutError):
-        return refusal(
-            REMOTE_UNAVAILABLE,
+        return unavailable(
             _("Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại sau."),
             reason=reason,
         )
@@ -187,8 +176,7 @@ def _session_info(*, url: str, credential_id: str, token: str) -> Any:
 def _access_token(source: KeySource, *, url: str, connection: Connection) -> str:
     auth = source.options.get("auth", "bearer")
     if auth not in ("bearer", "basic"):
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Kiểu xác thực “%(auth)s” của dịch vụ ký số từ xa không được hỗ trợ (bearer, basic)."),
             reason=f"csc auth {auth!r}",
             auth=auth,
@@ -208,8 +196,7 @@ async def _login(*, url: str, secret: str, connection: Connection) -> str:
         answer = await response.json()
     token = answer.get("access_token") if isinstance(answer, dict) else None
     if not token:
-        raise refusal(
-            REMOTE_REFUSED,
+        raise unavailable(
             _("Dịch vụ ký số từ xa không cấp khóa truy cập cho hệ thống."),
             reason=f"{url}/csc/v1/auth/login answered without an access_token",
         )
@@ -220,8 +207,7 @@ def _service_url(source: KeySource) -> str:
     configured = (getattr(settings, "MOTCUA_SIGNING", None) or {}).get("csc_url")
     url = str(source.options.get("url") or configured or "").rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Chưa cấu hình địa chỉ dịch vụ ký số từ xa (CSC)."),
             reason=f"csc url {url!r}",
         )
@@ -232,8 +218,7 @@ def _timeout(source: KeySource) -> float:
     try:
         return float(source.options.get("timeout") or DEFAULT_TIMEOUT_SECONDS)
     except ValueError as error:
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Thời gian chờ dịch vụ ký số từ xa không hợp lệ: “%(value)s”."),
             reason=f"csc timeout {source.options.get('timeout')!r}",
             value=source.options.get("timeout"),

@@ -10,6 +10,9 @@ module, a USB token, or SoftHSM2 in the tests — and signs there; only the sign
   certificate object with the key's label is read from the token;
 - ``chain``: the issuing CA certificates (PEM file) to embed; otherwise every certificate in the token.
 
+An unusable key (no module, no token, PIN refused, no such key or certificate) is a ``DomainError``
+``signing.key_unavailable`` with a plain message and the technical ``reason`` for the log.
+
 Law 20/2023/QH15 on electronic transactions (electronic signatures) and Decree 23/2025/NĐ-CP
 (electronic signatures and trust services, replacing Decree 130/2018/NĐ-CP): the signing key stays under
 the signer's sole control in a signature-creation device. Keys are made inside the token (sensitive, not
@@ -24,25 +27,20 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.errors import DomainError, register
+from motcua.core.errors import DomainError
+from motcua.signing.keys import KEY_UNAVAILABLE
 
 if TYPE_CHECKING:
     from motcua.signing.keys import KeySource
 
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 
-KEY_SOURCE_INVALID = (
-    "signing.key_source_invalid"  # the key source is mis-described (ref, PIN variable, files)
-)
-TOKEN_UNAVAILABLE = "signing.token_unavailable"  # no such module or token, or the token refused the PIN
-TOKEN_KEY_NOT_FOUND = "signing.token_key_not_found"  # the token holds no such key or certificate
 
-register({KEY_SOURCE_INVALID: 500, TOKEN_UNAVAILABLE: 503, TOKEN_KEY_NOT_FOUND: 503})
-
-
-def refusal(code: str, message: Any, *, reason: str, **params: Any) -> DomainError:
-    """A DomainError whose message an officer can read; ``reason`` (technical) is for the log only."""
-    error = DomainError(code, message, **params)
+def unavailable(message: Any, *, reason: str, **params: Any) -> DomainError:
+    """The key cannot be used now (``keys.KEY_UNAVAILABLE``: the signing job may be retried once the token,
+    the service or the configuration is fixed), with a message an officer can act on; ``reason``
+    (technical) is for the log only."""
+    error = DomainError(KEY_UNAVAILABLE, message, **params)
     error.reason = reason  # type: ignore[attr-defined]
     return error
 
@@ -56,8 +54,7 @@ def parse_ref(ref: str) -> tuple[str, str]:
     """``"token/key"`` → (token label, key label); a token label may not hold "/", a key label may."""
     token_label, _slash, key_label = ref.partition("/")
     if not token_label or not key_label:
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Khóa trong token PKCS#11 phải được ghi dạng “nhãn token/nhãn khóa”, không phải “%(ref)s”."),
             reason=f"malformed pkcs11 ref {ref!r}",
             ref=ref,
@@ -76,8 +73,7 @@ def load_signer(source: KeySource) -> Any:
     token_label, key_label = parse_ref(source.ref)
     pin = source.secret()
     if not pin:
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Chưa cấu hình mã PIN của token “%(token)s”."),
             reason=f"no PIN: secret_env {source.secret_env!r} is not named or empty",
             token=token_label,
@@ -86,16 +82,14 @@ def load_signer(source: KeySource) -> Any:
     chain = _certificates(source.options.get("chain"))
     module = module_path(source)
     if not Path(module).is_file():
-        raise refusal(
-            TOKEN_UNAVAILABLE,
+        raise unavailable(
             _("Máy ký số chưa có thư viện PKCS#11 của token. Đề nghị quản trị viên kiểm tra cấu hình khóa."),
             reason=f"no PKCS#11 module at {module}",
         )
     try:
         session = open_pkcs11_session(module, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
     except PKCS11Error as error:
-        raise refusal(
-            TOKEN_UNAVAILABLE,
+        raise unavailable(
             _("Không mở được token ký số “%(token)s” (không thấy token hoặc mã PIN bị từ chối)."),
             reason=f"{module}: token {token_label!r}: {type(error).__name__} {error}",
             token=token_label,
@@ -115,8 +109,7 @@ def load_signer(source: KeySource) -> Any:
         signer.use_raw_mechanism = signer.signing_cert.public_key.algorithm == "ec"
     except PKCS11Error as error:
         session.close()
-        raise refusal(
-            TOKEN_KEY_NOT_FOUND,
+        raise unavailable(
             _("Token ký số “%(token)s” không có khóa “%(key)s” kèm chứng thư số."),
             reason=f"{module}: token {token_label!r}: {type(error).__name__} {error}",
             token=token_label,
@@ -148,8 +141,7 @@ def _certificates(path: str | None) -> list[Any]:
     try:
         return list(load_certs_from_pemder([path]))
     except (OSError, ValueError) as error:
-        raise refusal(
-            KEY_SOURCE_INVALID,
+        raise unavailable(
             _("Không đọc được tệp chứng thư số của khóa ký. Đề nghị quản trị viên kiểm tra cấu hình khóa."),
             reason=f"cannot read certificates from {path}: {error}",
         ) from error
