@@ -174,3 +174,18 @@ def test_a_missing_module_is_refused_before_touching_a_token(softhsm):
     assert refused.value.code == KEY_UNAVAILABLE
     assert "/nonexistent" in refused.value.reason  # for the log, not in the officer's message
     assert "/nonexistent" not in str(refused.value)
+
+
+def test_a_token_signature_gets_the_reference_tsa_time_stamp(softhsm, token_leader, pki, pki_settings):
+    signed = sign_pdf(
+        simple_pdf(),
+        source=softhsm.key_source("lanh-dao-rsa"),
+        field_name="ChuKyLanhDao",
+        box=LEADER_BOX,
+        appearance=LEADER,
+        timestamp_url=pki.pki.timestamp_url,
+    )
+
+    report = validate_pdf(signed)
+    assert report.ok, report.summary
+    assert report.signatures[0].timestamped
