@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test bench bench-scale install install-refservices install-test browser documents lint clean
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser documents softhsm lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -64,6 +64,14 @@ documents:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else echo "missing Debian packages:$$missing (result documents need fonts-liberation2; tests need poppler-utils)"; fi; fi
 
+# The PKCS#11 signing tests keep their keys in Debian's SoftHSM2 token (softhsm2-util, libsofthsm2.so).
+softhsm:
+	@if ! command -v softhsm2-util >/dev/null 2>&1 || [ ! -f /usr/lib/softhsm/libsofthsm2.so ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's softhsm2 for the PKCS#11 signing tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2 >/dev/null; \
+		else echo "softhsm2 not found: install Debian's 'softhsm2' package (PKCS#11 signing tests will be skipped)"; fi; fi
+
 install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
@@ -79,17 +87,20 @@ demo: install-refservices documents
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
+	@echo "reference remote-signing service (CSC API v1, the test PKI's keys): http://127.0.0.1:8105"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
 	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
+	$(BIN)/motcua-csc --pki-dir $(PKI_DIR) --port 8105 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-# Result documents and signatures: fonts-liberation2 and poppler-utils (pdftotext, pdftoppm, pdfsig).
-test: install-test browser documents
+# Result documents and signatures: fonts-liberation2 and poppler-utils (pdftotext, pdftoppm, pdfsig);
+# PKCS#11 tests: softhsm2.
+test: install-test browser documents softhsm
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \

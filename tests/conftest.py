@@ -175,3 +175,28 @@ def registries(registry_process, settings):
     registry.start()
     registry.clear_faults()
     adapters.reset_breakers()
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """A SoftHSM2 token for the session (tests/softhsm.py): keys are generated inside it, not extractable."""
+    from softhsm import SoftHsm, available
+
+    if not available():
+        pytest.skip("Debian's softhsm2 is not installed (`make test` installs it): PKCS#11 tests skipped")
+    previous = os.environ.get("SOFTHSM2_CONF")
+    yield SoftHsm.create(tmp_path_factory.mktemp("softhsm"))
+    if previous is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = previous
+
+
+@pytest.fixture(scope="session")
+def csc_process(pki):
+    """The reference remote-signing service (refservices.csc, CSC API v1) over the session's test PKI, one
+    process for the session; a test may stop it (``csc_process.start()`` brings it back on the same port)."""
+    from refservices.csc.process import running_csc
+
+    with running_csc(pki.pki.directory) as csc:
+        yield csc

@@ -521,6 +521,12 @@ MOTCUA_SIGNING: dict = {
     ),
     "pki_dir": str(_PKI_DIR),
     "allow_fetching": env.bool("MOTCUA_SIGNING_ALLOW_FETCHING", default=True),
+    # Key sources of kind "pkcs11" (motcua.signing.pkcs11): the PKCS#11 library, unless the key names one.
+    "pkcs11_module": env.str("MOTCUA_SIGNING_PKCS11_MODULE", default="/usr/lib/softhsm/libsofthsm2.so"),
+    # Key sources of kind "csc" (motcua.signing.csc): the remote-signing service, unless the key names one.
+    "csc_url": env.str(
+        "MOTCUA_SIGNING_CSC_URL", default="http://127.0.0.1:8105" if MOTCUA_ENV == "demo" else ""
+    ),
 }
 if PRODUCTION and MOTCUA_SIGNING["enabled"]:
     if not MOTCUA_SIGNING["trust_roots"]:
