@@ -128,6 +128,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Jinja2 for the hottest page bodies (the officer's dossier page and inbox): motcua.core.jinja.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "motcua.core.jinja.environment"},
+    },
 ]
 
 # Database: an embedded SQLite file under var/ by default, PostgreSQL (psycopg 3) in production.
