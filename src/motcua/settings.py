@@ -129,10 +129,10 @@ TEMPLATES = [
         },
     },
     {
-        # Jinja2 for the hottest page bodies (the officer's dossier page and inbox): motcua.core.jinja.
+        # Jinja2: the layouts and the hottest page bodies (the officer's dossier page and inbox): motcua.core.jinja.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
-        "DIRS": [],
+        "DIRS": [PACKAGE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {"environment": "motcua.core.jinja.environment"},
     },

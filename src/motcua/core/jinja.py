@@ -1,16 +1,18 @@
-"""The Jinja2 environment of the hottest page bodies (the officer's dossier page and inbox, issue 13): Jinja
-compiles a template to Python code, where Django's engine walks a node tree and resolves every variable at
-run time — the bodies rendered with it cost a fraction of the CPU.
+"""The Jinja2 environment of the layouts and of the hottest page bodies (issue 13): Jinja compiles a template
+to Python code, where Django's engine walks a node tree and resolves every variable at run time.
 
-Only page bodies are Jinja: the layout stays Django's (``base.html``, ``workspace/base.html``), one copy, and
-the view puts the body in it (``motcua.core.jinja.render_in_layout``). What a body writes is what Django's
-tags and filters would have written:
+The layouts are Jinja, one copy each: ``jinja2/layout.html`` and ``workspace/jinja2/workspace/layout.html``.
+Jinja pages (the officer's dossier page and inbox) extend them (``render_page``); Django pages still extend
+``base.html`` / ``workspace/base.html``, which hand their blocks to the Jinja layout
+(``{% jinja_layout %}``, ``motcua.core.templatetags.site_chrome``). What a Jinja template writes is what
+Django's tags and filters would have written:
 
 - ``{{ _("literal") }}`` is ``{% translate "literal" %}`` (escaped as Django escapes it), and
   ``{{ _("… %(x)s …")|fmt(x=…) }}`` is ``{% blocktranslate with x=… %}`` (the translation as written, the
   values escaped). Django's ``makemessages`` finds both (it reads ``_("…")`` in any template it lexes), so
   the catalogue keeps them; a plural form is chosen in the view (``ngettext``);
-- ``url``, ``static``, ``include_django`` (a partial Django pages share), ``csrf_input`` (one token a page);
+- ``url``, ``fixed_url``, ``optional_url``, ``static``, ``language_choices``, ``include_django`` (a partial
+  Django pages share), ``csrf_input`` (one token a page), and what apps add to ``GLOBALS``;
 - the filters ``date`` (in the current time zone), ``capfirst``, ``truncatechars``, ``filesizeformat``,
   ``floatformat``, ``linebreaksbr``, ``dash`` (``|default:"—"``) and ``join_escaped`` (``|join:…``);
 - a missing attribute, even of a missing one, renders as "" (``ChainableUndefined``), as in Django.
@@ -22,24 +24,26 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.middleware.csrf import get_token
 from django.template import defaultfilters, engines
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.html import escape as django_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import get_language, gettext
 from jinja2 import ChainableUndefined, Environment, pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from motcua.core.templatetags.site_chrome import fixed_url, language_choices
 
 ENGINE = "jinja2"
 
@@ -129,6 +133,18 @@ def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+def optional_url(name: str) -> str:
+    """``{% url name as var %}``: "" when the route is not installed."""
+    try:
+        return fixed_url(name)
+    except NoReverseMatch:
+        return ""
+
+
+# Functions that apps above this one offer the layouts (added by an app's ``ready()``).
+GLOBALS: dict[str, Callable[..., Any]] = {}
+
+
 def include_django(template_name: str, **context: Any) -> Markup:
     """A partial that Django pages share, rendered by Django (one copy of it)."""
     return Markup(render_to_string(template_name, context))
@@ -138,7 +154,18 @@ def environment(**options: Any) -> Environment:
     """The environment of the ``jinja2`` backend (settings.TEMPLATES)."""
     options["undefined"] = ChainableUndefined  # Django's backend sets Undefined: "" for a.b.c as Django
     env = Environment(**options)
-    env.globals.update({"_": translate, "url": url, "static": static, "include_django": include_django})
+    env.globals.update(
+        {
+            "_": translate,
+            "url": url,
+            "static": static,
+            "include_django": include_django,
+            "fixed_url": fixed_url,
+            "optional_url": optional_url,
+            "language_choices": language_choices,
+            **GLOBALS,
+        }
+    )
     env.filters.update(
         {
             "fmt": fmt,
@@ -155,22 +182,29 @@ def environment(**options: Any) -> Environment:
     return env
 
 
-def render_in_layout(
-    request: HttpRequest,
-    template_name: str,
-    context: dict[str, Any],
-    *,
-    layout: str,
-    title: str,
-    status: int = 200,
+def render_layout(template_name: str, context: dict[str, Any], *, csrf_token: str) -> SafeString:
+    """The Jinja ``template_name`` (a layout, or a page that extends one) with what the layout shows: the
+    page's language and its switch, the messages, one CSRF token for every form of the page, ``_`` bound to
+    the page's language."""
+    language = get_language()
+    context.setdefault("slots", {})
+    context.update(
+        {
+            "LANGUAGE_CODE": language,
+            "_": translator(language),
+            "csrf_input": (
+                format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+                if csrf_token and csrf_token != "NOTPROVIDED"
+                else ""
+            ),
+        }
+    )
+    return mark_safe(engines[ENGINE].get_template(template_name).render(context))
+
+
+def render_page(
+    request: HttpRequest, template_name: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    """The Jinja body ``template_name`` put in the Django ``layout`` (a template whose ``title`` and
-    ``content`` blocks show ``title`` and ``body``): the layout keeps one copy, Django's."""
-    # Rendered without Django's request wrapper, which re-masks the CSRF token at every {{ csrf_input }}
-    # (a lazy string): one token for the page, and ``_`` bound to the page's language once.
-    context.update({"request": request, "csrf_input": csrf_input(request), "_": translator(get_language())})
-    body = engines[ENGINE].get_template(template_name).render(context)
-    return render(request, layout, {"title": title, "body": mark_safe(body)}, status=status)
-
-
-__all__ = ["ENGINE", "environment", "escape", "render_in_layout", "translate"]
+    """A Jinja page (it extends a Jinja layout) as Django's ``render`` answers it."""
+    context.update({"request": request, "messages": get_messages(request)})
+    return HttpResponse(render_layout(template_name, context, csrf_token=get_token(request)), status=status)

@@ -6,3 +6,9 @@ class WorkspaceConfig(AppConfig):
     name = "motcua.workspace"
     label = "workspace"
     verbose_name = _("Không gian làm việc của cán bộ")
+
+    def ready(self) -> None:
+        from motcua.core import jinja
+        from motcua.workspace.templatetags.workspace_nav import auditor
+
+        jinja.GLOBALS["is_auditor"] = auditor  # the menu of workspace/layout.html

@@ -13,10 +13,13 @@ from motcua.org.models import Role
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def is_auditor(context: Any) -> bool:
+def auditor(request: Any) -> bool:
     """Whether the signed-in officer holds the auditor role today (the organization's snapshot: no query
     once the request has read the snapshot tokens)."""
-    request = context.get("request")
     user = getattr(request, "user", None)
     return access.actor(user, timezone.localdate()).holds(Role.AUDITOR)
+
+
+@register.simple_tag(takes_context=True)
+def is_auditor(context: Any) -> bool:
+    return auditor(context.get("request"))

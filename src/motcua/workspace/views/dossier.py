@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
@@ -161,14 +161,7 @@ def dossier_response(
     status: int = 200,
 ) -> HttpResponse:
     context = _dossier_context(request, dossier, now, forms or {})
-    return jinja.render_in_layout(
-        request,
-        "workspace/dossier.html",
-        context,
-        layout="workspace/jinja_page.html",
-        title=jinja.fmt(gettext("Hồ sơ %(code)s"), code=dossier.code),
-        status=status,
-    )
+    return jinja.render_page(request, "workspace/dossier.html", context, status=status)
 
 
 @officer_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from motcua.core import jinja
 from motcua.core.errors import DomainError
@@ -126,7 +126,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     first, last = page.first_key, page.last_key
     cap = paging.COUNT_CAP
     side = selectors.inbox_side(user=request.user, now=now, filters=filters, cap=cap)
-    return jinja.render_in_layout(
+    return jinja.render_page(
         request,
         "workspace/inbox.html",
         {
@@ -160,7 +160,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "apologies_to_sign": side.apologies_to_sign,
             "date_errors": dates.errors,
         },
-        layout="workspace/jinja_page.html",
-        title=gettext("Hồ sơ cần xử lý"),
         status=400 if error or dates.errors else 200,
     )
