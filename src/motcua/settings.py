@@ -129,7 +129,7 @@ TEMPLATES = [
         },
     },
     {
-        # Jinja2: the layouts and the hottest page bodies (the officer's dossier page and inbox): motcua.core.jinja.
+        # Jinja2: the layouts, and the hottest page bodies (officer's dossier page, inbox): motcua.core.jinja.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [PACKAGE_DIR / "jinja2"],

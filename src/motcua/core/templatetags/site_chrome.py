@@ -59,8 +59,9 @@ class JinjaLayoutNode(template.Node):
         blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
         slots = {}
         for node in self.nodelist.get_nodes_by_type(BlockNode):
-            if blocks is not None and blocks.get_block(node.name) not in (None, node):
-                slots[node.name] = node.render(context)
+            name = node.name  # type: ignore[attr-defined]
+            if blocks is not None and blocks.get_block(name) not in (None, node):  # a page overrode it
+                slots[name] = node.render(context)
         token = context.get("csrf_token")
         return jinja.render_layout(
             self.layout,
