@@ -9,6 +9,6 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core import jinja
-        from motcua.workspace.templatetags.workspace_nav import auditor
+        from motcua.workspace import menu
 
-        jinja.GLOBALS["is_auditor"] = auditor  # the menu of workspace/layout.html
+        jinja.GLOBALS["is_auditor"] = menu.is_auditor  # the menu of workspace/layout.html

@@ -6,6 +6,9 @@ instead of once per request.
   up to ten such routes on every page, about 40 µs each.
 - ``{% language_choices as languages %}``: the LANGUAGES setting with each language's own name, the pair
   ``get_available_languages`` + ``get_language_info_list`` rebuild on every page.
+- ``{% jinja_layout "layout.html" %}…{% endjinja_layout %}``: the page in a Jinja layout (the one copy of it,
+  motcua.core.jinja), the blocks a Django page fills handed over rendered. Both functions above serve the
+  Jinja layouts too.
 """
 
 from __future__ import annotations
