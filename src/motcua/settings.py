@@ -129,6 +129,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Jinja2: the layouts, and the hottest page bodies (officer's dossier page, inbox): motcua.core.jinja.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [PACKAGE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "motcua.core.jinja.environment"},
+    },
 ]
 
 # Database: an embedded SQLite file under var/ by default, PostgreSQL (psycopg 3) in production.

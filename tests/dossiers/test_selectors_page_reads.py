@@ -92,6 +92,23 @@ def test_the_rows_the_dossier_points_to_come_with_it_as_the_orm_reads_them(busy)
     assert read["current_step"] is not None and read["place_unit"] is not None
 
 
+def test_the_child_rows_are_loaded_instances_whose_unread_columns_are_deferred(busy):
+    """Built without Model.__init__ (json_rows._from_db): rows loaded from the database, saved by UPDATE."""
+    world, dossier = busy
+    loaded = selectors.get_dossier(code=dossier.code, user=actor_for(world, dossier), on=timezone.localdate())
+    for name, (shape, _order) in PAGE_CHILDREN.items():
+        read = {f.attname for f in shape.columns()}
+        for row in getattr(loaded, name).all():
+            assert row._state.adding is False and row._state.db == "default", name
+            assert row.get_deferred_fields() == {
+                f.attname for f in type(row)._meta.concrete_fields if f.attname not in read
+            }, name
+    document = loaded.documents.all()[0]
+    document.copies = 7
+    document.save(update_fields=["copies"])
+    assert type(document).objects.get(pk=document.pk).copies == 7
+
+
 def test_values_keep_their_types_through_json(busy):
     world, dossier = busy
     loaded = selectors.get_dossier(code=dossier.code, user=actor_for(world, dossier), on=timezone.localdate())

@@ -184,16 +184,16 @@ def compile_queryset(
     )
 
 
-def first(query: CompiledQuery, using: str = "default", **values: Any) -> tuple[Model, dict[str, Any]] | None:
-    """The first instance ``query`` finds with ``values`` for its stand-ins, and its annotations (by name);
-    None when it finds none. Prepared on PostgreSQL."""
-    connection = connections[using]
+def _params(query: CompiledQuery, connection: Any, values: Mapping[str, Any]) -> list[Any]:
     params = list(query.params)
     for name, index, field in query.slots:
         params[index] = _db_value(field, values[name], connection)
-    found = fetchone(query.sql, params, using)
-    if found is None:
-        return None
+    return params
+
+
+def _instance(
+    query: CompiledQuery, found: Sequence[Any], connection: Any, using: str
+) -> tuple[Model, dict[str, Any]]:
     row = list(found)
     for index, functions, expression in query.converters:
         value = row[index]
@@ -205,3 +205,18 @@ def first(query: CompiledQuery, using: str = "default", **values: Any) -> tuple[
     for populator in query.populators:
         populator.populate(row, obj)
     return obj, {name: row[index] for name, index in query.annotations}
+
+
+def first(query: CompiledQuery, using: str = "default", **values: Any) -> tuple[Model, dict[str, Any]] | None:
+    """The first instance ``query`` finds with ``values`` for its stand-ins, and its annotations (by name);
+    None when it finds none. Prepared on PostgreSQL."""
+    connection = connections[using]
+    found = fetchone(query.sql, _params(query, connection, values), using)
+    return None if found is None else _instance(query, found, connection, using)
+
+
+def instances(query: CompiledQuery, using: str = "default", **values: Any) -> list[Model]:
+    """Every instance ``query`` finds with ``values`` for its stand-ins, in order; prepared on PostgreSQL."""
+    connection = connections[using]
+    rows = fetchall(query.sql, _params(query, connection, values), using)
+    return [_instance(query, row, connection, using)[0] for row in rows]

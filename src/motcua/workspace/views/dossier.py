@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
+from motcua.core import jinja
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview, lookups, selectors, supplement_rules
 from motcua.dossiers.models import Dossier
@@ -160,7 +161,7 @@ def dossier_response(
     status: int = 200,
 ) -> HttpResponse:
     context = _dossier_context(request, dossier, now, forms or {})
-    return render(request, "workspace/dossier.html", context, status=status)
+    return jinja.render_page(request, "workspace/dossier.html", context, status=status)
 
 
 @officer_required

@@ -9,14 +9,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
+from motcua.core import jinja
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Channel, Dossier, State
@@ -125,7 +126,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     first, last = page.first_key, page.last_key
     cap = paging.COUNT_CAP
     side = selectors.inbox_side(user=request.user, now=now, filters=filters, cap=cap)
-    return render(
+    return jinja.render_page(
         request,
         "workspace/inbox.html",
         {
@@ -135,6 +136,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "params": params,
             "error": error,
             "count": side.count,
+            # {% blocktranslate count %}: the plural is chosen here (Jinja pages write no plural forms).
+            "count_text": ngettext("Có %(n)s hồ sơ.", "Có %(n)s hồ sơ.", side.count)
+            % {"n": localize(side.count)},
             "count_cap": cap,
             "count_cap_text": f"{cap:,}".replace(",", str(get_format("THOUSAND_SEPARATOR"))),
             "first_url": _page_link(filters_query, None),

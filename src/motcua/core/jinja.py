@@ -1,0 +1,210 @@
+"""The Jinja2 environment of the layouts and of the hottest page bodies (issue 13): Jinja compiles a template
+to Python code, where Django's engine walks a node tree and resolves every variable at run time.
+
+The layouts are Jinja, one copy each: ``jinja2/layout.html`` and ``workspace/jinja2/workspace/layout.html``.
+Jinja pages (the officer's dossier page and inbox) extend them (``render_page``); Django pages still extend
+``base.html`` / ``workspace/base.html``, which hand their blocks to the Jinja layout
+(``{% jinja_layout %}``, ``motcua.core.templatetags.site_chrome``). What a Jinja template writes is what
+Django's tags and filters would have written:
+
+- ``{{ _("literal") }}`` is ``{% translate "literal" %}`` (escaped as Django escapes it), and
+  ``{{ _("… %(x)s …")|fmt(x=…) }}`` is ``{% blocktranslate with x=… %}`` (the translation as written, the
+  values escaped). Django's ``makemessages`` finds both (it reads ``_("…")`` in any template it lexes), so
+  the catalogue keeps them; a plural form is chosen in the view (``ngettext``);
+- ``url``, ``fixed_url``, ``optional_url``, ``static``, ``language_choices``, ``include_django`` (a partial
+  Django pages share), ``csrf_input`` (one token a page), and what apps add to ``GLOBALS``;
+- the filters ``date`` (in the current time zone), ``capfirst``, ``truncatechars``, ``filesizeformat``,
+  ``floatformat``, ``linebreaksbr``, ``dash`` (``|default:"—"``) and ``join_escaped`` (``|join:…``);
+- a missing attribute, even of a missing one, renders as "" (``ChainableUndefined``), as in Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template import defaultfilters, engines
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.html import escape as django_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import get_language, gettext
+from jinja2 import ChainableUndefined, Environment, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
+
+from motcua.core.templatetags.site_chrome import fixed_url, language_choices
+
+ENGINE = "jinja2"
+
+
+class Translation(str):
+    """A translated literal: written as is by ``|fmt`` (``{% blocktranslate %}``), escaped once when written
+    alone (``{% translate %}``: Jinja asks ``__html__``)."""
+
+    _html: str
+
+    def __html__(self) -> str:
+        return self._html
+
+
+# language -> (literal -> its translation): gettext through the thread-local language costs ~2 µs a call.
+_translations: dict[str | None, dict[str, Translation]] = {}
+
+
+def translator(language: str | None) -> Callable[[str], Translation]:
+    """``_`` of a page rendered in ``language``: ``gettext`` of a literal, remembered."""
+    known = _translations.setdefault(language, {})
+
+    def translate(message: str) -> Translation:
+        found = known.get(message)
+        if found is None:
+            found = Translation(gettext(message))
+            found._html = django_escape(str(found))  # as {% translate %} writes it
+            known[message] = found
+        return found
+
+    return translate
+
+
+def translate(message: str) -> Translation:
+    """``gettext`` of a literal in the active language, remembered (``_`` when no view bound it)."""
+    return translator(get_language())(message)
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+        _translations.clear()
+
+
+def fmt(translation: str, **values: Any) -> Markup:
+    """``{% blocktranslate with … %}``: the translation as written (not escaped), each value escaped and
+    localized as Django renders a variable."""
+    return Markup(str(translation)) % {name: _value(value) for name, value in values.items()}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    return conditional_escape(localize(template_localtime(value)))
+
+
+def date(value: Any, format: str = "H:i d/m/Y") -> str:
+    """Django's ``|date:format`` (the value in the current time zone); the workspace's two formats without
+    Django's format parser."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = template_localtime(value)
+        if format == "H:i d/m/Y":
+            return f"{value.hour:02d}:{value.minute:02d} {value.day:02d}/{value.month:02d}/{value.year:04d}"
+    if format == "d/m/Y" and isinstance(value, dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return defaultfilters.date(value, format)
+
+
+def dash(value: Any) -> Any:
+    """``|default:"—"``."""
+    return value if value else "—"
+
+
+@pass_eval_context
+def linebreaksbr(context: EvalContext, value: Any) -> str:
+    return defaultfilters.linebreaksbr(value, autoescape=context.autoescape)
+
+
+@pass_eval_context
+def join_escaped(context: EvalContext, value: Any, separator: str) -> str:
+    return defaultfilters.join(value, separator, autoescape=context.autoescape)
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def optional_url(name: str) -> str:
+    """``{% url name as var %}``: "" when the route is not installed."""
+    try:
+        return fixed_url(name)
+    except NoReverseMatch:
+        return ""
+
+
+# Functions that apps above this one offer the layouts (added by an app's ``ready()``).
+GLOBALS: dict[str, Callable[..., Any]] = {}
+
+
+def include_django(template_name: str, **context: Any) -> Markup:
+    """A partial that Django pages share, rendered by Django (one copy of it)."""
+    return Markup(render_to_string(template_name, context))
+
+
+def environment(**options: Any) -> Environment:
+    """The environment of the ``jinja2`` backend (settings.TEMPLATES)."""
+    options["undefined"] = ChainableUndefined  # Django's backend sets Undefined: "" for a.b.c as Django
+    env = Environment(**options)
+    env.globals.update(
+        {
+            "_": translate,
+            "url": url,
+            "static": static,
+            "include_django": include_django,
+            "fixed_url": fixed_url,
+            "optional_url": optional_url,
+            "language_choices": language_choices,
+            **GLOBALS,
+        }
+    )
+    env.filters.update(
+        {
+            "fmt": fmt,
+            "date": date,
+            "dash": dash,
+            "capfirst": defaultfilters.capfirst,
+            "truncatechars": defaultfilters.truncatechars,
+            "filesizeformat": defaultfilters.filesizeformat,
+            "floatformat": defaultfilters.floatformat,
+            "linebreaksbr": linebreaksbr,
+            "join_escaped": join_escaped,
+        }
+    )
+    return env
+
+
+def render_layout(template_name: str, context: dict[str, Any], *, csrf_token: str) -> SafeString:
+    """The Jinja ``template_name`` (a layout, or a page that extends one) with what the layout shows: the
+    page's language and its switch, the messages, one CSRF token for every form of the page, ``_`` bound to
+    the page's language."""
+    language = get_language()
+    context.setdefault("slots", {})
+    context.update(
+        {
+            "LANGUAGE_CODE": language,
+            "_": translator(language),
+            "csrf_input": (
+                format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+                if csrf_token and csrf_token != "NOTPROVIDED"
+                else ""
+            ),
+        }
+    )
+    return mark_safe(engines[ENGINE].get_template(template_name).render(context))
+
+
+def render_page(
+    request: HttpRequest, template_name: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """A Jinja page (it extends a Jinja layout) as Django's ``render`` answers it."""
+    context.update({"request": request, "messages": get_messages(request)})
+    return HttpResponse(render_layout(template_name, context, csrf_token=get_token(request)), status=status)

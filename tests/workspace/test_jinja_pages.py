@@ -1,0 +1,49 @@
+"""The officer's dossier page and inbox, whose bodies Jinja renders (motcua.core.jinja): what a user types is
+escaped, the CSRF token is the same in every form of a page, and the layout around the body is Django's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from motcua.dossiers import services
+from motcua.org.models import Role
+
+from .conftest import log_in, officer
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert('x')</script> & \"Lê\""
+
+
+def accepted(hue, name):
+    dossier = hue.receive(name=name)
+    return services.accept(dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan))
+
+
+def opened_by_step_officer(client, hue, dossier):
+    step = dossier.current_step
+    log_in(client, officer(hue.staff(step.role, step.agency).username))
+
+
+def test_a_hostile_applicant_name_is_escaped_on_the_dossier_page_and_in_the_inbox(client, hue):
+    dossier = accepted(hue, HOSTILE)
+    opened_by_step_officer(client, hue, dossier)
+    for page in (client.get(f"/can-bo/ho-so/{dossier.code}/"), client.get("/can-bo/", {"q": dossier.code})):
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;Lê&#34;" in html
+
+
+def test_the_forms_of_the_dossier_page_carry_one_csrf_token_and_the_page_keeps_the_layout(client, hue):
+    dossier = accepted(hue, "Phan Thị Mai")
+    opened_by_step_officer(client, hue, dossier)
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    body = html.split('<main id="main"', 1)[1]
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+    assert len(tokens) == 1
+    assert f"<title>Hồ sơ {dossier.code}</title>" in html
+    assert 'class="site-nav"' in html and "Đăng xuất" in html  # workspace/base.html around the body
+    assert f"<h1>Hồ sơ {dossier.code}</h1>" in body
