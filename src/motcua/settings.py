@@ -258,7 +258,10 @@ MOTCUA_STAFF_IDLE_MINUTES = env.int("MOTCUA_STAFF_IDLE_MINUTES", default=0)
 MOTCUA_CITIZEN_SESSION_HOURS = env.float("MOTCUA_CITIZEN_SESSION_HOURS", default=4)
 
 # Background work: django-tasks with its database backend; `motcua worker` runs db_worker.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Queues: "default" (offline submissions…) and "signing" (the signing worker: the only process that loads
+# signing keys, motcua.signing.tasks). `motcua worker` runs both.
+TASK_QUEUES = ["default", "signing"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # The province this installation serves (Huế: GSO code 46).
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
@@ -495,3 +498,9 @@ if (
         "MOTCUA_REGISTRIES_CLIENT_ID and MOTCUA_REGISTRIES_CLIENT_SECRET must be set when "
         "MOTCUA_REGISTRIES_URL is set and MOTCUA_ENV=production"
     )
+
+# Signed results (motcua.signing): the site's public address, printed on every issued document as the
+# verification link and its QR code (``/xac-thuc/<id>/``); the largest PDF the public verification page
+# accepts for comparison.
+MOTCUA_PUBLIC_BASE_URL = env.str("MOTCUA_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+MOTCUA_VERIFY_MAX_MB = env.int("MOTCUA_VERIFY_MAX_MB", default=20)
