@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help demo test bench bench-scale install install-refservices install-test browser lint clean
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser pdftools lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -56,20 +56,35 @@ install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
 
+# The test PKI (refservices/pki) is made once under var/pki (new keys, never committed) before the demo data,
+# which issues the demo leaders' and agencies' keys from it; it serves CRL, OCSP and time stamps on 8104.
+PKI_DIR ?= $(MOTCUA_VAR_DIR)/pki
+
 demo: install-refservices
+	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
+	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
+	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-test: install-test browser
+# Signature tests cross-check with poppler's pdfsig (Debian poppler-utils).
+pdftools:
+	@if ! command -v pdfsig >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's poppler-utils (pdfsig) for the signature tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+		else echo "pdfsig not found: install Debian's 'poppler-utils' package"; fi; fi
+
+test: install-test browser pdftools
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \

@@ -123,6 +123,30 @@ def registry_process():
         yield registry
 
 
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """The test PKI (refservices.pki): new keys in a temporary directory, its CRL, OCSP and time-stamping
+    server running for the session. ``pki.pki`` is the :class:`refservices.pki.Pki` (issue, revoke)."""
+    from refservices.pki.process import running_pki
+
+    with running_pki(tmp_path_factory.mktemp("pki")) as server:
+        yield server
+
+
+@pytest.fixture
+def pki_settings(pki, settings):
+    """MOTCUA_SIGNING pointing at the session's test PKI: its root trusted, its TSA for B-T."""
+    settings.MOTCUA_SIGNING = {
+        **(getattr(settings, "MOTCUA_SIGNING", None) or {}),
+        "enabled": True,
+        "trust_roots": [str(pki.pki.root_pem_path)],
+        "timestamp_url": pki.pki.timestamp_url,
+        "pki_dir": str(pki.pki.directory),
+        "allow_fetching": True,
+    }
+    return settings.MOTCUA_SIGNING
+
+
 @pytest.fixture
 def registries(registry_process, settings):
     """The session's registries, running without faults, and motcua's settings pointing at them: a short

@@ -499,6 +499,31 @@ if (
         "MOTCUA_REGISTRIES_URL is set and MOTCUA_ENV=production"
     )
 
+# --- Signed results (issue 15)
+# docs/signing.md. Result documents are signed in PAdES (motcua.signing): B-T when a time-stamping authority
+# (RFC 3161) is configured, else B-B. TRUST_ROOTS are the PEM files of the certification authorities whose
+# signatures validate (the national root CA in production); the demo and tests use the test PKI that
+# refservices/pki sets up under PKI_DIR and serves on loopback (CRL, OCSP, time stamps). ALLOW_FETCHING lets
+# validation fetch OCSP answers and CRLs from the addresses in the certificates. Production refuses to sign
+# without trust roots.
+_PKI_DIR = Path(env.str("MOTCUA_SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
+MOTCUA_SIGNING: dict = {
+    "enabled": env.bool("MOTCUA_SIGNING_ENABLED", default=not PRODUCTION),
+    "trust_roots": env.list(
+        "MOTCUA_SIGNING_TRUST_ROOTS", default=[] if PRODUCTION else [str(_PKI_DIR / "certs" / "root.pem")]
+    ),
+    "timestamp_url": env.str(
+        "MOTCUA_SIGNING_TIMESTAMP_URL",
+        default="http://127.0.0.1:8104/motcua-test/tsa/tsa" if MOTCUA_ENV == "demo" else "",
+    ),
+    "pki_dir": str(_PKI_DIR),
+    "allow_fetching": env.bool("MOTCUA_SIGNING_ALLOW_FETCHING", default=True),
+}
+if PRODUCTION and MOTCUA_SIGNING["enabled"] and not MOTCUA_SIGNING["trust_roots"]:
+    raise ImproperlyConfigured(
+        "MOTCUA_SIGNING_TRUST_ROOTS must name the trust roots' PEM files when MOTCUA_SIGNING_ENABLED is on "
+        "and MOTCUA_ENV=production"
+    )
 # Signed results (motcua.signing): the site's public address, printed on every issued document as the
 # verification link and its QR code (``/xac-thuc/<id>/``); the largest PDF the public verification page
 # accepts for comparison.

@@ -1,0 +1,104 @@
+"""Key sources: where a signing key lives, and the pyHanko signer made from it.
+
+A :class:`KeySource` is a description (a settings entry or a ``SigningKey`` row): it names the key and the
+environment variable holding its secret, never the secret itself. :func:`load_signer` resolves it, in the
+signing worker only (web processes never load keys). Kinds:
+
+- ``pkcs12``: a PKCS#12 file (``ref`` its path; ``options["chain"]`` an optional PEM file of CA certificates);
+- ``pkcs11``: a key inside a PKCS#11 token (SoftHSM2 in tests), in :mod:`motcua.signing.pkcs11`;
+- ``csc``: a remote signing service (Cloud Signature Consortium API), in :mod:`motcua.signing.csc`.
+
+Each kind's module provides ``load_signer(source) -> Signer``; it is imported only when that kind is used, so
+the worker needs a kind's libraries (python-pkcs11, an HTTP client) only if it is configured.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.errors import DomainError, register
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
+
+KEY_UNAVAILABLE = "signing.key_unavailable"
+register({KEY_UNAVAILABLE: 503})
+
+# kind -> module providing ``load_signer(source)``; pkcs12 is here, the others in their own modules.
+BACKENDS: dict[str, str] = {
+    "pkcs12": __name__,
+    "pkcs11": "motcua.signing.pkcs11",
+    "csc": "motcua.signing.csc",
+}
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where a signing key lives; resolved only in the signing worker."""
+
+    kind: str  # "pkcs12" | "pkcs11" | "csc"
+    ref: str  # pkcs12: file path; pkcs11: "token label/key label"; csc: credential id
+    secret_env: str = ""  # NAME of the env var holding the passphrase / PIN / CSC secret (never the secret)
+    options: Mapping[str, str] = field(default_factory=dict)  # module path, service url, chain path…
+
+    def secret(self) -> str | None:
+        """The secret from the environment, or None when no variable is named."""
+        if not self.secret_env:
+            return None
+        value = os.environ.get(self.secret_env)
+        if value is None:
+            raise key_unavailable(self, reason=f"environment variable {self.secret_env} is not set")
+        return value
+
+
+def key_unavailable(source: KeySource, *, reason: str) -> DomainError:
+    """The key cannot be used now (missing file, wrong secret, token absent, service down): the job may be
+    retried once an operator fixes it. ``reason`` is for the log, never shown to a citizen."""
+    error = DomainError(
+        KEY_UNAVAILABLE,
+        _("Không dùng được khóa ký số (%(kind)s). Đề nghị quản trị viên kiểm tra cấu hình khóa."),
+        kind=source.kind,
+    )
+    error.reason = reason  # type: ignore[attr-defined]
+    return error
+
+
+def load_signer(source: KeySource) -> Signer:
+    """The pyHanko signer for ``source`` (a ``SimpleSigner`` for PKCS#12; the PKCS#11 and CSC signers hold a
+    session: their modules say how it is closed)."""
+    try:
+        module_name = BACKENDS[source.kind]
+    except KeyError:
+        raise key_unavailable(source, reason=f"unknown key source kind {source.kind!r}") from None
+    if module_name == __name__:
+        return load_pkcs12(source)
+    backend = importlib.import_module(module_name)
+    signer: Signer = backend.load_signer(source)
+    return signer
+
+
+def load_pkcs12(source: KeySource) -> Signer:
+    from pyhanko.keys import load_certs_from_pemder
+    from pyhanko.sign.signers import SimpleSigner
+
+    path = Path(source.ref)
+    if not path.is_file():
+        raise key_unavailable(source, reason=f"no PKCS#12 file at {path}")
+    secret = source.secret()
+    chain = source.options.get("chain")
+    try:
+        signer = SimpleSigner.load_pkcs12_data(
+            path.read_bytes(),
+            other_certs=list(load_certs_from_pemder([chain])) if chain else [],
+            passphrase=secret.encode() if secret is not None else None,
+        )
+    except (ValueError, OSError) as error:
+        raise key_unavailable(source, reason=f"cannot open {path}: {error}") from error
+    return signer
