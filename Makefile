@@ -11,7 +11,11 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
+<<<<<<< HEAD
 .PHONY: help demo test bench bench-scale install install-refservices install-test browser pdftools lint clean
+=======
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser documents lint clean
+>>>>>>> s15-docs
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -52,16 +56,32 @@ browser:
 		if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 		else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
+# Result documents are set in Liberation Serif (Debian fonts-liberation2); the tests read them back with
+# poppler's pdftotext and pdftoppm (Debian poppler-utils).
+documents:
+	@missing=""; \
+	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
+	command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's$$missing for result documents"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "missing Debian packages:$$missing (result documents need fonts-liberation2; tests need poppler-utils)"; fi; fi
+
 install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
 
+<<<<<<< HEAD
 # The test PKI (refservices/pki) is made once under var/pki (new keys, never committed) before the demo data,
 # which issues the demo leaders' and agencies' keys from it; it serves CRL, OCSP and time stamps on 8104.
 PKI_DIR ?= $(MOTCUA_VAR_DIR)/pki
 
 demo: install-refservices
 	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
+=======
+demo: install-refservices documents
+>>>>>>> s15-docs
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
@@ -76,6 +96,7 @@ demo: install-refservices
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
+<<<<<<< HEAD
 # Signature tests cross-check with poppler's pdfsig (Debian poppler-utils).
 pdftools:
 	@if ! command -v pdfsig >/dev/null 2>&1; then \
@@ -85,6 +106,9 @@ pdftools:
 		else echo "pdfsig not found: install Debian's 'poppler-utils' package"; fi; fi
 
 test: install-test browser pdftools
+=======
+test: install-test browser documents
+>>>>>>> s15-docs
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \

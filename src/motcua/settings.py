@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "motcua.datastore",
     "motcua.outbox",
     "motcua.registries",
+    "motcua.signing",
     "motcua.portal",
     "motcua.workspace",
     "motcua.operations",
@@ -266,7 +267,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TAS
 # The province this installation serves (Huế: GSO code 46).
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
 # Checks of a catalog version contributed by apps above the catalog (catalog/verifier/plugins.py).
-MOTCUA_CATALOG_CHECKS = ["motcua.registries.mapping.check_version"]
+MOTCUA_CATALOG_CHECKS = ["motcua.registries.mapping.check_version", "motcua.signing.checks.check_version"]
+# Result documents (motcua.signing.documents) are set in Liberation Serif, metric-compatible with Times New Roman
+# (Decree 30/2020/NĐ-CP Annex I): Debian's fonts-liberation2, which `make demo` and `make test` install.
+MOTCUA_DOCUMENT_FONTS = env.str("MOTCUA_DOCUMENT_FONTS", default="/usr/share/fonts/truetype/liberation2")
+# Place name printed before the date of result documents ("Huế, ngày ... tháng ... năm ...").
+MOTCUA_DOCUMENT_PLACE = env.str("MOTCUA_DOCUMENT_PLACE", default="Huế")
 # A dossier or step counts as due soon with at most this many working hours left.
 MOTCUA_DUE_SOON_HOURS = env.int("MOTCUA_DUE_SOON_HOURS", default=8)
 # Văn bản xin lỗi (Circular 03/2025 form 04) is issued no later than this many working days before the

@@ -1,0 +1,1 @@
+"""Result documents (PDF) rendered from catalog templates, PAdES signing and verification."""
