@@ -11,11 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python; do \
 PG_URL ?= $(MOTCUA_TEST_POSTGRES)
 export MOTCUA_VAR_DIR ?= $(CURDIR)/var
 
-<<<<<<< HEAD
-.PHONY: help demo test bench bench-scale install install-refservices install-test browser pdftools lint clean
-=======
-.PHONY: help demo test bench bench-scale install install-refservices install-test browser documents lint clean
->>>>>>> s15-docs
+.PHONY: help demo test bench bench-scale install install-refservices install-test browser pdftools documents lint clean
 
 help:
 	@echo "make demo  - install, migrate, load the Huế demo data, serve on http://127.0.0.1:8000 (+ worker)"
@@ -72,16 +68,12 @@ install: $(VENV)/.installed
 install-refservices: $(VENV)/.installed-refservices
 install-test: $(VENV)/.installed-test
 
-<<<<<<< HEAD
 # The test PKI (refservices/pki) is made once under var/pki (new keys, never committed) before the demo data,
 # which issues the demo leaders' and agencies' keys from it; it serves CRL, OCSP and time stamps on 8104.
 PKI_DIR ?= $(MOTCUA_VAR_DIR)/pki
 
-demo: install-refservices
-	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
-=======
 demo: install-refservices documents
->>>>>>> s15-docs
+	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"
@@ -96,7 +88,6 @@ demo: install-refservices documents
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-<<<<<<< HEAD
 # Signature tests cross-check with poppler's pdfsig (Debian poppler-utils).
 pdftools:
 	@if ! command -v pdfsig >/dev/null 2>&1; then \
@@ -105,10 +96,7 @@ pdftools:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 		else echo "pdfsig not found: install Debian's 'poppler-utils' package"; fi; fi
 
-test: install-test browser pdftools
-=======
-test: install-test browser documents
->>>>>>> s15-docs
+test: install-test browser pdftools documents
 	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \
