@@ -74,11 +74,30 @@ def holder_name(dossier: Dossier) -> str:
 
 
 def signer_of(document: IssuedDocument) -> documents.Signer:
-    """The signature block: the leader who signs (or will sign) and their title."""
+    """The signature block (Decree 30/2020/NĐ-CP Art. 13, Annex I II.7): for a People's Committee, "TM. ỦY BAN
+    NHÂN DÂN" above the signer's position; the leader who signs (or will sign) and their title."""
     staff = document.signer
+    authority = "TM. ỦY BAN NHÂN DÂN" if getattr(document.agency, "kind", "") == "ubnd" else ""
     if staff is None:
-        return documents.Signer(name="", title="")
-    return documents.Signer(name=staff.full_name, title=staff.title or "")
+        return documents.Signer(authority=authority, position="", name="")
+    return documents.Signer(authority=authority, position=(staff.title or "").upper(), name=staff.full_name)
+
+
+def _extra(document: IssuedDocument) -> dict[str, Any]:
+    """What a stop notice (reasons) or an apology (reason, dates) adds to the template's context."""
+    dossier = document.dossier
+    receiving = getattr(dossier.reception_point, "name", "") if dossier.reception_point_id else ""
+    if document.stop_notice is not None:
+        return {"reason": document.stop_notice.reasons, "receiving_agency": receiving}
+    if document.apology is not None:
+        notice = document.apology
+        return {
+            "reason": notice.reason,
+            "old_date": f"{timezone.localtime(notice.old_appointment_at):%d/%m/%Y}",
+            "new_date": f"{timezone.localtime(notice.new_appointment_at):%d/%m/%Y}",
+            "receiving_agency": receiving,
+        }
+    return {}
 
 
 def render(document: IssuedDocument, *, number: str, issued_on: dt.date) -> documents.Rendered:
@@ -91,11 +110,8 @@ def render(document: IssuedDocument, *, number: str, issued_on: dt.date) -> docu
         issued_on=issued_on,
         verify_url=verify_url(document.public_id),
         signer=signer_of(document),
+        extra=_extra(document),
     )
-    if document.stop_notice_id is not None:
-        context = {**context, "notice": document.stop_notice}
-    if document.apology_id is not None:
-        context = {**context, "notice": document.apology}
     return documents.render(template=document.template, context=context)
 
 

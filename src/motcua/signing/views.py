@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError, http_status
+from motcua.signing import errors as signing_errors
 from motcua.signing import selectors
 from motcua.signing.models import DocumentKind
 
@@ -44,7 +45,7 @@ def verify(request: HttpRequest, public_id: str, language: str = "") -> HttpResp
             upload = request.FILES.get("file")
             try:
                 if upload is None:
-                    raise DomainError("verify.no_file", _("Vui lòng chọn tệp PDF cần kiểm tra."))
+                    raise DomainError(signing_errors.UPLOAD_MISSING, _("Vui lòng chọn tệp PDF cần kiểm tra."))
                 selectors.check_size(upload.size or 0)
                 context["check"] = selectors.check_upload(document=document, data=upload.read())
             except DomainError as error:

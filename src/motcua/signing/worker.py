@@ -106,7 +106,8 @@ def _leader(job: SignatureJob, document: IssuedDocument, now: dt.datetime, kept:
     template = document.template
     assert template is not None
     issued_on = timezone.localdate(now)
-    number, text = registers.take_number(agency=document.agency, year=issued_on.year, symbol=template.symbol)
+    symbol = documents.full_symbol(template=template, agency=document.agency)
+    number, text = registers.take_number(agency=document.agency, year=issued_on.year, symbol=symbol)
     document.signer = staff
     rendered = services.render(document, number=text, issued_on=issued_on)
     title = ", ".join(part for part in (staff.title, document.agency.name) if part)
