@@ -63,3 +63,22 @@ def at_sign_step(world):
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def issued(world):
+    """A result signed by Phú Vang's leader and sealed at the clerk's issue (the workers' jobs made)."""
+    from motcua.signing import services as signing
+    from motcua.signing import worker
+
+    dossier = at_sign_step(world)
+    job = signing.sign(dossier=dossier, by=world.leader_pv, token=code(authenticator(world.leader_pv)), now=now())
+    assert worker.run(job.pk).state == "done", job
+    dossier.refresh_from_db()
+    seal = signing.issue(dossier=dossier, by=world.clerk_pv, now=now())
+    assert seal is not None
+    done = worker.run(seal.pk)
+    assert done.state == "done", done.error
+    document = done.document
+    document.refresh_from_db()
+    dossier.refresh_from_db()
+    return dossier, document
