@@ -5,8 +5,7 @@ agency (organization signature, the "seal").
 Keys are generated at set-up with ``cryptography`` and never committed. The directory holds the keys, the
 state (issued certificates, revocations) and the certomancer configuration written from it; the served
 process (``python -m refservices.pki serve``) reads that configuration and re-reads it when it changes, so a
-certificate issued or revoked through :class:`Pki` shows at once in OCSP (and in the CRL from its next
-scheduled update, as with a real CA).
+certificate issued or revoked through :class:`Pki` shows at once in OCSP and in the CRL.
 
     pki = Pki.setup(dir, url="http://127.0.0.1:8104")
     leader = pki.issue("signer", name="Nguyễn Văn A", organization="UBND phường Phú Hội")
@@ -41,7 +40,8 @@ PKI_ORGANIZATION = "motcua test PKI"
 # byte for byte.
 CA_YEARS = 20
 END_ENTITY_YEARS = 5
-CRL_SCHEDULE = "PT10M"
+# A new CRL every second, as if issued on request: a revocation shows in the next CRL fetched.
+CRL_SCHEDULE = "PT1S"
 
 
 @dataclass(frozen=True)
@@ -219,8 +219,8 @@ class Pki:
         return issued
 
     def revoke(self, serial: int, *, reason: str = "key_compromise", at: datetime | None = None) -> None:
-        """Revoke the end-entity certificate with ``serial`` (from ``at``, default now): OCSP says so at once,
-        the CRL from its next scheduled update."""
+        """Revoke the end-entity certificate with ``serial`` (from ``at``, default now): the served OCSP
+        responder and CRL say so from the next request."""
         with self._locked() as state:
             for entry in state["issued"]:
                 if entry["serial"] == serial:

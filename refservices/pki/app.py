@@ -22,12 +22,19 @@ class PkiApp:
     def animator(self) -> Any:
         from certomancer.integrations.animator import Animator, AnimatorArchStore
 
+        class WholeSecondAnimator(Animator):  # type: ignore[misc]
+            """Times to the second: strict DER readers (pyca/cryptography) refuse OCSP answers whose
+            producedAt carries microseconds."""
+
+            def at_time(self, request: Any) -> Any:
+                return super().at_time(request).replace(microsecond=0)
+
         stat = self.pki.config_path.stat()
         version = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if self._animator is None or version != self._loaded_version:
                 architecture = self.pki.architecture()
-                self._animator = Animator(
+                self._animator = WholeSecondAnimator(
                     AnimatorArchStore({architecture.arch_label: architecture}),
                     with_web_ui=False,
                     allow_time_override=False,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..child import ChildServer
 from ..idp.process import free_port
-from . import Pki
+from . import STATE_FILE, Pki
 
 
 class RunningPki(ChildServer):
@@ -18,6 +19,8 @@ class RunningPki(ChildServer):
     health_path = "/healthz"
 
     def __init__(self, directory: str | Path, *, port: int | None = None) -> None:
+        if port is None and (Path(directory) / STATE_FILE).exists():
+            port = urlsplit(Pki(directory).url).port  # a PKI made earlier serves where its certificates say
         super().__init__(port=port or free_port())
         self.pki = Pki.setup(directory, url=self.url)
 
