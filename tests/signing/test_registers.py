@@ -1,4 +1,4 @@
-"""Sổ đăng ký văn bản đi: numbers from 01 each year, per agency and symbol, no gap (Decree 30/2020 Art. 15)."""
+"""Sổ đăng ký văn bản đi: from 01 yearly, per agency and symbol, no gap (Decree 30/2020 Art. 15)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Huế demo world: geography, organization and the sample catalog, loaded idempotently."""
+"""The Huế demo world: geography, organization, the sample catalog and its document templates, loaded
+idempotently."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ def load_demo(
     from motcua.catalog.services import import_sample_catalog
     from motcua.geo.services import load_units
     from motcua.org.demo import generate_demo_organization
+    from motcua.signing.interchange import import_sample_templates
 
     say = progress or (lambda _msg: None)
     province_code = province_code or settings.MOTCUA_PROVINCE_CODE
     load_units(provinces=None if all_provinces else [province_code], progress=say)
     accounts = generate_demo_organization(province_code=province_code, progress=say)
     import_sample_catalog(progress=say)
+    # Result documents, the stop notice and the apology of the sample catalog (catalog data, not code).
+    import_sample_templates()
     return accounts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from motcua.org.models import Agency
 from motcua.signing.models import OutgoingDocumentRegister
 
 
@@ -18,13 +19,13 @@ def format_number(number: int, symbol: str) -> str:
     return f"{number:02d}/{symbol}"
 
 
-def take_number(*, agency: object, year: int, symbol: str) -> tuple[int, str]:
+def take_number(*, agency: Agency | int, year: int, symbol: str) -> tuple[int, str]:
     """The next number for ``symbol`` documents of ``agency`` in ``year``, and its "number/SYMBOL" text.
 
     Must run inside the issuing transaction (transaction.atomic): the number is final only if it commits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_number runs inside the transaction that issues the document")
-    agency_id = getattr(agency, "pk", agency)
+    agency_id = agency if isinstance(agency, int) else agency.pk
     table = connection.ops.quote_name(OutgoingDocumentRegister._meta.db_table)
     sql = (
         f"INSERT INTO {table} (agency_id, year, symbol, last_number) VALUES (%s, %s, %s, 1) "

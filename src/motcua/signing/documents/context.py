@@ -5,13 +5,15 @@ Keys (all plain strings, numbers, lists and mappings):
 - ``number`` ("05/GKS-UBND", "" in a preview), ``place`` ("Huế"), ``issued_on`` (``day``, ``month``, ``year``,
   ``text``: "ngày 05 tháng 01 năm 2026"), ``verify_url``;
 - ``signer``: ``authority`` ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), ``position`` ("PHÓ CHỦ TỊCH"), ``name``;
-- ``dossier``: ``code``, ``applicant_name``, ``applicant_id_number``, ``applicant_address``,
-  ``concerned_name``, ``concerned_id_number``, ``summary``, ``received_on`` (text), ``appointment`` (text);
+- ``dossier``: ``code``, ``receiving_agency`` (name), ``applicant_name``, ``applicant_id_number``,
+  ``applicant_address``, ``concerned_name``, ``concerned_id_number``, ``summary``, ``received_on`` and
+  ``appointment`` (dd/mm/yyyy);
 - ``procedure``: ``code``, ``name``, ``result_name``;
 - ``form``: the e-form data as submitted (keys of the version's JSON Schema);
 - ``fields``: the e-form's answered fields in schema order, each ``label`` and ``value`` as shown to people
   (dates dd/mm/yyyy, yes/no, communes by name);
-- ``extra``: what the caller adds for a kind (stop notice, apology: ``reason``, ``new_date``…).
+- ``extra``: what the caller adds for a kind: the stop notice needs ``reason``; the apology ``reason``,
+  ``old_date`` and ``new_date`` (dd/mm/yyyy).
 """
 
 from __future__ import annotations
@@ -152,6 +154,7 @@ def context_for_dossier(
             "concerned_name": dossier.concerned_name,
             "concerned_id_number": dossier.concerned_id_number,
             "summary": dossier.summary,
+            "receiving_agency": dossier.receiving_agency.name,
             "received_on": _local_date(getattr(dossier, "received_at", None)),
             "appointment": _local_date(getattr(dossier, "appointment_at", None)),
         },
@@ -224,6 +227,7 @@ def sample_context(
             "concerned_name": "",
             "concerned_id_number": "",
             "summary": "",
+            "receiving_agency": "Trung tâm Phục vụ hành chính công phường Phú Xuân",
             "received_on": f"{today:%d/%m/%Y}",
             "appointment": f"{today:%d/%m/%Y}",
         },
@@ -235,13 +239,7 @@ def sample_context(
         "form": data,
         "fields": form_fields(schema, data),
         "extra": dict(
-            extra
-            or {
-                "reason": "[Lý do]",
-                "new_date": f"{today:%d/%m/%Y}",
-                "old_date": f"{today:%d/%m/%Y}",
-                "receiving_agency": "Trung tâm Phục vụ hành chính công phường Phú Xuân",
-            }
+            extra or {"reason": "[Lý do]", "new_date": f"{today:%d/%m/%Y}", "old_date": f"{today:%d/%m/%Y}"}
         ),
     }
 

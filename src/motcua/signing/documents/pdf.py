@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from motcua.core.errors import DomainError
 
 from .. import errors
 from .markup import Block, plain
+
+_STYLED = re.compile(r"(?<!\\)(\*\*|__)")
 
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
@@ -215,7 +218,7 @@ def layout(
         pdf.use("", 11)
         for line in recipients:
             pdf.set_x(LEFT)
-            pdf.multi_cell(SIGN_X - LEFT - 4, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(SIGN_X - LEFT - 4, 5, line, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.lines.append(line)
         recipients_bottom = pdf.get_y()
     # The pages of the recipients list and of the signature block are the same: recipients are short.
@@ -261,7 +264,10 @@ def _body_block(pdf: _Document, block: Block) -> None:
         label, value = block.parts
         pdf.use("", BODY_SIZE)
         pdf.set_x(LEFT)
-        text = f"{label}: **{value}**" if value else f"{label}:"
+        # The value in bold unless the template already styles it.
+        styled = not value or _STYLED.search(value)
+        text = f"{label}: {value}" if styled else f"{label}: **{value}**"
+        text = text.rstrip()
         pdf.multi_cell(BODY_W, LINE, text, align=Align.L, markdown=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.lines.append(plain(text))
         return

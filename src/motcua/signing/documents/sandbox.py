@@ -40,8 +40,16 @@ class DocumentEnvironment(SandboxedEnvironment):
             return attr in _DATE_ATTRIBUTES
         return False
 
-    def is_safe_callable(self, obj: Any) -> bool:
-        return super().is_safe_callable(obj)
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja2 hands out a sandboxed str.format / format_map before asking is_safe_attribute: not here.
+        if isinstance(obj, str) and attribute not in _STR_METHODS:
+            return self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, str) and isinstance(argument, str) and argument not in _STR_METHODS:
+            return self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
 
 
 def _finalize(value: Any) -> str:
@@ -109,14 +117,14 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             errors.TEMPLATE_UNSAFE,
             _("Mẫu văn bản (%(what)s) truy cập dữ liệu không được phép: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     except UndefinedError as exc:
         raise DomainError(
             errors.TEMPLATE_ERROR,
             _("Mẫu văn bản (%(what)s) dùng dữ liệu không có: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     except TemplateSyntaxError as exc:
         raise DomainError(
@@ -124,7 +132,7 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             _("Mẫu văn bản (%(what)s) sai cú pháp ở dòng %(line)s: %(detail)s."),
             what=what,
             line=exc.lineno,
-            detail=exc.message or "",
+            detail=(exc.message or "").rstrip("."),
         ) from exc
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         # TypeError covers "no loader" (include / import / extends: no file is reachable).
@@ -132,6 +140,6 @@ def render_text(source: str, context: Mapping[str, Any], *, what: str) -> str:
             errors.TEMPLATE_ERROR,
             _("Mẫu văn bản (%(what)s) không điền được dữ liệu: %(detail)s."),
             what=what,
-            detail=str(exc),
+            detail=str(exc).rstrip("."),
         ) from exc
     return "".join(parts)
