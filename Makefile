@@ -80,7 +80,7 @@ demo: install-refservices documents
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@trap 'kill 0' INT TERM EXIT; \
-	MOTCUA_ENV=demo $(BIN)/motcua worker & \
+	MOTCUA_SIGNING_DEMO_PASSPHRASE="$$(cat $(PKI_DIR)/pkcs12-passphrase)" MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
@@ -118,7 +118,7 @@ BENCH_DOSSIERS ?= 50000
 SURGE_MINUTES ?= 10
 HTTP_ARGS ?=
 SURGE_ARGS ?=
-BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill signing
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \

@@ -35,7 +35,9 @@ def result_template(world):
 
 @pytest.fixture
 def keys(world, pki, pki_settings):
-    """PKCS#12 keys from the session's test PKI for Phú Vang's leader (personal) and agency (seal)."""
+    """PKCS#12 keys from the session's test PKI for Phú Vang's leader (personal) and agency (seal); PAdES
+    B-B (no time-stamping authority: ``test_flow_signing`` signs B-T against the reference TSA)."""
     from signing.flow_helpers import give_keys
 
+    pki_settings["timestamp_url"] = ""
     return give_keys(world, pki.pki)

@@ -15,6 +15,8 @@ from motcua.datastore.models import StoredDocument
 from motcua.dossiers.models import DossierEvent, EventKind, State
 from motcua.signing import files, services, worker
 from motcua.signing.models import (
+    DocumentKind,
+    DocumentTemplate,
     IssuedDocument,
     IssuedStage,
     JobState,
@@ -108,7 +110,8 @@ def test_the_leader_cannot_sign_outside_the_sign_step(world, result_template):
 
 
 def test_signing_without_a_result_document_is_refused(world):
-    dossier = at_sign_step(world)  # the procedure has no result template: nothing to sign
+    DocumentTemplate.objects.filter(kind=DocumentKind.RESULT).delete()  # no result template at all
+    dossier = at_sign_step(world)
     version = dossier.version
     device = authenticator(world.leader_pv)
 
@@ -162,7 +165,18 @@ def test_the_worker_signs_a_valid_pades_with_the_register_number(world, result_t
     assert EventKind.DOCUMENT_SIGNED in set(dossier.events.values_list("kind", flat=True))
 
 
+def test_with_a_time_stamping_authority_the_signature_is_pades_b_t(world, result_template, keys, pki_settings, pki):
+    pki_settings["timestamp_url"] = pki.pki.timestamp_url
+    dossier = at_sign_step(world)
+    job = _signed(world, dossier, authenticator(world.leader_pv))
+
+    assert job.state == JobState.DONE, job.error
+    (signature,) = validate_pdf(files.read(job.document.signed_ref)).signatures
+    assert signature.timestamped and signature.valid
+
+
 def test_a_failed_signature_leaves_no_gap_and_can_be_retried(world, result_template, pki, pki_settings):
+    pki_settings["timestamp_url"] = ""
     dossier = at_sign_step(world)
     job = _signed(world, dossier, authenticator(world.leader_pv))  # no key given to the leader yet
 
