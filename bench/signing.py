@@ -55,11 +55,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from refservices.pki import Pki
-
     from motcua.signing import documents
     from motcua.signing.keys import KeySource
     from motcua.signing.pades import sign_pdf
+    from refservices.pki import Pki
 
     with tempfile.TemporaryDirectory(prefix="motcua-bench-pki-") as folder:
         pki = Pki.setup(folder, url="http://127.0.0.1:9")  # never fetched: B-B, no validation here
@@ -71,8 +70,13 @@ def main() -> None:
         template = _template()
         context = documents.sample_context(template=template, version=None, form_schema={})
         parts: dict[str, list[float]] = {"render": [], "leader": [], "seal": []}
-        sign_pdf(documents.render(template=template, context=context).pdf, source=leader_key,
-                 field_name="Warmup", box=documents.Box(0, 10, 10, 100, 60), appearance="warm-up")
+        sign_pdf(
+            documents.render(template=template, context=context).pdf,
+            source=leader_key,
+            field_name="Warmup",
+            box=documents.Box(0, 10, 10, 100, 60),
+            appearance="warm-up",
+        )
         started = time.perf_counter()
         for n in range(args.documents):
             t0 = time.perf_counter()
@@ -80,11 +84,21 @@ def main() -> None:
                 template=template, context={**context, "number": f"{n + 1:02d}/KQ-UBND"}
             )
             t1 = time.perf_counter()
-            signed = sign_pdf(rendered.pdf, source=leader_key, field_name="ChuKyLanhDao",
-                              box=rendered.signer_box, appearance="Nguyễn Văn An\nChủ tịch")
+            signed = sign_pdf(
+                rendered.pdf,
+                source=leader_key,
+                field_name="ChuKyLanhDao",
+                box=rendered.signer_box,
+                appearance="Nguyễn Văn An\nChủ tịch",
+            )
             t2 = time.perf_counter()
-            sign_pdf(signed, source=seal_key, field_name="ChuKyCoQuan", box=rendered.seal_box,
-                     appearance="Ủy ban nhân dân phường Phú Xuân")
+            sign_pdf(
+                signed,
+                source=seal_key,
+                field_name="ChuKyCoQuan",
+                box=rendered.seal_box,
+                appearance="Ủy ban nhân dân phường Phú Xuân",
+            )
             t3 = time.perf_counter()
             parts["render"].append(t1 - t0)
             parts["leader"].append(t2 - t1)
@@ -92,8 +106,10 @@ def main() -> None:
         elapsed = time.perf_counter() - started
 
     rate = args.documents / elapsed
-    print(f"documents rendered and signed (B-B: leader + seal, rendering included): {args.documents} "
-          f"in {elapsed:.2f} s")
+    print(
+        f"documents rendered and signed (B-B: leader + seal, rendering included): {args.documents} "
+        f"in {elapsed:.2f} s"
+    )
     print(f"per second per core: {rate:.1f} (goal >= {GOAL:.0f}) {'OK' if rate >= GOAL else 'BELOW GOAL'}")
     for name, times in parts.items():
         print(f"  {name:<7} p50 {statistics.median(times) * 1000:7.1f} ms")

@@ -71,7 +71,9 @@ def issued(world):
     from motcua.signing import worker
 
     dossier = at_sign_step(world)
-    job = signing.sign(dossier=dossier, by=world.leader_pv, token=code(authenticator(world.leader_pv)), now=now())
+    job = signing.sign(
+        dossier=dossier, by=world.leader_pv, token=code(authenticator(world.leader_pv)), now=now()
+    )
     assert worker.run(job.pk).state == "done", job
     dossier.refresh_from_db()
     seal = signing.issue(dossier=dossier, by=world.clerk_pv, now=now())

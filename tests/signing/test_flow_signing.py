@@ -152,20 +152,27 @@ def test_the_worker_signs_a_valid_pades_with_the_register_number(world, result_t
     year = document.issued_on.year
     assert document.stage == IssuedStage.SIGNED
     assert document.number == "01/GCNKH-UBND" and document.register_number == 1
-    register = OutgoingDocumentRegister.objects.get(agency=world.ubnd_phu_vang, year=year, symbol="GCNKH-UBND")
+    register = OutgoingDocumentRegister.objects.get(
+        agency=world.ubnd_phu_vang, year=year, symbol="GCNKH-UBND"
+    )
     assert register.last_number == 1
     signed = files.read(document.signed_ref)
     assert hashlib.sha256(signed).hexdigest() == document.signed_sha256
     report = validate_pdf(signed)
     assert report.ok, report.summary
     (signature,) = report.signatures
-    assert signature.signer == world.leader_pv.staff.full_name or world.leader_pv.staff.full_name in signature.signer
+    assert (
+        signature.signer == world.leader_pv.staff.full_name
+        or world.leader_pv.staff.full_name in signature.signer
+    )
     reader = PdfFileReader(BytesIO(signed))
     assert [s.field_name for s in reader.embedded_signatures] == ["ChuKyLanhDao"]
     assert EventKind.DOCUMENT_SIGNED in set(dossier.events.values_list("kind", flat=True))
 
 
-def test_with_a_time_stamping_authority_the_signature_is_pades_b_t(world, result_template, keys, pki_settings, pki):
+def test_with_a_time_stamping_authority_the_signature_is_pades_b_t(
+    world, result_template, keys, pki_settings, pki
+):
     pki_settings["timestamp_url"] = pki.pki.timestamp_url
     dossier = at_sign_step(world)
     job = _signed(world, dossier, authenticator(world.leader_pv))
@@ -249,10 +256,15 @@ def test_web_requests_never_import_the_key_sources():
     script = (
         "import sys; from motcua.wsgi import application; from django.urls import resolve;"
         "import motcua.signing.services, motcua.signing.tasks, motcua.signing.selectors;"
-        "[resolve(p) for p in ('/xac-thuc/x/', '/verify/x/', '/can-bo/ho-so/x/thao-tac/', '/can-bo/ho-so/x/van-ban/')];"
+        "[resolve(p) for p in ('/xac-thuc/x/', '/verify/x/', '/can-bo/ho-so/x/thao-tac/',"
+        " '/can-bo/ho-so/x/van-ban/')];"
         "print('motcua.signing.keys' in sys.modules, 'motcua.signing.worker' in sys.modules)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"}
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"},
     )
     assert out.stdout.split() == ["False", "False"], out.stderr

@@ -26,7 +26,9 @@ def test_the_public_id_is_random_and_never_the_dossier_code(world, result_templa
     assert dossier.code not in document.public_id
 
 
-def test_the_page_of_a_valid_document_shows_its_facts_and_the_masked_holder(client, world, result_template, keys):
+def test_the_page_of_a_valid_document_shows_its_facts_and_the_masked_holder(
+    client, world, result_template, keys
+):
     dossier, document = issued(world)
 
     response = client.get(url(document))
@@ -82,7 +84,9 @@ def test_a_replaced_document_points_to_its_replacement(client, world, result_tem
     dossier, document = issued(world)
     device = authenticator(world.leader_pv)
 
-    replacement = services.replace(document=document, by=world.leader_pv, token=code(device), reason="Sai ngày sinh")
+    replacement = services.replace(
+        document=document, by=world.leader_pv, token=code(device), reason="Sai ngày sinh"
+    )
     leader_job = replacement.jobs.get()
     assert worker.run(leader_job.pk).state == "done"
     seal_job = replacement.jobs.get(signature="seal")  # sealed at once: no clerk step for a replacement

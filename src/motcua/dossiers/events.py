@@ -775,7 +775,9 @@ def _document_facts(document: Any) -> dict[str, Any]:
     }
 
 
-def document_signed(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any) -> DossierEvent:
+def document_signed(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
     """The signing worker made the leader's signature: the number is taken from the register."""
     return _write(
         dossier,
@@ -788,7 +790,9 @@ def document_signed(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str,
     )
 
 
-def document_issued(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any) -> DossierEvent:
+def document_issued(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
     """The document is issued (sealed, or signed for a notice): filed in the citizen's data store."""
     return _write(
         dossier,

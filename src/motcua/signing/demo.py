@@ -21,7 +21,9 @@ DEMO_SECRET_ENV = "MOTCUA_SIGNING_DEMO_PASSPHRASE"
 Issue = Callable[..., Any]
 
 
-def record_demo_keys(*, issue: Issue, on: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
+def record_demo_keys(
+    *, issue: Issue, on: dt.date | None = None, progress: Callable[[str], None] | None = None
+) -> int:
     """Issue and record the keys that are missing; returns how many were made (a second run makes none)."""
     on = on or timezone.localdate()
     say = progress or (lambda _message: None)

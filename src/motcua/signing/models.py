@@ -166,11 +166,15 @@ class IssuedDocument(models.Model):
     status = models.CharField(max_length=10, choices=IssuedStatus.choices, default=IssuedStatus.VALID)
     status_reason = models.TextField(blank=True)
     status_at = models.DateTimeField(null=True, blank=True)
-    status_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
-    prepared_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prepared_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     prepared_at = models.DateTimeField()
     draft_ref = models.CharField(max_length=500, blank=True)
     draft_sha256 = models.CharField(max_length=64, blank=True)
@@ -224,7 +228,9 @@ class SigningKey(models.Model):
     that holds it in the signing worker, the only process that loads keys."""
 
     staff = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(
+        "org.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     source_kind = models.CharField(_("loại khoá"), max_length=10, default="pkcs12")
     ref = models.CharField(_("tham chiếu"), max_length=500)
     secret_env = models.CharField(_("biến môi trường chứa mật khẩu"), max_length=100, blank=True)

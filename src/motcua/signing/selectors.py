@@ -88,20 +88,25 @@ def check_upload(*, document: IssuedDocument, data: bytes) -> UploadCheck:
     check_size(len(data))
     if not data.lstrip()[:5] == b"%PDF-":
         raise DomainError(
-            signing_errors.UPLOAD_NOT_PDF, _("Tệp đã chọn không phải tệp PDF. Vui lòng chọn tệp PDF của văn bản.")
+            signing_errors.UPLOAD_NOT_PDF,
+            _("Tệp đã chọn không phải tệp PDF. Vui lòng chọn tệp PDF của văn bản."),
         )
     from motcua.signing.validation import validate_pdf
 
     same = hashlib.sha256(data).hexdigest() == document.final_sha256
     report = validate_pdf(data)
     if same and report.ok:
-        summary = _("Đây đúng là văn bản đã phát hành: tệp trùng khớp từng byte với bản gốc và chữ ký số hợp lệ.")
+        summary = _(
+            "Đây đúng là văn bản đã phát hành: tệp trùng khớp từng byte với bản gốc và chữ ký số hợp lệ."
+        )
     elif same:
-        summary = _("Tệp trùng khớp từng byte với văn bản đã phát hành, nhưng kiểm tra chữ ký số có cảnh báo.")
+        summary = _(
+            "Tệp trùng khớp từng byte với văn bản đã phát hành, nhưng kiểm tra chữ ký số có cảnh báo."
+        )
     else:
         summary = _(
-            "Tệp này KHÔNG phải văn bản đã phát hành: nội dung khác với bản gốc (có thể đã bị sửa đổi hoặc là "
-            "văn bản khác)."
+            "Tệp này KHÔNG phải văn bản đã phát hành: nội dung khác với bản gốc "
+            "(có thể đã bị sửa đổi hoặc là văn bản khác)."
         )
     return UploadCheck(same_bytes=same, signatures_ok=bool(report.ok), report=report, summary=str(summary))
 

@@ -185,7 +185,9 @@ def prepare(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin
             _("Văn bản kết quả đã được ký; muốn sửa, lãnh đạo thay thế văn bản đã phát hành."),
         )
     if document is None:
-        document = _new_document(dossier, kind=DocumentKind.RESULT, template=template, by_staff=staff, now=now)
+        document = _new_document(
+            dossier, kind=DocumentKind.RESULT, template=template, by_staff=staff, now=now
+        )
     document.template = template
     document.dossier = dossier
     rendered = render(document, number="", issued_on=timezone.localdate(now))
@@ -242,7 +244,11 @@ def sign(
     document = current_result(dossier)
     if document is None:
         document = _new_document(
-            dossier, kind=DocumentKind.RESULT, template=_template(dossier, DocumentKind.RESULT), by_staff=staff, now=now
+            dossier,
+            kind=DocumentKind.RESULT,
+            template=_template(dossier, DocumentKind.RESULT),
+            by_staff=staff,
+            now=now,
         )
     elif document.stage != IssuedStage.DRAFT or document.jobs.filter(state=JobState.PENDING).exists():
         raise DomainError(signing_errors.ALREADY_SIGNED, _("Văn bản kết quả của hồ sơ này đã được ký."))
@@ -252,7 +258,13 @@ def sign(
     document.save(update_fields=["signer"])
     job = _job(document, signature=SignatureKind.LEADER, staff=staff, now=now)
     dossier_services.perform(
-        dossier=dossier, by=by, action=Action.SIGN, reason=reason, target_step=target_step, now=now, origin=origin
+        dossier=dossier,
+        by=by,
+        action=Action.SIGN,
+        reason=reason,
+        target_step=target_step,
+        now=now,
+        origin=origin,
     )
     return job
 
@@ -298,9 +310,9 @@ def issue(
     result (a seal job for the worker) and moves the step. Without an electronic result the step only moves.
     """
     now = now or timezone.now()
-    denied = access.refusal(by, Action.ISSUE_NUMBER, dossier, on=timezone.localdate(now)) or awaiting_seal_refusal(
-        dossier
-    )
+    denied = access.refusal(
+        by, Action.ISSUE_NUMBER, dossier, on=timezone.localdate(now)
+    ) or awaiting_seal_refusal(dossier)
     if denied is not None:
         raise denied
     staff = access.staff_of(by)
@@ -357,8 +369,12 @@ def refuse_at_step(
 ) -> Dossier:
     """The leader stops the dossier at their step (``refuse``): the notice they sign is signed digitally."""
     now = now or timezone.now()
-    dossier = dossier_services.perform(dossier=dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin)
-    notice = StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.SIGNED).order_by("-pk").first()
+    dossier = dossier_services.perform(
+        dossier=dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin
+    )
+    notice = (
+        StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.SIGNED).order_by("-pk").first()
+    )
     _notice_document(dossier, kind=DocumentKind.STOP_NOTICE, by=by, now=now, stop_notice=notice)
     return dossier
 
@@ -407,7 +423,8 @@ def _issued_for_change(document: IssuedDocument, by: Any, now: dt.datetime) -> I
     document.dossier = dossier
     if document.stage != IssuedStage.ISSUED or document.status != IssuedStatus.VALID:
         raise DomainError(
-            signing_errors.NOT_IN_FORCE, _("Chỉ văn bản đã phát hành và còn hiệu lực mới thu hồi hoặc thay thế được.")
+            signing_errors.NOT_IN_FORCE,
+            _("Chỉ văn bản đã phát hành và còn hiệu lực mới thu hồi hoặc thay thế được."),
         )
     return document
 
@@ -466,7 +483,13 @@ def replace(
     document.save(update_fields=["status", "status_reason", "status_at", "status_by", "replaced_by"])
     _job(replacement, signature=SignatureKind.LEADER, staff=staff, now=now)
     events.document_replaced(
-        document.dossier, by=by, now=now, origin=origin, document=document, replacement=replacement, reason=reason
+        document.dossier,
+        by=by,
+        now=now,
+        origin=origin,
+        document=document,
+        replacement=replacement,
+        reason=reason,
     )
     return replacement
 
@@ -474,6 +497,7 @@ def replace(
 def needs_clerk(document: IssuedDocument) -> bool:
     """Whether the seal waits for the clerk's ``issue_number``: a first result does; a notice, an apology or
     a replacement is sealed as soon as the leader signed it."""
-    return document.kind == DocumentKind.RESULT and not IssuedDocument.objects.filter(
-        Q(replaced_by=document)
-    ).exists()
+    return (
+        document.kind == DocumentKind.RESULT
+        and not IssuedDocument.objects.filter(Q(replaced_by=document)).exists()
+    )

@@ -26,7 +26,9 @@ from motcua.signing.models import DocumentKind
 def _context(document: Any) -> dict[str, Any]:
     return {
         "document": document,
-        "kind_label": DocumentKind(document.kind).label if document.kind in DocumentKind.values else document.kind,
+        "kind_label": DocumentKind(document.kind).label
+        if document.kind in DocumentKind.values
+        else document.kind,
         "status_text": selectors.status_text(document),
         "max_mb": selectors.max_upload_bytes() // (1024 * 1024),
         "return_path": reverse("signing:verify", args=[document.public_id]),
@@ -52,4 +54,3 @@ def verify(request: HttpRequest, public_id: str, language: str = "") -> HttpResp
                 context["upload_error"] = str(error)
                 status = http_status(error)
         return render(request, "signing/verify.html", context, status=status)
-

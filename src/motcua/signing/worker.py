@@ -129,13 +129,19 @@ def _leader(job: SignatureJob, document: IssuedDocument, now: dt.datetime, kept:
     document.register_number = number
     document.number = text
     document.issued_on = issued_on
-    document.rendered_ref, document.rendered_sha256, document.rendered_size = first.ref, first.sha256, first.size
+    document.rendered_ref, document.rendered_sha256, document.rendered_size = (
+        first.ref,
+        first.sha256,
+        first.size,
+    )
     document.signed_ref, document.signed_sha256, document.signed_size = second.ref, second.sha256, second.size
     document.signed_at = now
     document.boxes = _boxes(rendered)
     document.stage = IssuedStage.SIGNED
     document.save()
-    events.document_signed(document.dossier, by=staff.user, now=now, origin=services.WORKER_ORIGIN, document=document)
+    events.document_signed(
+        document.dossier, by=staff.user, now=now, origin=services.WORKER_ORIGIN, document=document
+    )
     if not services.needs_clerk(document):
         # A notice, an apology or a replacement: the agency's seal follows the leader's signature at once.
         SignatureJob.objects.create(
@@ -173,7 +179,9 @@ def _seal(job: SignatureJob, document: IssuedDocument, now: dt.datetime, kept: l
         document.dossier, content=sealed, file_name=f"{base}.pdf", title=document.title, by=staff, now=now
     )
     document.save()
-    events.document_issued(document.dossier, by=staff.user, now=now, origin=services.WORKER_ORIGIN, document=document)
+    events.document_issued(
+        document.dossier, by=staff.user, now=now, origin=services.WORKER_ORIGIN, document=document
+    )
 
 
 def _message(error: BaseException) -> str:
@@ -212,13 +220,19 @@ def run(job_id: int, *, now: dt.datetime | None = None) -> SignatureJob:
     except Exception as error:  # the job records why; the worker goes on with the next one
         for ref in kept:
             files.discard(ref)
-        logger.warning("signature job %s failed: %s", job_id, error, exc_info=not isinstance(error, DomainError))
+        logger.warning(
+            "signature job %s failed: %s", job_id, error, exc_info=not isinstance(error, DomainError)
+        )
         return _failed(job_id, _message(error), now)
 
 
 def _failed(job_id: int, message: str, now: dt.datetime) -> SignatureJob:
     with unit_of_work():
-        job = SignatureJob.objects.select_for_update().select_related("requested_by__user", "document").get(pk=job_id)
+        job = (
+            SignatureJob.objects.select_for_update()
+            .select_related("requested_by__user", "document")
+            .get(pk=job_id)
+        )
         job.state = JobState.FAILED
         job.error = message
         job.attempts += 1

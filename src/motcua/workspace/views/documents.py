@@ -33,7 +33,9 @@ def prepare_document(request: HttpRequest, code: str) -> HttpResponse:
         signing.prepare(dossier=dossier, by=request.user, now=now, origin=client_address(request))
     except DomainError as error:
         return refused(request, dossier, now, "document", error)
-    return done(request, code, _("Đã lập dự thảo văn bản kết quả; bấm “Xem dự thảo” để kiểm tra."), anchor=ANCHOR)
+    return done(
+        request, code, _("Đã lập dự thảo văn bản kết quả; bấm “Xem dự thảo” để kiểm tra."), anchor=ANCHOR
+    )
 
 
 @officer_required
@@ -91,10 +93,10 @@ def change_document(request: HttpRequest, code: str, public_id: str) -> HttpResp
             )
             message = _("Đã thay thế văn bản; văn bản mới đang được ký số.")
         else:
-            signing.revoke(document=document, by=request.user, reason=reason, now=now, origin=client_address(request))
+            signing.revoke(
+                document=document, by=request.user, reason=reason, now=now, origin=client_address(request)
+            )
             message = _("Đã thu hồi văn bản.")
     except DomainError as error:
         return refused(request, dossier, now, "document", error, reason=reason)
     return done(request, code, message, anchor=ANCHOR)
-
-

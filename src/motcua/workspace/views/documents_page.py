@@ -16,7 +16,9 @@ from motcua.signing import selectors as signing_selectors
 from motcua.signing.models import DocumentKind, IssuedStage, IssuedStatus, JobState
 
 
-def documents_context(request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, Any]) -> dict[str, Any]:
+def documents_context(
+    request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, Any]
+) -> dict[str, Any]:
     """What the dossier page shows of its documents, and the forms the one access policy allows."""
     on = timezone.localdate(now)
     user = request.user
@@ -35,7 +37,9 @@ def documents_context(request: HttpRequest, dossier: Dossier, now: dt.datetime, 
                     if j.state == JobState.FAILED
                     and access.may(user, Act.RETRY_SIGNATURE, dossier, on=on, subject=j.requested_by_id)
                 ],
-                "may_change": may_revoke and document.stage == IssuedStage.ISSUED and document.status == IssuedStatus.VALID,
+                "may_change": may_revoke
+                and document.stage == IssuedStage.ISSUED
+                and document.status == IssuedStatus.VALID,
             }
         )
     return {
@@ -46,10 +50,12 @@ def documents_context(request: HttpRequest, dossier: Dossier, now: dt.datetime, 
     }
 
 
-
 def _signed_result(document: Any) -> bool:
     return (
         document.kind == DocumentKind.RESULT
         and document.status == IssuedStatus.VALID
-        and (document.stage != IssuedStage.DRAFT or any(j.state == JobState.PENDING for j in document.jobs.all()))
+        and (
+            document.stage != IssuedStage.DRAFT
+            or any(j.state == JobState.PENDING for j in document.jobs.all())
+        )
     )

@@ -54,10 +54,14 @@ class Command(BaseCommand):
 
             pki = Pki(pki_dir)
         except (ImportError, FileNotFoundError):
-            self.stdout.write(f"no test PKI in {pki_dir!r}: demo signing keys not issued (make demo sets it up)")
+            self.stdout.write(
+                f"no test PKI in {pki_dir!r}: demo signing keys not issued (make demo sets it up)"
+            )
             return
         record_demo_keys(issue=pki.issue, progress=lambda msg: self.stdout.write(msg))
-        self.stdout.write(f"  PKCS#12 passphrase for the worker: {DEMO_SECRET_ENV} ({pki.directory}/pkcs12-passphrase)")
+        self.stdout.write(
+            f"  PKCS#12 passphrase for the worker: {DEMO_SECRET_ENV} ({pki.directory}/pkcs12-passphrase)"
+        )
 
     def _national_portal(self) -> None:
         """Where the delivery worker sends status and progress, and where a demo story can begin."""
