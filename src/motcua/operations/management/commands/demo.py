@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--signing-keys-for",
             default="",
-            help="issue demo signing keys only for these user-name prefixes, comma-separated (phuvang.,phuxuan.)",
+            help="demo signing keys only for these user-name prefixes (comma-separated: phuvang.,phuxuan.)",
         )
 
     def handle(self, *args, **options):
