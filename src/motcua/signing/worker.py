@@ -201,7 +201,7 @@ def run(job_id: int, *, now: dt.datetime | None = None) -> SignatureJob:
             if job.state == JobState.DONE:
                 return job
             document = (
-                IssuedDocument.objects.select_for_update()
+                IssuedDocument.objects.select_for_update(of=("self",))
                 .select_related("dossier", "template", "agency", "signer")
                 .get(pk=job.document_id)
             )
