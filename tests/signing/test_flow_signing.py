@@ -268,3 +268,14 @@ def test_web_requests_never_import_the_key_sources():
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"},
     )
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+def test_the_demo_issues_keys_for_its_leaders_and_clerks_agencies_once(world, pki):
+    from motcua.signing.demo import record_demo_keys
+    from motcua.signing.models import SigningKey
+
+    made = record_demo_keys(issue=pki.pki.issue, prefixes=[world.leader_pv.username])
+
+    assert made == 1  # only the chosen leader; their agency has no clerk among the chosen
+    assert SigningKey.objects.get().staff == world.leader_pv.staff
+    assert record_demo_keys(issue=pki.pki.issue, prefixes=[world.leader_pv.username]) == 0

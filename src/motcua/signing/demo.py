@@ -7,9 +7,10 @@ key is recorded, and a signature job fails with a message that says so."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.org.models import Agency, Position, Role, Staff
@@ -22,13 +23,24 @@ Issue = Callable[..., Any]
 
 
 def record_demo_keys(
-    *, issue: Issue, on: dt.date | None = None, progress: Callable[[str], None] | None = None
+    *,
+    issue: Issue,
+    prefixes: Sequence[str] = (),
+    on: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Issue and record the keys that are missing; returns how many were made (a second run makes none)."""
+    """Issue and record the keys that are missing; returns how many were made (a second run makes none).
+    ``prefixes``: only the staff whose user names start with one of them ("phuvang." …) and their agencies
+    (each key takes the PKI about a second to make)."""
     on = on or timezone.localdate()
     say = progress or (lambda _message: None)
     made = 0
     held = Position.objects.valid_on(on).select_related("staff", "agency")
+    if prefixes:
+        chosen = Q()
+        for prefix in prefixes:
+            chosen |= Q(staff__user__username__startswith=prefix)
+        held = held.filter(chosen)
     leaders = {p.staff_id: p for p in held.filter(role=Role.LEADER)}
     with_keys = set(SigningKey.objects.filter(staff_id__in=leaders).values_list("staff_id", flat=True))
     for staff_id, position in sorted(leaders.items()):
