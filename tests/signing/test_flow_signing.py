@@ -279,3 +279,34 @@ def test_the_demo_issues_keys_for_its_leaders_and_clerks_agencies_once(world, pk
     assert made == 1  # only the chosen leader; their agency has no clerk among the chosen
     assert SigningKey.objects.get().staff == world.leader_pv.staff
     assert record_demo_keys(issue=pki.pki.issue, prefixes=[world.leader_pv.username]) == 0
+
+
+def test_a_signed_stop_notice_is_rendered_signed_and_sealed(world, keys):
+    from motcua.dossiers import services as dossier_services
+    from motcua.signing.models import DocumentKind
+
+    from .flow_helpers import at_sign_step
+
+    dossier = at_sign_step(world)
+    if services.documents.template_for(dossier=dossier, kind=DocumentKind.STOP_NOTICE) is None:
+        DocumentTemplate.objects.create(
+            kind=DocumentKind.STOP_NOTICE,
+            name="Thông báo dừng giải quyết hồ sơ",
+            title="THÔNG BÁO",
+            symbol="TB",
+            body="Lý do:: {{ extra.reason }}",
+        )
+    notice = dossier_services.propose_stop(
+        dossier=dossier, by=world.leader_pv, reasons="Hồ sơ giả mạo giấy tờ"
+    )
+
+    services.sign_stop(notice=notice, by=world.leader_pv, now=now())
+
+    document = IssuedDocument.objects.get(dossier=dossier, kind=DocumentKind.STOP_NOTICE)
+    leader = worker.run(document.jobs.get().pk)
+    assert leader.state == JobState.DONE, leader.error
+    seal = document.jobs.get(signature=SignatureKind.SEAL)
+    assert worker.run(seal.pk).state == JobState.DONE
+    document.refresh_from_db()
+    assert document.stage == IssuedStage.ISSUED and document.number.startswith("01/TB")
+    assert len(validate_pdf(files.read(document.sealed_ref)).signatures) == 2

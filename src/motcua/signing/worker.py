@@ -144,13 +144,12 @@ def _leader(job: SignatureJob, document: IssuedDocument, now: dt.datetime, kept:
     )
     if not services.needs_clerk(document):
         # A notice, an apology or a replacement: the agency's seal follows the leader's signature at once.
-        SignatureJob.objects.create(
+        seal = SignatureJob.objects.create(
             document=document, signature=SignatureKind.SEAL, requested_by=staff, requested_at=now
         )
         from motcua.signing.tasks import make_signature
 
-        later = SignatureJob.objects.filter(document=document, signature=SignatureKind.SEAL).latest("pk")
-        make_signature.enqueue(later.pk)
+        make_signature.enqueue(seal.pk)
 
 
 def _seal(job: SignatureJob, document: IssuedDocument, now: dt.datetime, kept: list[str]) -> None:
