@@ -31,13 +31,13 @@ def _shot(page: Page, name: str, size: str = "desktop") -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
 
 
-def _prepare(officer: Page) -> None:
+def _prepare(officer: Page, base_url: str) -> None:
     """The leader drafts the result and opens its preview (a PDF without a number yet)."""
     officer.get_by_role("button", name="Lập dự thảo văn bản kết quả").click()
     expect(officer.get_by_text("Đã lập dự thảo văn bản kết quả")).to_be_visible()
     preview = officer.get_by_test_id("document-pdf")
     expect(preview).to_contain_text("Xem dự thảo")
-    response = officer.request.get(preview.get_attribute("href"))
+    response = officer.request.get(base_url + (preview.get_attribute("href") or ""))
     assert response.ok and response.body().startswith(b"%PDF-")
 
 
@@ -57,7 +57,7 @@ def test_the_leader_signs_the_clerk_issues_the_citizen_downloads_and_the_page_co
         officer.get_by_role("link", name=code, exact=True).click()
         for action in actions:
             if action == "prepare":
-                _prepare(officer)
+                _prepare(officer, portal.url)
             else:
                 perform(officer, action)
         if username == "phuvang.lanhdao":
