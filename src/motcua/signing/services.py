@@ -115,8 +115,12 @@ def render(document: IssuedDocument, *, number: str, issued_on: dt.date) -> docu
     return documents.render(template=document.template, context=context)
 
 
-def _title(template: Any, kind: str) -> str:
-    return str(template.name or DocumentKind(kind).label)[:300]
+def _title(dossier: Dossier, kind: str) -> str:
+    """The document's type as the pages show it: the procedure's result ("Giấy khai sinh"), or the notice's
+    kind."""
+    if kind == DocumentKind.RESULT and dossier.procedure_version.result_name:
+        return str(dossier.procedure_version.result_name)[:300]
+    return str(DocumentKind(kind).label)[:300]
 
 
 def _new_document(
@@ -133,7 +137,7 @@ def _new_document(
         dossier=dossier,
         province_code=dossier.province_code,
         kind=kind,
-        title=_title(template, kind),
+        title=_title(dossier, kind),
         template=template,
         agency_id=dossier.competent_agency_id,
         stop_notice=stop_notice,
