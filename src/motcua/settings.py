@@ -268,8 +268,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TAS
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
 # Checks of a catalog version contributed by apps above the catalog (catalog/verifier/plugins.py).
 MOTCUA_CATALOG_CHECKS = ["motcua.registries.mapping.check_version", "motcua.signing.checks.check_version"]
-# Result documents (motcua.signing.documents) are set in Liberation Serif, metric-compatible with Times New Roman
-# (Decree 30/2020/NĐ-CP Annex I): Debian's fonts-liberation2, which `make demo` and `make test` install.
+# Result documents (motcua.signing.documents) are set in Liberation Serif, metric-compatible with Times New
+# Roman (Decree 30/2020/NĐ-CP Annex I): Debian's fonts-liberation2, which `make demo` and `make test` install.
 MOTCUA_DOCUMENT_FONTS = env.str("MOTCUA_DOCUMENT_FONTS", default="/usr/share/fonts/truetype/liberation2")
 # Place name printed before the date of result documents ("Huế, ngày ... tháng ... năm ...").
 MOTCUA_DOCUMENT_PLACE = env.str("MOTCUA_DOCUMENT_PLACE", default="Huế")

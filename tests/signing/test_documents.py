@@ -200,6 +200,7 @@ def test_marriage_certificate_and_death_extract_print_their_own_content(hue, out
     text = flat(pdftotext(rendered.pdf))
     assert "GIẤY CHỨNG NHẬN KẾT HÔN" in text and "Số: 12/GCNKH-UBND" in text
     assert "TRẦN VĂN ĐỨC" in text and "14/02/1995" in text and "PHAN THỊ MAI" in text
+    assert "đăng ký kết hôn tại Ủy ban nhân dân phường Phú Xuân ngày 05 tháng 01 năm 2026" in text
 
     death = _dossier(
         hue,
@@ -333,3 +334,11 @@ def test_markup_headings_pairs_and_tables_are_laid_out():
     page = flat(pdftotext(rendered.pdf))
     assert all(cell in page for cell in ("Cột A", "Cột B", "Ô-một", "Ô-hai"))
     assert "Cột A | Cột B" in rendered.text
+
+
+def test_a_character_the_document_font_cannot_print_is_refused_not_left_blank(hue):
+    dossier = _birth(hue, child_name="Nguyễn 漢 An")
+    with pytest.raises(DomainError) as caught:
+        _render(dossier)
+    assert caught.value.code == errors.CHARACTER_UNPRINTABLE
+    assert "漢 (U+6F22)" in str(caught.value)

@@ -8,6 +8,7 @@ TEMPLATE_ERROR = "document.template_error"  # the template's text does not parse
 TEMPLATE_UNSAFE = "document.template_unsafe"  # the template reached for an attribute, a file or a module
 TEMPLATE_TOO_LONG = "document.template_too_long"  # the rendered text passes the size bound
 FONT_MISSING = "document.font_missing"  # the document font (Debian fonts-liberation2) is not installed
+CHARACTER_UNPRINTABLE = "document.character_unprintable"  # a character outside the document font
 DOCUMENTS_FORMAT = "document.catalog_format"  # the document-template file is malformed
 # The signing flow (services, worker, verification page).
 NO_DOCUMENT = "signing.no_document"  # "Ký số" with no result document (no template for the procedure)
@@ -30,6 +31,7 @@ register(
         TEMPLATE_UNSAFE: 400,
         TEMPLATE_TOO_LONG: 400,
         FONT_MISSING: 503,
+        CHARACTER_UNPRINTABLE: 400,
         DOCUMENTS_FORMAT: 400,
         NO_DOCUMENT: 400,
         ALREADY_SIGNED: 409,

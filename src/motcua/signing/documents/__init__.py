@@ -13,7 +13,7 @@ from typing import Any
 from motcua.signing.models import DocumentKind, DocumentTemplate
 
 from .context import Signer, context_for_dossier, date_text, full_symbol, sample_context, template_for
-from .markup import parse
+from .markup import Block, parse, plain
 from .pdf import PAGE_H, PT_PER_MM, Area, layout
 from .sandbox import render_text
 
@@ -42,7 +42,7 @@ class Content:
     """A template filled with data, before layout: what the verifier checks and the PDF shows."""
 
     title: str
-    blocks: list
+    blocks: list[Block]
     recipients: list[str]
 
 
@@ -54,14 +54,8 @@ def fill(*, template: DocumentTemplate, context: Mapping[str, Any]) -> Content:
     return Content(
         title=title,
         blocks=parse(body),
-        recipients=[line.strip() for line in parse_lines(recipients)],
+        recipients=[plain(line).strip() for line in recipients.splitlines() if line.strip()],
     )
-
-
-def parse_lines(text: str) -> list[str]:
-    from .markup import plain
-
-    return [plain(line) for line in text.splitlines() if line.strip()]
 
 
 def _box(area: Area) -> Box:
