@@ -188,8 +188,9 @@ class Pki:
     ) -> IssuedCert:
         """Issue an end-entity certificate: ``kind`` "signer" (``name`` a person, ``organization`` the agency)
         or "seal" (``name`` the agency). A new RSA key is made and packed with the certificate and the chain
-        in a PKCS#12 file, unless ``public_key`` (a ``cryptography`` public key, or its PEM / DER bytes) is
-        given: the key then stays where it was made (an HSM token) and only the certificate is written."""
+        in a PKCS#12 file, unless ``public_key`` is given (a ``cryptography`` public key, an asn1crypto
+        ``PublicKeyInfo``, or PEM / DER SubjectPublicKeyInfo bytes): the key then stays where it was made
+        (an HSM token) and only the certificate is written."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         with self._locked() as state:
@@ -235,10 +236,10 @@ class Pki:
 
     def architecture(self) -> Any:
         """certomancer's PKIArchitecture for the current configuration."""
-        from certomancer.registry import CertomancerConfig
+        from certomancer.registry import ArchLabel, CertomancerConfig
 
         config = CertomancerConfig.from_file(str(self.config_path), key_search_dir=str(self.directory))
-        return config.get_pki_arch(ARCH)
+        return config.get_pki_arch(ArchLabel(ARCH))
 
     def _state(self) -> dict[str, Any]:
         return dict(json.loads((self.directory / STATE_FILE).read_text()))
@@ -302,6 +303,9 @@ def _pem(certificate: Any) -> bytes:
 
 
 def _public_pem(public_key: Any) -> bytes:
+    """PEM of a public key: a ``cryptography`` key, an asn1crypto ``PublicKeyInfo``, PEM or DER bytes."""
+    if hasattr(public_key, "dump"):  # asn1crypto (python-pkcs11's encoders, pyHanko)
+        public_key = public_key.dump()
     if isinstance(public_key, bytes):
         if public_key.lstrip().startswith(b"-----"):
             return public_key

@@ -525,11 +525,15 @@ MOTCUA_SIGNING: dict = {
     "pki_dir": str(_PKI_DIR),
     "allow_fetching": env.bool("MOTCUA_SIGNING_ALLOW_FETCHING", default=True),
 }
-if PRODUCTION and MOTCUA_SIGNING["enabled"] and not MOTCUA_SIGNING["trust_roots"]:
-    raise ImproperlyConfigured(
-        "MOTCUA_SIGNING_TRUST_ROOTS must name the trust roots' PEM files when MOTCUA_SIGNING_ENABLED is on "
-        "and MOTCUA_ENV=production"
-    )
+if PRODUCTION and MOTCUA_SIGNING["enabled"]:
+    if not MOTCUA_SIGNING["trust_roots"]:
+        raise ImproperlyConfigured(
+            "MOTCUA_SIGNING_TRUST_ROOTS must name the trust roots' PEM files when MOTCUA_SIGNING_ENABLED "
+            "is on and MOTCUA_ENV=production"
+        )
+    for _root in MOTCUA_SIGNING["trust_roots"]:
+        if not Path(_root).is_file():
+            raise ImproperlyConfigured(f"MOTCUA_SIGNING_TRUST_ROOTS: no such file {_root!r}")
 # Signed results (motcua.signing): the site's public address, printed on every issued document as the
 # verification link and its QR code (``/xac-thuc/<id>/``); the largest PDF the public verification page
 # accepts for comparison.

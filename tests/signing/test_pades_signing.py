@@ -97,3 +97,11 @@ def test_a_wrong_passphrase_leaves_the_key_unavailable(leader, monkeypatch):
     with pytest.raises(DomainError) as refused:
         sign_pdf(simple_pdf(), source=source, field_name="X", box=LEADER_BOX, appearance="X")
     assert refused.value.code == KEY_UNAVAILABLE
+
+
+def test_an_unreachable_time_stamping_authority_signs_nothing(leader):
+    from motcua.signing.pades import TIMESTAMP_UNAVAILABLE
+
+    with pytest.raises(DomainError) as refused:
+        sign_as_leader(simple_pdf(), leader, timestamp_url="http://127.0.0.1:9/tsa")
+    assert refused.value.code == TIMESTAMP_UNAVAILABLE

@@ -103,6 +103,12 @@ def test_a_key_made_elsewhere_gets_a_certificate_and_no_pkcs12(pki):
     assert issued.pkcs12_path is None
     assert certificate(issued).public_key() == key.public_key()
     assert ocsp_status(pki.pki, issued) == ocsp.OCSPCertStatus.GOOD
+    # the same from the DER SubjectPublicKeyInfo a token hands out
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    again = pki.pki.issue("seal", "Ủy ban nhân dân phường An Cựu", der)
+    assert certificate(again).public_key() == key.public_key()
 
 
 def test_the_command_line_sets_up_and_issues(tmp_path):

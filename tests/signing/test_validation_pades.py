@@ -155,3 +155,22 @@ def test_a_file_that_is_not_a_pdf_gets_a_clear_answer(pki_settings, data):
         "Tệp tải lên không phải là tệp PDF.",
         "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng định dạng.",
     }
+
+
+def test_content_added_after_the_last_signature_is_reported(pki_settings, leader):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.stamp import TextStamp, TextStampStyle
+
+    signed = signed_by(leader)
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    TextStamp(writer, TextStampStyle(stamp_text="DA SUA: 999 ngay")).apply(0, 60, 500)
+    tampered = BytesIO()
+    writer.write(tampered)
+
+    report = validate_pdf(tampered.getvalue())
+
+    assert not report.ok
+    (check,) = report.signatures
+    assert check.intact and check.trusted  # the signed revision itself is untouched...
+    assert not check.covers_whole_file  # ...but the page was drawn on afterwards
+    assert report.summary == "Văn bản đã bị sửa đổi sau khi Trần Thị Bình ký, theo cách không được phép."

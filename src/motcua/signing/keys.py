@@ -9,7 +9,10 @@ signing worker only (web processes never load keys). Kinds:
 - ``csc``: a remote signing service (Cloud Signature Consortium API), in :mod:`motcua.signing.csc`.
 
 Each kind's module provides ``load_signer(source) -> Signer``; it is imported only when that kind is used, so
-the worker needs a kind's libraries (python-pkcs11, an HTTP client) only if it is configured.
+the worker needs a kind's libraries (python-pkcs11, an HTTP client) only if it is configured. A signer that
+holds a session (a PKCS#11 token, a CSC authorization) exposes ``close()``, which
+:func:`motcua.signing.pades.sign_pdf` calls once the PDF is signed. A backend reports an unusable key with
+:func:`key_unavailable` (code ``signing.key_unavailable``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import importlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,7 +76,7 @@ def key_unavailable(source: KeySource, *, reason: str) -> DomainError:
 
 def load_signer(source: KeySource) -> Signer:
     """The pyHanko signer for ``source`` (a ``SimpleSigner`` for PKCS#12; the PKCS#11 and CSC signers hold a
-    session: their modules say how it is closed)."""
+    session, closed by their ``close()``)."""
     try:
         module_name = BACKENDS[source.kind]
     except KeyError:
@@ -85,20 +89,29 @@ def load_signer(source: KeySource) -> Signer:
 
 
 def load_pkcs12(source: KeySource) -> Signer:
-    from pyhanko.keys import load_certs_from_pemder
-    from pyhanko.sign.signers import SimpleSigner
-
+    """A ``SimpleSigner`` from a PKCS#12 file, kept in the worker's memory while the file, its chain and its
+    passphrase stay the same (opening a PKCS#12 file costs a key derivation per signature otherwise)."""
     path = Path(source.ref)
     if not path.is_file():
         raise key_unavailable(source, reason=f"no PKCS#12 file at {path}")
     secret = source.secret()
-    chain = source.options.get("chain")
+    chain = source.options.get("chain") or ""
+    stat = path.stat()
+    return _open_pkcs12(str(path), stat.st_mtime_ns, stat.st_size, chain, secret)
+
+
+@lru_cache(maxsize=32)
+def _open_pkcs12(path: str, mtime_ns: int, size: int, chain: str, secret: str | None) -> Signer:
+    from pyhanko.keys import load_certs_from_pemder
+    from pyhanko.sign.signers import SimpleSigner
+
     try:
-        signer = SimpleSigner.load_pkcs12_data(
-            path.read_bytes(),
+        return SimpleSigner.load_pkcs12_data(
+            Path(path).read_bytes(),
             other_certs=list(load_certs_from_pemder([chain])) if chain else [],
             passphrase=secret.encode() if secret is not None else None,
         )
     except (ValueError, OSError) as error:
-        raise key_unavailable(source, reason=f"cannot open {path}: {error}") from error
-    return signer
+        raise key_unavailable(
+            KeySource(kind="pkcs12", ref=path), reason=f"cannot open {path}: {error}"
+        ) from error

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -90,7 +91,13 @@ def validation_context() -> Any:
     from pyhanko_certvalidator import ValidationContext
 
     config = settings.MOTCUA_SIGNING
-    roots = list(load_certs_from_pemder(config["trust_roots"])) if config["trust_roots"] else []
+    present = [path for path in config["trust_roots"] if Path(path).is_file()]
+    if len(present) < len(config["trust_roots"]):
+        # production refuses to start so (settings.py); elsewhere nothing from a missing root is trusted
+        logger.error(
+            "MOTCUA_SIGNING trust roots missing: %s", sorted(set(config["trust_roots"]) - set(present))
+        )
+    roots = list(load_certs_from_pemder(present)) if present else []
     fetching = bool(config.get("allow_fetching", True))
     return ValidationContext(
         trust_roots=roots,
@@ -103,8 +110,8 @@ def validation_context() -> Any:
 
 
 def _check(embedded: Any) -> SignatureCheck:
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     subject = embedded.signer_cert.subject.native if embedded.signer_cert is not None else {}
