@@ -775,6 +775,21 @@ def _document_facts(document: Any) -> dict[str, Any]:
     }
 
 
+def document_prepared(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
+    """The step holder drafted the result document (a preview without a number)."""
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_PREPARED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={**_document_facts(document), "sha256": document.draft_sha256},
+        sync=False,
+    )
+
+
 def document_signed(
     dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
 ) -> DossierEvent:

@@ -12,13 +12,25 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, EventKind
 from motcua.signing import errors as signing_errors
 from motcua.signing.models import IssuedDocument, IssuedStage, IssuedStatus, SignatureJob
 
 
+# Every new document writes ``document_prepared`` (a draft, the ``sign`` step, a stop notice, an apology, a
+# replacement); a page reads the dossier's events already (``get_dossier``): a dossier without that event
+# costs the page no query.
+def may_have_documents(dossier: Dossier, *, issued: bool = False) -> bool:
+    """Whether the dossier's events (read with it) say it may have documents (``issued``: issued ones)."""
+    kind = EventKind.DOCUMENT_ISSUED if issued else EventKind.DOCUMENT_PREPARED
+    return any(e.kind == kind for e in dossier.events.all())
+
+
 def documents_of(*, dossier: Dossier) -> list[IssuedDocument]:
-    """The dossier's documents, newest first, with their signature jobs (two queries)."""
+    """The dossier's documents, newest first, with their signature jobs (two queries; none when its events
+    say it has none)."""
+    if not may_have_documents(dossier):
+        return []
     jobs = Prefetch("jobs", queryset=SignatureJob.objects.select_related("requested_by").order_by("pk"))
     return list(
         IssuedDocument.objects.filter(dossier=dossier)
@@ -42,7 +54,9 @@ def document_of(*, dossier: Dossier, public_id: str) -> IssuedDocument:
 
 def issued_for_applicant(*, dossier: Dossier) -> QuerySet[IssuedDocument]:
     """The issued documents the applicant downloads from their dossier's page (revoked ones stay listed with
-    their status, so the citizen learns of it)."""
+    their status, so the citizen learns of it); no query before one was issued."""
+    if not may_have_documents(dossier, issued=True):
+        return IssuedDocument.objects.none()
     return IssuedDocument.objects.filter(dossier=dossier, stage=IssuedStage.ISSUED).order_by("-pk")
 
 

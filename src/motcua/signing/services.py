@@ -128,12 +128,15 @@ def _new_document(
     *,
     kind: str,
     template: Any,
-    by_staff: Any,
+    by: Any,
     now: dt.datetime,
+    origin: str = "",
     stop_notice: StopNotice | None = None,
     apology: ApologyNotice | None = None,
+    announce: bool = True,
 ) -> IssuedDocument:
-    return IssuedDocument.objects.create(
+    """A new document row; its event (``document_prepared``) tells the pages the dossier has documents."""
+    document = IssuedDocument.objects.create(
         dossier=dossier,
         province_code=dossier.province_code,
         kind=kind,
@@ -143,9 +146,12 @@ def _new_document(
         stop_notice=stop_notice,
         apology=apology,
         holder_masked=mask_name(holder_name(dossier)),
-        prepared_by=by_staff,
+        prepared_by=access.staff_of(by),
         prepared_at=now,
     )
+    if announce:
+        events.document_prepared(dossier, by=by, now=now, origin=origin, document=document)
+    return document
 
 
 def _template(dossier: Dossier, kind: str) -> Any:
@@ -190,7 +196,7 @@ def prepare(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin
         )
     if document is None:
         document = _new_document(
-            dossier, kind=DocumentKind.RESULT, template=template, by_staff=staff, now=now
+            dossier, kind=DocumentKind.RESULT, template=template, by=by, now=now, announce=False
         )
     document.template = template
     document.dossier = dossier
@@ -201,6 +207,7 @@ def prepare(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin
     document.prepared_by, document.prepared_at = staff, now
     document.holder_masked = mask_name(holder_name(dossier))
     document.save()
+    events.document_prepared(dossier, by=by, now=now, origin=origin, document=document)
     if old:
         files.discard(old)
     return document
@@ -251,7 +258,8 @@ def sign(
             dossier,
             kind=DocumentKind.RESULT,
             template=_template(dossier, DocumentKind.RESULT),
-            by_staff=staff,
+            by=by,
+            origin=origin,
             now=now,
         )
     elif document.stage != IssuedStage.DRAFT or document.jobs.filter(state=JobState.PENDING).exists():
@@ -349,7 +357,7 @@ def _notice_document(
     if template is None:
         return None
     staff = access.staff_of(by)
-    document = _new_document(dossier, kind=kind, template=template, by_staff=staff, now=now, **notice)
+    document = _new_document(dossier, kind=kind, template=template, by=by, now=now, **notice)
     document.signer = staff
     document.save(update_fields=["signer"])
     _job(document, signature=SignatureKind.LEADER, staff=staff, now=now)
@@ -472,8 +480,9 @@ def replace(
         document.dossier,
         kind=document.kind,
         template=template,
-        by_staff=staff,
+        by=by,
         now=now,
+        origin=origin,
         stop_notice=document.stop_notice,
         apology=document.apology,
     )
