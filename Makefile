@@ -89,7 +89,7 @@ demo: install-refservices documents
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@echo "reference remote-signing service (CSC API v1, the test PKI's keys): http://127.0.0.1:8105"
 	@trap 'kill 0' INT TERM EXIT; \
-	MOTCUA_ENV=demo $(BIN)/motcua worker & \
+	MOTCUA_SIGNING_DEMO_PASSPHRASE="$$(cat $(PKI_DIR)/pkcs12-passphrase)" MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-national-portal --port 8102 & \
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
@@ -122,7 +122,7 @@ BENCH_DOSSIERS ?= 50000
 SURGE_MINUTES ?= 10
 HTTP_ARGS ?=
 SURGE_ARGS ?=
-BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill signing
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \

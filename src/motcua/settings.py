@@ -267,7 +267,10 @@ MOTCUA_STAFF_IDLE_MINUTES = env.int("MOTCUA_STAFF_IDLE_MINUTES", default=0)
 MOTCUA_CITIZEN_SESSION_HOURS = env.float("MOTCUA_CITIZEN_SESSION_HOURS", default=4)
 
 # Background work: django-tasks with its database backend; `motcua worker` runs db_worker.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Queues: "default" (offline submissions…) and "signing" (the signing worker: the only process that loads
+# signing keys, motcua.signing.tasks). `motcua worker` runs both.
+TASK_QUEUES = ["default", "signing"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # The province this installation serves (Huế: GSO code 46).
 MOTCUA_PROVINCE_CODE = env.str("MOTCUA_PROVINCE_CODE", default="46")
@@ -545,3 +548,8 @@ if PRODUCTION and MOTCUA_SIGNING["enabled"]:
     for _root in MOTCUA_SIGNING["trust_roots"]:
         if not Path(_root).is_file():
             raise ImproperlyConfigured(f"MOTCUA_SIGNING_TRUST_ROOTS: no such file {_root!r}")
+# Signed results (motcua.signing): the site's public address, printed on every issued document as the
+# verification link and its QR code (``/xac-thuc/<id>/``); the largest PDF the public verification page
+# accepts for comparison.
+MOTCUA_PUBLIC_BASE_URL = env.str("MOTCUA_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+MOTCUA_VERIFY_MAX_MB = env.int("MOTCUA_VERIFY_MAX_MB", default=20)

@@ -99,15 +99,19 @@ def server_database(var_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def portal(browser_idp, registry_process, tmp_path_factory) -> Iterator[Portal]:
+def portal(browser_idp, registry_process, pki, tmp_path_factory) -> Iterator[Portal]:
     var_dir = tmp_path_factory.mktemp("browser-var")
     with server_database(var_dir) as database_url:
-        yield from _serve(browser_idp, registry_process, var_dir, database_url)
+        yield from _serve(browser_idp, registry_process, var_dir, database_url, pki.pki)
 
 
-def _serve(browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: str) -> Iterator[Portal]:
+def _serve(
+    browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: str, pki: Any
+) -> Iterator[Portal]:
     """The portal served by gunicorn on a free loopback port, on its own demo database, reading the
-    session's reference registries (tests/conftest.py: registry_process)."""
+    session's reference registries (tests/conftest.py: registry_process); the demo's signing keys come from
+    the session's test PKI (tests/conftest.py: pki), and a signing worker (db_worker on the "signing" queue,
+    the only process given the PKCS#12 passphrase) makes the signatures."""
     port = free_port()
     env = {
         **os.environ,
@@ -121,13 +125,16 @@ def _serve(browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: 
         "MOTCUA_REGISTRIES_URL": registry.url,
         "MOTCUA_REGISTRIES_CLIENT_ID": registry.client_id,
         "MOTCUA_REGISTRIES_CLIENT_SECRET": registry.client_secret,
+        "MOTCUA_SIGNING_PKI_DIR": str(pki.directory),
+        "MOTCUA_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop(ASYNC_UNSAFE, None)
     motcua = [sys.executable, "-m", "motcua.cli"]
     log = (var_dir / "portal.log").open("w")
     subprocess.run(
-        [*motcua, "demo", "--only-province"],
+        # Signing keys only for the communes the stories sign in (each key takes the test PKI a second).
+        [*motcua, "demo", "--only-province", "--signing-keys-for", "phuvang.,phuxuan."],
         env=env,
         check=True,
         stdout=log,
@@ -140,11 +147,23 @@ def _serve(browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    signing_worker = subprocess.Popen(
+        [*motcua, "db_worker", "--queue-name", "signing", "--interval", "0.5"],
+        env={**env, "MOTCUA_SIGNING_DEMO_PASSPHRASE": pki.passphrase},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/dich-vu-cong/", timeout=60, process=server, expect_json=False)
         yield Portal(url=url, idp=browser_idp, env=env)
     finally:
+        signing_worker.terminate()
+        try:
+            signing_worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            signing_worker.kill()
+            signing_worker.wait()
         server.terminate()
         try:
             server.wait(timeout=15)

@@ -48,8 +48,19 @@ def _fresh_code(base_url: str, username: str) -> str:
     return f"{totp(key, t0=0, step=30, digits=6, drift=drift):06d}"
 
 
+# Who is logged in on each page: the sign action asks their authenticator's code again.
+_OFFICER: dict[int, tuple[str, str]] = {}
+
+
+def fresh_code(page: Page) -> str:
+    """A fresh code of the authenticator of the officer logged in on ``page``."""
+    base_url, username = _OFFICER[id(page)]
+    return _fresh_code(base_url, username)
+
+
 def log_in_officer(page: Page, base_url: str, username: str) -> None:
     """Password, then the first-login enrolment page (read the secret it shows) or the code page."""
+    _OFFICER[id(page)] = (base_url, username)
     page.goto(f"{base_url}/can-bo/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(staff_password(username))
@@ -69,8 +80,22 @@ def log_in_officer(page: Page, base_url: str, username: str) -> None:
 
 
 def perform(page: Page, action: str) -> None:
-    """Submit the dossier page's form of one workflow action (by its code) and wait for the page again."""
-    form = page.locator(f"form:has(input[name=action][value={action}])")
-    expect(form).to_have_count(1)
-    form.get_by_role("button").click()
-    expect(page.get_by_text("Đã thực hiện:")).to_be_visible()
+    """Submit the dossier page's form of one workflow action (by its code) and wait for the page again.
+
+    ``sign`` asks the authenticator's code again (filled from the officer's device); ``issue_number`` waits
+    while the signing worker is still making the leader's signature (the page says so)."""
+    deadline = time.monotonic() + 90
+    while True:
+        form = page.locator(f"form:has(input[name=action][value={action}])")
+        expect(form).to_have_count(1)
+        if action == "sign":
+            form.get_by_label("Mã xác thực").fill(fresh_code(page))
+        form.get_by_role("button").click()
+        pending = page.get_by_text("Văn bản đang chờ hoàn tất chữ ký số của lãnh đạo")
+        done = page.get_by_text("Đã thực hiện:")
+        expect(done.or_(pending)).to_be_visible()
+        if done.is_visible() or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+        page.reload()
+    expect(done).to_be_visible()

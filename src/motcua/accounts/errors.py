@@ -12,6 +12,8 @@ WRONG_CODE = "enrolment.wrong_code"
 WEAK_PASSWORD = "enrolment.weak_password"
 ALREADY_ENROLLED = "enrolment.already_enrolled"
 NOT_AN_OFFICER = "enrolment.not_an_officer"
+# Re-authentication with the second factor at a sensitive action (the leader's digital signature).
+REAUTH_FAILED = "reauth.wrong_code"
 
 HTTP_STATUS = {
     LINK_UNKNOWN: 404,
@@ -22,6 +24,7 @@ HTTP_STATUS = {
     WEAK_PASSWORD: 200,
     ALREADY_ENROLLED: 409,
     NOT_AN_OFFICER: 400,
+    REAUTH_FAILED: 400,
 }
 
 register(HTTP_STATUS)

@@ -66,6 +66,21 @@ def _register(*, user: Any, key: str, token: str) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=True, last_t=step)
 
 
+def reauthenticate(*, user: Any, token: str) -> None:
+    """Xác thực lại: the code of one of the account's confirmed authenticators (TOTP), asked again at a
+    sensitive moment (the leader's digital signature). A code is used once (django-otp keeps its time step);
+    a wrong or missing code raises DomainError and nothing else changes."""
+    token = (token or "").replace(" ", "")
+    if user is None or not getattr(user, "is_authenticated", False) or not token:
+        raise DomainError(errors.REAUTH_FAILED, _("Vui lòng nhập mã xác thực 6 số từ ứng dụng xác thực."))
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if not any(device.verify_token(token) for device in devices):
+        raise DomainError(
+            errors.REAUTH_FAILED,
+            _("Mã xác thực không đúng hoặc đã được dùng. Hãy nhập mã mới từ ứng dụng xác thực."),
+        )
+
+
 @transaction.atomic
 def enrol_authenticator(*, user: Any, key: str, token: str) -> TOTPDevice:
     """First login after the password: store the authenticator whose secret this session showed."""

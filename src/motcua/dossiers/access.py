@@ -91,6 +91,13 @@ class Act:
     SUBMIT_RECORDED_OFFLINE = "submit_recorded_offline"
     # Print and export a reception point's dossier register (form 07); judged on the point, not a dossier.
     VIEW_REGISTER = "view_register"
+    # Result documents (``motcua.signing``): draft the document at the current step (its holder); retry a
+    # signature the signing worker could not make (who asked for it, or the current step's holder); revoke or
+    # replace an issued document (a leader of the competent agency). The signatures themselves are the
+    # workflow's ``sign`` (the leader at the sign step) and ``issue_number`` (the clerk: the seal).
+    PREPARE_DOCUMENT = "prepare_document"
+    RETRY_SIGNATURE = "retry_signature"
+    REVOKE_DOCUMENT = "revoke_document"
 
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
@@ -530,6 +537,42 @@ def _result(dossier: Dossier, who: Actor) -> DomainError | None:
     return None
 
 
+def _prepare_document(dossier: Dossier, who: Actor) -> DomainError | None:
+    """The holder of the current step drafts the result document (Decree 30/2020/NĐ-CP Art. 13: the drafting
+    unit prepares the draft the signer approves)."""
+    if dossier.state not in STEP_STATES or dossier.current_step is None:
+        return _wrong_state(dossier)
+    if _step_refusal(dossier, who) is not None:
+        return DomainError(
+            "document.prepare_forbidden",
+            _("Chỉ cán bộ đang xử lý bước hiện tại được lập dự thảo văn bản kết quả."),
+        )
+    return None
+
+
+def _retry_signature(dossier: Dossier, who: Actor, requested_by_id: int | None) -> DomainError | None:
+    """A signature the worker could not make is tried again by whom asked for it or the current step's
+    holder: the intention was authenticated when it was asked for."""
+    if who.staff_id is not None and who.staff_id == requested_by_id:
+        return None
+    if dossier.current_step is not None and _step_refusal(dossier, who) is None:
+        return None
+    return DomainError(
+        "signing.retry_forbidden", _("Chỉ người yêu cầu ký hoặc cán bộ đang xử lý hồ sơ được ký lại.")
+    )
+
+
+def _revoke_document(dossier: Dossier, who: Actor) -> DomainError | None:
+    """Thu hồi, thay thế văn bản: the authority that issued it (Decree 30/2020/NĐ-CP [kiểm tra article]): a
+    leader of the competent agency."""
+    if not who.holds(Role.LEADER, {dossier.competent_agency_id}):
+        return DomainError(
+            "document.revoke_forbidden",
+            _("Chỉ lãnh đạo cơ quan có thẩm quyền được thu hồi hoặc thay thế văn bản đã phát hành."),
+        )
+    return None
+
+
 def _confirm_submission(dossier: Dossier, user: Any) -> DomainError | None:
     """Only the identity whose ID number the dossier carries confirms it, logged in with the national e-ID
     (the account's ``national_id`` comes from the provider, never typed)."""
@@ -595,6 +638,12 @@ def refusal(
         return _confirm_submission(dossier, who.user)
     if action == Act.SUBMIT_RECORDED_OFFLINE:
         return _submit_recorded_offline(dossier, who.user, who)
+    if action == Act.PREPARE_DOCUMENT:
+        return _prepare_document(dossier, who)
+    if action == Act.RETRY_SIGNATURE:
+        return _retry_signature(dossier, who, subject)
+    if action == Act.REVOKE_DOCUMENT:
+        return _revoke_document(dossier, who)
     raise ValueError(f"unknown action {action!r}")
 
 

@@ -116,6 +116,13 @@ class EventKind(models.TextChoices):
     ASSISTED_PREPARED = "assisted_prepared", _("cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy")
     SUBMISSION_CONFIRMED = "submission_confirmed", _("công dân xác nhận nội dung hồ sơ")
     RECORDED_OFFLINE = "recorded_offline", _("ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn")
+    # Result documents signed and issued by the signing worker (``motcua.signing``), and their later fate.
+    DOCUMENT_PREPARED = "document_prepared", _("lập dự thảo văn bản kết quả")
+    DOCUMENT_SIGNED = "document_signed", _("lãnh đạo ký số văn bản")
+    DOCUMENT_ISSUED = "document_issued", _("phát hành văn bản điện tử")
+    SIGNING_FAILED = "signing_failed", _("ký số không thành công")
+    DOCUMENT_REVOKED = "document_revoked", _("thu hồi văn bản")
+    DOCUMENT_REPLACED = "document_replaced", _("thay thế văn bản")
 
 
 class Confirmation(models.TextChoices):

@@ -759,3 +759,110 @@ def rated(
         data={"level": int(rating.level)},
         extra=[(Topic.DOSSIER_RATING, "rating", report)],
     )
+
+
+# --- result documents (``motcua.signing``) -------------------------------------------------------
+# ``document`` is the signing app's IssuedDocument (typed loosely: the engine does not import the apps above
+# it); the payload keeps its public id, number and the SHA-256 of the bytes that stage produced.
+
+
+def _document_facts(document: Any) -> dict[str, Any]:
+    return {
+        "document": document.public_id,
+        "document_kind": document.kind,
+        "title": document.title,
+        "number": document.number,
+    }
+
+
+def document_prepared(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
+    """The step holder drafted the result document (a preview without a number)."""
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_PREPARED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={**_document_facts(document), "sha256": document.draft_sha256},
+        sync=False,
+    )
+
+
+def document_signed(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
+    """The signing worker made the leader's signature: the number is taken from the register."""
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_SIGNED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={**_document_facts(document), "sha256": document.signed_sha256},
+        sync=False,
+    )
+
+
+def document_issued(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
+) -> DossierEvent:
+    """The document is issued (sealed, or signed for a notice): filed in the citizen's data store."""
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_ISSUED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={**_document_facts(document), "sha256": document.final_sha256},
+        sync=False,
+    )
+
+
+def signing_failed(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any, signature: str, error: str
+) -> DossierEvent:
+    """The signing worker could not make a signature (no key, key unreadable, …): staff see why and retry."""
+    return _write(
+        dossier,
+        kind=EventKind.SIGNING_FAILED,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=error[:2000],
+        data={**_document_facts(document), "signature": signature},
+        sync=False,
+    )
+
+
+def document_revoked(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any, reason: str
+) -> DossierEvent:
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_REVOKED,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data=_document_facts(document),
+        sync=False,
+        notify_applicant=True,
+    )
+
+
+def document_replaced(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any, replacement: Any, reason: str
+) -> DossierEvent:
+    return _write(
+        dossier,
+        kind=EventKind.DOCUMENT_REPLACED,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={**_document_facts(document), "replaced_by": replacement.public_id},
+        sync=False,
+        notify_applicant=True,
+    )

@@ -524,6 +524,9 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.STOPPED,
         EventKind.WITHDRAWAL_REQUESTED,
         EventKind.WITHDRAWAL_DECLINED,
+        EventKind.DOCUMENT_ISSUED,
+        EventKind.DOCUMENT_REVOKED,
+        EventKind.DOCUMENT_REPLACED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu/<str:kind>/", files.slip, name="slip"),
     path("ho-so/<str:code>/ket-qua/<int:result_id>/", files.result_file, name="result_file"),
     path("ho-so/<str:code>/giay-to/<int:document_id>/", files.document_file, name="document_file"),
+    path("ho-so/<str:code>/van-ban/<str:public_id>.pdf", files.issued_document, name="issued_document"),
     path("ho-so/<str:code>/to-khai/<slug:field>/", files.form_file, name="form_file"),
     path("ho-so/<str:code>/danh-gia/", my_dossiers.rate, name="rate"),
     path("kho-du-lieu/", store_views.my_store, name="my_store"),

@@ -148,6 +148,8 @@ class DossierActionForm(forms.Form):
     target_step = TypedText(strip=True)
     consultation = TypedText(strip=True)
     answer = TypedText()
+    # The authenticator's code, asked again when the leader signs digitally (``signing.services.sign``).
+    token = TypedText(strip=True)
 
     def missing_documents(self) -> list[str]:
         """The documents asked for: one a line typed, plus the codes ticked."""

@@ -160,3 +160,23 @@ def file_results(dossier: Dossier, *, by: Any, now: dt.datetime | None = None) -
             holders=holders,
             now=now,
         )
+
+
+def file_issued(
+    dossier: Dossier, *, content: bytes, file_name: str, title: str, by: Any, now: dt.datetime
+) -> Any:
+    """File a signed document the agency issued (``motcua.signing``) under the dossier's holders, as a
+    result; returns the stored document."""
+    return store_services.file_document(
+        content=content,
+        file_name=file_name,
+        kind=dossier.procedure_version.result_kind,
+        title=title,
+        origin=Origin.RESULT,
+        dossier=dossier,
+        procedure_code=dossier.procedure.code,
+        issued_by_id=dossier.competent_agency_id,
+        certified_by=by,
+        holders=_holders(dossier, representation=True),
+        now=now,
+    )

@@ -14,6 +14,8 @@ from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.slips import slip_pdf
 from motcua.portal.dossier_views.my_dossiers import LOGIN_URL, own_dossier
+from motcua.signing import files as signing_files
+from motcua.signing import selectors as signing_selectors
 
 
 def _stored(ref: str, name: str | None = None, content_type: str | None = None) -> Attachment:
@@ -69,3 +71,16 @@ def form_file(request: HttpRequest, code: str, field: str) -> FileResponse:
     """A file the citizen uploaded in a ``file`` field of the e-form."""
     dossier = own_dossier(request, code)
     return attachment_or_404(lambda: _stored(formview.form_file_ref(dossier, field)))
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def issued_document(request: HttpRequest, code: str, public_id: str) -> HttpResponse:
+    """Tải văn bản điện tử: a signed document issued for the citizen's dossier (the signed PDF itself)."""
+    dossier = own_dossier(request, code)
+    document = signing_selectors.issued_for_applicant(dossier=dossier).filter(public_id=public_id).first()
+    if document is None:
+        raise Http404(public_id)
+    response = HttpResponse(signing_files.read(document.final_ref), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-{document.kind}.pdf"'
+    return response

@@ -20,6 +20,7 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import RatingChannel, Satisfaction
 from motcua.portal import submissions, tracking
 from motcua.portal.forms import NoteForm, RatingForm, read
+from motcua.signing import selectors as signing_selectors
 
 LOGIN_URL = reverse_lazy("portal:login")
 
@@ -61,6 +62,7 @@ def _dossier_page(
             "withdrawal": dossier_selectors.pending_withdrawal(dossier=dossier),
             "withdrawal_sent": request.GET.get("da_yeu_cau_rut") == "1",
             "stop_notice": dossier_selectors.signed_stop_notice(dossier=dossier),
+            "issued_documents": list(signing_selectors.issued_for_applicant(dossier=dossier)),
             "error": error,
             "submitted": request.GET.get("da_nop") == "1",
             "supplied": request.GET.get("da_bo_sung") == "1",

@@ -18,6 +18,7 @@ from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import errors, selectors, services
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Agency
+from motcua.signing import services as signing
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import DossierActionForm
 from motcua.workspace.views.dossier import ACTION_LABELS, dossier_or_404, dossier_response
@@ -75,6 +76,22 @@ def _do(dossier: Dossier, form: DossierActionForm, *, by: Any, origin: str) -> N
         if agency is None:
             raise DomainError("consult.no_agency", _("Vui lòng chọn cơ quan được xin ý kiến."))
         services.consult(dossier=dossier, by=by, agency=agency, question=reason, origin=origin)
+    elif action == Action.SIGN:
+        # Ký số: the second factor again, then the signing worker signs (motcua.signing).
+        signing.sign(
+            dossier=dossier,
+            by=by,
+            token=data["token"],
+            reason=reason,
+            target_step=data["target_step"] or None,
+            origin=origin,
+        )
+    elif action == Action.ISSUE_NUMBER:
+        signing.issue(
+            dossier=dossier, by=by, reason=reason, target_step=data["target_step"] or None, origin=origin
+        )
+    elif action == Action.REFUSE:
+        signing.refuse_at_step(dossier=dossier, by=by, reason=reason, origin=origin)
     else:
         services.perform(
             dossier=dossier,

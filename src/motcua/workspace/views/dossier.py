@@ -25,6 +25,7 @@ from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.registries import prefill
 from motcua.workspace.access import officer_required
+from motcua.workspace.views.documents_page import documents_context
 from motcua.workspace.views.endings_page import endings_context
 
 SLIP_KINDS = ("receipt", "control", "supplement", "refusal", "apology", "stop")
@@ -149,6 +150,7 @@ def _dossier_context(
         "accept": files.ACCEPT,
         "max_upload_mb": files.max_bytes() // (1024 * 1024),
         **endings_context(request, dossier, now, forms),
+        **documents_context(request, dossier, now, forms),
     }
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.dossiers import services
+from motcua.signing import services as signing
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import ReasonForm, StopDecisionForm, WithdrawalDecisionForm
 from motcua.workspace.views.dossier import done, dossier_or_404, refused
@@ -65,7 +66,7 @@ def decide_stop(request: HttpRequest, code: str, notice_id: int) -> HttpResponse
         if not form.is_valid():
             raise _first_error(form, "decision")
         if form.cleaned_data["decision"] == StopDecisionForm.SIGN:
-            services.sign_stop(
+            signing.sign_stop(
                 notice=notice,
                 by=request.user,
                 reasons=form.cleaned_data["reasons"],

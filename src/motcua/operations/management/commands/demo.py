@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only-province", action="store_true", help="load the geography of this province only"
         )
+        parser.add_argument(
+            "--signing-keys-for",
+            default="",
+            help="demo signing keys only for these user-name prefixes (comma-separated: phuvang.,phuxuan.)",
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -30,6 +35,7 @@ class Command(BaseCommand):
             line = f"  {row['username']:<28} {row['password']:<20} {row['role']:<20} {row['agency']}"
             self.stdout.write(line)
         self._national_portal()
+        self._signing_keys([p for p in options["signing_keys_for"].split(",") if p])
         try:  # the reference services are installed beside the product for the demo (make demo), not with it
             from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
         except ImportError:
@@ -41,6 +47,26 @@ class Command(BaseCommand):
         )
         for citizen in CITIZENS:
             self.stdout.write(f"  {citizen.national_id:<28} {DEMO_PASSWORD:<20} {citizen.full_name}")
+
+    def _signing_keys(self, prefixes: list[str]) -> None:
+        """Keys for the demo leaders and agencies from the test PKI that `make demo` set up (refservices.pki);
+        without it, signature jobs fail with a message that says no key was issued."""
+        from motcua.signing.demo import DEMO_SECRET_ENV, record_demo_keys
+
+        pki_dir = (getattr(settings, "MOTCUA_SIGNING", None) or {}).get("pki_dir", "")
+        try:
+            from refservices.pki import Pki
+
+            pki = Pki(pki_dir)
+        except (ImportError, FileNotFoundError):
+            self.stdout.write(
+                f"no test PKI in {pki_dir!r}: demo signing keys not issued (make demo sets it up)"
+            )
+            return
+        record_demo_keys(issue=pki.issue, prefixes=prefixes, progress=lambda msg: self.stdout.write(msg))
+        self.stdout.write(
+            f"  PKCS#12 passphrase for the worker: {DEMO_SECRET_ENV} ({pki.directory}/pkcs12-passphrase)"
+        )
 
     def _national_portal(self) -> None:
         """Where the delivery worker sends status and progress, and where a demo story can begin."""

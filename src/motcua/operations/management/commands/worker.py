@@ -1,6 +1,6 @@
-"""`motcua worker`: the background worker: django-tasks' db_worker and the outbox delivery worker
-(`motcua deliver`) as two child processes; signals are forwarded and the worker stops when either child
-exits."""
+"""`motcua worker`: the background worker: django-tasks' db_worker (every queue of ``TASK_QUEUES``, the
+signing worker's "signing" among them) and the outbox delivery worker (`motcua deliver`) as two child
+processes; signals are forwarded and the worker stops when either child exits."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 NAMES = ("db_worker", "deliver")
@@ -20,8 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Own process groups: a Ctrl-C in the terminal reaches the children once, through this process.
+        arguments = {"db_worker": ["--queue-name", ",".join(settings.TASK_QUEUES)], "deliver": []}
         children = [
-            subprocess.Popen([sys.executable, "-m", "motcua", name], process_group=0) for name in NAMES
+            subprocess.Popen([sys.executable, "-m", "motcua", name, *arguments[name]], process_group=0)
+            for name in NAMES
         ]
         stopping: list[int] = []
 

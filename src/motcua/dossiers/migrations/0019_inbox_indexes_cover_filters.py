@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0008_result_kind"),
-        ("dossiers", "0017_dossierdocument_stored_document"),
+        ("dossiers", "0018_document_events"),
         ("geo", "0001_initial"),
         ("org", "0002_reception_point_code_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
