@@ -128,6 +128,36 @@ def test_uploading_an_altered_copy_is_detected(client, world, result_template, k
     assert "KHÔNG phải văn bản đã phát hành" in page
 
 
+def test_a_strangers_file_is_validated_without_asking_the_network(
+    client, monkeypatch, world, result_template, keys
+):
+    """An uploaded file that is not the issued one could carry certificates naming any OCSP or CRL address:
+    its signatures are checked with what it embeds only, while the issued bytes are checked online."""
+    from motcua.signing import validation
+
+    contexts = []
+    made = validation.validation_context
+
+    def recording(**options):
+        context = made(**options)
+        contexts.append(context)
+        return context
+
+    monkeypatch.setattr(validation, "validation_context", recording)
+    _dossier, document = issued(world)
+    sealed = files.read(document.sealed_ref)
+    altered = bytearray(sealed)
+    at = altered.index(b"stream") + 20
+    altered[at] = (altered[at] + 1) % 256
+
+    _upload(client, document, bytes(altered))
+    assert contexts and not any(context.fetching_allowed for context in contexts)
+
+    contexts.clear()
+    _upload(client, document, sealed)
+    assert contexts and all(context.fetching_allowed for context in contexts)
+
+
 def test_a_file_that_is_not_a_pdf_gets_a_clear_error(client, world, result_template, keys):
     _dossier, document = issued(world)
     response = _upload(client, document, b"\x89PNG\r\n\x1a\nnot a pdf", name="anh.png")

@@ -108,7 +108,9 @@ def check_upload(*, document: IssuedDocument, data: bytes) -> UploadCheck:
     from motcua.signing.validation import validate_pdf
 
     same = hashlib.sha256(data).hexdigest() == document.final_sha256
-    report = validate_pdf(data)
+    # Revocation is fetched only for the issued bytes, whose certificates the configured PKI made: another
+    # file's certificates could send the server to any address (its OCSP and CRL URLs).
+    report = validate_pdf(data, fetch=same)
     if same and report.ok:
         summary = _(
             "Đây đúng là văn bản đã phát hành: tệp trùng khớp từng byte với bản gốc và chữ ký số hợp lệ."

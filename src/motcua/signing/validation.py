@@ -56,8 +56,11 @@ class Report:
     problem: str = ""  # "not_pdf" | "not_signed" | "" (the file is a signed PDF)
 
 
-def validate_pdf(data: bytes) -> Report:
-    """Validate every signature of ``data``; never raises for a bad file (the report says what is wrong)."""
+def validate_pdf(data: bytes, *, fetch: bool = True) -> Report:
+    """Validate every signature of ``data``; never raises for a bad file (the report says what is wrong).
+
+    ``fetch=False`` never asks the network for revocation information (only what the PDF embeds counts): for
+    a file a stranger uploaded, whose certificates could name any address for their OCSP or CRL."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -72,7 +75,7 @@ def validate_pdf(data: bytes) -> Report:
     if not embedded:
         return Report((), False, _("Tệp PDF này không có chữ ký số."), NOT_SIGNED)
 
-    checks = tuple(_check(signature) for signature in embedded)
+    checks = tuple(_check(signature, fetch=fetch) for signature in embedded)
     last = checks[-1]
     ok = all(check.ok for check in checks) and last.covers_whole_file
     if ok:
@@ -85,7 +88,7 @@ def validate_pdf(data: bytes) -> Report:
     return Report(checks, ok, summary)
 
 
-def validation_context() -> Any:
+def validation_context(*, fetch: bool = True) -> Any:
     """Trust roots from the settings; revocation fetched (hard-fail) when allowed, else as the PDF embeds."""
     from pyhanko.keys import load_certs_from_pemder
     from pyhanko_certvalidator import ValidationContext
@@ -98,7 +101,7 @@ def validation_context() -> Any:
             "MOTCUA_SIGNING trust roots missing: %s", sorted(set(config["trust_roots"]) - set(present))
         )
     roots = list(load_certs_from_pemder(present)) if present else []
-    fetching = bool(config.get("allow_fetching", True))
+    fetching = fetch and bool(config.get("allow_fetching", True))
     return ValidationContext(
         trust_roots=roots,
         allow_fetching=fetching,
@@ -109,7 +112,7 @@ def validation_context() -> Any:
     )
 
 
-def _check(embedded: Any) -> SignatureCheck:
+def _check(embedded: Any, *, fetch: bool) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -118,7 +121,7 @@ def _check(embedded: Any) -> SignatureCheck:
     signer = str(subject.get("common_name") or subject.get("organization_name") or "")
     organization = str(subject.get("organization_name") or "")
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=validation_context())
+        status = validate_pdf_signature(embedded, signer_validation_context=validation_context(fetch=fetch))
     except (SignatureValidationError, ValueError) as error:
         logger.info("signature %s could not be validated: %s", embedded.field_name, error)
         return SignatureCheck(
