@@ -79,6 +79,16 @@ def log_in_officer(page: Page, base_url: str, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ đang chờ tôi xử lý")
 
 
+def wait_for_leader_signature(page: Page, *, seconds: float = 90) -> None:
+    """Reload the dossier page until the signing worker has made the leader's signature: the worker's event
+    moves the dossier's version, so a form loaded before it would be refused as stale."""
+    deadline = time.monotonic() + seconds
+    while not page.get_by_text("Lãnh đạo đã ký số").first.is_visible() and time.monotonic() < deadline:
+        time.sleep(1)
+        page.reload()
+    expect(page.get_by_text("Lãnh đạo đã ký số").first).to_be_visible()
+
+
 def perform(page: Page, action: str) -> None:
     """Submit the dossier page's form of one workflow action (by its code) and wait for the page again.
 

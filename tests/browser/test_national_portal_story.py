@@ -22,7 +22,7 @@ from refservices.idp.citizens import CITIZENS
 from refservices.national_portal.process import RunningNationalPortal, running_national_portal
 
 from .conftest import SCREENSHOTS, VIEWPORTS
-from .staff import log_in_officer, perform
+from .staff import log_in_officer, perform, wait_for_leader_signature
 
 pytestmark = pytest.mark.browser
 
@@ -164,6 +164,8 @@ def test_a_dossier_submitted_on_the_national_portal_is_pulled_in_handled_and_eve
         officer.get_by_role("link", name=code, exact=True).click()
         expect(officer.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
         expect(officer.get_by_text(national_code).first).to_be_visible()  # the portal's code beside ours
+        if "issue_number" in actions:
+            wait_for_leader_signature(officer)
         for action in actions:
             if action == "attach_result":
                 _attach_result(officer)
