@@ -58,11 +58,12 @@ documents:
 	@missing=""; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
 	command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v certutil >/dev/null 2>&1 || missing="$$missing libnss3-tools"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing Debian's$$missing for result documents"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else echo "missing Debian packages:$$missing (result documents need fonts-liberation2; tests need poppler-utils)"; fi; fi
+		else echo "missing Debian packages:$$missing (result documents need fonts-liberation2; tests need poppler-utils and libnss3-tools)"; fi; fi
 
 # The PKCS#11 signing tests keep their keys in Debian's SoftHSM2 token (softhsm2-util, libsofthsm2.so).
 softhsm:
@@ -98,7 +99,8 @@ demo: install-refservices documents
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 
-# Result documents and signatures: fonts-liberation2 and poppler-utils (pdftotext, pdftoppm, pdfsig);
+# Result documents and signatures: fonts-liberation2, poppler-utils (pdftotext, pdftoppm, pdfsig) and
+# libnss3-tools (certutil: the NSS database pdfsig validates certificates against);
 # PKCS#11 tests: softhsm2.
 test: install-test browser documents softhsm
 	MOTCUA_ENV=test $(BIN)/pytest
