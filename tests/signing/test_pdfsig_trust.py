@@ -76,7 +76,7 @@ def test_pdfsig_reports_a_revoked_signer_certificate(pki, leader, tmp_path):
 
 
 def test_pdfsig_does_not_trust_a_chain_whose_root_is_not_trusted(leader, tmp_path):
-    # The database knows only the leader's own certificate, and not as a CA: the chain ends at nothing trusted.
+    # The database knows only the leader's own certificate, not as a CA: the chain ends at nothing trusted.
     database = nss_database(tmp_path, leader.cert_pem_path, trust="P,P,P")
 
     report = pdfsig_report(signed_by(leader), tmp_path, database)
