@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.subjects import PERSONAL_ID, Subject
+from motcua.core import prepared
 from motcua.core.errors import DomainError
 from motcua.datastore import errors
 from motcua.datastore.models import Filing, FilingRole, StoredDocument
@@ -103,6 +105,23 @@ def subjects_of(document: StoredDocument) -> list[Filing]:
     return [f for f in document.filings.all() if f.role == FilingRole.SUBJECT]
 
 
+def _may_hold(reader_id: str, *, kind: str, on: dt.date) -> bool:
+    """Whether ``reader_id`` holds a current filing of a ``kind`` document or represents someone: the only
+    ways a document of that kind can reach them (``_readable_filter``). One light statement, prepared on
+    PostgreSQL, answers a new dossier whose applicant has nothing of that kind in the store (most receptions)
+    before the readable-documents query is built."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT 1 FROM {quote(Filing._meta.db_table)} f"
+        f" INNER JOIN {quote(StoredDocument._meta.db_table)} d ON d.{quote('id')} = f.{quote('document_id')}"
+        f" WHERE f.{quote('holder_id')} = %s"
+        f" AND (f.{quote('valid_until')} IS NULL OR f.{quote('valid_until')} > %s)"
+        f" AND (d.{quote('kind')} = %s OR f.{quote('role')} = %s) LIMIT 1"
+    )
+    values = [reader_id, connection.ops.adapt_datefield_value(on), kind, FilingRole.REPRESENTATIVE.value]
+    return prepared.fetchone(sql, values) is not None
+
+
 def for_reuse(
     *, reader_id: str, kind: str, subjects: Sequence[Subject], on: dt.date
 ) -> StoredDocument | None:
@@ -110,7 +129,7 @@ def for_reuse(
 
     When the new e-form names the persons it concerns, only a document about one of them fits (by number, or
     by name and date of birth); otherwise a document about the reader themself. The newest one wins."""
-    if not kind:
+    if not kind or not PERSONAL_ID.match(reader_id or "") or not _may_hold(reader_id, kind=kind, on=on):
         return None
     candidates = list(readable_documents(reader_id=reader_id, on=on, kind=kind))
     wanted: list[Any] = list(subjects) or [Subject(field="", kind="person", id_number=reader_id, name="")]
