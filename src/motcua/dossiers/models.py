@@ -527,6 +527,8 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.DOCUMENT_ISSUED,
         EventKind.DOCUMENT_REVOKED,
         EventKind.DOCUMENT_REPLACED,
+        EventKind.SHIPMENT_CREATED,
+        EventKind.SHIPMENT_UPDATED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before
