@@ -441,7 +441,7 @@ def shipment_request(dossier: Dossier, *, direction: str) -> dict[str, Any]:
         "dossier_code": dossier.code,
         "direction": direction,
         "addressee_name": dossier.applicant_name,
-        "address": dossier.applicant_address,
+        "address": dossier.delivery_address or dossier.applicant_address,
         "phone": dossier.applicant_phone,
     }
 

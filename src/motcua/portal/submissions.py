@@ -96,6 +96,7 @@ def submit(
     uploads: Mapping[str, Any],
     idempotency_key: str,
     result_delivery: str = "",
+    delivery_address: str = "",
     chosen: Mapping[str, int] | None = None,
     on_submitted: Callable[[Dossier], object] | None = None,
 ) -> Dossier:
@@ -143,6 +144,7 @@ def submit(
             phone=str(data.get("applicant_phone") or user.phone or ""),
             email=user.email or "",
             address=str(data.get("applicant_address", "")),
+            delivery_address=delivery_address,
         )
         with transaction.atomic():
             dossier = dossier_services.submit_online(

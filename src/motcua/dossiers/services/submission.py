@@ -23,7 +23,7 @@ from motcua.catalog.models import Procedure
 from motcua.core import request_cache
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
-from motcua.dossiers import access, counters, events, lookups
+from motcua.dossiers import access, counters, errors, events, lookups
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
 from motcua.dossiers.services import forwarding, stored
@@ -193,6 +193,13 @@ def _create(
     delivery, sets = _delivery_and_sets(
         channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
     )
+    if delivery == ResultDelivery.POST and not (applicant_info.delivery_address or applicant_info.address).strip():
+        # Decision 45/2016/QĐ-TTg: the post needs the address the result is carried to.
+        raise FieldError(
+            errors.DELIVERY_ADDRESS,
+            _("Vui lòng nhập địa chỉ nhận kết quả qua dịch vụ bưu chính công ích."),
+            field="delivery_address",
+        )
     on = timezone.localdate(now)
     if place_unit is not None and forwarding.is_elsewhere(
         place_unit=place_unit, reception_point=reception_point, channel=channel
@@ -293,6 +300,7 @@ def _create(
                 postal_tracking_number=postal_tracking_number,
                 dossier_sets=sets,
                 result_delivery=delivery,
+                delivery_address=applicant_info.delivery_address.strip()[:255] if delivery == ResultDelivery.POST else "",
                 submitted_at=now,
                 **(extra or {}),
             )
@@ -419,6 +427,7 @@ def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantI
         address=typed.address,
         concerned_name=other_name or typed.concerned_name,
         concerned_id_number=other_id or typed.concerned_id_number,
+        delivery_address=typed.delivery_address,
     )
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dossiers', '0021_shipment_event_kinds'),
+        ('dossiers', '0021_shipment_events_and_delivery_address'),
     ]
 
     operations = [
