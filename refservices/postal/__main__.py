@@ -20,7 +20,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("MOTCUA_POSTAL_CALLBACK_SECRET") or DEFAULT_CALLBACK_SECRET,
         help="the HMAC-SHA256 key of the status callbacks",
     )
-    parser.add_argument("--threads", type=int, default=4, help="threads of the one worker (state is in memory)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads of the one worker (state is in memory)"
+    )
     return parser.parse_args(argv)
 
 

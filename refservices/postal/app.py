@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import itertools
 import json
 import secrets
@@ -33,14 +34,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
 
 DEFAULT_API_KEY = "motcua-hue-postal-demo-key"
 DEFAULT_CALLBACK_SECRET = "motcua-hue-postal-demo-secret"
 
 # The demo tariff (đồng, VAT included) by weight class, documents within the province: up to the grams of
 # each class; above the last class, EXTRA_PER_500_G for each further 500 g or part of it.
-TARIFF: tuple[tuple[int, int], ...] = ((100, 22_000), (250, 26_000), (500, 32_000), (1_000, 40_000), (2_000, 52_000))
+TARIFF: tuple[tuple[int, int], ...] = (
+    (100, 22_000),
+    (250, 26_000),
+    (500, 32_000),
+    (1_000, 40_000),
+    (2_000, 52_000),
+)
 EXTRA_PER_500_G = 8_000
 DEFAULT_WEIGHT_GRAMS = 250
 DIRECTIONS = ("pickup", "result")
@@ -131,7 +138,8 @@ def create_app(config: Config | None = None) -> Flask:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return refused(400, "invalid", "Nội dung phải là một đối tượng JSON.")
-        addressee = body.get("addressee") if isinstance(body.get("addressee"), dict) else {}
+        given = body.get("addressee")
+        addressee: dict[str, Any] = given if isinstance(given, dict) else {}
         problems = [
             name
             for name, value in (
@@ -149,7 +157,9 @@ def create_app(config: Config | None = None) -> Flask:
         if not isinstance(callback_url, str):
             problems.append("callback_url")
         if problems:
-            return jsonify({"error": "invalid", "message": "Thiếu hoặc sai thông tin.", "fields": problems}), 422
+            return jsonify(
+                {"error": "invalid", "message": "Thiếu hoặc sai thông tin.", "fields": problems}
+            ), 422
         with store.lock:
             known = store.by_key.get(key)
             if known is not None:
@@ -183,16 +193,18 @@ def create_app(config: Config | None = None) -> Flask:
             return refused(404, "unknown", "Không có bưu gửi này.")
         return jsonify({**_public(shipment), "history": shipment["history"]})
 
-    @app.post("/_test/shipments/<number>/advance")
-    def advance(number: str) -> Any:
-        body = request.get_json(silent=True) or {}
+    def _advance(number: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Move a shipment on and send (or only record) its signed status callback."""
         status = str(body.get("status", ""))
         with store.lock:
             shipment = store.shipments.get(number)
             if shipment is None:
-                return refused(404, "unknown", "Không có bưu gửi này.")
+                return 404, {"error": "unknown", "message": "Không có bưu gửi này."}
             if status not in MOVES.get(shipment["status"], set()):
-                return refused(409, "illegal", f"Không chuyển được từ {shipment['status']} sang {status!r}.")
+                return 409, {
+                    "error": "illegal",
+                    "message": f"Không chuyển được từ {shipment['status']} sang {status!r}.",
+                }
             at = _now()
             shipment["status"] = status
             shipment["history"].append({"status": status, "at": at})
@@ -210,7 +222,10 @@ def create_app(config: Config | None = None) -> Flask:
             }
             callback_url = shipment["callback_url"]
         raw = json.dumps(event, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", "X-Postal-Signature": sign(raw, config.callback_secret)}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Postal-Signature": sign(raw, config.callback_secret),
+        }
         record: dict[str, Any] = {
             "url": callback_url,
             "body": raw.decode(),
@@ -230,7 +245,13 @@ def create_app(config: Config | None = None) -> Flask:
                 record["error"] = str(error)
         with store.lock:
             store.callbacks.append(record)
-        return jsonify({"shipment": _public(shipment), "callback": record})
+        return 200, {"shipment": _public(shipment), "callback": record}
+
+    @app.post("/_test/shipments/<number>/advance")
+    def advance(number: str) -> Any:
+        body = request.get_json(silent=True)
+        status, answer = _advance(number, body if isinstance(body, dict) else {})
+        return jsonify(answer), status
 
     @app.get("/_test/callbacks")
     def callbacks() -> Any:
@@ -258,9 +279,42 @@ def create_app(config: Config | None = None) -> Flask:
 
     @app.get("/")
     def index() -> Any:
+        """The demo's page: every shipment with buttons that move it on (and send the signed callback)."""
         with store.lock:
             rows = [_public(s) for s in store.shipments.values()]
-        return jsonify({"service": "motcua reference postal service", "tariff": TARIFF, "shipments": rows})
+        items = []
+        for row in reversed(rows):
+            buttons = "".join(
+                f'<button name="status" value="{html.escape(status)}">{html.escape(status)}</button>'
+                for status in sorted(MOVES.get(row["status"], set()))
+            )
+            items.append(
+                f"<tr><td>{html.escape(row['tracking_number'])}</td><td>{html.escape(row['reference'])}</td>"
+                f"<td>{html.escape(row['direction'])}</td><td>{html.escape(row['addressee']['name'])}, "
+                f"{html.escape(row['addressee']['address'])}</td><td>{row['fee']:,} đ</td>"
+                f"<td>{html.escape(row['status'])}</td><td><form method='post' "
+                f"action='/shipments/{html.escape(row['tracking_number'])}/advance'>"
+                f"<input name='handed_over_by' value='Nhân viên bưu điện' size='14'> "
+                f"<input name='handed_over_to' value='{html.escape(row['addressee']['name'])}' size='14'> "
+                f"{buttons}</form></td></tr>"
+            )
+        page = (
+            "<!doctype html><html lang='vi'><meta charset='utf-8'>"
+            "<title>Bưu chính công ích (tham chiếu)</title>"
+            "<h1>Bưu chính công ích – dịch vụ tham chiếu của motcua</h1>"
+            "<table border='1' cellpadding='4'><tr><th>Số hiệu</th><th>Mã hồ sơ</th><th>Chiều</th>"
+            "<th>Người nhận</th><th>Cước</th><th>Trạng thái</th><th>Chuyển trạng thái</th></tr>"
+            + "".join(items)
+            + "</table></html>"
+        )
+        return Response(page, mimetype="text/html")
+
+    @app.post("/shipments/<number>/advance")
+    def advance_from_page(number: str) -> Any:
+        """The page's buttons: the same move as the test control, then back to the page."""
+        facts = {k: request.form.get(k, "") for k in ("status", "handed_over_by", "handed_over_to")}
+        _advance(number, facts)
+        return redirect("/")
 
     return app
 
@@ -268,5 +322,14 @@ def create_app(config: Config | None = None) -> Flask:
 def _public(shipment: dict[str, Any]) -> dict[str, Any]:
     return {
         k: shipment[k]
-        for k in ("tracking_number", "direction", "reference", "addressee", "weight_grams", "fee", "status", "created_at")
+        for k in (
+            "tracking_number",
+            "direction",
+            "reference",
+            "addressee",
+            "weight_grams",
+            "fee",
+            "status",
+            "created_at",
+        )
     }

@@ -580,13 +580,23 @@ MOTCUA_POSTAL: dict = {
     "SENDER": env.str("MOTCUA_POSTAL_SENDER", default=""),
 }
 if PRODUCTION and not MOTCUA_POSTAL["VERIFY_SIGNATURES"]:
-    raise ImproperlyConfigured("MOTCUA_POSTAL_VERIFY_SIGNATURES cannot be switched off when MOTCUA_ENV=production")
-if PRODUCTION and MOTCUA_POSTAL["URL"] and not (MOTCUA_POSTAL["API_KEY"] and MOTCUA_POSTAL["CALLBACK_SECRET"]):
     raise ImproperlyConfigured(
-        "MOTCUA_POSTAL_API_KEY and MOTCUA_POSTAL_CALLBACK_SECRET must be set when MOTCUA_POSTAL_URL is set and "
-        "MOTCUA_ENV=production"
+        "MOTCUA_POSTAL_VERIFY_SIGNATURES cannot be switched off when MOTCUA_ENV=production"
+    )
+if (
+    PRODUCTION
+    and MOTCUA_POSTAL["URL"]
+    and not (MOTCUA_POSTAL["API_KEY"] and MOTCUA_POSTAL["CALLBACK_SECRET"])
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_POSTAL_API_KEY and MOTCUA_POSTAL_CALLBACK_SECRET must be set when MOTCUA_POSTAL_URL is set "
+        "and MOTCUA_ENV=production"
     )
 if not (MOTCUA_POSTAL["TIMEOUT_SECONDS"] > 0 and MOTCUA_POSTAL["CALLBACK_WINDOW_SECONDS"] > 0):
-    raise ImproperlyConfigured("MOTCUA_POSTAL_TIMEOUT_SECONDS and MOTCUA_POSTAL_CALLBACK_WINDOW_SECONDS must be positive")
+    raise ImproperlyConfigured(
+        "MOTCUA_POSTAL_TIMEOUT_SECONDS and MOTCUA_POSTAL_CALLBACK_WINDOW_SECONDS must be positive"
+    )
 if MOTCUA_POSTAL["URL"]:
-    MOTCUA_OUTBOX_ADAPTERS.setdefault("postal", {"ADAPTER": "motcua.postal.adapter.PostalAdapter", "OPTIONS": {}})
+    MOTCUA_OUTBOX_ADAPTERS.setdefault(
+        "postal", {"ADAPTER": "motcua.postal.adapter.PostalAdapter", "OPTIONS": {}}
+    )

@@ -67,7 +67,9 @@ def shipped(world):
 
 def post_callback(client, callback, *, body=None, signature=None):
     raw = (callback["body"] if body is None else body).encode()
-    headers = {"X-Postal-Signature": callback["headers"]["X-Postal-Signature"] if signature is None else signature}
+    headers = {
+        "X-Postal-Signature": callback["headers"]["X-Postal-Signature"] if signature is None else signature
+    }
     return client.post(CALLBACK, data=raw, content_type="application/json", headers=headers)
 
 
@@ -88,7 +90,9 @@ def test_a_result_ready_for_the_post_is_shipped_with_a_tracking_number_and_a_fee
     assert shipment.fee == 22_000  # the reference tariff's first weight class (a result of up to 100 g)
     assert (shipment.addressee_name, shipment.address) == ("Nguyễn Thị Hoa", ADDRESS)
     at_service = requests.get(
-        f"{postal.url}/api/v1/shipments/{shipment.tracking_number}", headers={"X-Api-Key": postal.api_key}, timeout=5
+        f"{postal.url}/api/v1/shipments/{shipment.tracking_number}",
+        headers={"X-Api-Key": postal.api_key},
+        timeout=5,
     ).json()
     assert at_service["reference"] == dossier.code and at_service["addressee"]["address"] == ADDRESS
     created = DossierEvent.objects.get(dossier=dossier, kind=EventKind.SHIPMENT_CREATED)
@@ -132,7 +136,9 @@ def test_a_delivered_callback_returns_the_dossier_with_the_hand_over_record(worl
     assert shipment.handed_over_at == dossier.returned_at
     returned = DossierEvent.objects.filter(dossier=dossier, kind=EventKind.STEP_ACTION).latest("sequence")
     assert returned.action == "return_result" and shipment.tracking_number in returned.reason
-    updates = DossierEvent.objects.filter(dossier=dossier, kind=EventKind.SHIPMENT_UPDATED).order_by("sequence")
+    updates = DossierEvent.objects.filter(dossier=dossier, kind=EventKind.SHIPMENT_UPDATED).order_by(
+        "sequence"
+    )
     assert [e.data["shipment_status"] for e in updates] == ["picked_up", "delivered"]
     assert {e.audience for e in updates} == {Audience.APPLICANT}
     # The national portal learns status 10 from the same event.
@@ -150,7 +156,12 @@ def test_a_delivered_callback_returns_the_dossier_with_the_hand_over_record(worl
 
 def test_a_result_returned_to_sender_leaves_the_dossier_waiting_at_the_counter(world, postal, client):
     dossier, shipment = shipped(world)
-    assert post_callback(client, postal.advance(shipment.tracking_number, "picked_up", deliver=False)).status_code == 200
+    assert (
+        post_callback(
+            client, postal.advance(shipment.tracking_number, "picked_up", deliver=False)
+        ).status_code
+        == 200
+    )
     back = postal.advance(shipment.tracking_number, "returned", deliver=False, note="Không có người nhận")
     assert post_callback(client, back).status_code == 200
     shipment.refresh_from_db()
@@ -170,7 +181,9 @@ def _counts(dossier):
     )
 
 
-def test_forged_replayed_stale_and_unknown_callbacks_change_nothing_and_are_logged(world, postal, client, caplog):
+def test_forged_replayed_stale_and_unknown_callbacks_change_nothing_and_are_logged(
+    world, postal, client, caplog
+):
     dossier, shipment = shipped(world)
     picked = postal.advance(shipment.tracking_number, "picked_up", deliver=False)
     delivered = postal.advance(shipment.tracking_number, "delivered", deliver=False, handed_over_to="X")
@@ -180,18 +193,28 @@ def test_forged_replayed_stale_and_unknown_callbacks_change_nothing_and_are_logg
     # A body changed after signing, a signature with another key, no signature at all.
     tampered = picked["body"].replace("picked_up", "delivered")
     assert post_callback(client, picked, body=tampered).status_code == 401
-    assert post_callback(client, picked, signature=sign(picked["body"].encode(), "not-the-secret")).status_code == 401
+    assert (
+        post_callback(client, picked, signature=sign(picked["body"].encode(), "not-the-secret")).status_code
+        == 401
+    )
     assert post_callback(client, picked, signature="").status_code == 401
     # An old body, signed with the right key: outside the window.
     old = json.loads(picked["body"])
     old["sent_at"] = int(time.time()) - 3600
     old_raw = json.dumps(old)
-    assert post_callback(client, picked, body=old_raw, signature=sign(old_raw.encode(), postal.callback_secret)).status_code == 401
+    assert (
+        post_callback(
+            client, picked, body=old_raw, signature=sign(old_raw.encode(), postal.callback_secret)
+        ).status_code
+        == 401
+    )
     # An unknown shipment, correctly signed.
     unknown = json.loads(picked["body"])
     unknown["tracking_number"], unknown["event_id"] = "EH000000000VN", "unknown-event"
     unknown_raw = json.dumps(unknown)
-    answer = post_callback(client, picked, body=unknown_raw, signature=sign(unknown_raw.encode(), postal.callback_secret))
+    answer = post_callback(
+        client, picked, body=unknown_raw, signature=sign(unknown_raw.encode(), postal.callback_secret)
+    )
     assert answer.status_code == 404 and answer.json()["error"] == "post.unknown_shipment"
     # Delivered before picked up: not a move the shipment can make.
     assert post_callback(client, delivered).status_code == 409

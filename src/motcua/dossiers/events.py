@@ -900,7 +900,9 @@ def shipment_created(
     dossier: Dossier, *, now: dt.datetime, origin: str, shipment: dict[str, Any]
 ) -> DossierEvent:
     """The postal service accepted a shipment of this dossier: its waybill number and fee (applicant)."""
-    return _write(dossier, kind=EventKind.SHIPMENT_CREATED, by=None, now=now, origin=origin, data=shipment, sync=False)
+    return _write(
+        dossier, kind=EventKind.SHIPMENT_CREATED, by=None, now=now, origin=origin, data=shipment, sync=False
+    )
 
 
 def shipment_updated(

@@ -61,7 +61,10 @@ class PostalAdapter(Adapter):
     def deliver(self, messages: Sequence[Any], *, worker: str) -> list[Result]:
         ids = {int(m.payload.get("dossier_id") or 0) for m in messages}
         dossiers = Dossier.objects.select_related("receiving_agency", "reception_point").in_bulk(ids)
-        return [self._one(message, dossiers.get(int(message.payload.get("dossier_id") or 0))) for message in messages]
+        return [
+            self._one(message, dossiers.get(int(message.payload.get("dossier_id") or 0)))
+            for message in messages
+        ]
 
     def _one(self, message: Any, dossier: Dossier | None) -> Result:
         payload = message.payload
@@ -90,7 +93,10 @@ class PostalAdapter(Adapter):
             answer = self.session().post(
                 f"{url}/api/v1/shipments",
                 json=body,
-                headers={"X-Api-Key": str(self._option("api_key", "API_KEY")), "Idempotency-Key": message.key},
+                headers={
+                    "X-Api-Key": str(self._option("api_key", "API_KEY")),
+                    "Idempotency-Key": message.key,
+                },
                 timeout=float(self._option("timeout", "TIMEOUT_SECONDS") or 10),
             )
         except requests.RequestException as error:

@@ -20,6 +20,8 @@ def visible_shipment(*, user: Any, pk: int) -> Shipment | None:
     dossiers = visible_dossiers(user=user, on=timezone.localdate())
     return (
         Shipment.objects.filter(pk=pk, dossier__in=dossiers.values("pk"))
-        .select_related("dossier", "dossier__receiving_agency", "dossier__reception_point", "dossier__procedure")
+        .select_related(
+            "dossier", "dossier__receiving_agency", "dossier__reception_point", "dossier__procedure"
+        )
         .first()
     )

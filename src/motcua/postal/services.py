@@ -118,7 +118,9 @@ def apply_status_update(*, data: dict[str, Any], now: dt.datetime | None = None)
     status = _text(data, "status", 12)
     number = _text(data, "tracking_number", 40)
     if not event_id or not number or status not in ShipmentStatus.values:
-        raise DomainError(errors.MALFORMED, _("Thông báo của bưu điện thiếu mã sự kiện, số hiệu hoặc trạng thái."))
+        raise DomainError(
+            errors.MALFORMED, _("Thông báo của bưu điện thiếu mã sự kiện, số hiệu hoặc trạng thái.")
+        )
     shipment = Shipment.objects.select_for_update().filter(tracking_number=number).first()
     if shipment is None:
         raise DomainError(errors.UNKNOWN_SHIPMENT, _("Không có bưu gửi số %(number)s."), number=number)

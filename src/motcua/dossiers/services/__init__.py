@@ -79,9 +79,6 @@ from motcua.dossiers.services.withdrawal import (
 from motcua.dossiers.services.workflow import assign_step, perform
 
 __all__ = [
-    "record_shipment_created",
-    "record_shipment_update",
-    "return_result_by_post",
     "APPLICANT_COLUMNS",
     "WITHDRAW",
     "ApplicantInfo",
@@ -113,11 +110,14 @@ __all__ = [
     "receive_at_counter",
     "receive_by_post",
     "receive_from_national_portal",
+    "record_shipment_created",
+    "record_shipment_update",
     "refuse_reception",
     "remove_result",
     "request_reception_supplement",
     "request_supplement",
     "request_withdrawal",
+    "return_result_by_post",
     "reused_document",
     "sign_apology",
     "sign_stop",

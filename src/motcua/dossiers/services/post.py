@@ -36,7 +36,7 @@ def record_shipment_created(*, dossier: Dossier, shipment: dict[str, Any], now: 
 def record_shipment_update(
     *, dossier: Dossier, shipment: dict[str, Any], note: str, now: dt.datetime
 ) -> Dossier:
-    """Bưu điện báo trạng thái bưu gửi (đã nhận, đã phát, chuyển hoàn): one event on the applicant's timeline."""
+    """Bưu điện báo trạng thái bưu gửi (đã nhận, đã phát, chuyển hoàn): an event on the citizen's timeline."""
     dossier = locking.lock(dossier, check_version=False)
     events.shipment_updated(dossier, now=now, origin=ORIGIN, shipment=shipment, note=note)
     return dossier

@@ -193,7 +193,10 @@ def _create(
     delivery, sets = _delivery_and_sets(
         channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
     )
-    if delivery == ResultDelivery.POST and not (applicant_info.delivery_address or applicant_info.address).strip():
+    if (
+        delivery == ResultDelivery.POST
+        and not (applicant_info.delivery_address or applicant_info.address).strip()
+    ):
         # Decision 45/2016/QĐ-TTg: the post needs the address the result is carried to.
         raise FieldError(
             errors.DELIVERY_ADDRESS,
@@ -300,7 +303,9 @@ def _create(
                 postal_tracking_number=postal_tracking_number,
                 dossier_sets=sets,
                 result_delivery=delivery,
-                delivery_address=applicant_info.delivery_address.strip()[:255] if delivery == ResultDelivery.POST else "",
+                delivery_address=applicant_info.delivery_address.strip()[:255]
+                if delivery == ResultDelivery.POST
+                else "",
                 submitted_at=now,
                 **(extra or {}),
             )
