@@ -18,13 +18,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dossiers.dossier_world import T0, accepted, walk_in_px_for_pv
+from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.constants import Audience, EventKind, NationalStatus, ResultDelivery, State
-from motcua.dossiers.models import DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import ApplicantInfo, DocumentInput
 from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Topic
 from motcua.postal.models import Direction, Shipment, ShipmentEvent, ShipmentStatus
 from motcua.postal.signatures import sign
+from otp_sessions import verified_session
 
 H = dt.timedelta(hours=1)
 ADDRESS = "12 Lê Lợi, phường Phú Xuân, thành phố Huế"
@@ -282,3 +284,19 @@ def test_production_always_verifies_the_signature(settings, verify):
     assert signatures.must_verify()
     errors = checks.postal_signatures()
     assert [e.id for e in errors] == ([] if verify else ["motcua.postal.E001"])
+
+
+def test_a_result_by_post_needs_an_address(world):
+    fields = walk_in_px_for_pv(world)  # no address typed
+    with pytest.raises(FieldError) as refused:
+        services.receive_at_counter(
+            **fields, documents=[DocumentInput(code="TK")], result_delivery=ResultDelivery.POST, now=T0
+        )
+    assert refused.value.code == "reception.delivery_address" and refused.value.field == "delivery_address"
+    assert not Dossier.objects.filter(applicant_id_number="046190000001").exists()
+
+
+def test_the_officers_dossier_page_shows_the_shipment(world, postal, client):
+    dossier, shipment = shipped(world)
+    page = verified_session(world.officer_px, client).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert 'data-testid="shipments"' in page and shipment.tracking_number in page and "22.000" in page
