@@ -258,9 +258,12 @@ def submitted(
     origin: str,
     reception_point: ReceptionPoint,
     competent_agency: Agency,
+    postal_pickup: bool = False,
 ) -> DossierEvent:
     """Nộp hồ sơ: the origin defaults to the channel. An assisted submission says so, with the assisting
-    officer; one recorded offline carries the moment it was recorded (its submission time)."""
+    officer; one recorded offline carries the moment it was recorded (its submission time). ``postal_pickup``:
+    the applicant asked the post to collect the paper dossier (Decision 45/2016/QĐ-TTg): a ``post.shipment``
+    request in this transaction."""
     data: dict[str, Any] = {
         "channel": dossier.channel,
         "reception_point": reception_point.code,
@@ -273,6 +276,10 @@ def submitted(
         data.update(
             recorded_offline_at=_utc(dossier.recorded_offline_at), submitted_at=_utc(dossier.submitted_at)
         )
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    if postal_pickup:
+        data["postal_pickup"] = True
+        extra.append((Topic.POST_SHIPMENT, "pickup", shipment_request(dossier, direction="pickup")))
     return _write(
         dossier,
         kind=EventKind.SUBMITTED,
@@ -280,6 +287,7 @@ def submitted(
         now=now,
         origin=origin or dossier.channel,
         data=data,
+        extra=extra,
     )
 
 
@@ -434,10 +442,9 @@ def _result_shipment(dossier: Dossier, *, action: str) -> list[tuple[str, str, d
 
 
 def shipment_request(dossier: Dossier, *, direction: str) -> dict[str, Any]:
-    """What a ``post.shipment`` message carries: the dossier, the direction and the addressee as the dossier
-    has them now (the adapter reads the rest at delivery)."""
+    """What a ``post.shipment`` message carries: the direction and the addressee as the dossier has them now
+    (the message's aggregate is the dossier; the adapter reads the rest at delivery)."""
     return {
-        "dossier_id": dossier.pk,
         "dossier_code": dossier.code,
         "direction": direction,
         "addressee_name": dossier.applicant_name,

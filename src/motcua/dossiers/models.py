@@ -184,9 +184,10 @@ class Dossier(models.Model):
         choices=ResultDelivery.choices,
         default=ResultDelivery.COUNTER,
     )
-    # The address the result goes to by post (Decision 45/2016/QĐ-TTg) when it is not ``applicant_address``.
+    # Where the post collects the paper dossier and/or brings the result (Decision 45/2016/QĐ-TTg), when it
+    # is not ``applicant_address``.
     delivery_address = models.CharField(
-        _("địa chỉ nhận kết quả qua bưu chính"), max_length=255, blank=True, default=""
+        _("địa chỉ giao nhận qua bưu chính"), max_length=255, blank=True, default=""
     )
 
     submitted_at = models.DateTimeField(_("nộp lúc"))

@@ -67,3 +67,5 @@ class EFormControlsForm(forms.Form):
     result_delivery = forms.ChoiceField(choices=ResultDelivery.choices, required=False)
     # Where the post brings the result (Decision 45/2016/QĐ-TTg), when the citizen chose the post.
     delivery_address = TypedText(strip=True, cut=255)
+    # The post collects the paper dossier from the citizen (Decision 45/2016/QĐ-TTg).
+    postal_pickup = forms.BooleanField(required=False)

@@ -97,6 +97,7 @@ def submit(
     idempotency_key: str,
     result_delivery: str = "",
     delivery_address: str = "",
+    postal_pickup: bool = False,
     chosen: Mapping[str, int] | None = None,
     on_submitted: Callable[[Dossier], object] | None = None,
 ) -> Dossier:
@@ -158,6 +159,7 @@ def submit(
                 idempotency_key=idempotency_key,
                 origin="portal",
                 result_delivery=result_delivery,
+                postal_pickup=postal_pickup,
             )
             if on_submitted is not None:
                 on_submitted(dossier)

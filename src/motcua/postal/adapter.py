@@ -59,12 +59,9 @@ class PostalAdapter(Adapter):
         return f"{settings.MOTCUA_PUBLIC_BASE_URL}/buu-chinh/callback/"
 
     def deliver(self, messages: Sequence[Any], *, worker: str) -> list[Result]:
-        ids = {int(m.payload.get("dossier_id") or 0) for m in messages}
+        ids = {_dossier_id(m) for m in messages}
         dossiers = Dossier.objects.select_related("receiving_agency", "reception_point").in_bulk(ids)
-        return [
-            self._one(message, dossiers.get(int(message.payload.get("dossier_id") or 0)))
-            for message in messages
-        ]
+        return [self._one(message, dossiers.get(_dossier_id(message))) for message in messages]
 
     def _one(self, message: Any, dossier: Dossier | None) -> Result:
         payload = message.payload
@@ -123,3 +120,11 @@ class PostalAdapter(Adapter):
         if 400 <= status < 500 and status not in (401, 408, 429):
             return Result(message.pk, Outcome.REJECTED, answer.text[:500], status)
         return Result(message.pk, Outcome.RETRY, answer.text[:500], status)
+
+
+def _dossier_id(message: Any) -> int:
+    """The dossier a ``post.shipment`` message is about: its aggregate."""
+    try:
+        return int(message.aggregate_id) if message.aggregate_type == "dossier" else 0
+    except (TypeError, ValueError):
+        return 0

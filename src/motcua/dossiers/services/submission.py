@@ -180,6 +180,7 @@ def _create(
     result_delivery: str = "",
     dossier_sets: int = 1,
     prepare: Callable[[Dossier, set[str]], None] | None = None,
+    postal_pickup: bool = False,
 ) -> Dossier | Forwarding:
     """Register the dossier and record it (``record``: the events of an assisted submission instead of
     ``submitted``; ``state`` and ``extra`` columns for one not submitted yet; ``prepare``: a decision taken
@@ -193,11 +194,9 @@ def _create(
     delivery, sets = _delivery_and_sets(
         channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
     )
-    if (
-        delivery == ResultDelivery.POST
-        and not (applicant_info.delivery_address or applicant_info.address).strip()
-    ):
-        # Decision 45/2016/QĐ-TTg: the post needs the address the result is carried to.
+    # Decision 45/2016/QĐ-TTg: the post needs the address it collects the dossier from or brings a result to.
+    needs_address = delivery == ResultDelivery.POST or postal_pickup
+    if needs_address and not (applicant_info.delivery_address or applicant_info.address).strip():
         raise FieldError(
             errors.DELIVERY_ADDRESS,
             _("Vui lòng nhập địa chỉ nhận kết quả qua dịch vụ bưu chính công ích."),
@@ -303,9 +302,7 @@ def _create(
                 postal_tracking_number=postal_tracking_number,
                 dossier_sets=sets,
                 result_delivery=delivery,
-                delivery_address=applicant_info.delivery_address.strip()[:255]
-                if delivery == ResultDelivery.POST
-                else "",
+                delivery_address=applicant_info.delivery_address.strip()[:255] if needs_address else "",
                 submitted_at=now,
                 **(extra or {}),
             )
@@ -316,6 +313,7 @@ def _create(
                 origin=origin,
                 reception_point=reception_point,
                 competent_agency=competent,
+                postal_pickup=postal_pickup,
             )
             if prepare is not None:
                 # Recorded as submitted (the event is held until the unit's end, when the row exists), then
@@ -378,8 +376,10 @@ def submit_online(
     origin: str = "",
     result_delivery: str = "",
     dossier_sets: int = 1,
+    postal_pickup: bool = False,
 ) -> Dossier:
     """A citizen submits online; the dossier waits for a reception officer's completeness check.
+    ``postal_pickup``: the post collects the paper dossier from the applicant (Decision 45/2016/QĐ-TTg).
 
     The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
     the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
@@ -406,6 +406,7 @@ def submit_online(
             actor=applicant,
             result_delivery=result_delivery,
             dossier_sets=dossier_sets,
+            postal_pickup=postal_pickup,
         )
     assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
     return dossier

@@ -118,6 +118,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     address_notes = eforms.AddressNotes()
     result_delivery = ResultDelivery.ONLINE
     delivery_address = ""
+    postal_pickup = False
     # "Kho dữ liệu của tôi": the citizen's documents for what the catalog takes from the data store.
     choices = submissions.store_choices(user=user, documents=documents, on=today)
     chosen = submissions.chosen_in_store(request.POST if request.method == "POST" else {}, choices)
@@ -140,6 +141,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         key = controls.cleaned_data.get("submission_key") or uuid.uuid4().hex
         result_delivery = controls.cleaned_data.get("result_delivery") or ResultDelivery.ONLINE
         delivery_address = printable(controls.cleaned_data.get("delivery_address") or "")
+        postal_pickup = bool(controls.cleaned_data.get("postal_pickup"))
         idempotency_key = f"portal-{user.pk}-{key}"
         action = next((a for a in eforms.DRAFT_ACTIONS if a in request.POST), "")
         if not action:
@@ -200,6 +202,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         idempotency_key=idempotency_key,
                         result_delivery=result_delivery,
                         delivery_address=delivery_address,
+                        postal_pickup=postal_pickup,
                         chosen=chosen,
                         # Where its prefilled values came from, in the dossier's transaction.
                         on_submitted=(
@@ -288,6 +291,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "delivery_choices": ResultDelivery.choices,
             "result_delivery": result_delivery,
             "delivery_address": delivery_address,
+            "postal_pickup": postal_pickup,
             "delivery_address_errors": errors.get("delivery_address", []),
             "error": error,
             "has_errors": has_errors,
