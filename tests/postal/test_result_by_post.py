@@ -300,3 +300,15 @@ def test_the_officers_dossier_page_shows_the_shipment(world, postal, client):
     dossier, shipment = shipped(world)
     page = verified_session(world.officer_px, client).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
     assert 'data-testid="shipments"' in page and shipment.tracking_number in page and "22.000" in page
+
+
+def test_the_citizens_timeline_tells_each_step_of_the_shipment(world, postal, client):
+    dossier, shipment = shipped(world)
+    number = shipment.tracking_number
+    assert post_callback(client, postal.advance(number, "picked_up", deliver=False)).status_code == 200
+    assert post_callback(client, postal.advance(number, "returned", deliver=False)).status_code == 200
+    client.force_login(world.citizen)
+    page = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
+    assert f"bưu gửi số {number}, cước phí 22.000 đồng" in page
+    assert f"Bưu điện đã nhận kết quả để chuyển phát (bưu gửi số {number})" in page
+    assert f"đã chuyển hoàn (bưu gửi số {number})" in page
