@@ -14,7 +14,7 @@ def test_the_eform_asks_where_the_post_brings_the_result(db):
     birth_procedure()
     page = logged_in(make_citizen()).get(reverse("portal:eform", args=[BIRTH])).content.decode()
     assert 'name="result_delivery" value="post"' in page
-    assert 'name="delivery_address"' in page and "Địa chỉ nhận kết quả qua bưu chính" in page
+    assert 'name="delivery_address"' in page and "Nơi bưu điện giao kết quả, nhận hồ sơ" in page
 
 
 def test_a_result_by_post_goes_to_the_address_typed_or_else_to_the_applicants(db):
