@@ -17,6 +17,8 @@ def shipments_of(dossier: Any) -> list[Any]:
     number is then on the dossier): other dossiers' pages spend no query on them (their query budgets)."""
     if dossier is None or getattr(dossier, "pk", None) is None:
         return []
-    if getattr(dossier, "result_delivery", "") != "post" and not getattr(dossier, "postal_tracking_number", ""):
+    if getattr(dossier, "result_delivery", "") != "post" and not getattr(
+        dossier, "postal_tracking_number", ""
+    ):
         return []
     return selectors.shipments_of(dossier_id=dossier.pk)
