@@ -26,7 +26,8 @@ INSERT INTO dossiers_dossier (
     applicant_id_number, applicant_phone, applicant_email, applicant_address, concerned_name,
     concerned_id_number, place_unit_id, place_field, summary, form_data, fee, reception_point_id,
     receiving_agency_id, competent_agency_id, competence_overridden, postal_tracking_number, confirmation,
-    dossier_sets, result_delivery, submitted_at, received_at, appointment_at, initial_appointment_at,
+    dossier_sets, result_delivery, delivery_address, submitted_at, received_at, appointment_at,
+    initial_appointment_at,
     current_step_id, step_agency_id, step_role, step_deadline, supplement_count, withdrawal_pending
 )
 SELECT
@@ -41,7 +42,7 @@ SELECT
         'dan_toc_chong', 'Kinh', 'dan_toc_vo', 'Kinh', 'quoc_tich_chong', 'Việt Nam', 'quoc_tich_vo', 'Việt Nam',
         'ghi_chu', repeat('Tờ khai đăng ký kết hôn, nộp trực tiếp tại bộ phận một cửa. ', 8)
     ),
-    0, d.reception_point_id, d.receiving_agency_id, d.competent_agency_id, false, '', '', 1, '', now(), now(),
+    0, d.reception_point_id, d.receiving_agency_id, d.competent_agency_id, false, '', '', 1, '', '', now(), now(),
     now() + interval '5 days', now() + interval '5 days',
     nextval(pg_get_serial_sequence('dossiers_dossierstep', 'id')), s.agency_id, s.role,
     now() + interval '3 days', 0, false

@@ -729,7 +729,7 @@ def measure(args: argparse.Namespace, facts: dict[str, Any]) -> dict[str, Any]:
 # - local: kept on the coordinator only (per-request or operational bookkeeping no distributed table
 #   points at).
 # A table of an app not named here makes ``placements`` fail, so a new app cannot be forgotten.
-DISTRIBUTED_APPS = frozenset({"dossiers", "integrations", "registries", "datastore", "signing"})
+DISTRIBUTED_APPS = frozenset({"dossiers", "integrations", "registries", "datastore", "signing", "postal"})
 REFERENCE_APPS = frozenset(
     {
         "geo",

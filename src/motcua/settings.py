@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.workspace",
     "motcua.operations",
+    "motcua.postal",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,7 @@ try:
             "notify.applicant": ["notifications"],
             "notify.staff": ["notifications"],
             "dossier.forwarding": ["forwarding"],
+            "post.shipment": ["postal"],
         },
     )
 except ValueError as _error:
@@ -553,3 +555,48 @@ if PRODUCTION and MOTCUA_SIGNING["enabled"]:
 # accepts for comparison.
 MOTCUA_PUBLIC_BASE_URL = env.str("MOTCUA_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 MOTCUA_VERIFY_MAX_MB = env.int("MOTCUA_VERIFY_MAX_MB", default=20)
+
+# --- The post (issue 16, part 3)
+# docs/integrations.md "Post". Dossiers picked up and results returned by the public postal service (Decision
+# 45/2016/QĐ-TTg): the adapter (motcua.postal.adapter, outbox destination ``postal``) creates shipments at the
+# postal service's API with an API key; the service reports status changes to our callback
+# (/buu-chinh/callback/), signed with HMAC-SHA256 over the raw body with CALLBACK_SECRET. An empty URL (the
+# production default) leaves the adapter unconfigured: shipment requests wait in the outbox. Demo and tests
+# talk to the reference postal service (refservices/postal) on loopback.
+MOTCUA_POSTAL: dict = {
+    "URL": env.str("MOTCUA_POSTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8109").rstrip("/"),
+    "API_KEY": env.str("MOTCUA_POSTAL_API_KEY", default="" if PRODUCTION else "motcua-hue-postal-demo-key"),
+    "CALLBACK_SECRET": env.str(
+        "MOTCUA_POSTAL_CALLBACK_SECRET", default="" if PRODUCTION else "motcua-hue-postal-demo-secret"
+    ),
+    # Where the postal service sends its status updates (our public address + /buu-chinh/callback/).
+    "CALLBACK_URL": env.str("MOTCUA_POSTAL_CALLBACK_URL", default=""),
+    # Off only outside production (a development receiver without a secret); production refuses to start.
+    "VERIFY_SIGNATURES": env.bool("MOTCUA_POSTAL_VERIFY_SIGNATURES", default=True),
+    # A callback whose ``sent_at`` is further than this from our clock is refused (replays of old bodies).
+    "CALLBACK_WINDOW_SECONDS": env.int("MOTCUA_POSTAL_CALLBACK_WINDOW_SECONDS", default=300),
+    "TIMEOUT_SECONDS": env.float("MOTCUA_POSTAL_TIMEOUT_SECONDS", default=10),
+    # The sender printed on the waybill: the reception point's agency unless set.
+    "SENDER": env.str("MOTCUA_POSTAL_SENDER", default=""),
+}
+if PRODUCTION and not MOTCUA_POSTAL["VERIFY_SIGNATURES"]:
+    raise ImproperlyConfigured(
+        "MOTCUA_POSTAL_VERIFY_SIGNATURES cannot be switched off when MOTCUA_ENV=production"
+    )
+if (
+    PRODUCTION
+    and MOTCUA_POSTAL["URL"]
+    and not (MOTCUA_POSTAL["API_KEY"] and MOTCUA_POSTAL["CALLBACK_SECRET"])
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_POSTAL_API_KEY and MOTCUA_POSTAL_CALLBACK_SECRET must be set when MOTCUA_POSTAL_URL is set "
+        "and MOTCUA_ENV=production"
+    )
+if not (MOTCUA_POSTAL["TIMEOUT_SECONDS"] > 0 and MOTCUA_POSTAL["CALLBACK_WINDOW_SECONDS"] > 0):
+    raise ImproperlyConfigured(
+        "MOTCUA_POSTAL_TIMEOUT_SECONDS and MOTCUA_POSTAL_CALLBACK_WINDOW_SECONDS must be positive"
+    )
+if MOTCUA_POSTAL["URL"]:
+    MOTCUA_OUTBOX_ADAPTERS.setdefault(
+        "postal", {"ADAPTER": "motcua.postal.adapter.PostalAdapter", "OPTIONS": {}}
+    )

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("dich-vu-cong/", include("motcua.portal.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
+    # The post (motcua.postal): the postal service's signed callback and the hand-over records.
+    path("buu-chinh/", include("motcua.postal.urls")),
     # Public verification of issued documents: /xac-thuc/<id>/ and /verify/<id>/ (motcua.signing).
     path("", include("motcua.signing.urls")),
     path("", include("motcua.org.urls")),

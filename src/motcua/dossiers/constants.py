@@ -123,6 +123,10 @@ class EventKind(models.TextChoices):
     SIGNING_FAILED = "signing_failed", _("ký số không thành công")
     DOCUMENT_REVOKED = "document_revoked", _("thu hồi văn bản")
     DOCUMENT_REPLACED = "document_replaced", _("thay thế văn bản")
+    # The post (Decision 45/2016/QĐ-TTg, ``motcua.postal``): a shipment created at the postal service, and
+    # the status updates it reports (picked up, delivered, returned to sender).
+    SHIPMENT_CREATED = "shipment_created", _("bưu điện nhận yêu cầu chuyển phát")
+    SHIPMENT_UPDATED = "shipment_updated", _("cập nhật trạng thái bưu gửi")
 
 
 class Confirmation(models.TextChoices):

@@ -36,6 +36,7 @@ WITHDRAW_DECIDE_FORBIDDEN = "withdraw.decide_forbidden"  # only a leader of the 
 REGISTER_FORBIDDEN = "register.forbidden"  # the dossier register of a point the user does not work at
 REGISTER_YEAR = "register.year"  # a register year out of range
 RESULT_DELIVERY = "reception.result_delivery"
+DELIVERY_ADDRESS = "reception.delivery_address"  # a result by post without an address to carry it to
 DOSSIER_SETS = "reception.dossier_sets"
 SUPPLEMENT_REPEAT_REASON = "supplement.repeat_reason"  # a second request without why it was not asked first
 SUPPLEMENT_LATE_REASON = "supplement.late_reason"  # a request after the version's deadline, without a reason
@@ -70,6 +71,7 @@ HTTP_STATUS = {
     REGISTER_FORBIDDEN: 403,
     REGISTER_YEAR: 400,
     RESULT_DELIVERY: 400,
+    DELIVERY_ADDRESS: 400,
     DOSSIER_SETS: 400,
     SUPPLEMENT_REPEAT_REASON: 400,
     SUPPLEMENT_LATE_REASON: 400,

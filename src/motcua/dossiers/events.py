@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     DossierResult,
     DossierStep,
     EventKind,
+    ResultDelivery,
     SatisfactionRating,
     State,
     StopNotice,
@@ -257,9 +258,12 @@ def submitted(
     origin: str,
     reception_point: ReceptionPoint,
     competent_agency: Agency,
+    postal_pickup: bool = False,
 ) -> DossierEvent:
     """Nộp hồ sơ: the origin defaults to the channel. An assisted submission says so, with the assisting
-    officer; one recorded offline carries the moment it was recorded (its submission time)."""
+    officer; one recorded offline carries the moment it was recorded (its submission time). ``postal_pickup``:
+    the applicant asked the post to collect the paper dossier (Decision 45/2016/QĐ-TTg): a ``post.shipment``
+    request in this transaction."""
     data: dict[str, Any] = {
         "channel": dossier.channel,
         "reception_point": reception_point.code,
@@ -272,6 +276,10 @@ def submitted(
         data.update(
             recorded_offline_at=_utc(dossier.recorded_offline_at), submitted_at=_utc(dossier.submitted_at)
         )
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    if postal_pickup:
+        data["postal_pickup"] = True
+        extra.append((Topic.POST_SHIPMENT, "pickup", shipment_request(dossier, direction="pickup")))
     return _write(
         dossier,
         kind=EventKind.SUBMITTED,
@@ -279,6 +287,7 @@ def submitted(
         now=now,
         origin=origin or dossier.channel,
         data=data,
+        extra=extra,
     )
 
 
@@ -418,7 +427,30 @@ def step_action(
         data={"from_step": from_step, "to_step": to_step, "outcome": outcome},
         notify_applicant=action in (Action.REFUSE, Action.RETURN_RESULT)
         or dossier.state == State.RESULT_READY,
+        extra=_result_shipment(dossier, action=action),
     )
+
+
+def _result_shipment(dossier: Dossier, *, action: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """The result is ready for a dossier whose applicant chose the post: ask the postal service to carry it
+    (Decision 45/2016/QĐ-TTg), in this event's transaction (``motcua.postal.adapter`` delivers it)."""
+    if dossier.state != State.RESULT_READY or action == Action.RETURN_RESULT:
+        return []
+    if dossier.result_delivery != ResultDelivery.POST:
+        return []
+    return [(Topic.POST_SHIPMENT, "shipment", shipment_request(dossier, direction="result"))]
+
+
+def shipment_request(dossier: Dossier, *, direction: str) -> dict[str, Any]:
+    """What a ``post.shipment`` message carries: the direction and the addressee as the dossier has them now
+    (the message's aggregate is the dossier; the adapter reads the rest at delivery)."""
+    return {
+        "dossier_code": dossier.code,
+        "direction": direction,
+        "addressee_name": dossier.applicant_name,
+        "address": dossier.delivery_address or dossier.applicant_address,
+        "phone": dossier.applicant_phone,
+    }
 
 
 def step_assigned(
@@ -865,4 +897,32 @@ def document_replaced(
         data={**_document_facts(document), "replaced_by": replacement.public_id},
         sync=False,
         notify_applicant=True,
+    )
+
+
+# --- the post (motcua.postal) --------------------------------------------------------------------
+
+
+def shipment_created(
+    dossier: Dossier, *, now: dt.datetime, origin: str, shipment: dict[str, Any]
+) -> DossierEvent:
+    """The postal service accepted a shipment of this dossier: its waybill number and fee (applicant)."""
+    return _write(
+        dossier, kind=EventKind.SHIPMENT_CREATED, by=None, now=now, origin=origin, data=shipment, sync=False
+    )
+
+
+def shipment_updated(
+    dossier: Dossier, *, now: dt.datetime, origin: str, shipment: dict[str, Any], note: str = ""
+) -> DossierEvent:
+    """The postal service reported a shipment's new status (picked up, delivered, returned to sender)."""
+    return _write(
+        dossier,
+        kind=EventKind.SHIPMENT_UPDATED,
+        by=None,
+        now=now,
+        origin=origin,
+        reason=note,
+        data=shipment,
+        sync=False,
     )

@@ -184,6 +184,11 @@ class Dossier(models.Model):
         choices=ResultDelivery.choices,
         default=ResultDelivery.COUNTER,
     )
+    # Where the post collects the paper dossier and/or brings the result (Decision 45/2016/QĐ-TTg), when it
+    # is not ``applicant_address``.
+    delivery_address = models.CharField(
+        _("địa chỉ giao nhận qua bưu chính"), max_length=255, blank=True, default=""
+    )
 
     submitted_at = models.DateTimeField(_("nộp lúc"))
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
@@ -527,6 +532,8 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.DOCUMENT_ISSUED,
         EventKind.DOCUMENT_REVOKED,
         EventKind.DOCUMENT_REPLACED,
+        EventKind.SHIPMENT_CREATED,
+        EventKind.SHIPMENT_UPDATED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before

@@ -65,3 +65,7 @@ class EFormControlsForm(forms.Form):
     submission_key = forms.RegexField(regex=r"^[A-Za-z0-9-]{8,64}$", required=False)
     # How the result is returned (form 01); online unless the citizen chooses the counter or the post.
     result_delivery = forms.ChoiceField(choices=ResultDelivery.choices, required=False)
+    # Where the post brings the result (Decision 45/2016/QĐ-TTg), when the citizen chose the post.
+    delivery_address = TypedText(strip=True, cut=255)
+    # The post collects the paper dossier from the citizen (Decision 45/2016/QĐ-TTg).
+    postal_pickup = forms.BooleanField(required=False)

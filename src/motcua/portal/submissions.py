@@ -96,6 +96,8 @@ def submit(
     uploads: Mapping[str, Any],
     idempotency_key: str,
     result_delivery: str = "",
+    delivery_address: str = "",
+    postal_pickup: bool = False,
     chosen: Mapping[str, int] | None = None,
     on_submitted: Callable[[Dossier], object] | None = None,
 ) -> Dossier:
@@ -143,6 +145,7 @@ def submit(
             phone=str(data.get("applicant_phone") or user.phone or ""),
             email=user.email or "",
             address=str(data.get("applicant_address", "")),
+            delivery_address=delivery_address,
         )
         with transaction.atomic():
             dossier = dossier_services.submit_online(
@@ -156,6 +159,7 @@ def submit(
                 idempotency_key=idempotency_key,
                 origin="portal",
                 result_delivery=result_delivery,
+                postal_pickup=postal_pickup,
             )
             if on_submitted is not None:
                 on_submitted(dossier)

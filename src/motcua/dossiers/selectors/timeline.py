@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
@@ -64,6 +65,41 @@ _PLAIN_ACTIONS: dict[str, Any] = {
     Action.RETURN_RESULT: _("Bạn đã nhận kết quả."),
 }
 _READY = _("Đã có kết quả. Mời bạn nhận kết quả.")
+# The post (Decision 45/2016/QĐ-TTg): a shipment created, then its status, by direction (result, pickup).
+_SHIPMENT: dict[tuple[str, str], Any] = {
+    ("requested", "result"): _(
+        "Bưu điện đã nhận yêu cầu chuyển phát kết quả đến bạn: bưu gửi số %(number)s, cước phí %(fee)s đồng."
+    ),
+    ("requested", "pickup"): _(
+        "Bưu điện đã nhận yêu cầu đến nhận hồ sơ giấy của bạn: bưu gửi số %(number)s, cước phí %(fee)s đồng."
+    ),
+    ("picked_up", "result"): _("Bưu điện đã nhận kết quả để chuyển phát (bưu gửi số %(number)s)."),
+    ("picked_up", "pickup"): _("Nhân viên bưu điện đã nhận hồ sơ giấy của bạn (bưu gửi số %(number)s)."),
+    ("in_transit", "result"): _("Kết quả đang được chuyển phát (bưu gửi số %(number)s)."),
+    ("in_transit", "pickup"): _("Hồ sơ giấy của bạn đang được chuyển đến cơ quan (bưu gửi số %(number)s)."),
+    ("delivered", "result"): _("Bưu điện đã phát kết quả (bưu gửi số %(number)s)."),
+    ("delivered", "pickup"): _("Bưu điện đã giao hồ sơ giấy của bạn cho cơ quan (bưu gửi số %(number)s)."),
+    ("returned", "result"): _(
+        "Bưu điện không phát được kết quả, đã chuyển hoàn (bưu gửi số %(number)s). "
+        "Mời bạn liên hệ Bộ phận Một cửa."
+    ),
+    ("returned", "pickup"): _("Bưu điện không nhận được hồ sơ giấy của bạn (bưu gửi số %(number)s)."),
+    ("failed", "result"): _("Bưu điện không thực hiện được bưu gửi số %(number)s."),
+    ("failed", "pickup"): _("Bưu điện không thực hiện được bưu gửi số %(number)s."),
+}
+
+
+def _shipment_text(event: DossierEvent) -> str:
+    data = event.data
+    key = (
+        "requested" if event.kind == EventKind.SHIPMENT_CREATED else str(data.get("shipment_status")),
+        str(data.get("direction")),
+    )
+    text = _SHIPMENT.get(key)
+    if text is None:
+        return ""
+    fee = f"{int(data.get('fee') or 0):,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))
+    return str(text) % {"number": data.get("tracking_number", ""), "fee": fee}
 
 
 @dataclass(frozen=True)
@@ -104,6 +140,8 @@ def _plain(event: DossierEvent) -> str:
         if event.data.get("state") == State.RESULT_READY and event.action != Action.RETURN_RESULT:
             return str(_READY)
         return str(_PLAIN_ACTIONS.get(event.action, ""))
+    if event.kind in (EventKind.SHIPMENT_CREATED, EventKind.SHIPMENT_UPDATED):
+        return _shipment_text(event)
     text = _PLAIN.get(event.kind, "")
     return str(text) % {"appointment": _when(event.data.get("appointment"))} if text else ""
 

@@ -22,6 +22,7 @@ event kind).
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
 | intake of submissions from the national public service portal | ``intake`` |
+| the post: shipments recorded, a result delivered by post | ``post`` |
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ from motcua.dossiers.services.intake import (
     NationalFile,
     NationalSubmission,
     receive_from_national_portal,
+)
+from motcua.dossiers.services.post import (
+    record_shipment_created,
+    record_shipment_update,
+    return_result_by_post,
 )
 from motcua.dossiers.services.ratings import rate
 from motcua.dossiers.services.reception import (
@@ -104,11 +110,14 @@ __all__ = [
     "receive_at_counter",
     "receive_by_post",
     "receive_from_national_portal",
+    "record_shipment_created",
+    "record_shipment_update",
     "refuse_reception",
     "remove_result",
     "request_reception_supplement",
     "request_supplement",
     "request_withdrawal",
+    "return_result_by_post",
     "reused_document",
     "sign_apology",
     "sign_stop",

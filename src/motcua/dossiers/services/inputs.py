@@ -28,6 +28,9 @@ class ApplicantInfo:
     address: str = ""
     concerned_name: str = ""
     concerned_id_number: str = ""
+    # Where the post brings the result when the applicant chose it (Decision 45/2016/QĐ-TTg); empty: the
+    # applicant's address.
+    delivery_address: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from motcua.catalog.models import Procedure
 from motcua.core import request_cache
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
-from motcua.dossiers import access, counters, events, lookups
+from motcua.dossiers import access, counters, errors, events, lookups
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
 from motcua.dossiers.services import forwarding, stored
@@ -180,6 +180,7 @@ def _create(
     result_delivery: str = "",
     dossier_sets: int = 1,
     prepare: Callable[[Dossier, set[str]], None] | None = None,
+    postal_pickup: bool = False,
 ) -> Dossier | Forwarding:
     """Register the dossier and record it (``record``: the events of an assisted submission instead of
     ``submitted``; ``state`` and ``extra`` columns for one not submitted yet; ``prepare``: a decision taken
@@ -193,6 +194,14 @@ def _create(
     delivery, sets = _delivery_and_sets(
         channel=channel, result_delivery=result_delivery, dossier_sets=dossier_sets
     )
+    # Decision 45/2016/QĐ-TTg: the post needs the address it collects the dossier from or brings a result to.
+    needs_address = delivery == ResultDelivery.POST or postal_pickup
+    if needs_address and not (applicant_info.delivery_address or applicant_info.address).strip():
+        raise FieldError(
+            errors.DELIVERY_ADDRESS,
+            _("Vui lòng nhập địa chỉ nhận kết quả qua dịch vụ bưu chính công ích."),
+            field="delivery_address",
+        )
     on = timezone.localdate(now)
     if place_unit is not None and forwarding.is_elsewhere(
         place_unit=place_unit, reception_point=reception_point, channel=channel
@@ -293,6 +302,7 @@ def _create(
                 postal_tracking_number=postal_tracking_number,
                 dossier_sets=sets,
                 result_delivery=delivery,
+                delivery_address=applicant_info.delivery_address.strip()[:255] if needs_address else "",
                 submitted_at=now,
                 **(extra or {}),
             )
@@ -303,6 +313,7 @@ def _create(
                 origin=origin,
                 reception_point=reception_point,
                 competent_agency=competent,
+                postal_pickup=postal_pickup,
             )
             if prepare is not None:
                 # Recorded as submitted (the event is held until the unit's end, when the row exists), then
@@ -365,8 +376,10 @@ def submit_online(
     origin: str = "",
     result_delivery: str = "",
     dossier_sets: int = 1,
+    postal_pickup: bool = False,
 ) -> Dossier:
     """A citizen submits online; the dossier waits for a reception officer's completeness check.
+    ``postal_pickup``: the post collects the paper dossier from the applicant (Decision 45/2016/QĐ-TTg).
 
     The applicant is the logged-in identity (name and ID number verified by the national e-ID), never what
     the form says: a different name or ID number in ``applicant_info`` is the person concerned."""
@@ -393,6 +406,7 @@ def submit_online(
             actor=applicant,
             result_delivery=result_delivery,
             dossier_sets=dossier_sets,
+            postal_pickup=postal_pickup,
         )
     assert isinstance(dossier, Dossier)  # online submissions are never forwarded (channel online)
     return dossier
@@ -419,6 +433,7 @@ def _online_applicant(applicant: Any, typed: ApplicantInfo | None) -> ApplicantI
         address=typed.address,
         concerned_name=other_name or typed.concerned_name,
         concerned_id_number=other_id or typed.concerned_id_number,
+        delivery_address=typed.delivery_address,
     )
 
 

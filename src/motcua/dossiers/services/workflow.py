@@ -145,7 +145,7 @@ def _finish_return(
     dossier: Dossier,
     *,
     by: Any,
-    staff: Staff,
+    staff: Staff | None,
     now: dt.datetime,
     origin: str,
     closed_step: DossierStep | None,

@@ -117,6 +117,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     error: DomainError | None = None
     address_notes = eforms.AddressNotes()
     result_delivery = ResultDelivery.ONLINE
+    delivery_address = ""
+    postal_pickup = False
     # "Kho dữ liệu của tôi": the citizen's documents for what the catalog takes from the data store.
     choices = submissions.store_choices(user=user, documents=documents, on=today)
     chosen = submissions.chosen_in_store(request.POST if request.method == "POST" else {}, choices)
@@ -138,6 +140,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         raw.update({name + prefill.REASON_SUFFIX: reason for name, reason in reasons.items()})
         key = controls.cleaned_data.get("submission_key") or uuid.uuid4().hex
         result_delivery = controls.cleaned_data.get("result_delivery") or ResultDelivery.ONLINE
+        delivery_address = printable(controls.cleaned_data.get("delivery_address") or "")
+        postal_pickup = bool(controls.cleaned_data.get("postal_pickup"))
         idempotency_key = f"portal-{user.pk}-{key}"
         action = next((a for a in eforms.DRAFT_ACTIONS if a in request.POST), "")
         if not action:
@@ -197,6 +201,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         uploads=uploads,
                         idempotency_key=idempotency_key,
                         result_delivery=result_delivery,
+                        delivery_address=delivery_address,
+                        postal_pickup=postal_pickup,
                         chosen=chosen,
                         # Where its prefilled values came from, in the dossier's transaction.
                         on_submitted=(
@@ -217,13 +223,15 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
                     errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
                 except FieldError as exc:
+                    if exc.field == "delivery_address":
+                        errors = {"delivery_address": [str(exc)]}
                     applicant_field = f"applicant_{exc.field}"
                     named = next(
                         (n for n in (exc.field, applicant_field) if any(f.name == n for f in fields)), ""
                     )
                     if named:
                         errors = {named: [str(exc)]}
-                    else:
+                    elif exc.field != "delivery_address":
                         error = exc
                 except DomainError as exc:
                     error = exc
@@ -282,6 +290,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "key": key,
             "delivery_choices": ResultDelivery.choices,
             "result_delivery": result_delivery,
+            "delivery_address": delivery_address,
+            "postal_pickup": postal_pickup,
+            "delivery_address_errors": errors.get("delivery_address", []),
             "error": error,
             "has_errors": has_errors,
             "address_checked": address_notes.changed,

@@ -36,7 +36,8 @@ from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
 
-APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address")
+# delivery_address: where the post brings the result when the applicant chose it (motcua.postal).
+APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "delivery_address")
 
 
 def _my_points(user: Any, on: dt.date) -> list[ReceptionPoint]:

@@ -1,0 +1,1 @@
+"""The reference public postal service (bưu chính công ích): shipments, a tariff, signed status callbacks."""

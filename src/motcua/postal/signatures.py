@@ -1,0 +1,48 @@
+"""The postal service's callback signature: HMAC-SHA256 over the raw body with the shared secret, compared
+in constant time, and the body's ``sent_at`` within the window (``settings.MOTCUA_POSTAL``)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.errors import DomainError
+from motcua.postal import errors
+
+HEADER = "X-Postal-Signature"
+PREFIX = "sha256="
+
+
+def sign(body: bytes, secret: str) -> str:
+    return PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def must_verify() -> bool:
+    """Production always verifies (settings and the system check refuse to start otherwise)."""
+    return bool(settings.PRODUCTION or settings.MOTCUA_POSTAL.get("VERIFY_SIGNATURES", True))
+
+
+def verified_body(body: bytes, signature: str, *, now: float | None = None) -> dict[str, Any]:
+    """The callback's JSON object once its signature and its moment are checked; DomainError otherwise."""
+    if must_verify():
+        secret = str(settings.MOTCUA_POSTAL.get("CALLBACK_SECRET") or "")
+        if not secret or not hmac.compare_digest(sign(body, secret).encode(), (signature or "").encode()):
+            raise DomainError(errors.SIGNATURE, _("Chữ ký của bưu điện không hợp lệ."))
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise DomainError(errors.MALFORMED, _("Nội dung thông báo của bưu điện không hợp lệ."))
+    sent_at = data.get("sent_at")
+    window = int(settings.MOTCUA_POSTAL.get("CALLBACK_WINDOW_SECONDS", 300))
+    now = time.time() if now is None else now
+    if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or abs(now - sent_at) > window:
+        raise DomainError(errors.STALE, _("Thông báo của bưu điện đã quá hạn hoặc thiếu thời điểm gửi."))
+    return data
