@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("dich-vu-cong/", include("motcua.portal.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
+    # Provider callbacks of the notification channels (SMS delivery receipts), signed.
+    path("tich-hop/", include("motcua.notifications.urls")),
     # Public verification of issued documents: /xac-thuc/<id>/ and /verify/<id>/ (motcua.signing).
     path("", include("motcua.signing.urls")),
     path("", include("motcua.org.urls")),
