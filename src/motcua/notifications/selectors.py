@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from motcua.notifications.constants import Channel
-from motcua.notifications.models import Notification
+from motcua.notifications.models import ContactConfirmation, Notification
 
 
 def notifications_of(*, citizen: Any) -> QuerySet[Notification]:
@@ -29,3 +29,11 @@ def unread_count(*, citizen: Any) -> int:
 def notification_of(*, citizen: Any, pk: int) -> Notification | None:
     """One of the citizen's notifications, or None (another citizen's is not found either)."""
     return notifications_of(citizen=citizen).filter(pk=pk).first()
+
+
+def pending_confirmations(*, citizen: Any) -> dict[str, ContactConfirmation]:
+    """The open confirmation code of each channel (the latest), by channel."""
+    found = ContactConfirmation.objects.filter(
+        citizen=citizen, confirmed_at__isnull=True, replaced_at__isnull=True
+    ).order_by("created_at", "id")
+    return {confirmation.channel: confirmation for confirmation in found}
