@@ -47,11 +47,11 @@ class Mailbox:
                 "id": next(self._ids),
                 "mail_from": envelope.mail_from,
                 "recipients": list(envelope.rcpt_tos),
-                "from": str(parsed.get("From", "")),
-                "to": str(parsed.get("To", "")),
-                "subject": str(parsed.get("Subject", "")),
-                "message_id": str(parsed.get("Message-ID", "")),
-                "content_language": str(parsed.get("Content-Language", "")),
+                "from": _header(parsed, "From"),
+                "to": _header(parsed, "To"),
+                "subject": _header(parsed, "Subject"),
+                "message_id": _header(parsed, "Message-ID"),
+                "content_language": _header(parsed, "Content-Language"),
                 "body": body.get_content() if body is not None else "",
                 "received_at": dt.datetime.now(dt.UTC).isoformat(),
             }
@@ -66,6 +66,11 @@ class Mailbox:
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    """A header's decoded value, unfolded."""
+    return " ".join(str(message.get(name, "")).split())
 
 
 class Handler:

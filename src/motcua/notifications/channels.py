@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import smtplib
 from dataclasses import dataclass
-from email.utils import make_msgid
 from typing import Any
 
 import requests
@@ -78,8 +77,7 @@ class EmailSender(Sender):
 
     def send(self, message: Outgoing) -> str:
         # The Message-ID follows from the idempotency key: a resent message carries the same id.
-        digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
-        message_id = make_msgid(idstring=digest, domain=self.domain)
+        message_id = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:40]}@{self.domain}>"
         connection = get_connection(
             backend=self.backend,
             host=self.host,
