@@ -83,6 +83,7 @@ class NotificationsAdapter(Adapter):
         transient: list[str] = []
         refused: list[str] = []
         external = 0
+        http_status: int | None = None
         for channel, address, language in _recipients(dossier, payload):
             row = self._row(message, dossier=dossier, kind=kind, channel=channel, address=address, language=language)
             if channel == Channel.PORTAL:
@@ -94,14 +95,16 @@ class NotificationsAdapter(Adapter):
                 refused.append(f"{channel}: {row.error}")
                 continue
             error = self._send(row, message.key)
+            if error is not None and error.http_status is not None:
+                http_status = error.http_status
             if isinstance(error, TransientError):
                 transient.append(f"{channel}: {error}")
             elif isinstance(error, PermanentError):
                 refused.append(f"{channel}: {error}")
         if transient:
-            return Result(message.id, Outcome.RETRY, error="; ".join(transient)[:2000])
+            return Result(message.id, Outcome.RETRY, error="; ".join(transient)[:2000], http_status=http_status)
         if external and len(refused) == external:
-            return Result(message.id, Outcome.REJECTED, error="; ".join(refused)[:2000])
+            return Result(message.id, Outcome.REJECTED, error="; ".join(refused)[:2000], http_status=http_status)
         return Result(message.id, Outcome.DELIVERED)
 
     def _row(
