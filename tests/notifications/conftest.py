@@ -79,3 +79,10 @@ def notify_rows(dossier) -> list[OutboxMessage]:
             topic=Topic.NOTIFY_APPLICANT, destination=DESTINATION, aggregate_id=str(dossier.pk)
         ).order_by("id")
     )
+
+
+@pytest.fixture
+def world(db):
+    from dossiers.dossier_world import build_world
+
+    return build_world()
