@@ -19,7 +19,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("MOTCUA_SMS_CALLBACK_SECRET") or DEFAULT_CALLBACK_SECRET,
         help="HMAC-SHA256 secret of the signed delivery receipts",
     )
-    parser.add_argument("--receipt-delay", type=float, default=0.05, help="seconds before the receipt is sent")
+    parser.add_argument(
+        "--receipt-delay", type=float, default=0.05, help="seconds before the receipt is sent"
+    )
     return parser.parse_args(argv)
 
 

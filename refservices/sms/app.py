@@ -43,7 +43,13 @@ def sign(body: bytes, secret: str) -> str:
 
 def normalize(number: str) -> str:
     digits = re.sub(r"[\s.\-()]", "", number or "")
-    return "0" + digits[3:] if digits.startswith("+84") else "0" + digits[2:] if digits.startswith("84") else digits
+    return (
+        "0" + digits[3:]
+        if digits.startswith("+84")
+        else "0" + digits[2:]
+        if digits.startswith("84")
+        else digits
+    )
 
 
 @dataclass
@@ -99,7 +105,10 @@ class Gateway:
 
 
 def create_app(
-    *, api_key: str = DEFAULT_API_KEY, callback_secret: str = DEFAULT_CALLBACK_SECRET, receipt_delay: float = 0.05
+    *,
+    api_key: str = DEFAULT_API_KEY,
+    callback_secret: str = DEFAULT_CALLBACK_SECRET,
+    receipt_delay: float = 0.05,
 ) -> web.Application:
     gateway = Gateway(api_key=api_key, callback_secret=callback_secret, receipt_delay=receipt_delay)
 

@@ -54,7 +54,9 @@ class RunningSms(ChildServer):
         self, *, fail: bool = False, reject: tuple[str, ...] = (), undeliverable: tuple[str, ...] = ()
     ) -> None:
         self._call(
-            "POST", "/_control/faults", {"fail": fail, "reject": list(reject), "undeliverable": list(undeliverable)}
+            "POST",
+            "/_control/faults",
+            {"fail": fail, "reject": list(reject), "undeliverable": list(undeliverable)},
         )
 
 

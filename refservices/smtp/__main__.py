@@ -1,5 +1,5 @@
-"""``motcua-smtp --smtp-port 8025 --http-port 8106``: a local SMTP server that keeps what it receives and serves
-it on an HTTP read API (refservices.smtp.app)."""
+"""``motcua-smtp --smtp-port 8025 --http-port 8106``: a local SMTP server that keeps what it receives
+and serves it on an HTTP read API (refservices.smtp.app)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,11 @@ async def serve(smtp_port: int, http_port: int) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
-    print(f"motcua-smtp: smtp://127.0.0.1:{smtp_port}, http://127.0.0.1:{http_port}", file=sys.stderr, flush=True)
+    print(
+        f"motcua-smtp: smtp://127.0.0.1:{smtp_port}, http://127.0.0.1:{http_port}",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         await stop.wait()
     finally:

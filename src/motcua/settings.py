@@ -572,10 +572,12 @@ MOTCUA_NOTIFICATIONS: dict = {
     "EMAIL_FROM": env.str(
         "MOTCUA_NOTIFICATIONS_EMAIL_FROM", default="Một cửa điện tử <thongbao@motcua.localhost>"
     ),
-    "SMS_URL": env.str("MOTCUA_NOTIFICATIONS_SMS_URL", default="http://127.0.0.1:8107" if _DEMO else "").rstrip(
-        "/"
+    "SMS_URL": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_URL", default="http://127.0.0.1:8107" if _DEMO else ""
+    ).rstrip("/"),
+    "SMS_API_KEY": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_API_KEY", default="motcua-sms-demo-key" if _DEMO else ""
     ),
-    "SMS_API_KEY": env.str("MOTCUA_NOTIFICATIONS_SMS_API_KEY", default="motcua-sms-demo-key" if _DEMO else ""),
     "SMS_CALLBACK_SECRET": env.str(
         "MOTCUA_NOTIFICATIONS_SMS_CALLBACK_SECRET",
         default="" if PRODUCTION else "motcua-sms-callback-demo-secret",
@@ -591,7 +593,9 @@ MOTCUA_NOTIFICATIONS: dict = {
     "CODE_ATTEMPTS": env.int("MOTCUA_NOTIFICATIONS_CODE_ATTEMPTS", default=5),
 }
 if PRODUCTION and not MOTCUA_NOTIFICATIONS["SMS_VERIFY_SIGNATURES"]:
-    raise ImproperlyConfigured("MOTCUA_NOTIFICATIONS_SMS_VERIFY_SIGNATURES cannot be off when MOTCUA_ENV=production")
+    raise ImproperlyConfigured(
+        "MOTCUA_NOTIFICATIONS_SMS_VERIFY_SIGNATURES cannot be off when MOTCUA_ENV=production"
+    )
 if PRODUCTION and MOTCUA_NOTIFICATIONS["SMS_URL"] and not MOTCUA_NOTIFICATIONS["SMS_CALLBACK_SECRET"]:
     raise ImproperlyConfigured(
         "MOTCUA_NOTIFICATIONS_SMS_CALLBACK_SECRET must be set when MOTCUA_NOTIFICATIONS_SMS_URL is set and "

@@ -1,5 +1,5 @@
-"""Fixtures for notifications: the SMTP server and the SMS gateway as real processes, motcua's settings pointing
-at them, and the delivery of the ``notifications`` destination's outbox rows."""
+"""Fixtures for notifications: the SMTP server and the SMS gateway as real processes, motcua's settings
+pointing at them, and the delivery of the ``notifications`` destination's outbox rows."""
 
 from __future__ import annotations
 

@@ -33,7 +33,9 @@ def test_an_email_address_is_confirmed_with_the_code_sent_to_it(channels, world,
     code = code_in(mail["body"])
     confirmation = ContactConfirmation.objects.get(citizen=world.citizen)
     assert code not in confirmation.code_hash and len(confirmation.code_hash) == 64  # only a keyed hash kept
-    assert not ContactPreference.objects.filter(citizen=world.citizen, email_confirmed_at__isnull=False).exists()
+    assert not ContactPreference.objects.filter(
+        citizen=world.citizen, email_confirmed_at__isnull=False
+    ).exists()
 
     confirmed = client.post(url, {"step": "confirm", "channel": "email", "code": code})
 
@@ -108,7 +110,9 @@ def test_too_many_wrong_codes_lock_the_code_even_the_right_one(channels, world):
 
 def test_an_expired_code_is_refused(channels, world):
     start = timezone.now()
-    services.start_confirmation(citizen=world.citizen, channel=Channel.EMAIL, address="hoa@example.vn", now=start)
+    services.start_confirmation(
+        citizen=world.citizen, channel=Channel.EMAIL, address="hoa@example.vn", now=start
+    )
     code = code_in(channels["smtp"].messages(to="hoa@example.vn")[0]["body"])
 
     with pytest.raises(DomainError) as refused:

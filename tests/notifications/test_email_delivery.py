@@ -58,7 +58,7 @@ def test_a_reception_sends_the_walk_in_applicant_an_email_in_vietnamese_with_the
     assert mail["subject"].startswith("Hồ sơ")
     assert "đã được tiếp nhận" in mail["subject"]
     assert "Kính gửi Nguyễn Thị Hoa" in mail["body"]
-    assert f"/dich-vu-cong/tra-cuu/" in mail["body"]
+    assert "/dich-vu-cong/tra-cuu/" in mail["body"]
     assert mail["content_language"] == "vi"
     assert mail["from"] == "Một cửa điện tử Huế <thongbao@motcua.test>"
     row = Notification.objects.get(dossier=dossier, channel=Channel.EMAIL)
@@ -94,7 +94,9 @@ def test_an_unconfirmed_address_gets_nothing(channels):
     assert deliver().delivered == 1
 
     assert channels["smtp"].messages() == []
-    assert list(Notification.objects.filter(dossier=dossier).values_list("channel", flat=True)) == [Channel.PORTAL]
+    assert list(Notification.objects.filter(dossier=dossier).values_list("channel", flat=True)) == [
+        Channel.PORTAL
+    ]
 
 
 def test_a_redelivered_message_is_not_mailed_twice(channels):

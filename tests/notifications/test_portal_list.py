@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.dossier_world import T0, accepted
+from dossiers.dossier_world import accepted
 from motcua.notifications.constants import Channel, Kind
 from motcua.notifications.models import Notification
 

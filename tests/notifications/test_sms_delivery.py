@@ -17,10 +17,10 @@ from motcua.notifications.constants import Channel, Status
 from motcua.notifications.models import ContactPreference, Notification, ReceiptEvent
 from motcua.notifications.signatures import SIGNATURE_HEADER, sign
 from motcua.outbox.models import Status as OutboxStatus
+from test_settings import _check
 
 from .conftest import CALLBACK_SECRET, deliver, notify_rows
 from .test_email_delivery import walk_in
-from test_settings import _check
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ RECEIPTS = "/tich-hop/sms/bien-nhan/"
 
 
 def post_receipt(client, body: bytes, signature: str):
-    return client.post(RECEIPTS, data=body, content_type="application/json", headers={SIGNATURE_HEADER: signature})
+    return client.post(
+        RECEIPTS, data=body, content_type="application/json", headers={SIGNATURE_HEADER: signature}
+    )
 
 
 def sent_sms(channels, dossier) -> tuple[Notification, dict]:
@@ -92,7 +94,9 @@ def test_a_replayed_receipt_changes_nothing_and_is_refused(channels, client):
     deliver()
     _notification, receipt = sent_sms(channels, dossier)
     assert post_receipt(client, receipt["body"].encode(), receipt["signature"]).status_code == 200
-    Notification.objects.filter(dossier=dossier, channel=Channel.SMS).update(status=Status.SENT, delivered_at=None)
+    Notification.objects.filter(dossier=dossier, channel=Channel.SMS).update(
+        status=Status.SENT, delivered_at=None
+    )
 
     answer = post_receipt(client, receipt["body"].encode(), receipt["signature"])
 

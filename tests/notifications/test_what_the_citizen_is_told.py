@@ -48,7 +48,9 @@ def test_the_kind_of_message_follows_the_event(event, action, state, kind):
 
 
 @pytest.mark.parametrize("kind", list(Kind))
-@pytest.mark.parametrize(("language", "word"), [("vi", "Kính gửi Nguyễn Thị Hoa"), ("en", "Dear Nguyễn Thị Hoa")])
+@pytest.mark.parametrize(
+    ("language", "word"), [("vi", "Kính gửi Nguyễn Thị Hoa"), ("en", "Dear Nguyễn Thị Hoa")]
+)
 def test_every_kind_has_a_text_in_both_languages(kind, language, word):
     text = render(
         kind=kind,
@@ -88,7 +90,11 @@ def test_the_citizen_is_told_of_reception_supplement_and_result_but_not_of_inter
     )
     dossier = to_review(world)  # received, then forwarded to the specialists: an internal step
     dossier = services.request_supplement(
-        dossier=dossier, by=world.specialist_pv, missing=["XNTT"], reason="Giấy xác nhận đã hết hạn", now=T0 + 2 * H
+        dossier=dossier,
+        by=world.specialist_pv,
+        missing=["XNTT"],
+        reason="Giấy xác nhận đã hết hạn",
+        now=T0 + 2 * H,
     )
     dossier = services.supply_documents(
         dossier=dossier, by=world.citizen, documents=[DocumentInput(code="XNTT")], now=T0 + 3 * H
@@ -111,7 +117,9 @@ def test_the_citizen_is_told_of_reception_supplement_and_result_but_not_of_inter
     supplement = channels["smtp"].messages(to="hoa@example.vn")[1]
     assert "Giấy xác nhận đã hết hạn" in supplement["body"]
     kinds = list(
-        Notification.objects.filter(dossier=dossier, channel=Channel.PORTAL).order_by("id").values_list("kind", flat=True)
+        Notification.objects.filter(dossier=dossier, channel=Channel.PORTAL)
+        .order_by("id")
+        .values_list("kind", flat=True)
     )
     assert kinds == [Kind.RECEIVED, Kind.SUPPLEMENT, Kind.RESULT_READY]
     # The internal steps wrote no notify.applicant row at all; the hand-over's row made no message.

@@ -75,17 +75,28 @@ class NotificationsAdapter(Adapter):
             .first()
         )
         if dossier is None:
-            return Result(message.id, Outcome.REJECTED, error=f"unknown dossier {payload.get('dossier_code')!r}")
-        if kind == Kind.RESULT_READY and (
-            Notification.objects.filter(dossier=dossier, kind=Kind.RESULT_READY).exclude(source_key=message.key)
-        ).exists():
-            return Result(message.id, Outcome.DELIVERED)  # told once already (workflow move, then the document)
+            return Result(
+                message.id, Outcome.REJECTED, error=f"unknown dossier {payload.get('dossier_code')!r}"
+            )
+        if (
+            kind == Kind.RESULT_READY
+            and (
+                Notification.objects.filter(dossier=dossier, kind=Kind.RESULT_READY).exclude(
+                    source_key=message.key
+                )
+            ).exists()
+        ):
+            return Result(
+                message.id, Outcome.DELIVERED
+            )  # told once already (workflow move, then the document)
         transient: list[str] = []
         refused: list[str] = []
         external = 0
         http_status: int | None = None
         for channel, address, language in _recipients(dossier, payload):
-            row = self._row(message, dossier=dossier, kind=kind, channel=channel, address=address, language=language)
+            row = self._row(
+                message, dossier=dossier, kind=kind, channel=channel, address=address, language=language
+            )
             if channel == Channel.PORTAL:
                 continue
             external += 1
@@ -102,9 +113,13 @@ class NotificationsAdapter(Adapter):
             elif isinstance(error, PermanentError):
                 refused.append(f"{channel}: {error}")
         if transient:
-            return Result(message.id, Outcome.RETRY, error="; ".join(transient)[:2000], http_status=http_status)
+            return Result(
+                message.id, Outcome.RETRY, error="; ".join(transient)[:2000], http_status=http_status
+            )
         if external and len(refused) == external:
-            return Result(message.id, Outcome.REJECTED, error="; ".join(refused)[:2000], http_status=http_status)
+            return Result(
+                message.id, Outcome.REJECTED, error="; ".join(refused)[:2000], http_status=http_status
+            )
         return Result(message.id, Outcome.DELIVERED)
 
     def _row(
@@ -152,7 +167,9 @@ class NotificationsAdapter(Adapter):
             return error
         try:
             provider_id = sender.send(
-                Outgoing(address=row.address, subject=row.subject, body=row.body, language=row.language, key=key)
+                Outgoing(
+                    address=row.address, subject=row.subject, body=row.body, language=row.language, key=key
+                )
             )
         except TransientError as exc:
             Notification.objects.filter(pk=row.pk).update(error=str(exc)[:2000])
@@ -193,7 +210,9 @@ def _recipients(dossier: Dossier, payload: dict[str, Any]) -> list[tuple[str, st
 def _text(kind: Kind, *, language: str, dossier: Dossier, payload: dict[str, Any]) -> Text:
     base = settings.MOTCUA_PUBLIC_BASE_URL
     page = (
-        reverse("portal:my_dossier", args=[dossier.code]) if dossier.applicant_id else reverse("portal:lookup")
+        reverse("portal:my_dossier", args=[dossier.code])
+        if dossier.applicant_id
+        else reverse("portal:lookup")
     )
     agency = dossier.competent_agency
     facts = {

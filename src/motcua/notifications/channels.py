@@ -58,8 +58,9 @@ class Sender:
 
 
 class EmailSender(Sender):
-    """E-mail through Django's mail with its SMTP backend, named here rather than taken from EMAIL_BACKEND: the
-    test runner swaps EMAIL_BACKEND for the in-memory one, which would stand in for the relay under test."""
+    """E-mail through Django's mail with its SMTP backend, named here rather than taken from EMAIL_BACKEND:
+    the test runner swaps EMAIL_BACKEND for the in-memory one, which would stand in for the relay under
+    test."""
 
     channel = "email"
 
@@ -142,7 +143,9 @@ class SmsSender(Sender):
             try:
                 return str(answer.json()["id"])
             except (ValueError, KeyError, TypeError) as exc:
-                raise TransientError("SMS gateway: an answer without a message id", http_status=status) from exc
+                raise TransientError(
+                    "SMS gateway: an answer without a message id", http_status=status
+                ) from exc
         text = answer.text[:300]
         if status in (400, 422):
             raise PermanentError(f"SMS gateway refused the message: {status} {text}", http_status=status)

@@ -11,7 +11,8 @@ from motcua.notifications.models import ContactConfirmation, Notification
 
 
 def notifications_of(*, citizen: Any) -> QuerySet[Notification]:
-    """The citizen's portal notifications, newest first (one per event; e-mail and SMS copies are not listed)."""
+    """The citizen's portal notifications, newest first (one per event; the e-mail and SMS copies are not
+    listed)."""
     return (
         Notification.objects.filter(citizen=citizen, channel=Channel.PORTAL)
         .select_related("dossier")

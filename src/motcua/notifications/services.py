@@ -69,7 +69,9 @@ def preference_of(citizen: Any) -> ContactPreference:
     return found or ContactPreference(citizen=citizen, updated_at=timezone.now())
 
 
-def start_confirmation(*, citizen: Any, channel: str, address: str, now: dt.datetime | None = None) -> ContactConfirmation:
+def start_confirmation(
+    *, citizen: Any, channel: str, address: str, now: dt.datetime | None = None
+) -> ContactConfirmation:
     """Send a 6-digit code to a new address; the address is used once the code is typed back
     (``confirm_address``). An earlier open code for the channel is replaced."""
     if channel not in (Channel.EMAIL, Channel.SMS):
@@ -79,7 +81,9 @@ def start_confirmation(*, citizen: Any, channel: str, address: str, now: dt.date
     options = _options()
     sender = senders_from(options).get(channel)
     if sender is None:
-        raise DomainError(errors.SEND_FAILED, gettext_lazy("Kênh này chưa được cấu hình, vui lòng chọn kênh khác."))
+        raise DomainError(
+            errors.SEND_FAILED, gettext_lazy("Kênh này chưa được cấu hình, vui lòng chọn kênh khác.")
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = int(options.get("CODE_MINUTES") or 10)
     with transaction.atomic():
@@ -96,9 +100,10 @@ def start_confirmation(*, citizen: Any, channel: str, address: str, now: dt.date
         )
     language = preference_of(citizen).language
     subject = _("Mã xác nhận địa chỉ nhận thông báo")
-    body = _(
-        "Ma xac nhan motcua: %(code)s (hieu luc %(minutes)s phut). Khong dua ma nay cho bat ky ai."
-    ) % {"code": code, "minutes": minutes}
+    body = _("Ma xac nhan motcua: %(code)s (hieu luc %(minutes)s phut). Khong dua ma nay cho bat ky ai.") % {
+        "code": code,
+        "minutes": minutes,
+    }
     try:
         sender.send(
             Outgoing(
@@ -113,14 +118,17 @@ def start_confirmation(*, citizen: Any, channel: str, address: str, now: dt.date
         logger.warning("confirmation code for %s not sent: %s", channel, exc)
         ContactConfirmation.objects.filter(pk=confirmation.pk).update(replaced_at=now)
         raise DomainError(
-            errors.SEND_FAILED, gettext_lazy("Không gửi được mã xác nhận đến địa chỉ này. Vui lòng thử lại sau.")
+            errors.SEND_FAILED,
+            gettext_lazy("Không gửi được mã xác nhận đến địa chỉ này. Vui lòng thử lại sau."),
         ) from exc
     finally:
         sender.close()
     return confirmation
 
 
-def confirm_address(*, citizen: Any, channel: str, code: str, now: dt.datetime | None = None) -> ContactPreference:
+def confirm_address(
+    *, citizen: Any, channel: str, code: str, now: dt.datetime | None = None
+) -> ContactPreference:
     """Check the code typed back; on success the address is confirmed and the channel switched on. A wrong
     code counts a try (kept even though the call fails); an expired code or too many tries need a new code."""
     now = now or timezone.now()
@@ -133,12 +141,17 @@ def confirm_address(*, citizen: Any, channel: str, code: str, now: dt.datetime |
             .first()
         )
         if confirmation is None:
-            raise DomainError(errors.NO_CODE, gettext_lazy("Chưa có mã xác nhận nào đang chờ. Vui lòng gửi mã mới."))
+            raise DomainError(
+                errors.NO_CODE, gettext_lazy("Chưa có mã xác nhận nào đang chờ. Vui lòng gửi mã mới.")
+            )
         if confirmation.expires_at <= now:
-            raise DomainError(errors.CODE_EXPIRED, gettext_lazy("Mã xác nhận đã hết hạn. Vui lòng gửi mã mới."))
+            raise DomainError(
+                errors.CODE_EXPIRED, gettext_lazy("Mã xác nhận đã hết hạn. Vui lòng gửi mã mới.")
+            )
         if confirmation.attempts >= attempts_allowed:
             raise DomainError(
-                errors.CODE_TOO_MANY_TRIES, gettext_lazy("Bạn đã nhập sai quá số lần cho phép. Vui lòng gửi mã mới.")
+                errors.CODE_TOO_MANY_TRIES,
+                gettext_lazy("Bạn đã nhập sai quá số lần cho phép. Vui lòng gửi mã mới."),
             )
         expected = _code_hash(citizen.pk, channel, confirmation.address, (code or "").strip())
         if not hmac.compare_digest(expected, confirmation.code_hash):
@@ -151,19 +164,31 @@ def confirm_address(*, citizen: Any, channel: str, code: str, now: dt.datetime |
             confirmation.save(update_fields=["confirmed_at"])
             preference = preference_of(citizen)
             if channel == Channel.EMAIL:
-                preference.email, preference.email_confirmed_at, preference.by_email = confirmation.address, now, True
+                preference.email, preference.email_confirmed_at, preference.by_email = (
+                    confirmation.address,
+                    now,
+                    True,
+                )
             else:
-                preference.phone, preference.phone_confirmed_at, preference.by_sms = confirmation.address, now, True
+                preference.phone, preference.phone_confirmed_at, preference.by_sms = (
+                    confirmation.address,
+                    now,
+                    True,
+                )
             preference.updated_at = now
             preference.save()
     if wrong:
         left = attempts_allowed - confirmation.attempts
         if left <= 0:
             raise DomainError(
-                errors.CODE_TOO_MANY_TRIES, gettext_lazy("Bạn đã nhập sai quá số lần cho phép. Vui lòng gửi mã mới.")
+                errors.CODE_TOO_MANY_TRIES,
+                gettext_lazy("Bạn đã nhập sai quá số lần cho phép. Vui lòng gửi mã mới."),
             )
         raise FieldError(
-            errors.CODE_WRONG, gettext_lazy("Mã xác nhận không đúng. Còn %(left)s lần thử."), field="code", left=left
+            errors.CODE_WRONG,
+            gettext_lazy("Mã xác nhận không đúng. Còn %(left)s lần thử."),
+            field="code",
+            left=left,
         )
     return preference
 
@@ -176,7 +201,8 @@ def choose_channels(
     preference = preference_of(citizen)
     if (by_email and not preference.email_confirmed_at) or (by_sms and not preference.phone_confirmed_at):
         raise DomainError(
-            errors.NOT_CONFIRMED, gettext_lazy("Hãy xác nhận địa chỉ trước khi chọn nhận thông báo qua kênh đó.")
+            errors.NOT_CONFIRMED,
+            gettext_lazy("Hãy xác nhận địa chỉ trước khi chọn nhận thông báo qua kênh đó."),
         )
     preference.by_email, preference.by_sms = by_email, by_sms
     preference.language = language if language in ("vi", "en") else "vi"
@@ -208,7 +234,9 @@ def record_receipt(*, channel: str, receipt: dict[str, Any], now: dt.datetime | 
     try:
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update().filter(channel=channel, provider_id=provider_id).first()
+                Notification.objects.select_for_update()
+                .filter(channel=channel, provider_id=provider_id)
+                .first()
             )
             if notification is None:
                 raise ReceiptRefused(404, f"unknown message {provider_id!r}")

@@ -24,7 +24,9 @@ PAGE_SIZE = 30
 @login_required(login_url=LOGIN_URL)
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_of(citizen=request.user), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(selectors.notifications_of(citizen=request.user), PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
     return render(
         request,
         "portal/notifications.html",
@@ -60,7 +62,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         channel = request.POST.get("channel", "")
         try:
             if step == "send":
-                services.start_confirmation(citizen=citizen, channel=channel, address=request.POST.get("address", ""))
+                services.start_confirmation(
+                    citizen=citizen, channel=channel, address=request.POST.get("address", "")
+                )
                 messages.success(request, _("Đã gửi mã xác nhận. Vui lòng nhập mã để hoàn tất."))
             elif step == "confirm":
                 services.confirm_address(citizen=citizen, channel=channel, code=request.POST.get("code", ""))
