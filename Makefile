@@ -90,6 +90,8 @@ demo: install-refservices documents
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@echo "reference remote-signing service (CSC API v1, the test PKI's keys): http://127.0.0.1:8105"
 	@echo "reference postal service (shipments, waybills; move them on from its page): http://127.0.0.1:8109"
+	@echo "local SMTP server: smtp://127.0.0.1:8025, what it received: http://127.0.0.1:8106/messages"
+	@echo "reference SMS gateway (what it sent: http://127.0.0.1:8107/_control/messages): http://127.0.0.1:8107"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_SIGNING_DEMO_PASSPHRASE="$$(cat $(PKI_DIR)/pkcs12-passphrase)" MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
@@ -98,6 +100,8 @@ demo: install-refservices documents
 	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
 	$(BIN)/motcua-csc --pki-dir $(PKI_DIR) --port 8105 & \
 	$(BIN)/motcua-postal --port 8109 & \
+	$(BIN)/motcua-smtp --smtp-port 8025 --http-port 8106 & \
+	$(BIN)/motcua-sms --port 8107 & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 

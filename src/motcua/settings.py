@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "motcua.outbox",
     "motcua.registries",
     "motcua.signing",
+    "motcua.notifications",
     "motcua.portal",
     "motcua.workspace",
     "motcua.operations",
@@ -599,4 +600,56 @@ if not (MOTCUA_POSTAL["TIMEOUT_SECONDS"] > 0 and MOTCUA_POSTAL["CALLBACK_WINDOW_
 if MOTCUA_POSTAL["URL"]:
     MOTCUA_OUTBOX_ADAPTERS.setdefault(
         "postal", {"ADAPTER": "motcua.postal.adapter.PostalAdapter", "OPTIONS": {}}
+    )
+
+# --- Notifications (issue 16)
+# docs/integrations.md "Notifications". E-mail through an SMTP relay and SMS through an HTTP gateway; empty
+# EMAIL_HOST / SMS_URL (the default outside the demo) leave that channel off, and with both off the
+# ``notifications`` destination has no adapter: its outbox rows wait. The demo talks to the local SMTP server
+# (refservices/smtp, 8025) and the reference SMS gateway (refservices/sms, 8107). Delivery receipts are signed
+# (HMAC-SHA256 of the body); in production the check cannot be switched off.
+_DEMO = MOTCUA_ENV == "demo"
+MOTCUA_NOTIFICATIONS: dict = {
+    "EMAIL_HOST": env.str("MOTCUA_NOTIFICATIONS_EMAIL_HOST", default="127.0.0.1" if _DEMO else ""),
+    "EMAIL_PORT": env.int("MOTCUA_NOTIFICATIONS_EMAIL_PORT", default=8025 if _DEMO else 25),
+    "EMAIL_USER": env.str("MOTCUA_NOTIFICATIONS_EMAIL_USER", default=""),
+    "EMAIL_PASSWORD": env.str("MOTCUA_NOTIFICATIONS_EMAIL_PASSWORD", default=""),
+    "EMAIL_USE_TLS": env.bool("MOTCUA_NOTIFICATIONS_EMAIL_USE_TLS", default=False),
+    "EMAIL_USE_SSL": env.bool("MOTCUA_NOTIFICATIONS_EMAIL_USE_SSL", default=False),
+    "EMAIL_FROM": env.str(
+        "MOTCUA_NOTIFICATIONS_EMAIL_FROM", default="Một cửa điện tử <thongbao@motcua.localhost>"
+    ),
+    "SMS_URL": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_URL", default="http://127.0.0.1:8107" if _DEMO else ""
+    ).rstrip("/"),
+    "SMS_API_KEY": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_API_KEY", default="motcua-sms-demo-key" if _DEMO else ""
+    ),
+    "SMS_CALLBACK_SECRET": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_CALLBACK_SECRET",
+        default="" if PRODUCTION else "motcua-sms-callback-demo-secret",
+    ),
+    # Where the gateway POSTs its receipts (this site's notifications:sms_receipt).
+    "SMS_CALLBACK_URL": env.str(
+        "MOTCUA_NOTIFICATIONS_SMS_CALLBACK_URL", default=f"{MOTCUA_PUBLIC_BASE_URL}/tich-hop/sms/bien-nhan/"
+    ),
+    "SMS_VERIFY_SIGNATURES": env.bool("MOTCUA_NOTIFICATIONS_SMS_VERIFY_SIGNATURES", default=True),
+    "CALLBACK_WINDOW_SECONDS": env.int("MOTCUA_NOTIFICATIONS_CALLBACK_WINDOW_SECONDS", default=300),
+    "TIMEOUT_SECONDS": env.float("MOTCUA_NOTIFICATIONS_TIMEOUT_SECONDS", default=10),
+    "CODE_MINUTES": env.int("MOTCUA_NOTIFICATIONS_CODE_MINUTES", default=10),
+    "CODE_ATTEMPTS": env.int("MOTCUA_NOTIFICATIONS_CODE_ATTEMPTS", default=5),
+}
+if PRODUCTION and not MOTCUA_NOTIFICATIONS["SMS_VERIFY_SIGNATURES"]:
+    raise ImproperlyConfigured(
+        "MOTCUA_NOTIFICATIONS_SMS_VERIFY_SIGNATURES cannot be off when MOTCUA_ENV=production"
+    )
+if PRODUCTION and MOTCUA_NOTIFICATIONS["SMS_URL"] and not MOTCUA_NOTIFICATIONS["SMS_CALLBACK_SECRET"]:
+    raise ImproperlyConfigured(
+        "MOTCUA_NOTIFICATIONS_SMS_CALLBACK_SECRET must be set when MOTCUA_NOTIFICATIONS_SMS_URL is set and "
+        "MOTCUA_ENV=production"
+    )
+if MOTCUA_NOTIFICATIONS["EMAIL_HOST"] or MOTCUA_NOTIFICATIONS["SMS_URL"]:
+    MOTCUA_OUTBOX_ADAPTERS.setdefault(
+        "notifications",
+        {"ADAPTER": "motcua.notifications.adapter.NotificationsAdapter", "OPTIONS": MOTCUA_NOTIFICATIONS},
     )

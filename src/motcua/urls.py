@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("can-bo/", include("motcua.workspace.urls")),
     # The post (motcua.postal): the postal service's signed callback and the hand-over records.
     path("buu-chinh/", include("motcua.postal.urls")),
+    # Provider callbacks of the notification channels (SMS delivery receipts), signed.
+    path("tich-hop/", include("motcua.notifications.urls")),
     # Public verification of issued documents: /xac-thuc/<id>/ and /verify/<id>/ (motcua.signing).
     path("", include("motcua.signing.urls")),
     path("", include("motcua.org.urls")),

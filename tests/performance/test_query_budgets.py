@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db
 # then the page's own reads.
 OFFICER_PAGE = 3  # target 6
 INBOX = 4  # target 5
-CITIZEN_PAGE = 3  # target 6
+# The citizen's page: + 1 for what the applicant was told about the dossier (motcua.notifications, issue 16).
+CITIZEN_PAGE = 4  # target 6
 # Reception + accept as the counter does it: one request, one intention (``receive_and_decide``, the counter
 # form's POST), one transaction whose events and outbox messages are written in one INSERT each, the
 # register's book and its line in one statement (``dossiers.counters.draw_into``: a data-modifying WITH on

@@ -840,7 +840,8 @@ def document_signed(
 def document_issued(
     dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, document: Any
 ) -> DossierEvent:
-    """The document is issued (sealed, or signed for a notice): filed in the citizen's data store."""
+    """The document is issued (sealed, or signed for a notice): filed in the citizen's data store. The
+    applicant is told their result is ready (once per dossier: motcua.notifications)."""
     return _write(
         dossier,
         kind=EventKind.DOCUMENT_ISSUED,
@@ -848,6 +849,7 @@ def document_issued(
         now=now,
         origin=origin,
         data={**_document_facts(document), "sha256": document.final_sha256},
+        notify_applicant=True,
         sync=False,
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, store_views, unit_views, views
+from . import account_views, notification_views, store_views, unit_views, views
 from .dossier_views import eform, files, lookup, my_dossiers, prefill
 
 app_name = "portal"
@@ -27,6 +27,10 @@ urlpatterns = [
     path("xa-phuong/", unit_views.communes, name="communes"),
     path("tra-cuu/danh-gia/", lookup.lookup_rate, name="lookup_rate"),
     path("tai-khoan/", account_views.account, name="account"),
+    path("thong-bao/", notification_views.notifications, name="notifications"),
+    path("thong-bao/da-doc/", notification_views.notifications_read, name="notifications_read"),
+    path("thong-bao/<int:pk>/", notification_views.notification, name="notification"),
+    path("tai-khoan/thong-bao/", notification_views.notification_settings, name="notification_settings"),
     path("tai-khoan/dong-y/<int:consent_id>/rut/", account_views.withdraw_consent, name="withdraw_consent"),
     path("dang-nhap/", views.login_start, name="login"),
     path("dang-nhap/xong/", views.login_callback, name="login_callback"),
