@@ -47,3 +47,37 @@ def test_the_forms_of_the_dossier_page_carry_one_csrf_token_and_the_page_keeps_t
     assert f"<title>Hồ sơ {dossier.code}</title>" in html
     assert 'class="site-nav"' in html and "Đăng xuất" in html  # workspace/base.html around the body
     assert f"<h1>Hồ sơ {dossier.code}</h1>" in body
+
+
+def _without_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_pages_compiled_per_language_write_what_the_plain_templates_write(client, hue, monkeypatch, language):
+    from django.conf import settings
+
+    from motcua.core import jinja
+
+    waiting = hue.receive(name=HOSTILE)
+    dossier = accepted(hue, "Phan Thị Mai")
+    opened_by_step_officer(client, hue, dossier)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    paths = [f"/can-bo/ho-so/{dossier.code}/", "/can-bo/", f"/can-bo/?q={dossier.code}"]
+    reception = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan)
+    pages = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(jinja, "COMPILE_TRANSLATIONS", compiled)
+        pages[compiled] = [_without_tokens(client.get(path).content.decode()) for path in paths]
+    log_in(client, officer(reception.username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for compiled in (True, False):
+        monkeypatch.setattr(jinja, "COMPILE_TRANSLATIONS", compiled)
+        pages[compiled].append(_without_tokens(client.get(f"/can-bo/ho-so/{waiting.code}/").content.decode()))
+    assert pages[True] == pages[False]
+    dossier_page = pages[True][0]
+    assert f'<html lang="{language}">' in dossier_page
+    if language == "en":
+        assert "Log out" in dossier_page and "Đăng xuất" not in dossier_page
+    else:
+        assert "Đăng xuất" in dossier_page
