@@ -45,7 +45,9 @@ from django.utils.html import escape as django_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import get_language, gettext
+from django.template import TemplateSyntaxError as DjangoTemplateSyntaxError
 from django.template.backends.jinja2 import Template as BackendTemplate
+from django.template.backends.jinja2 import get_exception_info
 from django.utils.translation import override as override_language
 from jinja2 import ChainableUndefined, Environment, TemplateNotFound, TemplateSyntaxError, pass_eval_context
 from jinja2.ext import Extension
@@ -124,7 +126,7 @@ class CompiledTranslations(Extension):
                 yield from head
                 text = _translated(language, call[2].value)
                 yield Token(call[0].lineno, "string", str(text))
-                window = [call[5]]
+                window = call[4:]
         yield from window
 
 
@@ -303,8 +305,12 @@ def _template(template_name: str, language: str | None) -> Any:
     backend = engines[ENGINE]
     try:
         return BackendTemplate(for_language(language).get_template(template_name), backend)
-    except (TemplateNotFound, TemplateSyntaxError):  # as the backend reports them
+    except TemplateNotFound:  # as the backend reports it
         return backend.get_template(template_name)
+    except TemplateSyntaxError as exc:
+        error = DjangoTemplateSyntaxError(exc.args)
+        error.template_debug = get_exception_info(exc)  # type: ignore[attr-defined]
+        raise error from exc
 
 
 def render_page(
