@@ -35,7 +35,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template import TemplateSyntaxError as DjangoTemplateSyntaxError
 from django.template import defaultfilters, engines
+from django.template.backends.jinja2 import Template as BackendTemplate
+from django.template.backends.jinja2 import get_exception_info
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -45,9 +48,6 @@ from django.utils.html import escape as django_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import get_language, gettext
-from django.template import TemplateSyntaxError as DjangoTemplateSyntaxError
-from django.template.backends.jinja2 import Template as BackendTemplate
-from django.template.backends.jinja2 import get_exception_info
 from django.utils.translation import override as override_language
 from jinja2 import ChainableUndefined, Environment, TemplateNotFound, TemplateSyntaxError, pass_eval_context
 from jinja2.ext import Extension
@@ -103,8 +103,9 @@ def _forget(*, setting: str, **kwargs: Any) -> None:
 
 class CompiledTranslations(Extension):
     """Translated literals resolved when a template is compiled for one language (``for_language``): the
-    tokens ``{{ _("literal") }}`` become template text, the translation escaped as ``{% translate %}`` writes
-    it; ``_("literal")`` followed by ``|fmt`` becomes the translation as a string (``fmt`` writes it as is)."""
+    tokens ``{{ _("literal") }}`` become template text, the translation escaped as ``{% translate %}``
+    writes it; ``_("literal")`` followed by ``|fmt`` becomes the translation as a string (``fmt`` writes it
+    as is)."""
 
     def filter_stream(self, stream: TokenStream) -> Any:
         language = getattr(self.environment, "motcua_language", None)

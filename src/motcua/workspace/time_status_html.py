@@ -1,5 +1,5 @@
-"""The deadline status in words and a symbol (``workspace/_time_status.html``) as the inbox and the dossier page
-write it: the partial depends on the status and the language only, so it is rendered once per (status,
+"""The deadline status in words and a symbol (``workspace/_time_status.html``) as the inbox and the dossier
+page write it: the partial depends on the status and the language only, so it is rendered once per (status,
 language) in a process, not once per row or page (issue 13). Not a page cache: no dossier data is kept."""
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.db import models
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
