@@ -81,3 +81,24 @@ def test_pages_compiled_per_language_write_what_the_plain_templates_write(client
         assert "Log out" in dossier_page and "Đăng xuất" not in dossier_page
     else:
         assert "Đăng xuất" in dossier_page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_literals_compiled_for_a_language_are_escaped_and_formatted_as_at_render(language):
+    from django.utils import translation
+
+    from motcua.core import jinja
+
+    source = (
+        '{{ _("Đăng xuất") }}|{{ _("Lọc hồ sơ") ~ "<b>" }}|'
+        '{{ _("(hẹn ban đầu: %(first)s)")|fmt(first="<i>O\'Neil</i>") }}|{{ _(label) }}'
+    )
+    with translation.override(language):
+        context = {"label": "Đăng xuất", "_": jinja.translator(language)}
+        compiled = jinja.for_language(language).from_string(source).render(context)
+        plain = jinja.engines[jinja.ENGINE].env.from_string(source).render(context)
+    assert compiled == plain
+    # the literal alone and the one |fmt formats are resolved when compiled; the other two stay calls
+    assert jinja.for_language(language).compile(source, raw=True).count("context.call(") == 2
+    assert compiled.startswith("Log out|" if language == "en" else "Đăng xuất|")
+    assert "&lt;i&gt;O&#39;Neil&lt;/i&gt;" in compiled

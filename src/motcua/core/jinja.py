@@ -305,12 +305,12 @@ def _template(template_name: str, language: str | None) -> Any:
         return engines[ENGINE].get_template(template_name)
     backend = engines[ENGINE]
     try:
-        return BackendTemplate(for_language(language).get_template(template_name), backend)
+        return BackendTemplate(for_language(language).get_template(template_name), backend)  # type: ignore[arg-type]
     except TemplateNotFound:  # as the backend reports it
         return backend.get_template(template_name)
     except TemplateSyntaxError as exc:
         error = DjangoTemplateSyntaxError(exc.args)
-        error.template_debug = get_exception_info(exc)  # type: ignore[attr-defined]
+        error.template_debug = get_exception_info(exc)  # type: ignore[attr-defined, arg-type]
         raise error from exc
 
 
