@@ -176,7 +176,8 @@ def for_language(language: str | None) -> Environment:
     key = (id(env), language)
     found = _by_language.get(key)
     if found is None:
-        found = env.overlay(extensions=[CompiledTranslations])
+        # its own cache (an overlay copies the backend's, whose templates were compiled without the extension)
+        found = env.overlay(extensions=[CompiledTranslations], cache_size=400)
         found.motcua_language = language  # type: ignore[attr-defined]
         _by_language[key] = found
     return found
