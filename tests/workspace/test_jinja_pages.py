@@ -47,3 +47,58 @@ def test_the_forms_of_the_dossier_page_carry_one_csrf_token_and_the_page_keeps_t
     assert f"<title>Hồ sơ {dossier.code}</title>" in html
     assert 'class="site-nav"' in html and "Đăng xuất" in html  # workspace/base.html around the body
     assert f"<h1>Hồ sơ {dossier.code}</h1>" in body
+
+
+def _without_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_pages_compiled_per_language_write_what_the_plain_templates_write(client, hue, monkeypatch, language):
+    from django.conf import settings
+
+    from motcua.core import jinja
+
+    waiting = hue.receive(name=HOSTILE)
+    dossier = accepted(hue, "Phan Thị Mai")
+    opened_by_step_officer(client, hue, dossier)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    paths = [f"/can-bo/ho-so/{dossier.code}/", "/can-bo/", f"/can-bo/?q={dossier.code}"]
+    reception = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan)
+    pages = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(jinja, "COMPILE_TRANSLATIONS", compiled)
+        pages[compiled] = [_without_tokens(client.get(path).content.decode()) for path in paths]
+    log_in(client, officer(reception.username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for compiled in (True, False):
+        monkeypatch.setattr(jinja, "COMPILE_TRANSLATIONS", compiled)
+        pages[compiled].append(_without_tokens(client.get(f"/can-bo/ho-so/{waiting.code}/").content.decode()))
+    assert pages[True] == pages[False]
+    dossier_page = pages[True][0]
+    assert f'<html lang="{language}">' in dossier_page
+    if language == "en":
+        assert "Log out" in dossier_page and "Đăng xuất" not in dossier_page
+    else:
+        assert "Đăng xuất" in dossier_page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_literals_compiled_for_a_language_are_escaped_and_formatted_as_at_render(language):
+    from django.utils import translation
+
+    from motcua.core import jinja
+
+    source = (
+        '{{ _("Đăng xuất") }}|{{ _("Lọc hồ sơ") ~ "<b>" }}|'
+        '{{ _("(hẹn ban đầu: %(first)s)")|fmt(first="<i>O\'Neil</i>") }}|{{ _(label) }}'
+    )
+    with translation.override(language):
+        context = {"label": "Đăng xuất", "_": jinja.translator(language)}
+        compiled = jinja.for_language(language).from_string(source).render(context)
+        plain = jinja.engines[jinja.ENGINE].env.from_string(source).render(context)
+    assert compiled == plain
+    # the literal alone and the one |fmt formats are resolved when compiled; the other two stay calls
+    assert jinja.for_language(language).compile(source, raw=True).count("context.call(") == 2
+    assert compiled.startswith("Log out|" if language == "en" else "Đăng xuất|")
+    assert "&lt;i&gt;O&#39;Neil&lt;/i&gt;" in compiled

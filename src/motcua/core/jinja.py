@@ -16,6 +16,12 @@ Django's tags and filters would have written:
 - the filters ``date`` (in the current time zone), ``capfirst``, ``truncatechars``, ``filesizeformat``,
   ``floatformat``, ``linebreaksbr``, ``dash`` (``|default:"—"``) and ``join_escaped`` (``|join:…``);
 - a missing attribute, even of a missing one, renders as "" (``ChainableUndefined``), as in Django.
+
+Translated literals cost nothing at render: a page is compiled once per language (``for_language``: an
+overlay of the backend's environment with ``CompiledTranslations``), where ``{{ _("literal") }}`` becomes the
+escaped translation as template text and ``_("literal")|fmt(…)`` the translation as a string constant; any
+other use of ``_`` stays a call at render. The output is the same as the plain environment's (a test renders
+both).
 """
 
 from __future__ import annotations
@@ -29,7 +35,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template import TemplateSyntaxError as DjangoTemplateSyntaxError
 from django.template import defaultfilters, engines
+from django.template.backends.jinja2 import Template as BackendTemplate
+from django.template.backends.jinja2 import get_exception_info
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -39,7 +48,10 @@ from django.utils.html import escape as django_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import get_language, gettext
-from jinja2 import ChainableUndefined, Environment, pass_eval_context
+from django.utils.translation import override as override_language
+from jinja2 import ChainableUndefined, Environment, TemplateNotFound, TemplateSyntaxError, pass_eval_context
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
@@ -84,8 +96,91 @@ def translate(message: str) -> Translation:
 
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N", "TEMPLATES", "INSTALLED_APPS"}:
         _translations.clear()
+        _by_language.clear()
+
+
+class CompiledTranslations(Extension):
+    """Translated literals resolved when a template is compiled for one language (``for_language``): the
+    tokens ``{{ _("literal") }}`` become template text, the translation escaped as ``{% translate %}``
+    writes it; ``_("literal")`` followed by ``|fmt`` becomes the translation as a string (``fmt`` writes it
+    as is)."""
+
+    def filter_stream(self, stream: TokenStream) -> Any:
+        language = getattr(self.environment, "motcua_language", None)
+        if language is None:
+            yield from stream
+            return
+        window: list[Token] = []
+        for token in stream:
+            window.append(token)
+            if len(window) > 6:
+                yield window.pop(0)
+            if len(window) == 6 and _is_output_literal(window):
+                text = _translated(language, window[3].value)
+                yield Token(window[0].lineno, "data", text._html)
+                window.clear()
+            elif len(window) >= 6 and _is_fmt_literal(window[-6:]):
+                # the last six: name "_" ( string ) | — keep what precedes, replace the call by its text
+                head, call = window[:-6], window[-6:]
+                yield from head
+                text = _translated(language, call[2].value)
+                yield Token(call[0].lineno, "string", str(text))
+                window = call[4:]
+        yield from window
+
+
+def _is_output_literal(tokens: list[Token]) -> bool:
+    """``{{ _("literal") }}``: variable_begin, name _, (, string, ), variable_end."""
+    return (
+        tokens[0].type == "variable_begin"
+        and tokens[1].type == "name"
+        and tokens[1].value == "_"
+        and tokens[2].type == "lparen"
+        and tokens[3].type == "string"
+        and tokens[4].type == "rparen"
+        and tokens[5].type == "variable_end"
+    )
+
+
+def _is_fmt_literal(tokens: list[Token]) -> bool:
+    """``_("literal")|``: name _, (, string, ), pipe — the start of ``_("literal")|fmt(…)``; the filter's
+    name is checked by the caller's next token."""
+    return (
+        tokens[0].type == "name"
+        and tokens[0].value == "_"
+        and tokens[1].type == "lparen"
+        and tokens[2].type == "string"
+        and tokens[3].type == "rparen"
+        and tokens[4].type == "pipe"
+        and tokens[5].type == "name"
+        and tokens[5].value == "fmt"
+    )
+
+
+def _translated(language: str, message: str) -> Translation:
+    with override_language(language):
+        return translator(language)(message)
+
+
+# (backend environment, language) -> the overlay whose templates carry that language's literals.
+_by_language: dict[tuple[int, str], Environment] = {}
+
+
+def for_language(language: str | None) -> Environment:
+    """The Jinja environment of the ``jinja2`` backend, its templates compiled for ``language``."""
+    env: Environment = engines[ENGINE].env  # type: ignore[attr-defined]
+    if language is None:
+        return env
+    key = (id(env), language)
+    found = _by_language.get(key)
+    if found is None:
+        # its own cache (an overlay copies the backend's, whose templates were compiled without the extension)
+        found = env.overlay(extensions=[CompiledTranslations], cache_size=400)
+        found.motcua_language = language  # type: ignore[attr-defined]
+        _by_language[key] = found
+    return found
 
 
 def fmt(translation: str, **values: Any) -> Markup:
@@ -199,7 +294,25 @@ def render_layout(template_name: str, context: dict[str, Any], *, csrf_token: st
             ),
         }
     )
-    return mark_safe(engines[ENGINE].get_template(template_name).render(context))
+    return mark_safe(_template(template_name, language).render(context))
+
+
+# Switched off by the test that compares the compiled pages with the plain environment's.
+COMPILE_TRANSLATIONS = True
+
+
+def _template(template_name: str, language: str | None) -> Any:
+    if not COMPILE_TRANSLATIONS:
+        return engines[ENGINE].get_template(template_name)
+    backend = engines[ENGINE]
+    try:
+        return BackendTemplate(for_language(language).get_template(template_name), backend)  # type: ignore[arg-type]
+    except TemplateNotFound:  # as the backend reports it
+        return backend.get_template(template_name)
+    except TemplateSyntaxError as exc:
+        error = DjangoTemplateSyntaxError(exc.args)
+        error.template_debug = get_exception_info(exc)  # type: ignore[attr-defined, arg-type]
+        raise error from exc
 
 
 def render_page(

@@ -4,16 +4,17 @@ officer may see, and showing a refusal beside the form that caused it."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from django.contrib import messages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
@@ -25,6 +26,7 @@ from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.registries import prefill
 from motcua.workspace.access import officer_required
+from motcua.workspace.time_status_html import time_status_html
 from motcua.workspace.views.documents_page import documents_context
 from motcua.workspace.views.endings_page import endings_context
 
@@ -55,16 +57,39 @@ def dossier_or_404(request: HttpRequest, code: str, now: dt.datetime) -> Dossier
         raise Http404(str(error)) from None
 
 
-@functools.cache
-def _choices(model: type[models.Model], name: str) -> dict[Any, Any]:
-    return dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+# (model, field, language) -> value -> its label translated: a page shows many, each lazy label would cost a
+# gettext at render.
+_choices: dict[tuple[type[models.Model], str, str | None], dict[Any, str]] = {}
 
 
 def display(obj: models.Model, name: str) -> Any:
     """``obj.get_<name>_display()`` without rebuilding the field's choices at every call (the page shows
-    many): the (lazy) label of the value, or the value itself when it is not a choice."""
+    many): the label of the value in the active language, or the value itself when it is not a choice."""
     value = getattr(obj, name)
-    return _choices(type(obj), name).get(value, value)
+    key = (type(obj), name, get_language())
+    labels = _choices.get(key)
+    if labels is None:
+        field = obj._meta.get_field(name)
+        labels = _choices[key] = {k: str(v) for k, v in field.flatchoices}  # type: ignore[union-attr]
+    return labels.get(value, value)
+
+
+# language -> ACTION_LABELS translated
+_action_labels: dict[str | None, dict[str, str]] = {}
+
+
+def _actions_in(language: str | None) -> dict[str, str]:
+    found = _action_labels.get(language)
+    if found is None:
+        found = _action_labels[language] = {code: str(label) for code, label in ACTION_LABELS.items()}
+    return found
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N", "INSTALLED_APPS"}:
+        _choices.clear()
+        _action_labels.clear()
 
 
 def _consult_agencies(dossier: Dossier, on: dt.date) -> list[Agency]:
@@ -76,6 +101,7 @@ def _dossier_context(
     request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, dict[str, str]]
 ) -> dict[str, Any]:
     user = request.user
+    labels = _actions_in(get_language())
     actions = selectors.allowed_actions(dossier=dossier, user=user, now=now)
     timeline = selectors.timeline_for(dossier=dossier, user=user, now=now)
     steps = sorted(dossier.steps.all(), key=lambda s: s.sequence)
@@ -89,6 +115,7 @@ def _dossier_context(
     agencies = access.agencies_of(user=user, on=timezone.localdate(now))
     can_draft = selectors.can_draft_apology(dossier=dossier, user=user, now=now)
     can_extend = selectors.can_extend(dossier=dossier, user=user, now=now)
+    status = time_status(dossier=dossier, now=now)
     apology_form = forms.get("apology")
     if apology_form is None and can_draft:
         proposed = selectors.suggested_new_appointment(dossier=dossier, now=now).astimezone(lookups.TZ)
@@ -104,11 +131,12 @@ def _dossier_context(
         "provenance": prefill.provenance_entries(dossier=dossier),
         "routing": formview.routing_fact(dossier),
         "steps": steps,
-        "time_status": time_status(dossier=dossier, now=now),
+        "time_status": status,
+        "time_status_html": time_status_html(status),
         "actions": [
             {
                 "code": a,
-                "label": ACTION_LABELS.get(a, a),
+                "label": labels.get(a, a),
                 "needs_reason": a in REASON_REQUIRED,
                 "lists_missing": a in LISTS_MISSING,
             }

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format, localize
@@ -25,6 +24,7 @@ from motcua.dossiers.status import TimeStatus, time_status
 from motcua.workspace import paging
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import InboxDatesForm
+from motcua.workspace.time_status_html import time_status_html
 
 
 def _inbox_filters(params: Any, dates: InboxDatesForm) -> selectors.InboxFilters:
@@ -63,32 +63,37 @@ class InboxRow:
     time_status_html: SafeString
 
 
-def _when(moment: dt.datetime | None) -> str:
-    """``moment|date:"H:i d/m/Y"`` in the current time zone ("" for None)."""
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment is not None else ""
+def _when(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    """``moment|date:"H:i d/m/Y"`` in the current time zone ``zone`` ("" for None)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
 def _rows(dossiers: list[Dossier], now: dt.datetime) -> list[InboxRow]:
     link = reverse("workspace:dossier", args=["-"])[:-2]  # the page of a dossier is this + code + "/"
-    status_html: dict[TimeStatus | None, SafeString] = {}
+    zone = timezone.get_current_timezone()
+    truncated: dict[str, str] = {}  # the page's procedures repeat
     rows = []
     for d in dossiers:
         status = time_status(dossier=d, now=now)
-        if status not in status_html:
-            status_html[status] = render_to_string("workspace/_time_status.html", {"status": status})
         first = d.initial_appointment_at
+        name = d.procedure.name
+        procedure_name = truncated.get(name)
+        if procedure_name is None:
+            procedure_name = truncated[name] = Truncator(name).chars(80)
         rows.append(
             InboxRow(
                 url=f"{link}{d.code}/" if _PLAIN(d.code) else reverse("workspace:dossier", args=[d.code]),
                 code=d.code,
                 applicant_name=d.applicant_name,
-                procedure_name=Truncator(d.procedure.name).chars(80),
+                procedure_name=procedure_name,
                 step_name=d.current_step.step.name if d.current_step else None,
-                step_deadline=_when(d.step_deadline),
-                appointment=_when(d.appointment_at),
-                first_appointment=_when(first) if first and first != d.appointment_at else "",
+                step_deadline=_when(d.step_deadline, zone),
+                appointment=_when(d.appointment_at, zone),
+                first_appointment=_when(first, zone) if first and first != d.appointment_at else "",
                 time_status=status,
-                time_status_html=status_html[status],
+                time_status_html=time_status_html(status),
             )
         )
     return rows
