@@ -123,6 +123,10 @@ class EventKind(models.TextChoices):
     SIGNING_FAILED = "signing_failed", _("ký số không thành công")
     DOCUMENT_REVOKED = "document_revoked", _("thu hồi văn bản")
     DOCUMENT_REPLACED = "document_replaced", _("thay thế văn bản")
+    # Fees and charges (motcua.payments): asked, paid in full, refunded.
+    PAYMENT_REQUESTED = "payment_requested", _("yêu cầu thực hiện nghĩa vụ tài chính")
+    PAYMENT_RECEIVED = "payment_received", _("đã nhận thanh toán phí, lệ phí")
+    PAYMENT_REFUNDED = "payment_refunded", _("hoàn trả phí, lệ phí")
 
 
 class Confirmation(models.TextChoices):

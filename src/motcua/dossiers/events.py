@@ -331,7 +331,12 @@ def recorded_offline(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str
 
 
 def received(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> DossierEvent:
-    """Tiếp nhận: the applicant is told the appointment."""
+    """Tiếp nhận: the applicant is told the appointment. A dossier with a fee due at submission gets its
+    payment order (topic ``payment.order``: motcua.payments opens the payment and sends the order)."""
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    if dossier.fee and payment_when(dossier) == "submission":
+        order = {"dossier_id": dossier.pk, "dossier_code": dossier.code, "amount": str(dossier.fee)}
+        extra.append((Topic.PAYMENT_ORDER, "payment", order))
     return _write(
         dossier,
         kind=EventKind.RECEIVED,
@@ -340,7 +345,15 @@ def received(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> Dos
         origin=origin,
         notify_applicant=True,
         data={"to_step": dossier.current_step.step.code if dossier.current_step else None},
+        extra=extra,
     )
+
+
+def payment_when(dossier: Dossier) -> str:
+    """When the procedure version asks the fee: ``submission`` (the default) or ``processing`` (an
+    officer asks it at a step, national status 6): the version's ``payment`` settings (catalog)."""
+    settings = getattr(dossier.procedure_version, "payment", None) or {}
+    return str(settings.get("when") or "submission")
 
 
 def reception_supplement_requested(
@@ -865,4 +878,64 @@ def document_replaced(
         data={**_document_facts(document), "replaced_by": replacement.public_id},
         sync=False,
         notify_applicant=True,
+    )
+
+
+# --- fees and charges (motcua.payments) ----------------------------------------------------------
+
+
+def payment_requested(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, amount: int, reference: str, sync: bool = False
+) -> DossierEvent:
+    """Yêu cầu thực hiện nghĩa vụ tài chính: the applicant is told the amount and the payment reference.
+    ``sync``: the request changes the national status (6, asked during processing)."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_REQUESTED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={"amount": amount, "reference": reference},
+        notify_applicant=True,
+        sync=sync,
+    )
+
+
+def payment_received(
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    amount: int,
+    reference: str,
+    receipt: str,
+    sync: bool = False,
+) -> DossierEvent:
+    """The fee arrived in full: the applicant is told, with the receipt's series and number."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_RECEIVED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={"amount": amount, "reference": reference, "receipt": receipt},
+        notify_applicant=True,
+        sync=sync,
+    )
+
+
+def payment_refunded(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, amount: int, reason: str
+) -> DossierEvent:
+    """The fee of a dossier that ended without a result was refunded (amount, reason)."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_REFUNDED,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"amount": amount},
+        sync=False,
     )

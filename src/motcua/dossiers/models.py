@@ -527,6 +527,9 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.DOCUMENT_ISSUED,
         EventKind.DOCUMENT_REVOKED,
         EventKind.DOCUMENT_REPLACED,
+        EventKind.PAYMENT_REQUESTED,
+        EventKind.PAYMENT_RECEIVED,
+        EventKind.PAYMENT_REFUNDED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before

@@ -20,6 +20,7 @@ class Topic(models.TextChoices):
     NOTIFY_STAFF = "notify.staff", _("thông báo cho cán bộ")
     DOSSIER_FORWARDING = "dossier.forwarding", _("chuyển hồ sơ đến cơ quan có thẩm quyền ở tỉnh khác")
     NATIONAL_INTAKE = "national.intake", _("phản hồi hồ sơ nhận từ Cổng DVC quốc gia")
+    PAYMENT_ORDER = "payment.order", _("lệnh thanh toán phí, lệ phí gửi nền tảng thanh toán")
 
 
 class Status(models.TextChoices):
