@@ -566,7 +566,9 @@ MOTCUA_PAYMENTS: dict = {
     "GATEWAY_URL": env.str(
         "MOTCUA_PAYMENTS_GATEWAY_URL", default="" if PRODUCTION else "http://127.0.0.1:8108"
     ).rstrip("/"),
-    "API_KEY": env.str("MOTCUA_PAYMENTS_API_KEY", default="" if PRODUCTION else "motcua-hue-payments-demo-key"),
+    "API_KEY": env.str(
+        "MOTCUA_PAYMENTS_API_KEY", default="" if PRODUCTION else "motcua-hue-payments-demo-key"
+    ),
     "CALLBACK_SECRET": env.str(
         "MOTCUA_PAYMENTS_CALLBACK_SECRET", default="" if PRODUCTION else "motcua-hue-payments-callback-secret"
     ),

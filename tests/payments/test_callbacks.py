@@ -64,7 +64,9 @@ def test_a_bad_signature_changes_nothing(client, gateway, payment, caplog):
 
 
 def test_a_stale_timestamp_changes_nothing(client, gateway, payment):
-    sent = gateway.pay(amount=8000, content=payment.reference, deliver=False, timestamp=int(time.time()) - 3600)
+    sent = gateway.pay(
+        amount=8000, content=payment.reference, deliver=False, timestamp=int(time.time()) - 3600
+    )
     answer = post(client, sent)
     assert answer.status_code == 401 and answer.json()["error"] == "payment.stale"
     payment.refresh_from_db()

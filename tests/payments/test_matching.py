@@ -20,7 +20,12 @@ AT = T0 + dt.timedelta(hours=1)
 
 def transfer(event: str, amount: int, content: str, reference: str = "") -> services.ReportedTransfer:
     return services.ReportedTransfer(
-        event_id=event, amount=Decimal(amount), content=content, at=AT, payer_name="NGUYEN THI HOA", reference=reference
+        event_id=event,
+        amount=Decimal(amount),
+        content=content,
+        at=AT,
+        payer_name="NGUYEN THI HOA",
+        reference=reference,
     )
 
 
@@ -42,7 +47,9 @@ def test_opening_a_payment_tells_the_applicant_and_is_idempotent(dossier):
 
 
 def test_exact_amount_pays_and_issues_the_receipt(payment):
-    row = services.record_transfer(provider="gateway", transfer=transfer("e1", 8000, f"HS {payment.reference}"))
+    row = services.record_transfer(
+        provider="gateway", transfer=transfer("e1", 8000, f"HS {payment.reference}")
+    )
     payment.refresh_from_db()
     assert row.outcome == TransferOutcome.EXACT and row.payment == payment
     assert payment.status == PaymentStatus.PAID and payment.paid_at is not None
@@ -99,7 +106,9 @@ def test_a_replayed_event_changes_nothing(payment):
 
 def test_an_order_reference_we_do_not_have_changes_nothing(payment):
     with pytest.raises(DomainError) as refused:
-        services.record_transfer(provider="gateway", transfer=transfer("e1", 8000, "", reference="MCZZZZZZZZ"))
+        services.record_transfer(
+            provider="gateway", transfer=transfer("e1", 8000, "", reference="MCZZZZZZZZ")
+        )
     assert refused.value.code == errors.UNKNOWN_DOSSIER
     assert Transfer.objects.count() == 0
 
@@ -109,7 +118,8 @@ def test_receipt_numbers_are_gap_free_per_agency_and_year(world, payment):
 
     with transaction.atomic():
         numbers = [
-            services.take_receipt_number(agency_id=world.ubnd_phu_vang.pk, year=2026, series="BLP") for _ in range(3)
+            services.take_receipt_number(agency_id=world.ubnd_phu_vang.pk, year=2026, series="BLP")
+            for _ in range(3)
         ]
         other = services.take_receipt_number(agency_id=world.ubnd_phu_xuan.pk, year=2026, series="BLP")
         next_year = services.take_receipt_number(agency_id=world.ubnd_phu_vang.pk, year=2027, series="BLP")

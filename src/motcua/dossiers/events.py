@@ -885,7 +885,14 @@ def document_replaced(
 
 
 def payment_requested(
-    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, amount: int, reference: str, sync: bool = False
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    amount: int,
+    reference: str,
+    sync: bool = False,
 ) -> DossierEvent:
     """Yêu cầu thực hiện nghĩa vụ tài chính: the applicant is told the amount and the payment reference.
     ``sync``: the request changes the national status (6, asked during processing)."""

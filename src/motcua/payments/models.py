@@ -135,6 +135,9 @@ class ReceiptCounter(models.Model):
             models.UniqueConstraint(fields=["agency", "year", "series"], name="receipt_counter_key"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} {self.series}: {self.last_number}"
+
 
 class FeeReceipt(models.Model):
     """Biên lai điện tử thu phí, lệ phí (Decree 123/2020/NĐ-CP, Circular 78/2021/TT-BTC): series (ký hiệu),

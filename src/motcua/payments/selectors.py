@@ -54,7 +54,12 @@ class Panel:
 def panel(*, dossier: Dossier, officer: bool = False) -> Panel:
     payment = payment_of(dossier)
     qr = ""
-    if payment is not None and payment.status in OPEN_STATUSES and payment.bank_bin and payment.account_number:
+    if (
+        payment is not None
+        and payment.status in OPEN_STATUSES
+        and payment.bank_bin
+        and payment.account_number
+    ):
         data = vietqr.payload(
             bank_bin=payment.bank_bin,
             account_number=payment.account_number,
@@ -62,8 +67,11 @@ def panel(*, dossier: Dossier, officer: bool = False) -> Panel:
             purpose=payment.reference,
         )
         qr = vietqr.svg(data, title=str(_("Mã VietQR nộp phí, lệ phí")))
-    pending = payment is None and bool(dossier.fee) and dossier.state not in TERMINAL_STATES and bool(
-        dossier.received_at
+    pending = (
+        payment is None
+        and bool(dossier.fee)
+        and dossier.state not in TERMINAL_STATES
+        and bool(dossier.received_at)
     )
     transfers = list(payment.transfers.order_by("at", "pk")) if (payment is not None and officer) else []
     receipt = getattr(payment, "receipt", None) if payment is not None else None
@@ -80,12 +88,16 @@ def visible_payment(*, code: str, user: Any, on: dt.date) -> Payment:
         .first()
     )
     if payment is None:
-        raise DomainError(errors.NOT_FOUND, _("Không tìm thấy khoản phí, lệ phí hoặc bạn không có quyền xem."))
+        raise DomainError(
+            errors.NOT_FOUND, _("Không tìm thấy khoản phí, lệ phí hoặc bạn không có quyền xem.")
+        )
     return payment
 
 
 def unmatched_transfers(*, province_code: str) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(province_code=province_code, outcome=TransferOutcome.UNMATCHED).order_by("at")
+    return Transfer.objects.filter(province_code=province_code, outcome=TransferOutcome.UNMATCHED).order_by(
+        "at"
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,9 @@ def reconcile(*, day: dt.date, tz: Any) -> Reconciliation:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=1)
     paid = list(
-        Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).prefetch_related("transfers").order_by("pk")
+        Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .prefetch_related("transfers")
+        .order_by("pk")
     )
     without = [p for p in paid if not p.transfers.all()]
     mismatches = []

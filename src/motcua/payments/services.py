@@ -43,7 +43,8 @@ class Account:
 
 
 def account_for(dossier: Dossier) -> Account:
-    """The beneficiary account: the competent agency's, else the receiving agency's, else the installation's."""
+    """The beneficiary account: the competent agency's, else the receiving agency's, else the installation's
+    (settings)."""
     for agency_id in (dossier.competent_agency_id, dossier.receiving_agency_id):
         found = PaymentAccount.objects.filter(agency_id=agency_id).first()
         if found is not None:
@@ -130,7 +131,9 @@ def record_transfer(*, provider: str, transfer: ReportedTransfer, now: dt.dateti
         if transfer.reference:
             payment = Payment.objects.filter(reference=transfer.reference).first()
             if payment is None:
-                raise DomainError(errors.UNKNOWN_DOSSIER, _("Không có khoản phí, lệ phí với mã thanh toán này."))
+                raise DomainError(
+                    errors.UNKNOWN_DOSSIER, _("Không có khoản phí, lệ phí với mã thanh toán này.")
+                )
         else:
             for code in reference.find_references(transfer.content, prefix):
                 payment = Payment.objects.filter(reference=code).first()
@@ -151,7 +154,9 @@ def record_transfer(*, provider: str, transfer: ReportedTransfer, now: dt.dateti
         )
         if payment is None:
             return _saved(row, provider, transfer.event_id)
-        dossier = locking.lock(payment.dossier, check_version=False)  # the dossier's row first, as services do
+        dossier = locking.lock(
+            payment.dossier, check_version=False
+        )  # the dossier's row first, as services do
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         row.payment = payment
         if payment.status not in OPEN_STATUSES:
@@ -249,7 +254,12 @@ def issue_receipt(*, payment: Payment, dossier: Dossier, now: dt.datetime) -> Fe
 
 
 def record_refund(
-    *, payment: Payment, amount: Decimal | None = None, reason: str, by: Any = None, now: dt.datetime | None = None
+    *,
+    payment: Payment,
+    amount: Decimal | None = None,
+    reason: str,
+    by: Any = None,
+    now: dt.datetime | None = None,
 ) -> Payment:
     """Hoàn trả: the fee of a paid dossier that ended without a result (refused, stopped, withdrawn)."""
     now = now or timezone.now()
@@ -257,16 +267,22 @@ def record_refund(
         dossier = locking.lock(payment.dossier, check_version=False)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status not in SETTLED_STATUSES and payment.status != PaymentStatus.UNDERPAID:
-            raise DomainError(errors.NOT_REFUNDABLE, _("Khoản phí, lệ phí này chưa được nộp nên không hoàn trả."))
+            raise DomainError(
+                errors.NOT_REFUNDABLE, _("Khoản phí, lệ phí này chưa được nộp nên không hoàn trả.")
+            )
         refund = payment.amount_paid if amount is None else amount
         if not 0 < refund <= payment.amount_paid:
-            raise DomainError(errors.NOT_REFUNDABLE, _("Số tiền hoàn trả phải lớn hơn 0 và không quá số đã nộp."))
+            raise DomainError(
+                errors.NOT_REFUNDABLE, _("Số tiền hoàn trả phải lớn hơn 0 và không quá số đã nộp.")
+            )
         payment.status = PaymentStatus.REFUNDED
         payment.refunded_amount = refund
         payment.refund_reason = reason
         payment.refunded_at = now
         payment.save(update_fields=["status", "refunded_amount", "refund_reason", "refunded_at"])
-        events.payment_refunded(dossier, by=by, now=now, origin=SYSTEM_ORIGIN, amount=int(refund), reason=reason)
+        events.payment_refunded(
+            dossier, by=by, now=now, origin=SYSTEM_ORIGIN, amount=int(refund), reason=reason
+        )
         return payment
 
 

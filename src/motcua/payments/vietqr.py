@@ -11,7 +11,6 @@ import segno
 from vietnam_qr_pay import QRPay
 
 
-
 def payload(*, bank_bin: str, account_number: str, amount: Decimal | int, purpose: str) -> str:
     """The EMVCo string (tag 38 NAPAS ``A000000727`` with BIN and account, service ``QRIBFTTA`` to an account,
     tag 54 the amount in đồng, tag 62.08 the purpose, tag 63 the CRC-16/CCITT)."""

@@ -1,5 +1,5 @@
-"""``{% payment_panel dossier %}`` (Django pages) and ``payment_panel(dossier, officer=True)`` (Jinja): the fee
-of a dossier, its VietQR code while it is due, what arrived and the receipt."""
+"""``{% payment_panel dossier %}`` (Django pages) and ``payment_panel(dossier, officer=True)`` (Jinja): the
+fee of a dossier, its VietQR code while it is due, what arrived and the receipt."""
 
 from __future__ import annotations
 
