@@ -88,6 +88,7 @@ demo: install-refservices documents
 	@echo "reference registries (population, business, land, civil status): http://127.0.0.1:8103"
 	@echo "test PKI (CRL, OCSP, time stamps; trust root $(PKI_DIR)/certs/root.pem): http://127.0.0.1:8104"
 	@echo "reference remote-signing service (CSC API v1, the test PKI's keys): http://127.0.0.1:8105"
+	@echo "reference payment gateway (orders, simulated VietQR transfers, signed callbacks): http://127.0.0.1:8108"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_SIGNING_DEMO_PASSPHRASE="$$(cat $(PKI_DIR)/pkcs12-passphrase)" MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
@@ -95,6 +96,7 @@ demo: install-refservices documents
 	MOTCUA_ENV=demo $(BIN)/motcua-registries --port 8103 & \
 	$(BIN)/motcua-pki serve --dir $(PKI_DIR) --port 8104 & \
 	$(BIN)/motcua-csc --pki-dir $(PKI_DIR) --port 8105 & \
+	$(BIN)/motcua-payments --port 8108 --callback-url http://127.0.0.1:8000/thanh-toan/thong-bao/ & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,9 +12,9 @@ from dossiers.dossier_world import T0
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import DossierEvent, EventKind
 from motcua.outbox.models import OutboxMessage
-from motcua.payments import errors, services
+from motcua.payments import errors, selectors, services
 from motcua.payments.constants import PaymentStatus, TransferOutcome
-from motcua.payments.models import FeeReceipt, Transfer
+from motcua.payments.models import FeeReceipt, Payment, Transfer
 
 AT = T0 + dt.timedelta(hours=1)
 
@@ -126,11 +127,50 @@ def test_receipt_numbers_are_gap_free_per_agency_and_year(world, payment):
     assert numbers == [1, 2, 3] and other == 1 and next_year == 1
 
 
-def test_refund_of_a_paid_dossier_is_recorded_with_its_event(payment):
+def _withdrawn(world, dossier):
+    from motcua.dossiers import services as dossier_services
+
+    request = dossier_services.request_withdrawal(
+        dossier=dossier, by=world.citizen, reason="Không cần nữa", now=AT + dt.timedelta(hours=1)
+    )
+    return dossier_services.accept_withdrawal(
+        request=request,
+        by=world.leader_pv,
+        originals_returned="Tờ khai",
+        fee_refunded=True,
+        fee_note="Hoàn trả lệ phí",
+        now=AT + dt.timedelta(hours=2),
+    )
+
+
+def test_refund_of_a_paid_dossier_that_ended_is_recorded_with_its_event(world, payment):
     services.record_transfer(provider="gateway", transfer=transfer("e1", 8000, payment.reference))
     payment.refresh_from_db()
-    services.record_refund(payment=payment, reason="Hồ sơ bị từ chối giải quyết", now=AT)
+    with pytest.raises(DomainError):  # still in process: nothing to refund
+        services.record_refund(payment=payment, reason="Rút hồ sơ", by=world.officer_px, now=AT)
+    _withdrawn(world, payment.dossier)
+    payment.refresh_from_db()
+    with pytest.raises(DomainError):  # a citizen does not record refunds
+        services.record_refund(payment=payment, reason="Rút hồ sơ", by=world.citizen, now=AT)
+    services.record_refund(payment=payment, reason="Hồ sơ được rút", by=world.officer_px, now=AT)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.REFUNDED and payment.refunded_amount == 8000
     event = DossierEvent.objects.get(dossier=payment.dossier, kind=EventKind.PAYMENT_REFUNDED)
-    assert event.reason == "Hồ sơ bị từ chối giải quyết"
+    assert event.reason == "Hồ sơ được rút" and event.audience == "applicant"
+
+
+def test_the_daily_reconciliation_lists_what_does_not_add_up(world, payment):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    services.record_transfer(provider="gateway", transfer=transfer("e1", 8000, "khong co ma"), now=AT)
+    services.record_transfer(provider="gateway", transfer=transfer("e2", 8000, payment.reference), now=AT)
+    Payment.objects.filter(pk=payment.pk).update(amount_paid=9000)  # a ledger that no longer adds up
+    day = timezone.localtime(AT).date()
+    found = selectors.reconcile(day=day, tz=timezone.get_current_timezone())
+    assert [t.event_id for t in found.transfers_without_payment] == ["e1"]
+    assert [(p.pk, total) for p, total in found.amount_mismatches] == [(payment.pk, 8000)]
+    out = io.StringIO()
+    call_command("payments", "reconcile", "--date", day.isoformat(), stdout=out)
+    text = out.getvalue()
+    assert "e1" in text and payment.reference in text

@@ -9,6 +9,7 @@ from django.test import Client
 
 from dossiers.dossier_world import T0
 from motcua.payments import services
+from motcua.payments.models import Payment
 
 
 def login(user) -> Client:
@@ -70,3 +71,31 @@ def test_the_officer_sees_an_underpayment_with_the_difference(world, payment):
     assert page.status_code == 200, text[:500]
     assert 'data-testid="payment-remaining"' in text and "3.000 đ" in text
     assert 'data-outcome="under"' in text
+
+
+def test_the_step_holder_asks_the_fee_from_the_dossier_page(world):
+    from payments.test_status_six import _in_review
+
+    from motcua.dossiers.models import Dossier, State
+
+    dossier = _in_review(world, "paused")
+    officer = login(world.specialist_pv)
+    page = officer.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert 'data-testid="request-payment"' in page and "csrfmiddlewaretoken" in page
+    answer = officer.post(f"/can-bo/ho-so/{dossier.code}/nghia-vu-tai-chinh/")
+    assert answer.status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).state == State.AWAITING_PAYMENT
+    page = login(world.citizen).get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+    assert "<svg" in page and "Yêu cầu nghĩa vụ tài chính" in page
+    again = officer.post(f"/can-bo/ho-so/{dossier.code}/nghia-vu-tai-chinh/")  # refused: nothing changes
+    assert again.status_code == 302
+    assert Payment.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_citizen_cannot_ask_the_fee_or_record_a_refund(world, payment):
+    citizen = login(world.citizen)
+    for path in ("nghia-vu-tai-chinh", "hoan-tra-phi"):
+        answer = citizen.post(f"/can-bo/ho-so/{payment.dossier.code}/{path}/")
+        assert answer.status_code in (302, 403, 404)
+    payment.refresh_from_db()
+    assert payment.status == "due"

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import translation
 
+from motcua.catalog import fees
 from motcua.catalog.models import Action
 from motcua.dossiers.access import Act, staff_of
 from motcua.dossiers.locking import next_sequence
@@ -351,9 +352,8 @@ def received(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> Dos
 
 def payment_when(dossier: Dossier) -> str:
     """When the procedure version asks the fee: ``submission`` (the default) or ``processing`` (an
-    officer asks it at a step, national status 6): the version's ``payment`` settings (catalog)."""
-    settings = getattr(dossier.procedure_version, "payment", None) or {}
-    return str(settings.get("when") or "submission")
+    officer asks it at a step, national status 6): the ``payment`` terms of the version's fee rules."""
+    return fees.payment_terms(dossier.procedure_version.fee_rules).when
 
 
 def reception_supplement_requested(
@@ -893,9 +893,11 @@ def payment_requested(
     amount: int,
     reference: str,
     sync: bool = False,
+    order: dict[str, Any] | None = None,
 ) -> DossierEvent:
     """Yêu cầu thực hiện nghĩa vụ tài chính: the applicant is told the amount and the payment reference.
-    ``sync``: the request changes the national status (6, asked during processing)."""
+    ``sync``: the request changes the national status (6, asked during processing); ``order``: the payment
+    order for the gateway (topic ``payment.order``) when no reception wrote it."""
     return _write(
         dossier,
         kind=EventKind.PAYMENT_REQUESTED,
@@ -905,6 +907,7 @@ def payment_requested(
         data={"amount": amount, "reference": reference},
         notify_applicant=True,
         sync=sync,
+        extra=[(Topic.PAYMENT_ORDER, "payment", order)] if order else (),
     )
 
 

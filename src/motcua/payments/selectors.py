@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import fees
 from motcua.core.errors import DomainError
+from motcua.dossiers import access
+from motcua.dossiers.access import Act
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier
 from motcua.payments import errors, vietqr
-from motcua.payments.constants import OPEN_STATUSES, TransferOutcome
+from motcua.payments.constants import OPEN_STATUSES, SETTLED_STATUSES, PaymentStatus, TransferOutcome
 from motcua.payments.models import FeeReceipt, Payment, Transfer
 
 
@@ -30,13 +34,15 @@ class Panel:
     dossier: Dossier
     payment: Payment | None
     pending: bool  # a fee is due but the payment is still being opened (the outbox order not yet delivered)
+    can_request: bool  # the officer may ask the fee now (national status 6, access policy)
+    can_refund: bool  # the officer may record the refund of a fee paid for a dossier ended without result
     qr_svg: str
     transfers: list[Transfer]
     receipt: FeeReceipt | None
 
     @property
     def shown(self) -> bool:
-        return self.payment is not None or self.pending
+        return self.payment is not None or self.pending or self.can_request
 
     @property
     def open(self) -> bool:
@@ -51,8 +57,16 @@ class Panel:
         return max(-self.payment.balance, 0) if self.payment is not None else 0
 
 
-def panel(*, dossier: Dossier, officer: bool = False) -> Panel:
+def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel:
     payment = payment_of(dossier)
+    terms = fees.payment_terms(dossier.procedure_version.fee_rules)
+    can_request = bool(
+        officer
+        and payment is None
+        and terms.when == "processing"
+        and user is not None
+        and access.may(user, Act.REQUEST_PAYMENT, dossier, on=timezone.localdate())
+    )
     qr = ""
     if (
         payment is not None
@@ -67,6 +81,13 @@ def panel(*, dossier: Dossier, officer: bool = False) -> Panel:
             purpose=payment.reference,
         )
         qr = vietqr.svg(data, title=str(_("Mã VietQR nộp phí, lệ phí")))
+    can_refund = bool(
+        officer
+        and payment is not None
+        and payment.status in SETTLED_STATUSES | {PaymentStatus.UNDERPAID}
+        and user is not None
+        and access.may(user, Act.RECORD_REFUND, dossier, on=timezone.localdate())
+    )
     pending = (
         payment is None
         and bool(dossier.fee)
@@ -75,7 +96,7 @@ def panel(*, dossier: Dossier, officer: bool = False) -> Panel:
     )
     transfers = list(payment.transfers.order_by("at", "pk")) if (payment is not None and officer) else []
     receipt = getattr(payment, "receipt", None) if payment is not None else None
-    return Panel(dossier, payment, pending, qr, transfers, receipt)
+    return Panel(dossier, payment, pending, can_request, can_refund, qr, transfers, receipt)
 
 
 def visible_payment(*, code: str, user: Any, on: dt.date) -> Payment:

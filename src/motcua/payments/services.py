@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
-from motcua.dossiers import events, locking
+from motcua.dossiers import access, events, locking
+from motcua.dossiers.access import Act
+from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.unit import unit_of_work
 from motcua.payments import errors, reference
@@ -73,11 +75,7 @@ def open_payment(
         if not held.fee:
             raise DomainError(errors.NOT_DUE, _("Hồ sơ này không phải nộp phí, lệ phí."))
         account = account_for(held)
-        prefix = settings.MOTCUA_PAYMENTS["REFERENCE_PREFIX"]
-        for _attempt in range(5):
-            code = reference.new_reference(prefix)
-            if not Payment.objects.filter(reference=code).exists():
-                break
+        code = _new_reference()
         payment = Payment.objects.create(
             dossier=held,
             province_code=held.province_code,
@@ -99,6 +97,46 @@ def open_payment(
             sync=when == PaymentWhen.PROCESSING,
         )
         return payment
+
+
+def request_payment(
+    *, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = ""
+) -> Payment:
+    """Yêu cầu thực hiện nghĩa vụ tài chính during processing (national status 6): the current step's holder
+    asks the dossier's fee; the payment and its order (topic ``payment.order``) are written with the event."""
+    now = now or timezone.now()
+    with unit_of_work():
+        account = account_for(dossier)
+        code = _new_reference()
+        order = {"dossier_id": dossier.pk, "dossier_code": dossier.code, "amount": str(dossier.fee)}
+        held = dossier_services.await_payment(
+            dossier=dossier,
+            by=by,
+            amount=int(dossier.fee),
+            reference=code,
+            order=order,
+            now=now,
+            origin=origin,
+        )
+        return Payment.objects.create(
+            dossier=held,
+            province_code=held.province_code,
+            reference=code,
+            amount_due=held.fee,
+            when=PaymentWhen.PROCESSING,
+            bank_bin=account.bank_bin,
+            account_number=account.account_number,
+            account_name=account.account_name,
+            created_at=now,
+        )
+
+
+def _new_reference() -> str:
+    prefix = settings.MOTCUA_PAYMENTS["REFERENCE_PREFIX"]
+    code = reference.new_reference(prefix)
+    while Payment.objects.filter(reference=code).exists():  # 32^7 codes: a clash is rare
+        code = reference.new_reference(prefix)
+    return code
 
 
 @dataclass(frozen=True)
@@ -175,15 +213,12 @@ def record_transfer(*, provider: str, transfer: ReportedTransfer, now: dt.dateti
         row = _saved(row, provider, transfer.event_id)
         if payment.status in SETTLED_STATUSES:
             receipt = issue_receipt(payment=payment, dossier=dossier, now=now)
-            events.payment_received(
-                dossier,
-                by=None,
-                now=now,
-                origin=SYSTEM_ORIGIN,
+            dossier_services.payment_received(
+                dossier=dossier,
                 amount=int(payment.amount_paid),
                 reference=payment.reference,
                 receipt=f"{receipt.series} {receipt.number_text}",
-                sync=payment.when == PaymentWhen.PROCESSING,
+                now=now,
             )
         return row
 
@@ -261,10 +296,16 @@ def record_refund(
     by: Any = None,
     now: dt.datetime | None = None,
 ) -> Payment:
-    """Hoàn trả: the fee of a paid dossier that ended without a result (refused, stopped, withdrawn)."""
+    """Hoàn trả: the fee of a paid dossier that ended without a result (refused at reception, stopped,
+    withdrawn), recorded by staff of its receiving or competent agency (the access policy)."""
     now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(errors.NOT_REFUNDABLE, _("Vui lòng ghi lý do hoàn trả."))
     with unit_of_work():
-        dossier = locking.lock(payment.dossier, check_version=False)
+        dossier = access.check(
+            by, payment.dossier, Act.RECORD_REFUND, on=timezone.localdate(now), check_version=False
+        )
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status not in SETTLED_STATUSES and payment.status != PaymentStatus.UNDERPAID:
             raise DomainError(
@@ -301,5 +342,6 @@ __all__ = [
     "open_payment",
     "record_refund",
     "record_transfer",
+    "request_payment",
     "take_receipt_number",
 ]

@@ -4,15 +4,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0019_inbox_indexes_cover_filters'),
+        ("dossiers", "0019_inbox_indexes_cover_filters"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dossierevent',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'nộp hồ sơ'), ('received', 'tiếp nhận hồ sơ'), ('reception_supplement', 'yêu cầu bổ sung khi tiếp nhận'), ('refused_at_reception', 'từ chối tiếp nhận'), ('competence_overridden', 'thay đổi cơ quan có thẩm quyền'), ('step_assigned', 'phân công xử lý'), ('step_action', 'xử lý bước'), ('supplement_requested', 'yêu cầu bổ sung hồ sơ'), ('supplement_provided', 'công dân bổ sung hồ sơ'), ('consultation_requested', 'xin ý kiến cơ quan khác'), ('consultation_answered', 'cơ quan khác trả lời'), ('apology_drafted', 'dự thảo văn bản xin lỗi'), ('apology_signed', 'ký văn bản xin lỗi, hẹn lại'), ('extended', 'gia hạn thời gian giải quyết'), ('withdrawn', 'chấp nhận yêu cầu rút hồ sơ'), ('result_attached', 'đính kèm kết quả giải quyết'), ('result_removed', 'gỡ tệp kết quả đính kèm nhầm'), ('rated', 'đánh giá mức độ hài lòng'), ('stop_proposed', 'đề xuất dừng giải quyết hồ sơ'), ('stop_declined', 'lãnh đạo không đồng ý dừng giải quyết'), ('stopped', 'thông báo dừng giải quyết hồ sơ'), ('withdrawal_requested', 'công dân yêu cầu rút hồ sơ'), ('withdrawal_declined', 'không chấp nhận yêu cầu rút hồ sơ'), ('assisted_prepared', 'cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy'), ('submission_confirmed', 'công dân xác nhận nội dung hồ sơ'), ('recorded_offline', 'ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn'), ('document_prepared', 'lập dự thảo văn bản kết quả'), ('document_signed', 'lãnh đạo ký số văn bản'), ('document_issued', 'phát hành văn bản điện tử'), ('signing_failed', 'ký số không thành công'), ('document_revoked', 'thu hồi văn bản'), ('document_replaced', 'thay thế văn bản'), ('payment_requested', 'yêu cầu thực hiện nghĩa vụ tài chính'), ('payment_received', 'đã nhận thanh toán phí, lệ phí'), ('payment_refunded', 'hoàn trả phí, lệ phí')], max_length=32),
+            model_name="dossierevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "nộp hồ sơ"),
+                    ("received", "tiếp nhận hồ sơ"),
+                    ("reception_supplement", "yêu cầu bổ sung khi tiếp nhận"),
+                    ("refused_at_reception", "từ chối tiếp nhận"),
+                    ("competence_overridden", "thay đổi cơ quan có thẩm quyền"),
+                    ("step_assigned", "phân công xử lý"),
+                    ("step_action", "xử lý bước"),
+                    ("supplement_requested", "yêu cầu bổ sung hồ sơ"),
+                    ("supplement_provided", "công dân bổ sung hồ sơ"),
+                    ("consultation_requested", "xin ý kiến cơ quan khác"),
+                    ("consultation_answered", "cơ quan khác trả lời"),
+                    ("apology_drafted", "dự thảo văn bản xin lỗi"),
+                    ("apology_signed", "ký văn bản xin lỗi, hẹn lại"),
+                    ("extended", "gia hạn thời gian giải quyết"),
+                    ("withdrawn", "chấp nhận yêu cầu rút hồ sơ"),
+                    ("result_attached", "đính kèm kết quả giải quyết"),
+                    ("result_removed", "gỡ tệp kết quả đính kèm nhầm"),
+                    ("rated", "đánh giá mức độ hài lòng"),
+                    ("stop_proposed", "đề xuất dừng giải quyết hồ sơ"),
+                    ("stop_declined", "lãnh đạo không đồng ý dừng giải quyết"),
+                    ("stopped", "thông báo dừng giải quyết hồ sơ"),
+                    ("withdrawal_requested", "công dân yêu cầu rút hồ sơ"),
+                    ("withdrawal_declined", "không chấp nhận yêu cầu rút hồ sơ"),
+                    ("assisted_prepared", "cán bộ hỗ trợ lập hồ sơ trực tuyến tại quầy"),
+                    ("submission_confirmed", "công dân xác nhận nội dung hồ sơ"),
+                    ("recorded_offline", "ghi nhận hồ sơ khi hệ thống trực tuyến gián đoạn"),
+                    ("document_prepared", "lập dự thảo văn bản kết quả"),
+                    ("document_signed", "lãnh đạo ký số văn bản"),
+                    ("document_issued", "phát hành văn bản điện tử"),
+                    ("signing_failed", "ký số không thành công"),
+                    ("document_revoked", "thu hồi văn bản"),
+                    ("document_replaced", "thay thế văn bản"),
+                    ("payment_requested", "yêu cầu thực hiện nghĩa vụ tài chính"),
+                    ("payment_received", "đã nhận thanh toán phí, lệ phí"),
+                    ("payment_refunded", "hoàn trả phí, lệ phí"),
+                ],
+                max_length=32,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="dossier",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "chờ tiếp nhận"),
+                    ("refused_at_reception", "từ chối tiếp nhận"),
+                    ("reception_supplement", "chờ bổ sung để tiếp nhận"),
+                    ("in_process", "đang xử lý"),
+                    ("supplement", "chờ công dân bổ sung"),
+                    ("consulting", "đang lấy ý kiến cơ quan khác"),
+                    ("result_ready", "đã có kết quả, chờ trả"),
+                    ("stopped", "dừng giải quyết"),
+                    ("withdrawn", "đã rút hồ sơ"),
+                    ("returned", "đã trả kết quả"),
+                    ("awaiting_confirmation", "chờ công dân xác nhận bằng định danh điện tử"),
+                    ("recorded_offline", "đã ghi nhận khi hệ thống trực tuyến gián đoạn, chờ nộp"),
+                    ("awaiting_payment", "chờ thực hiện nghĩa vụ tài chính"),
+                ],
+                db_index=True,
+                max_length=24,
+                verbose_name="trạng thái",
+            ),
         ),
     ]

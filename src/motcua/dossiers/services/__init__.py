@@ -21,6 +21,7 @@ event kind).
 | extension of a same-day limit (gia hạn), the first appointment | ``extensions`` |
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
+| the fee asked during processing (status 6) and received | ``financial`` |
 | intake of submissions from the national public service portal | ``intake`` |
 """
 
@@ -35,6 +36,7 @@ from motcua.dossiers.services.assisted import (
 )
 from motcua.dossiers.services.consultations import answer_consultation, consult
 from motcua.dossiers.services.extensions import extend
+from motcua.dossiers.services.financial import await_payment, payment_received
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, reused_document
 from motcua.dossiers.services.intake import (
     IntakeOutcome,
@@ -74,6 +76,8 @@ from motcua.dossiers.services.workflow import assign_step, perform
 
 __all__ = [
     "APPLICANT_COLUMNS",
+    "await_payment",
+    "payment_received",
     "WITHDRAW",
     "ApplicantInfo",
     "CounterDecision",

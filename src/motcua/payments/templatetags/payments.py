@@ -14,11 +14,15 @@ from motcua.payments import selectors
 register = template.Library()
 
 
-def payment_panel_html(dossier: Any, officer: bool = False) -> SafeString:
-    found = selectors.panel(dossier=dossier, officer=officer)
+def payment_panel_html(
+    dossier: Any, officer: bool = False, user: Any = None, csrf_input: Any = ""
+) -> SafeString:
+    """``csrf_input``: the page's hidden CSRF input (the officer's form to ask the fee)."""
+    found = selectors.panel(dossier=dossier, officer=officer, user=user)
     if not found.shown:
         return mark_safe("")
-    return mark_safe(render_to_string("payments/_dossier_payment.html", {"panel": found, "officer": officer}))
+    context = {"panel": found, "officer": officer, "csrf_input": mark_safe(str(csrf_input))}
+    return mark_safe(render_to_string("payments/_dossier_payment.html", context))
 
 
 @register.simple_tag
