@@ -87,7 +87,7 @@ def create_app(config: Config) -> Flask:
         if not isinstance(data, dict) or not str(data.get("reference") or ""):
             return jsonify(error="bad_order", message="reference required"), 400
         try:
-            amount = int(data.get("amount"))
+            amount = int(data.get("amount") or "")
         except (TypeError, ValueError):
             return jsonify(error="bad_order", message="amount must be a whole number"), 400
         if amount <= 0:
@@ -143,9 +143,9 @@ def create_app(config: Config) -> Flask:
             event["order_reference"] = reference
         body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         timestamp = int(data.get("timestamp") or time.time())
-        headers = {
+        headers: dict[str, str] = {
             "Content-Type": "application/json",
-            "X-Payment-Event-Id": event["event_id"],
+            "X-Payment-Event-Id": str(event["event_id"]),
             "X-Payment-Timestamp": str(timestamp),
             "X-Payment-Signature": sign(body, secret=config.callback_secret, timestamp=timestamp),
         }

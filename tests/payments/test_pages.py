@@ -74,9 +74,8 @@ def test_the_officer_sees_an_underpayment_with_the_difference(world, payment):
 
 
 def test_the_step_holder_asks_the_fee_from_the_dossier_page(world):
-    from payments.test_status_six import _in_review
-
     from motcua.dossiers.models import Dossier, State
+    from payments.test_status_six import _in_review
 
     dossier = _in_review(world, "paused")
     officer = login(world.specialist_pv)

@@ -25,8 +25,8 @@ from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.dossiers import errors, lookups
 from motcua.dossiers.constants import (
-    ENDED_WITHOUT_RESULT_STATES,
     ASSIGNABLE_STATES,
+    ENDED_WITHOUT_RESULT_STATES,
     EXTENDABLE_STATES,
     OVERRIDABLE_STATES,
     RATEABLE_STATES,
@@ -103,7 +103,8 @@ class Act:
     # Yêu cầu thực hiện nghĩa vụ tài chính (national status 6): the current step's holder asks the fee of a
     # procedure whose catalog says it is paid during processing (motcua.payments).
     REQUEST_PAYMENT = "request_payment"
-    # Hoàn trả phí, lệ phí of a dossier that ended without a result: staff of its receiving or competent agency.
+    # Hoàn trả phí, lệ phí of a dossier that ended without a result: staff of its receiving or competent
+    # agency.
     RECORD_REFUND = "record_refund"
 
 

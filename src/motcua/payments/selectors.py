@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import fees
 from motcua.core.errors import DomainError
 from motcua.dossiers import access
-from motcua.dossiers.access import Act
 from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.access import Act
 from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier
 from motcua.payments import errors, vietqr

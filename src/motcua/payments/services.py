@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, events, locking
-from motcua.dossiers.access import Act
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.unit import unit_of_work
 from motcua.payments import errors, reference

@@ -76,8 +76,6 @@ from motcua.dossiers.services.workflow import assign_step, perform
 
 __all__ = [
     "APPLICANT_COLUMNS",
-    "await_payment",
-    "payment_received",
     "WITHDRAW",
     "ApplicantInfo",
     "CounterDecision",
@@ -90,6 +88,7 @@ __all__ = [
     "answer_consultation",
     "assign_step",
     "attach_result",
+    "await_payment",
     "confirm_submission",
     "consult",
     "decline_stop",
@@ -100,6 +99,7 @@ __all__ = [
     "online_reception_point",
     "originals_on_file",
     "override_competence",
+    "payment_received",
     "perform",
     "propose_stop",
     "quote_fee",

@@ -35,9 +35,7 @@ def request_payment(request: HttpRequest, code: str) -> HttpResponse:
     return done(
         request,
         code,
-        _(
-            "Đã yêu cầu thực hiện nghĩa vụ tài chính; người nộp hồ sơ được thông báo số tiền và mã thanh toán."
-        ),
+        _("Đã yêu cầu thực hiện nghĩa vụ tài chính; người nộp được thông báo số tiền và mã thanh toán."),
         anchor="#payment-heading",
     )
 

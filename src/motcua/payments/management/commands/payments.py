@@ -39,6 +39,5 @@ class Command(BaseCommand):
             write(f"  {transfer.provider}:{transfer.event_id}\t{transfer.amount}\t{transfer.content}")
         write(f"- Số tiền không khớp: {len(found.amount_mismatches)}")
         for payment, total in found.amount_mismatches:
-            write(
-                f"  {payment.reference}\t{payment.dossier.code}\tghi nhận {payment.amount_paid}\tgiao dịch {total}"
-            )
+            code, paid = payment.dossier.code, payment.amount_paid
+            write(f"  {payment.reference}\t{code}\tghi nhận {paid}\tgiao dịch {total}")
