@@ -17,7 +17,7 @@ from motcua.dossiers import access
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.access import Act
 from motcua.dossiers.constants import TERMINAL_STATES
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, EventKind
 from motcua.payments import errors, vietqr
 from motcua.payments.constants import OPEN_STATUSES, SETTLED_STATUSES, PaymentStatus, TransferOutcome
 from motcua.payments.models import FeeReceipt, Payment, Transfer
@@ -58,7 +58,11 @@ class Panel:
 
 
 def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel:
-    payment = payment_of(dossier)
+    """What the dossier pages show about the fee. A payment exists only once its ``payment_requested``
+    event does: the events the page already read (prefetched by ``get_dossier``) spare the page a query
+    when nothing was asked (the pages' query budgets, tests/performance)."""
+    asked = bool(dossier.fee) and any(e.kind == EventKind.PAYMENT_REQUESTED for e in dossier.events.all())
+    payment = payment_of(dossier) if asked else None
     terms = fees.payment_terms(dossier.procedure_version.fee_rules)
     can_request = bool(
         officer
