@@ -45,6 +45,7 @@ def test_opening_a_payment_tells_the_applicant_and_is_idempotent(dossier):
     assert event.audience == "applicant" and event.data["reference"] == payment.reference
     notify = OutboxMessage.objects.get(topic="notify.applicant", payload__event="payment_requested")
     assert notify.payload["dossier_code"] == dossier.code
+    assert notify.payload["amount"] == 8000 and notify.payload["reference"] == payment.reference
 
 
 def test_exact_amount_pays_and_issues_the_receipt(payment):

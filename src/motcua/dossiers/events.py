@@ -96,6 +96,7 @@ def _write(
     agency: Agency | None = None,
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
+    notify_facts: dict[str, Any] | None = None,
     sync: bool = True,
     step: DossierStep | None = None,
     extra: Sequence[tuple[str, str, dict[str, Any]]] = (),
@@ -106,7 +107,8 @@ def _write(
     ``sync=False``: the dossier is not on the national portal yet (an assisted submission waiting for the
     citizen's confirmation or for the online path): no status and no progress message. ``step``: the step the
     actor worked on when it is no longer the current one (a step just closed); ``extra``: more messages of the
-    same event as ``(topic, key suffix, payload)``, written with the others.
+    same event as ``(topic, key suffix, payload)``, written with the others; ``notify_facts``: what the
+    applicant's message needs beyond the common fields (a payment's amount and reference).
 
     The status and progress messages carry the event's reference (``event_id``, ``sequence``) and the state
     the event records (national status, appointments, the step): the national portal adapter builds the
@@ -157,7 +159,9 @@ def _write(
             messages.append((Topic.DOSSIER_PROGRESS, "progress", progress, True))
     if notify_applicant:
         contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
-        messages.append((Topic.NOTIFY_APPLICANT, "notify", {**common, **contact}, True))
+        messages.append(
+            (Topic.NOTIFY_APPLICANT, "notify", {**common, **contact, **(notify_facts or {})}, True)
+        )
     messages.extend((topic, suffix, extra_payload, False) for topic, suffix, extra_payload in extra)
     pending = _Pending(event=event, messages=messages, now=now)
     held = getattr(_held, "pending", None)
@@ -906,6 +910,7 @@ def payment_requested(
         origin=origin,
         data={"amount": amount, "reference": reference},
         notify_applicant=True,
+        notify_facts={"amount": amount, "reference": reference},
         sync=sync,
         extra=[(Topic.PAYMENT_ORDER, "payment", order)] if order else (),
     )
@@ -931,6 +936,7 @@ def payment_received(
         origin=origin,
         data={"amount": amount, "reference": reference, "receipt": receipt},
         notify_applicant=True,
+        notify_facts={"amount": amount, "reference": reference, "receipt": receipt},
         sync=sync,
     )
 
