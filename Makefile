@@ -92,6 +92,7 @@ demo: install-refservices documents
 	@echo "reference postal service (shipments, waybills; move them on from its page): http://127.0.0.1:8109"
 	@echo "local SMTP server: smtp://127.0.0.1:8025, what it received: http://127.0.0.1:8106/messages"
 	@echo "reference SMS gateway (what it sent: http://127.0.0.1:8107/_control/messages): http://127.0.0.1:8107"
+	@echo "reference payment gateway (orders, simulated VietQR transfers, signed callbacks): http://127.0.0.1:8108"
 	@trap 'kill 0' INT TERM EXIT; \
 	MOTCUA_SIGNING_DEMO_PASSPHRASE="$$(cat $(PKI_DIR)/pkcs12-passphrase)" MOTCUA_ENV=demo $(BIN)/motcua worker & \
 	MOTCUA_ENV=demo $(BIN)/motcua-idp --port 8101 & \
@@ -102,6 +103,7 @@ demo: install-refservices documents
 	$(BIN)/motcua-postal --port 8109 & \
 	$(BIN)/motcua-smtp --smtp-port 8025 --http-port 8106 & \
 	$(BIN)/motcua-sms --port 8107 & \
+	$(BIN)/motcua-payments --port 8108 --callback-url http://127.0.0.1:8000/thanh-toan/thong-bao/ & \
 	MOTCUA_ENV=demo $(BIN)/motcua serve & \
 	wait
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.registries",
     "motcua.signing",
     "motcua.notifications",
+    "motcua.payments",
     "motcua.portal",
     "motcua.workspace",
     "motcua.operations",
@@ -653,3 +654,50 @@ if MOTCUA_NOTIFICATIONS["EMAIL_HOST"] or MOTCUA_NOTIFICATIONS["SMS_URL"]:
         "notifications",
         {"ADAPTER": "motcua.notifications.adapter.NotificationsAdapter", "OPTIONS": MOTCUA_NOTIFICATIONS},
     )
+# --- Payments (issue 16)
+# docs/integrations.md "Payments". Fees are paid by VietQR bank transfer to the agency's account (its
+# PaymentAccount, else the installation's account below); the payment gateway (the national portal's payment
+# platform, a provincial gateway, or refservices/payments in demo and tests) takes payment orders from the
+# outbox (topic payment.order, destination "payments") and reports transfers by signed callback
+# (HMAC-SHA256 over "<timestamp>.<raw body>" with CALLBACK_SECRET). An empty GATEWAY_URL (the production
+# default) leaves the adapter unconfigured: orders wait in the outbox; callbacks are still verified.
+MOTCUA_PAYMENTS: dict = {
+    "GATEWAY_URL": env.str(
+        "MOTCUA_PAYMENTS_GATEWAY_URL", default="" if PRODUCTION else "http://127.0.0.1:8108"
+    ).rstrip("/"),
+    "API_KEY": env.str(
+        "MOTCUA_PAYMENTS_API_KEY", default="" if PRODUCTION else "motcua-hue-payments-demo-key"
+    ),
+    "CALLBACK_SECRET": env.str(
+        "MOTCUA_PAYMENTS_CALLBACK_SECRET", default="" if PRODUCTION else "motcua-hue-payments-callback-secret"
+    ),
+    # Off only for a development gateway that cannot sign; refused in production (system check payments.E001).
+    "VERIFY_SIGNATURES": env.bool("MOTCUA_PAYMENTS_VERIFY_SIGNATURES", default=True),
+    "CALLBACK_WINDOW_SECONDS": env.int("MOTCUA_PAYMENTS_CALLBACK_WINDOW_SECONDS", default=300),
+    "PROVIDER": env.str("MOTCUA_PAYMENTS_PROVIDER", default="gateway"),
+    "TIMEOUT_SECONDS": env.float("MOTCUA_PAYMENTS_TIMEOUT_SECONDS", default=10),
+    # The installation's beneficiary account (NAPAS BIN of the bank, account number, account name).
+    "BANK_BIN": env.str("MOTCUA_PAYMENTS_BANK_BIN", default="" if PRODUCTION else "970415"),
+    "ACCOUNT_NUMBER": env.str("MOTCUA_PAYMENTS_ACCOUNT_NUMBER", default="" if PRODUCTION else "113000046001"),
+    "ACCOUNT_NAME": env.str(
+        "MOTCUA_PAYMENTS_ACCOUNT_NAME", default="" if PRODUCTION else "TRUNG TAM PHUC VU HANH CHINH CONG HUE"
+    ),
+    "REFERENCE_PREFIX": env.str("MOTCUA_PAYMENTS_REFERENCE_PREFIX", default="MC"),
+    # Ký hiệu of the electronic fee receipts (biên lai điện tử, Circular 78/2021/TT-BTC).
+    "RECEIPT_SERIES": env.str("MOTCUA_PAYMENTS_RECEIPT_SERIES", default="BLP"),
+}
+if PRODUCTION and not MOTCUA_PAYMENTS["VERIFY_SIGNATURES"]:
+    raise ImproperlyConfigured("MOTCUA_PAYMENTS_VERIFY_SIGNATURES cannot be off when MOTCUA_ENV=production")
+if not (
+    MOTCUA_PAYMENTS["REFERENCE_PREFIX"].isascii()
+    and MOTCUA_PAYMENTS["REFERENCE_PREFIX"].isalpha()
+    and MOTCUA_PAYMENTS["REFERENCE_PREFIX"].isupper()
+    and 1 <= len(MOTCUA_PAYMENTS["REFERENCE_PREFIX"]) <= 4
+):
+    raise ImproperlyConfigured("MOTCUA_PAYMENTS_REFERENCE_PREFIX must be 1-4 upper-case ASCII letters")
+if MOTCUA_PAYMENTS["GATEWAY_URL"]:
+    MOTCUA_OUTBOX_ADAPTERS.setdefault(
+        "payments",
+        {"ADAPTER": "motcua.payments.adapter.PaymentsAdapter", "OPTIONS": {}},
+    )
+MOTCUA_OUTBOX_ROUTES.setdefault("payment.order", ["payments"])

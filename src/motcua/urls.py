@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Public verification of issued documents: /xac-thuc/<id>/ and /verify/<id>/ (motcua.signing).
     path("", include("motcua.signing.urls")),
     path("", include("motcua.org.urls")),
+    # Fees: the payment gateway's signed callback and the fee receipts (motcua.payments).
+    path("", include("motcua.payments.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -47,8 +47,64 @@ RULE_KEYS = {
     "note",
     "legal_basis",
     "valid_from",
+    "payment",
 }
 EXEMPTION_KEYS = {"when", "reason"}
+# When the fee is paid (a rule's ``payment``; every rule of a version says the same, or nothing):
+# ``when`` "submission" (default: asked once the dossier is received) or "processing" (an officer asks it at a
+# step: national status 6 "Yêu cầu thực hiện nghĩa vụ tài chính"); ``clock`` while waiting for it: "paused"
+# (the appointment moves by the waiting time, as for a supplement) or "runs" (default).
+PAYMENT_KEYS = {"when", "clock"}
+PAYMENT_WHEN = ("submission", "processing")
+PAYMENT_CLOCK = ("runs", "paused")
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    when: str = "submission"
+    clock: str = "runs"
+
+
+def payment_terms(rules: Any) -> PaymentTerms:
+    """The version's payment terms, read from its fee rules (the first rule that states them)."""
+    for rule in rules if isinstance(rules, list) else []:
+        terms = rule.get("payment") if isinstance(rule, Mapping) else None
+        if isinstance(terms, Mapping):
+            return PaymentTerms(
+                when=str(terms.get("when") or "submission"), clock=str(terms.get("clock") or "runs")
+            )
+    return PaymentTerms()
+
+
+def _payment_problems(rules: list[Any]) -> list[str]:
+    problems: list[str] = []
+    stated = set()
+    for rule in rules:
+        if not isinstance(rule, Mapping) or "payment" not in rule:
+            continue
+        terms = rule["payment"]
+        if (
+            not isinstance(terms, Mapping)
+            or set(terms) - PAYMENT_KEYS
+            or terms.get("when", "submission") not in PAYMENT_WHEN
+            or terms.get("clock", "runs") not in PAYMENT_CLOCK
+        ):
+            problems.append(
+                _(
+                    'khoản phí \'%(code)s\': \'payment\' phải là {"when": "submission" hoặc "processing", '
+                    '"clock": "runs" hoặc "paused"}'
+                )
+                % {"code": rule.get("code", "")}
+            )
+            continue
+        stated.add((terms.get("when", "submission"), terms.get("clock", "runs")))
+    if len(stated) > 1:
+        problems.append(
+            _("các khoản phí ghi thời điểm nộp ('payment') khác nhau: chỉ một cách cho mỗi phiên bản")
+        )
+    return problems
+
+
 # 14 digits: the largest fee a dossier stores (Dossier.fee, max_digits=14, decimal_places=0).
 MAX_DIGITS = 14
 MAX_AMOUNT = Decimal(10**MAX_DIGITS - 1)
@@ -150,7 +206,7 @@ def rule_problems(rules: Any) -> list[str]:
                 problems.append(
                     _("%(where)s: điều kiện miễn lỗi: %(error)s") % {"where": where, "error": exc}
                 )
-    return problems
+    return problems + _payment_problems(rules)
 
 
 def rule_start(rule: Mapping[str, Any]) -> dt.date | None:

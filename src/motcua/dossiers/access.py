@@ -19,12 +19,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import fees
 from motcua.catalog.models import Action
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.dossiers import errors, lookups
 from motcua.dossiers.constants import (
     ASSIGNABLE_STATES,
+    ENDED_WITHOUT_RESULT_STATES,
     EXTENDABLE_STATES,
     OVERRIDABLE_STATES,
     RATEABLE_STATES,
@@ -98,6 +100,12 @@ class Act:
     PREPARE_DOCUMENT = "prepare_document"
     RETRY_SIGNATURE = "retry_signature"
     REVOKE_DOCUMENT = "revoke_document"
+    # Yêu cầu thực hiện nghĩa vụ tài chính (national status 6): the current step's holder asks the fee of a
+    # procedure whose catalog says it is paid during processing (motcua.payments).
+    REQUEST_PAYMENT = "request_payment"
+    # Hoàn trả phí, lệ phí of a dossier that ended without a result: staff of its receiving or competent
+    # agency.
+    RECORD_REFUND = "record_refund"
 
 
 RECEPTION_ACTS = (Act.ACCEPT, Act.REQUEST_RECEPTION_SUPPLEMENT, Act.REFUSE_RECEPTION)
@@ -550,6 +558,41 @@ def _prepare_document(dossier: Dossier, who: Actor) -> DomainError | None:
     return None
 
 
+def _request_payment(dossier: Dossier, who: Actor) -> DomainError | None:
+    """The fee asked during processing: by the current step's holder, for a version whose fee rules say
+    ``payment.when`` "processing", once, while the dossier is in process and has a fee."""
+    if fees.payment_terms(dossier.procedure_version.fee_rules).when != "processing" or not dossier.fee:
+        return DomainError(
+            "payment.not_asked_in_processing",
+            _("Thủ tục này không yêu cầu thực hiện nghĩa vụ tài chính trong quá trình giải quyết."),
+        )
+    if dossier.state != State.IN_PROCESS or dossier.current_step is None:
+        return _wrong_state(dossier)
+    if _step_refusal(dossier, who) is not None:
+        return DomainError(
+            "payment.request_forbidden",
+            _("Chỉ cán bộ đang xử lý bước hiện tại được yêu cầu thực hiện nghĩa vụ tài chính."),
+        )
+    if any(e.kind == EventKind.PAYMENT_REQUESTED for e in dossier.events.all()):
+        return DomainError(
+            "payment.already_requested", _("Hồ sơ đã được yêu cầu thực hiện nghĩa vụ tài chính.")
+        )
+    return None
+
+
+def _record_refund(dossier: Dossier, who: Actor) -> DomainError | None:
+    """A refund is recorded for a dossier that ended without a result (refused at reception, stopped,
+    withdrawn), by staff of its receiving or competent agency."""
+    if dossier.state not in ENDED_WITHOUT_RESULT_STATES:
+        return _wrong_state(dossier)
+    if not who.at({dossier.competent_agency_id, dossier.receiving_agency_id}):
+        return DomainError(
+            "payment.refund_forbidden",
+            _("Chỉ cơ quan tiếp nhận hoặc có thẩm quyền ghi nhận hoàn trả phí, lệ phí."),
+        )
+    return None
+
+
 def _retry_signature(dossier: Dossier, who: Actor, requested_by_id: int | None) -> DomainError | None:
     """A signature the worker could not make is tried again by whom asked for it or the current step's
     holder: the intention was authenticated when it was asked for."""
@@ -644,6 +687,10 @@ def refusal(
         return _retry_signature(dossier, who, subject)
     if action == Act.REVOKE_DOCUMENT:
         return _revoke_document(dossier, who)
+    if action == Act.REQUEST_PAYMENT:
+        return _request_payment(dossier, who)
+    if action == Act.RECORD_REFUND:
+        return _record_refund(dossier, who)
     raise ValueError(f"unknown action {action!r}")
 
 

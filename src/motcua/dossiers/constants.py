@@ -55,6 +55,8 @@ class State(models.TextChoices):
     # Assisted online submission at the counter (Directive 24/CT-TTg): not yet submitted.
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("chờ công dân xác nhận bằng định danh điện tử")
     RECORDED_OFFLINE = "recorded_offline", _("đã ghi nhận khi hệ thống trực tuyến gián đoạn, chờ nộp")
+    # National status 6: the competent agency asked the fee during processing; back in process once paid.
+    AWAITING_PAYMENT = "awaiting_payment", _("chờ thực hiện nghĩa vụ tài chính")
 
 
 class NationalStatus(models.IntegerChoices):
@@ -127,6 +129,10 @@ class EventKind(models.TextChoices):
     # the status updates it reports (picked up, delivered, returned to sender).
     SHIPMENT_CREATED = "shipment_created", _("bưu điện nhận yêu cầu chuyển phát")
     SHIPMENT_UPDATED = "shipment_updated", _("cập nhật trạng thái bưu gửi")
+    # Fees and charges (motcua.payments): asked, paid in full, refunded.
+    PAYMENT_REQUESTED = "payment_requested", _("yêu cầu thực hiện nghĩa vụ tài chính")
+    PAYMENT_RECEIVED = "payment_received", _("đã nhận thanh toán phí, lệ phí")
+    PAYMENT_REFUNDED = "payment_refunded", _("hoàn trả phí, lệ phí")
 
 
 class Confirmation(models.TextChoices):
@@ -175,6 +181,8 @@ class TimeStatus(models.TextChoices):
 
 # The dossier's handling has ended: nothing but reading (and rating) happens any more.
 TERMINAL_STATES = frozenset({State.REFUSED_AT_RECEPTION, State.STOPPED, State.WITHDRAWN, State.RETURNED})
+# Ended without a result: a fee paid for it is refunded (motcua.payments records the refund).
+ENDED_WITHOUT_RESULT_STATES = frozenset({State.REFUSED_AT_RECEPTION, State.STOPPED, State.WITHDRAWN})
 # Waiting for a reception officer's completeness check (tiếp nhận, yêu cầu bổ sung, từ chối tiếp nhận).
 RECEPTION_STATES = frozenset({State.SUBMITTED})
 # A refusal at reception may also close a dossier still waiting for the reception supplement.
@@ -184,7 +192,14 @@ SUPPLEMENT_STATES = frozenset({State.RECEPTION_SUPPLEMENT, State.SUPPLEMENT})
 # The applicant may request withdrawal (rút hồ sơ, national status 7) until a result exists; the competent
 # agency decides the request while the dossier has not ended.
 WITHDRAWABLE_STATES = frozenset(
-    {State.SUBMITTED, State.RECEPTION_SUPPLEMENT, State.IN_PROCESS, State.SUPPLEMENT, State.CONSULTING}
+    {
+        State.SUBMITTED,
+        State.RECEPTION_SUPPLEMENT,
+        State.IN_PROCESS,
+        State.SUPPLEMENT,
+        State.CONSULTING,
+        State.AWAITING_PAYMENT,
+    }
 )
 # The current step may be moved by the workflow's actions (forward, approve, sign, return, ...).
 STEP_STATES = frozenset({State.IN_PROCESS, State.RESULT_READY})

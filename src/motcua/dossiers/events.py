@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import translation
 
+from motcua.catalog import fees
 from motcua.catalog.models import Action
 from motcua.dossiers.access import Act, staff_of
 from motcua.dossiers.locking import next_sequence
@@ -96,6 +97,7 @@ def _write(
     agency: Agency | None = None,
     data: dict[str, Any] | None = None,
     notify_applicant: bool = False,
+    notify_facts: dict[str, Any] | None = None,
     sync: bool = True,
     step: DossierStep | None = None,
     extra: Sequence[tuple[str, str, dict[str, Any]]] = (),
@@ -106,7 +108,8 @@ def _write(
     ``sync=False``: the dossier is not on the national portal yet (an assisted submission waiting for the
     citizen's confirmation or for the online path): no status and no progress message. ``step``: the step the
     actor worked on when it is no longer the current one (a step just closed); ``extra``: more messages of the
-    same event as ``(topic, key suffix, payload)``, written with the others.
+    same event as ``(topic, key suffix, payload)``, written with the others; ``notify_facts``: what the
+    applicant's message needs beyond the common fields (a payment's amount and reference).
 
     The status and progress messages carry the event's reference (``event_id``, ``sequence``) and the state
     the event records (national status, appointments, the step): the national portal adapter builds the
@@ -157,7 +160,9 @@ def _write(
             messages.append((Topic.DOSSIER_PROGRESS, "progress", progress, True))
     if notify_applicant:
         contact = {"phone": dossier.applicant_phone, "email": dossier.applicant_email, "reason": reason}
-        messages.append((Topic.NOTIFY_APPLICANT, "notify", {**common, **contact}, True))
+        messages.append(
+            (Topic.NOTIFY_APPLICANT, "notify", {**common, **contact, **(notify_facts or {})}, True)
+        )
     messages.extend((topic, suffix, extra_payload, False) for topic, suffix, extra_payload in extra)
     pending = _Pending(event=event, messages=messages, now=now)
     held = getattr(_held, "pending", None)
@@ -340,7 +345,12 @@ def recorded_offline(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str
 
 
 def received(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> DossierEvent:
-    """Tiếp nhận: the applicant is told the appointment."""
+    """Tiếp nhận: the applicant is told the appointment. A dossier with a fee due at submission gets its
+    payment order (topic ``payment.order``: motcua.payments opens the payment and sends the order)."""
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    if dossier.fee and payment_when(dossier) == "submission":
+        order = {"dossier_id": dossier.pk, "dossier_code": dossier.code, "amount": str(dossier.fee)}
+        extra.append((Topic.PAYMENT_ORDER, "payment", order))
     return _write(
         dossier,
         kind=EventKind.RECEIVED,
@@ -349,7 +359,14 @@ def received(dossier: Dossier, *, by: Any, now: dt.datetime, origin: str) -> Dos
         origin=origin,
         notify_applicant=True,
         data={"to_step": dossier.current_step.step.code if dossier.current_step else None},
+        extra=extra,
     )
+
+
+def payment_when(dossier: Dossier) -> str:
+    """When the procedure version asks the fee: ``submission`` (the default) or ``processing`` (an
+    officer asks it at a step, national status 6): the ``payment`` terms of the version's fee rules."""
+    return fees.payment_terms(dossier.procedure_version.fee_rules).when
 
 
 def reception_supplement_requested(
@@ -926,5 +943,77 @@ def shipment_updated(
         origin=origin,
         reason=note,
         data=shipment,
+        sync=False,
+    )
+
+
+# --- fees and charges (motcua.payments) ----------------------------------------------------------
+
+
+def payment_requested(
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    amount: int,
+    reference: str,
+    sync: bool = False,
+    order: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Yêu cầu thực hiện nghĩa vụ tài chính: the applicant is told the amount and the payment reference.
+    ``sync``: the request changes the national status (6, asked during processing); ``order``: the payment
+    order for the gateway (topic ``payment.order``) when no reception wrote it."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_REQUESTED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={"amount": amount, "reference": reference},
+        notify_applicant=True,
+        notify_facts={"amount": amount, "reference": reference},
+        sync=sync,
+        extra=[(Topic.PAYMENT_ORDER, "payment", order)] if order else (),
+    )
+
+
+def payment_received(
+    dossier: Dossier,
+    *,
+    by: Any,
+    now: dt.datetime,
+    origin: str,
+    amount: int,
+    reference: str,
+    receipt: str,
+    sync: bool = False,
+) -> DossierEvent:
+    """The fee arrived in full: the applicant is told, with the receipt's series and number."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_RECEIVED,
+        by=by,
+        now=now,
+        origin=origin,
+        data={"amount": amount, "reference": reference, "receipt": receipt},
+        notify_applicant=True,
+        notify_facts={"amount": amount, "reference": reference, "receipt": receipt},
+        sync=sync,
+    )
+
+
+def payment_refunded(
+    dossier: Dossier, *, by: Any, now: dt.datetime, origin: str, amount: int, reason: str
+) -> DossierEvent:
+    """The fee of a dossier that ended without a result was refunded (amount, reason)."""
+    return _write(
+        dossier,
+        kind=EventKind.PAYMENT_REFUNDED,
+        by=by,
+        now=now,
+        origin=origin,
+        reason=reason,
+        data={"amount": amount},
         sync=False,
     )

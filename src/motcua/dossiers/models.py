@@ -534,6 +534,9 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.DOCUMENT_REPLACED,
         EventKind.SHIPMENT_CREATED,
         EventKind.SHIPMENT_UPDATED,
+        EventKind.PAYMENT_REQUESTED,
+        EventKind.PAYMENT_RECEIVED,
+        EventKind.PAYMENT_REFUNDED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before

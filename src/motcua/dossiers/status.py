@@ -47,6 +47,7 @@ def national_status(dossier: Dossier) -> NationalStatus:
         # Not yet on the national portal (assisted submission pending): nothing is synced in these states.
         State.AWAITING_CONFIRMATION: NationalStatus.NEW,
         State.RECORDED_OFFLINE: NationalStatus.NEW,
+        State.AWAITING_PAYMENT: NationalStatus.FINANCIAL,
     }[State(state)]
 
 
@@ -70,6 +71,10 @@ def counts_late_for_supplements(dossier: Dossier) -> bool:
     return dossier.supplement_count > 1
 
 
+# States whose clock may be stopped: a supplement, the fee asked during processing (clock "paused").
+PAUSABLE_STATES = frozenset({State.SUPPLEMENT, State.AWAITING_PAYMENT})
+
+
 def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
     """On time, due soon or overdue against the first appointment; None before reception.
 
@@ -80,7 +85,7 @@ def time_status(*, dossier: Dossier, now: dt.datetime) -> TimeStatus | None:
     due = due_at(dossier)
     if due is None:
         return None
-    if dossier.state == State.SUPPLEMENT and dossier.paused_remaining_hours is not None:
+    if dossier.state in PAUSABLE_STATES and dossier.paused_remaining_hours is not None:
         remaining = dossier.paused_remaining_hours
         if due != dossier.appointment_at and dossier.paused_at is not None:
             remaining = lookups.working_hours_between(

@@ -21,6 +21,7 @@ class Topic(models.TextChoices):
     DOSSIER_FORWARDING = "dossier.forwarding", _("chuyển hồ sơ đến cơ quan có thẩm quyền ở tỉnh khác")
     NATIONAL_INTAKE = "national.intake", _("phản hồi hồ sơ nhận từ Cổng DVC quốc gia")
     POST_SHIPMENT = "post.shipment", _("yêu cầu bưu điện thu gom hồ sơ, chuyển phát kết quả")
+    PAYMENT_ORDER = "payment.order", _("lệnh thanh toán phí, lệ phí gửi nền tảng thanh toán")
 
 
 class Status(models.TextChoices):

@@ -21,6 +21,7 @@ event kind).
 | extension of a same-day limit (gia hạn), the first appointment | ``extensions`` |
 | result files | ``results`` |
 | satisfaction rating | ``ratings`` |
+| the fee asked during processing (status 6) and received | ``financial`` |
 | intake of submissions from the national public service portal | ``intake`` |
 | the post: shipments recorded, a result delivered by post | ``post`` |
 """
@@ -36,6 +37,7 @@ from motcua.dossiers.services.assisted import (
 )
 from motcua.dossiers.services.consultations import answer_consultation, consult
 from motcua.dossiers.services.extensions import extend
+from motcua.dossiers.services.financial import await_payment, payment_received
 from motcua.dossiers.services.inputs import ApplicantInfo, DocumentInput, reused_document
 from motcua.dossiers.services.intake import (
     IntakeOutcome,
@@ -92,6 +94,7 @@ __all__ = [
     "answer_consultation",
     "assign_step",
     "attach_result",
+    "await_payment",
     "confirm_submission",
     "consult",
     "decline_stop",
@@ -102,6 +105,7 @@ __all__ = [
     "online_reception_point",
     "originals_on_file",
     "override_competence",
+    "payment_received",
     "perform",
     "propose_stop",
     "quote_fee",
