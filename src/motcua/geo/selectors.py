@@ -112,16 +112,19 @@ def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUn
     )
 
 
-def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeUnit, ...]:
-    """The communes of a province on ``on`` by name, as a picker lists them, from the geography's snapshot;
-    shared, read-only."""
+def commune_choices(
+    *, province_code: str, on: dt.date, by_key: bool = False
+) -> tuple[AdministrativeUnit, ...]:
+    """The communes of a province on ``on`` as a picker lists them, by name (or by ``communes_of``'s search
+    key order), from the geography's snapshot; shared, read-only."""
+    order = ("search_key", "code") if by_key else ("name",)
     return snapshots.remember(
         "geo",
-        ("geo.commune_choices", province_code, on),
+        ("geo.commune_choices", province_code, on, order),
         lambda: tuple(
             AdministrativeUnit.objects.valid_on(on)
             .filter(province_code=province_code, level=Level.COMMUNE)
-            .order_by("name")
+            .order_by(*order)
         ),
     )
 
