@@ -214,7 +214,7 @@ def test_one_workflow_step_action():
     assert len(queries) <= STEP_ACTION
 
 
-# --- The writes over HTTP -----------------------------------------------------------------------------------
+# --- The writes over HTTP ------------------------------------------------------------------------------
 
 
 def counter_form(world, procedure, on: dt.date, key: str) -> dict:
@@ -331,7 +331,7 @@ def test_the_online_submission_post_within_its_budget(settings, tmp_path):
     assert work <= ONLINE_POST_WORK
 
 
-# --- The snapshots are never stale ----------------------------------------------------------------------------
+# --- The snapshots are never stale ---------------------------------------------------------------------
 
 
 def test_a_change_made_by_another_process_is_seen_by_the_next_counter_request(client):

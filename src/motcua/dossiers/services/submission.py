@@ -49,7 +49,7 @@ def next_dossier_code(*, agency: Agency, day: dt.date) -> str:
 
 def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
     """Where online dossiers for ``agency`` are received: its online point, else its center, else its desk.
-    Read from the organization's snapshot (``core.snapshots``), with each point's agency; shared, read-only."""
+    From the organization's snapshot (``core.snapshots``), with each point's agency; shared, read-only."""
     points = list(
         snapshots.remember(
             "org",
