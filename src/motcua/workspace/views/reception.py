@@ -61,8 +61,12 @@ def _procedure(code: str) -> Procedure | None:
     return catalog_selectors.procedure_index().by_code.get(code) if code else None
 
 
-def _procedures() -> list[Procedure]:
-    return sorted(catalog_selectors.procedure_index().by_code.values(), key=lambda p: p.code)
+def _procedures() -> tuple[Procedure, ...]:
+    return snapshots.remember(
+        "catalog",
+        "workspace.procedures_by_code",
+        lambda: tuple(sorted(catalog_selectors.procedure_index().by_code.values(), key=lambda p: p.code)),
+    )
 
 
 def _communes(province_code: str, on: dt.date) -> list[AdministrativeUnit]:
