@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
+from motcua.core import snapshots
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 from motcua.geo.text import accent_key, address_tokens, compact_key, split_parts, split_segments
 
@@ -76,7 +77,7 @@ class _Entry:
 
 @dataclass
 class _Index:
-    stamp: tuple[int, int | None]
+    stamp: Hashable
     by_key: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     # predecessor id -> [(successor id, partial, is_default)]
     successors: dict[int, list[tuple[int, bool, bool]]] = field(default_factory=lambda: defaultdict(list))
@@ -125,18 +126,48 @@ _cached: _Index | None = None
 
 
 def forget_index() -> None:
-    """Drop the cached name index (after a load)."""
+    """Drop the cached name index, and read the geography's token again at the next use (after a load:
+    ``bulk_create`` sends no model signal)."""
     global _cached
     with _lock:
         _cached = None
+    snapshots.changed()
 
 
-def _stamp() -> tuple[int, int | None]:
+def _stamp() -> Hashable:
+    """What the index is built from: the geography's snapshot token (no query of its own: the tokens are
+    read once per request or service call, and a load draws a new one); the row count and last id only
+    while the domain has no token row (a database just flushed)."""
+    token = snapshots.tokens().get("geo")
+    if token is not None:
+        return ("token", token)
     row = AdministrativeUnit.objects.aggregate(count=Count("id"), last=Max("id"))
-    return row["count"], row["last"]
+    return ("rows", row["count"], row["last"])
 
 
-def _build_index(stamp: tuple[int, int | None]) -> _Index:
+def _unit(pk: int) -> AdministrativeUnit:
+    from motcua.geo.selectors import unit  # the selectors import this module
+
+    found = unit(pk=pk)
+    if found is None:
+        raise AdministrativeUnit.DoesNotExist(pk)
+    return found
+
+
+def _province(code: str, *, valid_from: dt.date | None = None) -> AdministrativeUnit | None:
+    """The province coded ``code`` of the period starting ``valid_from`` (the current one when None), from
+    the geography's snapshot; shared, read-only."""
+
+    def read() -> AdministrativeUnit | None:
+        units = AdministrativeUnit.objects.filter(code=code, level=Level.PROVINCE)
+        if valid_from is None:
+            return units.filter(valid_to__isnull=True).first()
+        return units.filter(valid_from=valid_from).first()
+
+    return snapshots.remember("geo", ("geo.matching.province", code, valid_from), read)
+
+
+def _build_index(stamp: Hashable) -> _Index:
     index = _Index(stamp=stamp)
     rows = AdministrativeUnit.objects.values_list(
         "id",
@@ -361,9 +392,7 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
     if not scored:
         if len(provinces) != 1:
             return None
-        province_unit = AdministrativeUnit.objects.filter(
-            code=next(iter(provinces)), level=Level.PROVINCE, valid_to__isnull=True
-        ).first()
+        province_unit = _province(next(iter(provinces)))
         if province_unit is None:
             return None
         first_segment = province_match.segment if province_match else len(raw_segments)
@@ -429,13 +458,12 @@ def normalize(text: str, *, on: dt.date | None = None) -> NormalizedAddress | No
         confidence *= 0.7
         method += "-no-province"
 
-    units = AdministrativeUnit.objects.in_bulk({commune_id, entry.id})
-    commune = units[commune_id]
+    commune = _unit(commune_id)
     province_unit = _province_of(commune)
     return NormalizedAddress(
         commune=commune,
         province=province_unit,
-        legacy_unit=units[entry.id] if entry.legacy else None,
+        legacy_unit=_unit(entry.id) if entry.legacy else None,
         street=street,
         confidence=round(min(max(confidence, 0.0), 1.0), 3),
         method=method,
@@ -482,9 +510,10 @@ def _same_type(index: _Index, pool: list[_Entry], entry: _Entry) -> list[_Entry]
 
 
 def _province_of(commune: AdministrativeUnit) -> AdministrativeUnit:
-    return AdministrativeUnit.objects.get(
-        code=commune.province_code, level=Level.PROVINCE, valid_from=commune.valid_from
-    )
+    found = _province(commune.province_code, valid_from=commune.valid_from)
+    if found is None:
+        raise AdministrativeUnit.DoesNotExist(commune.province_code)
+    return found
 
 
 def _ambiguous(index: _Index, pool: list[_Entry], *, street: str) -> NormalizedAddress:
@@ -493,9 +522,8 @@ def _ambiguous(index: _Index, pool: list[_Entry], *, street: str) -> NormalizedA
         {(target, entry.id if entry.legacy else None) for entry in pool if (target := _target(index, entry))},
         key=lambda pair: (index.code_of[pair[0]], pair[1] or 0),
     )
-    units = AdministrativeUnit.objects.in_bulk({pk for pair in pairs for pk in pair if pk is not None})
     candidates = tuple(
-        AddressCandidate(commune=units[target], legacy_unit=units[legacy] if legacy else None)
+        AddressCandidate(commune=_unit(target), legacy_unit=_unit(legacy) if legacy else None)
         for target, legacy in pairs
     )
     province_codes = {candidate.commune.province_code for candidate in candidates}

@@ -20,11 +20,13 @@ __all__ = [
     "AddressCandidate",
     "AddressReading",
     "NormalizedAddress",
+    "commune_choices",
     "communes_of",
     "latest_unit",
     "normalize_address",
     "predecessors_of",
     "province",
+    "provinces_with_communes",
     "read_address",
     "rewrite_address",
     "succession_links",
@@ -108,6 +110,39 @@ def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUn
         .filter(province_code=province_code, level=Level.COMMUNE)
         .order_by("search_key", "code")
     )
+
+
+def commune_choices(
+    *, province_code: str, on: dt.date, by_key: bool = False
+) -> tuple[AdministrativeUnit, ...]:
+    """The communes of a province on ``on`` as a picker lists them, by name (or by ``communes_of``'s search
+    key order), from the geography's snapshot; shared, read-only."""
+    order = ("search_key", "code") if by_key else ("name",)
+    return snapshots.remember(
+        "geo",
+        ("geo.commune_choices", province_code, on, order),
+        lambda: tuple(
+            AdministrativeUnit.objects.valid_on(on)
+            .filter(province_code=province_code, level=Level.COMMUNE)
+            .order_by(*order)
+        ),
+    )
+
+
+def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[AdministrativeUnit, ...]:
+    """Provinces in force on ``on`` whose communes are loaded, by name, but ``excluding`` (a GSO code), from
+    the geography's snapshot; shared, read-only."""
+
+    def read() -> tuple[AdministrativeUnit, ...]:
+        loaded = set(
+            units_valid_on(on=on, level=Level.COMMUNE)
+            .exclude(province_code=excluding)
+            .values_list("province_code", flat=True)
+            .distinct()
+        )
+        return tuple(units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded).order_by("name"))
+
+    return snapshots.remember("geo", ("geo.provinces_with_communes", on, excluding), read)
 
 
 def successors_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:

@@ -18,16 +18,9 @@ from motcua.geo.text import search_key
 
 
 def other_provinces(*, home_province: str, on: dt.date) -> list[AdministrativeUnit]:
-    """Provinces in force on ``on`` other than this installation's, whose communes are loaded."""
-    loaded = set(
-        geo_selectors.units_valid_on(on=on, level=Level.COMMUNE)
-        .exclude(province_code=home_province)
-        .values_list("province_code", flat=True)
-        .distinct()
-    )
-    return list(
-        geo_selectors.units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded).order_by("name")
-    )
+    """Provinces in force on ``on`` other than this installation's, whose communes are loaded (from the
+    geography's snapshot: shared, read-only)."""
+    return list(geo_selectors.provinces_with_communes(on=on, excluding=home_province))
 
 
 def destination_commune(

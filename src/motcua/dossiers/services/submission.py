@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import fees as catalog_fees
 from motcua.catalog import forms as catalog_forms
 from motcua.catalog.models import Procedure
-from motcua.core import request_cache
+from motcua.core import request_cache, snapshots
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, counters, errors, events, lookups
@@ -48,10 +48,19 @@ def next_dossier_code(*, agency: Agency, day: dt.date) -> str:
 
 
 def online_reception_point(*, agency: Agency, on: dt.date) -> ReceptionPoint:
-    """Where online dossiers for ``agency`` are received: its online point, else its center, else its desk."""
+    """Where online dossiers for ``agency`` are received: its online point, else its center, else its desk.
+    From the organization's snapshot (``core.snapshots``), with each point's agency; shared, read-only."""
     points = list(
-        ReceptionPoint.objects.valid_on(on).filter(agency=agency)
-        | ReceptionPoint.objects.valid_on(on).filter(unit=agency.unit)
+        snapshots.remember(
+            "org",
+            ("submission.online_points", agency.pk, agency.unit_id, on),
+            lambda: tuple(
+                (
+                    ReceptionPoint.objects.valid_on(on).filter(agency=agency)
+                    | ReceptionPoint.objects.valid_on(on).filter(unit_id=agency.unit_id)
+                ).select_related("agency")
+            ),
+        )
     )
     order = [ReceptionPointKind.ONLINE, ReceptionPointKind.SERVICE_CENTER, ReceptionPointKind.ONE_STOP_DESK]
     points = [p for p in points if p.kind in order]

@@ -32,7 +32,7 @@ from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import files
 from motcua.dossiers.constants import ResultDelivery
-from motcua.geo.selectors import communes_of
+from motcua.geo.selectors import commune_choices
 from motcua.portal import conf, drafts, eforms, submissions, tracking
 from motcua.portal.dossier_views.my_dossiers import LOGIN_URL
 from motcua.portal.forms import EFormControlsForm
@@ -43,7 +43,7 @@ PLACE_KEY = "__place"
 
 
 def _version_for_online(code: str) -> tuple[Procedure, ProcedureVersion]:
-    procedure = Procedure.objects.filter(code=code).first()
+    procedure = catalog.procedure_index().by_code.get(code)  # the catalog's snapshot: no query
     if procedure is None:
         raise Http404(code)
     try:
@@ -101,9 +101,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     schema: dict[str, Any] = version.form_schema or {}
     ui: dict[str, Any] = version.ui_schema or {}
     today = timezone.localdate()
-    communes = list(communes_of(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
+    communes = list(commune_choices(province_code=settings.MOTCUA_PROVINCE_CODE, on=today, by_key=True))
     unit_names = {u.code: u.name for u in communes}
-    documents = list(version.documents.order_by("order", "code"))
+    documents = sorted(catalog.required_documents(version_id=version.pk), key=lambda d: (d.order, d.code))
     # The rules name the fields carrying the place: no separate picker (see the module's docstring).
     ask_place = not catalog.competence_place_fields(procedure=procedure, on=today)
     user: Any = request.user

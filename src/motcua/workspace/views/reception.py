@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.fees import names_used
 from motcua.catalog.forms import FormInvalid, field_order, field_title, problem_message
 from motcua.catalog.models import Procedure
+from motcua.core import snapshots
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
@@ -29,7 +31,8 @@ from motcua.dossiers import access, files, lookups, services
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
-from motcua.geo.models import AdministrativeUnit, Level
+from motcua.geo import selectors as geo_selectors
+from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import ReceptionPoint, Role
 from motcua.workspace import applicant_address
 from motcua.workspace.access import officer_required
@@ -40,16 +43,35 @@ from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address", "delivery_address")
 
 
+# The reads before the transaction come from the versioned snapshots (core.snapshots): no query while no
+# organization, catalog or geography row changed, and the next request after a change reads it again.
+
+
 def _my_points(user: Any, on: dt.date) -> list[ReceptionPoint]:
-    return list(access.reception_points(user=user, role=Role.RECEPTION_OFFICER, on=on))
+    # Positions (org tables) and the account's is_active (the org token) decide: the org domain's token.
+    return list(
+        snapshots.remember(
+            "org",
+            ("workspace.counter_points", user.pk, on),
+            lambda: tuple(access.reception_points(user=user, role=Role.RECEPTION_OFFICER, on=on)),
+        )
+    )
+
+
+def _procedure(code: str) -> Procedure | None:
+    return catalog_selectors.procedure_index().by_code.get(code) if code else None
+
+
+def _procedures() -> tuple[Procedure, ...]:
+    return snapshots.remember(
+        "catalog",
+        "workspace.procedures_by_code",
+        lambda: tuple(sorted(catalog_selectors.procedure_index().by_code.values(), key=lambda p: p.code)),
+    )
 
 
 def _communes(province_code: str, on: dt.date) -> list[AdministrativeUnit]:
-    return list(
-        AdministrativeUnit.objects.valid_on(on)
-        .filter(province_code=province_code, level=Level.COMMUNE)
-        .order_by("name")
-    )
+    return list(geo_selectors.commune_choices(province_code=province_code, on=on))
 
 
 def _documents(procedure: Procedure, on: dt.date) -> list[Any]:
@@ -57,7 +79,7 @@ def _documents(procedure: Procedure, on: dt.date) -> list[Any]:
         version = lookups.version_in_force(procedure=procedure, on=on)
     except DomainError:
         return []
-    return list(version.documents.order_by("order"))
+    return list(lookups.required_documents(version_id=version.pk))
 
 
 @officer_required
@@ -73,7 +95,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     data = request.POST if posted else request.GET
     form = CounterReceptionForm(data)
     point = next((p for p in points if posted and str(p.pk) == form.value("point")), points[0])
-    procedure = Procedure.objects.filter(code=form.value("procedure")).first()
+    procedure = _procedure(form.value("procedure"))
     applicant = {k: data.get(k, "").strip() for k in APPLICANT_FIELDS}
     card = None
     if posted and form.value("cccd_qr") and not applicant["name"]:
@@ -97,7 +119,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "points": points,
         "point": point,
-        "procedures": Procedure.objects.order_by("code").only("code", "name"),
+        "procedures": _procedures(),
         "procedure": procedure,
         "communes": communes,
         "place": form.value("place"),
@@ -271,7 +293,7 @@ def _register(
     """Create the dossier and take the officer's decision; on any refusal nothing is kept. A commune of
     another province (``other_place``) gives a forwarding record instead (received and forwarded)."""
     place_id = str(context["place"])
-    place = AdministrativeUnit.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+    place = geo_selectors.unit(pk=int(place_id)) if place_id.isdigit() and len(place_id) < 19 else None
     if context["other_place"]:
         try:
             place = forwarding_selectors.destination_commune(
