@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +106,7 @@ def _open_pkcs12(path: str, mtime_ns: int, size: int, chain: str, secret: str | 
     from pyhanko.sign.signers import SimpleSigner
 
     try:
-        return SimpleSigner.load_pkcs12_data(
+        loaded = SimpleSigner.load_pkcs12_data(
             Path(path).read_bytes(),
             other_certs=list(load_certs_from_pemder([chain])) if chain else [],
             passphrase=secret.encode() if secret is not None else None,
@@ -115,3 +115,39 @@ def _open_pkcs12(path: str, mtime_ns: int, size: int, chain: str, secret: str | 
         raise key_unavailable(
             KeySource(kind="pkcs12", ref=path), reason=f"cannot open {path}: {error}"
         ) from error
+    return _kept_key_signer(loaded)
+
+
+def _kept_key_signer(loaded: Any) -> Signer:
+    """``loaded`` (a pyHanko ``SimpleSigner``) keeping its private key loaded in OpenSSL.
+
+    pyHanko's ``SimpleSigner.sign_raw`` re-imports the key from its DER encoding at every signature, and
+    OpenSSL checks an RSA key when it imports it: that check was a fifth of a signature's time."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class KeptKeySigner(SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            try:
+                mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            except ValueError:
+                mechanism = ""
+            key = private_key
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            signature: bytes = super().sign_raw(data, digest_algorithm)  # PSS, EdDSA…: pyHanko's own way
+            return signature
+
+    private_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+    return KeptKeySigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
