@@ -12,7 +12,7 @@ import copy
 import logging
 import os
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -126,7 +126,6 @@ def sign_with(
     from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
     moment = now or datetime.now(VIETNAM)
-    _use_prepared_attributes(signer)
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -159,43 +158,6 @@ def sign_with(
     except TimestampRequestError as error:
         raise timestamp_unavailable(url=timestamp_url or "", reason=str(error)) from error
     return output.getvalue()
-
-
-def _use_prepared_attributes(signer: Signer) -> None:
-    """Give ``signer`` the PAdES signed attributes of its certificate prepared once per certificate.
-
-    The signed attributes of a PAdES signature (ETSI EN 319 122-1, 5.2) are the content type, the message
-    digest and the signing certificate (ESS signing-certificate-v2: the certificate's hash, its issuer and
-    serial number); pyHanko builds the last from the certificate at every signature and asn1crypto
-    re-encodes it several times: a third of a signature's time. The same attribute, encoded once and read
-    back from its DER encoding, encodes at no cost. pyHanko adds the content type and message digest itself."""
-    certificate = signer.signing_cert
-    if certificate is None or signer.signed_attr_prov_spec is not None:
-        return
-    signer.signed_attr_prov_spec = _prepared_attributes(certificate.dump())
-
-
-@lru_cache(maxsize=64)
-def _prepared_attributes(certificate_der: bytes) -> Any:
-    from asn1crypto import tsp, x509
-    from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
-    from pyhanko.sign.general import as_signing_certificate_v2
-
-    encoded = as_signing_certificate_v2(x509.Certificate.load(certificate_der)).dump()
-
-    class SigningCertificate(CMSAttributeProvider):
-        attribute_type = "signing_certificate_v2"
-
-        async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
-            return tsp.SigningCertificateV2.load(encoded)
-
-    class PadesAttributes(SignedAttributeProviderSpec):
-        """pyHanko's CAdESSignedAttributeProviderSpec for PAdES without CAdES extras: the signing certificate."""
-
-        def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str) -> Any:
-            yield SigningCertificate()
-
-    return PadesAttributes()
 
 
 def font_path() -> Path:

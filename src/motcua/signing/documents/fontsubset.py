@@ -14,6 +14,7 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 # What a PDF viewer reads from an embedded TrueType program (ISO 32000-1, 9.9); the rest is dropped.
@@ -37,7 +38,7 @@ class Face:
     """A TrueType face, read: its tables (by tag) and each glyph's outline bytes."""
 
     tables: dict[bytes, bytes]
-    outlines: tuple[bytes, ...]
+    outlines: tuple[bytes, ...]  # each padded to 4 bytes (empty for a glyph without outline)
     components: dict[int, tuple[int, ...]]  # composite glyph -> the glyphs it is drawn from
 
     @property
@@ -58,20 +59,14 @@ class Face:
 
     def subset(self, glyphs: Iterable[int]) -> bytes:
         """The font program with only the outlines of ``glyphs`` (and their components), numbers unchanged."""
-        kept = self.closure(glyphs)
-        offsets = [0]
-        parts = []
-        position = 0
-        for glyph, outline in enumerate(self.outlines):
-            if glyph in kept and outline:
-                parts.append(outline)
-                padding = -len(outline) % 4
-                if padding:
-                    parts.append(b"\0" * padding)
-                position += len(outline) + padding
-            offsets.append(position)
-        glyf = b"".join(parts)
-        if position < 0x20000:  # short offsets (halved) fit
+        kept = sorted(self.closure(glyphs))
+        outlines = self.outlines
+        lengths = [0] * len(outlines)
+        for glyph in kept:
+            lengths[glyph] = len(outlines[glyph])
+        offsets = [0, *accumulate(lengths)]
+        glyf = b"".join(outlines[glyph] for glyph in kept)
+        if len(glyf) < 0x20000:  # short offsets (halved) fit
             loca = struct.pack(f">{len(offsets)}H", *(o // 2 for o in offsets))
             loca_format = 0
         else:
@@ -109,7 +104,7 @@ def read(data: bytes) -> Face:
         else:
             offsets = tuple(o * 2 for o in struct.unpack_from(f">{glyph_count + 1}H", loca, 0))
         glyf = tables[b"glyf"]
-        outlines = tuple(glyf[offsets[g] : offsets[g + 1]] for g in range(glyph_count))
+        outlines = tuple(_padded(glyf[offsets[g] : offsets[g + 1]]) for g in range(glyph_count))
         components = {
             glyph: _components(outline)
             for glyph, outline in enumerate(outlines)
@@ -130,6 +125,10 @@ def read_file(path: str | Path) -> Face:
     """:func:`read` for a file, once per process while the file stays the same."""
     stat = Path(path).stat()
     return _read_file(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def _padded(outline: bytes) -> bytes:
+    return outline + b"\0" * (-len(outline) % 4)
 
 
 def _components(outline: bytes) -> tuple[int, ...]:
