@@ -155,10 +155,10 @@ def _kept_key_signer(loaded: Any) -> Signer:
             is_pdf_sig: bool = True,
         ) -> Any:
             # A PAdES signature's signed attributes (ETSI EN 319 142-1, 6.3: content type, message digest,
-            # ESS signing-certificate-v2) differ from one signature to the next only by the digest; asn1crypto
-            # builds and encodes them again each time, which was a third of a signature. They are encoded once
-            # per digest algorithm with a stand-in digest, and each signature reads back that encoding with its
-            # own digest in place of the stand-in.
+            # ESS signing-certificate-v2) differ from one signature to the next only by the digest;
+            # asn1crypto builds and encodes them again each time, which was a third of a signature. They are
+            # encoded once per digest algorithm with a stand-in digest, and each signature reads back that
+            # encoding with its own digest in place of the stand-in.
             plain_pades = (
                 use_pades
                 and is_pdf_sig
@@ -179,7 +179,9 @@ def _kept_key_signer(loaded: Any) -> Signer:
                 )
             stand_in = hashlib.new(digest_algorithm, b"motcua: stand-in digest").digest()
             if len(data_digest) != len(stand_in):
-                raise ValueError(f"a {digest_algorithm} digest has {len(stand_in)} bytes, not {len(data_digest)}")
+                raise ValueError(
+                    f"a {digest_algorithm} digest has {len(stand_in)} bytes, not {len(data_digest)}"
+                )
             if digest_algorithm not in encoded_attributes:
                 attributes = await super().signed_attrs(
                     stand_in, digest_algorithm, attr_settings=attr_settings, use_pades=True, dry_run=dry_run

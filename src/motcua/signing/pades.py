@@ -56,13 +56,24 @@ def timestamp_unavailable(*, url: str, reason: str) -> DomainError:
 
 
 class SignatureBox(Protocol):
-    """Where the appearance goes (``motcua.signing.documents.Box``): PDF points, origin bottom-left."""
+    """Where the appearance goes (``motcua.signing.documents.Box``): PDF points, origin bottom-left.
 
-    page: int
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    Read-only members, so that a frozen dataclass (``documents.Box``) is one."""
+
+    @property
+    def page(self) -> int: ...
+
+    @property
+    def x1(self) -> float: ...
+
+    @property
+    def y1(self) -> float: ...
+
+    @property
+    def x2(self) -> float: ...
+
+    @property
+    def y2(self) -> float: ...
 
 
 def signing_time_text(moment: datetime) -> str:

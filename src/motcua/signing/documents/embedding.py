@@ -25,8 +25,7 @@ from fpdf.syntax import Name, PDFArray
 from .fontsubset import Face
 
 if TYPE_CHECKING:
-    from fpdf.font_type_3 import PDFType3Font
-    from fpdf.output import PDFExtGState, PDFXObject
+    from fpdf.output import PDFExtGState, PDFType3Font, PDFXObject
     from fpdf.pattern import Pattern
 
 _TO_UNICODE_HEAD = (
@@ -117,4 +116,3 @@ class FaceProducer(OutputProducer):
         font.subset.get_glyph.cache_clear()
         font.close()
         return type0
-

@@ -2,11 +2,11 @@
 
 fontTools' subsetter decompiles and recompiles every kept glyph, and fpdf2 and pyHanko run it for each
 document and each signature appearance: it was most of a document's rendering time. Here a face is read once
-per process (its tables, where each glyph's outline lies, the glyphs a composite glyph is made of) and a subset
-is the same font with the outlines of the other glyphs left empty: the glyph numbers do not change (PDF's
-CIDToGIDMap and pyHanko's /Identity map keep working), the bytes are copied, not recompiled. The embedded
-font program carries only the outlines the document draws; hinting tables, when the face has them, are kept as
-they are (the interpreter never sees the empty glyphs)."""
+per process (its tables, where each glyph's outline lies, the glyphs a composite glyph is made of) and a
+subset is the same font with the outlines of the other glyphs left empty: the glyph numbers do not change
+(PDF's CIDToGIDMap and pyHanko's /Identity map keep working), the bytes are copied, not recompiled. The
+embedded font program carries only the outlines the document draws; hinting tables, when the face has them,
+are kept as they are (the interpreter never sees the empty glyphs)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,23 @@ from itertools import accumulate
 from pathlib import Path
 
 # What a PDF viewer reads from an embedded TrueType program (ISO 32000-1, 9.9); the rest is dropped.
-KEPT_TABLES = (b"OS/2", b"cmap", b"cvt ", b"fpgm", b"gasp", b"glyf", b"head", b"hhea", b"hmtx", b"loca")
-KEPT_TABLES += (b"maxp", b"name", b"post", b"prep")
+KEPT_TABLES = frozenset(
+    (
+        b"OS/2",
+        b"cmap",
+        b"cvt ",
+        b"fpgm",
+        b"gasp",
+        b"glyf",
+        b"head",
+        b"hhea",
+        b"hmtx",
+        b"loca",
+        b"maxp",
+        b"name",
+    )
+    + (b"post", b"prep")
+)
 
 # Composite glyph flags (OpenType 'glyf' table).
 _ARG_1_AND_2_ARE_WORDS = 0x0001
@@ -158,7 +173,9 @@ def _sfnt(tables: dict[bytes, bytes]) -> bytes:
     tags = sorted(tables)
     count = len(tags)
     power = 1 << (count.bit_length() - 1)
-    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    header = struct.pack(
+        ">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16
+    )
     offset = 12 + 16 * count
     directory = []
     body = []

@@ -329,7 +329,7 @@ def layout(
         pdf.multi_cell(BODY_W - QR_SIZE - 4, 5, verify_url, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.lines.extend([caption, verify_url])
 
-    # The faces cut by fontsubset (glyph numbers kept), not by fontTools' subsetter: most of the rendering time.
+    # The faces cut by fontsubset (glyph numbers kept), not by fontTools' subsetter (most of the rendering).
     data = bytes(pdf.output(output_producer_class=FaceProducer))
     missing = sorted({c for font in pdf.fonts.values() for c in getattr(font, "missing_glyphs", ())})
     if missing:
