@@ -18,23 +18,8 @@ from itertools import accumulate
 from pathlib import Path
 
 # What a PDF viewer reads from an embedded TrueType program (ISO 32000-1, 9.9); the rest is dropped.
-KEPT_TABLES = frozenset(
-    (
-        b"OS/2",
-        b"cmap",
-        b"cvt ",
-        b"fpgm",
-        b"gasp",
-        b"glyf",
-        b"head",
-        b"hhea",
-        b"hmtx",
-        b"loca",
-        b"maxp",
-        b"name",
-    )
-    + (b"post", b"prep")
-)
+KEPT_TABLES = frozenset({b"OS/2", b"cmap", b"cvt ", b"fpgm", b"gasp", b"glyf", b"head", b"hhea", b"hmtx"})
+KEPT_TABLES |= {b"loca", b"maxp", b"name", b"post", b"prep"}
 
 # Composite glyph flags (OpenType 'glyf' table).
 _ARG_1_AND_2_ARE_WORDS = 0x0001

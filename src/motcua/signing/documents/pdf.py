@@ -165,7 +165,7 @@ def _parsed_fonts(folder: str) -> dict[str, tuple[TTFFont, bytes, fontsubset.Fac
 
 def _fresh(parsed: TTFFont, data: bytes, index: int) -> TTFFont:
     """A document's own copy of a parsed face: the parsed tables shared, the glyph subset and the font file
-    object its own (fpdf2 subsets that object in place when it writes the PDF)."""
+    object its own (fpdf2's own output path, for a font other than these faces, subsets it in place)."""
     font = copy.copy(parsed)
     font.i = index
     font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
