@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
 
 KEY_UNAVAILABLE = "signing.key_unavailable"
+# Digests whose PAdES signed attributes the PKCS#12 signer encodes once (see _kept_key_signer).
+FIXED_LENGTH_DIGESTS = frozenset({"sha256", "sha384", "sha512", "sha3_256", "sha3_384", "sha3_512"})
 register({KEY_UNAVAILABLE: 503})
 
 # kind -> module providing ``load_signer(source)``; pkcs12 is here, the others in their own modules.
@@ -165,6 +167,7 @@ def _kept_key_signer(loaded: Any) -> Signer:
                 and content_type == "data"
                 and self.signed_attr_prov_spec is None
                 and (attr_settings is None or attr_settings.cades_signed_attrs is None)
+                and digest_algorithm in FIXED_LENGTH_DIGESTS
             )
             if not plain_pades:
                 return await super().signed_attrs(
@@ -186,11 +189,17 @@ def _kept_key_signer(loaded: Any) -> Signer:
                 attributes = await super().signed_attrs(
                     stand_in, digest_algorithm, attr_settings=attr_settings, use_pades=True, dry_run=dry_run
                 )
-                encoded = attributes.dump()
-                if encoded.count(stand_in) != 1:  # pragma: no cover - a 32-byte accident
-                    return attributes
-                encoded_attributes[digest_algorithm] = encoded
-            return CMSAttributes.load(encoded_attributes[digest_algorithm].replace(stand_in, data_digest))
+                encoded_attributes[digest_algorithm] = attributes.dump()
+            encoded = encoded_attributes[digest_algorithm]
+            if encoded.count(stand_in) != 1:  # pragma: no cover - the stand-in elsewhere by accident
+                return await super().signed_attrs(
+                    data_digest,
+                    digest_algorithm,
+                    attr_settings=attr_settings,
+                    use_pades=True,
+                    dry_run=dry_run,
+                )
+            return CMSAttributes.load(encoded.replace(stand_in, data_digest))
 
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             try:
