@@ -7,8 +7,10 @@ agency's PKCS#12 keys, and then, in this one process (one core), renders ``--doc
 from the demo catalog's shared result template with sample data (Jinja2 sandbox, A4 layout with the QR code,
 fpdf2) and signs each one twice as the signing worker does: the leader's signature, then the agency's seal as
 an incremental update, each loading its key from the PKCS#12 file (``signing.pades.sign_pdf``). It prints the
-documents per second (goal: at least 20 per core), the time of each part (p50), and the machine's cores and
-load. No database and no network: B-B needs no time-stamping authority.
+documents per second on one core (goal: at least 20), from the process's CPU time (what this process used,
+whatever else the machine runs) and from the wall-clock time (lower on a busy machine), the time of each part
+(p50, CPU and wall), and the machine's cores and load. No database and no network: B-B needs no time-stamping
+authority.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def main() -> None:
         template = _template()
         context = documents.sample_context(template=template, version=None, form_schema={})
         parts: dict[str, list[float]] = {"render": [], "leader": [], "seal": []}
+        cpu_parts: dict[str, list[float]] = {"render": [], "leader": [], "seal": []}
         sign_pdf(
             documents.render(template=template, context=context).pdf,
             source=leader_key,
@@ -78,12 +81,15 @@ def main() -> None:
             appearance="warm-up",
         )
         started = time.perf_counter()
+        cpu_started = time.process_time()
         for n in range(args.documents):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             rendered = documents.render(
                 template=template, context={**context, "number": f"{n + 1:02d}/KQ-UBND"}
             )
             t1 = time.perf_counter()
+            c1 = time.process_time()
             signed = sign_pdf(
                 rendered.pdf,
                 source=leader_key,
@@ -92,6 +98,7 @@ def main() -> None:
                 appearance="Nguyễn Văn An\nChủ tịch",
             )
             t2 = time.perf_counter()
+            c2 = time.process_time()
             sign_pdf(
                 signed,
                 source=seal_key,
@@ -100,19 +107,30 @@ def main() -> None:
                 appearance="Ủy ban nhân dân phường Phú Xuân",
             )
             t3 = time.perf_counter()
-            parts["render"].append(t1 - t0)
-            parts["leader"].append(t2 - t1)
-            parts["seal"].append(t3 - t2)
+            c3 = time.process_time()
+            for name, wall, cpu in (
+                ("render", t1 - t0, c1 - c0),
+                ("leader", t2 - t1, c2 - c1),
+                ("seal", t3 - t2, c3 - c2),
+            ):
+                parts[name].append(wall)
+                cpu_parts[name].append(cpu)
         elapsed = time.perf_counter() - started
+        cpu_elapsed = time.process_time() - cpu_started
 
+    cpu_rate = args.documents / cpu_elapsed
     rate = args.documents / elapsed
     print(
         f"documents rendered and signed (B-B: leader + seal, rendering included): {args.documents} "
-        f"in {elapsed:.2f} s"
+        f"in {cpu_elapsed:.2f} s CPU, {elapsed:.2f} s wall"
     )
-    print(f"per second per core: {rate:.1f} (goal >= {GOAL:.0f}) {'OK' if rate >= GOAL else 'BELOW GOAL'}")
-    for name, times in parts.items():
-        print(f"  {name:<7} p50 {statistics.median(times) * 1000:7.1f} ms")
+    verdict = "OK" if cpu_rate >= GOAL else "BELOW GOAL"
+    print(f"per second per core, CPU time:  {cpu_rate:5.1f} (goal >= {GOAL:.0f}) {verdict}")
+    print(f"per second per core, wall time: {rate:5.1f} (the machine's other work included)")
+    for name in parts:
+        cpu_ms = statistics.median(cpu_parts[name]) * 1000
+        wall_ms = statistics.median(parts[name]) * 1000
+        print(f"  {name:<7} p50 {cpu_ms:6.1f} ms CPU {wall_ms:6.1f} ms wall")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (this run uses one core)")
 
 

@@ -342,3 +342,95 @@ def test_a_character_the_document_font_cannot_print_is_refused_not_left_blank(hu
         _render(dossier)
     assert caught.value.code == errors.CHARACTER_UNPRINTABLE
     assert "漢 (U+6F22)" in str(caught.value)
+
+
+def test_documents_rendered_one_after_another_each_carry_only_their_own_text(hue):
+    # The faces are parsed once per process and cut per document (documents.fontsubset): a document's text
+    # and glyphs never come from the one rendered before it.
+    first = _render(_birth(hue, child_name="Nguyễn Thị Ánh Dương"), number="05/GKS-UBND")
+    second = _render(_birth(hue, child_name="Trần Quỳnh Hương"), number="06/GKS-UBND")
+    third = _render(_birth(hue, child_name="Nguyễn Thị Ánh Dương"), number="05/GKS-UBND")
+
+    first_text, second_text, third_text = (flat(pdftotext(r.pdf)) for r in (first, second, third))
+    assert "NGUYỄN THỊ ÁNH DƯƠNG" in first_text and "TRẦN QUỲNH HƯƠNG" not in first_text
+    assert "TRẦN QUỲNH HƯƠNG" in second_text and "ÁNH DƯƠNG" not in second_text
+    assert "Số: 06/GKS-UBND" in second_text and "05/GKS-UBND" not in second_text
+    assert "NGUYỄN THỊ ÁNH DƯƠNG" in third_text and "TRẦN QUỲNH HƯƠNG" not in third_text
+    # Each document's faces carry the outlines its own text needs, no more: "Q" and "Ỳ" only in the second.
+    for rendered, has_q in ((first, False), (second, True), (third, False)):
+        assert ("Q" in _drawn_letters(rendered.pdf, "/MPDFAA+LiberationSerifBold")) is has_q
+        assert ("Ỳ" in _drawn_letters(rendered.pdf, "/MPDFAA+LiberationSerifBold")) is has_q
+
+
+def _embedded_programs(pdf: bytes) -> dict[str, bytes]:
+    reader = PdfReader(io.BytesIO(pdf))
+    programs = {}
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        descendant = font.get_object()["/DescendantFonts"][0].get_object()
+        programs[str(descendant["/BaseFont"])] = descendant["/FontDescriptor"]["/FontFile2"].get_data()
+    return programs
+
+
+def _drawn_letters(pdf: bytes, font: str) -> set[str]:
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(io.BytesIO(_embedded_programs(pdf)[font]))
+    drawn = {name for name in face.getGlyphOrder() if face["glyf"][name].numberOfContours != 0}
+    return {chr(code) for code, name in face.getBestCmap().items() if name in drawn}
+
+
+def test_the_embedded_faces_carry_the_outlines_of_the_printed_letters_only(hue):
+    from fontTools.ttLib import TTFont
+
+    rendered = _render(_birth(hue))
+    programs = _embedded_programs(rendered.pdf)
+
+    regular = TTFont(io.BytesIO(programs["/MPDFAA+LiberationSerif"]))
+    glyphs = regular.getGlyphSet()
+    names = regular.getGlyphOrder()
+    drawn = {name for name in names if regular["glyf"][name].numberOfContours != 0}
+    cmap = {chr(code): name for code, name in regular.getBestCmap().items()}
+    # Printed in the regular face (the labels of the form data): its letters have outlines…
+    for letter in "Nơi sinh Giới tính":
+        if not letter.isspace():
+            assert cmap[letter] in drawn, letter
+    # …a letter no document text uses has none, and the face is far smaller than the source.
+    assert cmap["Ỹ"] not in drawn
+    assert len(drawn) < len(names) / 4
+    assert len(programs["/MPDFAA+LiberationSerif"]) < 40_000
+    assert glyphs[cmap["C"]].width > 0
+
+
+def test_a_cut_face_keeps_glyph_numbers_and_composite_components():
+    from fontTools.ttLib import TTFont
+
+    from motcua.signing.documents import fontsubset
+
+    source = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+    original = TTFont(str(source))
+    face = fontsubset.read(source.read_bytes())
+    cmap = original.getBestCmap()
+    wanted = {original.getGlyphID(cmap[ord(c)]) for c in "Aệ"}
+
+    cut = TTFont(io.BytesIO(face.subset(wanted)))
+
+    assert len(cut.getGlyphOrder()) == len(original.getGlyphOrder())  # numbers unchanged
+    cut_glyf, original_glyf = cut["glyf"], original["glyf"]
+
+    def outline(font, glyf, gid):
+        glyph = glyf[font.getGlyphName(gid)]
+        return glyph.getCoordinates(glyf)[0] if glyph.numberOfContours else None
+
+    kept = {gid for gid in range(len(cut.getGlyphOrder())) if outline(cut, cut_glyf, gid) is not None}
+    components = set()
+    for gid in wanted:
+        glyph = original_glyf[original.getGlyphName(gid)]
+        if glyph.isComposite():
+            components |= {original.getGlyphID(c.glyphName) for c in glyph.components}
+    assert components  # "ệ" is drawn from "e" and its marks
+    assert kept | {0} == wanted | components | {0}  # .notdef too (empty in this face)
+    for gid in kept:
+        assert outline(cut, cut_glyf, gid) == outline(original, original_glyf, gid)
+    assert [cut["hmtx"][cut.getGlyphName(g)] for g in range(50)] == [
+        original["hmtx"][original.getGlyphName(g)] for g in range(50)
+    ]

@@ -105,3 +105,61 @@ def test_an_unreachable_time_stamping_authority_signs_nothing(leader):
     with pytest.raises(DomainError) as refused:
         sign_as_leader(simple_pdf(), leader, timestamp_url="http://127.0.0.1:9/tsa")
     assert refused.value.code == TIMESTAMP_UNAVAILABLE
+
+
+def _appearance_font(signature) -> tuple[str, set[str]]:
+    """The text a signature's appearance can show (its font's ToUnicode map) and the characters whose glyphs
+    have outlines in the embedded font program."""
+    from fontTools.ttLib import TTFont
+
+    appearance = signature.sig_field["/AP"]["/N"]
+    fonts = []
+
+    def collect(xobject):
+        resources = xobject.get("/Resources", {})
+        fonts.extend(font.get_object() for font in resources.get("/Font", {}).values())
+        for inner in resources.get("/XObject", {}).values():
+            collect(inner.get_object())
+
+    collect(appearance)
+    (font,) = fonts
+    mapped = font["/ToUnicode"].data.decode("ascii")
+    descendant = font["/DescendantFonts"][0].get_object()
+    program = TTFont(BytesIO(descendant["/FontDescriptor"]["/FontFile2"].data))
+    glyf = program["glyf"]
+    drawn = {chr(code) for code, name in program.getBestCmap().items() if glyf[name].numberOfContours != 0}
+    return mapped, drawn
+
+
+def test_one_key_signs_documents_one_after_another_each_signature_its_own(leader, tmp_path):
+    # The PKCS#12 key, its certificate's signed attributes and the appearance font are prepared once per
+    # process: each signature still carries its own document's digest and its own appearance text.
+    first = sign_pdf(
+        simple_pdf("Giấy khai sinh số 01"),
+        source=pkcs12_source(leader),
+        field_name="ChuKyLanhDao",
+        box=LEADER_BOX,
+        appearance="Nguyễn Văn An\nChủ tịch",
+    )
+    second = sign_pdf(
+        simple_pdf("Giấy chứng nhận kết hôn số 02"),
+        source=pkcs12_source(leader),
+        field_name="ChuKyLanhDao",
+        box=LEADER_BOX,
+        appearance="Trần Thị Quỳnh\nPhó Chủ tịch",
+    )
+
+    for signed in (first, second):
+        report = pdfsig(signed, tmp_path)
+        assert "Signature Validation: Signature is Valid." in report
+        assert "Total document signed" in report
+    (one,) = PdfFileReader(BytesIO(first)).embedded_signatures
+    (other,) = PdfFileReader(BytesIO(second)).embedded_signatures
+    # Each signed attribute set carries its own document's digest (pdfsig checked it against the bytes).
+    digests = [s.signer_info["signed_attrs"].dump() for s in (one, other)]
+    assert digests[0] != digests[1]
+    one_text, one_drawn = _appearance_font(one)
+    other_text, other_drawn = _appearance_font(other)
+    assert {"ễ", "A"} <= one_drawn and not {"ỳ", "Q", "P"} & one_drawn
+    assert {"ỳ", "Q", "P"} <= other_drawn and not {"ễ", "A"} & other_drawn
+    assert one_text != other_text

@@ -8,6 +8,7 @@ signature gets an incremental update, so the leader's signature stays valid unde
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from datetime import datetime
@@ -55,13 +56,24 @@ def timestamp_unavailable(*, url: str, reason: str) -> DomainError:
 
 
 class SignatureBox(Protocol):
-    """Where the appearance goes (``motcua.signing.documents.Box``): PDF points, origin bottom-left."""
+    """Where the appearance goes (``motcua.signing.documents.Box``): PDF points, origin bottom-left.
 
-    page: int
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    Read-only members, so that a frozen dataclass (``documents.Box``) is one."""
+
+    @property
+    def page(self) -> int: ...
+
+    @property
+    def x1(self) -> float: ...
+
+    @property
+    def y1(self) -> float: ...
+
+    @property
+    def x2(self) -> float: ...
+
+    @property
+    def y2(self) -> float: ...
 
 
 def signing_time_text(moment: datetime) -> str:
@@ -216,16 +228,71 @@ def _appearance_font(font_file: str) -> str:
 @cache
 def _cached_stamp_style(font_file: str) -> Any:
     """Liberation Serif (Times metrics, Vietnamese glyphs) embedded as a subset; a thin frame."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     return TextStampStyle(
         stamp_text="%(appearance)s\n%(signed_at)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(_appearance_font(font_file), font_size=APPEARANCE_FONT_SIZE),
+            font=_appearance_font_factory(_appearance_font(font_file), APPEARANCE_FONT_SIZE),
             font_size=APPEARANCE_FONT_SIZE,
         ),
         border_width=1,
         background=None,
     )
+
+
+def _appearance_font_factory(font_file: str, font_size: int) -> Any:
+    """pyHanko's font engine for the appearance, made from one engine parsed once per process.
+
+    pyHanko's own factory re-reads and re-parses the font for each signature and cuts it with fontTools'
+    subsetter; here each signature gets a copy of the parsed engine (the font tables and HarfBuzz face
+    shared, read only) whose font program is cut by ``documents.fontsubset`` (glyph numbers kept, as
+    pyHanko's /Identity CIDToGIDMap needs)."""
+    from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory
+    from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator
+    from pyhanko.pdf_utils.generic import StreamObject, pdf_name
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    from .documents import fontsubset
+
+    face = fontsubset.read_file(font_file)
+
+    class AppearanceCIDFont(CIDFontType2):
+        glyphs: dict[int, Any]
+
+        def set_font_file(self, writer: Any) -> Any:
+            stream = StreamObject(stream_data=face.subset(self.glyphs))
+            stream.compress()
+            reference = writer.add_object(stream)
+            self._font_descriptor[pdf_name("/FontFile2")] = reference
+            return reference
+
+    class AppearanceFont(GlyphAccumulator):
+        def _extract_subset(self, options: Any = None) -> None:
+            """The font program is cut when it is written (AppearanceCIDFont.set_font_file)."""
+
+    with open(font_file, "rb") as handle:
+        prototype = AppearanceFont(writer=PdfFileWriter(), font_handle=handle, font_size=font_size)
+    prototype.tt.ensureDecompiled()
+    base_name = prototype.cidfont_obj.name.split("+", 1)[-1]
+
+    class Factory(FontEngineFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+            if obj_stream is None and writer.stream_xrefs:
+                obj_stream = writer.prepare_object_stream()
+            engine = copy.copy(prototype)
+            FontEngine.__init__(
+                engine, writer, base_name, embedded_subset=True, obj_stream=obj_stream, font_size=font_size
+            )
+            engine._font_ref = writer.allocate_placeholder()
+            engine._glyphs = {}
+            engine._cid_to_unicode = {}
+            cidfont = AppearanceCIDFont(engine.tt, base_name, engine.subset_prefix)
+            cidfont.glyphs = engine._glyphs
+            engine.cidfont_obj = cidfont
+            engine._subset_created = True
+            engine._write_prepared = False
+            return engine
+
+    return Factory()

@@ -70,7 +70,7 @@ def _sign(
     *,
     source: keys.KeySource,
     field: str,
-    box: Any,  # documents.Box (frozen); pades.SignatureBox declares settable members
+    box: pades.SignatureBox,
     appearance: str,
     reason: str,
     now: dt.datetime,

@@ -33,6 +33,8 @@ from fpdf.fonts import SubsetMap, TTFFont
 from motcua.core.errors import DomainError
 
 from .. import errors
+from . import fontsubset
+from .embedding import FaceProducer
 from .markup import Block, plain
 
 _STYLED = re.compile(r"(?<!\\)(\*\*|__)")
@@ -142,8 +144,9 @@ def _plain_face(source: Path, cache: Path) -> Path:
 
 
 @lru_cache(maxsize=2)
-def _parsed_fonts(folder: str) -> dict[str, tuple[TTFFont, bytes]]:
-    """The four faces as fpdf2 parses them (cmap, widths, metrics), with their file: once per process."""
+def _parsed_fonts(folder: str) -> dict[str, tuple[TTFFont, bytes, fontsubset.Face]]:
+    """The four faces as fpdf2 parses them (cmap, widths, metrics), with their file and its tables read for
+    :mod:`.fontsubset`: once per process."""
     scratch = FPDF()
     cache = Path(settings.VAR_DIR) / "cache" / "document-fonts"
     for style, name in FONT_FILES.items():
@@ -152,16 +155,17 @@ def _parsed_fonts(folder: str) -> dict[str, tuple[TTFFont, bytes]]:
         except OSError:  # a read-only var directory: the system's temporary folder will do
             face = _plain_face(Path(folder) / name, Path(tempfile.gettempdir()) / "motcua-document-fonts")
         scratch.add_font(FONT, style, str(face))
-    return {
-        key: (font, Path(font.ttffile).read_bytes())
-        for key, font in scratch.fonts.items()
-        if isinstance(font, TTFFont)
-    }
+    faces = {}
+    for key, font in scratch.fonts.items():
+        if isinstance(font, TTFFont):
+            data = Path(font.ttffile).read_bytes()
+            faces[key] = (font, data, fontsubset.read(data))
+    return faces
 
 
 def _fresh(parsed: TTFFont, data: bytes, index: int) -> TTFFont:
     """A document's own copy of a parsed face: the parsed tables shared, the glyph subset and the font file
-    object its own (fpdf2 subsets that object in place when it writes the PDF)."""
+    object its own (fpdf2's own output path, for a font other than these faces, subsets it in place)."""
     font = copy.copy(parsed)
     font.i = index
     font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
@@ -177,8 +181,10 @@ class _Document(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         folder = _check_fonts()
         # Parsing the four faces for each document was half of its rendering time (fpdf2's add_font).
-        for key, (parsed, data) in _parsed_fonts(str(folder)).items():
+        self.faces: dict[str, fontsubset.Face] = {}
+        for key, (parsed, data, face) in _parsed_fonts(str(folder)).items():
             self.fonts[key] = _fresh(parsed, data, len(self.fonts) + 1)
+            self.faces[key] = face
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.set_creator("motcua")
@@ -323,7 +329,8 @@ def layout(
         pdf.multi_cell(BODY_W - QR_SIZE - 4, 5, verify_url, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.lines.extend([caption, verify_url])
 
-    data = bytes(pdf.output())
+    # The faces cut by fontsubset (glyph numbers kept), not by fontTools' subsetter (most of the rendering).
+    data = bytes(pdf.output(output_producer_class=FaceProducer))
     missing = sorted({c for font in pdf.fonts.values() for c in getattr(font, "missing_glyphs", ())})
     if missing:
         # A character the font cannot print would be a blank on a signed document: refuse it.
