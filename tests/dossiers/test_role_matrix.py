@@ -21,7 +21,7 @@ from motcua.dossiers.models import Consultation, Dossier, State, StopNotice, Wit
 from motcua.org.models import Role
 from workspace.conftest import PASSWORD, log_in
 
-from .dossier_world import COMPLETE, T0, World, build_world, make_staff
+from .dossier_world import COMPLETE, T0, World, build_world, make_staff, move
 
 pytestmark = pytest.mark.django_db
 
@@ -259,9 +259,7 @@ def _received(world: World, *, by_post: bool = False) -> Dossier:
 
 
 def _move(world: World, dossier: Dossier, who: str, action: str, n: int, reason: str = "") -> Dossier:
-    return services.perform(
-        dossier=dossier, by=world.users[who], action=action, reason=reason, now=T0 + n * H
-    )
+    return move(dossier=dossier, by=world.users[who], action=action, reason=reason, now=T0 + n * H)
 
 
 def dossier_in(world: World, state: str) -> Dossier:

@@ -36,6 +36,7 @@ from motcua.dossiers import access, events
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import ApologyNotice, Dossier, StopNotice
+from motcua.dossiers.services import signature_step
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.unit import service
 from motcua.signing import documents, files
@@ -213,7 +214,66 @@ def prepare(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin
     return document
 
 
+def draft_at_sign_step(
+    *, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = ""
+) -> IssuedDocument | None:
+    """The draft made without anyone pressing "prepare": when the holder of a ``sign`` step opens the dossier
+    and it has no document yet, the result is drafted as ``prepare`` does (their preview at once). Done on
+    the page rather than in the step action that reaches the step: rendering takes a tenth of a second and
+    the movement's query budget is 8, and the engine (below the signing app) cannot render. None when there is
+    nothing to draft (another step, a document already there, no template, not the step's holder); a draft
+    that fails to render is left to "prepare", which shows why."""
+    step = dossier.current_step
+    if step is None or Action.SIGN not in (step.step.actions or ()):
+        return None
+    from motcua.signing.selectors import may_have_documents
+
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    if may_have_documents(dossier) or not access.may(by, Act.PREPARE_DOCUMENT, dossier, on=on):
+        return None
+    if documents.template_for(dossier=dossier, kind=DocumentKind.RESULT) is None:
+        return None
+    try:
+        return prepare(dossier=dossier, by=by, now=now, origin=origin)
+    except DomainError:
+        return None
+
+
 # --- 2. the leader's signature (the workflow's ``sign``) -------------------------------------------
+
+
+def _check_then_reauthenticate(
+    by: Any, action: str, dossier: Dossier, *, now: dt.datetime, token: str, subject: Any = None
+) -> None:
+    """Every signature: first whether ``by`` may sign (the one access policy: who is refused learns why, and
+    spends no code), then the authenticator's code again (``accounts.reauthenticate``: a wrong or used code
+    refuses, nothing is written)."""
+    denied = access.refusal(by, action, dossier, on=timezone.localdate(now), subject=subject)
+    if denied is not None:
+        raise denied
+    accounts.reauthenticate(user=by, token=token)
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    by: Any,
+    action: str,
+    reason: str,
+    now: dt.datetime,
+    origin: str,
+    target_step: str | None = None,
+) -> Dossier:
+    """The step's movement, in the caller's transaction: ``sign`` through the engine's sign step (which the
+    generic ``perform`` refuses), every other action through ``perform``."""
+    if action == Action.SIGN:
+        return signature_step.pass_sign_step(
+            dossier=dossier, by=by, reason=reason, target_step=target_step, now=now, origin=origin
+        )
+    return dossier_services.perform(
+        dossier=dossier, by=by, action=action, reason=reason, target_step=target_step, now=now, origin=origin
+    )
 
 
 def _enqueue(job: SignatureJob) -> None:
@@ -247,10 +307,7 @@ def sign(
     after entering the code of their authenticator again. Records the leader's signature job and moves the
     step, in one transaction with the step's event; the worker makes the signature."""
     now = now or timezone.now()
-    denied = access.refusal(by, Action.SIGN, dossier, on=timezone.localdate(now))
-    if denied is not None:
-        raise denied
-    accounts.reauthenticate(user=by, token=token)
+    _check_then_reauthenticate(by, Action.SIGN, dossier, now=now, token=token)
     staff = access.staff_of(by)
     document = current_result(dossier)
     if document is None:
@@ -269,15 +326,7 @@ def sign(
     document.signer = staff
     document.save(update_fields=["signer"])
     job = _job(document, signature=SignatureKind.LEADER, staff=staff, now=now)
-    dossier_services.perform(
-        dossier=dossier,
-        by=by,
-        action=Action.SIGN,
-        reason=reason,
-        target_step=target_step,
-        now=now,
-        origin=origin,
-    )
+    _move(dossier, by=by, action=Action.SIGN, reason=reason, target_step=target_step, now=now, origin=origin)
     return job
 
 
@@ -334,8 +383,8 @@ def issue(
         document.sealer = staff
         document.save(update_fields=["sealer"])
         job = _job(document, signature=SignatureKind.SEAL, staff=staff, now=now)
-    dossier_services.perform(
-        dossier=dossier,
+    _move(
+        dossier,
         by=by,
         action=Action.ISSUE_NUMBER,
         reason=reason,
@@ -366,10 +415,18 @@ def _notice_document(
 
 @service
 def sign_stop(
-    *, notice: StopNotice, by: Any, reasons: str = "", now: dt.datetime | None = None, origin: str = ""
+    *,
+    notice: StopNotice,
+    by: Any,
+    token: str,
+    reasons: str = "",
+    now: dt.datetime | None = None,
+    origin: str = "",
 ) -> Dossier:
-    """The leader signs the stop notice (``dossiers.services.sign_stop``) and its document is signed."""
+    """The leader signs the stop notice (``dossiers.services.sign_stop``), the code of their authenticator
+    asked again, and its document is signed."""
     now = now or timezone.now()
+    _check_then_reauthenticate(by, Act.SIGN_STOP, notice.dossier, now=now, token=token, subject=notice)
     dossier = dossier_services.sign_stop(notice=notice, by=by, reasons=reasons, now=now, origin=origin)
     _notice_document(dossier, kind=DocumentKind.STOP_NOTICE, by=by, now=now, stop_notice=notice)
     return dossier
@@ -377,13 +434,19 @@ def sign_stop(
 
 @service
 def refuse_at_step(
-    *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+    *,
+    dossier: Dossier,
+    by: Any,
+    token: str,
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
 ) -> Dossier:
-    """The leader stops the dossier at their step (``refuse``): the notice they sign is signed digitally."""
+    """The leader stops the dossier at their step (``refuse``): they sign the stop notice, so the code of
+    their authenticator is asked again; the notice's document is signed digitally."""
     now = now or timezone.now()
-    dossier = dossier_services.perform(
-        dossier=dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin
-    )
+    _check_then_reauthenticate(by, Action.REFUSE, dossier, now=now, token=token)
+    dossier = _move(dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin)
     notice = (
         StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.SIGNED).order_by("-pk").first()
     )
@@ -393,10 +456,12 @@ def refuse_at_step(
 
 @service
 def sign_apology(
-    *, notice: ApologyNotice, by: Any, now: dt.datetime | None = None, origin: str = ""
+    *, notice: ApologyNotice, by: Any, token: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:
-    """The leader signs the apology (``dossiers.services.sign_apology``) and its document is signed."""
+    """The leader signs the apology (``dossiers.services.sign_apology``), the code of their authenticator
+    asked again, and its document is signed."""
     now = now or timezone.now()
+    _check_then_reauthenticate(by, Act.SIGN_APOLOGY, notice.dossier, now=now, token=token, subject=notice)
     dossier = dossier_services.sign_apology(notice=notice, by=by, now=now, origin=origin)
     _notice_document(dossier, kind=DocumentKind.APOLOGY, by=by, now=now, apology=notice)
     return dossier
