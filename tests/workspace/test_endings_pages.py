@@ -60,7 +60,7 @@ def test_the_leader_signs_the_stop_and_downloads_form_05(client, hue):
     assert Dossier.objects.get(pk=dossier.pk).state == State.IN_PROCESS  # nothing changed
     response = client.post(
         url(dossier, f"dung-giai-quyet/{notice.pk}/"),
-        {"decision": "sign", "reasons": "", "token": signing_code(officer("phuvang.lanhdao"))},
+        {"decision": "sign", "reasons": "", "token": signing_code("phuvang.lanhdao")},
     )
     assert response.status_code == 302
     dossier.refresh_from_db()

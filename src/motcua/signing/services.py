@@ -21,9 +21,11 @@ Web processes never load keys: every signature here is a ``SignatureJob`` the wo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +51,7 @@ from motcua.signing.models import (
     JobState,
     SignatureJob,
     SignatureKind,
+    VerificationUpload,
 )
 
 WORKER_ORIGIN = "signing-worker"
@@ -570,6 +573,31 @@ def replace(
         reason=reason,
     )
     return replacement
+
+
+# --- the public verification page's uploads ---------------------------------------------------------
+
+
+def count_upload(*, client: str, now: dt.datetime | None = None) -> None:
+    """One more PDF to validate for ``client`` (its address): refused with ``signing.upload_throttled`` (429)
+    once the client sent ``MOTCUA_VERIFY_UPLOADS_PER_CLIENT`` in the last ``MOTCUA_VERIFY_WINDOW_MINUTES``;
+    a refused upload is not counted. The same table-backed count as the public dossier lookup's
+    (``portal.tracking``), keyed by the address's hash."""
+    now = now or timezone.now()
+    minutes = int(settings.MOTCUA_VERIFY_WINDOW_MINUTES)
+    window = now - dt.timedelta(minutes=minutes)
+    key = hashlib.sha256((client or "unknown").encode()).hexdigest()
+    with transaction.atomic():
+        VerificationUpload.objects.filter(client=key, at__lt=window).delete()
+        if VerificationUpload.objects.filter(client=key).count() >= int(
+            settings.MOTCUA_VERIFY_UPLOADS_PER_CLIENT
+        ):
+            raise DomainError(
+                signing_errors.UPLOAD_THROTTLED,
+                _("Bạn đã gửi quá nhiều tệp để kiểm tra. Vui lòng thử lại sau %(minutes)s phút."),
+                minutes=minutes,
+            )
+        VerificationUpload.objects.create(client=key, at=now)
 
 
 def needs_clerk(document: IssuedDocument) -> bool:
