@@ -759,7 +759,10 @@ REFERENCE_APPS = frozenset(
 )
 LOCAL_APPS = frozenset({"admin", "sessions", "axes", "django_tasks_database", "portal"})
 # Exceptions inside those apps: operational state of the delivery workers, the sessions of our own store.
-LOCAL_TABLES = frozenset({"integrations_lease", "integrations_destinationtotals", "accounts_session"})
+# Counters of one site's own traffic, like portal_lookupfailure (its app is local): the verification page's.
+LOCAL_TABLES = frozenset(
+    {"integrations_lease", "integrations_destinationtotals", "accounts_session", "signing_verificationupload"}
+)
 # Catalog data inside a distributed app: result-document templates are read with every procedure version.
 REFERENCE_TABLES = frozenset({"signing_documenttemplate"})
 DISTRIBUTION_KEY = "province_code"

@@ -87,6 +87,10 @@ def perform(
     ``sign`` is refused here: the signing service signs (the engine's guard, docs/signing.md).
     """
     if action == Action.SIGN:
+        # Who may not sign here learns why (the one access policy); who may is sent to the signing service.
+        denied = access.refusal(by, action, dossier, on=timezone.localdate(now or timezone.now()))
+        if denied is not None:
+            raise denied
         raise DomainError(
             errors.SIGN_NEEDS_SIGNING,
             _(
