@@ -89,7 +89,7 @@ class CscPeer(CSCWithCertomancer):  # type: ignore[misc]
     # "revoked"); ``credentials/authorize`` and ``signatures/signHash`` refuse with the CSC error.
 
     def revoked(self, credential_id: str) -> bool:
-        """Whether the certificate of ``credential_id`` is revoked now (as the test PKI's CRL and OCSP say)."""
+        """Whether the certificate of ``credential_id`` is revoked now (the test PKI's CRL and OCSP)."""
         pki_arch, cert_spec = self._parse_credential_id(credential_id)
         return pki_arch.check_revocation_status(cert_spec.label, datetime.now(UTC)) is not None
 
