@@ -33,6 +33,13 @@ def _shot(page: Page, name: str, size: str = "desktop") -> None:
 
 
 PHONE = VIEWPORTS["phone"]["viewport"]
+# The innermost elements reaching past the screen's right edge: what to fix when a page scrolls sideways.
+WIDER_THAN_THE_SCREEN = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 0.5))
+  .slice(0, 8)
+  .map(e => [e.tagName, e.closest('section')?.querySelector('h2')?.textContent, e.textContent.slice(0, 9)])
+"""
 
 
 def _fits_phone(page: Page, name: str) -> None:
@@ -41,7 +48,8 @@ def _fits_phone(page: Page, name: str) -> None:
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(200)  # the layout settles at the new width
     overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert overflow[0] <= overflow[1], f"{name}: {overflow[0]} px wide at {overflow[1]} px"
+    wide = [] if overflow[0] <= overflow[1] else page.evaluate(WIDER_THAN_THE_SCREEN)
+    assert overflow[0] <= overflow[1], f"{name}: {overflow[0]} px wide at {overflow[1]} px: {wide}"
     _shot(page, name, "phone")
     if size is not None:
         page.set_viewport_size(size)

@@ -13,7 +13,9 @@ Order (Decree 30/2020/NĐ-CP Art. 13–16 and Annex I; docs/signing.md):
 4. the clerk at ``issue_number`` applies the agency's seal (``issue``): a second, incremental signature made
    by the worker, which then files the signed bytes and their hash in the citizen's data store.
 A stop notice (form 05) and an apology (form 04) are signed by the leader when the notice is signed; the
-agency's seal follows at once (no clerk step for them).
+agency's seal follows at once (no clerk step for them). Every signature here (``sign``, ``sign_stop``,
+``refuse_at_step``, ``sign_apology``, ``replace``) asks the authenticator's code again first; the verification
+page's uploads are counted per client (``count_upload``).
 
 Web processes never load keys: every signature here is a ``SignatureJob`` the worker makes.
 """
