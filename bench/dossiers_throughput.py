@@ -34,6 +34,17 @@ START = dt.datetime(2025, 9, 8, 8, 0, tzinfo=TZ)
 MOVES = ("forward", "approve", "sign", "issue_number", "return_result")
 
 
+def _move(*, dossier: Any, by: Any, action: str, **options: Any) -> Any:
+    """One movement of the walk: ``sign`` through the engine's sign step (the signing service's path; the
+    signature itself is not what this measures), the others through ``perform`` (which refuses ``sign``)."""
+    from motcua.dossiers import services
+    from motcua.dossiers.services.signature_step import pass_sign_step
+
+    if action == "sign":
+        return pass_sign_step(dossier=dossier, by=by, **options)
+    return services.perform(dossier=dossier, by=by, action=action, **options)
+
+
 def run_clients(clients: int, work: Any) -> list[Any]:
     from django.db import connection
 
@@ -136,7 +147,7 @@ def main() -> None:
                     while dossier.current_step is not None:
                         step = dossier.current_step
                         action = next(a for a in MOVES if a in step.step.actions)
-                        dossier = services.perform(
+                        dossier = _move(
                             dossier=dossier, by=staff(step.role, step.agency_id), action=action, now=now
                         )
                         actions += 1

@@ -1,7 +1,8 @@
 """The CSC peer's aiohttp application: certomancer-csc-dummy's endpoints (``credentials/list``, ``info``,
 ``authorize``, ``signatures/signHash``) over the test PKI's certomancer configuration, with what the dummy
 leaves out and a real service has: every call but ``info`` needs a Bearer access token, ``auth/login`` trades
-HTTP Basic user credentials for that token, and ``/healthz``.
+HTTP Basic user credentials for that token, a revoked certificate's credential is disabled (refused with the
+CSC error), and ``/healthz``.
 
 A credential id is ``<architecture>/<certificate label>`` (``motcua-test/signer-3``): any certificate the test
 PKI issued with its key kept by the PKI (a PKCS#12 one). The configuration is re-read when the PKI rewrites it
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
 import secrets
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +84,46 @@ class CscPeer(CSCWithCertomancer):  # type: ignore[misc]
     async def credentials_list(self, request: web.Request) -> web.Response:
         return web.json_response({"credentialIDs": self.credential_ids()})
 
+    # A certificate the test PKI revoked: its credential is disabled, as a trust service disables the key of a
+    # revoked certificate. ``credentials/info`` says so (CSC API v1 ``key/status`` "disabled", ``cert/status``
+    # "revoked"); ``credentials/authorize`` and ``signatures/signHash`` refuse with the CSC error.
+
+    def revoked(self, credential_id: str) -> bool:
+        """Whether the certificate of ``credential_id`` is revoked now (the test PKI's CRL and OCSP)."""
+        pki_arch, cert_spec = self._parse_credential_id(credential_id)
+        return pki_arch.check_revocation_status(cert_spec.label, datetime.now(UTC)) is not None
+
+    async def _credential_id(self, request: web.Request) -> str:
+        try:
+            params = await request.json()
+            return str(params["credentialID"])
+        except (ValueError, KeyError, TypeError):
+            return ""
+
+    async def credentials_info(self, request: web.Request) -> web.Response:
+        response: web.Response = await super().credentials_info(request)
+        credential_id = await self._credential_id(request)
+        if not self.revoked(credential_id):
+            return response
+        answer = json.loads(response.text or "{}")
+        answer.setdefault("key", {})["status"] = "disabled"
+        answer.setdefault("cert", {})["status"] = "revoked"
+        return web.json_response(answer)
+
+    async def credentials_authorize(self, request: web.Request) -> web.Response:
+        credential_id = await self._credential_id(request)
+        if credential_id and self.revoked(credential_id):
+            raise _disabled()
+        response: web.Response = await super().credentials_authorize(request)
+        return response
+
+    async def signatures_sign_hash(self, request: web.Request) -> web.Response:
+        credential_id = await self._credential_id(request)
+        if credential_id and self.revoked(credential_id):
+            raise _disabled()
+        response: web.Response = await super().signatures_sign_hash(request)
+        return response
+
     def register_routes(self) -> None:
         super().register_routes()
         self.app.add_routes([web.get("/healthz", self.healthz), web.post("/csc/v1/auth/login", self.login)])
@@ -114,6 +157,18 @@ class CscPeer(CSCWithCertomancer):  # type: ignore[misc]
             ):
                 raise _unauthorized("a valid Bearer access token is required")
         return await handler(request)
+
+
+# The CSC API's answer to a request naming a disabled credential (HTTP 400, OAuth-style error object).
+DISABLED_ERROR = "invalid_request"
+DISABLED_DESCRIPTION = "The credential is disabled: its certificate is revoked"
+
+
+def _disabled() -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(
+        text=json.dumps({"error": DISABLED_ERROR, "error_description": DISABLED_DESCRIPTION}),
+        content_type="application/json",
+    )
 
 
 def _unauthorized(description: str) -> web.HTTPUnauthorized:

@@ -557,6 +557,10 @@ if PRODUCTION and MOTCUA_SIGNING["enabled"]:
 # accepts for comparison.
 MOTCUA_PUBLIC_BASE_URL = env.str("MOTCUA_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 MOTCUA_VERIFY_MAX_MB = env.int("MOTCUA_VERIFY_MAX_MB", default=20)
+# Uploads to the public verification page per client address (motcua.core.clients) in the window; beyond
+# it the page answers 429 until the window passes (each upload costs a signature validation).
+MOTCUA_VERIFY_UPLOADS_PER_CLIENT = env.int("MOTCUA_VERIFY_UPLOADS_PER_CLIENT", default=10)
+MOTCUA_VERIFY_WINDOW_MINUTES = env.int("MOTCUA_VERIFY_WINDOW_MINUTES", default=10)
 
 # --- The post (issue 16, part 3)
 # docs/integrations.md "Post". Dossiers picked up and results returned by the public postal service (Decision

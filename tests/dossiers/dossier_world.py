@@ -342,3 +342,14 @@ def to_review(world: World, *, now: dt.datetime = T0) -> Dossier:
     return services.perform(
         dossier=dossier, by=world.officer_px, action="forward", now=now + dt.timedelta(hours=1)
     )
+
+
+def move(*, dossier: Dossier, by: Any, action: str, **options: Any) -> Dossier:
+    """A workflow movement as the engine's tests walk it: ``sign`` through the engine's sign step, the path of
+    the signing service (which asks for the document and the code first: tests/signing), the others through
+    ``perform`` (which refuses ``sign``)."""
+    if action == "sign":
+        from motcua.dossiers.services.signature_step import pass_sign_step
+
+        return pass_sign_step(dossier=dossier, by=by, **options)
+    return services.perform(dossier=dossier, by=by, action=action, **options)

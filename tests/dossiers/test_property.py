@@ -27,7 +27,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.org.models import Role
 
-from .dossier_world import T0, receive_px_for_pv
+from .dossier_world import T0, move, receive_px_for_pv
 
 PROCESSING = {State.IN_PROCESS, State.RESULT_READY, State.SUPPLEMENT, State.CONSULTING}
 MOVES = ["forward", "approve", "sign", "issue_number", "return", "refuse", "return_result"]
@@ -102,7 +102,7 @@ def test_random_action_sequences_keep_the_dossier_consistent(world):
             before = (d.version, d.events.count())
             try:
                 if op in MOVES:
-                    services.perform(dossier=d, by=by, action=op, reason=reason, now=self.now)
+                    move(dossier=d, by=by, action=op, reason=reason, now=self.now)
                 elif op == "accept":
                     services.accept(dossier=d, by=by, now=self.now)
                 elif op in ("reception_supplement", "request_reception_supplement"):

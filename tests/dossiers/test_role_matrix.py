@@ -19,9 +19,9 @@ from motcua.dossiers import access, services
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Consultation, Dossier, State, StopNotice, WithdrawalRequest
 from motcua.org.models import Role
-from workspace.conftest import PASSWORD, log_in
+from workspace.conftest import PASSWORD, log_in, signing_code
 
-from .dossier_world import COMPLETE, T0, World, build_world, make_staff
+from .dossier_world import COMPLETE, T0, World, build_world, make_staff, move
 
 pytestmark = pytest.mark.django_db
 
@@ -259,9 +259,7 @@ def _received(world: World, *, by_post: bool = False) -> Dossier:
 
 
 def _move(world: World, dossier: Dossier, who: str, action: str, n: int, reason: str = "") -> Dossier:
-    return services.perform(
-        dossier=dossier, by=world.users[who], action=action, reason=reason, now=T0 + n * H
-    )
+    return move(dossier=dossier, by=world.users[who], action=action, reason=reason, now=T0 + n * H)
 
 
 def dossier_in(world: World, state: str) -> Dossier:
@@ -380,10 +378,12 @@ SAMPLE = [
 FILLED = {"reason": "Lý do thử nghiệm", "missing": "Giấy tờ khác"}
 
 
-def _form(world: World, action: str, version: int) -> dict[str, object]:
+def _form(world: World, action: str, version: int, username: str = "") -> dict[str, object]:
     extra: dict[str, object] = {"target_step": "tham_dinh"} if action == Action.RETURN else {}
     if action == Action.CONSULT:
         extra["agency"] = world.department.pk
+    if action in (Action.SIGN, Action.REFUSE) and username:
+        extra["token"] = signing_code(username)  # a signature asks the authenticator's code again
     return {"action": action, "version": version, **FILLED, **extra}
 
 
@@ -415,7 +415,7 @@ def test_the_officer_page_shows_the_policys_buttons_and_the_service_agrees(peopl
         after = Dossier.objects.get(pk=dossier.pk)
         assert (after.version, after.state) == (dossier.version, dossier.state), action
     for action in sorted(allowed)[:1]:
-        response = client.post(f"{url}thao-tac/", _form(people, action, dossier.version))
+        response = client.post(f"{url}thao-tac/", _form(people, action, dossier.version, user.username))
         assert response.status_code == 302, action
         assert Dossier.objects.get(pk=dossier.pk).version > dossier.version, action
 

@@ -19,7 +19,7 @@ from motcua.dossiers.models import Audience, Dossier, EventKind, NationalStatus,
 from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.outbox.models import OutboxMessage, Topic
 
-from .dossier_world import T0, receive_px_for_pv, to_review
+from .dossier_world import T0, move, receive_px_for_pv, to_review
 
 H = dt.timedelta(hours=1)
 
@@ -34,7 +34,7 @@ def _replays(dossier: Dossier) -> None:
 def _walk_to_result(world, dossier, start):
     dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=start)
     dossier = services.perform(dossier=dossier, by=world.head_pv, action="approve", now=start + H)
-    dossier = services.perform(dossier=dossier, by=world.leader_pv, action="sign", now=start + 2 * H)
+    dossier = move(dossier=dossier, by=world.leader_pv, action="sign", now=start + 2 * H)
     return services.perform(dossier=dossier, by=world.clerk_pv, action="issue_number", now=start + 3 * H)
 
 

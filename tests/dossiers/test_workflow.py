@@ -13,7 +13,7 @@ from motcua.dossiers.models import EventKind, NationalStatus, State, StepOutcome
 from motcua.dossiers.status import TimeStatus, time_status
 from motcua.outbox.models import OutboxMessage, Topic
 
-from .dossier_world import T0, accepted, to_review
+from .dossier_world import T0, accepted, move, to_review
 
 H = dt.timedelta(hours=1)
 
@@ -22,7 +22,7 @@ def walk_to_result(world, dossier, start):
     """Head approves, leader signs, clerk numbers (Phú Vang); returns the dossier at the hand-over step."""
     dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=start)
     dossier = services.perform(dossier=dossier, by=world.head_pv, action="approve", now=start + H)
-    dossier = services.perform(dossier=dossier, by=world.leader_pv, action="sign", now=start + 2 * H)
+    dossier = move(dossier=dossier, by=world.leader_pv, action="sign", now=start + 2 * H)
     return services.perform(dossier=dossier, by=world.clerk_pv, action="issue_number", now=start + 3 * H)
 
 

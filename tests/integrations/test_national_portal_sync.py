@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers.dossier_world import T0, to_review
-from motcua.dossiers import services
+from dossiers.dossier_world import T0, move, to_review
 from motcua.integrations.national_portal.client import NationalPortalClient, PortalError
 from motcua.outbox.adapters import Outcome
 from motcua.outbox.models import DeliveryAttempt, OutboxMessage, Status, Topic
@@ -30,7 +29,7 @@ def processed_to_the_end(world):
         (world.officer_px, "return_result"),
     ]
     for hour, (user, action) in enumerate(steps, start=2):
-        dossier = services.perform(dossier=dossier, by=user, action=action, now=T0 + hour * H)
+        dossier = move(dossier=dossier, by=user, action=action, now=T0 + hour * H)
     return dossier
 
 

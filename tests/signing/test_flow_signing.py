@@ -300,7 +300,9 @@ def test_a_signed_stop_notice_is_rendered_signed_and_sealed(world, keys):
         dossier=dossier, by=world.leader_pv, reasons="Hồ sơ giả mạo giấy tờ"
     )
 
-    services.sign_stop(notice=notice, by=world.leader_pv, now=now())
+    services.sign_stop(
+        notice=notice, by=world.leader_pv, token=code(authenticator(world.leader_pv)), now=now()
+    )
 
     document = IssuedDocument.objects.get(dossier=dossier, kind=DocumentKind.STOP_NOTICE)
     leader = worker.run(document.jobs.get().pk)

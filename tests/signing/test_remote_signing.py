@@ -157,3 +157,100 @@ def test_a_service_that_never_answers_is_given_up_after_the_timeout(csc, remote_
 
     assert refused.value.code == KEY_UNAVAILABLE
     assert "Timeout" in refused.value.reason
+
+
+REVOKED = "Chứng thư số của khóa ký từ xa đã bị thu hồi hoặc khóa ký đã bị vô hiệu hóa"
+
+
+def _post(csc, endpoint: str, body: dict) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{csc.url}/csc/v1/{endpoint}",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {csc.access_token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_the_peer_disables_the_credential_of_a_revoked_certificate(csc, pki):
+    revoked = pki.pki.issue("signer", "Người Bị Thu Hồi", organization=AGENCY)
+    credential = csc.credential_id(revoked)
+    status, info = _post(csc, "credentials/info", {"credentialID": credential})
+    assert status == 200 and info["key"]["status"] == "enabled"
+
+    pki.pki.revoke(revoked.serial)
+
+    status, info = _post(csc, "credentials/info", {"credentialID": credential})
+    assert status == 200
+    assert (info["key"]["status"], info["cert"]["status"]) == ("disabled", "revoked")
+    for endpoint, body in (
+        ("credentials/authorize", {"credentialID": credential, "numSignatures": 1, "hash": ["AAAA"]}),
+        ("signatures/signHash", {"credentialID": credential, "SAD": "x", "hash": ["AAAA"], "signAlgo": "1"}),
+    ):
+        status, answer = _post(csc, endpoint, body)
+        assert status == 400, endpoint
+        assert answer["error"] == "invalid_request" and "disabled" in answer["error_description"]
+
+
+def test_a_revoked_remote_certificate_is_a_clear_refusal_at_loading(csc, pki):
+    revoked = pki.pki.issue("signer", "Người Bị Thu Hồi Hai", organization=AGENCY)
+    pki.pki.revoke(revoked.serial)
+
+    with pytest.raises(DomainError) as refused:
+        load_signer(remote_source(csc, csc.credential_id(revoked)))
+
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value).startswith(REVOKED)
+    assert "revoked" in refused.value.reason
+
+
+def test_a_certificate_revoked_while_signing_is_a_clear_refusal(csc, pki):
+    """Loaded while valid, revoked before the hash is authorized: the CSC error is read, not a bare 400."""
+    from motcua.signing.pades import sign_with
+
+    revoked = pki.pki.issue("signer", "Người Bị Thu Hồi Ba", organization=AGENCY)
+    signer = load_signer(remote_source(csc, csc.credential_id(revoked)))
+    pki.pki.revoke(revoked.serial)
+
+    with pytest.raises(DomainError) as refused:
+        sign_with(simple_pdf(), signer=signer, field_name="ChuKy", box=LEADER_BOX, appearance=LEADER)
+
+    assert refused.value.code == KEY_UNAVAILABLE
+    assert str(refused.value).startswith(REVOKED)
+    assert "invalid_request" in refused.value.reason and "disabled" in refused.value.reason
+
+
+@pytest.mark.usefixtures("pki_settings")
+def test_the_signature_job_of_a_revoked_remote_key_fails_with_the_reason(csc, pki, world, result_template):
+    from motcua.signing import services, worker
+    from motcua.signing.models import JobState, SigningKey
+
+    from .flow_helpers import at_sign_step, authenticator, code
+
+    leader = world.leader_pv.staff
+    revoked = pki.pki.issue("signer", leader.full_name, organization=world.ubnd_phu_vang.name)
+    SigningKey.objects.create(
+        staff=leader,
+        source_kind="csc",
+        ref=csc.credential_id(revoked),
+        secret_env=TOKEN_ENV,
+        options={"url": csc.url},
+    )
+    pki.pki.revoke(revoked.serial)
+    dossier = at_sign_step(world)
+    job = services.sign(dossier=dossier, by=world.leader_pv, token=code(authenticator(world.leader_pv)))
+
+    failed = worker.run(job.pk)
+
+    assert failed.state == JobState.FAILED
+    assert failed.error.startswith(REVOKED)
+    document = failed.document
+    document.refresh_from_db()
+    assert document.number == ""  # the register's number was given back (no gap)

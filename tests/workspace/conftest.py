@@ -33,6 +33,14 @@ def current_token(device: TOTPDevice) -> str:
     return f"{token:0{device.digits}d}"
 
 
+def signing_code(username: str) -> str:
+    """A code of the device ``log_in`` gave the officer that the login did not use (the next time step, within
+    django-otp's tolerance): a signature asks the code again."""
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).latest("pk")
+    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + 1)
+    return f"{token:0{device.digits}d}"
+
+
 def officer(username: str):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:

@@ -16,7 +16,7 @@ from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
 from motcua.org.models import Role
 
-from .conftest import log_in, officer
+from .conftest import log_in, officer, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,13 @@ def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_m
     page = client.get(url(dossier)).content.decode()
     assert "Có văn bản xin lỗi chờ bạn ký." in page
     notice = ApologyNotice.objects.get(dossier=dossier)
-    response = client.post(url(dossier, f"xin-loi/{notice.pk}/ky/"))
+    assert 'id="token-apology-' in page  # the code is asked again for the signature
+    response = client.post(url(dossier, f"xin-loi/{notice.pk}/ky/"), {"token": "12"})
+    assert response.status_code == 400 and "Mã xác thực không đúng" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).appointment_at == old_appointment  # nothing changed
+    response = client.post(
+        url(dossier, f"xin-loi/{notice.pk}/ky/"), {"token": signing_code("phuvang.lanhdao")}
+    )
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.appointment_at == notice.new_appointment_at != old_appointment

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dossiers.dossier_catalog_world import hue_world, receive
+from dossiers.dossier_world import move
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
 from motcua.dossiers.models import State
@@ -33,7 +34,7 @@ def at_review(hue):
     while dossier.current_step.step.code != "tham_dinh":
         step = dossier.current_step
         action = next(a for a in MOVES if a in step.step.actions)
-        dossier = services.perform(dossier=dossier, by=hue.staff(step.role, step.agency), action=action)
+        dossier = move(dossier=dossier, by=hue.staff(step.role, step.agency), action=action)
     return dossier
 
 

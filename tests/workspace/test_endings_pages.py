@@ -13,7 +13,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, State, StopNotice, WithdrawalRequest
 from motcua.org.models import Role
 
-from .conftest import log_in, officer
+from .conftest import log_in, officer, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,14 @@ def test_the_leader_signs_the_stop_and_downloads_form_05(client, hue):
     log_in(client, officer("phuvang.lanhdao"))
     page = client.get(url(dossier)).content.decode()
     assert "Ký thông báo dừng giải quyết" in page and "Hồ sơ giả mạo giấy tờ" in page
+    assert 'id="stop-token"' in page  # signing the notice asks the code again
     response = client.post(url(dossier, f"dung-giai-quyet/{notice.pk}/"), {"decision": "sign", "reasons": ""})
+    assert response.status_code == 400 and "mã xác thực" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).state == State.IN_PROCESS  # nothing changed
+    response = client.post(
+        url(dossier, f"dung-giai-quyet/{notice.pk}/"),
+        {"decision": "sign", "reasons": "", "token": signing_code("phuvang.lanhdao")},
+    )
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == State.STOPPED and dossier.national_status == 8

@@ -41,6 +41,8 @@ DOSSIER_SETS = "reception.dossier_sets"
 SUPPLEMENT_REPEAT_REASON = "supplement.repeat_reason"  # a second request without why it was not asked first
 SUPPLEMENT_LATE_REASON = "supplement.late_reason"  # a request after the version's deadline, without a reason
 SUPPLEMENT_RECEPTION_STEP = "supplement.reception_step"  # the reception desk after the receipt
+# ``perform(action="sign")``: the signing service signs (result document, second factor), not the engine.
+SIGN_NEEDS_SIGNING = "action.sign_needs_signing"
 
 HTTP_STATUS = {
     CONFLICT: 409,
@@ -76,6 +78,7 @@ HTTP_STATUS = {
     SUPPLEMENT_REPEAT_REASON: 400,
     SUPPLEMENT_LATE_REASON: 400,
     SUPPLEMENT_RECEPTION_STEP: 403,
+    SIGN_NEEDS_SIGNING: 400,
 }
 
 register(HTTP_STATUS)

@@ -13,7 +13,9 @@ sends it only the hash to sign.
 Each signature is authorized for its own hash (``credentials/authorize`` with the hash, SCAL 2), then signed
 (``signatures/signHash``). Every refusal or outage, at loading or while signing, is a ``DomainError``
 ``signing.key_unavailable`` with a plain message (the service is down or too slow, refuses our access token,
-does not know the credential) and the technical ``reason`` for the log.
+does not know the credential, has disabled it: ``credentials/info`` reports a disabled key or a revoked
+certificate, or a call answers the CSC error for a disabled credential) and the technical ``reason`` (the
+service's CSC error object) for the log.
 
 Law 20/2023/QH15 on electronic transactions and Decree 23/2025/NĐ-CP (electronic signatures and trust
 services) allow a remote signature, the key kept by the trust service provider under the signer's sole
@@ -68,6 +70,7 @@ def load_signer(source: KeySource) -> Any:
     token = _access_token(source, url=url, connection=connection)
     session_info = _session_info(url=url, credential_id=source.ref, token=token)
     credential = run(fetch_certs_in_csc_credential(connection, session_info, timeout=int(timeout)))  # type: ignore[arg-type]
+    run(_refuse_disabled(connection, session_info))
     return CSCSigner(
         connection,  # type: ignore[arg-type]
         auth_manager=_authorization_manager(session_info, credential, connection),
@@ -94,7 +97,8 @@ class _Call:
     def __init__(self, connection: Connection, url: str, options: dict[str, Any]) -> None:
         self.connection = connection
         self.url = url
-        self.options = {**options, "raise_for_status": True}
+        # Errors are read here (their CSC error object says why), not raised by aiohttp without the body.
+        self.options = {**options, "raise_for_status": False}
         self._session: aiohttp.ClientSession | None = None
         self._response: aiohttp.ClientResponse | None = None
 
@@ -112,6 +116,11 @@ class _Call:
             if domain_error is None:
                 raise
             raise domain_error from error
+        if self._response.status >= 400:
+            status, answer = self._response.status, await _error_object(self._response)
+            self._response.release()
+            await self._session.close()
+            raise _answer_refusal(status, answer, url=self.url)
         return self._response
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -121,30 +130,78 @@ class _Call:
             await self._session.close()
 
 
+def _disabled_credential(reason: str) -> DomainError:
+    return unavailable(
+        _(
+            "Chứng thư số của khóa ký từ xa đã bị thu hồi hoặc khóa ký đã bị vô hiệu hóa tại dịch vụ ký số "
+            "từ xa; không thể ký bằng khóa này. Đề nghị quản trị viên cấu hình khóa ký mới rồi ký lại."
+        ),
+        reason=reason,
+    )
+
+
+async def _error_object(response: aiohttp.ClientResponse) -> dict[str, str]:
+    """The CSC error object of a refusal (``{"error": ..., "error_description": ...}``), or empty."""
+    try:
+        answer = await response.json(content_type=None)
+    except Exception:  # not JSON (a proxy's page, an empty body): the status alone says what happened
+        return {}
+    if not isinstance(answer, dict):
+        return {}
+    return {key: str(answer.get(key, ""))[:300] for key in ("error", "error_description")}
+
+
+def _answer_refusal(status: int, answer: dict[str, str], *, url: str) -> DomainError:
+    """The service answered with an HTTP error: what it means for the officer, the CSC error for the log."""
+    reason = f"{url}: HTTP {status} {answer.get('error', '')} {answer.get('error_description', '')}".strip()
+    description = answer.get("error_description", "").lower()
+    if status == 400 and ("disabled" in description or "revoked" in description):
+        return _disabled_credential(reason)
+    if status == 404:
+        return unavailable(
+            _("Dịch vụ ký số từ xa không có chứng thư (credential) đã cấu hình cho khóa ký này."),
+            reason=reason,
+        )
+    if status in (401, 403):
+        return unavailable(
+            _("Dịch vụ ký số từ xa từ chối khóa truy cập của hệ thống. Đề nghị quản trị viên kiểm tra."),
+            reason=reason,
+        )
+    if status < 500:
+        return unavailable(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), reason=reason)
+    return unavailable(_("Dịch vụ ký số từ xa đang gặp lỗi; vui lòng thử lại sau."), reason=reason)
+
+
 def _refusal(error: BaseException, *, url: str) -> DomainError | None:
     import aiohttp
 
     reason = f"{url}: {type(error).__name__} {error}"
     if isinstance(error, aiohttp.ClientResponseError):
-        if error.status == 404:
-            return unavailable(
-                _("Dịch vụ ký số từ xa không có chứng thư (credential) đã cấu hình cho khóa ký này."),
-                reason=reason,
-            )
-        if error.status in (401, 403):
-            return unavailable(
-                _("Dịch vụ ký số từ xa từ chối khóa truy cập của hệ thống. Đề nghị quản trị viên kiểm tra."),
-                reason=reason,
-            )
-        if error.status < 500:
-            return unavailable(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), reason=reason)
-        return unavailable(_("Dịch vụ ký số từ xa đang gặp lỗi; vui lòng thử lại sau."), reason=reason)
+        return _answer_refusal(error.status, {}, url=url)
     if isinstance(error, aiohttp.ClientError | TimeoutError):
         return unavailable(
             _("Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại sau."),
             reason=reason,
         )
     return None
+
+
+async def _refuse_disabled(connection: Connection, session_info: Any) -> None:
+    """CSC ``credentials/info`` says whether the key is enabled and its certificate valid: a revoked,
+    suspended or expired certificate, or a disabled key, refuses here rather than after a failed signature."""
+    async with connection.post(
+        session_info.endpoint_url("credentials/info"),
+        headers=session_info.auth_headers,
+        json={"credentialID": session_info.credential_id, "certificates": "none"},
+    ) as response:
+        answer = await response.json()
+    key = (answer.get("key") or {}) if isinstance(answer, dict) else {}
+    cert = (answer.get("cert") or {}) if isinstance(answer, dict) else {}
+    key_status, cert_status = str(key.get("status", "enabled")), str(cert.get("status", "valid"))
+    if key_status != "enabled" or cert_status not in ("valid", ""):
+        raise _disabled_credential(
+            f"credential {session_info.credential_id}: key {key_status}, certificate {cert_status}"
+        )
 
 
 def _authorization_manager(session_info: Any, credential: Any, connection: Connection) -> Any:

@@ -24,6 +24,8 @@ UNKNOWN = "signing.unknown_document"
 UPLOAD_MISSING = "signing.upload_missing"
 UPLOAD_NOT_PDF = "signing.upload_not_pdf"
 UPLOAD_TOO_LARGE = "signing.upload_too_large"
+UPLOAD_THROTTLED = "signing.upload_throttled"  # too many uploads from one client in the window
+UPLOAD_UNREADABLE = "signing.upload_unreadable"  # a file that starts as a PDF but cannot be read as one
 
 register(
     {
@@ -46,5 +48,7 @@ register(
         UPLOAD_MISSING: 400,
         UPLOAD_NOT_PDF: 400,
         UPLOAD_TOO_LARGE: 413,
+        UPLOAD_THROTTLED: 429,
+        UPLOAD_UNREADABLE: 400,
     }
 )

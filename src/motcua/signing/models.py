@@ -278,3 +278,20 @@ class SignatureJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} – {self.get_signature_display()} – {self.get_state_display()}"
+
+
+class VerificationUpload(models.Model):
+    """A PDF uploaded to the public verification page, counted per client to bound the validation work a
+    stranger can ask of the server (``MOTCUA_VERIFY_UPLOADS_PER_CLIENT`` in ``MOTCUA_VERIFY_WINDOW_MINUTES``).
+
+    ``client`` is the SHA-256 of the client's address (``core.clients.client_address``), never the address;
+    rows older than the window are deleted as new uploads come in."""
+
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"], name="signing_upload_client_at")]
+
+    def __str__(self) -> str:
+        return f"{self.client[:12]} {self.at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,8 @@ citizen downloads, a document by its public id, and the comparison of an uploade
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,10 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier, EventKind
 from motcua.signing import errors as signing_errors
 from motcua.signing.models import IssuedDocument, IssuedStage, IssuedStatus, SignatureJob
+
+logger = logging.getLogger(__name__)
+# ``secrets.token_urlsafe(24)`` gives 32 characters of the URL-safe alphabet; older or longer ids stay within.
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 # Every new document writes ``document_prepared`` (a draft, the ``sign`` step, a stop notice, an apology, a
@@ -63,8 +69,8 @@ def issued_for_applicant(*, dossier: Dossier) -> QuerySet[IssuedDocument]:
 def published(*, public_id: str) -> IssuedDocument | None:
     """The document the public verification page shows: signed and issued; None for an unknown id or a draft
     (a draft's id is not public yet)."""
-    if not public_id or len(public_id) > 64:
-        return None
+    if not PUBLIC_ID.fullmatch(public_id or ""):
+        return None  # NUL bytes, 10 kB, other alphabets: no id looks so, and PostgreSQL refuses a NUL
     return (
         IssuedDocument.objects.filter(public_id=public_id, stage=IssuedStage.ISSUED)
         .select_related("agency", "replaced_by")
@@ -110,7 +116,14 @@ def check_upload(*, document: IssuedDocument, data: bytes) -> UploadCheck:
     same = hashlib.sha256(data).hexdigest() == document.final_sha256
     # Revocation is fetched only for the issued bytes, whose certificates the configured PKI made: another
     # file's certificates could send the server to any address (its OCSP and CRL URLs).
-    report = validate_pdf(data, fetch=same)
+    try:
+        report = validate_pdf(data, fetch=same)
+    except Exception as error:  # a stranger's file: whatever pyHanko trips on is the file's fault, not a 500
+        logger.warning("verification upload not validated: %s: %s", type(error).__name__, error)
+        raise DomainError(
+            signing_errors.UPLOAD_UNREADABLE,
+            _("Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng định dạng."),
+        ) from None
     if same and report.ok:
         summary = _(
             "Đây đúng là văn bản đã phát hành: tệp trùng khớp từng byte với bản gốc và chữ ký số hợp lệ."

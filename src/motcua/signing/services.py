@@ -13,7 +13,9 @@ Order (Decree 30/2020/NĐ-CP Art. 13–16 and Annex I; docs/signing.md):
 4. the clerk at ``issue_number`` applies the agency's seal (``issue``): a second, incremental signature made
    by the worker, which then files the signed bytes and their hash in the citizen's data store.
 A stop notice (form 05) and an apology (form 04) are signed by the leader when the notice is signed; the
-agency's seal follows at once (no clerk step for them).
+agency's seal follows at once (no clerk step for them). Every signature here (``sign``, ``sign_stop``,
+``refuse_at_step``, ``sign_apology``, ``replace``) asks the authenticator's code again first; the verification
+page's uploads are counted per client (``count_upload``).
 
 Web processes never load keys: every signature here is a ``SignatureJob`` the worker makes.
 """
@@ -21,9 +23,11 @@ Web processes never load keys: every signature here is a ``SignatureJob`` the wo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +40,7 @@ from motcua.dossiers import access, events
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import ApologyNotice, Dossier, StopNotice
+from motcua.dossiers.services import signature_step
 from motcua.dossiers.services.inputs import require_reason
 from motcua.dossiers.services.unit import service
 from motcua.signing import documents, files
@@ -48,6 +53,7 @@ from motcua.signing.models import (
     JobState,
     SignatureJob,
     SignatureKind,
+    VerificationUpload,
 )
 
 WORKER_ORIGIN = "signing-worker"
@@ -213,7 +219,66 @@ def prepare(*, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin
     return document
 
 
+def draft_at_sign_step(
+    *, dossier: Dossier, by: Any, now: dt.datetime | None = None, origin: str = ""
+) -> IssuedDocument | None:
+    """The draft made without anyone pressing "prepare": when the holder of a ``sign`` step opens the dossier
+    and it has no document yet, the result is drafted as ``prepare`` does (their preview at once). Done on
+    the page rather than in the step action that reaches the step: rendering takes a tenth of a second and
+    the movement's query budget is 8, and the engine (below the signing app) cannot render. None when there is
+    nothing to draft (another step, a document already there, no template, not the step's holder); a draft
+    that fails to render is left to "prepare", which shows why."""
+    step = dossier.current_step
+    if step is None or Action.SIGN not in (step.step.actions or ()):
+        return None
+    from motcua.signing.selectors import may_have_documents
+
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    if may_have_documents(dossier) or not access.may(by, Act.PREPARE_DOCUMENT, dossier, on=on):
+        return None
+    if documents.template_for(dossier=dossier, kind=DocumentKind.RESULT) is None:
+        return None
+    try:
+        return prepare(dossier=dossier, by=by, now=now, origin=origin)
+    except DomainError:
+        return None
+
+
 # --- 2. the leader's signature (the workflow's ``sign``) -------------------------------------------
+
+
+def _check_then_reauthenticate(
+    by: Any, action: str, dossier: Dossier, *, now: dt.datetime, token: str, subject: Any = None
+) -> None:
+    """Every signature: first whether ``by`` may sign (the one access policy: who is refused learns why, and
+    spends no code), then the authenticator's code again (``accounts.reauthenticate``: a wrong or used code
+    refuses, nothing is written)."""
+    denied = access.refusal(by, action, dossier, on=timezone.localdate(now), subject=subject)
+    if denied is not None:
+        raise denied
+    accounts.reauthenticate(user=by, token=token)
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    by: Any,
+    action: str,
+    reason: str,
+    now: dt.datetime,
+    origin: str,
+    target_step: str | None = None,
+) -> Dossier:
+    """The step's movement, in the caller's transaction: ``sign`` through the engine's sign step (which the
+    generic ``perform`` refuses), every other action through ``perform``."""
+    if action == Action.SIGN:
+        return signature_step.pass_sign_step(
+            dossier=dossier, by=by, reason=reason, target_step=target_step, now=now, origin=origin
+        )
+    return dossier_services.perform(
+        dossier=dossier, by=by, action=action, reason=reason, target_step=target_step, now=now, origin=origin
+    )
 
 
 def _enqueue(job: SignatureJob) -> None:
@@ -247,10 +312,7 @@ def sign(
     after entering the code of their authenticator again. Records the leader's signature job and moves the
     step, in one transaction with the step's event; the worker makes the signature."""
     now = now or timezone.now()
-    denied = access.refusal(by, Action.SIGN, dossier, on=timezone.localdate(now))
-    if denied is not None:
-        raise denied
-    accounts.reauthenticate(user=by, token=token)
+    _check_then_reauthenticate(by, Action.SIGN, dossier, now=now, token=token)
     staff = access.staff_of(by)
     document = current_result(dossier)
     if document is None:
@@ -269,15 +331,7 @@ def sign(
     document.signer = staff
     document.save(update_fields=["signer"])
     job = _job(document, signature=SignatureKind.LEADER, staff=staff, now=now)
-    dossier_services.perform(
-        dossier=dossier,
-        by=by,
-        action=Action.SIGN,
-        reason=reason,
-        target_step=target_step,
-        now=now,
-        origin=origin,
-    )
+    _move(dossier, by=by, action=Action.SIGN, reason=reason, target_step=target_step, now=now, origin=origin)
     return job
 
 
@@ -334,8 +388,8 @@ def issue(
         document.sealer = staff
         document.save(update_fields=["sealer"])
         job = _job(document, signature=SignatureKind.SEAL, staff=staff, now=now)
-    dossier_services.perform(
-        dossier=dossier,
+    _move(
+        dossier,
         by=by,
         action=Action.ISSUE_NUMBER,
         reason=reason,
@@ -366,10 +420,18 @@ def _notice_document(
 
 @service
 def sign_stop(
-    *, notice: StopNotice, by: Any, reasons: str = "", now: dt.datetime | None = None, origin: str = ""
+    *,
+    notice: StopNotice,
+    by: Any,
+    token: str,
+    reasons: str = "",
+    now: dt.datetime | None = None,
+    origin: str = "",
 ) -> Dossier:
-    """The leader signs the stop notice (``dossiers.services.sign_stop``) and its document is signed."""
+    """The leader signs the stop notice (``dossiers.services.sign_stop``), the code of their authenticator
+    asked again, and its document is signed."""
     now = now or timezone.now()
+    _check_then_reauthenticate(by, Act.SIGN_STOP, notice.dossier, now=now, token=token, subject=notice)
     dossier = dossier_services.sign_stop(notice=notice, by=by, reasons=reasons, now=now, origin=origin)
     _notice_document(dossier, kind=DocumentKind.STOP_NOTICE, by=by, now=now, stop_notice=notice)
     return dossier
@@ -377,13 +439,19 @@ def sign_stop(
 
 @service
 def refuse_at_step(
-    *, dossier: Dossier, by: Any, reason: str, now: dt.datetime | None = None, origin: str = ""
+    *,
+    dossier: Dossier,
+    by: Any,
+    token: str,
+    reason: str,
+    now: dt.datetime | None = None,
+    origin: str = "",
 ) -> Dossier:
-    """The leader stops the dossier at their step (``refuse``): the notice they sign is signed digitally."""
+    """The leader stops the dossier at their step (``refuse``): they sign the stop notice, so the code of
+    their authenticator is asked again; the notice's document is signed digitally."""
     now = now or timezone.now()
-    dossier = dossier_services.perform(
-        dossier=dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin
-    )
+    _check_then_reauthenticate(by, Action.REFUSE, dossier, now=now, token=token)
+    dossier = _move(dossier, by=by, action=Action.REFUSE, reason=reason, now=now, origin=origin)
     notice = (
         StopNotice.objects.filter(dossier=dossier, outcome=StopNotice.Outcome.SIGNED).order_by("-pk").first()
     )
@@ -393,10 +461,12 @@ def refuse_at_step(
 
 @service
 def sign_apology(
-    *, notice: ApologyNotice, by: Any, now: dt.datetime | None = None, origin: str = ""
+    *, notice: ApologyNotice, by: Any, token: str, now: dt.datetime | None = None, origin: str = ""
 ) -> Dossier:
-    """The leader signs the apology (``dossiers.services.sign_apology``) and its document is signed."""
+    """The leader signs the apology (``dossiers.services.sign_apology``), the code of their authenticator
+    asked again, and its document is signed."""
     now = now or timezone.now()
+    _check_then_reauthenticate(by, Act.SIGN_APOLOGY, notice.dossier, now=now, token=token, subject=notice)
     dossier = dossier_services.sign_apology(notice=notice, by=by, now=now, origin=origin)
     _notice_document(dossier, kind=DocumentKind.APOLOGY, by=by, now=now, apology=notice)
     return dossier
@@ -505,6 +575,31 @@ def replace(
         reason=reason,
     )
     return replacement
+
+
+# --- the public verification page's uploads ---------------------------------------------------------
+
+
+def count_upload(*, client: str, now: dt.datetime | None = None) -> None:
+    """One more PDF to validate for ``client`` (its address): refused with ``signing.upload_throttled`` (429)
+    once the client sent ``MOTCUA_VERIFY_UPLOADS_PER_CLIENT`` in the last ``MOTCUA_VERIFY_WINDOW_MINUTES``;
+    a refused upload is not counted. The same table-backed count as the public dossier lookup's
+    (``portal.tracking``), keyed by the address's hash."""
+    now = now or timezone.now()
+    minutes = int(settings.MOTCUA_VERIFY_WINDOW_MINUTES)
+    window = now - dt.timedelta(minutes=minutes)
+    key = hashlib.sha256((client or "unknown").encode()).hexdigest()
+    with transaction.atomic():
+        VerificationUpload.objects.filter(client=key, at__lt=window).delete()
+        if VerificationUpload.objects.filter(client=key).count() >= int(
+            settings.MOTCUA_VERIFY_UPLOADS_PER_CLIENT
+        ):
+            raise DomainError(
+                signing_errors.UPLOAD_THROTTLED,
+                _("Bạn đã gửi quá nhiều tệp để kiểm tra. Vui lòng thử lại sau %(minutes)s phút."),
+                minutes=minutes,
+            )
+        VerificationUpload.objects.create(client=key, at=now)
 
 
 def needs_clerk(document: IssuedDocument) -> bool:

@@ -17,9 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.signing import errors as signing_errors
-from motcua.signing import selectors
+from motcua.signing import selectors, services
 from motcua.signing.models import DocumentKind
 
 
@@ -40,7 +41,9 @@ def verify(request: HttpRequest, public_id: str, language: str = "") -> HttpResp
     with translation.override(language or translation.get_language()):
         document = selectors.published(public_id=public_id)
         if document is None:
-            return render(request, "signing/unknown.html", {"public_id": public_id[:64]}, status=404)
+            # Only an id that looks like one is repeated on the page (never NUL bytes or 10 kB of text).
+            shown = public_id if selectors.PUBLIC_ID.fullmatch(public_id) else ""
+            return render(request, "signing/unknown.html", {"public_id": shown}, status=404)
         context = _context(document)
         status = 200
         if request.method == "POST":
@@ -49,6 +52,8 @@ def verify(request: HttpRequest, public_id: str, language: str = "") -> HttpResp
                 if upload is None:
                     raise DomainError(signing_errors.UPLOAD_MISSING, _("Vui lòng chọn tệp PDF cần kiểm tra."))
                 selectors.check_size(upload.size or 0)
+                # Each upload costs a signature validation: counted per client (429 beyond the limit).
+                services.count_upload(client=client_address(request))
                 context["check"] = selectors.check_upload(document=document, data=upload.read())
             except DomainError as error:
                 context["upload_error"] = str(error)

@@ -221,6 +221,14 @@ class StopDecisionForm(forms.Form):
     )
     reasons = TypedText()
     note = TypedText()
+    # The authenticator's code, asked again when the leader signs the notice (``signing.services.sign_stop``).
+    token = TypedText(strip=True)
+
+
+class SignatureCodeForm(forms.Form):
+    """A signature posted with only the authenticator's code (an apology: ``signing.sign_apology``)."""
+
+    token = TypedText(strip=True)
 
 
 class WithdrawalDecisionForm(forms.Form):

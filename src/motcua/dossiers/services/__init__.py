@@ -13,6 +13,7 @@ event kind).
 | assisted online submission at the counter, e-ID confirmation, the offline path | ``assisted`` |
 | completeness check, counter "receive and decide", competence override | ``reception`` |
 | workflow actions, assignment | ``workflow`` (current step: ``steps``) |
+| the ``sign`` step, moved only by the signing service (not re-exported) | ``signature_step`` |
 | supplements during processing, supplying documents | ``supplements`` |
 | consultations | ``consultations`` |
 | withdrawal request and its decision | ``withdrawal`` |

@@ -2,7 +2,12 @@
 return_result) and the assignment of a step to one staff member.
 
 ``refuse`` is the competent agency's leader stopping the dossier at their step: it issues and signs the stop
-notice (form 05, ``services.stops``); anyone else is refused by the access policy and proposes a stop."""
+notice (form 05, ``services.stops``); anyone else is refused by the access policy and proposes a stop.
+
+``sign`` is not a movement of this generic path: a leader's digital signature needs the result document and
+the authenticator's code again, which only ``motcua.signing.services.sign`` asks; it then moves the step with
+``services.signature_step.pass_sign_step`` (a module only the signing app may import: pyproject's
+import-linter contract ``sign-step``)."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Action, Transition, WorkflowStep
 from motcua.core import request_cache
 from motcua.core.errors import DomainError
-from motcua.dossiers import access, events, lookups
+from motcua.dossiers import access, errors, events, lookups
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, DossierStep, State
 from motcua.dossiers.services import stored
@@ -78,8 +83,44 @@ def perform(
     forward / approve / sign / issue_number go to their transition's target (``target_step`` picks one
     when several are defined); return goes back to an earlier step; refuse (a leader of the competent agency)
     ends the dossier with a signed stop notice (form 05); return_result
-    hands the result over and closes the dossier. Supplements and consultations have their own services.
+    hands the result over and closes the dossier. Supplements and consultations have their own services;
+    ``sign`` is refused here: the signing service signs (the engine's guard, docs/signing.md).
     """
+    if action == Action.SIGN:
+        # Who may not sign here learns why (the one access policy); who may is sent to the signing service.
+        denied = access.refusal(by, action, dossier, on=timezone.localdate(now or timezone.now()))
+        if denied is not None:
+            raise denied
+        raise DomainError(
+            errors.SIGN_NEEDS_SIGNING,
+            _(
+                "Ký số chỉ thực hiện được bằng chức năng ký số của hệ thống: cần văn bản kết quả và mã "
+                "xác thực của người ký (mục “Ký số” trên trang hồ sơ)."
+            ),
+        )
+    return move(
+        dossier=dossier,
+        by=by,
+        action=action,
+        reason=reason,
+        target_step=target_step,
+        now=now,
+        origin=origin,
+    )
+
+
+def move(
+    *,
+    dossier: Dossier,
+    by: Any,
+    action: str,
+    reason: str = "",
+    target_step: str | None = None,
+    now: dt.datetime | None = None,
+    origin: str = "",
+) -> Dossier:
+    """The movement itself, ``sign`` included: called by ``perform`` (every action but ``sign``) and by
+    ``signature_step.pass_sign_step`` (``sign``, for the signing service), in their transaction."""
     now = now or timezone.now()
     if action in (Action.REQUEST_SUPPLEMENT, Action.CONSULT):
         raise DomainError(

@@ -91,7 +91,8 @@ def _do(dossier: Dossier, form: DossierActionForm, *, by: Any, origin: str) -> N
             dossier=dossier, by=by, reason=reason, target_step=data["target_step"] or None, origin=origin
         )
     elif action == Action.REFUSE:
-        signing.refuse_at_step(dossier=dossier, by=by, reason=reason, origin=origin)
+        # Dừng giải quyết: the leader signs the stop notice, so the second factor again (motcua.signing).
+        signing.refuse_at_step(dossier=dossier, by=by, token=data["token"], reason=reason, origin=origin)
     else:
         services.perform(
             dossier=dossier,

@@ -16,7 +16,7 @@ from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.signing import services as signing
 from motcua.workspace.access import officer_required
-from motcua.workspace.forms import ApologyDraftForm, refusal
+from motcua.workspace.forms import ApologyDraftForm, SignatureCodeForm, refusal
 from motcua.workspace.views.dossier import done, dossier_or_404, refused
 
 
@@ -86,8 +86,16 @@ def sign_apology(request: HttpRequest, code: str, notice_id: int) -> HttpRespons
     now = timezone.now()
     dossier = dossier_or_404(request, code, now)
     notice = get_object_or_404(dossier.apologies, pk=notice_id)
+    form = SignatureCodeForm(request.POST)
+    form.is_valid()  # the code as typed: the service checks it
     try:
-        signing.sign_apology(notice=notice, by=request.user, now=now, origin=client_address(request))
+        signing.sign_apology(
+            notice=notice,
+            by=request.user,
+            token=form.cleaned_data["token"],
+            now=now,
+            origin=client_address(request),
+        )
     except DomainError as error:
         return refused(request, dossier, now, "sign", error)
     return done(

@@ -19,12 +19,14 @@ from django.utils.translation import get_language, gettext_lazy
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
 from motcua.core import jinja
+from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview, lookups, selectors, supplement_rules
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.registries import prefill
+from motcua.signing import services as signing
 from motcua.workspace.access import officer_required
 from motcua.workspace.time_status_html import time_status_html
 from motcua.workspace.views.documents_page import documents_context
@@ -197,7 +199,10 @@ def dossier_response(
 @officer_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
-    return dossier_response(request, dossier_or_404(request, code, now), now)
+    dossier = dossier_or_404(request, code, now)
+    if signing.draft_at_sign_step(dossier=dossier, by=request.user, now=now, origin=client_address(request)):
+        dossier = dossier_or_404(request, code, now)  # the draft's event: the page shows it, the new version
+    return dossier_response(request, dossier, now)
 
 
 def done(request: HttpRequest, code: str, message: str, *, anchor: str) -> HttpResponse:

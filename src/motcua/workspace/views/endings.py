@@ -69,6 +69,7 @@ def decide_stop(request: HttpRequest, code: str, notice_id: int) -> HttpResponse
             signing.sign_stop(
                 notice=notice,
                 by=request.user,
+                token=form.cleaned_data["token"],
                 reasons=form.cleaned_data["reasons"],
                 now=now,
                 origin=client_address(request),
