@@ -21,6 +21,7 @@ import pytest
 from django.db import connection
 
 from dossiers.dossier_catalog_world import MARRIAGE, MOVES, Hue, actor_for, hue_world, receive
+from dossiers.dossier_world import move
 from integrations.delivery_workers import delivering, wait_for
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
@@ -62,7 +63,7 @@ def step(hue: Hue, dossier: Dossier, *, now: dt.datetime) -> Dossier:
     current = dossier.current_step
     assert current is not None, dossier.state
     action = next(a for a in MOVES if a in current.step.actions)
-    return services.perform(dossier=dossier, by=actor_for(hue, dossier), action=action, now=now)
+    return move(dossier=dossier, by=actor_for(hue, dossier), action=action, now=now)
 
 
 def portal_messages() -> list[OutboxMessage]:

@@ -26,6 +26,7 @@ UPLOAD_NOT_PDF = "signing.upload_not_pdf"
 UPLOAD_TOO_LARGE = "signing.upload_too_large"
 UPLOAD_THROTTLED = "signing.upload_throttled"  # too many uploads from one client in the window
 UPLOAD_UNREADABLE = "signing.upload_unreadable"  # a file that starts as a PDF but cannot be read as one
+VERIFY_UNAVAILABLE = "signing.verify_unavailable"  # revocation sources did not answer in time: try again
 
 register(
     {
@@ -50,5 +51,6 @@ register(
         UPLOAD_TOO_LARGE: 413,
         UPLOAD_THROTTLED: 429,
         UPLOAD_UNREADABLE: 400,
+        VERIFY_UNAVAILABLE: 503,
     }
 )

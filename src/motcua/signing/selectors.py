@@ -118,6 +118,12 @@ def check_upload(*, document: IssuedDocument, data: bytes) -> UploadCheck:
     # file's certificates could send the server to any address (its OCSP and CRL URLs).
     try:
         report = validate_pdf(data, fetch=same)
+    except (TimeoutError, ConnectionError) as error:  # a CRL or OCSP source too slow: not the file's fault
+        logger.warning("verification upload not validated: %s: %s", type(error).__name__, error)
+        raise DomainError(
+            signing_errors.VERIFY_UNAVAILABLE,
+            _("Chưa kiểm tra được tình trạng thu hồi chứng thư số lúc này. Vui lòng thử lại sau ít phút."),
+        ) from None
     except Exception as error:  # a stranger's file: whatever pyHanko trips on is the file's fault, not a 500
         logger.warning("verification upload not validated: %s: %s", type(error).__name__, error)
         raise DomainError(
