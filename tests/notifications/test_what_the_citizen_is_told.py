@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dossiers.dossier_world import T0, to_review
+from dossiers.dossier_world import T0, move, to_review
 from motcua.dossiers import services
 from motcua.dossiers.services import DocumentInput
 from motcua.notifications.constants import Channel, Kind, kind_of
@@ -101,7 +101,7 @@ def test_the_citizen_is_told_of_reception_supplement_and_result_but_not_of_inter
     )
     dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 4 * H)
     dossier = services.perform(dossier=dossier, by=world.head_pv, action="approve", now=T0 + 5 * H)
-    dossier = services.perform(dossier=dossier, by=world.leader_pv, action="sign", now=T0 + 6 * H)
+    dossier = move(dossier=dossier, by=world.leader_pv, action="sign", now=T0 + 6 * H)
     dossier = services.perform(dossier=dossier, by=world.clerk_pv, action="issue_number", now=T0 + 7 * H)
     dossier = services.perform(dossier=dossier, by=world.officer_px, action="return_result", now=T0 + 8 * H)
 

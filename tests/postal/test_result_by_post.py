@@ -17,7 +17,7 @@ import requests
 from django.core.management import call_command
 from django.urls import reverse
 
-from dossiers.dossier_world import T0, accepted, walk_in_px_for_pv
+from dossiers.dossier_world import T0, accepted, move, walk_in_px_for_pv
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.constants import Audience, EventKind, NationalStatus, ResultDelivery, State
@@ -52,7 +52,7 @@ def to_result_ready(world, dossier):
     dossier = services.perform(dossier=dossier, by=world.officer_px, action="forward", now=T0 + H)
     dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 2 * H)
     dossier = services.perform(dossier=dossier, by=world.head_pv, action="approve", now=T0 + 3 * H)
-    dossier = services.perform(dossier=dossier, by=world.leader_pv, action="sign", now=T0 + 4 * H)
+    dossier = move(dossier=dossier, by=world.leader_pv, action="sign", now=T0 + 4 * H)
     return services.perform(dossier=dossier, by=world.clerk_pv, action="issue_number", now=T0 + 5 * H)
 
 
