@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import router
 from django.db.models import QuerySet
 
+from motcua.core import prepared
 from motcua.notifications.constants import Channel
 from motcua.notifications.models import ContactConfirmation, Notification
+
+# Stand-ins for the citizen's and the dossier's ids while the dossier page's query is compiled; the real ids
+# replace them at each run.
+_CITIZEN = -7_919_000_101
+_DOSSIER = -7_919_000_102
+# The dossier page's query by database, compiled once per process (``core.prepared``).
+_dossier_queries: dict[str, prepared.CompiledQuery] = {}
+
+
+def notifications_of_dossier(*, citizen: Any, dossier: Any) -> list[Notification]:
+    """What the citizen was told about one dossier, newest first, at most 20: the citizen's dossier page reads
+    it on every view, so the query is compiled once per process and prepared on PostgreSQL."""
+    using = router.db_for_read(Notification)
+    query = _dossier_queries.get(using)
+    if query is None:
+        query = _dossier_queries[using] = prepared.compile_queryset(
+            notifications_of(citizen=_CITIZEN).using(using).filter(dossier_id=_DOSSIER)[:20],
+            {
+                "citizen": (_CITIZEN, Notification._meta.get_field("citizen")),
+                "dossier": (_DOSSIER, Notification._meta.get_field("dossier")),
+            },
+            using,
+        )
+    return prepared.instances(query, using, citizen=citizen.pk, dossier=dossier.pk)  # type: ignore[return-value]
 
 
 def notifications_of(*, citizen: Any) -> QuerySet[Notification]:

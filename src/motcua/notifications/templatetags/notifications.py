@@ -18,5 +18,5 @@ def dossier_notifications(context: template.Context, dossier: Any) -> dict[str, 
     user = getattr(request, "user", None)
     found = []
     if user is not None and user.is_authenticated and dossier is not None:
-        found = list(selectors.notifications_of(citizen=user).filter(dossier=dossier)[:20])
+        found = selectors.notifications_of_dossier(citizen=user, dossier=dossier)
     return {"notifications": found, "dossier": dossier}
