@@ -4,24 +4,18 @@ and a replay within the window meets the event-id check)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
+from motcua.core import callbacks
 
 SIGNATURE_HEADER = "X-Motcua-Signature"
 
 
 def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return callbacks.hmac_sha256(secret, body)
 
 
 def signature_ok(body: bytes, given: str, secret: str) -> bool:
-    if not secret or not given:
-        return False
-    return hmac.compare_digest(sign(body, secret).encode(), given.strip().encode())
+    return bool(secret) and callbacks.signature_matches(sign(body, secret), given)
 
 
 def timestamp_ok(timestamp: object, *, window_seconds: float, now: float | None = None) -> bool:
-    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
-        return False
-    return abs((now if now is not None else time.time()) - float(timestamp)) <= window_seconds
+    return callbacks.moment_within(timestamp, window_seconds=window_seconds, now=now)

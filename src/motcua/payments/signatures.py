@@ -5,13 +5,10 @@ callback cannot be replayed later; the event id stops a replay within the window
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import callbacks
 from motcua.core.errors import DomainError
 from motcua.payments import errors
 
@@ -21,8 +18,7 @@ EVENT_HEADER = "X-Payment-Event-Id"
 
 
 def sign(body: bytes, *, secret: str, timestamp: int) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"sha256={mac.hexdigest()}"
+    return callbacks.hmac_sha256(secret, f"{timestamp}.".encode() + body)
 
 
 def checking() -> bool:
@@ -42,8 +38,8 @@ def verify(body: bytes, *, signature: str, timestamp: str, now: float | None = N
         raise DomainError(errors.BAD_SIGNATURE, _("Thiếu hoặc sai dấu thời gian của lời báo.")) from None
     if not secret or not signature:
         raise DomainError(errors.BAD_SIGNATURE, _("Lời báo không có chữ ký hợp lệ."))
-    if not hmac.compare_digest(sign(body, secret=secret, timestamp=moment).encode(), signature.encode()):
+    if not callbacks.signature_matches(sign(body, secret=secret, timestamp=moment), signature):
         raise DomainError(errors.BAD_SIGNATURE, _("Lời báo không có chữ ký hợp lệ."))
     window = settings.MOTCUA_PAYMENTS["CALLBACK_WINDOW_SECONDS"]
-    if abs((time.time() if now is None else now) - moment) > window:
+    if not callbacks.moment_within(moment, window_seconds=window, now=now):
         raise DomainError(errors.STALE, _("Lời báo đã quá thời hạn (dấu thời gian ngoài khoảng cho phép)."))

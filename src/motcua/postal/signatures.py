@@ -3,24 +3,21 @@ in constant time, and the body's ``sent_at`` within the window (``settings.MOTCU
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import callbacks
 from motcua.core.errors import DomainError
 from motcua.postal import errors
 
 HEADER = "X-Postal-Signature"
-PREFIX = "sha256="
 
 
 def sign(body: bytes, secret: str) -> str:
-    return PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return callbacks.hmac_sha256(secret, body)
 
 
 def must_verify() -> bool:
@@ -32,7 +29,7 @@ def verified_body(body: bytes, signature: str, *, now: float | None = None) -> d
     """The callback's JSON object once its signature and its moment are checked; DomainError otherwise."""
     if must_verify():
         secret = str(settings.MOTCUA_POSTAL.get("CALLBACK_SECRET") or "")
-        if not secret or not hmac.compare_digest(sign(body, secret).encode(), (signature or "").encode()):
+        if not secret or not callbacks.signature_matches(sign(body, secret), signature):
             raise DomainError(errors.SIGNATURE, _("Chữ ký của bưu điện không hợp lệ."))
     try:
         data = json.loads(body)
@@ -42,7 +39,6 @@ def verified_body(body: bytes, signature: str, *, now: float | None = None) -> d
         raise DomainError(errors.MALFORMED, _("Nội dung thông báo của bưu điện không hợp lệ."))
     sent_at = data.get("sent_at")
     window = int(settings.MOTCUA_POSTAL.get("CALLBACK_WINDOW_SECONDS", 300))
-    now = time.time() if now is None else now
-    if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or abs(now - sent_at) > window:
+    if not callbacks.moment_within(sent_at, window_seconds=window, now=now):
         raise DomainError(errors.STALE, _("Thông báo của bưu điện đã quá hạn hoặc thiếu thời điểm gửi."))
     return data
