@@ -7,15 +7,15 @@ appointment and the step's deadline move by the waiting time) and its events."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from motcua.catalog import fees
-from motcua.dossiers import access, events, locking, lookups
+from motcua.dossiers import access, events, locking
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.services import clock
 from motcua.dossiers.services.steps import save_dossier
 from motcua.dossiers.services.unit import service
 
@@ -38,13 +38,7 @@ def await_payment(
     current = dossier.current_step
     assert current is not None and dossier.appointment_at is not None
     if fees.payment_terms(dossier.procedure_version.fee_rules).clock == "paused":
-        dossier.paused_at = now
-        dossier.paused_remaining_hours = lookups.working_hours_between(
-            start=now, end=dossier.appointment_at, agency_id=dossier.competent_agency_id
-        )
-        dossier.paused_step_remaining_hours = lookups.working_hours_between(
-            start=now, end=current.deadline, agency_id=current.agency_id
-        )
+        clock.stop(dossier, now)
     dossier.state = State.AWAITING_PAYMENT
     save_dossier(dossier)
     events.payment_requested(
@@ -63,10 +57,11 @@ def payment_received(
     waiting = dossier.state == State.AWAITING_PAYMENT
     if waiting:
         if dossier.paused_at is not None:
-            _resume_clock(dossier, now)
-        dossier.paused_at = None
-        dossier.paused_remaining_hours = None
-        dossier.paused_step_remaining_hours = None
+            # The clock only stopped: an appointment never moves earlier.
+            assert dossier.appointment_at is not None
+            dossier.appointment_at = max(dossier.appointment_at, clock.appointment_resumed(dossier, now))
+            clock.resume_step(dossier, now)
+        clock.clear(dossier)
         dossier.state = State.IN_PROCESS
         save_dossier(dossier)
     events.payment_received(
@@ -80,18 +75,3 @@ def payment_received(
         sync=waiting,
     )
     return dossier
-
-
-def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
-    assert dossier.appointment_at is not None
-    remaining = max(dossier.paused_remaining_hours or Decimal(0), Decimal(0))
-    new = lookups.add_working_hours(start=now, hours=remaining, agency_id=dossier.competent_agency_id)
-    dossier.appointment_at = max(dossier.appointment_at, new)
-    current = dossier.current_step
-    if current is not None:
-        remaining_step = max(dossier.paused_step_remaining_hours or Decimal(0), Decimal(0))
-        current.deadline = max(
-            current.deadline,
-            lookups.add_working_hours(start=now, hours=remaining_step, agency_id=current.agency_id),
-        )
-        current.save(update_fields=["deadline"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +18,7 @@ from motcua.core.text import LONG_TEXT, check_text
 from motcua.dossiers import access, errors, events, lookups, supplement_rules
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, State
+from motcua.dossiers.services import clock
 from motcua.dossiers.services.extensions import first_appointment_after_supplement
 from motcua.dossiers.services.inputs import DocumentInput, add_documents, require_reason
 from motcua.dossiers.services.steps import save_dossier
@@ -86,14 +86,7 @@ def request_supplement(
     explanation = _explanation(explanation, conditions)
     current = dossier.current_step
     assert current is not None and dossier.appointment_at is not None
-    agency = dossier.competent_agency_id
-    dossier.paused_at = now
-    dossier.paused_remaining_hours = lookups.working_hours_between(
-        start=now, end=dossier.appointment_at, agency_id=agency
-    )
-    dossier.paused_step_remaining_hours = lookups.working_hours_between(
-        start=now, end=current.deadline, agency_id=current.agency_id
-    )
+    clock.stop(dossier, now)
     dossier.supplement_count += 1
     dossier.state = State.SUPPLEMENT
     save_dossier(dossier)
@@ -152,9 +145,7 @@ def supply_documents(
                 start=dossier.paused_at or now, end=now, agency_id=dossier.competent_agency_id
             )
         )
-        dossier.paused_at = None
-        dossier.paused_remaining_hours = None
-        dossier.paused_step_remaining_hours = None
+        clock.clear(dossier)
         dossier.state = State.IN_PROCESS
     save_dossier(dossier)
     events.supplement_provided(
@@ -171,7 +162,6 @@ def supply_documents(
 
 def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
     assert dossier.appointment_at is not None
-    current = dossier.current_step
     old = dossier.appointment_at
     # The version's rule (catalog attribute ``supplement_clock``): the time limit runs from receipt of the
     # complete dossier, resuming what was left (default) or, where the version says so, from the start.
@@ -180,15 +170,8 @@ def _resume_clock(dossier: Dossier, now: dt.datetime) -> None:
             version=dossier.procedure_version, received_at=now, agency_id=dossier.competent_agency_id
         )
     else:
-        remaining = max(dossier.paused_remaining_hours or Decimal(0), Decimal(0))
-        new = lookups.add_working_hours(start=now, hours=remaining, agency_id=dossier.competent_agency_id)
+        new = clock.appointment_resumed(dossier, now)
     # The clock only stopped: an appointment never moves earlier.
     dossier.appointment_at = max(old, new)
     first_appointment_after_supplement(dossier, old=old, now=now)
-    if current is not None:
-        remaining_step = max(dossier.paused_step_remaining_hours or Decimal(0), Decimal(0))
-        current.deadline = max(
-            current.deadline,
-            lookups.add_working_hours(start=now, hours=remaining_step, agency_id=current.agency_id),
-        )
-        current.save(update_fields=["deadline"])
+    clock.resume_step(dossier, now)
