@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import requests
+
 if TYPE_CHECKING:
     from motcua.outbox.models import OutboxMessage
 
@@ -57,3 +59,22 @@ class Adapter:
 
     def close(self) -> None:
         """Release connections and sessions; called when the worker stops."""
+
+
+class HttpAdapter(Adapter):
+    """An adapter that talks HTTP to its receiver: one ``requests`` session per process, opened at the first
+    ``session()`` (in ``deliver``: the constructor does no I/O) and closed by ``close``."""
+
+    def __init__(self, destination: str, options: dict[str, Any]) -> None:
+        super().__init__(destination, options)
+        self._session: requests.Session | None = None
+
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = requests.Session()
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -17,34 +17,20 @@ import requests
 from django.conf import settings
 
 from motcua.core.errors import DomainError
-from motcua.outbox.adapters import Adapter, Outcome, Result
+from motcua.outbox.adapters import HttpAdapter, Outcome, Result
 from motcua.payments import services
 
 logger = logging.getLogger(__name__)
 
 
-class PaymentsAdapter(Adapter):
+class PaymentsAdapter(HttpAdapter):
     """OPTIONS: ``url``, ``api_key``, ``timeout`` (seconds); settings.MOTCUA_PAYMENTS by default."""
 
     ordered = False  # orders of different dossiers are independent; one dossier has one order
     batch_size = 50
 
-    def __init__(self, destination: str, options: dict[str, Any]) -> None:
-        super().__init__(destination, options)
-        self._session: requests.Session | None = None
-
     def _conf(self, name: str, setting: str) -> Any:
         return self.options.get(name) or settings.MOTCUA_PAYMENTS[setting]
-
-    def session(self) -> requests.Session:
-        if self._session is None:
-            self._session = requests.Session()
-        return self._session
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
 
     def deliver(self, messages: Sequence[Any], *, worker: str) -> list[Result]:
         return [self._one(message) for message in messages]

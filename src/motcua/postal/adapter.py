@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 
 from motcua.dossiers.models import Dossier
-from motcua.outbox.adapters import Adapter, Outcome, Result
+from motcua.outbox.adapters import HttpAdapter, Outcome, Result
 from motcua.postal import services
 from motcua.postal.models import Direction
 
@@ -28,29 +28,15 @@ logger = logging.getLogger(__name__)
 WEIGHT_GRAMS = {Direction.RESULT: 100, Direction.PICKUP: 250}
 
 
-class PostalAdapter(Adapter):
+class PostalAdapter(HttpAdapter):
     """OPTIONS (each defaults to ``settings.MOTCUA_POSTAL``): ``url``, ``api_key``, ``timeout``,
     ``callback_url``."""
 
     ordered = False
     batch_size = 20
 
-    def __init__(self, destination: str, options: dict[str, Any]) -> None:
-        super().__init__(destination, options)
-        self._session: requests.Session | None = None
-
     def _option(self, name: str, setting: str) -> Any:
         return self.options.get(name) or settings.MOTCUA_POSTAL.get(setting)
-
-    def session(self) -> requests.Session:
-        if self._session is None:
-            self._session = requests.Session()
-        return self._session
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
 
     def callback_url(self) -> str:
         explicit = self._option("callback_url", "CALLBACK_URL")
