@@ -33,3 +33,9 @@ def test_a_moment_counts_only_as_a_number_within_the_window():
     assert not callbacks.moment_within(now + 10**12, window_seconds=300, now=now)
     for absurd in (True, False, None, "1800000000", float("nan"), float("inf"), [now]):
         assert not callbacks.moment_within(absurd, window_seconds=300, now=now)
+
+
+def test_a_nul_anywhere_in_a_parsed_body_is_found():
+    assert callbacks.holds_nul({"a": ["x", {"b": "y\x00"}]})
+    assert callbacks.holds_nul({"k\x00": 1})
+    assert not callbacks.holds_nul({"a": ["x", {"b": "y", "n": 1, "f": 1.5, "t": True, "z": None}]})

@@ -127,6 +127,23 @@ def test_a_badly_signed_receipt_changes_nothing(channels, client, caplog):
     assert "SMS delivery receipt refused (401)" in caplog.text
 
 
+def test_a_well_signed_receipt_holding_a_nul_is_refused_and_changes_nothing(channels, client):
+    world = build_world()
+    dossier = walk_in(world, phone="0905000006")
+    deliver()
+    notification, receipt = sent_sms(channels, dossier)
+    poisoned = json.loads(receipt["body"])
+    poisoned["status"] = "delivered\x00"
+    body = json.dumps(poisoned).encode()  # "\u0000" in the JSON text
+
+    answer = post_receipt(client, body, sign(body, CALLBACK_SECRET))
+
+    assert answer.status_code == 400
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT
+    assert ReceiptEvent.objects.count() == 0
+
+
 def test_an_old_receipt_is_refused_even_when_well_signed(channels, client):
     world = build_world()
     dossier = walk_in(world, phone="0905000005")

@@ -150,3 +150,39 @@ def test_a_malformed_body_is_refused_when_signed(client, gateway, body, settings
     settings.MOTCUA_PAYMENTS = {**settings.MOTCUA_PAYMENTS, "VERIFY_SIGNATURES": False}
     answer = client.post(URL, data=body.encode(), content_type="application/json")
     assert answer.status_code == 400
+
+
+def signed_by_us(body: dict, settings) -> tuple[str, dict[str, str]]:
+    """A callback signed with the configured secret (as the gateway would), whatever its content."""
+    from motcua.payments import signatures
+
+    text = json.dumps(body)
+    moment = int(time.time())
+    secret = settings.MOTCUA_PAYMENTS["CALLBACK_SECRET"]
+    return text, {
+        signatures.SIGNATURE_HEADER: signatures.sign(text.encode(), secret=secret, timestamp=moment),
+        signatures.TIMESTAMP_HEADER: str(moment),
+        signatures.EVENT_HEADER: str(body.get("event_id", "")),
+    }
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"content": "NOP PHI\x00"},
+        {"payer_name": "Nguyễn\x00Văn A"},
+        {"amount": 10**14},
+        {"amount": 10**40},
+        {"amount": -8000},
+        {"amount": "8000.5"},
+    ],
+)
+def test_a_signed_callback_with_a_nul_or_an_absurd_amount_is_refused_and_changes_nothing(
+    client, payment, settings, changes
+):
+    body = {"event_id": "ev-absurd-1", "amount": 8000, "content": payment.reference, **changes}
+    text, headers = signed_by_us(body, settings)
+    answer = client.post(URL, data=text.encode(), content_type="application/json", headers=headers)
+    assert answer.status_code == 400 and answer.json()["error"] == "payment.bad_callback"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.DUE and Transfer.objects.count() == 0

@@ -312,3 +312,14 @@ def test_the_citizens_timeline_tells_each_step_of_the_shipment(world, postal, cl
     assert f"bưu gửi số {number}, cước phí 22.000 đồng" in page
     assert f"Bưu điện đã nhận kết quả để chuyển phát (bưu gửi số {number})" in page
     assert f"đã chuyển hoàn (bưu gửi số {number})" in page
+
+
+def test_a_well_signed_status_update_holding_a_nul_is_refused(settings):
+    from motcua.core.errors import DomainError
+    from motcua.postal import signatures
+
+    update = {"event_id": "e-nul", "tracking_number": "EH000000000VN", "status": "delivered", "note": "\x00"}
+    body = json.dumps({**update, "sent_at": time.time()}).encode()  # "\u0000" in the JSON text
+    with pytest.raises(DomainError) as refused:
+        signatures.verified_body(body, sign(body, settings.MOTCUA_POSTAL["CALLBACK_SECRET"]))
+    assert refused.value.code == "post.malformed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from typing import Any
 
 PREFIX = "sha256="
 
@@ -31,3 +32,15 @@ def moment_within(moment: object, *, window_seconds: float, now: float | None = 
     if isinstance(moment, bool) or not isinstance(moment, int | float):
         return False
     return abs((time.time() if now is None else now) - float(moment)) <= window_seconds
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a parsed JSON body holds a NUL character in any key or string (``"\\u0000"``): PostgreSQL
+    refuses it in text and JSON columns, so such a callback is refused before anything is written."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(v) for v in value)
+    return False

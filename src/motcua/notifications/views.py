@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from motcua.core import callbacks
 from motcua.notifications import services
 from motcua.notifications.constants import Channel
 from motcua.notifications.signatures import SIGNATURE_HEADER, signature_ok, timestamp_ok
@@ -40,8 +41,8 @@ def sms_receipt(request: HttpRequest) -> JsonResponse:
         receipt = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _refuse(400, "not JSON")
-    if not isinstance(receipt, dict):
-        return _refuse(400, "not a JSON object")
+    if not isinstance(receipt, dict) or callbacks.holds_nul(receipt):
+        return _refuse(400, "not a JSON object, or a NUL in it")
     if options.get("SMS_VERIFY_SIGNATURES", True) and not timestamp_ok(
         receipt.get("timestamp"), window_seconds=float(options.get("CALLBACK_WINDOW_SECONDS") or 300)
     ):

@@ -17,6 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.catalog.fees import MAX_AMOUNT
+from motcua.core import callbacks
 from motcua.core.errors import DomainError, http_status
 from motcua.payments import errors, selectors, services, signatures
 
@@ -57,8 +59,8 @@ def callback(request: HttpRequest) -> HttpResponse:
 def _parse(body: bytes, header_event: str) -> services.ReportedTransfer:
     try:
         data: Any = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
+        if not isinstance(data, dict) or callbacks.holds_nul(data):
+            raise ValueError("not an object, or a NUL in it")
         event_id = str(data["event_id"])
         amount = Decimal(str(data["amount"]))
         at = parse_datetime(str(data.get("at") or "")) or timezone.now()
@@ -66,8 +68,8 @@ def _parse(body: bytes, header_event: str) -> services.ReportedTransfer:
         raise DomainError(errors.BAD_CALLBACK, f"bad callback body: {error}") from None
     if not event_id or len(event_id) > 80 or (header_event and header_event != event_id):
         raise DomainError(errors.BAD_CALLBACK, "event id missing, too long or not the header's")
-    if not (amount.is_finite() and amount > 0 and amount == amount.to_integral_value()):
-        raise DomainError(errors.BAD_CALLBACK, "amount must be a positive whole number of đồng")
+    if not (amount.is_finite() and 0 < amount <= MAX_AMOUNT and amount == amount.to_integral_value()):
+        raise DomainError(errors.BAD_CALLBACK, "amount must be a whole number of đồng, 1 to 10^14 - 1")
     if timezone.is_naive(at):
         at = timezone.make_aware(at, dt.UTC)
     return services.ReportedTransfer(

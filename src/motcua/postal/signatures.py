@@ -35,7 +35,7 @@ def verified_body(body: bytes, signature: str, *, now: float | None = None) -> d
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         data = None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or callbacks.holds_nul(data):
         raise DomainError(errors.MALFORMED, _("Nội dung thông báo của bưu điện không hợp lệ."))
     sent_at = data.get("sent_at")
     window = int(settings.MOTCUA_POSTAL.get("CALLBACK_WINDOW_SECONDS", 300))
