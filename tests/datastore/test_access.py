@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.dossier_catalog_world import actor_for, advance, hue_world
+from dossiers.dossier_catalog_world import actor_for, advance
 from motcua.core.errors import DomainError
 from motcua.datastore import selectors as store
 from motcua.datastore.models import FilingRole, StoredDocument
@@ -20,29 +20,13 @@ from motcua.dossiers.models import Dossier
 from motcua.org.models import Role
 from pdf_samples import CLEAN_PDF
 
-from .world import ALLOWANCE, CERTIFICATE, CHILD, citizen, issue_birth_certificate
+from .world import ALLOWANCE, CERTIFICATE, CHILD, citizen
 
 pytestmark = pytest.mark.django_db
 
 BORN = timezone.localdate() - dt.timedelta(days=40)
 STRANGER = ("046190009999", "Trần Văn Khách")
 FATHER = ("046088007777", "Nguyễn Văn Bình")
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def hue():
-    return hue_world(timezone.localdate())
-
-
-@pytest.fixture
-def certificate(hue) -> StoredDocument:
-    issued = issue_birth_certificate(hue, now=timezone.now() - dt.timedelta(days=30), child_birth_date=BORN)
-    return StoredDocument.objects.get(dossier=issued)
 
 
 def client_of(user) -> Client:

@@ -29,11 +29,6 @@ T0 = dt.datetime(2026, 3, 9, 8, 0, tzinfo=TZ)  # Monday, no holiday that week
 BORN = dt.date(2026, 2, 1)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def hue(db):
     return hue_world(T0.date())

@@ -11,37 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dossiers.dossier_catalog_world import hue_world
 from motcua.catalog.subjects import Subject
 from motcua.datastore import selectors
-from motcua.datastore.models import StoredDocument
 
-from .world import CHILD, issue_birth_certificate
+from .world import CHILD
 
 pytestmark = pytest.mark.django_db
 
 BIRTH_CERTIFICATE = "civil_status.birth_certificate"
 STRANGER = "046090001234"  # a valid personal number holding nothing
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def hue():
-    return hue_world(timezone.localdate())
-
-
-@pytest.fixture
-def certificate(hue) -> StoredDocument:
-    issued = issue_birth_certificate(
-        hue,
-        now=timezone.now() - dt.timedelta(days=30),
-        child_birth_date=timezone.localdate() - dt.timedelta(days=40),
-    )
-    return StoredDocument.objects.get(dossier=issued)
 
 
 def child(hue) -> Subject:

@@ -11,38 +11,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.dossier_catalog_world import hue_world
-from motcua.datastore.models import StoredDocument
 from motcua.dossiers import lookups, services
 from motcua.dossiers.constants import DocumentSource
 from motcua.dossiers.models import Dossier, State
 from motcua.org.models import Role
 from workspace.conftest import log_in, officer
 
-from .world import ALLOWANCE, CERTIFICATE, CHILD, issue_birth_certificate
+from .world import ALLOWANCE, CERTIFICATE, CHILD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def hue():
-    return hue_world(timezone.localdate())
-
-
-@pytest.fixture
-def certificate(hue) -> StoredDocument:
-    """The birth certificate of the citizen's child, issued last month by Phú Vang."""
-    issued = issue_birth_certificate(
-        hue,
-        now=timezone.now() - dt.timedelta(days=30),
-        child_birth_date=timezone.localdate() - dt.timedelta(days=40),
-    )
-    return StoredDocument.objects.get(dossier=issued)
 
 
 def allowance_answers(hue, **changes) -> dict:
