@@ -1,5 +1,5 @@
-"""``x-dossier-subject``: the e-form field naming whom a dossier concerns (the lists of dossiers show it beside
-the procedure), checked by the verifier and marked on every procedure of the sample catalog."""
+"""``x-dossier-subject``: the e-form field naming whom a dossier concerns (shown beside the procedure in the
+lists of dossiers), checked by the verifier and marked on every procedure of the sample catalog."""
 
 from __future__ import annotations
 

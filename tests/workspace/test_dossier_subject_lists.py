@@ -1,5 +1,5 @@
-"""Whom each dossier concerns, shown beside the procedure in "Hồ sơ của tôi", the inbox and the apologies list:
-stored on the dossier when the declaration is received, filled for older dossiers by migration 0022."""
+"""Whom each dossier concerns, shown beside the procedure in "Hồ sơ của tôi", the inbox and the apologies
+list: stored on the dossier when the declaration is received, filled for older dossiers by migration 0022."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.urls import reverse
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Role
-
 from portal.test_eform import birth_procedure, logged_in, make_citizen, media_in_tmp, submit_birth
+
 from .conftest import log_in, officer
 
 __all__ = ["media_in_tmp"]  # the autouse fixture keeps uploads in a temporary media folder here too

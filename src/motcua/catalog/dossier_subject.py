@@ -17,7 +17,7 @@ Legal source: this only names the dossier for the people who look for it, and de
 stays the dossier's owner (chủ hồ sơ). The register of dossiers names "tên cá nhân, tổ chức" beside the
 procedure (Circular 03/2025/TT-VPCP, Annex I, form 07 [kiểm tra]; docs/legal-basis.md section 21); a birth
 registration is about the child (Law on Civil Status 2014, Art. 14), a death registration about the deceased
-(Art. 34).
+(Art. 33 [kiểm tra]).
 """
 
 from __future__ import annotations

@@ -16,7 +16,11 @@ MAX_LENGTH = 200  # Dossier.subject_name
 
 
 def subject_name(
-    *, schema: Mapping[str, Any] | None, form_data: Mapping[str, Any] | None, concerned_name: str, applicant_name: str
+    *,
+    schema: Mapping[str, Any] | None,
+    form_data: Mapping[str, Any] | None,
+    concerned_name: str,
+    applicant_name: str,
 ) -> str:
     named = dossier_subject.subject_name(schema or {}, form_data or {}, max_length=MAX_LENGTH)
     fallback = " ".join((concerned_name or applicant_name or "").split())
