@@ -88,6 +88,7 @@ class DossierAdmin(ReadOnlyAdmin):
     list_display = [
         "code",
         "procedure",
+        "subject_name",
         "state",
         "channel",
         "competent_agency",
@@ -95,7 +96,13 @@ class DossierAdmin(ReadOnlyAdmin):
         "appointment_at",
     ]
     list_filter = ["state", "channel", "province_code"]
-    search_fields = ["code", "applicant_name", "applicant_id_number", "postal_tracking_number"]
+    search_fields = [
+        "code",
+        "applicant_name",
+        "subject_name",
+        "applicant_id_number",
+        "postal_tracking_number",
+    ]
     date_hierarchy = "submitted_at"
     list_select_related = ["procedure", "competent_agency"]
     inlines = [StepInline, ResultInline, EventInline]

@@ -115,6 +115,10 @@ class Dossier(models.Model):
     # registered) is kept here as the person concerned, never as the applicant.
     concerned_name = models.CharField(_("người có liên quan"), max_length=200, blank=True)
     concerned_id_number = models.CharField(_("số định danh người có liên quan"), max_length=20, blank=True)
+    # Whom the dossier concerns, as the lists of dossiers show it beside the procedure: the e-form's fields
+    # marked ``x-dossier-subject`` (catalog.dossier_subject), else the person concerned, else the applicant.
+    # Kept when the declaration is stored so that a list reads a column, never the form's JSON.
+    subject_name = models.CharField(_("hồ sơ của ai"), max_length=200, blank=True, default="")
     place_unit = models.ForeignKey(
         "geo.AdministrativeUnit",
         verbose_name=_("địa bàn"),

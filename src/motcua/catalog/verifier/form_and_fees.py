@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from .. import fees, forms, subjects
+from .. import dossier_subject, fees, forms, subjects
 from ..expressions import ExpressionError
 from .report import ERROR, AddFinding
 from .versions import VersionRow
@@ -22,6 +22,9 @@ def check_form_and_fees(add: AddFinding, version: VersionRow) -> None:
     # The persons the documents concern, for the citizen's data store (catalog.subjects).
     for problem in subjects.subject_problems(schema if not problems else {}):
         add(ERROR, "form.subject", problem)
+    # Whom the dossier concerns, shown in the lists of dossiers (catalog.dossier_subject).
+    for problem in dossier_subject.subject_problems(schema if not problems else {}):
+        add(ERROR, "form.dossier_subject", problem)
     names = forms.field_names(schema)
     for doc in version.documents:
         if doc.form_field and doc.form_field not in names:

@@ -61,7 +61,11 @@ class InboxFilters:
         if self.received_to:
             condition &= Q(received_at__lt=_start_of(self.received_to + dt.timedelta(days=1)))
         if self.query:
-            condition &= Q(code__icontains=self.query) | Q(applicant_name__icontains=self.query)
+            condition &= (
+                Q(code__icontains=self.query)
+                | Q(applicant_name__icontains=self.query)
+                | Q(subject_name__icontains=self.query)
+            )
         return condition
 
 
@@ -228,6 +232,7 @@ _INBOX_ROW = Shape(
     fields=(
         "code",
         "applicant_name",
+        "subject_name",
         "state",
         "procedure_id",
         "competent_agency_id",

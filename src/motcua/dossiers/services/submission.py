@@ -24,6 +24,7 @@ from motcua.core import request_cache, snapshots
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import check_text
 from motcua.dossiers import access, counters, errors, events, lookups
+from motcua.dossiers import subject as dossier_subject
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, Forwarding, State
 from motcua.dossiers.services import forwarding, stored
@@ -299,6 +300,12 @@ def _create(
                 applicant_address=applicant_info.address,
                 concerned_name=applicant_info.concerned_name,
                 concerned_id_number=applicant_info.concerned_id_number,
+                subject_name=dossier_subject.subject_name(
+                    schema=version.form_schema,
+                    form_data=form_data,
+                    concerned_name=applicant_info.concerned_name,
+                    applicant_name=applicant_info.name,
+                ),
                 place_unit=place_unit,
                 place_field=place.field,
                 summary=summary or procedure.name[:500],

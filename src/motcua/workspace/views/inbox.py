@@ -54,6 +54,7 @@ class InboxRow:
     url: str
     code: str
     applicant_name: str
+    subject_name: str  # whom the dossier concerns ("" when it is the applicant: shown once)
     procedure_name: str
     step_name: str | None  # None: waiting for reception
     step_deadline: str
@@ -87,6 +88,7 @@ def _rows(dossiers: list[Dossier], now: dt.datetime) -> list[InboxRow]:
                 url=f"{link}{d.code}/" if _PLAIN(d.code) else reverse("workspace:dossier", args=[d.code]),
                 code=d.code,
                 applicant_name=d.applicant_name,
+                subject_name="" if d.subject_name in ("", d.applicant_name) else d.subject_name,
                 procedure_name=procedure_name,
                 step_name=d.current_step.step.name if d.current_step else None,
                 step_deadline=_when(d.step_deadline, zone),
