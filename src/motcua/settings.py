@@ -247,6 +247,11 @@ MOTCUA_DRAFT_MAX_AGE_DAYS = env.int("MOTCUA_DRAFT_MAX_AGE_DAYS", default=90)
 MOTCUA_LOOKUP_WINDOW_MINUTES = env.int("MOTCUA_LOOKUP_WINDOW_MINUTES", default=15)
 MOTCUA_LOOKUP_FAILURES_PER_CODE = env.int("MOTCUA_LOOKUP_FAILURES_PER_CODE", default=10)
 MOTCUA_LOOKUP_FAILURES_PER_CLIENT = env.int("MOTCUA_LOOKUP_FAILURES_PER_CLIENT", default=30)
+# Working hours within which the one-stop department checks an online dossier, shown to the citizen on the
+# confirmation page (docs/legal-basis.md section 22, [kiểm tra]): one working day by default.
+MOTCUA_ONLINE_RECEPTION_HOURS = env.int("MOTCUA_ONLINE_RECEPTION_HOURS", default=8)
+if MOTCUA_ONLINE_RECEPTION_HOURS < 1:
+    raise ImproperlyConfigured("MOTCUA_ONLINE_RECEPTION_HOURS must be 1 or more")
 
 # The client's address behind the TLS proxy (motcua.core.clients): empty = no proxy, REMOTE_ADDR only.
 # MOTCUA_TRUSTED_PROXIES lists the addresses or networks of the proxies that connect to the application;

@@ -69,7 +69,7 @@ def _citizen_submits(page: Page, base_url: str, issuer: str) -> str:
     )
     _shot(page, "10-eform-filled")
     form.get_by_role("button", name="Nộp hồ sơ").click()
-    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/\?da_nop=1$"))
+    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/da-nop/$"))
     code = page.url.split("/ho-so/", 1)[1].split("/", 1)[0]
     assert code.startswith("199.42.00.H57-"), code  # received for Xã Phú Vang, not the citizen's ward
     _shot(page, "11-submitted")

@@ -196,7 +196,8 @@ def test_e_id_confirmation_from_my_dossiers_by_the_citizen_and_no_one_else(clien
     assert "Lê Minh An" in page and 'data-testid="confirm"' in page
     response = browser.post(confirm)
     assert response.status_code == 302
-    assert response["Location"] == f"/dich-vu-cong/ho-so/{dossier.code}/?da_nop=1"
+    assert response["Location"] == f"/dich-vu-cong/ho-so/{dossier.code}/da-nop/"
+    assert 'data-testid="confirmation-panel"' in browser.get(response["Location"]).content.decode()
     dossier.refresh_from_db()
     assert dossier.state == State.SUBMITTED and dossier.applicant == citizen
     assert dossier.confirmation == Confirmation.E_ID and dossier.confirmed_by == citizen

@@ -6,17 +6,27 @@
 - apology: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04)
 - stop: Thông báo dừng giải quyết hồ sơ (form 05)
 - control: Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06)
+- submitted: Giấy xác nhận đã nộp hồ sơ trực tuyến, the citizen's proof of an online submission at once,
+  before reception (no form of the Circular: the official receipt, form 01, follows at reception)
+
+The receipt and the submission receipt carry a QR code and the address of the public lookup with the code
+filled in (``lookup_url``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import font_roboto
+import segno
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -25,6 +35,7 @@ from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import (
     ApologyNotice,
+    Channel,
     Dossier,
     DossierRegisterEntry,
     EventKind,
@@ -53,6 +64,15 @@ class Slip:
     # "Số:" and "<place>, ngày dd tháng mm năm yyyy" in the header (form 01), when the form has them.
     number: str = ""
     place_date: str = ""
+    # The public lookup with the code filled in, printed as a QR code and as text under the slip.
+    lookup_url: str = ""
+    # A closing paragraph (the submission receipt says that the official receipt follows).
+    note: str = ""
+
+
+def lookup_url(code: str) -> str:
+    """The public lookup's address with the dossier code filled in (``/tra-cuu/?ma=...``), absolute."""
+    return f"{settings.MOTCUA_PUBLIC_BASE_URL}{reverse('portal:lookup')}?{urlencode({'ma': code})}"
 
 
 def long_time(moment: dt.datetime | None) -> str:
@@ -161,6 +181,43 @@ def receipt(dossier: Dossier) -> Slip:
         ],
         number=number,
         place_date=place_and_date(place_name(dossier), dossier.received_at),
+        lookup_url=lookup_url(dossier.code),
+    )
+
+
+def submission_receipt(dossier: Dossier) -> Slip:
+    """Giấy xác nhận đã nộp hồ sơ trực tuyến: what the citizen submitted online and when, at once.
+
+    Not a form of Circular 03/2025/TT-VPCP: the one-stop department issues the official receipt (form 01,
+    ``receipt``) when it receives the dossier; this paper says so. Online dossiers only."""
+    if dossier.channel != Channel.ONLINE or dossier.submitted_at is None:
+        raise DomainError("slip.not_available", _("Hồ sơ không được nộp trực tuyến."))
+    lines = [
+        (_("Mã hồ sơ"), dossier.code),
+        (_("Thủ tục"), f"{dossier.procedure.name} ({dossier.procedure.code})"),
+        *_applicant_lines(dossier),
+        (_("Thời gian nộp"), long_time(dossier.submitted_at)),
+        (_("Nơi tiếp nhận"), dossier.reception_point.name),
+        (_("Cơ quan giải quyết"), dossier.competent_agency.name),
+        (_("Thời gian giải quyết theo quy định"), describe_time_limit(dossier.procedure_version)),
+        (_("Hình thức nhận kết quả"), dossier.get_result_delivery_display()),
+        (_("Phí, lệ phí"), f"{dossier.fee:,.0f} đồng".replace(",", ".") if dossier.fee else _("Miễn phí")),
+    ]
+    table = [[str(i), d.name] for i, d in enumerate(dossier.documents.order_by("id"), start=1)]
+    return Slip(
+        kind="submitted",
+        form="",
+        title=_("GIẤY XÁC NHẬN ĐÃ NỘP HỒ SƠ TRỰC TUYẾN"),
+        issuer=dossier.receiving_agency.name,
+        dossier_code=dossier.code,
+        lines=lines,
+        table_header=[_("STT"), _("Giấy tờ đã nộp")],
+        table=table,
+        lookup_url=lookup_url(dossier.code),
+        note=_(
+            "Giấy này xác nhận hệ thống đã nhận hồ sơ bạn nộp trực tuyến. Đây chưa phải giấy tiếp nhận: "
+            "Bộ phận Một cửa kiểm tra hồ sơ và cấp Giấy tiếp nhận hồ sơ và hẹn trả kết quả khi tiếp nhận."
+        ),
     )
 
 
@@ -327,6 +384,8 @@ def slip_for(*, dossier: Dossier, kind: str) -> Slip:
         return receipt(dossier)
     if kind == "control":
         return control_slip(dossier)
+    if kind == "submitted":
+        return submission_receipt(dossier)
     if kind == "supplement":
         return supplement_request(dossier)
     if kind == "refusal":
@@ -381,7 +440,11 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
         pdf.multi_cell(width - 62, 6, value or "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if slip.table_header:
         pdf.ln(3)
-        with pdf.table(text_align="LEFT", line_height=5) as table:
+        columns = slip.table_header
+        # A numbered list ("STT" first): a narrow number column, the document's name wide.
+        numbered = len(columns) >= 2 and columns[0] == _("STT")
+        widths = (1, 8, *[2] * (len(columns) - 2)) if numbered else None
+        with pdf.table(text_align="LEFT", line_height=5, col_widths=widths) as table:
             header = table.row()
             for cell in slip.table_header:
                 header.cell(cell)
@@ -401,7 +464,35 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
             pdf.set_xy(pdf.l_margin + i * column, y + 25)
             pdf.set_font("Roboto", "", 10)
             pdf.cell(column, 5, name, align="C")
+        pdf.set_xy(pdf.l_margin, y + 32)
+    if slip.note:
+        pdf.ln(6)
+        pdf.set_font("Roboto", "", 10)
+        pdf.multi_cell(width, 5, slip.note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if slip.lookup_url:
+        _lookup_qr(pdf, slip.lookup_url, width)
     return bytes(pdf.output())
+
+
+QR_MM = 28
+
+
+def _lookup_qr(pdf: FPDF, url: str, width: float) -> None:
+    """The lookup's QR code and its address in words, under the slip (on a new page when the page is full)."""
+    pdf.ln(6)
+    if pdf.get_y() + QR_MM > pdf.h - 15:
+        pdf.add_page()
+    y = pdf.get_y()
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=6, border=0)
+    png.seek(0)
+    pdf.image(png, x=pdf.l_margin, y=y, w=QR_MM, h=QR_MM)
+    pdf.set_xy(pdf.l_margin + QR_MM + 4, y + 4)
+    pdf.set_font("Roboto", "", 10)
+    caption = _("Quét mã hoặc truy cập địa chỉ sau để tra cứu tình trạng hồ sơ:")
+    pdf.multi_cell(width - QR_MM - 4, 5, caption, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(width - QR_MM - 4, 5, url, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), y + QR_MM))
 
 
 def slip_pdf(*, dossier: Dossier, kind: str, compress: bool = True) -> bytes:
@@ -422,4 +513,6 @@ def as_data(slip: Slip) -> dict[str, Any]:
         "signatures": slip.signatures,
         "number": slip.number,
         "place_date": slip.place_date,
+        "lookup_url": slip.lookup_url,
+        "note": slip.note,
     }

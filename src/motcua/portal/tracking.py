@@ -16,12 +16,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.fees import FeeLine
 from motcua.catalog.models import RequiredDocument
+from motcua.catalog.time_limits import describe_time_limit
 from motcua.core.errors import DomainError
-from motcua.core.text import printable
+from motcua.dossiers import codes, lookups
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.dossiers.constants import SUPPLEMENT_STATES
-from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating
+from motcua.dossiers.constants import SUPPLEMENT_STATES, ResultDelivery
+from motcua.dossiers.models import Dossier, EventKind, SatisfactionRating, State
+from motcua.dossiers.selectors import TimelineEntry
 from motcua.portal.models import LookupFailure
 
 LAST_DIGITS = re.compile(r"^\d{4}$")
@@ -89,6 +92,8 @@ class PublicStatus:
     initial_appointment_at: dt.datetime | None = None
     can_rate: bool = False
     rating_label: str = ""
+    agency: str = ""  # the competent agency
+    entries: tuple[TimelineEntry, ...] = ()  # the applicant's timeline in plain words, oldest first
 
 
 def _not_found() -> DomainError:
@@ -134,9 +139,10 @@ def find_public_dossier(
     caller's address) within the window, every answer is ``lookup.throttled`` until the window passes.
     """
     now = now or timezone.now()
+    # Typed without dots, in lower case or with spaces, the code is put back in its form (dossiers.codes).
     # A control character never stands in a dossier code: replaced, the code finds nothing (PostgreSQL
     # would refuse a NUL in the query) and its failures still count against the throttle.
-    code, id_last4 = printable((code or "").strip())[:80], (id_last4 or "").strip()
+    code, id_last4 = codes.normalize(code), (id_last4 or "").strip()
     keys = _failure_keys(code, client)
     if _throttled(keys, now):
         raise DomainError(
@@ -144,7 +150,11 @@ def find_public_dossier(
             _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút."),
             minutes=settings.MOTCUA_LOOKUP_WINDOW_MINUTES,
         )
-    dossier = Dossier.objects.select_related("procedure").filter(code=code).first() if code else None
+    dossier = (
+        Dossier.objects.select_related("procedure", "competent_agency").filter(code=code).first()
+        if code
+        else None
+    )
     expected = (dossier.applicant_id_number or "")[-4:] if dossier else ""
     matches = bool(LAST_DIGITS.match(id_last4)) and len(expected) == 4
     if dossier is None or not (matches and hmac.compare_digest(expected, id_last4)):
@@ -160,6 +170,8 @@ def public_lookup(
     dossier = find_public_dossier(code=code, id_last4=id_last4, client=client, now=now)
     rating = SatisfactionRating.objects.filter(dossier=dossier).first()
     return PublicStatus(
+        agency=dossier.competent_agency.name,
+        entries=tuple(dossier_selectors.public_entries(dossier=dossier)),
         code=dossier.code,
         procedure=dossier.procedure.name,
         status=str(dossier.national_status.label),
@@ -167,4 +179,82 @@ def public_lookup(
         initial_appointment_at=dossier.initial_appointment_at,
         can_rate=dossier_selectors.can_rate(dossier=dossier, user=None),
         rating_label=str(rating.get_level_display()) if rating else "",
+    )
+
+
+# How the result comes, in the words of the confirmation page (the delivery chosen in the e-form, form 01).
+_DELIVERY_TEXT: dict[str, Any] = {
+    ResultDelivery.COUNTER: _("Bạn nhận kết quả trực tiếp tại %(point)s."),
+    ResultDelivery.POST: _("Kết quả được gửi qua dịch vụ bưu chính công ích đến địa chỉ của bạn."),
+    ResultDelivery.ONLINE: _(
+        "Kết quả điện tử có trên trang hồ sơ này và trong kho dữ liệu của bạn; "
+        "bạn được thông báo khi có kết quả."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SubmissionConfirmation:
+    """What the citizen reads right after an online submission: what happens next and when, what it costs,
+    and how the result comes."""
+
+    dossier: Dossier
+    received: bool  # already received by the one-stop department (the appointment is set)
+    reception_due: dt.datetime | None  # when the one-stop department checks the dossier at the latest
+    appointment_at: dt.datetime | None  # the appointment if received, else the expected one
+    time_limit: str
+    fee_lines: tuple[FeeLine, ...]
+    fee_total: Any
+    delivery: str
+
+
+def online_reception_due(*, dossier: Dossier) -> dt.datetime:
+    """When the one-stop department checks an online dossier at the latest: ``MOTCUA_ONLINE_RECEPTION_HOURS``
+    working hours of the reception point's calendar after the submission (a dossier sent outside office
+    hours counts from the next working hour). Decree 118/2025/NĐ-CP on receiving online dossiers, replacing
+    Decree 61/2018/NĐ-CP and Decree 45/2020/NĐ-CP's rules [kiểm tra the article and the limit];
+    docs/legal-basis.md section 22."""
+    return lookups.add_working_hours(
+        start=dossier.submitted_at,
+        hours=settings.MOTCUA_ONLINE_RECEPTION_HOURS,
+        agency_id=dossier.reception_point.agency_id,
+    )
+
+
+def submission_confirmation(*, dossier: Dossier) -> SubmissionConfirmation:
+    """The confirmation panel's facts for the citizen's own dossier (see ``SubmissionConfirmation``).
+
+    Before reception the appointment is the one the calendar gives if the dossier is complete and received
+    at the latest reception time (``lookups.appointment_for``, the rule reception itself applies)."""
+    received = dossier.received_at is not None
+    reception_due: dt.datetime | None = None
+    appointment = dossier.appointment_at
+    if not received and dossier.state == State.SUBMITTED:
+        reception_due = online_reception_due(dossier=dossier)
+        appointment = lookups.appointment_for(
+            version=dossier.procedure_version,
+            received_at=reception_due,
+            agency_id=dossier.competent_agency_id,
+        )
+    try:
+        quote = lookups.fee_quote(
+            version=dossier.procedure_version,
+            form_data=dossier.form_data or {},
+            on=timezone.localdate(dossier.submitted_at),
+        )
+        lines = tuple(quote.lines)
+    except DomainError:  # the fee was fixed at submission; without its breakdown the total still stands
+        lines = ()
+    delivery = str(_DELIVERY_TEXT.get(dossier.result_delivery, dossier.get_result_delivery_display())) % {
+        "point": dossier.reception_point.name
+    }
+    return SubmissionConfirmation(
+        dossier=dossier,
+        received=received,
+        reception_due=reception_due,
+        appointment_at=appointment,
+        time_limit=describe_time_limit(dossier.procedure_version),
+        fee_lines=lines,
+        fee_total=dossier.fee,
+        delivery=delivery,
     )

@@ -52,7 +52,7 @@ from motcua.dossiers.selectors.inbox import (
     open_consultations_for,
 )
 from motcua.dossiers.selectors.national import national_codes_known
-from motcua.dossiers.selectors.timeline import Timeline, TimelineEntry, timeline_for
+from motcua.dossiers.selectors.timeline import Timeline, TimelineEntry, public_entries, timeline_for
 from motcua.dossiers.selectors.visibility import (
     allowed_actions,
     can_attach_result,
@@ -104,6 +104,7 @@ __all__ = [
     "pending_offline_count",
     "pending_stop_notice",
     "pending_withdrawal",
+    "public_entries",
     "recorded_offline_for",
     "result_for",
     "results_for",

@@ -252,3 +252,18 @@ def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None)
         results=results_for(dossier=dossier, for_applicant=for_applicant),
         rating=access.rating_of(dossier),
     )
+
+
+def public_entries(*, dossier: Dossier) -> list[TimelineEntry]:
+    """The applicant's timeline in plain words for the public lookup (code and ID ending known): what
+    happened and when, with the agency; no reasons, which may name people or documents."""
+    events = (
+        dossier.events.filter(audience=Audience.APPLICANT).select_related("actor_agency").order_by("sequence")
+    )
+    entries = []
+    for event in events:
+        text = _plain(event)
+        if text:
+            agency = event.actor_agency.name if event.actor_agency else ""
+            entries.append(TimelineEntry(at=event.at, kind=event.kind, text=text, agency=agency))
+    return entries

@@ -147,7 +147,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         if not action:
             existing = tracking.submitted_with_key(user=user, key=idempotency_key)
             if existing is not None:  # a second click on the same form
-                return HttpResponseRedirect(reverse("portal:my_dossier", args=[existing.code]))
+                return HttpResponseRedirect(reverse("portal:submitted", args=[existing.code]))
         # Files of file fields are stored at once, so that a draft (and a refused submission) keeps them.
         previous = draft.data if draft else None
         upload_errors = eforms.keep_files(fields, raw, uploads=request.FILES, previous=previous, user=user)
@@ -217,9 +217,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         if prefilled
                         else None,
                     )
-                    return HttpResponseRedirect(
-                        reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1"
-                    )
+                    return HttpResponseRedirect(reverse("portal:submitted", args=[dossier.code]))
                 except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
                     errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
                 except FieldError as exc:

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from motcua.core.downloads import Attachment, attachment_or_404
+from motcua.core.errors import DomainError
 from motcua.dossiers import files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.slips import slip_pdf
@@ -38,6 +39,21 @@ def slip(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         raise Http404(kind)
     response = HttpResponse(slip_pdf(dossier=dossier, kind=kind), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{dossier.code}-{kind}.pdf"'
+    return response
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def submission_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Giấy xác nhận đã nộp hồ sơ trực tuyến (PDF), at once after submission; only for the dossier's own
+    citizen (``own_dossier``: the access policy, then the applicant), only for an online dossier."""
+    dossier = own_dossier(request, code)
+    try:
+        pdf = slip_pdf(dossier=dossier, kind="submitted")
+    except DomainError as error:
+        raise Http404(code) from error
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-da-nop.pdf"'
     return response
 
 

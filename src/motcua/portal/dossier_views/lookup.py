@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.clients import client_address
 from motcua.core.errors import DEFAULT_STATUS, DomainError, http_status
+from motcua.dossiers import codes
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import RatingChannel, Satisfaction
 from motcua.portal import errors as portal_errors  # noqa: F401  (declares the portal's codes in the registry)
@@ -46,9 +47,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Public lookup: status and appointment of a dossier by its code and the last 4 digits of the ID.
 
     The form is sent by POST (CSRF-protected): the ID digits never travel in the address, which proxies
-    and access logs keep. GET shows the empty form and ignores any query string."""
+    and access logs keep. GET shows the form; ``?ma=`` (the link and QR code printed on the receipts) fills
+    in the code only, put in its form (``dossiers.codes``); any other parameter is ignored."""
     if request.method != "POST":
-        return _lookup_page(request, code="", last4="", result=None, error=None)
+        code = codes.normalize(request.GET.get("ma", ""))
+        return _lookup_page(request, code=code, last4="", result=None, error=None)
     asked = read(LookupForm(request.POST))
     code, last4 = asked["ma_ho_so"], asked["so_cuoi"]
     result = None

@@ -17,7 +17,7 @@ from motcua.dossiers import access, files, formview
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.access import Act
-from motcua.dossiers.models import RatingChannel, Satisfaction
+from motcua.dossiers.models import Channel, RatingChannel, Satisfaction
 from motcua.portal import submissions, tracking
 from motcua.portal.forms import NoteForm, RatingForm, read
 from motcua.signing import selectors as signing_selectors
@@ -64,7 +64,6 @@ def _dossier_page(
             "stop_notice": dossier_selectors.signed_stop_notice(dossier=dossier),
             "issued_documents": list(signing_selectors.issued_for_applicant(dossier=dossier)),
             "error": error,
-            "submitted": request.GET.get("da_nop") == "1",
             "supplied": request.GET.get("da_bo_sung") == "1",
             "rated": request.GET.get("da_danh_gia") == "1",
             "form_entries": formview.form_entries(dossier),
@@ -97,18 +96,53 @@ def supply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
-@require_POST
-def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    """Yêu cầu rút hồ sơ: the citizen asks, giving a reason; the competent agency decides (national status 7
-    meanwhile, the appointment stays)."""
+@require_GET
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    """Đã nộp hồ sơ: the confirmation panel after an online submission (the code, what happens next and when,
+    the fee, how the result comes) and the submission receipt to download at once. Online dossiers only."""
     dossier = own_dossier(request, code)
-    try:
-        dossier_services.request_withdrawal(
-            dossier=dossier, by=request.user, reason=read(NoteForm(request.POST))["reason"], origin="portal"
-        )
-    except DomainError as error:
-        return _refused(request, dossier, error)
-    return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_yeu_cau_rut=1")
+    if dossier.channel != Channel.ONLINE:
+        raise Http404(code)
+    return render(
+        request,
+        "portal/submitted.html",
+        {"dossier": dossier, "confirmation": tracking.submission_confirmation(dossier=dossier)},
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """Yêu cầu rút hồ sơ behind its own page: GET says what withdrawing means and asks the reason; POST sends
+    the request (the competent agency decides; national status 7 meanwhile, the appointment stays) and
+    returns to the dossier's page saying it was sent. A dossier that can no longer be withdrawn gets the
+    reason, no form, and nothing changes."""
+    dossier = own_dossier(request, code)
+    reason = ""
+    error = access.refusal(request.user, Act.WITHDRAW, dossier, on=timezone.localdate())
+    if request.method == "POST" and error is None:
+        reason = read(NoteForm(request.POST))["reason"]
+        try:
+            dossier_services.request_withdrawal(
+                dossier=dossier, by=request.user, reason=reason, origin="portal"
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            return HttpResponseRedirect(
+                reverse("portal:my_dossier", args=[dossier.code]) + "?da_yeu_cau_rut=1"
+            )
+    return render(
+        request,
+        "portal/withdraw.html",
+        {
+            "dossier": dossier,
+            "error": error,
+            "reason": reason,
+            "can_withdraw": access.may(request.user, Act.WITHDRAW, dossier, on=timezone.localdate()),
+        },
+        status=http_status(error) if error else 200,
+    )
 
 
 @login_required(login_url=LOGIN_URL)
@@ -149,7 +183,7 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             error = exc
         else:
-            return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_nop=1")
+            return HttpResponseRedirect(reverse("portal:submitted", args=[dossier.code]))
     return render(
         request,
         "portal/confirm_dossier.html",
