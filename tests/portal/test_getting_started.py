@@ -157,9 +157,13 @@ def test_the_search_by_agency_lists_only_the_procedures_that_agency_decides(clie
     )
 
 
-def test_an_unknown_agency_code_filters_nothing_out(client, birth):
+def test_an_unknown_agency_code_filters_nothing_out_and_says_so(client, birth):
     everything = client.get(SEARCH).context["page"].paginator.count
-    assert client.get(SEARCH, {"agency": "khong-co"}).context["page"].paginator.count == everything
+    response = client.get(SEARCH, {"agency": "khong-co"})
+    assert response.context["page"].paginator.count == everything
+    page = text_of(response)
+    assert "Không có cơ quan nào mang mã “khong-co”" in page
+    assert 'name="agency"' not in page  # not carried into the next search
 
 
 def test_administration_links_are_for_officers_only(admin_client, birth):

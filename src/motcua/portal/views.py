@@ -54,6 +54,7 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "agency": agency,
+            "unknown_agency": "" if agency else data.get("agency", ""),
             "query": query.urlencode(),
             "unfiltered_query": _without(query, "agency"),
             "searched": bool(request.GET),
