@@ -83,6 +83,9 @@ PKI_DIR ?= $(MOTCUA_VAR_DIR)/pki
 
 demo: install-refservices documents
 	$(BIN)/motcua-pki setup --dir $(PKI_DIR) --port 8104
+	@# DEBUG is off in the demo: static files are served by WhiteNoise from var/static, hashed and compressed
+	@# (collected first: every page and document the demo renders names them by their hashed names).
+	MOTCUA_ENV=demo $(BIN)/motcua collectstatic --noinput --verbosity 0
 	MOTCUA_ENV=demo $(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything"
 	@echo "reference national public service portal: http://127.0.0.1:8102  (the worker delivers to it)"

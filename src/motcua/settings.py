@@ -2,8 +2,12 @@
 
 MOTCUA_ENV selects the mode:
 - ``production``: SECRET_KEY and ALLOWED_HOSTS are required, HTTPS hardening is on;
-- ``demo``: what ``make demo`` runs: DEBUG on, a secret key generated and kept under var/;
-- ``development`` (default) and ``test``: like demo but DEBUG off.
+- ``demo``: what ``make demo`` runs: DEBUG off (Vietnamese 404/500 pages, compressed static files with
+  hashed names), a secret key generated and kept under var/;
+- ``development`` (default): like demo but DEBUG on (Django's technical error pages) and static files
+  served as they are from the apps;
+- ``test``: like development but DEBUG off.
+``DEBUG=true`` or ``DEBUG=false`` overrides the mode's choice.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env.bool("DEBUG", default=MOTCUA_ENV == "demo")
+DEBUG = env.bool("DEBUG", default=MOTCUA_ENV == "development")
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -214,9 +218,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Demo and production serve what collectstatic wrote (motcua serve runs it): names carrying a content
+    # hash, gzip and Brotli copies beside them, which WhiteNoise sends with a ten-year "immutable" cache
+    # lifetime. Development and tests read the apps' files as they are (no collectstatic needed).
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if MOTCUA_ENV in {"production", "demo"}
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
     # The citizen's data store (motcua.datastore): the media root by default; any storage backend, e.g.

@@ -3,8 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from motcua.core.views import healthz
+from motcua.core.views import healthz, server_error
 from motcua.outbox.views import metrics
+
+# Vietnamese error pages in the site layout (templates/404.html through Django's handler, 500.html).
+handler500 = server_error
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,4 +1,5 @@
-"""A citizen finds a procedure typing no accents, opens it, logs in with the e-ID, comes back logged in."""
+"""A citizen finds a procedure typing no accents, opens it, logs in with the e-ID, comes back logged in at its
+form."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def test_citizen_searches_opens_a_procedure_and_logs_in_with_the_e_id(portal, pa
     screenshot("04-idp-login")
     page.get_by_role("button", name="Đăng nhập").click()
 
-    expect(page).to_have_url(f"{portal.url}/dich-vu-cong/thu-tuc/1.001193/")
+    # Back at the form the citizen was starting (issue 17, item 5), not at the procedure page.
+    expect(page).to_have_url(f"{portal.url}/dich-vu-cong/thu-tuc/1.001193/nop/")
     expect(page.get_by_test_id("account-name")).to_have_text(citizen.full_name)
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     screenshot("05-logged-in")

@@ -47,7 +47,7 @@ def _citizen_submits(page: Page, base_url: str, issuer: str) -> str:
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_test_id("account-name")).to_have_text(citizen.full_name)
 
-    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    # The e-ID login comes back to the form the citizen was starting (issue 17, item 5).
     expect(page).to_have_url(f"{base_url}/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/")
     form = page.locator("form").filter(has=page.get_by_role("button", name="Nộp hồ sơ"))
     form.get_by_label("Họ, chữ đệm, tên người yêu cầu").fill(citizen.full_name)

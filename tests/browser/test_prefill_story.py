@@ -25,7 +25,7 @@ def test_a_citizen_prefills_the_form_from_the_population_registry(portal, page, 
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_test_id("account-name")).to_have_text(citizen.full_name)
 
-    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    # The e-ID login comes back to the form the citizen was starting (issue 17, item 5).
     page.get_by_role("button", name="Lấy thông tin từ Cơ sở dữ liệu quốc gia về dân cư").click()
     expect(page).to_have_url(re.compile(r"/nop/lay-thong-tin/population\.applicant_id_number/$"))
     facts = page.get_by_test_id("consent-facts")

@@ -22,7 +22,7 @@ def test_the_home_page_lists_the_city_agencies(demo, client):
     assert "Trung tâm Phục vụ hành chính công thành phố Huế" in page
     assert "Sở Tư pháp thành phố Huế" in page
     assert "Bưu điện thành phố Huế" in page
-    assert 'href="/admin/"' in page
+    assert 'href="/admin/"' not in page  # administration links are for officers only (issue 17, item 5)
 
 
 def test_the_home_page_is_accessible_in_structure(demo, client):

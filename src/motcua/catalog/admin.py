@@ -106,9 +106,9 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "field", "at_province", "at_commune", "target")
-    list_filter = ("field", "at_province", "at_commune", "target")
-    search_fields = ("code", "search_key", "name")
+    list_display = ("code", "name", "field", "at_province", "at_commune", "target", "featured")
+    list_filter = ("field", "at_province", "at_commune", "target", "featured")
+    search_fields = ("code", "search_key", "name", "name_en")
     inlines = (CompetenceRuleInline, VersionInline)
     actions = ("new_draft",)
 

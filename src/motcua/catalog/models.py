@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError
@@ -19,6 +20,11 @@ def fold(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+def search_key_of(code: str, name: str, name_en: str = "", keywords: str = "") -> str:
+    """What procedure search matches: code, Vietnamese and English names and keywords, folded."""
+    return fold(" ".join((code, name, name_en, keywords.replace(",", " "))))[:1500]
 
 
 def _refuse_if_published(version: ProcedureVersion | None) -> None:
@@ -74,7 +80,21 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã TTHC"), max_length=40, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
+    # What a reader of English searches and sees when the page is in English; the Vietnamese name stays the
+    # legal one (Decree 63/2010/NĐ-CP Art. 8: the procedure's name as published in the national database).
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=500, blank=True)
+    keywords = models.CharField(
+        _("từ khóa tìm kiếm"),
+        max_length=500,
+        blank=True,
+        help_text=_("Các cách gọi khác của thủ tục, tiếng Việt hoặc tiếng Anh, cách nhau bởi dấu phẩy."),
+    )
+    featured = models.BooleanField(
+        _("nêu trên trang chủ"),
+        default=False,
+        help_text=_("Thủ tục người dân hay làm: trang chủ Cổng dịch vụ công dẫn thẳng đến thủ tục này."),
+    )
+    search_key = models.CharField(max_length=1500, blank=True, db_index=True, editable=False)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
     )
@@ -91,8 +111,15 @@ class Procedure(models.Model):
         return f"{self.code} – {self.name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_key = fold(f"{self.code} {self.name}")[:500]
+        self.search_key = search_key_of(self.code, self.name, self.name_en, self.keywords)
         super().save(*args, **kwargs)
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language: the English name on an English page when the catalog has one."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class VersionStatus(models.TextChoices):

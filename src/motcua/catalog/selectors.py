@@ -363,13 +363,20 @@ def search_procedures(
     field_code: str | None = None,
     level: str | None = None,
     target: str | None = None,
+    agency_code: str | None = None,
     on: dt.date | None = None,
 ) -> QuerySet[Procedure]:
-    """Procedures matching words of ``text`` (accents optional), by sector, level ("province"/"commune"),
-    target, and, with ``on``, only those with a published version in force that day."""
+    """Procedures matching words of ``text`` (accents optional; code, Vietnamese or English name, keywords),
+    by sector, level ("province"/"commune"), target, competent agency (a competence rule naming it, in force
+    on ``on`` when given), and, with ``on``, only those with a published version in force that day."""
     qs = Procedure.objects.select_related("field")
     for word in fold(text).split():
         qs = qs.filter(search_key__contains=word)
+    if agency_code:
+        rules = CompetenceRule.objects.filter(agency__code=agency_code)
+        if on is not None:
+            rules = rules.valid_on(on)
+        qs = qs.filter(id__in=rules.values("procedure_id"))
     if field_code:
         qs = qs.filter(field__code=field_code)
     if level == "province":
@@ -398,3 +405,15 @@ def fee_quote(*, version: ProcedureVersion, form_data: Mapping[str, Any], on: dt
 def fee_for(*, version: ProcedureVersion, form_data: Mapping[str, Any], on: dt.date) -> Decimal:
     """The total the applicant pays for this form on ``on``; see fee_quote for the breakdown."""
     return fee_quote(version=version, form_data=form_data, on=on).total
+
+
+def featured_procedures(*, on: dt.date) -> QuerySet[Procedure]:
+    """The procedures the catalog puts on the home page (``featured``), in force on ``on``, by name."""
+    return search_procedures(on=on).filter(featured=True).order_by("name")
+
+
+def agencies_with_procedures(*, on: dt.date) -> frozenset[str]:
+    """Codes of the agencies that a competence rule in force on ``on`` names for a procedure in force."""
+    in_force = search_procedures(on=on).values("id")
+    rules = CompetenceRule.objects.valid_on(on).filter(procedure__in=in_force, agency__isnull=False)
+    return frozenset(rules.values_list("agency__code", flat=True).distinct())

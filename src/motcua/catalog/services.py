@@ -383,6 +383,9 @@ def import_catalog(
             "target": entry["target"],
             "at_province": "province" in entry["levels"],
             "at_commune": "commune" in entry["levels"],
+            "name_en": entry.get("name_en", ""),
+            "keywords": ", ".join(entry.get("keywords", [])),
+            "featured": entry.get("featured", False),
         }
         if procedure is None:
             procedure = Procedure.objects.create(code=entry["code"], **attrs)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import TimeUnit, time_limit_in_hours
 
@@ -40,9 +41,27 @@ def describe_time_limit(version: Any) -> str:
             "cutoff": version.same_day_cutoff.strftime("%H:%M")
         }
     else:
-        text = f"{_amount(version.time_limit_amount)} {TimeUnit(version.time_limit_unit).label}"
+        text = _with_unit(Decimal(version.time_limit_amount), version.time_limit_unit)
     if version.extension_max:
-        text += _("; trường hợp cần xác minh được gia hạn không quá %(days)s ngày làm việc") % {
-            "days": version.extension_max
-        }
+        text += ngettext(
+            "; trường hợp cần xác minh được gia hạn không quá %(days)s ngày làm việc",
+            "; trường hợp cần xác minh được gia hạn không quá %(days)s ngày làm việc",
+            version.extension_max,
+        ) % {"days": version.extension_max}
     return text
+
+
+def _with_unit(amount: Decimal, unit: str) -> str:
+    """ "1 ngày làm việc", in English "1 working day" / "2 working days" / "0.5 working days": the plural form
+    is chosen for the amount (a fraction takes the plural, as English writes it)."""
+    count = int(amount) if amount == amount.to_integral() else 2
+    values = {"amount": _amount(amount)}
+    if unit == TimeUnit.HOURS:
+        return ngettext("%(amount)s giờ làm việc", "%(amount)s giờ làm việc", count) % values
+    if unit == TimeUnit.WORKING_DAYS:
+        return ngettext("%(amount)s ngày làm việc", "%(amount)s ngày làm việc", count) % values
+    if unit == TimeUnit.DAYS:
+        return ngettext("%(amount)s ngày", "%(amount)s ngày", count) % values
+    if unit == TimeUnit.MONTHS:
+        return ngettext("%(amount)s tháng", "%(amount)s tháng", count) % values
+    return f"{values['amount']} {TimeUnit(unit).label}"

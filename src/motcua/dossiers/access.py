@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from motcua.catalog import fees
 from motcua.catalog.models import Action
@@ -473,9 +474,12 @@ def apology_time_refusal(dossier: Dossier, on: dt.date) -> DomainError | None:
     if deadline is None or on > deadline:
         return DomainError(
             "apology.too_late",
-            _(
+            ngettext_lazy(
                 "Văn bản xin lỗi phải được ban hành chậm nhất %(days)s ngày làm việc trước ngày hẹn trả "
-                "kết quả (hạn cuối: %(deadline)s); hồ sơ trễ hạn vẫn tính là trễ hạn."
+                "kết quả (hạn cuối: %(deadline)s); hồ sơ trễ hạn vẫn tính là trễ hạn.",
+                "Văn bản xin lỗi phải được ban hành chậm nhất %(days)s ngày làm việc trước ngày hẹn trả "
+                "kết quả (hạn cuối: %(deadline)s); hồ sơ trễ hạn vẫn tính là trễ hạn.",
+                apology_lead_days(),
             ),
             days=apology_lead_days(),
             deadline=f"{deadline:%d/%m/%Y}" if deadline else "—",

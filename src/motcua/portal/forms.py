@@ -22,6 +22,8 @@ class ProcedureSearchForm(forms.Form):
     )
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=LEVEL_CHOICES)
+    # Set by the home page's agency links ("thủ tục của Sở Tư pháp"), kept across searches as a hidden field.
+    agency = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, sector_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -26,19 +26,39 @@ from motcua.catalog.models import (
     RequiredDocument,
 )
 from motcua.core.errors import DomainError
-from motcua.org.models import ReceptionPoint, ReceptionPointKind
-from motcua.org.selectors import reception_points_valid_on
+from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind
+from motcua.org.selectors import agency_by_code, reception_points_valid_on
 
 LEVELS = ("province", "commune")
 
 
 def search_procedures(
-    *, text: str = "", field_code: str = "", level: str = "", on: dt.date
+    *, text: str = "", field_code: str = "", level: str = "", agency_code: str = "", on: dt.date
 ) -> QuerySet[Procedure]:
-    """Procedures in force on ``on`` whose code or name contains every word of ``text``, accents optional."""
+    """Procedures in force on ``on`` whose code, Vietnamese or English name or keywords contain every word of
+    ``text`` (accents optional), of one sector, level or competent agency when asked."""
     return catalog.search_procedures(
-        text=text, field_code=field_code or None, level=level if level in LEVELS else None, on=on
+        text=text,
+        field_code=field_code or None,
+        level=level if level in LEVELS else None,
+        agency_code=agency_code or None,
+        on=on,
     )
+
+
+def featured_procedures(*, on: dt.date) -> list[Procedure]:
+    """The home page's task-led entries: what the catalog marks as most asked for ("Đăng ký khai sinh", …)."""
+    return list(catalog.featured_procedures(on=on))
+
+
+def agencies_with_procedures(*, on: dt.date) -> frozenset[str]:
+    """Codes of the agencies competent for at least one procedure in force: the home page links these."""
+    return catalog.agencies_with_procedures(on=on)
+
+
+def agency_named(*, code: str, on: dt.date) -> Agency | None:
+    """The agency a search is filtered by, in force on ``on``."""
+    return agency_by_code(code=code, on=on) if code else None
 
 
 def sectors(*, on: dt.date) -> QuerySet[Field]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +22,11 @@ NEXT_KEY = "portal_login_next"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    sectors = selectors.sectors(on=timezone.localdate())
+    today = timezone.localdate()
+    sectors = selectors.sectors(on=today)
     form = ProcedureSearchForm(sector_choices=[(s.code, s.name) for s in sectors])
-    return render(request, "portal/home.html", {"form": form, "sectors": sectors})
+    context = {"form": form, "sectors": sectors, "featured": selectors.featured_procedures(on=today)}
+    return render(request, "portal/home.html", context)
 
 
 @require_GET
@@ -33,8 +35,14 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
     sectors = selectors.sectors(on=today)
     form = ProcedureSearchForm(request.GET, sector_choices=[(s.code, s.name) for s in sectors])
     data = form.cleaned_data if form.is_valid() else {}
+    agency = selectors.agency_named(code=data.get("agency", ""), on=today)
     procedures = selectors.search_procedures(
-        text=data.get("q", ""), field_code=data.get("field", ""), level=data.get("level", ""), on=today
+        text=data.get("q", ""),
+        field_code=data.get("field", ""),
+        level=data.get("level", ""),
+        # An agency code that names no agency in force filters nothing out rather than everything.
+        agency_code=agency.code if agency else "",
+        on=today,
     )
     page = Paginator(procedures, conf.page_size()).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -45,10 +53,19 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "agency": agency,
+            "unknown_agency": "" if agency else data.get("agency", ""),
             "query": query.urlencode(),
+            "unfiltered_query": _without(query, "agency"),
             "searched": bool(request.GET),
         },
     )
+
+
+def _without(query: QueryDict, key: str) -> str:
+    rest = query.copy()
+    rest.pop(key, None)
+    return rest.urlencode()
 
 
 @require_GET
@@ -71,18 +88,27 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def safe_next(url: str | None, *, fallback: str) -> str:
+    """Where to go after the e-ID login: a path on this site only ("/dich-vu-cong/thu-tuc/…/nop/"), never
+    another host, a scheme, a protocol-relative "//host" or a backslash trick ("/\\host"): an open
+    redirect would let a phishing link send a freshly logged-in citizen anywhere (OWASP, Unvalidated
+    Redirects and Forwards)."""
+    if (
+        url
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and not any(ord(c) < 32 or c == "\\" for c in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
     ):
         return url
-    return reverse("portal:home")
+    return fallback
 
 
 @require_GET
 def login_start(request: HttpRequest) -> HttpResponse:
     """Send the citizen to the national e-ID provider."""
-    request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+    # Kept in the session across the round trip to the provider, checked both on the way out and back.
+    request.session[NEXT_KEY] = safe_next(request.GET.get("next"), fallback=reverse("portal:home"))
     try:
         callback = request.build_absolute_uri(reverse("portal:login_callback"))
         return oidc.start_login(request, redirect_uri=callback)
@@ -106,7 +132,7 @@ def login_callback(request: HttpRequest) -> HttpResponse:
     next_url = request.session.pop(NEXT_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["portal_acr"] = identity.acr
-    return HttpResponseRedirect(_safe_next(request, next_url))
+    return HttpResponseRedirect(safe_next(next_url, fallback=reverse("portal:home")))
 
 
 def _login_failed(request: HttpRequest, error: DomainError, *, status: int) -> HttpResponse:

@@ -181,6 +181,24 @@ def _existing_field_codes() -> list[str]:
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")
 
 
+def _read_keywords(ctx: ReadContext, item: LineDict, what: str) -> list[str]:
+    """``keywords``: a list of words or phrases (Vietnamese or English) a citizen may search with; at most
+    500 characters together, no comma inside one (the database keeps them comma-separated)."""
+    words: list[str] = []
+    for word in read_list(ctx, item, "keywords", what):
+        if not isinstance(word, str) or not word.strip() or "," in word:
+            ctx.error(
+                line_of(item, "keywords"),
+                _("%(what)s: mỗi từ khóa phải là một chuỗi không rỗng, không chứa dấu phẩy") % {"what": what},
+            )
+            return []
+        words.append(" ".join(word.split()))
+    if len(", ".join(words)) > 500:
+        ctx.error(line_of(item, "keywords"), _("%(what)s: từ khóa dài quá 500 ký tự") % {"what": what})
+        return []
+    return words
+
+
 def _parse_procedure(ctx: ReadContext, item: LineDict, field_codes: set[str]) -> dict[str, Any]:
     code = read_str(ctx, item, "code", _("thủ tục"))
     what = _("thủ tục %(code)s") % {"code": code or "?"}
@@ -188,7 +206,7 @@ def _parse_procedure(ctx: ReadContext, item: LineDict, field_codes: set[str]) ->
         ctx,
         item,
         required=("code", "name", "field", "levels"),
-        optional=("target", "competence", "versions"),
+        optional=("name_en", "keywords", "featured", "target", "competence", "versions"),
         what=what,
     )
     if code and not CODE_RE.match(code):
@@ -213,6 +231,9 @@ def _parse_procedure(ctx: ReadContext, item: LineDict, field_codes: set[str]) ->
         "field": field_code,
         "levels": [level for level in LEVELS if level in levels],
         "target": read_choice(ctx, item, "target", Target.values, what, default=Target.CITIZEN),
+        "name_en": read_str(ctx, item, "name_en", what).strip(),
+        "keywords": _read_keywords(ctx, item, what),
+        "featured": read_bool(ctx, item, "featured", what, default=False),
     }
     rules = []
     raw_rules = read_list(ctx, item, "competence", what)

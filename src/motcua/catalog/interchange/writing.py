@@ -22,12 +22,22 @@ def dump_procedure(procedure: Procedure, versions: list[ProcedureVersion]) -> di
     rules = sorted(
         procedure.competence_rules.all(), key=lambda r: (r.valid_from, r.scope.code, r.place_basis, r.id)
     )
+    # English name, keywords and the home-page flag only when set: most procedures have none.
+    optional = compact(
+        {
+            "name_en": procedure.name_en,
+            "keywords": [word.strip() for word in procedure.keywords.split(",") if word.strip()],
+            "featured": procedure.featured or None,
+        }
+    )
     return {
         "code": procedure.code,
         "name": procedure.name,
+        **{k: v for k, v in optional.items() if k != "featured"},
         "field": procedure.field.code,
         "levels": levels,
         "target": procedure.target,
+        **{k: v for k, v in optional.items() if k == "featured"},
         "competence": [
             compact(
                 {

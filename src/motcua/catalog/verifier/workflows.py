@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.org.models import Role
 
@@ -56,7 +57,11 @@ def check_same_day(add: AddFinding, version: VersionRow) -> None:
         add(
             ERROR,
             "time.extension_basis",
-            _("gia hạn tối đa %(days)s ngày làm việc nhưng chưa nêu căn cứ gia hạn")
+            ngettext(
+                "gia hạn tối đa %(days)s ngày làm việc nhưng chưa nêu căn cứ gia hạn",
+                "gia hạn tối đa %(days)s ngày làm việc nhưng chưa nêu căn cứ gia hạn",
+                version.extension_max,
+            )
             % {"days": version.extension_max},
         )
 

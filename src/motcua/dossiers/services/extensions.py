@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from motcua.core.errors import FieldError
 from motcua.dossiers import access, events, lookups
@@ -46,7 +47,11 @@ def extend(
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= allowed:
         raise FieldError(
             "extension.too_long",
-            _("Chỉ được gia hạn từ 1 đến %(max)s ngày làm việc tính từ ngày hẹn ban đầu (%(basis)s)."),
+            ngettext_lazy(
+                "Chỉ được gia hạn từ 1 đến %(max)s ngày làm việc tính từ ngày hẹn ban đầu (%(basis)s).",
+                "Chỉ được gia hạn từ 1 đến %(max)s ngày làm việc tính từ ngày hẹn ban đầu (%(basis)s).",
+                allowed,
+            ),
             field="days",
             max=allowed,
             basis=dossier.procedure_version.extension_basis,
