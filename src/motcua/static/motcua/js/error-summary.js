@@ -19,7 +19,6 @@
     var top = label || legend || input;
     top.scrollIntoView();
     input.focus({ preventScroll: true });
-    if (window.history && window.history.replaceState) window.history.replaceState(null, "", "#" + input.id);
   });
 
   summary.focus();
