@@ -30,7 +30,9 @@ def _log_in(page: Page, base_url: str) -> None:
     expect(page.get_by_test_id("account-name")).to_have_text(citizen.full_name)
 
 
-def test_an_error_keeps_the_upload_and_the_summary_leads_to_the_field(portal, page, screenshot, assert_accessible):
+def test_an_error_keeps_the_upload_and_the_summary_leads_to_the_field(
+    portal, page, screenshot, assert_accessible
+):
     _log_in(page, portal.url)
     page.goto(f"{portal.url}/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/")
     form = page.locator("form").filter(has=page.get_by_role("button", name="Nộp hồ sơ"))
@@ -59,7 +61,9 @@ def test_an_error_keeps_the_upload_and_the_summary_leads_to_the_field(portal, pa
     expect(date).to_have_attribute("aria-invalid", "true")
     expect(date).to_have_value("01/01/2099")
     assert date.evaluate("e => getComputedStyle(e).borderTopColor") == ERROR_RED
-    expect(page.get_by_test_id("stored-doc-giay_chung_sinh")).to_contain_text("Đã tải lên: giay-chung-sinh.pdf")
+    expect(page.get_by_test_id("stored-doc-giay_chung_sinh")).to_contain_text(
+        "Đã tải lên: giay-chung-sinh.pdf"
+    )
     assert_accessible(page)
     screenshot("eform-errors")
 
@@ -71,7 +75,9 @@ def test_an_error_keeps_the_upload_and_the_summary_leads_to_the_field(portal, pa
     screenshot("eform-errors-fixed")
 
 
-def test_the_lookup_shows_the_error_pattern_instead_of_the_browsers_bubble(portal, page, screenshot, assert_accessible):
+def test_the_lookup_shows_the_error_pattern_instead_of_the_browsers_bubble(
+    portal, page, screenshot, assert_accessible
+):
     page.goto(f"{portal.url}/dich-vu-cong/tra-cuu/")
     page.get_by_label("4 số cuối số định danh cá nhân của người nộp").fill("12")
     page.get_by_role("button", name="Tra cứu").click()

@@ -123,7 +123,8 @@ def test_a_missing_mandatory_upload_is_an_error_next_to_the_document(db):
     response = logged_in(citizen).post(reverse("portal:eform", args=[BIRTH]), valid_answers())
     assert response.status_code == 400
     assert (
-        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm Giấy chứng sinh hoặc văn bản của người làm chứng' in response.content.decode()
+        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm Giấy chứng sinh hoặc văn bản'
+        in response.content.decode()
     )
     assert not Dossier.objects.filter(applicant=citizen).exists()
 

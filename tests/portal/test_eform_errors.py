@@ -85,10 +85,7 @@ def test_a_kept_upload_can_be_removed_or_replaced(db):
     assert removed.status_code == 400
     html = removed.content.decode()
     assert "Đã tải lên: <strong>ban-moi.pdf</strong>" not in html
-    assert (
-        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm Giấy chứng sinh hoặc văn bản của người làm chứng'
-        in html
-    )
+    assert 'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm Giấy chứng sinh hoặc văn bản' in html
     assert not Dossier.objects.filter(applicant=citizen).exists()
 
 
@@ -99,7 +96,9 @@ def test_a_file_of_the_wrong_kind_is_an_error_itself_and_keeps_nothing(db):
     data["doc_giay_chung_sinh"] = SimpleUploadedFile("chung-sinh.exe", b"MZ\x90 program")
     html = post(logged_in(citizen), data).content.decode()
     [(anchor, message)] = summary_links(html)
-    assert anchor == "doc-giay_chung_sinh" and message.startswith("Tệp chung-sinh.exe không phải PDF, JPG hoặc PNG.")
+    assert anchor == "doc-giay_chung_sinh" and message.startswith(
+        "Tệp chung-sinh.exe không phải PDF, JPG hoặc PNG."
+    )
     assert "Đã tải lên:" not in html
     assert not FormDraft.objects.get(user=citizen).data["__doc_giay_chung_sinh"]
 
@@ -127,7 +126,8 @@ def test_the_error_summary_links_each_specific_message_to_its_input_and_the_titl
         ("f-child_name", "Họ, chữ đệm, tên người được khai sinh phải có ít nhất 2 ký tự."),
         (
             "f-child_birth_date",
-            "Ngày, tháng, năm sinh phải là một ngày có thật, viết theo dạng ngày/tháng/năm, ví dụ 27/03/2024.",
+            "Ngày, tháng, năm sinh phải là một ngày có thật, viết theo dạng ngày/tháng/năm, "
+            "ví dụ 27/03/2024.",
         ),
         ("f-child_sex", "Vui lòng chọn giới tính."),
         ("f-parent_residence_unit", "Vui lòng chọn xã, phường, đặc khu nơi cư trú của cha hoặc mẹ."),
@@ -158,9 +158,10 @@ def test_a_birth_date_in_the_future_is_refused_with_its_rule(db):
     data["doc_giay_chung_sinh"] = birth_certificate()
     html = post(logged_in(citizen), data).content.decode()
     today = timezone.localdate().strftime("%d/%m/%Y")
-    assert ("f-child_birth_date", f"Ngày, tháng, năm sinh không được sau ngày hôm nay ({today}).") in summary_links(
-        html
-    )
+    assert (
+        "f-child_birth_date",
+        f"Ngày, tháng, năm sinh không được sau ngày hôm nay ({today}).",
+    ) in summary_links(html)
     assert f'value="{tomorrow.strftime("%d/%m/%Y")}"' in html  # shown back as typed
     assert not Dossier.objects.filter(applicant=citizen).exists()
 
@@ -230,3 +231,21 @@ def test_the_notification_settings_say_a_wrong_address_beside_it_and_keep_what_w
     assert title(html).startswith("Lỗi: ")
     assert summary_links(html) == [("address-email", "Địa chỉ thư điện tử không hợp lệ.")]
     assert 'value="mai@" aria-invalid="true" aria-describedby="address-email-error"' in html
+
+
+def test_the_parents_ward_can_be_the_one_already_chosen_for_the_address(db):
+    """The ward is asked once when it is the same: "Cùng xã, phường đã chọn ở mục “Nơi cư trú”"."""
+    birth_procedure()
+    citizen = make_citizen()
+    client = logged_in(citizen)
+    html = client.get(reverse("portal:eform", args=[BIRTH])).content.decode()
+    assert (
+        '<option value="=applicant_address" data-testid="same-as-parent_residence_unit">'
+        "Cùng xã, phường đã chọn ở mục “Nơi cư trú”</option>" in html
+    )
+    data = valid_answers(parent_residence_unit="=applicant_address", parent_residence_unit__province="")
+    data["doc_giay_chung_sinh"] = birth_certificate()
+    response = post(client, data)
+    assert response.status_code == 302, response.content.decode()
+    dossier = Dossier.objects.get(applicant=citizen)
+    assert dossier.form_data["parent_residence_unit"] == "19753" and dossier.place_unit.code == "19753"

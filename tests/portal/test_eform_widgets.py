@@ -193,7 +193,10 @@ def test_a_person_field_renders_a_fieldset_with_one_input_per_part(db):
     assert '<fieldset class="field subfields person" id="f-disabled_person"' in html
     assert '<legend>Người khuyết tật <span class="required" aria-hidden="true">*</span></legend>' in html
     assert 'type="text" id="f-disabled_person.ho_ten" name="disabled_person.ho_ten"' in html
-    assert 'type="text" class="input-date" id="f-disabled_person.ngay_sinh" name="disabled_person.ngay_sinh"' in html
+    assert (
+        'type="text" class="input-date" id="f-disabled_person.ngay_sinh" name="disabled_person.ngay_sinh"'
+        in html
+    )
     assert '<select id="f-disabled_person.gioi_tinh" name="disabled_person.gioi_tinh"' in html
     assert 'name="fill_me" value="disabled_person"' in html and "Điền thông tin của tôi" in html
     assert (
@@ -230,7 +233,10 @@ def test_errors_of_a_person_are_shown_next_to_each_part_and_the_draft_keeps_them
     html = response.content.decode()
     assert 'data-testid="error-disabled_person.ho_ten">Họ, chữ đệm, tên phải có ít nhất 2 ký tự.' in html
     assert 'data-testid="error-disabled_person.ngay_sinh">Vui lòng nhập ngày sinh.' in html
-    assert 'data-testid="error-disabled_person.so_dinh_danh">Số định danh cá nhân (nếu có) phải gồm đúng 12 chữ số.' in html
+    assert (
+        'data-testid="error-disabled_person.so_dinh_danh">'
+        "Số định danh cá nhân (nếu có) phải gồm đúng 12 chữ số." in html
+    )
     assert 'id="f-disabled_person.so_dinh_danh" name="disabled_person.so_dinh_danh" value="12345"' in html
     assert not Dossier.objects.filter(applicant=citizen).exists()
     draft = FormDraft.objects.get(user=citizen).data["disabled_person"]

@@ -43,6 +43,10 @@ UNIT_CODE = re.compile(r"^[0-9]{5}$")
 # The catalog's widgets (catalog.forms.WIDGETS) that are one plain input each.
 SIMPLE_WIDGETS = WIDGETS - {"address", "unit", "person", "file"}
 STORED_KEYS = ("ref", "name", "size", "sha256")
+# unit widget: the choice "the same commune as the address above" (value "=<address field>"), so that a
+# form asking an address and then a commune (the applicant's residence, then the parents') asks the ward
+# once when it is the same (issue 17, item 11); the value is resolved to that commune when posted.
+SAME_AS = "="
 
 
 @dataclass
@@ -63,6 +67,7 @@ class EFormField:
     unit_label: str = ""  # unit: the chosen unit's name and province, shown back
     note: str = ""  # address: what the text was read as (``propose_address_units``)
     origin: Any = None  # a value prefilled from a registry, shown beside it (registries.prefill)
+    same_as: EFormField | None = None  # unit: the address above whose commune it may take (SAME_AS)
 
     @property
     def input_id(self) -> str:
@@ -240,6 +245,12 @@ def build_fields(
                 province=str((values or {}).get(name + PROVINCE_SUFFIX, "")),
             )
         )
+    address: EFormField | None = None
+    for f in fields:
+        if f.widget == "address":
+            address = f
+        elif f.widget == "unit":
+            f.same_as = address
     return fields
 
 
@@ -266,6 +277,11 @@ def raw_values(fields: list[EFormField], post: Mapping[str, Any]) -> dict[str, A
             raw[f.name + UNIT_SUFFIX] = str(post.get(f.name + UNIT_SUFFIX, "")).strip()
         if f.widget == "unit":
             raw[f.name + PROVINCE_SUFFIX] = str(post.get(f.name + PROVINCE_SUFFIX, "")).strip()
+            same = f.same_as
+            if same is not None and raw[f.name] == SAME_AS + same.name:
+                # "The same commune as <address>": that address's commune, in the address's province.
+                raw[f.name] = str(post.get(same.name + UNIT_SUFFIX, "")).strip()
+                raw[f.name + PROVINCE_SUFFIX] = ""
     return raw
 
 
@@ -358,14 +374,16 @@ def problem_errors(
     errors: dict[str, list[str]] = {}
     for problem in problems:
         key = PART.join(problem.path[:2])
-        f = by_name.get(key)
-        label = f.label if f is not None else ""
+        named = by_name.get(key)
+        label = named.label if named is not None else ""
         if problem.validator == "required" and key in file_fields:
             message = (
-                _("Vui lòng đính kèm tệp %(field)s.") % {"field": label} if label else _("Vui lòng đính kèm tệp.")
+                _("Vui lòng đính kèm tệp %(field)s.") % {"field": label}
+                if label
+                else _("Vui lòng đính kèm tệp.")
             )
         else:
-            message = problem_message(problem, label=label, choose=bool(f and f.chosen_from_list))
+            message = problem_message(problem, label=label, choose=bool(named and named.chosen_from_list))
         if message not in errors.get(key, []):
             errors.setdefault(key, []).append(message)
     return errors

@@ -74,7 +74,9 @@ def broken_rule(value: Any, day: dt.date, *, today: dt.date) -> dict[str, str] |
 def validator_class(today: dt.date) -> Any:
     """Draft 2020-12 with ``x-date`` comparing with ``today`` (one class per day, so threads share none)."""
 
-    def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    def check(
+        validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
         day = _iso(instance)
         if day is None:
             return  # not a date: ``format`` says so
@@ -111,8 +113,11 @@ def date_problems(schema: Any) -> list[str]:
 def _value_problems(value: Any) -> list[str]:
     choices = ", ".join(WHEN)
     if isinstance(value, str):
-        return [] if value in WHEN else [_("'%(value)s' không phải một trong: %(choices)s") % {
-            "value": value, "choices": choices}]
+        return (
+            []
+            if value in WHEN
+            else [_("'%(value)s' không phải một trong: %(choices)s") % {"value": value, "choices": choices}]
+        )
     if not isinstance(value, Mapping) or not value:
         return [_("phải là một trong %(choices)s, hoặc một bảng có when, not_before") % {"choices": choices}]
     problems = []
@@ -126,7 +131,9 @@ def _value_problems(value: Any) -> list[str]:
     return problems
 
 
-def _properties(schema: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Mapping]]:
+def _properties(
+    schema: Mapping[str, Any], path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], Mapping]]:
     properties = schema.get("properties")
     if not isinstance(properties, Mapping):
         return

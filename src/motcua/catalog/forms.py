@@ -374,7 +374,7 @@ def _date_message(field: str, broken: Mapping[str, Any]) -> str:
 
 
 def _lower_first(label: str) -> str:
-    """"Họ, chữ đệm, tên" -> "họ, chữ đệm, tên" inside a sentence; "CCCD" stays as it is."""
+    """ "Họ, chữ đệm, tên" -> "họ, chữ đệm, tên" inside a sentence; "CCCD" stays as it is."""
     if len(label) > 1 and label[0].isupper() and not label[1].isupper():
         return label[0].lower() + label[1:]
     return label

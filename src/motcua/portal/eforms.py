@@ -115,9 +115,11 @@ def keep_documents(
     for code in codes:
         key = DOC_PREFIX + code
         earlier = (previous or {}).get(key)
-        kept = {k: earlier[k] for k in STORED_KEYS if k in earlier} if stored_file(earlier) else ""
+        kept: dict[str, Any] = {}
+        if stored_file(earlier):
+            kept = {k: earlier[k] for k in STORED_KEYS if k in earlier}
         remove = f"{DOC_INPUT}{code}{REMOVE_SUFFIX}" in post
-        raw[key] = "" if remove else kept
+        raw[key] = "" if remove or not kept else kept
         upload = uploads.get(DOC_INPUT + code)
         if not upload:
             continue

@@ -58,7 +58,9 @@ def lookup_errors(asked: dict[str, Any]) -> dict[str, str]:
     error pattern: one specific message per field; the page's ``required`` bubble is not used)."""
     errors: dict[str, str] = {}
     if not asked.get("ma_ho_so"):
-        errors["ma_ho_so"] = str(_("Vui lòng nhập mã hồ sơ (ghi trên giấy tiếp nhận hồ sơ hoặc trong thông báo)."))
+        errors["ma_ho_so"] = str(
+            _("Vui lòng nhập mã hồ sơ (ghi trên giấy tiếp nhận hồ sơ hoặc trong thông báo).")
+        )
     last4 = str(asked.get("so_cuoi") or "")
     if not last4:
         errors["so_cuoi"] = str(_("Vui lòng nhập 4 số cuối số định danh cá nhân của người nộp."))

@@ -75,7 +75,11 @@ def document_errors(
     Each message names the document: it is also listed in the error summary at the top of the page."""
     errors: dict[str, list[str]] = {code: list(messages) for code, messages in (refused or {}).items()}
     for document in documents:
-        if document.code not in files and document.code not in errors and upload_required(document, available):
+        if (
+            document.code not in files
+            and document.code not in errors
+            and upload_required(document, available)
+        ):
             errors[document.code] = [_("Vui lòng đính kèm %(document)s.") % {"document": document.name}]
     return errors
 

@@ -153,7 +153,12 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         upload_errors = eforms.keep_files(fields, raw, uploads=request.FILES, previous=previous, user=user)
         # So are the files of the documents: an error elsewhere does not lose them (issue 17, item 1).
         refused_documents = eforms.keep_documents(
-            [d.code for d in documents], raw, uploads=request.FILES, post=request.POST, previous=previous, user=user
+            [d.code for d in documents],
+            raw,
+            uploads=request.FILES,
+            post=request.POST,
+            previous=previous,
+            user=user,
         )
         if action:
             # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
@@ -266,7 +271,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         if raw is None and not f.value and known.get(f.name):
             f.value = known[f.name]  # first opening: what the national e-ID told us
     has_errors = bool(errors or place_errors or doc_errors or delivery_errors)
-    document_rows = [
+    document_rows: list[dict[str, Any]] = [
         {
             "document": d,
             "required": submissions.upload_required(d, set(chosen)),

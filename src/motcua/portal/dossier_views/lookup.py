@@ -15,7 +15,6 @@ from motcua.portal import errors as portal_errors  # noqa: F401  (declares the p
 from motcua.portal import tracking
 from motcua.portal.forms import LOOKUP_INPUTS, LookupForm, RatingForm, lookup_errors, read
 
-
 # The first choice of the rating (the error summary links a missing level to it).
 RATING_INPUT = f"level-{Satisfaction.values[0]}"
 
