@@ -23,6 +23,7 @@ from motcua.catalog.eforms import (  # noqa: F401  (re-exported: the portal's pa
     attach_notes,
     build_fields,
     choose_units,
+    date_text,
     field_errors,
     form_data,
     problem_errors,

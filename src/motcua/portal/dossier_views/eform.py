@@ -260,6 +260,8 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         if row is not None:
             reason = str((raw or {}).get(f.name + prefill.REASON_SUFFIX, ""))
             f.origin = prefill.origin_of(row, widget=f.widget, reason=reason)
+            if f.widget == "date":  # shown as the input shows it: 27/03/2024
+                f.origin["value"] = eforms.date_text(f.origin["value"])
     eforms.attach_notes(fields, address_notes)
     known = {
         "applicant_name": user.full_name,
