@@ -81,7 +81,9 @@ def test_the_eform_of_birth_registration_renders_its_fields_in_ui_order_with_wid
     assert response.status_code == 200
     html = response.content.decode()
     assert '<label for="f-child_name">Họ, chữ đệm, tên người được khai sinh' in html
-    assert 'type="date" id="f-child_birth_date"' in html
+    # A date is typed day/month/year, with an example (a browser's date input shows mm/dd/yyyy in English).
+    assert 'type="text" class="input-date" id="f-child_birth_date"' in html
+    assert 'data-testid="hint-child_birth_date">Ngày/tháng/năm. Ví dụ: 27/03/2024' in html
     assert '<select id="f-child_sex"' in html and '<option value="Nữ"' in html
     # Registration on time is computed from the date of birth, never ticked (docs/legal-basis.md section 10).
     assert "registered_on_time" not in html
@@ -108,8 +110,8 @@ def test_invalid_input_shows_vietnamese_field_errors_and_creates_no_dossier(db):
     response = submit_birth(logged_in(citizen), applicant_id_number="12345", child_name=None)
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="error-applicant_id_number">Giá trị không đúng định dạng.' in html
-    assert 'data-testid="error-child_name">Vui lòng nhập thông tin này.' in html
+    assert 'data-testid="error-applicant_id_number">Số định danh cá nhân phải gồm đúng 12 chữ số.' in html
+    assert 'data-testid="error-child_name">Vui lòng nhập họ, chữ đệm, tên người được khai sinh.' in html
     assert 'aria-invalid="true"' in html
     assert not Dossier.objects.filter(applicant=citizen).exists()
     assert FormDraft.objects.get(user=citizen).data["applicant_id_number"] == "12345"
@@ -121,7 +123,8 @@ def test_a_missing_mandatory_upload_is_an_error_next_to_the_document(db):
     response = logged_in(citizen).post(reverse("portal:eform", args=[BIRTH]), valid_answers())
     assert response.status_code == 400
     assert (
-        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm giấy tờ này.' in response.content.decode()
+        'data-testid="error-doc-giay_chung_sinh">Vui lòng đính kèm Giấy chứng sinh hoặc văn bản'
+        in response.content.decode()
     )
     assert not Dossier.objects.filter(applicant=citizen).exists()
 

@@ -193,7 +193,10 @@ def test_a_person_field_renders_a_fieldset_with_one_input_per_part(db):
     assert '<fieldset class="field subfields person" id="f-disabled_person"' in html
     assert '<legend>Người khuyết tật <span class="required" aria-hidden="true">*</span></legend>' in html
     assert 'type="text" id="f-disabled_person.ho_ten" name="disabled_person.ho_ten"' in html
-    assert 'type="date" id="f-disabled_person.ngay_sinh" name="disabled_person.ngay_sinh"' in html
+    assert (
+        'type="text" class="input-date" id="f-disabled_person.ngay_sinh" name="disabled_person.ngay_sinh"'
+        in html
+    )
     assert '<select id="f-disabled_person.gioi_tinh" name="disabled_person.gioi_tinh"' in html
     assert 'name="fill_me" value="disabled_person"' in html and "Điền thông tin của tôi" in html
     assert (
@@ -228,9 +231,12 @@ def test_errors_of_a_person_are_shown_next_to_each_part_and_the_draft_keeps_them
     response = client.post(url(DISABILITY), answers)
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="error-disabled_person.ho_ten">Cần ít nhất 2 ký tự.' in html
-    assert 'data-testid="error-disabled_person.ngay_sinh">Vui lòng nhập thông tin này.' in html
-    assert 'data-testid="error-disabled_person.so_dinh_danh">Giá trị không đúng định dạng.' in html
+    assert 'data-testid="error-disabled_person.ho_ten">Họ, chữ đệm, tên phải có ít nhất 2 ký tự.' in html
+    assert 'data-testid="error-disabled_person.ngay_sinh">Vui lòng nhập ngày sinh.' in html
+    assert (
+        'data-testid="error-disabled_person.so_dinh_danh">'
+        "Số định danh cá nhân (nếu có) phải gồm đúng 12 chữ số." in html
+    )
     assert 'id="f-disabled_person.so_dinh_danh" name="disabled_person.so_dinh_danh" value="12345"' in html
     assert not Dossier.objects.filter(applicant=citizen).exists()
     draft = FormDraft.objects.get(user=citizen).data["disabled_person"]
@@ -242,8 +248,12 @@ def test_an_empty_required_person_asks_for_each_required_part(db):
         **{"disabled_person.ho_ten": "", "disabled_person.ngay_sinh": "", "disabled_person.gioi_tinh": ""}
     )
     html = logged_in(make_citizen()).post(url(DISABILITY), answers).content.decode()
-    for part in ("ho_ten", "ngay_sinh", "gioi_tinh"):
-        assert f'data-testid="error-disabled_person.{part}">Vui lòng nhập thông tin này.' in html
+    for part, message in (
+        ("ho_ten", "Vui lòng nhập họ, chữ đệm, tên."),
+        ("ngay_sinh", "Vui lòng nhập ngày sinh."),
+        ("gioi_tinh", "Vui lòng chọn giới tính."),
+    ):
+        assert f'data-testid="error-disabled_person.{part}">{message}' in html
 
 
 def test_fill_in_my_details_puts_the_accounts_name_and_id_number_into_the_person(db):
@@ -273,7 +283,7 @@ def test_fill_in_my_details_also_takes_the_birth_date_and_sex_the_e_id_gave(db):
     client = logged_in(citizen)
     filled = client.post(url(DISABILITY), {"disability_type": "Nhìn", "fill_me": "disabled_person"})
     html = client.get(filled["Location"]).content.decode()
-    assert 'name="disabled_person.ngay_sinh" value="1995-02-01"' in html
+    assert 'name="disabled_person.ngay_sinh" value="01/02/1995"' in html
     assert '<option value="Nữ" selected>Nữ</option>' in html
 
 
@@ -299,7 +309,7 @@ def test_an_uploaded_file_is_kept_in_the_draft_and_submitted_as_its_stored_refer
     assert stored["name"] == "giay-cu.png" and stored["size"] == len(PNG) and len(stored["sha256"]) == 64
     html = client.get(saved["Location"]).content.decode()
     assert 'data-testid="stored-old_certificate">Đã tải lên: <strong>giay-cu.png</strong>' in html
-    assert "Chọn tệp khác nếu muốn thay thế tệp đã tải lên." in html
+    assert "Chọn tệp khác nếu muốn thay thế." in html
 
     response = client.post(url(REISSUE), reissue_answers())  # no new file: the stored one goes with the form
     assert response.status_code == 302, response.content.decode()

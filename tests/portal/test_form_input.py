@@ -17,8 +17,10 @@ def test_an_overlong_lookup_with_control_characters_finds_nothing_and_says_so(db
     response = Client().post(
         reverse("portal:lookup"), {"ma_ho_so": "H\x00" * 500, "so_cuoi": "12\x0034" * 10}
     )
-    assert response.status_code == 200
-    assert NOT_FOUND in response.content.decode()
+    # The ID ending is not 4 digits: said beside it, and nothing is looked up.
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "4 số cuối số định danh cá nhân phải gồm đúng 4 chữ số" in html and NOT_FOUND not in html
 
 
 def test_a_rating_from_the_lookup_with_an_unknown_level_rates_nothing(db):

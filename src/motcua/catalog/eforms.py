@@ -43,6 +43,10 @@ UNIT_CODE = re.compile(r"^[0-9]{5}$")
 # The catalog's widgets (catalog.forms.WIDGETS) that are one plain input each.
 SIMPLE_WIDGETS = WIDGETS - {"address", "unit", "person", "file"}
 STORED_KEYS = ("ref", "name", "size", "sha256")
+# unit widget: the choice "the same commune as the address above" (value "=<address field>"), so that a
+# form asking an address and then a commune (the applicant's residence, then the parents') asks the ward
+# once when it is the same (issue 17, item 11); the value is resolved to that commune when posted.
+SAME_AS = "="
 
 
 @dataclass
@@ -63,10 +67,31 @@ class EFormField:
     unit_label: str = ""  # unit: the chosen unit's name and province, shown back
     note: str = ""  # address: what the text was read as (``propose_address_units``)
     origin: Any = None  # a value prefilled from a registry, shown beside it (registries.prefill)
+    same_as: EFormField | None = None  # unit: the address above whose commune it may take (SAME_AS)
 
     @property
     def input_id(self) -> str:
         return f"f-{self.name}"
+
+    @property
+    def shown(self) -> Any:
+        """The value in the input: a date as the citizen writes it (27/03/2024), the rest as kept."""
+        if self.widget == "date":
+            return date_text(self.value)
+        return self.value
+
+    @property
+    def chosen_from_list(self) -> bool:
+        """Answered by picking (a select, a commune): "Vui lòng chọn ..." rather than "nhập"."""
+        return self.widget in ("select", "radio", "unit") or bool(self.choices)
+
+    @property
+    def all_errors(self) -> list[tuple[str, str]]:
+        """(input id, message) of this field and its parts: the error summary's links."""
+        links = [(self.input_id, m) for m in self.errors]
+        for part in self.parts:
+            links += [(part.input_id, m) for m in part.errors]
+        return links
 
     @property
     def stored(self) -> dict[str, Any] | None:
@@ -76,6 +101,37 @@ class EFormField:
 
 def stored_file(value: Any) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(value, Mapping) and bool(value.get("ref")) and bool(value.get("name"))
+
+
+# A date typed the Vietnamese way: day/month/year (27/03/2024); 27-03-2024 and 27.03.2024 are read too.
+TYPED_DATE = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def read_date(text: str) -> str:
+    """A typed date as ISO 8601 (what the schema's ``format: date`` and the fee formulas read), read
+    strictly: day/month/year with a four-digit year, or already ISO; a date that does not exist, or
+    any other text, is kept as typed so that the schema refuses it with its message."""
+    text = text.strip()
+    match = TYPED_DATE.match(text)
+    if match is not None:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+def date_text(value: Any) -> str:
+    """An ISO date as shown in the form (27/03/2024); any other value as it was typed."""
+    text = str(value or "")
+    if ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
+        except ValueError:
+            return text
+    return text
 
 
 def _widget(name: str, schema: Mapping[str, Any], widgets: Mapping[str, str]) -> str:
@@ -189,12 +245,20 @@ def build_fields(
                 province=str((values or {}).get(name + PROVINCE_SUFFIX, "")),
             )
         )
+    address: EFormField | None = None
+    for f in fields:
+        if f.widget == "address":
+            address = f
+        elif f.widget == "unit":
+            f.same_as = address
     return fields
 
 
 def _posted(f: EFormField, post: Mapping[str, Any]) -> Any:
     if f.widget == "checkbox":
         return f.name in post
+    if f.widget == "date":
+        return read_date(str(post.get(f.name, "")))
     return str(post.get(f.name, "")).strip()
 
 
@@ -213,6 +277,11 @@ def raw_values(fields: list[EFormField], post: Mapping[str, Any]) -> dict[str, A
             raw[f.name + UNIT_SUFFIX] = str(post.get(f.name + UNIT_SUFFIX, "")).strip()
         if f.widget == "unit":
             raw[f.name + PROVINCE_SUFFIX] = str(post.get(f.name + PROVINCE_SUFFIX, "")).strip()
+            same = f.same_as
+            if same is not None and raw[f.name] == SAME_AS + same.name:
+                # "The same commune as <address>": that address's commune, in the address's province.
+                raw[f.name] = str(post.get(same.name + UNIT_SUFFIX, "")).strip()
+                raw[f.name + PROVINCE_SUFFIX] = ""
     return raw
 
 
@@ -274,24 +343,47 @@ def _person(f: EFormField, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def field_errors(
-    schema: Mapping[str, Any], data: Mapping[str, Any], *, file_fields: Collection[str] = ()
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    file_fields: Collection[str] = (),
+    fields: list[EFormField] | None = None,
+    on: dt.date | None = None,
 ) -> dict[str, list[str]]:
     """Vietnamese messages by field name: ``<field>`` or ``<field>.<sub>`` for a part of an object,
-    '' for errors not tied to a field. A missing required file asks for the file.
+    '' for errors not tied to a field. A missing required file asks for the file. With ``fields`` each
+    message names its field (the GOV.UK error pattern: the summary at the top lists them).
 
-    The rules are the catalog's (``catalog.forms.form_problems``), the same the dossier service applies."""
-    return problem_errors(form_problems(schema, data), file_fields=file_fields)
+    The rules are the catalog's (``catalog.forms.form_problems``), the same the dossier service applies;
+    ``on`` is the day dates are compared with (``x-date``, today by default)."""
+    return problem_errors(form_problems(schema, data, on=on), file_fields=file_fields, fields=fields)
 
 
-def problem_errors(problems: list[FormProblem], *, file_fields: Collection[str] = ()) -> dict[str, list[str]]:
-    """The catalog's form problems (also those of a refused submission) as messages by field name."""
+def problem_errors(
+    problems: list[FormProblem],
+    *,
+    file_fields: Collection[str] = (),
+    fields: list[EFormField] | None = None,
+) -> dict[str, list[str]]:
+    """The catalog's form problems (also those of a refused submission) as messages by field name,
+    naming the field when ``fields`` (the form's, with their labels) are given."""
+    by_name: dict[str, EFormField] = {}
+    for f in fields or []:
+        by_name[f.name] = f
+        by_name.update({part.name: part for part in f.parts})
     errors: dict[str, list[str]] = {}
     for problem in problems:
         key = PART.join(problem.path[:2])
+        named = by_name.get(key)
+        label = named.label if named is not None else ""
         if problem.validator == "required" and key in file_fields:
-            message = _("Vui lòng đính kèm tệp.")
+            message = (
+                _("Vui lòng đính kèm tệp %(field)s.") % {"field": label}
+                if label
+                else _("Vui lòng đính kèm tệp.")
+            )
         else:
-            message = problem_message(problem)
+            message = problem_message(problem, label=label, choose=bool(named and named.chosen_from_list))
         if message not in errors.get(key, []):
             errors.setdefault(key, []).append(message)
     return errors

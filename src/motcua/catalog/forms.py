@@ -12,19 +12,24 @@ plus what a schema cannot say: no string holds a control character, a string wit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from motcua.core.errors import DomainError
 from motcua.core.text import text_problem
+
+from . import form_dates
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 WIDGETS = {
@@ -222,9 +227,11 @@ class FormProblem:
         return f"{'/'.join(self.path) or '/'}: {self.message}"
 
 
-def form_problems(schema: Mapping[str, Any], data: Any) -> list[FormProblem]:
-    """Every problem of a filled form, by path; a missing required field is a problem at its own path."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def form_problems(schema: Mapping[str, Any], data: Any, *, on: dt.date | None = None) -> list[FormProblem]:
+    """Every problem of a filled form, by path; a missing required field is a problem at its own path.
+    ``x-date`` (``catalog.form_dates``) compares dates with ``on``, the day the form is filled (today)."""
+    cls = form_dates.validator_class(on or timezone.localdate())
+    validator = cls(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems = []
     for error in validator.iter_errors(data):
         path = tuple(str(p) for p in error.path)
@@ -272,8 +279,60 @@ def _value_problems(schema: Any, value: Any, path: tuple[str, ...]) -> list[Form
     return []
 
 
-def problem_message(error: FormProblem) -> str:
-    """What a person reads beside the field: a short Vietnamese sentence per rule."""
+def problem_message(error: FormProblem, *, label: str = "", choose: bool = False) -> str:
+    """What a person reads beside the field: one Vietnamese sentence per rule (the JSON Schema keyword
+    that failed). With the field's ``label`` the sentence names the field, as the GOV.UK error pattern
+    asks (the message is also listed in the error summary at the top of the page); ``choose``: the field
+    is picked from a list ("Vui lòng chọn ...")."""
+    if not label:
+        return _short_message(error)
+    value = error.validator_value
+    field = label
+    lower = _lower_first(label)
+    if error.validator == "required":
+        if choose:
+            return _("Vui lòng chọn %(field)s.") % {"field": lower}
+        return _("Vui lòng nhập %(field)s.") % {"field": lower}
+    if error.validator == "enum":
+        return _("Vui lòng chọn %(field)s trong danh sách.") % {"field": lower}
+    if error.validator == "pattern":
+        shape = pattern_shape(str(value))
+        if shape:
+            return _("%(field)s phải %(shape)s.") % {"field": field, "shape": shape}
+        return _("%(field)s không đúng định dạng.") % {"field": field}
+    if error.validator == "minLength":
+        return _("%(field)s phải có ít nhất %(n)s ký tự.") % {"field": field, "n": value}
+    if error.validator == "maxLength":
+        return _("%(field)s không được quá %(n)s ký tự.") % {"field": field, "n": value}
+    if error.validator == "minimum":
+        return _("%(field)s phải lớn hơn hoặc bằng %(n)s.") % {"field": field, "n": _number(value)}
+    if error.validator == "exclusiveMinimum":
+        return _("%(field)s phải lớn hơn %(n)s.") % {"field": field, "n": _number(value)}
+    if error.validator == "maximum":
+        return _("%(field)s phải nhỏ hơn hoặc bằng %(n)s.") % {"field": field, "n": _number(value)}
+    if error.validator == "exclusiveMaximum":
+        return _("%(field)s phải nhỏ hơn %(n)s.") % {"field": field, "n": _number(value)}
+    if error.validator == "format" and value == "date":
+        return _("%(field)s phải là một ngày có thật, viết theo dạng ngày/tháng/năm, ví dụ 27/03/2024.") % {
+            "field": field
+        }
+    if error.validator == "format" and value == "email":
+        return _("%(field)s phải là địa chỉ thư điện tử, ví dụ ten@example.vn.") % {"field": field}
+    if error.validator == form_dates.KEYWORD and isinstance(value, Mapping):
+        return _date_message(field, value)
+    if error.validator in ("type", "finite"):
+        kind = value if isinstance(value, str) else ""
+        if kind == "integer":
+            return _("%(field)s phải là một số nguyên.") % {"field": field}
+        if kind == "number" or error.validator == "finite":
+            return _("%(field)s phải là một số.") % {"field": field}
+    if error.validator == "control":
+        return _("%(field)s không được chứa ký tự điều khiển (ký tự không in được).") % {"field": field}
+    return _("%(field)s không hợp lệ.") % {"field": field}
+
+
+def _short_message(error: FormProblem) -> str:
+    """The message without the field's name (beside an input whose label the page shows elsewhere)."""
     value = error.validator_value
     messages = {
         "required": _("Vui lòng nhập thông tin này."),
@@ -292,7 +351,57 @@ def problem_message(error: FormProblem) -> str:
         return _("Giá trị phải nhỏ hơn hoặc bằng %(n)s.") % {"n": value}
     if error.validator == "control":
         return _("Không được chứa ký tự điều khiển (ký tự không in được).")
+    if error.validator == form_dates.KEYWORD and isinstance(value, Mapping):
+        return _date_message(_("Ngày"), value)
     return messages.get(str(error.validator), _("Giá trị không hợp lệ."))
+
+
+def _date_message(field: str, broken: Mapping[str, Any]) -> str:
+    """The ``x-date`` rule a date broke (``form_dates.broken_rule``), in words."""
+    rule = str(broken.get("rule") or "")
+    try:
+        day = dt.date.fromisoformat(str(broken.get("day"))).strftime("%d/%m/%Y")
+    except ValueError:
+        day = ""
+    messages = {
+        "past": _("%(field)s phải là một ngày trong quá khứ (trước ngày %(day)s)."),
+        "past-or-today": _("%(field)s không được sau ngày hôm nay (%(day)s)."),
+        "future": _("%(field)s phải là một ngày sau ngày hôm nay (%(day)s)."),
+        "today-or-future": _("%(field)s không được trước ngày hôm nay (%(day)s)."),
+        "not_before": _("%(field)s không được trước ngày %(day)s."),
+    }
+    return messages.get(rule, _("%(field)s không hợp lệ.")) % {"field": field, "day": day}
+
+
+def _lower_first(label: str) -> str:
+    """ "Họ, chữ đệm, tên" -> "họ, chữ đệm, tên" inside a sentence; "CCCD" stays as it is."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
+_DIGITS = re.compile(r"^\^\[0-9([+ ]*)\]\{(\d+)(?:,(\d+))?\}\$$")
+
+
+def pattern_shape(pattern: str) -> str:
+    """A regular expression of digits in words ("gồm đúng 12 chữ số"), '' for any other pattern."""
+    match = _DIGITS.match(pattern)
+    if match is None:
+        return ""
+    extra, low, high = match.group(1), match.group(2), match.group(3)
+    if high is None:
+        shape = _("gồm đúng %(n)s chữ số") % {"n": low}
+    else:
+        shape = _("gồm từ %(low)s đến %(high)s chữ số") % {"low": low, "high": high}
+    if extra:
+        shape += " " + _("(được có dấu + và dấu cách)")
+    return shape
 
 
 class FormInvalid(DomainError):

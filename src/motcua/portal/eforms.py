@@ -23,6 +23,7 @@ from motcua.catalog.eforms import (  # noqa: F401  (re-exported: the portal's pa
     attach_notes,
     build_fields,
     choose_units,
+    date_text,
     field_errors,
     form_data,
     problem_errors,
@@ -89,6 +90,64 @@ def keep_files(
                 "sha256": stored.sha256,
             }
     return errors
+
+
+# A required document's file kept in the draft (and across errors): ``raw["__doc_<code>"]`` holds
+# ``{ref, name, size, sha256}`` as a ``file`` field does, so that ``uploads.draft_refs`` counts it.
+DOC_PREFIX = "__doc_"
+DOC_INPUT = "doc_"  # the document's file input: doc_<code>; its "remove" box: doc_<code>__remove
+
+
+def keep_documents(
+    codes: list[str],
+    raw: dict[str, Any],
+    *,
+    uploads: Mapping[str, Any],
+    post: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    user: Any,
+) -> dict[str, list[str]]:
+    """Store the files chosen for the procedure's documents (``codes``) at once, as ``keep_files`` does for
+    the e-form's file fields: a valid file survives an error elsewhere in the form and the corrected submit
+    uses it ("Đã tải lên: giay-chung-sinh.pdf"). Without a new file the draft's file is kept, unless the
+    citizen ticked "remove". A refused file (kind, size, quota) is the error of its document, by code, and
+    the earlier file stays."""
+    errors: dict[str, list[str]] = {}
+    for code in codes:
+        key = DOC_PREFIX + code
+        earlier = (previous or {}).get(key)
+        kept: dict[str, Any] = {}
+        if stored_file(earlier):
+            kept = {k: earlier[k] for k in STORED_KEYS if k in earlier}
+        remove = f"{DOC_INPUT}{code}{REMOVE_SUFFIX}" in post
+        raw[key] = "" if remove or not kept else kept
+        upload = uploads.get(DOC_INPUT + code)
+        if not upload:
+            continue
+        try:
+            stored = citizen_uploads.store(
+                user=user, upload=upload, replacing=str(kept["ref"]) if kept else ""
+            )
+        except DomainError as error:
+            errors[code] = [str(error)]
+            continue
+        raw[key] = {"ref": stored.ref, "name": stored.name, "size": stored.size, "sha256": stored.sha256}
+    return errors
+
+
+def kept_document(raw: Mapping[str, Any] | None, code: str) -> dict[str, Any] | None:
+    """The file kept for document ``code`` ({ref, name, size, sha256}), if any."""
+    value = (raw or {}).get(DOC_PREFIX + code)
+    return dict(value) if stored_file(value) else None
+
+
+def kept_documents(raw: Mapping[str, Any] | None) -> dict[str, str]:
+    """The stored file (ref) kept for each document code."""
+    return {
+        key[len(DOC_PREFIX) :]: str(value["ref"])
+        for key, value in (raw or {}).items()
+        if key.startswith(DOC_PREFIX) and stored_file(value)
+    }
 
 
 def identity_of(user: Any) -> dict[str, str]:

@@ -52,6 +52,25 @@ class LookupForm(forms.Form):
     so_cuoi = TypedText(strip=True, cut=8)
 
 
+LOOKUP_INPUTS = {"ma_ho_so": "l-code", "so_cuoi": "l-last4"}
+
+
+def lookup_errors(asked: dict[str, Any]) -> dict[str, str]:
+    """What is missing or mistyped in a lookup, by field, before anything is looked up (the GOV.UK
+    error pattern: one specific message per field; the page's ``required`` bubble is not used)."""
+    errors: dict[str, str] = {}
+    if not asked.get("ma_ho_so"):
+        errors["ma_ho_so"] = str(
+            _("Vui lòng nhập mã hồ sơ (ghi trên giấy tiếp nhận hồ sơ hoặc trong thông báo).")
+        )
+    last4 = str(asked.get("so_cuoi") or "")
+    if not last4:
+        errors["so_cuoi"] = str(_("Vui lòng nhập 4 số cuối số định danh cá nhân của người nộp."))
+    elif not (len(last4) == 4 and last4.isascii() and last4.isdigit()):
+        errors["so_cuoi"] = str(_("4 số cuối số định danh cá nhân phải gồm đúng 4 chữ số, ví dụ 1234."))
+    return errors
+
+
 def read(form: forms.Form) -> dict[str, Any]:
     """The values of a form whose fields all accept any text (the services check them)."""
     form.is_valid()

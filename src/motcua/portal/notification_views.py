@@ -57,6 +57,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     """One page, three forms: send a code to an address, type the code back, choose the channels."""
     citizen = request.user
     error: DomainError | None = None
+    error_target = ""
     if request.method == "POST":
         step = request.POST.get("step", "")
         channel = request.POST.get("channel", "")
@@ -81,6 +82,10 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 raise Http404
         except DomainError as refused:
             error = refused
+            # The input the refusal is about, for the error summary's link and the message beside it.
+            field = getattr(refused, "field", "")
+            if field in ("address", "code") and channel in (Channel.EMAIL, Channel.SMS):
+                error_target = f"{field}-{channel}"
         else:
             return HttpResponseRedirect(reverse("portal:notification_settings"))
     preference = services.preference_of(citizen)
@@ -94,6 +99,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             "pending_sms": pending.get(Channel.SMS),
             "languages": LANGUAGES,
             "error": error,
+            "error_target": error_target,
+            "typed_address": str(request.POST.get("address", "")).strip()[:254] if error_target else "",
         },
         status=http_status(error) if error is not None else 200,
     )

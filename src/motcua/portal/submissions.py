@@ -5,8 +5,9 @@ supplement request stores. The pages (``portal.dossier_views``) parse the input 
   from there when the citizen uploads nothing for it: from the data store the document the citizen chose in
   "Kho dữ liệu của tôi" (``store_choices``), else the one the reception finds (``dossiers.services.stored``);
 - a file is required online for a mandatory document the e-form or a registry does not replace;
-- the files are checked (kind, size, the citizen's quota) before anything is stored, and a refused
-  submission leaves none behind.
+- the files are checked (kind, size, the citizen's quota) and stored as soon as they are chosen, with the
+  draft (``portal.eforms.keep_documents``): a refused submission keeps them for the corrected one, and the
+  daily clean-up deletes those of abandoned drafts (``portal.uploads``).
 """
 
 from __future__ import annotations
@@ -64,26 +65,23 @@ def chosen_in_store(post: Mapping[str, Any], choices: Mapping[str, list[Any]]) -
 
 def document_errors(
     *,
-    user: Any,
     documents: list[RequiredDocument],
-    uploads: Mapping[str, Any],
+    files: Mapping[str, str],
+    refused: Mapping[str, list[str]] | None = None,
     available: Collection[str] = (),
 ) -> dict[str, list[str]]:
-    """The refusals per document code: a file that is not accepted (the documents checked before it are
-    stored with it, so the quota counts them), or no file where one is required."""
-    refused: dict[str, list[str]] = {}
-    pending = 0
+    """The refusals per document code: a file that was not accepted (``refused``: its kind, size or the
+    quota, said when it was stored), or no file (``files``: the stored ref per code) where one is required.
+    Each message names the document: it is also listed in the error summary at the top of the page."""
+    errors: dict[str, list[str]] = {code: list(messages) for code, messages in (refused or {}).items()}
     for document in documents:
-        upload = uploads.get(document.code)
-        if upload:
-            try:
-                citizen_uploads.check(user=user, upload=upload, pending=pending)
-                pending += int(upload.size or 0)
-            except DomainError as error:
-                refused[document.code] = [str(error)]
-        elif upload_required(document, available):
-            refused[document.code] = [_("Vui lòng đính kèm giấy tờ này.")]
-    return refused
+        if (
+            document.code not in files
+            and document.code not in errors
+            and upload_required(document, available)
+        ):
+            errors[document.code] = [_("Vui lòng đính kèm %(document)s.") % {"document": document.name}]
+    return errors
 
 
 def submit(
@@ -93,7 +91,7 @@ def submit(
     place: AdministrativeUnit | None,
     data: dict[str, Any],
     documents: list[RequiredDocument],
-    uploads: Mapping[str, Any],
+    files: Mapping[str, str],
     idempotency_key: str,
     result_delivery: str = "",
     delivery_address: str = "",
@@ -101,72 +99,66 @@ def submit(
     chosen: Mapping[str, int] | None = None,
     on_submitted: Callable[[Dossier], object] | None = None,
 ) -> Dossier:
-    """Nộp hồ sơ trực tuyến: store the uploaded files, add the documents taken from a data store or a
-    registry, submit the dossier and drop the draft. On a refusal (DomainError) no file is kept.
+    """Nộp hồ sơ trực tuyến: attach the files already stored for the documents (``files``: the stored ref
+    per document code, kept in the draft by ``portal.eforms.keep_documents``), add the documents taken from
+    a data store or a registry, submit the dossier and drop the draft. On a refusal (DomainError) the files
+    stay with the draft, for the corrected submit.
 
     ``place`` is the commune picked for a procedure whose competence rules name no e-form field; otherwise
     it is None and the dossier service reads the place from the field the rule names. ``on_submitted`` runs
     in the dossier's transaction (e.g. linking the values prefilled from a registry to it)."""
-    inputs: list[dossier_services.DocumentInput] = []
-    stored: list[str] = []
-    try:
-        for document in documents:
-            if uploads.get(document.code):
-                stored.append(citizen_uploads.store(user=user, upload=uploads[document.code]).ref)
-                inputs.append(
-                    dossier_services.DocumentInput(
-                        code=document.code,
-                        source=DocumentSource.FILE,
-                        originals=0,
-                        copies=0,
-                        file_ref=stored[-1],
-                    )
-                )
-        given = {i.code for i in inputs}
-        chosen = chosen or {}
-        inputs += [
-            dossier_services.DocumentInput(
-                code=d.code,
-                source=DocumentSource.DATA_STORE,
-                originals=0,
-                copies=0,
-                stored_document_id=chosen[d.code],
-            )
-            for d in documents
-            if d.code in chosen and d.code not in given
-        ]
-        given |= set(chosen)
-        inputs += [dossier_services.reused_document(d) for d in documents if d.reuse and d.code not in given]
-        # The service keeps the e-ID identity as the applicant; a different name or number typed here is
-        # recorded as the person concerned.
-        info = dossier_services.ApplicantInfo(
-            name=str(data.get("applicant_name") or ""),
-            id_number=str(data.get("applicant_id_number") or ""),
-            phone=str(data.get("applicant_phone") or user.phone or ""),
-            email=user.email or "",
-            address=str(data.get("applicant_address", "")),
-            delivery_address=delivery_address,
+    inputs: list[dossier_services.DocumentInput] = [
+        dossier_services.DocumentInput(
+            code=document.code,
+            source=DocumentSource.FILE,
+            originals=0,
+            copies=0,
+            file_ref=files[document.code],
         )
-        with transaction.atomic():
-            dossier = dossier_services.submit_online(
-                applicant=user,
-                procedure=procedure,
-                place_unit=place,
-                applicant_info=info,
-                documents=inputs,
-                form_data=data,
-                summary=procedure.name[:500],
-                idempotency_key=idempotency_key,
-                origin="portal",
-                result_delivery=result_delivery,
-                postal_pickup=postal_pickup,
-            )
-            if on_submitted is not None:
-                on_submitted(dossier)
-    except DomainError:
-        for ref in stored:  # the dossier was not created: its files are nobody's
-            citizen_uploads.discard(ref=ref)
-        raise
+        for document in documents
+        if files.get(document.code)
+    ]
+    given = {i.code for i in inputs}
+    chosen = chosen or {}
+    inputs += [
+        dossier_services.DocumentInput(
+            code=d.code,
+            source=DocumentSource.DATA_STORE,
+            originals=0,
+            copies=0,
+            stored_document_id=chosen[d.code],
+        )
+        for d in documents
+        if d.code in chosen and d.code not in given
+    ]
+    given |= set(chosen)
+    inputs += [dossier_services.reused_document(d) for d in documents if d.reuse and d.code not in given]
+    # The service keeps the e-ID identity as the applicant; a different name or number typed here is
+    # recorded as the person concerned.
+    info = dossier_services.ApplicantInfo(
+        name=str(data.get("applicant_name") or ""),
+        id_number=str(data.get("applicant_id_number") or ""),
+        phone=str(data.get("applicant_phone") or user.phone or ""),
+        email=user.email or "",
+        address=str(data.get("applicant_address", "")),
+        delivery_address=delivery_address,
+    )
+    with transaction.atomic():
+        dossier = dossier_services.submit_online(
+            applicant=user,
+            procedure=procedure,
+            place_unit=place,
+            applicant_info=info,
+            documents=inputs,
+            form_data=data,
+            summary=procedure.name[:500],
+            idempotency_key=idempotency_key,
+            origin="portal",
+            result_delivery=result_delivery,
+            postal_pickup=postal_pickup,
+        )
+        if on_submitted is not None:
+            on_submitted(dossier)
     drafts.discard_draft(user=user, procedure=procedure)
     return dossier
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from .. import dossier_subject, fees, forms, subjects
+from .. import dossier_subject, fees, form_dates, forms, subjects
 from ..expressions import ExpressionError
 from .report import ERROR, AddFinding
 from .versions import VersionRow
@@ -25,6 +25,9 @@ def check_form_and_fees(add: AddFinding, version: VersionRow) -> None:
     # Whom the dossier concerns, shown in the lists of dossiers (catalog.dossier_subject).
     for problem in dossier_subject.subject_problems(schema if not problems else {}):
         add(ERROR, "form.dossier_subject", problem)
+    # Dates the law bounds (a birth date is not in the future): ``x-date`` on date fields only.
+    for problem in form_dates.date_problems(schema if not problems else {}):
+        add(ERROR, "form.date", problem)
     names = forms.field_names(schema)
     for doc in version.documents:
         if doc.form_field and doc.form_field not in names:

@@ -151,30 +151,44 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
         # Files of file fields are stored at once, so that a draft (and a refused submission) keeps them.
         previous = draft.data if draft else None
         upload_errors = eforms.keep_files(fields, raw, uploads=request.FILES, previous=previous, user=user)
+        # So are the files of the documents: an error elsewhere does not lose them (issue 17, item 1).
+        refused_documents = eforms.keep_documents(
+            [d.code for d in documents],
+            raw,
+            uploads=request.FILES,
+            post=request.POST,
+            previous=previous,
+            user=user,
+        )
         if action:
             # Save the draft and come back to the form: "Lưu nháp", "Điền thông tin của tôi" (a person
             # field filled from the account) or "show the communes of the chosen province" (no JavaScript).
             target = str(request.POST.get(action, ""))
-            if action == "prefill" and not upload_errors:
+            if action == "prefill" and not (upload_errors or refused_documents):
                 drafts.save_draft(user=user, procedure=procedure, data=printable(raw))
                 return HttpResponseRedirect(reverse("portal:prefill_consent", args=[procedure.code, target]))
             if action == "fill_me":
                 eforms.fill_person(fields, raw, name=target, identity=eforms.identity_of(user))
             raw = printable(raw)
             drafts.save_draft(user=user, procedure=procedure, data=raw)
-            if not upload_errors:
+            if not (upload_errors or refused_documents):
                 url = reverse("portal:eform", args=[procedure.code])
                 if action == "save_draft":
                     return HttpResponseRedirect(url + "?da_luu=1")
                 anchor = f"#f-{target}" if any(f.name == target for f in fields) else ""
                 return HttpResponseRedirect(url + anchor)
             errors = upload_errors
+            doc_errors = refused_documents
         else:
             # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
             address_notes = eforms.propose_address_units(fields, raw, unit_names=unit_names)
             data = eforms.form_data(schema, fields, raw, unit_names)
             file_fields = {f.name for f in fields if f.widget == "file"}
-            errors = eforms.field_errors(schema, data, file_fields=file_fields) if schema else {}
+            errors = (
+                eforms.field_errors(schema, data, file_fields=file_fields, fields=fields, on=today)
+                if schema
+                else {}
+            )
             errors.update(eforms.unit_errors(fields, raw, on=today))
             errors.update(upload_errors)
             corrections = prefill.correction_errors(prefilled=prefilled, data=raw, reasons=reasons)
@@ -184,9 +198,9 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                 place_errors = [_("Vui lòng chọn xã, phường giải quyết hồ sơ.")]
             elif not ask_place:
                 errors.update(_place_errors(procedure, version, data, errors, on=today))
-            uploads = {d.code: request.FILES.get(f"doc_{d.code}") for d in documents}
+            kept = eforms.kept_documents(raw)
             doc_errors = submissions.document_errors(
-                user=user, documents=documents, uploads=uploads, available=set(chosen)
+                documents=documents, files=kept, refused=refused_documents, available=set(chosen)
             )
             if not (errors or place_errors or doc_errors or address_notes.changed):
                 try:
@@ -198,7 +212,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                         else None,
                         data=data,
                         documents=documents,
-                        uploads=uploads,
+                        files=kept,
                         idempotency_key=idempotency_key,
                         result_delivery=result_delivery,
                         delivery_address=delivery_address,
@@ -219,7 +233,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
                     )
                     return HttpResponseRedirect(reverse("portal:submitted", args=[dossier.code]))
                 except FormInvalid as invalid:  # the service's check of the form: the same rules, per field
-                    errors = eforms.problem_errors(invalid.problems, file_fields=file_fields)
+                    errors = eforms.problem_errors(invalid.problems, file_fields=file_fields, fields=fields)
                 except FieldError as exc:
                     if exc.field == "delivery_address":
                         errors = {"delivery_address": [str(exc)]}
@@ -237,12 +251,15 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             drafts.save_draft(user=user, procedure=procedure, data=raw)
     fields = eforms.build_fields(schema, ui, values=raw)
     provinces = eforms.choose_units(fields, on=today, default_province=settings.MOTCUA_PROVINCE_CODE)
+    delivery_errors = errors.pop("delivery_address", [])
     general_errors = eforms.attach_errors(fields, errors)
     for f in fields:
         row = prefilled.get(f.name)
         if row is not None:
             reason = str((raw or {}).get(f.name + prefill.REASON_SUFFIX, ""))
             f.origin = prefill.origin_of(row, widget=f.widget, reason=reason)
+            if f.widget == "date":  # shown as the input shows it: 27/03/2024
+                f.origin["value"] = eforms.date_text(f.origin["value"])
     eforms.attach_notes(fields, address_notes)
     known = {
         "applicant_name": user.full_name,
@@ -253,7 +270,27 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     for f in fields:
         if raw is None and not f.value and known.get(f.name):
             f.value = known[f.name]  # first opening: what the national e-ID told us
-    has_errors = bool(errors or place_errors or doc_errors)
+    has_errors = bool(errors or place_errors or doc_errors or delivery_errors)
+    document_rows: list[dict[str, Any]] = [
+        {
+            "document": d,
+            "required": submissions.upload_required(d, set(chosen)),
+            "errors": doc_errors.get(d.code, []),
+            "from_store": d.reuse == ReuseSource.DATA_STORE,
+            "store": choices.get(d.code, []),
+            "chosen": chosen.get(d.code),
+            "stored": eforms.kept_document(raw, d.code),
+        }
+        for d in documents
+    ]
+    # The error summary (GOV.UK pattern): each message linked to its input, in the order of the page.
+    error_links = [link for f in fields for link in f.all_errors]
+    error_links += [("f-place", m) for m in place_errors]
+    error_links += [(f"doc-{row['document'].code}", m) for row in document_rows for m in row["errors"]]
+    error_links += [("id_delivery_address", m) for m in delivery_errors]
+    error_links += [("", m) for m in general_errors]
+    if error is not None:
+        error_links.append(("", str(error)))
     return render(
         request,
         "portal/eform.html",
@@ -274,25 +311,16 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
             "place": (raw or {}).get(PLACE_KEY, ""),
             "place_errors": place_errors,
             "general_errors": general_errors,
-            "documents": [
-                {
-                    "document": d,
-                    "required": submissions.upload_required(d, set(chosen)),
-                    "errors": doc_errors.get(d.code, []),
-                    "from_store": d.reuse == ReuseSource.DATA_STORE,
-                    "store": choices.get(d.code, []),
-                    "chosen": chosen.get(d.code),
-                }
-                for d in documents
-            ],
+            "documents": document_rows,
             "key": key,
             "delivery_choices": ResultDelivery.choices,
             "result_delivery": result_delivery,
             "delivery_address": delivery_address,
             "postal_pickup": postal_pickup,
-            "delivery_address_errors": errors.get("delivery_address", []),
+            "delivery_address_errors": delivery_errors,
             "error": error,
             "has_errors": has_errors,
+            "error_links": error_links,
             "address_checked": address_notes.changed,
             "saved": request.method == "GET" and request.GET.get("da_luu") == "1",
         },

@@ -14,7 +14,10 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import RatingChannel, Satisfaction
 from motcua.portal import errors as portal_errors  # noqa: F401  (declares the portal's codes in the registry)
 from motcua.portal import tracking
-from motcua.portal.forms import LookupForm, RatingForm, read
+from motcua.portal.forms import LOOKUP_INPUTS, LookupForm, RatingForm, lookup_errors, read
+
+# The first choice of the rating (the error summary links a missing level to it).
+RATING_INPUT = f"level-{Satisfaction.values[0]}"
 
 
 def _lookup_page(
@@ -26,7 +29,10 @@ def _lookup_page(
     error: DomainError | None,
     rated: bool = False,
     status: int = 200,
+    field_errors: dict[str, str] | None = None,
+    error_target: str = "",
 ) -> HttpResponse:
+    field_errors = field_errors or {}
     return render(
         request,
         "portal/lookup.html",
@@ -37,6 +43,10 @@ def _lookup_page(
             "error": error,
             "rated": rated,
             "satisfaction_levels": Satisfaction.choices,
+            # The GOV.UK error pattern: the summary links each message to its input.
+            "field_errors": field_errors,
+            "error_links": [(LOOKUP_INPUTS[name], message) for name, message in field_errors.items()],
+            "error_target": error_target,
         },
         status=status,
     )
@@ -56,6 +66,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code, last4 = asked["ma_ho_so"], asked["so_cuoi"]
     result = None
     error: DomainError | None = None
+    missing = lookup_errors(asked)
+    if missing:  # nothing is looked up (nor counted against the visitor) until both are typed right
+        return _lookup_page(
+            request, code=code, last4=last4, result=None, error=None, field_errors=missing, status=400
+        )
     if code or last4:
         try:
             result = tracking.public_lookup(code=code, id_last4=last4, client=client_address(request))
@@ -63,7 +78,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
             error = exc
     # A lookup that finds nothing is a page with its message (200); a throttled one answers 429.
     status = 200 if error is None or http_status(error) == DEFAULT_STATUS else http_status(error)
-    return _lookup_page(request, code=code, last4=last4, result=result, error=error, status=status)
+    # Nothing found: the summary links to the code, the first thing to check.
+    target = "l-code" if error is not None and status == 200 else ""
+    return _lookup_page(
+        request, code=code, last4=last4, result=result, error=error, status=status, error_target=target
+    )
 
 
 @require_POST
@@ -89,7 +108,13 @@ def lookup_rate(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         result = tracking.public_lookup(code=code, id_last4=last4, client=client)
         return _lookup_page(
-            request, code=code, last4=last4, result=result, error=error, status=http_status(error)
+            request,
+            code=code,
+            last4=last4,
+            result=result,
+            error=error,
+            status=http_status(error),
+            error_target=RATING_INPUT if error.code == "rating.level" else "",
         )
     result = tracking.public_lookup(code=code, id_last4=last4, client=client)
     return _lookup_page(request, code=code, last4=last4, result=result, error=None, rated=True)

@@ -48,7 +48,12 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _dossier_page(
-    request: HttpRequest, dossier: Any, *, error: DomainError | None = None, status: int = 200
+    request: HttpRequest,
+    dossier: Any,
+    *,
+    error: DomainError | None = None,
+    status: int = 200,
+    error_target: str = "",
 ) -> HttpResponse:
     timeline = dossier_selectors.timeline_for(dossier=dossier, user=request.user)
     return render(
@@ -64,6 +69,7 @@ def _dossier_page(
             "stop_notice": dossier_selectors.signed_stop_notice(dossier=dossier),
             "issued_documents": list(signing_selectors.issued_for_applicant(dossier=dossier)),
             "error": error,
+            "error_target": error_target,  # the input the error summary links the refusal to
             "supplied": request.GET.get("da_bo_sung") == "1",
             "rated": request.GET.get("da_danh_gia") == "1",
             "form_entries": formview.form_entries(dossier),
@@ -75,9 +81,9 @@ def _dossier_page(
     )
 
 
-def _refused(request: HttpRequest, dossier: Any, error: DomainError) -> HttpResponse:
-    """The dossier's page again with the refusal; nothing was changed."""
-    return _dossier_page(request, dossier, error=error, status=http_status(error))
+def _refused(request: HttpRequest, dossier: Any, error: DomainError, *, target: str = "") -> HttpResponse:
+    """The dossier's page again with the refusal (linked to the input ``target``); nothing was changed."""
+    return _dossier_page(request, dossier, error=error, status=http_status(error), error_target=target)
 
 
 @login_required(login_url=LOGIN_URL)
@@ -91,7 +97,9 @@ def supply(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, dossier=dossier, uploads=uploads, note=read(NoteForm(request.POST))["note"]
         )
     except DomainError as error:
-        return _refused(request, dossier, error)
+        asked = tracking.supplement_request(dossier=dossier)
+        first = next(iter(uploads), "") or (asked.documents[0].code if asked and asked.documents else "")
+        return _refused(request, dossier, error, target=f"sup-{first}" if first else "")
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_bo_sung=1")
 
 
@@ -161,7 +169,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
             origin="portal",
         )
     except DomainError as error:
-        return _refused(request, dossier, error)
+        target = f"level-{Satisfaction.values[0]}" if error.code == "rating.level" else ""
+        return _refused(request, dossier, error, target=target)
     return HttpResponseRedirect(reverse("portal:my_dossier", args=[dossier.code]) + "?da_danh_gia=1")
 
 
