@@ -132,7 +132,7 @@ def test_the_leaders_stop_at_the_sign_step_asks_for_the_code_on_the_confirmation
 
 def test_the_apology_form_is_folded_unless_the_dossier_is_at_risk(client, hue, settings):
     dossier = accepted(hue)
-    # Marriage is returned the same day: give this one a date ten days away, so an apology can still be drafted.
+    # Marriage is returned the same day: this one is due in ten days, so an apology can still be drafted.
     later = dossier.appointment_at + dt.timedelta(days=10)
     Dossier.objects.filter(pk=dossier.pk).update(appointment_at=later, initial_appointment_at=later)
     specialist = officer(hue.staff(Role.SPECIALIST, dossier.competent_agency).username)
@@ -165,5 +165,10 @@ def test_the_header_says_who_is_logged_in_and_the_menu_follows_the_roles(client,
     assert specialist.full_name in whoami and "Chuyên viên" in whoami and hue.ubnd_phu_vang.name in whoami
     nav = page[page.index('<nav class="site-nav"') : page.index("</nav>")]
     assert "Hồ sơ cần xử lý" in nav
-    for counter_only in ("Tiếp nhận tại quầy", "Hỗ trợ nộp trực tuyến", "Sổ theo dõi hồ sơ", "Hồ sơ chuyển đi"):
+    for counter_only in (
+        "Tiếp nhận tại quầy",
+        "Hỗ trợ nộp trực tuyến",
+        "Sổ theo dõi hồ sơ",
+        "Hồ sơ chuyển đi",
+    ):
         assert counter_only not in nav

@@ -5,8 +5,8 @@ the recipient each movement action hands the dossier to ("Chuyển cho chuyên v
 Everything comes from what the page already read: the dossier's steps (``selectors.get_dossier``) and the
 workflow version's steps and transitions (the catalog's snapshot, ``lookups.workflow_of``): no query.
 What it shows is what the control slip (form 06 "Phiếu kiểm soát quá trình giải quyết hồ sơ", Circular
-03/2025/TT-VPCP Annex I) records of each step: who hands over, who receives, when, within which time; a post office's step is
-its postal staff's (Decision 45/2016/QĐ-TTg). docs/legal-basis.md §11 and §21."""
+03/2025/TT-VPCP Annex I) records of each step: who hands over, who receives, when, within which time; a post
+office's step is its postal staff's (Decision 45/2016/QĐ-TTg). docs/legal-basis.md §11 and §21."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _role_label(role: str) -> str:
 
 
 def performer_label(dossier: Dossier, step: WorkflowStep, on: dt.date) -> str:
-    """"chuyên viên – UBND phường Phú Xuân": the role and the agency the step's performer rule names."""
+    """ "chuyên viên – UBND phường Phú Xuân": the role and the agency the step's performer rule names."""
     try:
         agency, role = performer_of(dossier, step, on=on)
     except DomainError:  # a performer the catalog cannot resolve today: the role alone
@@ -77,17 +77,33 @@ def route(dossier: Dossier, now: dt.datetime) -> list[RouteStop]:
         if current is not None and current.step_id == step.pk:
             holder = current.assignee.full_name if current.assignee_id and current.assignee else ""
             stops.append(
-                RouteStop(step.name, CURRENT, _pass_label(current), holder, current.deadline, now > current.deadline)
+                RouteStop(
+                    step.name, CURRENT, _pass_label(current), holder, current.deadline, now > current.deadline
+                )
             )
         elif last is not None and last.finished_at is not None:
             who = last.finished_by.full_name if last.finished_by_id and last.finished_by else ""
             stops.append(
-                RouteStop(step.name, DONE, _pass_label(last), who, last.finished_at, last.finished_at > last.deadline)
+                RouteStop(
+                    step.name,
+                    DONE,
+                    _pass_label(last),
+                    who,
+                    last.finished_at,
+                    last.finished_at > last.deadline,
+                )
             )
         else:
             ended = current is None and dossier.received_at is not None and bool(passes)
             stops.append(
-                RouteStop(step.name, SKIPPED if ended else COMING, performer_label(dossier, step, on), "", None, False)
+                RouteStop(
+                    step.name,
+                    SKIPPED if ended else COMING,
+                    performer_label(dossier, step, on),
+                    "",
+                    None,
+                    False,
+                )
             )
     return stops
 

@@ -22,8 +22,8 @@ from motcua.core import jinja
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview, lookups, selectors, supplement_rules
-from motcua.dossiers.models import Dossier
 from motcua.dossiers.constants import TimeStatus
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.registries import prefill
