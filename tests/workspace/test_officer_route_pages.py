@@ -172,3 +172,18 @@ def test_the_header_says_who_is_logged_in_and_the_menu_follows_the_roles(client,
         "Hồ sơ chuyển đi",
     ):
         assert counter_only not in nav
+
+
+def test_a_confirmed_refusal_the_service_turns_down_comes_back_to_the_confirmation_page(client, hue):
+    dossier = hue.receive(complete=False)
+    log_in(client, officer("phuxuan.tiepnhan"))
+    version = dossier.version
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/",
+        {"action": "refuse_reception", "reason": "   ", "version": version, "confirm": "yes"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<title>Lỗi:" in page and 'id="confirm-error"' in page and "Xác nhận từ chối" in page
+    dossier.refresh_from_db()
+    assert (dossier.state, dossier.version) == (State.SUBMITTED, version)

@@ -47,6 +47,8 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     try:
         _do(dossier, form, by=request.user, origin=client_address(request))
     except DomainError as error:
+        if action in CONFIRM_FIRST:  # the confirmation page again, the reason kept, the refusal beside it
+            return _confirm(request, dossier_or_404(request, code, now), data, error=error)
         # The page again, with the reason and HTTP 400: nothing was changed.
         messages.error(request, str(error))
         return dossier_response(request, dossier_or_404(request, code, now), now, status=http_status(error))
@@ -108,9 +110,12 @@ def _do(dossier: Dossier, form: DossierActionForm, *, by: Any, origin: str) -> N
         )
 
 
-def _confirm(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> HttpResponse:
+def _confirm(
+    request: HttpRequest, dossier: Dossier, data: dict[str, Any], *, error: DomainError | None = None
+) -> HttpResponse:
     """A refusal asks once more before it ends the dossier: a page that says what will happen, with the
-    reason typed (still editable) and, for the stop notice, the authenticator's code; nothing changed yet."""
+    reason typed (still editable) and, for the stop notice, the authenticator's code; nothing changed yet.
+    A refusal the service turned down comes back here with its reason (HTTP 400)."""
     return jinja.render_page(
         request,
         "workspace/confirm_refusal.html",
@@ -120,7 +125,9 @@ def _confirm(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> Ht
             "label": ACTION_LABELS[data["action"]],
             "reason": data["reason"],
             "action_url": reverse("workspace:dossier_action", args=[dossier.code]),
+            "error": str(error) if error is not None else "",
         },
+        status=http_status(error) if error is not None else 200,
     )
 
 
