@@ -187,3 +187,14 @@ def test_a_confirmed_refusal_the_service_turns_down_comes_back_to_the_confirmati
     assert "<title>Lỗi:" in page and 'id="confirm-error"' in page and "Xác nhận từ chối" in page
     dossier.refresh_from_db()
     assert (dossier.state, dossier.version) == (State.SUBMITTED, version)
+
+
+def test_a_dossier_refused_at_reception_shows_its_steps_as_not_taken(client, hue):
+    dossier = hue.receive(complete=False)
+    dossier = services.refuse_reception(
+        dossier=dossier, by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan), reason="Không đủ giấy tờ"
+    )
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = page_of(client, dossier)
+    assert set(route_states(page)) == {"skipped"} and "Không thực hiện" in page
+    assert "Bạn không có thao tác nào với hồ sơ này lúc này." in page

@@ -19,6 +19,7 @@ from django.utils import timezone
 from motcua.catalog.models import Action, WorkflowStep
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups
+from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services.steps import performer_of
 from motcua.org.models import Role
@@ -94,7 +95,7 @@ def route(dossier: Dossier, now: dt.datetime) -> list[RouteStop]:
                 )
             )
         else:
-            ended = current is None and dossier.received_at is not None and bool(passes)
+            ended = dossier.state in TERMINAL_STATES  # refused, stopped, withdrawn or returned: not to come
             stops.append(
                 RouteStop(
                     step.name,
