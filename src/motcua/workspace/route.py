@@ -72,6 +72,7 @@ def route(dossier: Dossier, now: dt.datetime) -> list[RouteStop]:
         passes[s.step_id] = s  # the latest pass of each step
         if s.pk == dossier.current_step_id:
             current = s  # read with its agency and assignee (``dossier.current_step`` has the step only)
+    ended = dossier.state in TERMINAL_STATES  # refused, stopped, withdrawn or returned: no step to come
     stops = []
     for step in workflow.steps.all():
         last = passes.get(step.pk)
@@ -95,7 +96,6 @@ def route(dossier: Dossier, now: dt.datetime) -> list[RouteStop]:
                 )
             )
         else:
-            ended = dossier.state in TERMINAL_STATES  # refused, stopped, withdrawn or returned: not to come
             stops.append(
                 RouteStop(
                     step.name,

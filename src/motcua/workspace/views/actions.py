@@ -122,7 +122,6 @@ def _confirm(
         {
             "dossier": dossier,
             "action": data["action"],
-            "label": ACTION_LABELS[data["action"]],
             "reason": data["reason"],
             "action_url": reverse("workspace:dossier_action", args=[dossier.code]),
             "error": str(error) if error is not None else "",
