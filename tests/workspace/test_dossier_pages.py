@@ -138,7 +138,12 @@ def test_a_refusal_at_reception_from_the_dossier_page_records_the_reason(client,
     log_in(client, officer("phuxuan.tiepnhan"))
     client.post(
         f"/can-bo/ho-so/{dossier.code}/thao-tac/",
-        {"action": "refuse_reception", "reason": "Không thuộc thẩm quyền", "version": dossier.version},
+        {
+            "action": "refuse_reception",
+            "reason": "Không thuộc thẩm quyền",
+            "version": dossier.version,
+            "confirm": "yes",  # from the confirmation page (test_officer_route_pages.py)
+        },
     )
     dossier.refresh_from_db()
     assert dossier.state == State.REFUSED_AT_RECEPTION

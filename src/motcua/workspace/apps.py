@@ -11,4 +11,7 @@ class WorkspaceConfig(AppConfig):
         from motcua.core import jinja
         from motcua.workspace import menu
 
-        jinja.GLOBALS["is_auditor"] = menu.is_auditor  # the menu of workspace/layout.html
+        # The header of workspace/layout.html: its menu and who is logged in.
+        jinja.GLOBALS["is_auditor"] = menu.is_auditor
+        jinja.GLOBALS["workspace_menu"] = menu.menu_entries
+        jinja.GLOBALS["officer_identity"] = menu.officer_identity

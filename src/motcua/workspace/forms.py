@@ -150,6 +150,8 @@ class DossierActionForm(forms.Form):
     answer = TypedText()
     # The authenticator's code, asked again when the leader signs digitally (``signing.services.sign``).
     token = TypedText(strip=True)
+    # "yes" from the confirmation page of a refusal (``views.actions``): without it nothing changes.
+    confirm = TypedText(strip=True)
 
     def missing_documents(self) -> list[str]:
         """The documents asked for: one a line typed, plus the codes ticked."""

@@ -1,18 +1,87 @@
-"""The workspace menu (workspace/jinja2/workspace/layout.html): links shown only to the roles whose pages they
-open. The workspace app gives these to the Jinja layouts (``motcua.core.jinja.GLOBALS``, ``apps.py``)."""
+"""The workspace header (workspace/jinja2/workspace/layout.html): who is logged in (name, role, agency and
+reception point of each position held today) and the menu, each link shown only to the roles whose page it
+opens, as the one access policy (``dossiers.access``) decides them. The workspace app gives these to the Jinja
+layouts (``motcua.core.jinja.GLOBALS``, ``apps.py``). Everything comes from the organization's snapshot: no
+query once the request has read the snapshot tokens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers import access
+from motcua.dossiers import access, lookups
+from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
+
+_ROLE_LABELS = dict(Role.choices)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str  # in the workspace namespace
+    label: Any  # lazy: translated at render
+    roles: tuple[str, ...] | None  # None: every officer
+
+
+# The pages and the roles the access policy lets use them: the counter and assisted submission are the
+# reception officer's (``access.reception_points`` / ``access.may_assist_at``), forwarded records the
+# reception officer's and the postal staff's (``access.visible_forwardings``), the register its
+# ``access.REGISTER_ROLES``, the data-lookup audit the auditor's.
+MENU = (
+    MenuEntry("inbox", _("Hồ sơ cần xử lý"), None),
+    MenuEntry("apologies", _("Xin lỗi, hẹn lại"), None),
+    MenuEntry("reception", _("Tiếp nhận tại quầy"), (Role.RECEPTION_OFFICER,)),
+    MenuEntry("forwardings", _("Hồ sơ chuyển đi"), (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)),
+    MenuEntry("assisted", _("Hỗ trợ nộp trực tuyến"), (Role.RECEPTION_OFFICER,)),
+    MenuEntry("register", _("Sổ theo dõi hồ sơ"), tuple(access.REGISTER_ROLES)),
+    MenuEntry("flagged_lookups", _("Khai thác dữ liệu ngoài hồ sơ"), (Role.AUDITOR,)),
+)
+
+
+def _actor(request: Any) -> access.Actor:
+    return access.actor(getattr(request, "user", None), timezone.localdate())
 
 
 def is_auditor(request: Any) -> bool:
     """Whether the signed-in officer holds the auditor role today (the organization's snapshot: no query
     once the request has read the snapshot tokens)."""
+    return _actor(request).holds(Role.AUDITOR)
+
+
+def menu_entries(request: Any) -> list[MenuEntry]:
+    """The menu links the signed-in officer's positions today open."""
+    who = _actor(request)
+    return [entry for entry in MENU if entry.roles is None or who.holds(entry.roles)]
+
+
+@dataclass(frozen=True)
+class HeldPosition:
+    role: str
+    agency: str
+    reception_point: str
+
+
+def officer_identity(request: Any) -> dict[str, Any]:
+    """Name and positions held today: ``{"name": …, "positions": [HeldPosition(role, agency, point)]}``."""
     user = getattr(request, "user", None)
-    return access.actor(user, timezone.localdate()).holds(Role.AUDITOR)
+    today = timezone.localdate()
+    positions = []
+    for held in _actor(request).held:
+        agency = lookups.agency(pk=held.agency_id)
+        point = (
+            org_selectors.reception_point_in_force(pk=held.reception_point_id, on=today)
+            if held.reception_point_id is not None
+            else None
+        )
+        positions.append(
+            HeldPosition(
+                role=str(_ROLE_LABELS.get(held.role, held.role)),
+                agency=agency.name if agency is not None else "",
+                reception_point=point.name if point is not None else "",
+            )
+        )
+    name = getattr(user, "full_name", "") or getattr(user, "username", "")
+    return {"name": name, "positions": positions}

@@ -115,15 +115,22 @@ def _performer_agency(dossier: Dossier, step: WorkflowStep, on: dt.date) -> Agen
     )
 
 
-def enter_step(
-    dossier: Dossier, step: WorkflowStep, *, now: dt.datetime, handed_over_by: Staff | None
-) -> None:
-    """Make ``step`` the current one (written by ``save_dossier``)."""
-    agency = _performer_agency(dossier, step, timezone.localdate(now))
+def performer_of(dossier: Dossier, step: WorkflowStep, *, on: dt.date) -> tuple[Agency, str]:
+    """Who performs ``step`` of this dossier: the agency its performer rule names and the role there (the
+    officer's page names them on the route and on the forward button before the step is entered)."""
+    agency = _performer_agency(dossier, step, on)
     role = step.role
     if role == Role.RECEPTION_OFFICER and agency.kind == AgencyKind.POST_OFFICE:
         # A post office receives and hands results over through its postal staff (Decision 45/2016/QĐ-TTg).
         role = Role.POSTAL_STAFF
+    return agency, role
+
+
+def enter_step(
+    dossier: Dossier, step: WorkflowStep, *, now: dt.datetime, handed_over_by: Staff | None
+) -> None:
+    """Make ``step`` the current one (written by ``save_dossier``)."""
+    agency, role = performer_of(dossier, step, on=timezone.localdate(now))
     dossier.current_step = DossierStep(
         dossier=dossier,
         province_code=dossier.province_code,

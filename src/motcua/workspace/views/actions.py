@@ -8,11 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Action
+from motcua.core import jinja
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import errors, selectors, services
@@ -21,7 +23,7 @@ from motcua.org.models import Agency
 from motcua.signing import services as signing
 from motcua.workspace.access import officer_required
 from motcua.workspace.forms import DossierActionForm
-from motcua.workspace.views.dossier import ACTION_LABELS, dossier_or_404, dossier_response
+from motcua.workspace.views.dossier import ACTION_LABELS, CONFIRM_FIRST, dossier_or_404, dossier_response
 
 
 @officer_required
@@ -40,9 +42,13 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     if action not in selectors.allowed_actions(dossier=dossier, user=request.user, now=now):
         messages.error(request, _("Bạn không thể thực hiện thao tác này với hồ sơ ở thời điểm hiện tại."))
         return redirect("workspace:dossier", code=code)
+    if action in CONFIRM_FIRST and data["confirm"] != "yes":
+        return _confirm(request, dossier, data)
     try:
         _do(dossier, form, by=request.user, origin=client_address(request))
     except DomainError as error:
+        if action in CONFIRM_FIRST:  # the confirmation page again, the reason kept, the refusal beside it
+            return _confirm(request, dossier_or_404(request, code, now), data, error=error)
         # The page again, with the reason and HTTP 400: nothing was changed.
         messages.error(request, str(error))
         return dossier_response(request, dossier_or_404(request, code, now), now, status=http_status(error))
@@ -102,6 +108,26 @@ def _do(dossier: Dossier, form: DossierActionForm, *, by: Any, origin: str) -> N
             target_step=data["target_step"] or None,
             origin=origin,
         )
+
+
+def _confirm(
+    request: HttpRequest, dossier: Dossier, data: dict[str, Any], *, error: DomainError | None = None
+) -> HttpResponse:
+    """A refusal asks once more before it ends the dossier: a page that says what will happen, with the
+    reason typed (still editable) and, for the stop notice, the authenticator's code; nothing changed yet.
+    A refusal the service turned down comes back here with its reason (HTTP 400)."""
+    return jinja.render_page(
+        request,
+        "workspace/confirm_refusal.html",
+        {
+            "dossier": dossier,
+            "action": data["action"],
+            "reason": data["reason"],
+            "action_url": reverse("workspace:dossier_action", args=[dossier.code]),
+            "error": str(error) if error is not None else "",
+        },
+        status=http_status(error) if error is not None else 200,
+    )
 
 
 def _changed(request: HttpRequest, dossier: Dossier) -> HttpResponse:

@@ -22,11 +22,13 @@ from motcua.core import jinja
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, files, formview, lookups, selectors, supplement_rules
+from motcua.dossiers.constants import TimeStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.registries import prefill
 from motcua.signing import services as signing
+from motcua.workspace import route
 from motcua.workspace.access import officer_required
 from motcua.workspace.time_status_html import time_status_html
 from motcua.workspace.views.documents_page import documents_context
@@ -49,6 +51,9 @@ REASON_REQUIRED = {
     "refuse",
 }
 LISTS_MISSING = {"request_reception_supplement", "request_supplement"}
+# Refusals end the dossier: a warning button, then a confirmation step before anything changes
+# (``actions.dossier_action``; issue 17 item 7).
+CONFIRM_FIRST = {"refuse_reception", Action.REFUSE.value}
 
 
 def dossier_or_404(request: HttpRequest, code: str, now: dt.datetime) -> Dossier:
@@ -133,6 +138,8 @@ def _dossier_context(
         "provenance": prefill.provenance_entries(dossier=dossier),
         "routing": formview.routing_fact(dossier),
         "steps": steps,
+        "route": route.route(dossier, now),
+        "recipients": route.recipients(dossier, actions, now),
         "time_status": status,
         "time_status_html": time_status_html(status),
         "actions": [
@@ -141,6 +148,7 @@ def _dossier_context(
                 "label": labels.get(a, a),
                 "needs_reason": a in REASON_REQUIRED,
                 "lists_missing": a in LISTS_MISSING,
+                "confirm_first": a in CONFIRM_FIRST,
             }
             for a in actions
             if a in ACTION_LABELS
@@ -166,6 +174,9 @@ def _dossier_context(
         ),
         "signable": {n.pk for n in notices if selectors.can_sign_apology(notice=n, user=user, now=now)},
         "can_draft_apology": can_draft,
+        # Near the top when late, due soon or waiting for a signature; folded at the end otherwise (issue 17).
+        "apology_prominent": status in (TimeStatus.DUE_SOON, TimeStatus.OVERDUE)
+        or any(n.signed_at is None for n in notices),
         "apology_deadline": access.apology_deadline(dossier) if can_draft else None,
         "time_limit": describe_time_limit(dossier.procedure_version),
         "can_extend": can_extend,
