@@ -20,7 +20,7 @@ from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier, EventKind
 from motcua.payments import errors, vietqr
 from motcua.payments.constants import OPEN_STATUSES, SETTLED_STATUSES, PaymentStatus, TransferOutcome
-from motcua.payments.models import FeeReceipt, Payment, Transfer
+from motcua.payments.models import FeeReceipt, Payment, Reconciliation, Transfer
 
 
 def payment_of(dossier: Dossier) -> Payment | None:
@@ -126,17 +126,27 @@ def unmatched_transfers(*, province_code: str) -> QuerySet[Transfer]:
 
 
 @dataclass(frozen=True)
-class Reconciliation:
+class DayFindings:
     """Đối soát of one day: paid payments without a transfer, transfers without a payment, and payments
-    whose transfers do not add up to what they recorded."""
+    whose transfers do not add up to what they recorded; with the day's paid payments and transfers."""
 
     day: dt.date
     paid_without_transfer: list[Payment]
     transfers_without_payment: list[Transfer]
     amount_mismatches: list[tuple[Payment, int]]  # (payment, sum of its transfers)
+    paid: list[Payment]
+    transfers: list[Transfer]
+
+    @property
+    def mismatch_count(self) -> int:
+        return (
+            len(self.paid_without_transfer)
+            + len(self.transfers_without_payment)
+            + len(self.amount_mismatches)
+        )
 
 
-def reconcile(*, day: dt.date, tz: Any) -> Reconciliation:
+def reconcile(*, day: dt.date, tz: Any) -> DayFindings:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=1)
     paid = list(
@@ -153,7 +163,11 @@ def reconcile(*, day: dt.date, tz: Any) -> Reconciliation:
         )
         if payment.transfers.all() and total != payment.amount_paid:
             mismatches.append((payment, int(total)))
-    orphans = list(
-        Transfer.objects.filter(at__gte=start, at__lt=end, payment__isnull=True).order_by("at", "pk")
-    )
-    return Reconciliation(day, without, orphans, mismatches)
+    transfers = list(Transfer.objects.filter(at__gte=start, at__lt=end).order_by("at", "pk"))
+    orphans = [t for t in transfers if t.payment_id is None]
+    return DayFindings(day, without, orphans, mismatches, paid, transfers)
+
+
+def reconciliation_of(day: dt.date) -> Reconciliation | None:
+    """The stored reconciliation of ``day``, if it was made."""
+    return Reconciliation.objects.filter(day=day).first()
