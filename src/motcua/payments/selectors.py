@@ -39,6 +39,7 @@ class Panel:
     qr_svg: str
     transfers: list[Transfer]
     receipt: FeeReceipt | None
+    qr_payload: str = ""  # the EMVCo string the code holds (on the page for a bank app that takes it pasted)
 
     @property
     def shown(self) -> bool:
@@ -71,7 +72,7 @@ def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel
         and user is not None
         and access.may(user, Act.REQUEST_PAYMENT, dossier, on=timezone.localdate())
     )
-    qr = ""
+    qr = data = ""
     if (
         payment is not None
         and payment.status in OPEN_STATUSES
@@ -100,7 +101,7 @@ def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel
     )
     transfers = list(payment.transfers.order_by("at", "pk")) if (payment is not None and officer) else []
     receipt = getattr(payment, "receipt", None) if payment is not None else None
-    return Panel(dossier, payment, pending, can_request, can_refund, qr, transfers, receipt)
+    return Panel(dossier, payment, pending, can_request, can_refund, qr, transfers, receipt, data)
 
 
 def visible_payment(*, code: str, user: Any, on: dt.date) -> Payment:
