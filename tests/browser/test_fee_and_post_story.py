@@ -297,6 +297,22 @@ def story(portal, delivery_worker, chromium, assert_accessible) -> Story:
     assert (parsed["amount"], parsed["memo"]) == (8000, reference)
     check(citizen)
     _shot(citizen, "32-vietqr")
+    # The panel while the fee is due, on a desktop too: the citizen's page and the officer's.
+    wide = _context(chromium, "desktop")
+    wide_citizen = wide.new_page()
+    _citizen_logs_in(wide_citizen, portal.url, portal.idp.issuer)
+    wide_citizen.goto(dossier_url)
+    expect(wide_citizen.get_by_test_id("vietqr").locator("svg")).to_be_visible()
+    check(wide_citizen)
+    _shot(wide_citizen, "32-vietqr")
+    wide.close()
+    for size in sorted(VIEWPORTS):
+        looking, officer = _officer(chromium, portal, "phuvang.tiepnhan", code, size)
+        expect(officer.get_by_test_id("payment-reference")).to_have_text(reference)
+        expect(officer.get_by_test_id("vietqr").locator("svg")).to_be_visible()
+        check(officer)
+        _shot(officer, "32-officer-payment-due")
+        looking.close()
 
     bank = context.new_page()
     _pay_at_the_bank(bank, portal, reference)
