@@ -762,10 +762,12 @@ REFERENCE_APPS = frozenset(
 LOCAL_APPS = frozenset({"admin", "sessions", "axes", "django_tasks_database", "portal"})
 # Exceptions inside those apps: operational state of the delivery workers, the sessions of our own store,
 # short-lived confirmation codes and the receipts' event ids (de-duplication only); counters of one site's
-# own traffic, like portal_lookupfailure (its app is local): the verification page's uploads.
+# own traffic, like portal_lookupfailure (its app is local): the verification page's uploads; the daily
+# payments reconciliation (one row a day, written by the job under its lease, read in the admin).
 LOCAL_TABLES = frozenset(
     {
         "integrations_lease",
+        "payments_reconciliation",
         "integrations_destinationtotals",
         "accounts_session",
         "notifications_contactconfirmation",

@@ -701,7 +701,15 @@ MOTCUA_PAYMENTS: dict = {
     "REFERENCE_PREFIX": env.str("MOTCUA_PAYMENTS_REFERENCE_PREFIX", default="MC"),
     # Ký hiệu of the electronic fee receipts (biên lai điện tử, Circular 78/2021/TT-BTC).
     "RECEIPT_SERIES": env.str("MOTCUA_PAYMENTS_RECEIPT_SERIES", default="BLP"),
+    # The daily reconciliation (đối soát) of yesterday, run by the payments adapter's periodic job under the
+    # lease "payments.reconcile": looked at every RECONCILE_EVERY_SECONDS, made once a day from this hour on.
+    "RECONCILE_AFTER_HOUR": env.int("MOTCUA_PAYMENTS_RECONCILE_AFTER_HOUR", default=1),
+    "RECONCILE_EVERY_SECONDS": env.float("MOTCUA_PAYMENTS_RECONCILE_EVERY_SECONDS", default=3600),
 }
+if not 0 <= MOTCUA_PAYMENTS["RECONCILE_AFTER_HOUR"] <= 23:
+    raise ImproperlyConfigured("MOTCUA_PAYMENTS_RECONCILE_AFTER_HOUR must be an hour from 0 to 23")
+if not MOTCUA_PAYMENTS["RECONCILE_EVERY_SECONDS"] > 0:
+    raise ImproperlyConfigured("MOTCUA_PAYMENTS_RECONCILE_EVERY_SECONDS must be positive")
 if PRODUCTION and not MOTCUA_PAYMENTS["VERIFY_SIGNATURES"]:
     raise ImproperlyConfigured("MOTCUA_PAYMENTS_VERIFY_SIGNATURES cannot be off when MOTCUA_ENV=production")
 if not (

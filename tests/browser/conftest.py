@@ -53,6 +53,10 @@ class Portal:
     url: str
     idp: RunningIdp
     env: dict[str, str]
+    # The reference processes of issue 16 the server talks to, as ``make demo`` runs them beside it.
+    smtp: Any = None
+    payments: Any = None
+    postal: Any = None
 
     def command(self, *args: str) -> str:
         """Run a ``motcua`` command on the served database, as its operator would; its standard output."""
@@ -100,19 +104,54 @@ def server_database(var_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def portal(browser_idp, registry_process, pki, tmp_path_factory) -> Iterator[Portal]:
+    from refservices.payments.process import running_payments
+    from refservices.postal.process import running_postal
+    from refservices.smtp.process import running_smtp
+
     var_dir = tmp_path_factory.mktemp("browser-var")
-    with server_database(var_dir) as database_url:
-        yield from _serve(browser_idp, registry_process, var_dir, database_url, pki.pki)
+    port = free_port()
+    with (
+        server_database(var_dir) as database_url,
+        running_smtp() as smtp,
+        running_payments(callback_url=f"http://127.0.0.1:{port}/thanh-toan/thong-bao/") as payments,
+        running_postal() as postal,
+    ):
+        integrations = {
+            # Notifications: e-mail to the local SMTP server (the confirmation codes are sent by the web
+            # process itself, the dossier's news by a delivery worker); no SMS gateway.
+            "MOTCUA_NOTIFICATIONS_EMAIL_HOST": "127.0.0.1",
+            "MOTCUA_NOTIFICATIONS_EMAIL_PORT": str(smtp.smtp_port),
+            "MOTCUA_NOTIFICATIONS_EMAIL_FROM": "Một cửa điện tử Huế <thongbao@motcua.test>",
+            "MOTCUA_PAYMENTS_GATEWAY_URL": payments.url,
+            "MOTCUA_PAYMENTS_API_KEY": payments.api_key,
+            "MOTCUA_PAYMENTS_CALLBACK_SECRET": payments.callback_secret,
+            "MOTCUA_POSTAL_URL": postal.url,
+            "MOTCUA_POSTAL_API_KEY": postal.api_key,
+            "MOTCUA_POSTAL_CALLBACK_SECRET": postal.callback_secret,
+        }
+        for served in _serve(
+            browser_idp, registry_process, var_dir, database_url, pki.pki, port=port, extra_env=integrations
+        ):
+            yield Portal(
+                url=served.url, idp=served.idp, env=served.env, smtp=smtp, payments=payments, postal=postal
+            )
 
 
 def _serve(
-    browser_idp: RunningIdp, registry: Any, var_dir: Path, database_url: str, pki: Any
+    browser_idp: RunningIdp,
+    registry: Any,
+    var_dir: Path,
+    database_url: str,
+    pki: Any,
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Portal]:
     """The portal served by gunicorn on a free loopback port, on its own demo database, reading the
     session's reference registries (tests/conftest.py: registry_process); the demo's signing keys come from
     the session's test PKI (tests/conftest.py: pki), and a signing worker (db_worker on the "signing" queue,
     the only process given the PKCS#12 passphrase) makes the signatures."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "MOTCUA_ENV": "test",
@@ -127,6 +166,7 @@ def _serve(
         "MOTCUA_REGISTRIES_CLIENT_SECRET": registry.client_secret,
         "MOTCUA_SIGNING_PKI_DIR": str(pki.directory),
         "MOTCUA_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop(ASYNC_UNSAFE, None)

@@ -222,6 +222,9 @@ def _text(kind: Kind, *, language: str, dossier: Dossier, payload: dict[str, Any
         "agency": agency.name if agency is not None else "",
         "reason": payload.get("reason", ""),
         "amount": payload.get("amount", ""),
+        # A payment's transfer reference and, once paid, its receipt's series and number (dossiers/events.py).
+        "reference": payload.get("reference", ""),
+        "receipt": payload.get("receipt", ""),
         "appointment_at": payload.get("appointment_at"),
         "at": payload.get("at"),
         "link": f"{base}{page}",

@@ -35,6 +35,15 @@ def _moment(value: Any) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
 
 
+def _amount(value: Any, language: str) -> str:
+    """8000 → "8.000" in Vietnamese (dot as thousands separator), "8,000" in English; empty without one."""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return f"{amount:,}" if language == "en" else f"{amount:,}".replace(",", ".")
+
+
 def render(*, kind: Kind | str, language: str, facts: dict[str, Any]) -> Text:
     """The subject, body and SMS text of a message of ``kind`` in ``language`` (Vietnamese if unknown)."""
     language = language if language in SUPPORTED else "vi"
@@ -42,6 +51,8 @@ def render(*, kind: Kind | str, language: str, facts: dict[str, Any]) -> Text:
         **facts,
         "appointment": _moment(facts.get("appointment_at")),
         "at": _moment(facts.get("at")),
+        # A payment's amount as written on a receipt: "8.000" (the templates add "đ" / "VND").
+        "amount": _amount(facts.get("amount"), language),
     }
     with translation.override(language):
         full = render_to_string(f"notifications/messages/{language}/{kind}.txt", context, using="django")

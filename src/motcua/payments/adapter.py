@@ -17,10 +17,12 @@ import requests
 from django.conf import settings
 
 from motcua.core.errors import DomainError
-from motcua.outbox.adapters import HttpAdapter, Outcome, Result
+from motcua.outbox.adapters import HttpAdapter, Outcome, PeriodicJob, Result
 from motcua.payments import services
 
 logger = logging.getLogger(__name__)
+
+RECONCILE_JOB = "payments.reconcile"
 
 
 class PaymentsAdapter(HttpAdapter):
@@ -31,6 +33,11 @@ class PaymentsAdapter(HttpAdapter):
 
     def _conf(self, name: str, setting: str) -> Any:
         return self.options.get(name) or settings.MOTCUA_PAYMENTS[setting]
+
+    def periodic_jobs(self) -> list[PeriodicJob]:
+        """The daily reconciliation of yesterday's payments, in one worker at a time (the lease)."""
+        every = float(self._conf("reconcile_every_seconds", "RECONCILE_EVERY_SECONDS"))
+        return [PeriodicJob(name=RECONCILE_JOB, every_seconds=every, run=services.reconcile_yesterday)]
 
     def deliver(self, messages: Sequence[Any], *, worker: str) -> list[Result]:
         return [self._one(message) for message in messages]

@@ -169,3 +169,31 @@ class FeeReceipt(models.Model):
     @property
     def number_text(self) -> str:
         return f"{self.number:07d}"
+
+
+class Reconciliation(models.Model):
+    """Đối soát thanh toán of one day (local time): the payments paid in full that day and the transfers the
+    gateway reported, their counts and amounts, and what does not add up (``mismatches``: paid without a
+    transfer, a transfer without a payment, a payment whose transfers do not add up to what it recorded).
+
+    Made once per day by the payments adapter's periodic job (or ``motcua payments reconcile --record``);
+    a day already reconciled is not redone. Basis: the collecting agency accounts for the fees it collects
+    (Law on Fees and Charges 97/2015/QH13; docs/legal-basis.md §20 rule (e))."""
+
+    day = models.DateField(_("ngày đối soát"), unique=True)
+    ran_at = models.DateTimeField(_("đối soát lúc"))
+    payments_paid = models.PositiveIntegerField(_("số khoản đã thanh toán đủ"))
+    amount_paid = models.DecimalField(_("tổng tiền đã ghi nhận"), max_digits=16, decimal_places=0)
+    transfers = models.PositiveIntegerField(_("số giao dịch"))
+    amount_transferred = models.DecimalField(_("tổng tiền giao dịch"), max_digits=16, decimal_places=0)
+    mismatch_count = models.PositiveIntegerField(_("số chênh lệch"))
+    # [{"kind": "paid_without_transfer" | "transfer_without_payment" | "amount_mismatch", ...}]
+    mismatches = models.JSONField(_("chênh lệch"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("đối soát thanh toán")
+        verbose_name_plural = _("đối soát thanh toán")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}: {self.mismatch_count}"

@@ -20,7 +20,7 @@ from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier, EventKind
 from motcua.payments import errors, vietqr
 from motcua.payments.constants import OPEN_STATUSES, SETTLED_STATUSES, PaymentStatus, TransferOutcome
-from motcua.payments.models import FeeReceipt, Payment, Transfer
+from motcua.payments.models import FeeReceipt, Payment, Reconciliation, Transfer
 
 
 def payment_of(dossier: Dossier) -> Payment | None:
@@ -39,6 +39,7 @@ class Panel:
     qr_svg: str
     transfers: list[Transfer]
     receipt: FeeReceipt | None
+    qr_payload: str = ""  # the EMVCo string the code holds (on the page for a bank app that takes it pasted)
 
     @property
     def shown(self) -> bool:
@@ -71,7 +72,7 @@ def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel
         and user is not None
         and access.may(user, Act.REQUEST_PAYMENT, dossier, on=timezone.localdate())
     )
-    qr = ""
+    qr = data = ""
     if (
         payment is not None
         and payment.status in OPEN_STATUSES
@@ -100,7 +101,7 @@ def panel(*, dossier: Dossier, officer: bool = False, user: Any = None) -> Panel
     )
     transfers = list(payment.transfers.order_by("at", "pk")) if (payment is not None and officer) else []
     receipt = getattr(payment, "receipt", None) if payment is not None else None
-    return Panel(dossier, payment, pending, can_request, can_refund, qr, transfers, receipt)
+    return Panel(dossier, payment, pending, can_request, can_refund, qr, transfers, receipt, data)
 
 
 def visible_payment(*, code: str, user: Any, on: dt.date) -> Payment:
@@ -126,17 +127,27 @@ def unmatched_transfers(*, province_code: str) -> QuerySet[Transfer]:
 
 
 @dataclass(frozen=True)
-class Reconciliation:
+class DayFindings:
     """Đối soát of one day: paid payments without a transfer, transfers without a payment, and payments
-    whose transfers do not add up to what they recorded."""
+    whose transfers do not add up to what they recorded; with the day's paid payments and transfers."""
 
     day: dt.date
     paid_without_transfer: list[Payment]
     transfers_without_payment: list[Transfer]
     amount_mismatches: list[tuple[Payment, int]]  # (payment, sum of its transfers)
+    paid: list[Payment]
+    transfers: list[Transfer]
+
+    @property
+    def mismatch_count(self) -> int:
+        return (
+            len(self.paid_without_transfer)
+            + len(self.transfers_without_payment)
+            + len(self.amount_mismatches)
+        )
 
 
-def reconcile(*, day: dt.date, tz: Any) -> Reconciliation:
+def reconcile(*, day: dt.date, tz: Any) -> DayFindings:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=1)
     paid = list(
@@ -153,7 +164,11 @@ def reconcile(*, day: dt.date, tz: Any) -> Reconciliation:
         )
         if payment.transfers.all() and total != payment.amount_paid:
             mismatches.append((payment, int(total)))
-    orphans = list(
-        Transfer.objects.filter(at__gte=start, at__lt=end, payment__isnull=True).order_by("at", "pk")
-    )
-    return Reconciliation(day, without, orphans, mismatches)
+    transfers = list(Transfer.objects.filter(at__gte=start, at__lt=end).order_by("at", "pk"))
+    orphans = [t for t in transfers if t.payment_id is None]
+    return DayFindings(day, without, orphans, mismatches, paid, transfers)
+
+
+def reconciliation_of(day: dt.date) -> Reconciliation | None:
+    """The stored reconciliation of ``day``, if it was made."""
+    return Reconciliation.objects.filter(day=day).first()

@@ -21,7 +21,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.unit import unit_of_work
-from motcua.payments import errors, reference
+from motcua.payments import errors, reference, selectors
 from motcua.payments.constants import (
     OPEN_STATUSES,
     SETTLED_STATUSES,
@@ -30,7 +30,14 @@ from motcua.payments.constants import (
     PaymentWhen,
     TransferOutcome,
 )
-from motcua.payments.models import FeeReceipt, Payment, PaymentAccount, ReceiptCounter, Transfer
+from motcua.payments.models import (
+    FeeReceipt,
+    Payment,
+    PaymentAccount,
+    ReceiptCounter,
+    Reconciliation,
+    Transfer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -332,6 +339,84 @@ def mark_ordered(*, payment_id: int, order_id: str) -> None:
     Payment.objects.filter(pk=payment_id, order_id="").update(order_id=order_id[:64])
 
 
+def reconcile_day(*, day: dt.date, now: dt.datetime | None = None) -> tuple[Reconciliation, bool]:
+    """Đối soát of ``day`` (local time), stored once: the reconciliation and whether this call made it.
+
+    A day already reconciled is returned as it was (not redone); two workers racing on the same day both
+    get the one row (its unique day settles it). Each mismatch is logged as a warning for the operator."""
+    now = now or timezone.now()
+    existing = selectors.reconciliation_of(day)
+    if existing is not None:
+        return existing, False
+    found = selectors.reconcile(day=day, tz=timezone.get_current_timezone())
+    mismatches: list[dict[str, Any]] = [
+        {
+            "kind": "paid_without_transfer",
+            "reference": p.reference,
+            "dossier": p.dossier.code,
+            "recorded": int(p.amount_paid),
+        }
+        for p in found.paid_without_transfer
+    ]
+    mismatches += [
+        {
+            "kind": "transfer_without_payment",
+            "provider": t.provider,
+            "event_id": t.event_id,
+            "amount": int(t.amount),
+            "content": t.content,
+        }
+        for t in found.transfers_without_payment
+    ]
+    mismatches += [
+        {
+            "kind": "amount_mismatch",
+            "reference": p.reference,
+            "dossier": p.dossier.code,
+            "recorded": int(p.amount_paid),
+            "transferred": total,
+        }
+        for p, total in found.amount_mismatches
+    ]
+    try:
+        with transaction.atomic():
+            row = Reconciliation.objects.create(
+                day=day,
+                ran_at=now,
+                payments_paid=len(found.paid),
+                amount_paid=sum((p.amount_paid for p in found.paid), start=Decimal(0)),
+                transfers=len(found.transfers),
+                amount_transferred=sum((t.amount for t in found.transfers), start=Decimal(0)),
+                mismatch_count=len(mismatches),
+                mismatches=mismatches,
+            )
+    except IntegrityError:  # another worker stored the day meanwhile
+        return Reconciliation.objects.get(day=day), False
+    for mismatch in mismatches:
+        logger.warning("payments reconciliation %s: %s", day.isoformat(), mismatch)
+    logger.info(
+        "payments reconciliation %s: %d paid (%s đ), %d transfers (%s đ), %d mismatches",
+        day.isoformat(),
+        row.payments_paid,
+        row.amount_paid,
+        row.transfers,
+        row.amount_transferred,
+        row.mismatch_count,
+    )
+    return row, True
+
+
+def reconcile_yesterday(*, now: dt.datetime | None = None) -> Reconciliation | None:
+    """The daily job: reconcile yesterday (local time) once, from MOTCUA_PAYMENTS["RECONCILE_AFTER_HOUR"]
+    o'clock on (late callbacks of the evening arrive first); None when it is too early or already done."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < int(settings.MOTCUA_PAYMENTS["RECONCILE_AFTER_HOUR"]):
+        return None
+    row, made = reconcile_day(day=local.date() - dt.timedelta(days=1), now=now)
+    return row if made else None
+
+
 __all__ = [
     "Account",
     "PaymentMethod",
@@ -340,6 +425,8 @@ __all__ = [
     "issue_receipt",
     "mark_ordered",
     "open_payment",
+    "reconcile_day",
+    "reconcile_yesterday",
     "record_refund",
     "record_transfer",
     "request_payment",

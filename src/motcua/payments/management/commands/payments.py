@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.payments import selectors
+from motcua.payments import selectors, services
 
 
 class Command(BaseCommand):
@@ -18,6 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["reconcile"])
         parser.add_argument("--date", help="the day (local time), YYYY-MM-DD; default: yesterday")
+        parser.add_argument(
+            "--record",
+            action="store_true",
+            help="store the day's reconciliation as the daily job does (a day already stored is not redone)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -30,6 +35,10 @@ class Command(BaseCommand):
             raise CommandError("--date must be YYYY-MM-DD") from None
         found = selectors.reconcile(day=day, tz=timezone.get_current_timezone())
         write = self.stdout.write
+        if options["record"]:
+            row, made = services.reconcile_day(day=day)
+            state = "đã lưu" if made else "đã có từ trước, không làm lại"
+            write(f"Đối soát ngày {day.isoformat()} {state}: {row.mismatch_count} chênh lệch")
         write(f"Đối soát thanh toán ngày {day.isoformat()}")
         write(f"- Khoản đã thanh toán không có giao dịch: {len(found.paid_without_transfer)}")
         for payment in found.paid_without_transfer:
