@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
+from motcua.geo.collation import sorted_by_name
 from motcua.geo.matching import AddressCandidate, NormalizedAddress, normalize
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 
@@ -103,29 +104,21 @@ def province(*, code: str, on: dt.date) -> AdministrativeUnit:
     return unit
 
 
-def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUnit]:
-    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on``, by name."""
-    return (
-        AdministrativeUnit.objects.valid_on(on)
-        .filter(province_code=province_code, level=Level.COMMUNE)
-        .order_by("search_key", "code")
+def communes_of(*, province_code: str, on: dt.date) -> list[AdministrativeUnit]:
+    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on``, in Vietnamese alphabetical
+    order of their names (``geo.collation``: "Xã Đan Điền" among the Đ's, after the D's)."""
+    return sorted_by_name(
+        AdministrativeUnit.objects.valid_on(on).filter(province_code=province_code, level=Level.COMMUNE)
     )
 
 
-def commune_choices(
-    *, province_code: str, on: dt.date, by_key: bool = False
-) -> tuple[AdministrativeUnit, ...]:
-    """The communes of a province on ``on`` as a picker lists them, by name (or by ``communes_of``'s search
-    key order), from the geography's snapshot; shared, read-only."""
-    order = ("search_key", "code") if by_key else ("name",)
+def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeUnit, ...]:
+    """The communes of a province on ``on`` as every picker lists them (``communes_of``'s order), from the
+    geography's snapshot; shared, read-only."""
     return snapshots.remember(
         "geo",
-        ("geo.commune_choices", province_code, on, order),
-        lambda: tuple(
-            AdministrativeUnit.objects.valid_on(on)
-            .filter(province_code=province_code, level=Level.COMMUNE)
-            .order_by(*order)
-        ),
+        ("geo.commune_choices", province_code, on),
+        lambda: tuple(communes_of(province_code=province_code, on=on)),
     )
 
 
