@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TypeVar
-
-T = TypeVar("T")
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # Vowel marks (breve, circumflex, horn) make another letter; tone marks weigh second.
@@ -63,7 +60,7 @@ def collation_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[in
     return tuple(primary), tuple(tones), tuple(cases)
 
 
-def sorted_by_name(items: Iterable[T], *, name: str = "name") -> list[T]:
+def sorted_by_name[T](items: Iterable[T], *, name: str = "name") -> list[T]:
     """``items`` (administrative units, or any object with a ``name`` attribute) in Vietnamese alphabetical
     order of that attribute: the one order of every list of communes (counter, portal, e-form selects)."""
     return sorted(items, key=lambda item: collation_key(str(getattr(item, name))))

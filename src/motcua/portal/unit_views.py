@@ -18,8 +18,8 @@ from motcua.geo import selectors as geo
 def communes(request: HttpRequest) -> JsonResponse:
     """``?tinh=<province GSO code>`` -> ``{"province": {code, name}, "communes": [{code, name}, ...]}``.
 
-    Communes (xã, phường, đặc khu) in force today, in Vietnamese alphabetical order (``geo.collation``). An unknown province answers 404 with
-    ``{"error": <Vietnamese message>}``.
+    Communes (xã, phường, đặc khu) in force today, in Vietnamese alphabetical order (``geo.collation``).
+    An unknown province answers 404 with ``{"error": <Vietnamese message>}``.
     """
     today = timezone.localdate()
     code = str(request.GET.get("tinh", "")).strip()[:8]
