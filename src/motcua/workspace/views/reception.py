@@ -116,12 +116,12 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
     communes = _communes(point.province_code, on)
-    fee_fields = _fee_fields(procedure, on, data) if procedure else []
     place_fields = _place_fields(procedure, on, data) if procedure else []
+    declaration = _declaration(procedure, on, data, card=card, asked={f["name"] for f in place_fields})
+    # With a declaration the fee's values are its fields (posted under their own names); else ``fee_<field>``.
+    fee_prefix = "" if declaration is not None else "fee_"
+    fee_fields = _fee_fields(procedure, on, data, prefix=fee_prefix) if procedure else []
     form_data = {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None}
-    declaration = _declaration(
-        procedure, on, data, card=card, asked={f["name"] for f in fee_fields + place_fields}
-    )
     context: dict[str, Any] = {
         "on": on,
         "points": points,
@@ -179,6 +179,9 @@ def _page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -
     summary at the top linking to each of them (the GOV.UK error pattern)."""
     declaration = context["declaration"]
     if declaration is not None:
+        for f in context["fee_fields"]:  # the fee's fields are the declaration's: their messages go there
+            kept = declaration.errors.setdefault(f["name"], [])
+            kept += [m for m in f["errors"] if m not in kept]
         declarations.attach(declaration)
         eforms.choose_units(
             declaration.fields, on=context["on"], default_province=context["point"].province_code
@@ -198,7 +201,7 @@ def _error_summary(context: dict[str, Any]) -> list[tuple[str, str]]:
         items.append((f"#document-{code}", message))
     if context["declaration"] is not None:
         items += declarations.summary(context["declaration"])
-    for f in context["fee_fields"]:
+    for f in context["fee_fields"] if context["declaration"] is None else []:
         items += [(f"#fee-{f['name']}", message) for message in f["errors"]]
     for name, errors in context["reception_errors"].items():
         items += [(f"#id_{name}", message) for message in errors]
@@ -261,7 +264,7 @@ def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
         return False
 
 
-def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
+def _fee_fields(procedure: Procedure, on: dt.date, data: Any, *, prefix: str) -> list[dict[str, Any]]:
     """The e-form values the fee reads (number of copies, pages, an exemption's yes/no): the officer types
     them at the counter, so that the fee is computed, never taken as 0. Posted as ``fee_<field>``."""
     try:
@@ -280,11 +283,11 @@ def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, 
     for name in reads:
         sub = properties.get(name) or {}
         kind = sub.get("type")
-        raw = str(data.get(f"fee_{name}", "")).strip()
+        raw = str(data.get(f"{prefix}{name}", "")).strip()
         typed: Any = None
         is_date = kind == "string" and sub.get("format") == "date"
         if kind == "boolean":
-            typed, raw = f"fee_{name}" in data, ""
+            typed, raw = f"{prefix}{name}" in data, ""
         elif is_date:
             typed = raw or None  # an ISO date from the date input; the service checks it against the schema
         elif raw:
