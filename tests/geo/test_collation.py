@@ -58,11 +58,27 @@ def test_sorted_by_name_reads_the_name_attribute():
 
 @pytest.mark.django_db
 def test_the_communes_of_hue_are_listed_in_vietnamese_order():
-    names = [unit.name for unit in communes_of(province_code="46", on=REFORM)]
+    names = [unit.name for unit in commune_choices(province_code="46", on=REFORM)]
     assert names == sorted(names, key=collation_key)
-    assert [u.name for u in commune_choices(province_code="46", on=REFORM)] == names
+    assert len(names) == communes_of(province_code="46", on=REFORM).count() == 40
     # Among the Đ's, after the D's and before the E…Y names (code points put it last).
     position = names.index("Xã Đan Điền")
     after = names[position + 1 :]
     assert after and all(not name.startswith("Xã D") for name in after)
     assert "Xã Phú Vang" in after
+
+
+@pytest.mark.django_db
+def test_the_portal_lists_communes_in_vietnamese_order(client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from motcua.org.selectors import province_directory
+
+    listed = client.get(reverse("portal:communes"), {"tinh": "46"}).json()["communes"]
+    names = [c["name"] for c in listed]
+    assert names == sorted(names, key=collation_key) and "Xã Đan Điền" in names
+    directory = province_directory(province_code="46", on=timezone.localdate())
+    for group in directory.unit_groups:
+        in_group = [u.name for u in group.units]
+        assert in_group == sorted(in_group, key=collation_key)

@@ -104,21 +104,24 @@ def province(*, code: str, on: dt.date) -> AdministrativeUnit:
     return unit
 
 
-def communes_of(*, province_code: str, on: dt.date) -> list[AdministrativeUnit]:
-    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on``, in Vietnamese alphabetical
-    order of their names (``geo.collation``: "Xã Đan Điền" among the Đ's, after the D's)."""
-    return sorted_by_name(
-        AdministrativeUnit.objects.valid_on(on).filter(province_code=province_code, level=Level.COMMUNE)
+def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUnit]:
+    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on`` as a queryset (by search
+    key); a list shown to people comes from ``commune_choices``, in Vietnamese alphabetical order."""
+    return (
+        AdministrativeUnit.objects.valid_on(on)
+        .filter(province_code=province_code, level=Level.COMMUNE)
+        .order_by("search_key", "code")
     )
 
 
 def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeUnit, ...]:
-    """The communes of a province on ``on`` as every picker lists them (``communes_of``'s order), from the
-    geography's snapshot; shared, read-only."""
+    """The communes of a province on ``on`` as every list shows them (counter, portal, e-form selects), in
+    Vietnamese alphabetical order of their names (``geo.collation``: "Xã Đan Điền" among the Đ's, after the
+    D's), from the geography's snapshot; shared, read-only."""
     return snapshots.remember(
         "geo",
         ("geo.commune_choices", province_code, on),
-        lambda: tuple(communes_of(province_code=province_code, on=on)),
+        lambda: tuple(sorted_by_name(communes_of(province_code=province_code, on=on))),
     )
 
 

@@ -13,9 +13,10 @@ for the e-ID identity in ``portal.dossier_views.eform``):
 
 - ``applicant_<attribute>`` (``APPLICANT_FIELDS``): the "Chủ hồ sơ" block's inputs (name, personal ID
   number, phone, e-mail, address), typed once and copied into the declaration;
-- the fields the fee reads (``fee_<field>``) and the competence place fields (``place_<field>``): their own
-  sections of the counter page, as before;
-- the rest is the "Tờ khai" block, posted under the e-form's own names (``eforms.raw_values``).
+- the competence place fields (``place_<field>``): the page's first section, since they decide where the
+  dossier goes, and the reception service refuses them empty in its own words (or forwards the dossier);
+- the rest, the fields the fee reads included, is the "Tờ khai" block, posted under the e-form's own names
+  (``eforms.raw_values``); the fee preview reads them there.
 
 The CCCD / căn cước QR (``workspace.cccd``) fills the applicant block (name, ID number, address) and, where
 the schema has them, ``applicant_birth_date`` and ``applicant_sex`` (``CARD_FIELDS``) when still empty.
@@ -56,6 +57,7 @@ class Declaration:
     fields: list[eforms.EFormField]
     raw: dict[str, Any]
     asked_elsewhere: frozenset[str]
+    places: frozenset[str] = frozenset()  # the competence place fields: the reception service asks for them
     errors: dict[str, list[str]] = field(default_factory=dict)
     general_errors: list[str] = field(default_factory=list)
 
@@ -66,12 +68,12 @@ def read(
     ui: Mapping[str, Any],
     data: Mapping[str, Any],
     procedure_code: str,
-    asked_elsewhere: set[str],
+    place_fields: set[str],
     card: CccdData | None,
 ) -> Declaration:
     """The declaration as posted (the values of this procedure's e-form), or the schema's defaults when the
     page shows this procedure's e-form for the first time; prefilled from the card where still empty."""
-    elsewhere = frozenset(asked_elsewhere) | frozenset(APPLICANT_FIELDS)
+    elsewhere = frozenset(place_fields) | frozenset(APPLICANT_FIELDS)
     every = eforms.build_fields(schema, ui)
     shown = [f for f in every if f.name not in elsewhere]
     raw: dict[str, Any]
@@ -94,6 +96,7 @@ def read(
         fields=[f for f in fields if f.name not in elsewhere],
         raw=raw,
         asked_elsewhere=elsewhere,
+        places=frozenset(place_fields),
     )
 
 
@@ -136,7 +139,12 @@ def check(
     messages by field name; ``complete``: every required field must be there (to accept the dossier).
     Messages of the declaration block stay on ``declaration.errors``; those of fields asked elsewhere on the
     page are returned for the page to put beside them."""
-    schema = declaration.schema if complete else {**declaration.schema, "required": []}
+    # A place field left empty is the reception service's to refuse (in its own words, or forwarded when the
+    # place is in another province).
+    required = [
+        n for n in declaration.schema.get("required") or [] if complete and n not in declaration.places
+    ]
+    schema = {**declaration.schema, "required": required}
     errors = eforms.field_errors(schema, dict(data)) if declaration.schema else {}
     for name, messages in eforms.unit_errors(declaration.fields, declaration.raw, on=on).items():
         errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))

@@ -117,7 +117,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
     communes = _communes(point.province_code, on)
     place_fields = _place_fields(procedure, on, data) if procedure else []
-    declaration = _declaration(procedure, on, data, card=card, asked={f["name"] for f in place_fields})
+    declaration = _declaration(procedure, on, data, card=card, places={f["name"] for f in place_fields})
     # With a declaration the fee's values are its fields (posted under their own names); else ``fee_<field>``.
     fee_prefix = "" if declaration is not None else "fee_"
     fee_fields = _fee_fields(procedure, on, data, prefix=fee_prefix) if procedure else []
@@ -210,7 +210,7 @@ def _error_summary(context: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _declaration(
-    procedure: Procedure | None, on: dt.date, data: Any, *, card: Any, asked: set[str]
+    procedure: Procedure | None, on: dt.date, data: Any, *, card: Any, places: set[str]
 ) -> declarations.Declaration | None:
     """The procedure's e-form as the counter asks it (``workspace.declaration``), or None without one."""
     if procedure is None:
@@ -219,14 +219,14 @@ def _declaration(
         version = lookups.version_in_force(procedure=procedure, on=on)
     except DomainError:
         return None
-    if not version.form_schema:
-        return None
+    if not version.form_schema or version.is_online_only(on):
+        return None  # online only (Directive 24/CT-TTg): the e-form is filled in assisted online submission
     return declarations.read(
         schema=version.form_schema,
         ui=version.ui_schema or {},
         data=data,
         procedure_code=procedure.code,
-        asked_elsewhere=asked,
+        place_fields=places,
         card=card,
     )
 
@@ -447,7 +447,8 @@ def _mark_missing(context: dict[str, Any], *, ticked: set[str]) -> None:
     if not documents:
         return
     from_store = {d.code for d in documents if d.reuse == ReuseSource.DATA_STORE}
-    probe = Dossier(procedure_version_id=documents[0].version_id, form_data=context["form_data"])
+    data = context.get("declared", context["form_data"])
+    probe = Dossier(procedure_version_id=documents[0].version_id, form_data=data)
     missing = dossier_selectors.missing_documents(dossier=probe, provided=ticked | from_store)
     _field_errors(
         context,
@@ -481,6 +482,7 @@ def _declared(
         if upload:  # a file the e-form itself asks for (a scan of an old certificate)
             stored[f"declaration:{f.name}"] = kept = files.store_upload(upload, folder=folder)
             data[f.name] = kept.ref
+    context["declared"] = data  # what acceptance would read (a document counted by its e-form field)
     complete = decision == services.CounterDecision.ACCEPT
     elsewhere = declarations.check(declaration, data, complete=complete, on=context["on"])
     by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
