@@ -3,10 +3,10 @@ citizen fills on the portal (the procedure version's JSON schema, rendered and c
 and it is saved as the dossier's form data at reception, so that the officer's dossier page and the result
 document show the child's name and birth date, not only the paper.
 
-Decree 61/2018/NĐ-CP Art. 19 (as amended by Decree 107/2021/NĐ-CP): the officer receiving a paper dossier
-checks it and digitizes it (số hóa) at reception; Decree 45/2020/NĐ-CP Art. 9 and 13: the electronic form
-(biểu mẫu điện tử) is filled with the data the applicant declares. Accepting the dossier needs a declaration
-the schema accepts; asking for a supplement or refusing checks only what was typed.
+Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP (docs/legal-basis.md section 21): the center receiving a
+paper dossier checks it, digitizes it and enters the dossier in the software; the e-form is the declaration
+(tờ khai) as data. Accepting the dossier needs a declaration the schema accepts; asking for a supplement or
+refusing checks only what was typed (a declaration still incomplete is what the supplement asks for).
 
 Which e-form fields the counter asks elsewhere on the page (a documented convention, the one the portal uses
 for the e-ID identity in ``portal.dossier_views.eform``):

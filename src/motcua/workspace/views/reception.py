@@ -465,9 +465,9 @@ def _declared(
     folder: str,
 ) -> dict[str, Any] | None:
     """The dossier's form data: the declaration (its files stored under ``stored``), the applicant block and
-    the fee and place values, checked as the portal checks an e-form (complete to accept: Decree 61/2018
-    Art. 19 as amended by Decree 107/2021, see ``workspace.declaration``); None when it is refused, each
-    message then beside its input."""
+    the fee and place values, checked as the portal checks an e-form (complete to accept: Decree 118/2025,
+    Circular 03/2025, see ``workspace.declaration``); None when it is refused, each message then beside its
+    input."""
     declaration = context["declaration"]
     if declaration is None:
         return dict(context["form_data"])
