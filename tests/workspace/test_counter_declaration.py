@@ -178,3 +178,12 @@ def test_the_cccd_prefills_the_applicants_birth_date_and_sex_where_the_form_has_
     assert 'id="f-applicant_birth_date" name="applicant_birth_date" value="1995-03-15"' in page
     assert '<option value="Nữ" selected>' in page
     assert not Dossier.objects.exists()
+
+
+def test_assisted_submission_fills_the_e_forms_applicant_fields_from_the_cccd(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    scanned = {"point": hue.point_phu_xuan.pk, "procedure": BIRTH, "cccd_qr": QR}
+    page = client.post("/can-bo/ho-tro-nop/", scanned).content.decode()
+    assert 'id="f-applicant_name" name="applicant_name" value="Phan Thị Mai"' in page
+    assert 'id="f-applicant_id_number" name="applicant_id_number" value="046195001234"' in page
+    assert not Dossier.objects.exists()

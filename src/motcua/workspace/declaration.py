@@ -88,7 +88,7 @@ def read(
             for f in shown
         }
     if card is not None:
-        _prefill_from_card(shown, raw, card)
+        prefill_from_card(shown, raw, card)
     fields = eforms.build_fields(schema, ui, values=raw)
     return Declaration(
         schema=dict(schema),
@@ -100,13 +100,23 @@ def read(
     )
 
 
-def _prefill_from_card(fields: list[eforms.EFormField], raw: dict[str, Any], card: CccdData) -> None:
-    for f in fields:
-        attribute = CARD_FIELDS.get(f.name)
-        if attribute is None or raw.get(f.name):
-            continue
+def card_values(card: CccdData) -> dict[str, str]:
+    """The e-form values the card gives, by the convention's names (``APPLICANT_FIELDS``, ``CARD_FIELDS``)."""
+    read = {"name": card.name, "id_number": card.id_number, "address": card.address}
+    values = {field_name: read[attr] for field_name, attr in APPLICANT_FIELDS.items() if attr in read}
+    for field_name, attribute in CARD_FIELDS.items():
         value = getattr(card, attribute)
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        values[field_name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return values
+
+
+def prefill_from_card(fields: list[eforms.EFormField], raw: dict[str, Any], card: CccdData) -> None:
+    """Fill the fields the card gives that are still empty (a select only with one of its choices)."""
+    values = card_values(card)
+    for f in fields:
+        text = values.get(f.name)
+        if text is None or raw.get(f.name):
+            continue
         if f.choices and text not in f.choices:
             continue  # a select whose choices do not hold the card's wording: left to the officer
         raw[f.name] = text
