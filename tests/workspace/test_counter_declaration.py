@@ -187,3 +187,14 @@ def test_assisted_submission_fills_the_e_forms_applicant_fields_from_the_cccd(cl
     assert 'id="f-applicant_name" name="applicant_name" value="Phan Thị Mai"' in page
     assert 'id="f-applicant_id_number" name="applicant_id_number" value="046195001234"' in page
     assert not Dossier.objects.exists()
+
+
+def test_an_applicant_error_comes_with_the_declarations_and_the_checklists(client, hue):
+    log_in(client, officer("phuxuan.tiepnhan"))
+    before = counts()
+    response = client.post(URL, walk_in(hue, email="not an address", child_name="", document=["to_khai"]))
+    assert response.status_code == 400
+    assert counts() == before
+    page = response.content.decode()
+    assert 'id="id_email-error"' in page
+    assert 'data-testid="error-child_name"' in page and 'data-testid="missing-giay_chung_sinh"' in page

@@ -138,7 +138,8 @@ def form_data(
         value = str(applicant.get(attribute) or "").strip()
         if name in properties and value:
             data[name] = value
-    data.update({k: v for k, v in elsewhere.items() if v not in (None, "")})
+    # The place values (and, without a declaration field of that name, the fee's): the block's own win.
+    data.update({k: v for k, v in elsewhere.items() if v not in (None, "") and k not in data})
     return data
 
 

@@ -162,6 +162,11 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     decision = form.value("decision")
     if posted and decision and procedure is not None:
         if applicant_errors:
+            # Every error at once: the declaration and the checklist are checked too, nothing is stored.
+            _declared(request, context, decision=decision, stored={}, folder=None)
+            if decision == services.CounterDecision.ACCEPT:
+                scanned = {d.code for d in context["documents"] if request.FILES.get(f"scan_{d.code}")}
+                _mark_missing(context, ticked=context["ticked"] | scanned)
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
             return _page(request, context, status=400)
         dossier = _register(request, context, decision=decision, reason=form.value("reason").strip(), now=now)
@@ -462,12 +467,12 @@ def _declared(
     *,
     decision: str,
     stored: dict[str, files.StoredFile],
-    folder: str,
+    folder: str | None,
 ) -> dict[str, Any] | None:
     """The dossier's form data: the declaration (its files stored under ``stored``), the applicant block and
     the fee and place values, checked as the portal checks an e-form (complete to accept: Decree 118/2025,
     Circular 03/2025, see ``workspace.declaration``); None when it is refused, each message then beside its
-    input."""
+    input. ``folder``: where the declaration's own files are stored (None: checked only, nothing stored)."""
     declaration = context["declaration"]
     if declaration is None:
         return dict(context["form_data"])
@@ -478,8 +483,8 @@ def _declared(
         unit_names={u.code: u.name for u in context["communes"]},
     )
     for f in declaration.fields:
-        upload = request.FILES.get(f.name) if f.widget == "file" else None
-        if upload:  # a file the e-form itself asks for (a scan of an old certificate)
+        upload = request.FILES.get(f.name) if f.widget == "file" and folder is not None else None
+        if upload and folder is not None:  # a file the e-form itself asks for (a scan of an old certificate)
             stored[f"declaration:{f.name}"] = kept = files.store_upload(upload, folder=folder)
             data[f.name] = kept.ref
     context["declared"] = data  # what acceptance would read (a document counted by its e-form field)
@@ -490,7 +495,8 @@ def _declared(
         if name in by_name:
             by_name[name]["errors"] += [m for m in problems if m not in by_name[name]["errors"]]
         elif name in declarations.APPLICANT_FIELDS:
-            context["applicant_errors"].setdefault(declarations.APPLICANT_FIELDS[name], []).extend(problems)
+            kept = context["applicant_errors"].setdefault(declarations.APPLICANT_FIELDS[name], [])
+            kept += [m for m in problems if m not in kept]
     if declaration.errors or elsewhere:
         return None
     return data
