@@ -126,7 +126,7 @@ def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeU
 
 
 def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[AdministrativeUnit, ...]:
-    """Provinces in force on ``on`` whose communes are loaded, by name, but ``excluding`` (a GSO code), from
+    """Provinces in force on ``on`` whose communes are loaded, in Vietnamese order (``geo.collation``), but ``excluding`` (a GSO code), from
     the geography's snapshot; shared, read-only."""
 
     def read() -> tuple[AdministrativeUnit, ...]:
@@ -136,7 +136,7 @@ def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[Admini
             .values_list("province_code", flat=True)
             .distinct()
         )
-        return tuple(units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded).order_by("name"))
+        return tuple(sorted_by_name(units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded)))
 
     return snapshots.remember("geo", ("geo.provinces_with_communes", on, excluding), read)
 
