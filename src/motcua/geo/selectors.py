@@ -126,8 +126,8 @@ def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeU
 
 
 def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[AdministrativeUnit, ...]:
-    """Provinces in force on ``on`` whose communes are loaded, in Vietnamese order (``geo.collation``), but ``excluding`` (a GSO code), from
-    the geography's snapshot; shared, read-only."""
+    """Provinces in force on ``on`` whose communes are loaded, in Vietnamese order (``geo.collation``), but
+    ``excluding`` (a GSO code), from the geography's snapshot; shared, read-only."""
 
     def read() -> tuple[AdministrativeUnit, ...]:
         loaded = set(
