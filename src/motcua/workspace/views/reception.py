@@ -397,8 +397,7 @@ def _register(
                 files.discard(kept.ref)
             if decision == services.CounterDecision.ACCEPT:
                 _mark_missing(context, ticked=ticked)  # every error at once, not one per attempt
-            messages.error(request, _("Tờ khai chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
-            return None
+            return None  # the error summary at the top says what to correct (``_page``)
         for code, scan in scans.items():
             if scan:
                 stored[code] = files.store_upload(scan, folder=folder)
