@@ -56,7 +56,6 @@ class Declaration:
     ui: dict[str, Any]
     fields: list[eforms.EFormField]
     raw: dict[str, Any]
-    asked_elsewhere: frozenset[str]
     places: frozenset[str] = frozenset()  # the competence place fields: the reception service asks for them
     errors: dict[str, list[str]] = field(default_factory=dict)
     general_errors: list[str] = field(default_factory=list)
@@ -95,7 +94,6 @@ def read(
         ui=dict(ui),
         fields=[f for f in fields if f.name not in elsewhere],
         raw=raw,
-        asked_elsewhere=elsewhere,
         places=frozenset(place_fields),
     )
 
