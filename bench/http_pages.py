@@ -600,6 +600,9 @@ def write_scenarios(
             {**counter_cookies, "csrftoken": csrf},
             form={
                 "csrfmiddlewaretoken": csrf,
+                # The declaration typed at the counter (workspace.declaration): the same answers as online.
+                **answers,
+                "declaration": procedure,
                 "point": str(point.pk),
                 "procedure": procedure,
                 "place": str(unit.pk),

@@ -352,6 +352,8 @@ def schedule(driver: Driver, day: Day, *, dossiers: int, window: float, online: 
                 cookies = None
                 form = {
                     "csrfmiddlewaretoken": day.csrf,
+                    **answers,  # the declaration typed at the counter (workspace.declaration)
+                    "declaration": procedure,
                     "point": str(point_id),
                     "procedure": procedure,
                     "place": str(unit.pk),

@@ -70,6 +70,8 @@ def officer(chromium, portal, viewport) -> Iterator[tuple[Page, str]]:
     place.select_option(label="Phường Thuận Hóa")
     for box in page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox").all():
         box.check()
+    page.locator("#f-child_name").fill("Nguyễn Minh Khôi")  # the declaration (workspace.declaration)
+    page.locator("#f-child_birth_date").fill("2019-05-20")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hồ sơ \S+$"))
     code = page.url.rstrip("/").rsplit("/", 1)[1]

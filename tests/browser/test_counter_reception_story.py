@@ -35,13 +35,16 @@ def test_a_walk_in_birth_re_registration_is_received_from_a_scanned_cccd_and_get
     expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Văn An")
     expect(page.get_by_label("Số định danh cá nhân")).to_have_value("001099012345")
     expect(page.get_by_label("Địa chỉ")).to_have_value("12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế")
+    # The declaration (issue 17 item 8): the child's name and date of birth, the fee reads them there.
+    page.locator("#f-child_name").fill("Nguyễn Minh Khôi")
+    page.locator("#f-child_birth_date").fill("2019-05-20")
     checklist = page.get_by_role("group", name="3. Giấy tờ đã nhận").get_by_role("checkbox")
     expect(checklist.first).to_be_visible()
     for box in checklist.all():
         box.check()
     # The fee (5,000 đ, exempt for the poor, the disabled and families of merit: Luật Hộ tịch Art. 11) is
     # computed from what the counter asks and shown before the officer confirms.
-    page.get_by_role("button", name="Tính phí, lệ phí").click()
+    page.get_by_role("button", name="Tính lại phí, lệ phí theo tờ khai").click()
     expect(page.get_by_test_id("fee-total")).to_have_text("5.000 đồng")
     screenshot("20-counter-checklist")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from counter_declaration import declaration_of
 from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, actor_for, advance, fee_inputs, hue_world
 from motcua.catalog import services as catalog_services
 from motcua.catalog.fees import names_used
@@ -223,16 +224,19 @@ def counter_form(world, procedure, on: dt.date, key: str) -> dict:
     applicant, five documents ticked, accept."""
     version = lookups.version_in_force(procedure=procedure, on=on)
     places = lookups.competence_place_fields(procedure=procedure, on=on)
+    # The declaration block (workspace.declaration), the fee's values among its fields.
     fees = {
-        f"fee_{name}": value
+        name: value
         for name, value in fee_inputs(version).items()
         if name in names_used(version.fee_rules or [])
     }
+    typed = declaration_of(procedure, on=on, unit_code=world.phu_vang.code)
     return {
         "point": str(world.point_phu_vang.pk),
         "procedure": procedure.code,
         "place": str(world.phu_vang.pk),
         **{f"place_{name}": world.phu_vang.code for name in places},
+        **typed,
         **fees,
         "name": "Phan Thị Mai",
         "id_number": "046195001234",

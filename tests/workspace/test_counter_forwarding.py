@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from counter_declaration import declaration_of
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Dossier, Forwarding
 from motcua.geo.models import AdministrativeUnit
@@ -26,9 +27,12 @@ def form(hue, **extra):
         "procedure": hue.marriage.code,
         "name": "Đỗ Văn Nam",
         "id_number": "001190000123",
+        "address": "5 Phan Đình Phùng, Phường Ba Đình, Thành phố Hà Nội",  # the declaration asks for it
+        "address_unit": "keep",
         "document": [d.code for d in version.documents.filter(mandatory=True)],
         "decision": "accept",
         "idempotency_key": "counter-forward-test",
+        **declaration_of(hue.marriage, on=hue.on, unit_code=hue.phu_vang.code),
         **extra,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from counter_declaration import declaration_of
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Channel, Dossier, State
 from pdf_samples import CLEAN_PDF
@@ -29,6 +30,7 @@ def form(hue, **extra):
         "place": hue.phu_vang.pk,  # read only for a procedure whose rule names no place field
         "place_party_residence_unit": hue.phu_vang.code,
         "idempotency_key": "counter-test-1",
+        **declaration_of(hue.marriage, on=hue.on, unit_code=hue.phu_vang.code),
         **extra,
     }
 
@@ -79,7 +81,8 @@ def test_posting_the_same_form_twice_creates_one_dossier(client, hue):
 
 def test_accepting_an_incomplete_dossier_keeps_nothing_and_says_what_is_missing(client, hue):
     log_in(client, officer("phuxuan.tiepnhan"))
-    response = client.post(URL, form(hue, cccd_qr=QR, decision="accept"))
+    # The declaration (tờ khai) counts as handed over once its main field is typed: here it is not.
+    response = client.post(URL, form(hue, cccd_qr=QR, decision="accept", partner_name=""))
     assert response.status_code == 400
     assert "Hồ sơ còn thiếu" in response.content.decode()
     assert not Dossier.objects.filter(applicant_id_number="046195001234").exists()

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from counter_declaration import declaration_of
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups
 from motcua.dossiers.models import ApologyNotice, Dossier
@@ -146,19 +147,20 @@ def copy_form(hue, **extra):
         pytest.skip("needs the sample catalog")
     version = lookups.version_in_force(procedure=procedure, on=hue.on)
     documents = [d.code for d in version.documents.filter(mandatory=True)]
-    return {**form(hue, procedure=COPY, cccd_qr=QR, document=documents, decision="accept"), **extra}
+    typed = declaration_of(procedure, on=hue.on, unit_code=hue.phu_vang.code)
+    return {**form(hue, procedure=COPY, cccd_qr=QR, document=documents, decision="accept"), **typed, **extra}
 
 
 def test_the_counter_asks_for_the_values_the_fee_reads(client, hue):
     log_in(client, officer("phuxuan.tiepnhan"))
     page = client.get(COUNTER, {"procedure": COPY}).content.decode()
-    assert 'name="fee_pages"' in page and 'name="fee_copies"' in page
-    assert 'max="100"' in page
+    # In the declaration block, under the e-form's own names; the bounds are checked on posting (below).
+    assert 'name="pages"' in page and 'name="copies"' in page
 
 
 def test_a_copy_received_at_the_counter_is_charged_for_its_pages_and_copies(client, hue):
     log_in(client, officer("phuxuan.tiepnhan"))
-    response = client.post(COUNTER, copy_form(hue, fee_pages="3", fee_copies="2"))
+    response = client.post(COUNTER, copy_form(hue, pages="3", copies="2"))
     assert response.status_code == 302
     dossier = Dossier.objects.get(procedure__code=COPY, applicant_id_number="046195001234")
     assert dossier.fee == (2000 * 2 + 1000) * 2
@@ -168,8 +170,8 @@ def test_a_copy_received_at_the_counter_is_charged_for_its_pages_and_copies(clie
 def test_a_fee_value_missing_or_out_of_range_at_the_counter_is_refused_on_its_field(client, hue, copies):
     log_in(client, officer("phuxuan.tiepnhan"))
     before = Dossier.objects.count()
-    response = client.post(COUNTER, copy_form(hue, fee_pages="3", fee_copies=copies))
+    response = client.post(COUNTER, copy_form(hue, pages="3", copies=copies))
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="fee-copies-error"' in page
+    assert 'data-testid="error-copies"' in page
     assert Dossier.objects.count() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from counter_declaration import declaration_of
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookups
 from motcua.dossiers.models import Dossier
@@ -41,8 +42,9 @@ def birth_form(hue, **extra):
         "cccd_qr": QR,
         "document": [d.code for d in version.documents.filter(mandatory=True)],
         "decision": "accept",
-        # The fee reads the date of birth (free within 60 days, Luật Hộ tịch Art. 11).
-        "fee_child_birth_date": hue.on.isoformat(),
+        # The declaration; the fee reads the date of birth (free within 60 days, Luật Hộ tịch Art. 11).
+        **declaration_of(procedure(BIRTH), on=hue.on, unit_code=hue.phu_vang.code),
+        "child_birth_date": hue.on.isoformat(),
         **extra,
     }
 

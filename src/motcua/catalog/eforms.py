@@ -441,7 +441,7 @@ def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str
         province = f.province if f.province in names else ""
         province = province or (chosen.province_code if chosen else "") or default_province
         if province not in communes:
-            communes[province] = list(geo.communes_of(province_code=province, on=on))
+            communes[province] = list(geo.commune_choices(province_code=province, on=on))
         f.province, f.units = province, communes[province]
         if chosen is not None and chosen.level == "commune":
             f.unit_label = ", ".join(n for n in (chosen.name, names.get(chosen.province_code, "")) if n)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
+from motcua.geo.collation import sorted_by_name
 from motcua.geo.matching import AddressCandidate, NormalizedAddress, normalize
 from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 
@@ -104,7 +105,8 @@ def province(*, code: str, on: dt.date) -> AdministrativeUnit:
 
 
 def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUnit]:
-    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on``, by name."""
+    """Commune-level units (xã, phường, thị trấn, đặc khu) of a province on ``on`` as a queryset (by search
+    key); a list shown to people comes from ``commune_choices``, in Vietnamese alphabetical order."""
     return (
         AdministrativeUnit.objects.valid_on(on)
         .filter(province_code=province_code, level=Level.COMMUNE)
@@ -112,26 +114,20 @@ def communes_of(*, province_code: str, on: dt.date) -> QuerySet[AdministrativeUn
     )
 
 
-def commune_choices(
-    *, province_code: str, on: dt.date, by_key: bool = False
-) -> tuple[AdministrativeUnit, ...]:
-    """The communes of a province on ``on`` as a picker lists them, by name (or by ``communes_of``'s search
-    key order), from the geography's snapshot; shared, read-only."""
-    order = ("search_key", "code") if by_key else ("name",)
+def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeUnit, ...]:
+    """The communes of a province on ``on`` as every list shows them (counter, portal, e-form selects), in
+    Vietnamese alphabetical order of their names (``geo.collation``: "Xã Đan Điền" among the Đ's, after the
+    D's), from the geography's snapshot; shared, read-only."""
     return snapshots.remember(
         "geo",
-        ("geo.commune_choices", province_code, on, order),
-        lambda: tuple(
-            AdministrativeUnit.objects.valid_on(on)
-            .filter(province_code=province_code, level=Level.COMMUNE)
-            .order_by(*order)
-        ),
+        ("geo.commune_choices", province_code, on),
+        lambda: tuple(sorted_by_name(communes_of(province_code=province_code, on=on))),
     )
 
 
 def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[AdministrativeUnit, ...]:
-    """Provinces in force on ``on`` whose communes are loaded, by name, but ``excluding`` (a GSO code), from
-    the geography's snapshot; shared, read-only."""
+    """Provinces in force on ``on`` whose communes are loaded, in Vietnamese order (``geo.collation``), but
+    ``excluding`` (a GSO code), from the geography's snapshot; shared, read-only."""
 
     def read() -> tuple[AdministrativeUnit, ...]:
         loaded = set(
@@ -140,7 +136,7 @@ def provinces_with_communes(*, on: dt.date, excluding: str = "") -> tuple[Admini
             .values_list("province_code", flat=True)
             .distinct()
         )
-        return tuple(units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded).order_by("name"))
+        return tuple(sorted_by_name(units_valid_on(on=on, level=Level.PROVINCE).filter(code__in=loaded)))
 
     return snapshots.remember("geo", ("geo.provinces_with_communes", on, excluding), read)
 

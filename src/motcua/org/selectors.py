@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from motcua.core import snapshots
 from motcua.geo import selectors as geo_selectors
+from motcua.geo.collation import sorted_by_name
 from motcua.geo.models import AdministrativeUnit, Level, UnitType
 
 from .models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
@@ -291,7 +292,7 @@ def _directory(*, province_code: str, on: dt.date) -> Directory:
         groups.values(), key=lambda g: type_order.index(g.unit_type) if g.unit_type in type_order else 99
     )
     for group in ordered:
-        group.units.sort(key=lambda u: u.search_key or u.name)
+        group.units = sorted_by_name(group.units)  # Vietnamese order: "Xã Đan Điền" after the D's
 
     agencies = list(agencies_valid_on(on=on, province_code=province_code, level=AgencyLevel.PROVINCE))
     return Directory(

@@ -18,8 +18,8 @@ from motcua.geo import selectors as geo
 def communes(request: HttpRequest) -> JsonResponse:
     """``?tinh=<province GSO code>`` -> ``{"province": {code, name}, "communes": [{code, name}, ...]}``.
 
-    Communes (xã, phường, đặc khu) in force today, by name. An unknown province answers 404 with
-    ``{"error": <Vietnamese message>}``.
+    Communes (xã, phường, đặc khu) in force today, in Vietnamese alphabetical order (``geo.collation``).
+    An unknown province answers 404 with ``{"error": <Vietnamese message>}``.
     """
     today = timezone.localdate()
     code = str(request.GET.get("tinh", "")).strip()[:8]
@@ -27,7 +27,7 @@ def communes(request: HttpRequest) -> JsonResponse:
         province = geo.province(code=code, on=today)
     except DomainError as error:
         return JsonResponse({"error": str(error)}, status=404, json_dumps_params={"ensure_ascii": False})
-    units = geo.communes_of(province_code=province.code, on=today).values_list("code", "name")
+    units = [(u.code, u.name) for u in geo.commune_choices(province_code=province.code, on=today)]
     response = JsonResponse(
         {
             "province": {"code": province.code, "name": province.name},

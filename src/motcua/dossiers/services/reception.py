@@ -49,7 +49,10 @@ def _accepted(
     missing = missing_documents(dossier=dossier, provided=provided)
     if missing:
         raise DomainError(
-            "reception.incomplete", _("Hồ sơ còn thiếu: %(names)s"), names="; ".join(d.name for d in missing)
+            "reception.incomplete",
+            _("Hồ sơ còn thiếu: %(names)s"),
+            names="; ".join(d.name for d in missing),
+            codes=[d.code for d in missing],  # the counter marks each one at its checkbox
         )
     version = dossier.procedure_version
     # A dossier recorded at the counter while the online path was down was received then: the outage does

@@ -101,7 +101,7 @@ def eform(request: HttpRequest, code: str) -> HttpResponse:
     schema: dict[str, Any] = version.form_schema or {}
     ui: dict[str, Any] = version.ui_schema or {}
     today = timezone.localdate()
-    communes = list(commune_choices(province_code=settings.MOTCUA_PROVINCE_CODE, on=today, by_key=True))
+    communes = list(commune_choices(province_code=settings.MOTCUA_PROVINCE_CODE, on=today))
     unit_names = {u.code: u.name for u in communes}
     documents = sorted(catalog.required_documents(version_id=version.pk), key=lambda d: (d.order, d.code))
     # The rules name the fields carrying the place: no separate picker (see the module's docstring).

@@ -40,6 +40,7 @@ from motcua.registries import prefill
 from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
 from motcua.registries.fields import registry_label
 from motcua.workspace import applicant_address
+from motcua.workspace import declaration as declarations
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
@@ -96,6 +97,8 @@ def assisted_submission(request: HttpRequest) -> HttpResponse:
     if posted and version is not None:
         posted_fields = eforms.build_fields(schema, ui)
         raw = eforms.raw_values(posted_fields, request.POST)
+        if card is not None:  # the e-form's applicant fields from the CCCD QR (workspace.declaration)
+            declarations.prefill_from_card(posted_fields, raw, card)
         # An address typed whole: its 2025 commune is chosen, and the form comes back to be checked.
         unit_names = {u.code: u.name for u in communes}
         address_notes = eforms.propose_address_units(posted_fields, raw, unit_names=unit_names)

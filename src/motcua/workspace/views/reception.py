@@ -19,15 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.catalog import eforms
 from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.fees import names_used
 from motcua.catalog.forms import FormInvalid, field_order, field_title, problem_message
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, ReuseSource
 from motcua.core import snapshots
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import access, files, lookups, services
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
@@ -35,6 +37,7 @@ from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import ReceptionPoint, Role
 from motcua.workspace import applicant_address
+from motcua.workspace import declaration as declarations
 from motcua.workspace.access import officer_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
@@ -113,10 +116,14 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         applicant_errors.setdefault("address", []).extend(address_errors)
     applicant = {k: printable(v) for k, v in applicant.items()}  # shown back without control characters
     communes = _communes(point.province_code, on)
-    fee_fields = _fee_fields(procedure, on, data) if procedure else []
     place_fields = _place_fields(procedure, on, data) if procedure else []
+    declaration = _declaration(procedure, on, data, card=card, places={f["name"] for f in place_fields})
+    # With a declaration the fee's values are its fields (posted under their own names); else ``fee_<field>``.
+    fee_prefix = "" if declaration is not None else "fee_"
+    fee_fields = _fee_fields(procedure, on, data, prefix=fee_prefix) if procedure else []
     form_data = {f["name"]: f["typed"] for f in fee_fields if f["typed"] is not None}
     context: dict[str, Any] = {
+        "on": on,
         "points": points,
         "point": point,
         "procedures": _procedures(),
@@ -148,20 +155,85 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         or default_result_delivery(Channel.COUNTER),
         "dossier_sets": printable(str(data.get("dossier_sets", "1"))).strip() or "1",
         "reception_errors": {},
+        "declaration": declaration,
+        "missing_errors": {},
+        "error_summary": [],
     }
     decision = form.value("decision")
     if posted and decision and procedure is not None:
         if applicant_errors:
+            # Every error at once: the declaration and the checklist are checked too, nothing is stored.
+            _declared(request, context, decision=decision, stored={}, folder=None)
+            if decision == services.CounterDecision.ACCEPT:
+                scanned = {d.code for d in context["documents"] if request.FILES.get(f"scan_{d.code}")}
+                _mark_missing(context, ticked=context["ticked"] | scanned)
             messages.error(request, _("Thông tin chủ hồ sơ chưa hợp lệ; vui lòng sửa các ô được đánh dấu."))
-            return render(request, "workspace/reception.html", context, status=400)
+            return _page(request, context, status=400)
         dossier = _register(request, context, decision=decision, reason=form.value("reason").strip(), now=now)
         if isinstance(dossier, Forwarding):
             return redirect("workspace:forwarding", code=dossier.code)
         if dossier is not None:
             return redirect("workspace:dossier", code=dossier.code)
         # Refused: the form again with the reason and everything typed, HTTP 400, no dossier kept.
-        return render(request, "workspace/reception.html", context, status=400)
-    return render(request, "workspace/reception.html", context)
+        return _page(request, context, status=400)
+    return _page(request, context)
+
+
+def _page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """The counter page: the declaration's selects filled, each message beside its input, and the error
+    summary at the top linking to each of them (the GOV.UK error pattern)."""
+    declaration = context["declaration"]
+    if declaration is not None:
+        for f in context["fee_fields"]:  # the fee's fields are the declaration's: their messages go there
+            kept = declaration.errors.setdefault(f["name"], [])
+            kept += [m for m in f["errors"] if m not in kept]
+        declarations.attach(declaration)
+        eforms.choose_units(
+            declaration.fields, on=context["on"], default_province=context["point"].province_code
+        )
+    context["error_summary"] = _error_summary(context)
+    return render(request, "workspace/reception.html", context, status=status)
+
+
+def _error_summary(context: dict[str, Any]) -> list[tuple[str, str]]:
+    """(anchor, message) of every message the page shows beside an input, in the page's order."""
+    items: list[tuple[str, str]] = []
+    for f in context["place_fields"]:
+        items += [(f"#place-{f['name']}", message) for message in f["errors"]]
+    for name in APPLICANT_FIELDS:
+        items += [(f"#id_{name}", message) for message in context["applicant_errors"].get(name, [])]
+    for code, message in context["missing_errors"].items():
+        items.append((f"#document-{code}", message))
+    if context["declaration"] is not None:
+        items += declarations.summary(context["declaration"])
+    for f in context["fee_fields"] if context["declaration"] is None else []:
+        items += [(f"#fee-{f['name']}", message) for message in f["errors"]]
+    for name, errors in context["reception_errors"].items():
+        items += [(f"#id_{name}", message) for message in errors]
+    items += [("#id_reason", message) for message in context.get("reason_errors", [])]
+    return items
+
+
+def _declaration(
+    procedure: Procedure | None, on: dt.date, data: Any, *, card: Any, places: set[str]
+) -> declarations.Declaration | None:
+    """The procedure's e-form as the counter asks it (``workspace.declaration``), or None without one."""
+    if procedure is None:
+        return None
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return None
+    if not version.form_schema or version.is_online_only(on):
+        return None  # online only (Directive 24/CT-TTg): the e-form is filled in assisted online submission
+    return declarations.read(
+        schema=version.form_schema,
+        ui=version.ui_schema or {},
+        data=data,
+        procedure_code=procedure.code,
+        place_fields=places,
+        card=card,
+    )
 
 
 def _place_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
@@ -197,7 +269,7 @@ def _online_only(procedure: Procedure | None, on: dt.date) -> bool:
         return False
 
 
-def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, Any]]:
+def _fee_fields(procedure: Procedure, on: dt.date, data: Any, *, prefix: str) -> list[dict[str, Any]]:
     """The e-form values the fee reads (number of copies, pages, an exemption's yes/no): the officer types
     them at the counter, so that the fee is computed, never taken as 0. Posted as ``fee_<field>``."""
     try:
@@ -216,11 +288,11 @@ def _fee_fields(procedure: Procedure, on: dt.date, data: Any) -> list[dict[str, 
     for name in reads:
         sub = properties.get(name) or {}
         kind = sub.get("type")
-        raw = str(data.get(f"fee_{name}", "")).strip()
+        raw = str(data.get(f"{prefix}{name}", "")).strip()
         typed: Any = None
         is_date = kind == "string" and sub.get("format") == "date"
         if kind == "boolean":
-            typed, raw = f"fee_{name}" in data, ""
+            typed, raw = f"{prefix}{name}" in data, ""
         elif is_date:
             typed = raw or None  # an ISO date from the date input; the service checks it against the schema
         elif raw:
@@ -317,10 +389,17 @@ def _register(
     ticked = context["ticked"] | {code for code, scan in scans.items() if scan}
     missing = [d.code for d in context["documents"] if d.mandatory and d.code not in ticked]
     stored: dict[str, files.StoredFile] = {}
+    folder = f"{context['point'].province_code}/counter/{context['point'].pk}"
     try:
+        form_data = _declared(request, context, decision=decision, stored=stored, folder=folder)
+        if form_data is None:
+            for kept in stored.values():
+                files.discard(kept.ref)
+            if decision == services.CounterDecision.ACCEPT:
+                _mark_missing(context, ticked=ticked)  # every error at once, not one per attempt
+            return None  # the error summary at the top says what to correct (``_page``)
         for code, scan in scans.items():
             if scan:
-                folder = f"{context['point'].province_code}/counter/{context['point'].pk}"
                 stored[code] = files.store_upload(scan, folder=folder)
         dossier = services.receive_and_decide(
             by=request.user,
@@ -330,7 +409,7 @@ def _register(
             place_unit=place,
             applicant_info=services.ApplicantInfo(**context["applicant"]),
             documents=[_counter_document(code, stored.get(code)) for code in sorted(ticked)],
-            form_data=context["form_data"],
+            form_data=form_data,
             missing=missing,
             reason=reason,
             idempotency_key=context["idempotency_key"],
@@ -364,8 +443,82 @@ def _register(
         return None
 
 
+def _mark_missing(context: dict[str, Any], *, ticked: set[str]) -> None:
+    """Mark the required documents that acceptance would find missing (``dossiers.selectors.
+    missing_documents``, the rule the service applies), the data store's left out: the service may take
+    those from the citizen's store."""
+    documents = context["documents"]
+    if not documents:
+        return
+    from_store = {d.code for d in documents if d.reuse == ReuseSource.DATA_STORE}
+    data = context.get("declared", context["form_data"])
+    probe = Dossier(procedure_version_id=documents[0].version_id, form_data=data)
+    missing = dossier_selectors.missing_documents(dossier=probe, provided=ticked | from_store)
+    _field_errors(
+        context,
+        DomainError("reception.incomplete", "", codes=[d.code for d in missing]),
+    )
+
+
+def _declared(
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    decision: str,
+    stored: dict[str, files.StoredFile],
+    folder: str | None,
+) -> dict[str, Any] | None:
+    """The dossier's form data: the declaration (its files stored under ``stored``), the applicant block and
+    the fee and place values, checked as the portal checks an e-form (complete to accept: Decree 118/2025,
+    Circular 03/2025, see ``workspace.declaration``); None when it is refused, each message then beside its
+    input. ``folder``: where the declaration's own files are stored (None: checked only, nothing stored)."""
+    declaration = context["declaration"]
+    if declaration is None:
+        return dict(context["form_data"])
+    data = declarations.form_data(
+        declaration,
+        applicant=context["applicant"],
+        elsewhere=context["form_data"],
+        unit_names={u.code: u.name for u in context["communes"]},
+    )
+    for f in declaration.fields:
+        upload = request.FILES.get(f.name) if f.widget == "file" and folder is not None else None
+        if upload and folder is not None:  # a file the e-form itself asks for (a scan of an old certificate)
+            stored[f"declaration:{f.name}"] = kept = files.store_upload(upload, folder=folder)
+            data[f.name] = kept.ref
+    context["declared"] = data  # what acceptance would read (a document counted by its e-form field)
+    complete = decision == services.CounterDecision.ACCEPT
+    elsewhere = declarations.check(declaration, data, complete=complete, on=context["on"])
+    by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
+    for name, problems in elsewhere.items():
+        if name in by_name:
+            by_name[name]["errors"] += [m for m in problems if m not in by_name[name]["errors"]]
+        elif name in declarations.APPLICANT_FIELDS:
+            kept = context["applicant_errors"].setdefault(declarations.APPLICANT_FIELDS[name], [])
+            kept += [m for m in problems if m not in kept]
+    if declaration.errors or elsewhere:
+        return None
+    return data
+
+
 def _field_errors(context: dict[str, Any], error: DomainError) -> None:
-    """Put a refusal about one input beside it: an applicant field, a fee value or the reason."""
+    """Put a refusal about one input beside it: an applicant field, a fee value, a document left unticked,
+    a field of the declaration or the reason."""
+    if error.code == "reception.incomplete":
+        # Each missing document at its checkbox (the summary at the top links to it).
+        names = {d.code: d.name for d in context["documents"]}
+        for code in error.params.get("codes", []):
+            context["missing_errors"][code] = _(
+                "Hồ sơ còn thiếu “%(name)s” (giấy tờ bắt buộc): đánh dấu nếu đã nhận, hoặc yêu cầu bổ sung."
+            ) % {"name": names.get(code, code)}
+        return
+    declaration = context["declaration"]
+    if isinstance(error, FormInvalid) and declaration is not None:
+        mine = {f.name for f in declaration.fields}
+        for problem in error.problems:
+            if problem.field in mine:
+                key = ".".join(problem.path[:2])
+                declaration.errors.setdefault(key, []).append(problem_message(problem))
     if isinstance(error, FormInvalid):
         by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
         for problem in error.problems:
@@ -377,6 +530,8 @@ def _field_errors(context: dict[str, Any], error: DomainError) -> None:
         place_field = next((f for f in context["place_fields"] if f["name"] == error.field), None)
         if place_field is not None:
             place_field["errors"].append(str(error))
+        elif declaration is not None and error.field in {f.name for f in declaration.fields}:
+            declaration.errors.setdefault(error.field, []).append(str(error))
         elif error.field in context["applicant"]:
             context["applicant_errors"].setdefault(error.field, []).append(str(error))
         elif error.field == "reason":
