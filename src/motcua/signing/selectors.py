@@ -68,7 +68,7 @@ def issued_for_applicant(*, dossier: Dossier) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(dossier=dossier, stage=IssuedStage.ISSUED).order_by("-pk")
 
 
-# Stand-in for the dossier's id while the citizen page's query is compiled; the real id replaces it at each run.
+# Stand-in for the dossier's id while the citizen page's query is compiled; the real id replaces it per run.
 _DOSSIER = -7_919_000_201
 # ``issued_for_applicant``'s query by database, compiled once per process (``core.prepared``).
 _issued_queries: dict[str, prepared.CompiledQuery] = {}
