@@ -16,7 +16,9 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.params = params
-        super().__init__(f"{code}: {message}")
+        # The message stays lazy until shown (``__str__``): the pages ask the access policy why not for every
+        # button they might offer, and translating each refusal's text cost a page more than its check.
+        super().__init__(code, message)
 
     def __str__(self) -> str:
         return str(self.message) % self.params if self.params else str(self.message)

@@ -27,6 +27,7 @@ both).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,8 @@ from django.template.backends.jinja2 import Template as BackendTemplate
 from django.template.backends.jinja2 import get_exception_info
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls.converters import get_converters
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.html import escape as django_escape
@@ -225,7 +227,84 @@ def join_escaped(context: EvalContext, value: Any, separator: str) -> str:
 
 
 def url(name: str, *args: Any) -> str:
+    """``reverse(name, args=args)``; a route's URL built from its literal parts, worked out once per process
+    (``_url_plan``), when every argument is a text its converter is known to take (a page builds one per
+    row: the dossier page's slips, documents and results). Anything else goes through ``reverse``."""
+    key = (get_urlconf(), get_script_prefix(), get_language(), name, len(args))
+    try:
+        plan = _url_plans[key]
+    except KeyError:
+        if len(_url_plans) >= 1000:
+            _url_plans.clear()
+        plan = _url_plans[key] = _url_plan(name, len(args))
+    if plan is not None:
+        parts, checks = plan
+        texts = [str(arg) for arg in args]
+        if all(check(text) is not None for check, text in zip(checks, texts, strict=True)):
+            built = [parts[0]]
+            for text, part in zip(texts, parts[1:], strict=True):
+                built += (text, part)
+            return "".join(built)
     return reverse(name, args=args)
+
+
+# (URLconf, script prefix, language, route name, number of arguments) -> the route's literal parts and, per
+# argument, the texts it is known to take; None: always ``reverse``.
+_url_plans: dict[tuple[Any, ...], tuple[list[str], list[Callable[[str], Any]]] | None] = {}
+# The texts a route's argument is probed with, narrowest first, and what each shows the argument takes (with
+# Django's own converters: int takes digits, slug adds letters, "-" and "_", str and path take them all). A
+# text of these characters is never changed by ``reverse``'s quoting.
+_PROBES = (
+    ("4{}7", re.compile(r"[0-9]+").fullmatch),
+    ("Zq{}x-_", re.compile(r"[-A-Za-z0-9_]+").fullmatch),
+    ("Zq.{}x~", re.compile(r"[-A-Za-z0-9_.~]+").fullmatch),
+)
+_BUILTIN_CONVERTERS = frozenset({"int", "path", "slug", "str", "uuid"})
+
+
+def _url_plan(name: str, count: int) -> tuple[list[str], list[Callable[[str], Any]]] | None:
+    """The literal parts of the URL ``reverse(name, args=…)`` gives with ``count`` arguments, and for each
+    argument the widest probe class it took; None when the route takes no digits for an argument, when a
+    wider probe lands on another route, or when a converter other than Django's own is registered (its
+    texts cannot be inferred from probes)."""
+    if not set(get_converters()) <= _BUILTIN_CONVERTERS:
+        return None
+    markers = [_PROBES[0][0].format(9000 + n) for n in range(count)]
+
+    def reversed_with(n: int | None, text: str) -> str | None:
+        args = [text if i == n else marker for i, marker in enumerate(markers)]
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+
+    found = reversed_with(None, "")
+    if found is None:
+        return None
+    parts, rest = [], found
+    for marker in markers:
+        if rest.count(marker) != 1:
+            return None
+        head, rest = rest.split(marker)
+        parts.append(head)
+    parts.append(rest)
+    checks: list[Callable[[str], Any]] = []
+    for n in range(count):
+        check = _PROBES[0][1]
+        for probe, wider in _PROBES[1:]:
+            text = probe.format(n)
+            expected = "".join(p + (text if i == n else markers[i]) for i, p in enumerate(parts[:-1]))
+            if reversed_with(n, text) != expected + parts[-1]:
+                break
+            check = wider
+        checks.append(check)
+    return parts, checks
+
+
+@receiver(setting_changed)
+def _forget_url_plans(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "LANGUAGES", "LANGUAGE_CODE", "INSTALLED_APPS"}:
+        _url_plans.clear()
 
 
 def optional_url(name: str) -> str:

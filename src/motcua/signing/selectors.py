@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import prepared
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier, EventKind
 from motcua.signing import errors as signing_errors
@@ -64,6 +66,31 @@ def issued_for_applicant(*, dossier: Dossier) -> QuerySet[IssuedDocument]:
     if not may_have_documents(dossier, issued=True):
         return IssuedDocument.objects.none()
     return IssuedDocument.objects.filter(dossier=dossier, stage=IssuedStage.ISSUED).order_by("-pk")
+
+
+# Stand-in for the dossier's id while the citizen page's query is compiled; the real id replaces it per run.
+_DOSSIER = -7_919_000_201
+# ``issued_for_applicant``'s query by database, compiled once per process (``core.prepared``).
+_issued_queries: dict[str, prepared.CompiledQuery] = {}
+
+
+def issued_list_for_applicant(*, dossier: Dossier) -> list[IssuedDocument]:
+    """``issued_for_applicant`` as a list, for the citizen's dossier page, which reads it on every view: its
+    query is compiled once per process and prepared on PostgreSQL (issue 13: building and compiling the
+    queryset cost the page a sixth of its CPU); no query before a document was issued."""
+    if not may_have_documents(dossier, issued=True):
+        return []
+    using = router.db_for_read(IssuedDocument)
+    query = _issued_queries.get(using)
+    if query is None:
+        query = _issued_queries[using] = prepared.compile_queryset(
+            IssuedDocument.objects.using(using)
+            .filter(dossier_id=_DOSSIER, stage=IssuedStage.ISSUED)
+            .order_by("-pk"),
+            {"dossier": (_DOSSIER, IssuedDocument._meta.get_field("dossier"))},
+            using,
+        )
+    return prepared.instances(query, using, dossier=dossier.pk)  # type: ignore[return-value]
 
 
 def published(*, public_id: str) -> IssuedDocument | None:

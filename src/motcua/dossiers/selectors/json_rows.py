@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Expression, F, Func, OuterRef, Subquery, TextField
 from django.db.models.base import ModelState
@@ -27,6 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql import Query
+from django.dispatch import receiver
 
 from motcua.core import prepared
 
@@ -277,23 +279,102 @@ def _from_db(model: type[models.Model], db: str, names: list[str], values: list[
 def instance(shape: Shape, row: Mapping[str, Any], db: str) -> models.Model | None:
     """The model instance a JSON object describes (None when its primary key is null: no related row).
     Columns the shape leaves out are deferred."""
+    return _builder(shape)(row, db)
+
+
+# A function per shape (by identity, as ``_plans``) that builds its instances: written out column by column
+# once per process (``_write_builder``), since a page builds dozens of rows and the generic loop over the
+# shape's columns, with a call per value, cost more than the values themselves.
+_builders: dict[int, tuple[Shape, Callable[[Mapping[str, Any], str], models.Model | None]]] = {}
+
+
+@receiver(setting_changed)
+def _forget_builders(*, setting: str, **kwargs: Any) -> None:
+    if setting == "USE_TZ":  # written into the builders
+        _builders.clear()
+
+
+def _builder(shape: Shape) -> Callable[[Mapping[str, Any], str], models.Model | None]:
+    found = _builders.get(id(shape))
+    if found is None or found[0] is not shape:
+        if len(_builders) >= 1000:  # shapes made on the fly: start afresh rather than grow
+            _builders.clear()
+        found = _builders[id(shape)] = (shape, _write_builder(shape))
+    return found[1]
+
+
+def _write_builder(shape: Shape) -> Callable[[Mapping[str, Any], str], models.Model | None]:
+    """``instance`` for ``shape`` as straight-line Python: each column read from the JSON object, kept as is
+    when it has the type the model holds (text, integers) and converted by ``_value`` otherwise, the
+    instance made as ``_from_db`` makes it, the related rows built by their own builders."""
     names, pk, columns = _plan(shape)
-    if row.get(pk) is None:
-        return None
+    model = shape.model
+    scope: dict[str, Any] = {
+        "model": model,
+        "ModelState": ModelState,
+        "from_db": model.from_db,
+        "value": _value,
+        "names": names,
+        "empty": {},
+        "fromisoformat": dt.datetime.fromisoformat,
+        "use_tz": settings.USE_TZ,
+        "UTC": dt.UTC,
+    }
+    lines = ["def build(row, db):", "    get = row.get", f"    v_pk = get({pk!r})", "    if v_pk is None:"]
+    lines.append("        return None")
     values = []
-    for column, name, kept in columns:
-        raw = row.get(name)
-        values.append(raw if raw is None or type(raw) is kept else _value(column, raw))
-    obj = _from_db(shape.model, db, names, values)
-    for name, related in shape.related.items():
-        obj._state.fields_cache[name] = instance(related, row.get(name) or {}, db)
-    return obj
+    for n, (column, name, kept) in enumerate(columns):
+        scope[f"c{n}"] = column
+        var = "v_pk" if name == pk else f"v{n}"
+        if name != pk:
+            lines.append(f"    {var} = get({name!r})")
+        if kept is not None:
+            scope[f"t{n}"] = kept
+            lines.append(f"    if {var} is not None and type({var}) is not t{n}:")
+            lines.append(f"        {var} = value(c{n}, {var})")
+        elif type(column) is models.DateTimeField:
+            # ``to_python`` of an ISO text is ``fromisoformat`` (``parse_datetime``); the rest as ``_value``.
+            lines += [
+                f"    if {var} is not None:",
+                f"        if type({var}) is str:",
+                "            try:",
+                f"                {var} = fromisoformat({var})",
+                "            except ValueError:",
+                f"                {var} = value(c{n}, {var})",
+                f"            if {var}.tzinfo is None and use_tz:",
+                f"                {var} = {var}.replace(tzinfo=UTC)",
+                "        else:",
+                f"            {var} = value(c{n}, {var})",
+            ]
+        else:
+            lines.append(f"    if {var} is not None:")
+            lines.append(f"        {var} = value(c{n}, {var})")
+        values.append((name, var))
+    if _plain(model):
+        lines += [
+            "    obj = model.__new__(model)",
+            "    state = obj._state = ModelState()",
+            "    state.adding = False",
+            "    state.db = db",
+            "    obj.__dict__.update({" + ", ".join(f"{name!r}: {var}" for name, var in values) + "})",
+        ]
+    else:
+        lines.append("    obj = from_db(db, names, [" + ", ".join(var for _name, var in values) + "])")
+    if shape.related:
+        lines.append("    cache = obj._state.fields_cache")
+        for n, (name, related) in enumerate(shape.related.items()):
+            scope[f"r{n}"] = _builder(related)
+            lines.append(f"    cache[{name!r}] = r{n}(get({name!r}) or empty, db)")
+    lines.append("    return obj")
+    exec(compile("\n".join(lines), f"<json_rows builder {model._meta.label}>", "exec"), scope)
+    return scope["build"]  # type: ignore[no-any-return]
 
 
 def instances(shape: Shape, text: str | None, db: str, order: Iterable[str] = ()) -> list[Any]:
     """The instances of a JSON array read by ``json_rows``, sorted by ``order`` (attnames, "-" for
     descending): the SQL aggregate's order is not guaranteed by either database."""
-    found = [instance(shape, row, db) for row in json.loads(text or "[]")]
+    build = _builder(shape)
+    found = [build(row, db) for row in json.loads(text or "[]")]
     for key in reversed(tuple(order)):
         name = key.lstrip("-")
         found.sort(key=lambda o: _sort_key(getattr(o, name)), reverse=key.startswith("-"))

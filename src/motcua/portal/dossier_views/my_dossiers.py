@@ -67,7 +67,7 @@ def _dossier_page(
             "withdrawal": dossier_selectors.pending_withdrawal(dossier=dossier),
             "withdrawal_sent": request.GET.get("da_yeu_cau_rut") == "1",
             "stop_notice": dossier_selectors.signed_stop_notice(dossier=dossier),
-            "issued_documents": list(signing_selectors.issued_for_applicant(dossier=dossier)),
+            "issued_documents": signing_selectors.issued_list_for_applicant(dossier=dossier),
             "error": error,
             "error_target": error_target,  # the input the error summary links the refusal to
             "supplied": request.GET.get("da_bo_sung") == "1",
