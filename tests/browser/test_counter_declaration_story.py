@@ -37,7 +37,7 @@ def test_a_walk_in_birth_is_received_with_the_childs_name_and_birth_date_typed_a
     declaration = page.get_by_role("group", name=re.compile("^4. Tờ khai"))
     expect(declaration).to_be_visible()
     expect(declaration.locator('[name="applicant_name"]')).to_have_count(0)  # not asked twice
-    declaration.locator("#f-child_birth_date").fill("2019-05-20")
+    declaration.locator("#f-child_birth_date").fill("20/05/2019")
     screenshot("22-counter-declaration")
     assert_accessible(page)
 
@@ -49,7 +49,7 @@ def test_a_walk_in_birth_is_received_with_the_childs_name_and_birth_date_typed_a
     expect(summary).to_be_focused()
     expect(page.get_by_test_id("missing-to_khai")).to_be_visible()
     expect(page.get_by_test_id("error-child_name")).to_be_visible()
-    expect(page.locator("#f-child_birth_date")).to_have_value("2019-05-20")  # kept
+    expect(page.locator("#f-child_birth_date")).to_have_value("20/05/2019")  # kept
     screenshot("23-counter-declaration-errors")
     assert_accessible(page)
     link = summary.get_by_role("link", name=re.compile("Họ, chữ đệm, tên người được khai sinh"))

@@ -384,6 +384,8 @@ def _form(world: World, action: str, version: int, username: str = "") -> dict[s
         extra["agency"] = world.department.pk
     if action in (Action.SIGN, Action.REFUSE) and username:
         extra["token"] = signing_code(username)  # a signature asks the authenticator's code again
+    if action == Action.REFUSE:
+        extra["confirm"] = "yes"  # a refusal is posted again from its confirmation page
     return {"action": action, "version": version, **FILLED, **extra}
 
 
@@ -430,7 +432,7 @@ def test_the_portal_offers_withdrawal_and_rating_exactly_when_the_service_accept
     today = timezone.localdate()
     may_withdraw = access.may(citizen, Act.WITHDRAW, dossier, on=today)
     may_rate = access.may(citizen, Act.RATE, dossier, on=today, subject="portal")
-    assert ('id="withdraw-reason"' in page) == may_withdraw
+    assert ('data-testid="withdraw-start"' in page) == may_withdraw
     assert may_withdraw == (state in ("submitted", "at_review", "supplement"))
     assert may_rate == (state == "returned")
     response = client.post(f"{url}rut/", {"reason": "Không cần nữa"})

@@ -175,7 +175,7 @@ def test_the_cccd_prefills_the_applicants_birth_date_and_sex_where_the_form_has_
         URL, {"point": hue.point_phu_xuan.pk, "procedure": BIRTH, "cccd_qr": QR}
     ).content.decode()
     assert 'value="Phan Thị Mai"' in page  # the applicant block
-    assert 'id="f-applicant_birth_date" name="applicant_birth_date" value="1995-03-15"' in page
+    assert 'id="f-applicant_birth_date" name="applicant_birth_date" value="15/03/1995"' in page
     assert '<option value="Nữ" selected>' in page
     assert not Dossier.objects.exists()
 
