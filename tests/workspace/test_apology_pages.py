@@ -61,10 +61,12 @@ def test_staff_of_the_competent_agency_get_a_form_with_a_valid_suggested_date(cl
     assert "Lập văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" in page
     assert "Văn bản phải được ký chậm nhất ngày" in page
     assert '<label for="apology-reason">Lý do chậm trả kết quả</label>' in page
-    day = re.search(r'id="apology-date" name="new_date" type="date" value="([\d-]+)"', page).group(1)
+    # Typed day/month/year whatever the browser's language (issue 17 item 11), with the hint.
+    day = re.search(r'id="apology-date" name="new_date" type="text" [^>]*value="([\d/]+)"', page).group(1)
     time = re.search(r'id="apology-time" name="new_time" type="time" value="([\d:]+)"', page).group(1)
+    assert "Ngày/tháng/năm. Ví dụ: 27/03/2024" in page
     suggested = dt.datetime.combine(
-        dt.date.fromisoformat(day), dt.time.fromisoformat(time), tzinfo=lookups.TZ
+        dt.datetime.strptime(day, "%d/%m/%Y").date(), dt.time.fromisoformat(time), tzinfo=lookups.TZ
     )
     assert suggested > timezone.now() and suggested > dossier.appointment_at
 
@@ -170,3 +172,14 @@ def test_the_apology_page_lists_dossiers_near_their_appointment_until_a_notice_i
     log_in(client, officer("phuvang.lanhdao"))
     page = client.get("/can-bo/xin-loi/").content.decode()
     assert "Văn bản xin lỗi chờ ký" in page and dossier.code in page
+
+
+def test_a_new_date_typed_day_month_year_is_read_as_such(client, hue):
+    dossier = in_process(hue)
+    log_in(client, officer("phuvang.tuphap"))
+    moment = (timezone.now() + dt.timedelta(days=7)).astimezone(lookups.TZ)
+    typed = {"new_date": f"{moment:%d/%m/%Y}", "new_time": "10:00"}
+    response = client.post(url(dossier, "xin-loi/"), {"reason": "Chờ xác minh", **typed})
+    assert response.status_code == 302
+    notice = ApologyNotice.objects.get(dossier=dossier)
+    assert notice.new_appointment_at.astimezone(lookups.TZ).date() == moment.date()

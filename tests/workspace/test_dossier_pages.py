@@ -171,3 +171,16 @@ def test_a_queue_longer_than_the_count_cap_is_paged_without_counting_everything(
     page = client.get("/can-bo/").content.decode()
     assert "Có hơn 2 hồ sơ" in page
     assert "Trang sau" in page and "cursor=" in page
+
+
+def test_an_electronic_document_says_so_instead_of_zero_originals_and_zero_copies(client, hue):
+    """Issue 17 item 11: "Bản chính 0 / Bản sao 0" is not shown for a file given electronically."""
+    dossier = hue.receive()
+    dossier.documents.update(originals=0, copies=0)
+    paper = dossier.documents.first()
+    type(paper).objects.filter(pk=paper.pk).update(originals=1, copies=0)
+    log_in(client, officer("phuxuan.tiepnhan"))
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    electronic = dossier.documents.count() - 1
+    assert page.count('data-testid="electronic-document">Bản điện tử, không nộp bản giấy<') == electronic
+    assert 'data-label="Bản chính">1</td><td data-label="Bản sao">0</td>' in page

@@ -26,6 +26,7 @@ def test_the_page_shows_trong_ngay_and_the_competent_agency_extends_with_a_reaso
     page = client.get(url(dossier)).content.decode()
     assert 'data-testid="time-limit">trong ngày (hồ sơ nhận sau 15:00' in page
     assert 'id="extension-days"' in page and "Khoản 2 Điều 18 Luật Hộ tịch 2014" in page
+    assert "Tối đa 5 ngày làm việc tính từ ngày hẹn ban đầu (muộn nhất" in page
     response = client.post(url(dossier, "gia-han/"), {"days": "6", "reason": "Cần xác minh"})
     assert response.status_code == 400
     assert "Chỉ được gia hạn từ 1 đến 5 ngày làm việc" in response.content.decode()
@@ -52,3 +53,14 @@ def test_an_officer_outside_the_competent_agency_gets_no_extension_form(client, 
     response = client.post(url(dossier, "gia-han/"), {"days": "2", "reason": "Xác minh"})
     assert response.status_code == 400
     assert Dossier.objects.get(pk=dossier.pk).appointment_at == dossier.appointment_at
+
+
+def test_the_most_an_extension_may_add_reads_in_the_singular_for_one_day(client, hue):
+    """ "1 working day", not "1 working days" (issue 17 item 11): the plural form is chosen in the view."""
+    dossier = received_marriage(hue)
+    version = dossier.procedure_version
+    type(version).objects.filter(pk=version.pk).update(extension_max=1)
+    log_in(client, officer("phuvang.tuphap"))
+    client.cookies["django_language"] = "en"
+    page = client.get(url(dossier)).content.decode()
+    assert "At most 1 working day from the first appointment (at the latest" in page

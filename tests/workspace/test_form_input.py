@@ -21,7 +21,8 @@ def test_an_unreadable_new_appointment_marks_the_date_input(client, hue):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'name="new_date" type="date" value="mai" required aria-invalid="true"' in page
+    assert 'type="text" inputmode="numeric" autocomplete="off" size="10" value="mai" required' in page
+    assert 'aria-describedby="apology-date-hint apology-error" aria-invalid="true"' in page
     assert "Vui lòng nhập ngày và giờ hẹn trả kết quả mới hợp lệ." in page
     assert not ApologyNotice.objects.filter(dossier=dossier).exists()
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from counter_declaration import declaration_of
 from motcua.catalog.models import Procedure
-from motcua.dossiers import lookups
+from motcua.dossiers import lookups, services
 from motcua.dossiers.models import ApologyNotice, Dossier
+from motcua.org.models import Role
 
 from .conftest import log_in, officer
 from .test_apology_pages import in_process, url
@@ -52,6 +53,22 @@ def test_an_inbox_date_inside_the_range_still_filters(client, hue):
     today = timezone.localdate().isoformat()
     response = client.get(INBOX, {"from": "2000-01-01", "to": today})
     assert response.status_code == 200
+
+
+def test_inbox_dates_are_typed_day_month_year(client, hue):
+    """Text inputs read day/month/year whatever the browser's language (issue 17 item 11)."""
+    dossier = services.accept(dossier=hue.receive(), by=hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_xuan))
+    log_in(client, officer("phuxuan.tiepnhan"))  # accepted here: the filters read received_at
+    today = timezone.localdate()
+    page = client.get(INBOX).content.decode()
+    assert 'type="text" inputmode="numeric" autocomplete="off" size="10" name="from"' in page
+    assert "(ngày/tháng/năm)" in page
+    shown = client.get(INBOX, {"from": f"{today:%d/%m/%Y}", "to": f"{today:%d/%m/%Y}"})
+    assert shown.status_code == 200 and dossier.code in shown.content.decode()
+    tomorrow = today + dt.timedelta(days=1)
+    hidden = client.get(INBOX, {"from": f"{tomorrow:%d/%m/%Y}"})
+    assert hidden.status_code == 200 and dossier.code not in hidden.content.decode()
+    assert client.get(INBOX, {"from": "31/02/2026"}).status_code == 400  # no such day
 
 
 # --- apology bound -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.eforms import read_date
 from motcua.core.errors import FieldError
 from motcua.core.form_fields import ManyValues, TypedText
 from motcua.core.text import BoundedText
@@ -29,7 +30,10 @@ def date_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 class BoundedDateField(forms.DateField):
-    """A date inside ``date_range()``: 0001-01-01 or 9999-12-31 is a field error, not a crash later."""
+    """A date typed day/month/year (27/03/2024; ISO 8601 is read too, for links and old bookmarks) inside
+    ``date_range()``: 0001-01-01 or 9999-12-31 is a field error, not a crash later."""
+
+    input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -98,7 +102,7 @@ class ApologyDraftForm(forms.Form):
         cleaned = super().clean() or {}
         try:
             cleaned["new_appointment_at"] = dt.datetime.combine(
-                dt.date.fromisoformat(cleaned.get("new_date", "")),
+                dt.date.fromisoformat(read_date(cleaned.get("new_date", ""))),  # typed 27/03/2026 or ISO
                 dt.time.fromisoformat(cleaned.get("new_time", "")),
                 tzinfo=TZ,
             )

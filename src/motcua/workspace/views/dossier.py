@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from motcua.catalog.models import Action
 from motcua.catalog.time_limits import describe_time_limit
@@ -126,7 +126,7 @@ def _dossier_context(
     apology_form = forms.get("apology")
     if apology_form is None and can_draft:
         proposed = selectors.suggested_new_appointment(dossier=dossier, now=now).astimezone(lookups.TZ)
-        apology_form = {"reason": "", "date": proposed.date().isoformat(), "time": proposed.strftime("%H:%M")}
+        apology_form = {"reason": "", "date": f"{proposed:%d/%m/%Y}", "time": proposed.strftime("%H:%M")}
     return {
         "dossier": dossier,
         "state_label": display(dossier, "state"),
@@ -181,6 +181,15 @@ def _dossier_context(
         "time_limit": describe_time_limit(dossier.procedure_version),
         "can_extend": can_extend,
         "extension_latest": selectors.extension_latest(dossier) if can_extend else None,
+        # "1 working day", "5 working days": the plural form is chosen here (core/jinja.py).
+        "extension_most": ngettext(
+            "Tối đa %(max)s ngày làm việc tính từ ngày hẹn ban đầu",
+            "Tối đa %(max)s ngày làm việc tính từ ngày hẹn ban đầu",
+            dossier.procedure_version.extension_max or 0,
+        )
+        % {"max": dossier.procedure_version.extension_max}
+        if can_extend
+        else "",
         "extension_form": forms.get("extension", {}),
         "apology_form": apology_form or {},
         "results": timeline.results,
