@@ -71,7 +71,7 @@ def test_an_error_keeps_the_upload_and_the_summary_leads_to_the_field(
     expect(date).to_be_focused()
     date.fill("15/11/2026")
     page.get_by_role("button", name="Nộp hồ sơ").click()  # no file chosen again: the kept one goes
-    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/\?da_nop=1$"))
+    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/da-nop/$"))
     screenshot("eform-errors-fixed")
 
 

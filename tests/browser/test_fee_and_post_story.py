@@ -225,7 +225,7 @@ def _submit_with_fee_and_post(page: Page, base_url: str, check: Callable[[Page],
     )
     check(page)
     form.get_by_role("button", name="Nộp hồ sơ").click()
-    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/\?da_nop=1$"))
+    expect(page).to_have_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/da-nop/$"))
     check(page)
     return page.url.split("/ho-so/", 1)[1].split("/", 1)[0]
 
