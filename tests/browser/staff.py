@@ -103,9 +103,15 @@ def perform(page: Page, action: str) -> None:
         form.get_by_role("button").click()
         pending = page.get_by_text("Văn bản đang chờ hoàn tất chữ ký số của lãnh đạo")
         done = page.get_by_text("Đã thực hiện:")
-        expect(done.or_(pending)).to_be_visible()
+        # The delivery worker may have moved the dossier on since the page was opened (the national portal's
+        # code, a payment order): the page says so and the officer reloads and acts again, as a person would.
+        changed = page.get_by_role("link", name="Tải lại hồ sơ")
+        expect(done.or_(pending).or_(changed)).to_be_visible(timeout=15_000)
         if done.is_visible() or time.monotonic() > deadline:
             break
+        if changed.is_visible():
+            changed.click()
+            continue
         time.sleep(1)
         page.reload()
     expect(done).to_be_visible()

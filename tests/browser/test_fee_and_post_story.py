@@ -357,7 +357,7 @@ def story(portal, delivery_worker, chromium, assert_accessible) -> Story:
     _until(citizen, dossier_url, lambda: citizen.get_by_test_id("tracking-number").count() > 0, "the waybill")
     told.tracking_number = number = citizen.get_by_test_id("tracking-number").inner_text().strip()
     assert re.fullmatch(r"[A-Z]{2}\d{9}VN", number), number
-    expect(citizen.locator("main")).to_contain_text(f"bưu gửi số {number}")
+    _until(citizen, dossier_url, lambda: f"bưu gửi số {number}" in citizen.inner_text("main"), "the shipment")
     check(citizen)
     _shot(citizen, "34-shipment-requested")
 
