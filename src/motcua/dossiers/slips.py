@@ -75,6 +75,11 @@ def lookup_url(code: str) -> str:
     return f"{settings.MOTCUA_PUBLIC_BASE_URL}{reverse('portal:lookup')}?{urlencode({'ma': code})}"
 
 
+def dong(amount: Any) -> str:
+    """10.000 đồng: an amount as the slips (and the counter's fee preview) print it, Vietnamese grouping."""
+    return f"{amount:,.0f} đồng".replace(",", ".")
+
+
 def long_time(moment: dt.datetime | None) -> str:
     """ "HH giờ mm phút, ngày dd tháng MM năm yyyy" in local time."""
     if moment is None:
@@ -160,7 +165,7 @@ def receipt(dossier: Dossier) -> Slip:
         (_("Hình thức nhận kết quả"), dossier.get_result_delivery_display()),
     ]
     if dossier.fee:
-        lines.append((_("Phí, lệ phí"), f"{dossier.fee:,.0f} đồng".replace(",", ".")))
+        lines.append((_("Phí, lệ phí"), dong(dossier.fee)))
     table = [
         [str(i), d.name, str(d.originals), str(d.copies)]
         for i, d in enumerate(dossier.documents.order_by("id"), start=1)
@@ -201,7 +206,7 @@ def submission_receipt(dossier: Dossier) -> Slip:
         (_("Cơ quan giải quyết"), dossier.competent_agency.name),
         (_("Thời gian giải quyết theo quy định"), describe_time_limit(dossier.procedure_version)),
         (_("Hình thức nhận kết quả"), dossier.get_result_delivery_display()),
-        (_("Phí, lệ phí"), f"{dossier.fee:,.0f} đồng".replace(",", ".") if dossier.fee else _("Miễn phí")),
+        (_("Phí, lệ phí"), dong(dossier.fee) if dossier.fee else _("Miễn phí")),
     ]
     table = [[str(i), d.name] for i, d in enumerate(dossier.documents.order_by("id"), start=1)]
     return Slip(

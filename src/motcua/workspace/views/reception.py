@@ -28,7 +28,7 @@ from motcua.core import snapshots
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
-from motcua.dossiers import access, files, lookups, services
+from motcua.dossiers import access, files, lookups, services, slips
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
@@ -327,7 +327,7 @@ def _fee_preview(
     except DomainError:
         return None
     if not version.fee_rules:
-        return {"lines": [], "total": _dong(0), "missing": [], "error": ""}
+        return {"lines": [], "total": slips.dong(0), "missing": [], "error": ""}
     missing = [f["label"] for f in fee_fields if not f["boolean"] and f["typed"] is None]
     if missing:
         return {"lines": [], "total": None, "missing": missing, "error": ""}
@@ -341,15 +341,10 @@ def _fee_preview(
                     by_name[problem.field]["errors"].append(problem_message(problem))
         return {"lines": [], "total": None, "missing": [], "error": str(error)}
     lines = [
-        {"name": line.name, "amount": _dong(line.amount), "exempt_reason": line.exempt_reason}
+        {"name": line.name, "amount": slips.dong(line.amount), "exempt_reason": line.exempt_reason}
         for line in quote.lines
     ]
-    return {"lines": lines, "total": _dong(quote.total), "missing": [], "error": ""}
-
-
-def _dong(amount: Any) -> str:
-    """10.000 đồng: the amount as the slips print it."""
-    return f"{amount:,.0f} đồng".replace(",", ".")
+    return {"lines": lines, "total": slips.dong(quote.total), "missing": [], "error": ""}
 
 
 def _counter_document(code: str, scan: files.StoredFile | None) -> services.DocumentInput:
