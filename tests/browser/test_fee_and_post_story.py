@@ -16,8 +16,6 @@ and the postal service) one ``motcua deliver`` worker runs on the served databas
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -33,6 +31,7 @@ from refservices.idp.citizens import CITIZENS, DEMO_PASSWORD
 
 from .conftest import SCREENSHOTS, VIEWPORTS
 from .staff import log_in_officer, perform, wait_for_leader_signature
+from .worker import running_delivery_worker
 
 pytestmark = pytest.mark.browser
 
@@ -68,38 +67,8 @@ class Story:
 def delivery_worker(portal, tmp_path_factory) -> Iterator[None]:
     """One ``motcua deliver`` on the served database: notifications, payment orders, shipments."""
     folder = tmp_path_factory.mktemp("browser-fee-and-post")
-    env = {
-        **portal.env,
-        "MOTCUA_OUTBOX_POLL_SECONDS": "0.2",
-        "MOTCUA_OUTBOX_BACKOFF_SECONDS": "0.5",
-        "MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS": "2",
-    }
-    log = (folder / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "motcua.cli",
-            "deliver",
-            "--worker-id",
-            "fee-and-post",
-            "--max-seconds",
-            "1200",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with running_delivery_worker(portal.env, folder, worker_id="fee-and-post", max_seconds=1200):
         yield
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.close()
 
 
 def _shot(page: Page, name: str) -> None:

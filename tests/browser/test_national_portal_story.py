@@ -9,8 +9,6 @@ Beside the served product (tests/browser/conftest.py) run the reference national
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -23,6 +21,7 @@ from refservices.national_portal.process import RunningNationalPortal, running_n
 
 from .conftest import SCREENSHOTS, VIEWPORTS
 from .staff import log_in_officer, perform, wait_for_leader_signature
+from .worker import running_delivery_worker
 
 pytestmark = pytest.mark.browser
 
@@ -51,36 +50,9 @@ def national_portal_demo(portal, tmp_path_factory) -> Iterator[RunningNationalPo
             "MOTCUA_NATIONAL_PORTAL_USERNAME": national.username,
             "MOTCUA_NATIONAL_PORTAL_PASSWORD": national.password,
             "MOTCUA_NATIONAL_PORTAL_INTAKE_SECONDS": "1",
-            "MOTCUA_OUTBOX_POLL_SECONDS": "0.2",
-            "MOTCUA_OUTBOX_BACKOFF_SECONDS": "0.5",
-            "MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS": "2",
         }
-        log = (folder / "worker.log").open("w")
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "motcua.cli",
-                "deliver",
-                "--worker-id",
-                "browser-story",
-                "--max-seconds",
-                "900",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+        with running_delivery_worker(env, folder, worker_id="browser-story", max_seconds=900):
             yield national
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-            log.close()
 
 
 def _shot(page: Page, name: str) -> None:
