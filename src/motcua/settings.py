@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "motcua.workspace",
     "motcua.operations",
     "motcua.postal",
+    "motcua.reorg",
 ]
 
 MIDDLEWARE = [
