@@ -265,7 +265,7 @@ def _role_line(row: RoleLoad) -> str:
         )
         % figures
     )
-    return text + (" — " + _("THIẾU NHÂN LỰC") if row.under_staffed else "")
+    return text + ("; " + _("THIẾU NHÂN LỰC") if row.under_staffed else "")
 
 
 # --- destinations ------------------------------------------------------------------------------------
