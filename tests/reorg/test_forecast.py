@@ -399,6 +399,7 @@ def test_bad_input_is_refused_with_a_clear_message(history):
     with pytest.raises(DomainError) as error:
         run(history, destinations=lambda row: [(history.id("N1"), 0.5)])
     assert error.value.code == "forecast.shares"
+    assert str(error.value).startswith("Tổng tỷ lệ chia hồ sơ ")
     with pytest.raises(DomainError) as error:
         run(history, history_from=END, history_to=START)
     assert error.value.code == "forecast.window"

@@ -271,14 +271,24 @@ def _role_line(row: RoleLoad) -> str:
 # --- destinations ------------------------------------------------------------------------------------
 
 
-def _check_shares(shares: Sequence[tuple[int, float]], *, what: str) -> None:
+def _shares_of(*, dossier: int | None = None, agency: int | None = None) -> str:
+    if dossier is not None:
+        return _("hồ sơ %(id)s") % {"id": dossier}
+    return _("hồ sơ của cơ quan %(id)s") % {"id": agency}
+
+
+def _check_shares(
+    shares: Sequence[tuple[int, float]], *, dossier: int | None = None, agency: int | None = None
+) -> None:
+    """Refuse weights outside (0, 1] or not summing to 1, naming the dossier or the old agency (the name is
+    built only on failure: this runs once per dossier of the history)."""
     total = 0.0
     for _agency, weight in shares:
         if not 0 < weight <= 1:
             raise DomainError(
                 "forecast.shares",
                 gettext_lazy("Tỷ lệ chia %(what)s phải lớn hơn 0 và không quá 1 (nhận được %(weight)s)."),
-                what=what,
+                what=_shares_of(dossier=dossier, agency=agency),
                 weight=weight,
             )
         total += weight
@@ -286,7 +296,7 @@ def _check_shares(shares: Sequence[tuple[int, float]], *, what: str) -> None:
         raise DomainError(
             "forecast.shares",
             gettext_lazy("Tổng tỷ lệ chia %(what)s phải bằng 1 (đang là %(total)s)."),
-            what=what,
+            what=_shares_of(dossier=dossier, agency=agency),
             total=round(total, 6),
         )
 
@@ -303,7 +313,7 @@ def destinations_from_successors(
     place is listed goes wholly there, so a split agency's volume is shared by its past dossiers' places; the
     others are shared by the given shares. An agency the mapping does not name keeps its dossiers."""
     for old, shares in successors.items():
-        _check_shares(shares, what=_("hồ sơ của cơ quan %(id)s") % {"id": old})
+        _check_shares(shares, agency=old)
     chosen = dict(by_place or {})
     plan = {old: tuple(shares) for old, shares in successors.items()}
 
@@ -460,7 +470,7 @@ def forecast(
             if not shares:
                 unrouted += 1
                 continue
-            _check_shares(shares, what=_("hồ sơ %(id)s") % {"id": row.dossier_id})
+            _check_shares(shares, dossier=row.dossier_id)
             for agency_id, weight in shares:
                 by_sector[agency_id, row.sector_id] += weight
                 by_procedure[agency_id, row.procedure_id] += weight
