@@ -61,13 +61,8 @@ FILES = "files"
 STORAGE_NAMES = ("default", "datastore")
 KEY_ENV = "MOTCUA_BACKUP_KEY"
 PASSPHRASE_FILE_ENV = "MOTCUA_BACKUP_PASSPHRASE_FILE"
-# Rows `migrate` itself writes (calendar 0002/0003, core 0001): a freshly migrated database is still empty.
-SEEDED_BY_MIGRATE = (
-    "workcalendar.OfficeHours",
-    "workcalendar.OfficeInterval",
-    "workcalendar.CalendarVersion",
-    "core.SnapshotVersion",
-)
+# Rows `migrate` itself writes (calendar 0002, core 0001): a freshly migrated database is still empty.
+SEEDED_BY_MIGRATE = ("workcalendar.OfficeHours", "workcalendar.OfficeInterval", "core.SnapshotVersion")
 READ = 1 << 20
 
 # --- error codes, each with the exit code of the commands (docs/backup.md, "Exit codes") ----------------
@@ -217,17 +212,19 @@ class State:
     migrations: dict[str, str]
 
 
-def _sqlite_state(path: Path) -> State:
+def _sqlite_state(conn: sqlite3.Connection) -> State:
+    tables = _sqlite_tables(conn)
+    counts = _counts(lambda sql: conn.execute(sql).fetchone(), tables)
+    applied = (
+        conn.execute("SELECT app, name FROM django_migrations").fetchall() if "django_migrations" in counts else []
+    )
+    return State(counts, _migrations(applied))
+
+
+def _sqlite_file_state(path: Path) -> State:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = _sqlite_tables(conn)
-        counts = _counts(lambda sql: conn.execute(sql).fetchone(), tables)
-        applied = (
-            conn.execute("SELECT app, name FROM django_migrations").fetchall()
-            if "django_migrations" in counts
-            else []
-        )
-        return State(counts, _migrations(applied))
+        return _sqlite_state(conn)
     finally:
         conn.close()
 
@@ -250,8 +247,11 @@ def _pg_state(cursor: Any) -> State:
 def database_state(db: Database) -> State:
     """Rows per table and migration state of a database (an absent SQLite file holds nothing)."""
     if db.engine == "sqlite":
+        if db.alias is not None:  # the configured database (the test database may live in memory)
+            connections[db.alias].ensure_connection()
+            return _sqlite_state(connections[db.alias].connection)
         path = Path(db.name)
-        return _sqlite_state(path) if path.exists() and path.stat().st_size else State({}, {})
+        return _sqlite_file_state(path) if path.exists() and path.stat().st_size else State({}, {})
     with db.connect() as conn, conn.cursor() as cursor:
         return _pg_state(cursor)
 
@@ -562,7 +562,7 @@ def _dump_sqlite(db: Database, into: Path) -> State:
         target.close()
         if db.alias is None:
             source.close()
-    return _sqlite_state(into)
+    return _sqlite_file_state(into)
 
 
 def _dump_postgres(db: Database, into: Path, *, timeout: float | None) -> tuple[State, str]:
