@@ -20,6 +20,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -89,6 +91,9 @@ def _build(saved: Saved) -> None:
         form_data={"beneficiary_name": "Phan Thị Mai", "beneficiary_id_number": hue.citizen.national_id},
     )
     saved.reception_officer_id = hue.staff(Role.RECEPTION_OFFICER, hue.ubnd_phu_vang).pk
+    # A file no row names (a signed copy kept by the signing service): a backup takes every stored file, and
+    # this one makes the archive longer than one encryption chunk.
+    default_storage.save("signing/test/ban-ky.bin", ContentFile(os.urandom(backup.CHUNK + 4096)))
     saved.scan_ref, saved.now = scan.ref, now
 
 
@@ -293,8 +298,10 @@ def test_an_altered_or_truncated_encrypted_archive_is_refused(saved, target, tmp
     altered.write_bytes(data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 0x80]) + data[len(data) // 2 + 1 :])
     cut = tmp_path / "cut.enc"
     # Cut at a chunk boundary: every chunk present is intact, only the last one is missing.
-    head = backup._HEAD.size + backup.TAG
-    cut.write_bytes(data[: head + backup.CHUNK + backup.TAG])
+    head, block = backup._HEAD.size + backup.TAG, backup.CHUNK + backup.TAG
+    full = (len(data) - head - 1) // block
+    assert full >= 1  # the scanned archive holds more than one chunk (the big signed file)
+    cut.write_bytes(data[: head + full * block])
     with _env(MOTCUA_BACKUP_KEY=KEY):
         for broken in (altered, cut):
             with pytest.raises(DomainError) as refused:
