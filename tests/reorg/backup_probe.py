@@ -1,4 +1,4 @@
-"""Run against a restored installation (DATABASE_URL, MOTCUA_VAR_DIR of the restore) by tests/reorg/test_backup.py:
+"""Run against a restored installation (DATABASE_URL, MOTCUA_VAR_DIR of the restore) by test_backup.py:
 the public lookup answers for a dossier code, a stored file reads back with its checksum, and the reception
 officer accepts a dossier received before the backup. Prints what it saw as JSON."""
 

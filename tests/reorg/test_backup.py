@@ -103,7 +103,9 @@ def saved(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=saved.media):
         try:
             _build(saved)
-            assert StoredDocument.objects.count() == 2 and DossierDocument.objects.exclude(file_ref="").exists()
+            assert (
+                StoredDocument.objects.count() == 2 and DossierDocument.objects.exclude(file_ref="").exists()
+            )
             backup.create_backup(out=saved.plain, tool_timeout=120)
             with _env(MOTCUA_BACKUP_KEY=KEY):
                 backup.create_backup(out=saved.encrypted, key=backup.Key.from_env(), tool_timeout=120)
@@ -154,7 +156,9 @@ def target(tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         user = settings_dict["USER"] or "postgres"
-        url = f"postgres://{user}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{name}"
+        url = (
+            f"postgres://{user}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{name}"
+        )
     else:
         url = f"sqlite:///{var / 'motcua.sqlite3'}"
     with override_settings(MEDIA_ROOT=var / "media"):
@@ -251,12 +255,14 @@ def test_a_truncated_archive_is_refused_and_the_command_exits_with_its_code(save
 
 @pytest.mark.django_db
 def test_restore_refuses_a_database_holding_data_unless_forced(saved, target):
-    url, var = target
+    url, _var = target
     backup.restore_backup(path=saved.plain, database_url=url, write=True, tool_timeout=120)
     with pytest.raises(DomainError) as refused:
         backup.restore_backup(path=saved.plain, database_url=url, write=True, tool_timeout=120)
     assert refused.value.code == backup.TARGET_NOT_EMPTY and "catalog_procedure" in str(refused.value)
-    report = backup.restore_backup(path=saved.plain, database_url=url, write=True, force=True, tool_timeout=120)
+    report = backup.restore_backup(
+        path=saved.plain, database_url=url, write=True, force=True, tool_timeout=120
+    )
     assert report.restored and report.files_kept == len(saved.files)
     # The configured database holds the session's world: refused too, and the check alone changes nothing.
     with pytest.raises(DomainError) as configured:
@@ -295,7 +301,9 @@ def test_an_altered_or_truncated_encrypted_archive_is_refused(saved, target, tmp
     url, var = target
     data = saved.encrypted.read_bytes()
     altered = tmp_path / "altered.enc"
-    altered.write_bytes(data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 0x80]) + data[len(data) // 2 + 1 :])
+    altered.write_bytes(
+        data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 0x80]) + data[len(data) // 2 + 1 :]
+    )
     cut = tmp_path / "cut.enc"
     # Cut at a chunk boundary: every chunk present is intact, only the last one is missing.
     head, block = backup._HEAD.size + backup.TAG, backup.CHUNK + backup.TAG

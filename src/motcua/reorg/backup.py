@@ -216,7 +216,9 @@ def _sqlite_state(conn: sqlite3.Connection) -> State:
     tables = _sqlite_tables(conn)
     counts = _counts(lambda sql: conn.execute(sql).fetchone(), tables)
     applied = (
-        conn.execute("SELECT app, name FROM django_migrations").fetchall() if "django_migrations" in counts else []
+        conn.execute("SELECT app, name FROM django_migrations").fetchall()
+        if "django_migrations" in counts
+        else []
     )
     return State(counts, _migrations(applied))
 
