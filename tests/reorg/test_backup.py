@@ -292,6 +292,9 @@ def test_a_wrong_key_or_no_key_is_refused(saved, target):
     with pytest.raises(DomainError) as missing:
         backup.restore_backup(path=saved.encrypted, key=None, database_url=url)
     assert missing.value.code == backup.KEY_REFUSED
+    with _env(MOTCUA_BACKUP_KEY=other), pytest.raises(CommandError) as command:
+        call_command("restore", str(saved.encrypted), "--yes", "--database-url", url)
+    assert command.value.returncode == backup.EXIT_CODES[backup.KEY_REFUSED]
     with _env(MOTCUA_BACKUP_KEY="c2hvcnQ="), pytest.raises(DomainError) as short:
         backup.Key.from_env()
     assert short.value.code == backup.KEY_REFUSED

@@ -780,12 +780,24 @@ def _extract(path: Path, key: Key | None, into: Path, progress: Progress) -> tup
         manifest = json.loads(manifest_bytes)
     except ValueError as error:
         raise DomainError(ARCHIVE_INVALID, _("manifest.json không đọc được.")) from error
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise DomainError(
             ARCHIVE_INVALID,
             _("Định dạng sao lưu %(format)s không được hỗ trợ."),
-            format=manifest.get("format"),
+            format=manifest.get("format") if isinstance(manifest, dict) else "?",
         )
+    shapes = {
+        "engine": str,
+        "created_at": str,
+        "database": str,
+        "migrations": dict,
+        "tables": dict,
+        "members": dict,
+    }
+    if any(not isinstance(manifest.get(key), shape) for key, shape in shapes.items()) or (
+        manifest["database"] not in manifest["members"]
+    ):
+        raise DomainError(ARCHIVE_INVALID, _("manifest.json thiếu mục bắt buộc; không thay đổi gì."))
     return manifest, found
 
 

@@ -40,10 +40,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["force_empty"] and not options["yes"]:
             raise CommandError(_("--force-empty chỉ dùng cùng --yes."), returncode=2)
+        archive = options["file"]
         try:
+            encrypted = archive.is_file() and backup.is_encrypted(archive)
             report = backup.restore_backup(
-                path=options["file"],
-                key=backup.Key.from_env(options["passphrase_file"]),
+                path=archive,
+                key=backup.Key.from_env(options["passphrase_file"]) if encrypted else None,
                 database_url=options["database_url"],
                 write=options["yes"],
                 force=options["force_empty"],
