@@ -40,10 +40,17 @@ from motcua.dossiers.services.signature_step import pass_sign_step
 from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit, UnitSuccession
 from motcua.geo.models import Level as UnitLevel
-from motcua.geo.text import compact_key
 from motcua.org import demo as org_demo
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role
+from motcua.org.models import (
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    Position,
+    ReceptionPoint,
+    ReceptionPointKind,
+    Role,
+)
 
 Progress = Callable[[str], None] | None
 
@@ -98,7 +105,8 @@ _BUSINESS = (
 )
 _SOCIAL = "Nghị định 20/2021/NĐ-CP: Chủ tịch UBND cấp huyện quyết định trợ giúp xã hội [kiểm tra: điều]"
 _BUILDING = (
-    "Luật Xây dựng 2014 (sửa đổi 2020), Điều 103 khoản 3: UBND cấp huyện cấp giấy phép xây dựng nhà ở riêng lẻ"
+    "Luật Xây dựng 2014 (sửa đổi 2020), Điều 103 khoản 3: "
+    "UBND cấp huyện cấp giấy phép xây dựng nhà ở riêng lẻ"
 )
 DISTRICT_PROCEDURES: dict[str, tuple[str, str]] = {
     "2.000806": (COMMITTEE, _CIVIL),
@@ -162,7 +170,10 @@ def _old_units(province_code: str) -> tuple[list[AdministrativeUnit], list[Admin
     if not districts or not communes:
         raise DomainError(
             "reorg.no_old_units",
-            _("Chưa có đơn vị hành chính trước ngày 01/7/2025 của tỉnh %(province)s: hãy nạp dữ liệu địa giới."),
+            _(
+                "Chưa có đơn vị hành chính trước ngày 01/7/2025 của tỉnh %(province)s: "
+                "hãy nạp dữ liệu địa giới."
+            ),
             province=province_code,
         )
     return districts, communes
@@ -208,9 +219,15 @@ def _old_organization(
         )
         accounts += [
             org_demo.AccountRow(
-                f"{slug}.tiepnhan", Role.RECEPTION_OFFICER, code, f"Công chức tiếp nhận, Bộ phận Một cửa {label}", code
+                f"{slug}.tiepnhan",
+                Role.RECEPTION_OFFICER,
+                code,
+                f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
+                code,
             ),
-            org_demo.AccountRow(f"{slug}.chuyenvien", Role.SPECIALIST, code, f"Chuyên viên Văn phòng UBND {label}"),
+            org_demo.AccountRow(
+                f"{slug}.chuyenvien", Role.SPECIALIST, code, f"Chuyên viên Văn phòng UBND {label}"
+            ),
             org_demo.AccountRow(f"{slug}.chanhvanphong", Role.HEAD, code, f"Chánh Văn phòng UBND {label}"),
             org_demo.AccountRow(f"{slug}.lanhdao", Role.LEADER, code, f"Phó Chủ tịch UBND {label}"),
             org_demo.AccountRow(f"{slug}.vanthu", Role.CLERK, code, f"Văn thư UBND {label}"),
@@ -221,18 +238,32 @@ def _old_organization(
             division = old_district_code(district.code, province_code, division=spec.slot)
             agencies.append(
                 org_demo.AgencyRow(
-                    division, f"{name} – UBND {label}", name, AgencyKind.DIVISION, AgencyLevel.PROVINCE, district, code
+                    division,
+                    f"{name} – UBND {label}",
+                    name,
+                    AgencyKind.DIVISION,
+                    AgencyLevel.PROVINCE,
+                    district,
+                    code,
                 )
             )
             prefix = f"{slug}.{spec.slug}"
             accounts += [
                 # Division officers receive at the district's one-stop desk, as departments' do at the center.
                 org_demo.AccountRow(
-                    f"{prefix}.tiepnhan", Role.RECEPTION_OFFICER, division, f"Công chức tiếp nhận của {name}", code
+                    f"{prefix}.tiepnhan",
+                    Role.RECEPTION_OFFICER,
+                    division,
+                    f"Công chức tiếp nhận của {name}",
+                    code,
                 ),
                 org_demo.AccountRow(f"{prefix}.chuyenvien", Role.SPECIALIST, division, f"Chuyên viên {name}"),
-                org_demo.AccountRow(f"{prefix}.phophong", Role.HEAD, division, f"Phó Trưởng {org_demo._lower_first(name)}"),
-                org_demo.AccountRow(f"{prefix}.truongphong", Role.LEADER, division, f"Trưởng {org_demo._lower_first(name)}"),
+                org_demo.AccountRow(
+                    f"{prefix}.phophong", Role.HEAD, division, f"Phó Trưởng {org_demo._lower_first(name)}"
+                ),
+                org_demo.AccountRow(
+                    f"{prefix}.truongphong", Role.LEADER, division, f"Trưởng {org_demo._lower_first(name)}"
+                ),
                 org_demo.AccountRow(f"{prefix}.vanthu", Role.CLERK, division, f"Văn thư {name}"),
             ]
     district_committee = {d.pk: old_district_code(d.code, province_code) for d in districts}
@@ -252,12 +283,18 @@ def _old_organization(
             )
         )
         points.append(
-            org_demo.PointRow(code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit)
+            org_demo.PointRow(
+                code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
+            )
         )
         slug = f"cu.{slugs[unit.code]}"
         accounts += [
             org_demo.AccountRow(
-                f"{slug}.tiepnhan", Role.RECEPTION_OFFICER, code, f"Công chức tiếp nhận, Bộ phận Một cửa {label}", code
+                f"{slug}.tiepnhan",
+                Role.RECEPTION_OFFICER,
+                code,
+                f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
+                code,
             ),
             org_demo.AccountRow(f"{slug}.tuphap", Role.SPECIALIST, code, "Công chức Tư pháp – Hộ tịch"),
             org_demo.AccountRow(f"{slug}.diachinh", Role.SPECIALIST, code, "Công chức Địa chính – Xây dựng"),
@@ -276,7 +313,9 @@ def _reach_back_provincial_bodies(province_code: str) -> int:
     unit is the 2025 row of the city (same GSO code; the geography splits its periods on 1 July), which
     ``org.services.check_agency`` would refuse before 1 July: hence the update of the dates only.
     """
-    agencies = Agency.objects.filter(province_code=province_code, level=AgencyLevel.PROVINCE, valid_from=EFFECTIVE)
+    agencies = Agency.objects.filter(
+        province_code=province_code, level=AgencyLevel.PROVINCE, valid_from=EFFECTIVE
+    )
     agencies = agencies.exclude(Q(code__contains=f".{OLD_DISTRICT_SLOT}."))
     ids = list(agencies.values_list("pk", flat=True))
     if not ids:
@@ -301,7 +340,8 @@ def build_before_organization(*, province_code: str = PROVINCE, progress: Progre
     snapshots.changed()
     say(
         _(
-            "Tổ chức trước 01/7/2025: %(districts)s huyện, thị xã, quận và %(communes)s xã, phường, thị trấn; "
+            "Tổ chức trước 01/7/2025: %(districts)s huyện, thị xã, quận và "
+            "%(communes)s xã, phường, thị trấn; "
             "%(agencies)s cơ quan (%(new_agencies)s mới), %(points)s điểm tiếp nhận (%(new_points)s mới), "
             "%(accounts)s tài khoản (%(new_accounts)s mới); %(continued)s cơ quan cấp tỉnh dùng tiếp"
         )
@@ -355,7 +395,9 @@ def _before_text(text: str, earlier: dict[str, str]) -> str:
     return text
 
 
-def _version_before(latest: dict[str, Any], number: int, earlier: dict[str, str], basis: str) -> dict[str, Any]:
+def _version_before(
+    latest: dict[str, Any], number: int, earlier: dict[str, str], basis: str
+) -> dict[str, Any]:
     """The 2025 version as it stood before the reform: same content, dated BEFORE_FROM..EFFECTIVE, citing
     the documents the 2025 ones replaced, fees of the first 2025 period (set before the reform)."""
     version = dict(latest)
@@ -384,19 +426,27 @@ def _version_before(latest: dict[str, Any], number: int, earlier: dict[str, str]
 
 
 def _rules_before(
-    entry: dict[str, Any], current: list[dict[str, Any]], communes: list[AdministrativeUnit], province_code: str
+    entry: dict[str, Any],
+    current: list[dict[str, Any]],
+    communes: list[AdministrativeUnit],
+    province_code: str,
 ) -> list[dict[str, Any]]:
     """Competence before the reform: one rule per old commune for a district-level procedure (the scope of a
     rule is the commune or the whole province: catalog/competence.py), else the 2025 rule dated back."""
     level = DISTRICT_PROCEDURES.get(entry["code"])
     rule = dict(current[0])
     rule.pop("valid_to", None)
-    base = {"place_basis": rule["place_basis"], **({"place_fields": rule["place_fields"]} if rule.get("place_fields") else {})}
+    base = {
+        "place_basis": rule["place_basis"],
+        **({"place_fields": rule["place_fields"]} if rule.get("place_fields") else {}),
+    }
     if level is None:
         rule.update(valid_from=BEFORE_FROM, valid_to=EFFECTIVE)
         return [rule]
     slot, basis = level
-    districts = {u.pk: u.code for u in AdministrativeUnit.objects.filter(pk__in={c.parent_id for c in communes})}
+    districts = {
+        u.pk: u.code for u in AdministrativeUnit.objects.filter(pk__in={c.parent_id for c in communes})
+    }
     return [
         {
             **base,
@@ -417,11 +467,15 @@ def build_before_catalog(*, province_code: str = PROVINCE, progress: Progress = 
     catalog that has none, through the catalog's own import (verified on publication); idempotent."""
     say = progress or _noop
     with_version = set(
-        ProcedureVersion.objects.valid_on(LAST_DAY).filter(status="published").values_list("procedure__code", flat=True)
+        ProcedureVersion.objects.valid_on(LAST_DAY)
+        .filter(status="published")
+        .values_list("procedure__code", flat=True)
     )
     with_rules = set(CompetenceRule.objects.valid_on(LAST_DAY).values_list("procedure__code", flat=True))
     missing = [
-        code for code in Procedure.objects.order_by("code").values_list("code", flat=True) if code not in with_version or code not in with_rules
+        code
+        for code in Procedure.objects.order_by("code").values_list("code", flat=True)
+        if code not in with_version or code not in with_rules
     ]
     if not missing:
         say(_("Danh mục trước 01/7/2025: đã có, không thay đổi"))
@@ -438,7 +492,11 @@ def build_before_catalog(*, province_code: str = PROVINCE, progress: Progress = 
         if entry["code"] not in with_rules:
             entry["competence"] = _rules_before(entry, current, communes, province_code) + entry["competence"]
         if entry["code"] not in with_version:
-            first = [v for v in entry["versions"] if str(v["valid_from"]) <= EFFECTIVE.isoformat() < str(v.get("valid_to") or "9")]
+            first = [
+                v
+                for v in entry["versions"]
+                if str(v["valid_from"]) <= EFFECTIVE.isoformat() < str(v.get("valid_to") or "9")
+            ]
             if not first:
                 continue
             number = max(v["number"] for v in entry["versions"]) + 1
@@ -481,7 +539,9 @@ def _form_for_fees(version: ProcedureVersion, on: dt.date) -> dict[str, Any]:
     for name in fees.names_used(version.fee_rules or []):
         if name in properties:
             date = properties[name].get("format") == "date"
-            data[name] = (on - dt.timedelta(days=3)).isoformat() if date else forms.sample_data(properties[name])
+            data[name] = (
+                (on - dt.timedelta(days=3)).isoformat() if date else forms.sample_data(properties[name])
+            )
     return data
 
 
@@ -505,7 +565,9 @@ def _counters(
     """Commune-level dossiers at the old commune desks, district-level ones at the district desks."""
     version_ok = {
         v.procedure_id
-        for v in ProcedureVersion.objects.valid_on(LAST_DAY).filter(status="published", online_only_from__isnull=True)
+        for v in ProcedureVersion.objects.valid_on(LAST_DAY).filter(
+            status="published", online_only_from__isnull=True
+        )
     }
     procedures = [p for p in Procedure.objects.order_by("code") if p.pk in version_ok]
     commune_level = [
@@ -523,13 +585,15 @@ def _counters(
         .filter(province_code=province_code, kind=ReceptionPointKind.ONE_STOP_DESK)
         .select_related("agency")
     }
-    parents = dict(AdministrativeUnit.objects.filter(pk__in={c.parent_id for c in communes}).values_list("pk", "code"))
+    parents = dict(
+        AdministrativeUnit.objects.filter(pk__in={c.parent_id for c in communes}).values_list("pk", "code")
+    )
     at_commune, at_district = [], []
     for n, commune in enumerate(communes):
         desk = points.get(old_commune_code(commune.code, province_code))
         if desk is not None and commune_level:
             at_commune.append(_Counter(desk, commune, commune_level[n % len(commune_level)]))
-        district = points.get(old_district_code(parents.get(commune.parent_id, ""), province_code))
+        district = points.get(old_district_code(parents.get(commune.parent_id or 0, ""), province_code))
         if district is not None and district_level:
             at_district.append(_Counter(district, commune, district_level[n % len(district_level)]))
     return at_commune, at_district
@@ -548,8 +612,9 @@ def _move(dossier: Dossier, by: Any, action: str, now: dt.datetime) -> Dossier:
 def _one_dossier(
     index: int, counter: _Counter, consult_with: Agency, staff: dict[tuple[str, int], Any]
 ) -> Dossier:
-    """Receive one dossier at the counter on a working day of June 2025 and take it to the state its index
-    asks for: in process at a later step (6 in 10), waiting for a supplement (2 in 10), consulting (2 in 10)."""
+    """Receive one dossier at the counter on a working day of June 2025 and take it to the state its
+    index asks for: in process at a later step (6 in 10), waiting for a supplement (2 in 10), consulting
+    (2 in 10)."""
     from motcua.catalog import selectors as catalog_selectors
 
     rng = random.Random(index)
@@ -586,7 +651,11 @@ def _one_dossier(
             now += dt.timedelta(minutes=10)
             if wanted == "consult":
                 dossier_services.consult(
-                    dossier=dossier, by=by, agency=consult_with, question="Đề nghị cho ý kiến về hồ sơ.", now=now
+                    dossier=dossier,
+                    by=by,
+                    agency=consult_with,
+                    question="Đề nghị cho ý kiến về hồ sơ.",
+                    now=now,
                 )
             else:
                 missing = [d.code for d in version.documents.all()[:1]]
@@ -609,15 +678,19 @@ def old_agency_ids(province_code: str = PROVINCE) -> list[int]:
     """The agencies of the bodies that ended on 30 June 2025 (the old districts' and communes' slots)."""
     return [
         pk
-        for pk, code in Agency.objects.filter(province_code=province_code, valid_from=BEFORE_FROM).values_list(
-            "pk", "code"
-        )
+        for pk, code in Agency.objects.filter(
+            province_code=province_code, valid_from=BEFORE_FROM
+        ).values_list("pk", "code")
         if is_old_body(code)
     ]
 
 
 def build_before_dossiers(
-    *, count: int = DOSSIERS, communes: int | None = None, province_code: str = PROVINCE, progress: Progress = None
+    *,
+    count: int = DOSSIERS,
+    communes: int | None = None,
+    province_code: str = PROVINCE,
+    progress: Progress = None,
 ) -> dict[str, int]:
     """``count`` dossiers received before 1 July 2025 at the old district and commune desks and still in
     flight, through the dossier services with the clock set to their day; those already made are kept."""
@@ -633,7 +706,8 @@ def build_before_dossiers(
     at_commune, at_district = _counters(units, province_code)
     if not at_commune or not at_district:
         raise DomainError(
-            "reorg.no_old_desks", _("Chưa có tổ chức trước 01/7/2025: hãy chạy 'motcua reorg_demo before-2025'.")
+            "reorg.no_old_desks",
+            _("Chưa có tổ chức trước 01/7/2025: hãy chạy 'motcua reorg_demo before-2025'."),
         )
     staff: dict[tuple[str, int], Any] = {}
     consulted = org_selectors.departments(province_code=province_code, on=LAST_DAY).first()
@@ -652,7 +726,11 @@ def build_before_dossiers(
 
 
 def build_before_2025(
-    *, dossiers: int = DOSSIERS, communes: int | None = None, province_code: str = PROVINCE, progress: Progress = None
+    *,
+    dossiers: int = DOSSIERS,
+    communes: int | None = None,
+    province_code: str = PROVINCE,
+    progress: Progress = None,
 ) -> dict[str, int]:
     """The whole pre-reform scenario on top of the 2025 demo organization and sample catalog (which it loads
     through their own generators first: both are idempotent)."""
@@ -667,7 +745,9 @@ def build_before_2025(
     with transaction.atomic():
         counts = build_before_organization(province_code=province_code, progress=say)
         counts.update(build_before_catalog(province_code=province_code, progress=say))
-    counts.update(build_before_dossiers(count=dossiers, communes=communes, province_code=province_code, progress=say))
+    counts.update(
+        build_before_dossiers(count=dossiers, communes=communes, province_code=province_code, progress=say)
+    )
     return counts
 
 
@@ -707,7 +787,11 @@ def _past_places(province_code: str) -> dict[int, int]:
     """Dossiers per place unit (all periods): the weight of a split commune's parts, where there are any."""
     from django.db.models import Count
 
-    rows = Dossier.objects.filter(place_unit__province_code=province_code).values("place_unit").annotate(n=Count("id"))
+    rows = (
+        Dossier.objects.filter(place_unit__province_code=province_code)
+        .values("place_unit")
+        .annotate(n=Count("id"))
+    )
     return {row["place_unit"]: row["n"] for row in rows}
 
 
@@ -722,18 +806,28 @@ def _split_weights(links: list[UnitSuccession], past: dict[int, int]) -> dict[st
 
 def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
     """Huế's 2025 reorganization as a ``motcua-reorg/1`` document, read from the database (see the docs)."""
-    new_committees = {a.unit.code: a for a in org_selectors.commune_committees(province_code=province_code, on=EFFECTIVE).select_related("unit")}
+    new_committees = {
+        a.unit.code: a
+        for a in org_selectors.commune_committees(province_code=province_code, on=EFFECTIVE).select_related(
+            "unit", "parent"
+        )
+    }
     if not new_committees:
-        raise DomainError("reorg.no_new_organization", _("Chưa có tổ chức từ 01/7/2025: hãy chạy 'motcua demo'."))
+        raise DomainError(
+            "reorg.no_new_organization", _("Chưa có tổ chức từ 01/7/2025: hãy chạy 'motcua demo'.")
+        )
     successions = _successions(province_code)
     past = _past_places(province_code)
     old_agencies = {
         a.pk: a
-        for a in Agency.objects.filter(pk__in=old_agency_ids(province_code)).select_related("unit", "parent").order_by("code")
+        for a in Agency.objects.filter(pk__in=old_agency_ids(province_code))
+        .select_related("unit", "parent")
+        .order_by("code")
     }
     if not old_agencies:
         raise DomainError(
-            "reorg.no_old_organization", _("Chưa có tổ chức trước 01/7/2025: hãy chạy 'motcua reorg_demo before-2025'.")
+            "reorg.no_old_organization",
+            _("Chưa có tổ chức trước 01/7/2025: hãy chạy 'motcua reorg_demo before-2025'."),
         )
 
     # Units: a commune with one successor merges into it; one with several is split (shares: _split_weights).
@@ -753,14 +847,22 @@ def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
                 "change": "split",
                 "from": predecessor.code,
                 "into": [
-                    {"code": link.successor.code, "share": shares[link.successor.code], "default": link.is_default}
+                    {
+                        "code": link.successor.code,
+                        "share": shares[link.successor.code],
+                        "default": link.is_default,
+                    }
                     for link in links
                 ],
             }
         )
-    units = [{"change": "merge", "from": sorted(codes), "into": code} for code, codes in sorted(merges.items())] + units
+    units = [
+        {"change": "merge", "from": sorted(codes), "into": code} for code, codes in sorted(merges.items())
+    ] + units
     districts = list(
-        AdministrativeUnit.objects.valid_on(LAST_DAY).filter(province_code=province_code, level=UnitLevel.DISTRICT).order_by("code")
+        AdministrativeUnit.objects.valid_on(LAST_DAY)
+        .filter(province_code=province_code, level=UnitLevel.DISTRICT)
+        .order_by("code")
     )
     units += [{"change": "abolish", "code": d.code} for d in districts]
 
@@ -768,9 +870,10 @@ def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
     # committees of the new communes its communes went to (shares: its old communes, a split one by parts)
     # and, for a procedure it decided that moved to a provincial agency, that agency.
     by_district: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for predecessor, weights in weights_of.items():
-        unit = next(u for u in successions if u.code == predecessor)
-        parent = next((d.code for d in districts if d.pk == unit.parent_id), None)
+    old_by_code = {u.code: u for u in successions}
+    district_codes = {d.pk: d.code for d in districts}
+    for old_code, weights in weights_of.items():
+        parent = district_codes.get(old_by_code[old_code].parent_id or 0)
         if parent is None:
             continue
         total = sum(weights.values())
@@ -783,7 +886,11 @@ def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
             weights = weights_of.get(agency.unit.code, {})
             shares = _shares(weights) if len(weights) > 1 else {}
             successors = [
-                {"agency": new_committees[code].code, "units": [code], **({"share": shares[code]} if shares else {})}
+                {
+                    "agency": new_committees[code].code,
+                    "units": [code],
+                    **({"share": shares[code]} if shares else {}),
+                }
                 for code in sorted(weights)
                 if code in new_committees
             ]
@@ -816,7 +923,7 @@ def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
                     "kind": a.kind,
                     "level": a.level,
                     "unit": a.unit.code,
-                    **({"parent": a.parent.code} if a.parent_id else {}),
+                    **({"parent": a.parent.code} if a.parent else {}),
                 }
                 for a in sorted(new_committees.values(), key=lambda a: a.code)
             ],
@@ -834,10 +941,16 @@ def _moved_up(province_code: str) -> dict[str, dict[str, set[str]]]:
     """Old district body code -> provincial agency code -> procedures it decided before the reform and a
     provincial agency (named) decides from 1 July 2025."""
     out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    before = CompetenceRule.objects.valid_on(LAST_DAY).filter(agency__isnull=False).select_related("agency", "procedure")
+    before = (
+        CompetenceRule.objects.valid_on(LAST_DAY)
+        .filter(agency__isnull=False)
+        .select_related("agency", "procedure")
+    )
     after = {
         r.procedure_id: r.agency.code
-        for r in CompetenceRule.objects.valid_on(EFFECTIVE).filter(agency__isnull=False, agency__level=AgencyLevel.PROVINCE).select_related("agency")
+        for r in CompetenceRule.objects.valid_on(EFFECTIVE)
+        .filter(agency__isnull=False, agency__level=AgencyLevel.PROVINCE)
+        .select_related("agency")
     }
     for rule in before:
         if is_old_body(rule.agency.code) and rule.procedure_id in after:
@@ -904,7 +1017,11 @@ def _staff_moves(
         targets = successors.get(agency.code) or []
         if not targets:
             continue
-        if agency.level == AgencyLevel.COMMUNE and agency.unit.code in defaults and defaults[agency.unit.code] in new_committees:
+        if (
+            agency.level == AgencyLevel.COMMUNE
+            and agency.unit.code in defaults
+            and defaults[agency.unit.code] in new_committees
+        ):
             target = new_committees[defaults[agency.unit.code]].code
         else:
             district = agency.code.split(".")[0]
@@ -919,10 +1036,15 @@ def _staff_moves(
 
 def _points(province_code: str, old_agencies: dict[int, Agency]) -> dict[str, Any]:
     closing = (
-        ReceptionPoint.objects.valid_on(LAST_DAY).filter(agency_id__in=list(old_agencies)).order_by("code").values_list("code", flat=True)
+        ReceptionPoint.objects.valid_on(LAST_DAY)
+        .filter(agency_id__in=list(old_agencies))
+        .order_by("code")
+        .values_list("code", flat=True)
     )
     opening = (
-        ReceptionPoint.objects.filter(province_code=province_code, valid_from=EFFECTIVE, agency__level=AgencyLevel.COMMUNE)
+        ReceptionPoint.objects.filter(
+            province_code=province_code, valid_from=EFFECTIVE, agency__level=AgencyLevel.COMMUNE
+        )
         .select_related("agency", "unit")
         .order_by("code")
     )
@@ -955,7 +1077,9 @@ def plan_yaml(*, province_code: str = PROVINCE) -> str:
     """The plan as YAML, keys in the schema's order, Vietnamese text kept readable."""
     import yaml
 
-    return yaml.safe_dump(build_plan(province_code=province_code), allow_unicode=True, sort_keys=False, width=110)
+    return yaml.safe_dump(
+        build_plan(province_code=province_code), allow_unicode=True, sort_keys=False, width=110
+    )
 
 
 __all__ = [

@@ -14,14 +14,19 @@ from motcua.reorg import hue2025
 
 class Command(BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        self.help = _("Kịch bản trước ngày 01/7/2025 của Huế và kế hoạch sắp xếp năm 2025 (docs/reorg-hue-2025.md).")
+        self.help = _(
+            "Kịch bản trước ngày 01/7/2025 của Huế và kế hoạch sắp xếp năm 2025 (docs/reorg-hue-2025.md)."
+        )
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         before = sub.add_parser(
             "before-2025",
-            help=_("Tạo tổ chức, danh mục và hồ sơ đang giải quyết trước ngày 01/7/2025 (chạy lại không tạo thêm)."),
+            help=_(
+                "Tạo tổ chức, danh mục và hồ sơ đang giải quyết trước ngày 01/7/2025 "
+                "(chạy lại không tạo thêm)."
+            ),
         )
         before.add_argument(
             "--dossiers", type=int, default=hue2025.DOSSIERS, help=_("Số hồ sơ đang giải quyết cần có.")
@@ -40,7 +45,9 @@ class Command(BaseCommand):
                 counts = hue2025.build_before_2025(
                     dossiers=options["dossiers"], communes=options["communes"], progress=self._say
                 )
-                self._say(_("Xong: %(counts)s") % {"counts": ", ".join(f"{k} {v}" for k, v in counts.items())})
+                self._say(
+                    _("Xong: %(counts)s") % {"counts": ", ".join(f"{k} {v}" for k, v in counts.items())}
+                )
             else:
                 text = hue2025.plan_yaml()
                 if options.get("out"):
