@@ -29,7 +29,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.calendar.models import OfficeHours
-from motcua.catalog import interchange
 from motcua.catalog import services as catalog_services
 from motcua.catalog.models import AgencyRule, CompetenceRule, Procedure, ProcedureVersion
 from motcua.core import snapshots
@@ -368,15 +367,6 @@ def build_before_organization(*, province_code: str = PROVINCE, progress: Progre
 # --- the catalog before 1 July 2025 -------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """The interchange reader's line-keeping mappings and lists as plain ones (dates kept) for ``dumps``."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _earlier_documents() -> dict[str, str]:
     """Number of a document in force from 1 July 2025 -> the numbers it replaced (catalog legal documents)."""
     from motcua.catalog.models import LegalDocument
@@ -395,20 +385,19 @@ def _before_text(text: str, earlier: dict[str, str]) -> str:
     return text
 
 
-def _version_before(
-    latest: dict[str, Any], number: int, earlier: dict[str, str], basis: str
-) -> dict[str, Any]:
-    """The 2025 version as it stood before the reform: same content, dated BEFORE_FROM..EFFECTIVE, citing
-    the documents the 2025 ones replaced, fees of the first 2025 period (set before the reform)."""
-    version = dict(latest)
-    version.update(number=number, valid_from=BEFORE_FROM, valid_to=EFFECTIVE, status="published")
-    version["legal_basis"] = _before_text(str(latest.get("legal_basis", "")), earlier)
+def _draft_before(version: ProcedureVersion, earlier: dict[str, str], basis: str) -> ProcedureVersion:
+    """A draft copy of the 2025 version (catalog.services.create_draft_version) as it stood before the
+    reform: dated BEFORE_FROM..EFFECTIVE, citing the documents the 2025 ones replaced, with the fee of the
+    first 2025 period (set before the reform) and no online-only date from after the reform."""
+    draft = catalog_services.create_draft_version(
+        procedure=version.procedure, from_version=version, valid_from=BEFORE_FROM
+    )
+    draft.valid_to = EFFECTIVE
+    draft.legal_basis = _before_text(version.legal_basis, earlier)
     if basis:
-        version["legal_basis"] = f"{version['legal_basis']}; {basis}"
-    if "source" in version:
-        version["source"] = str(version["source"])
+        draft.legal_basis = f"{draft.legal_basis}; {basis}"
     fees = []
-    for rule in latest.get("fees") or []:
+    for rule in version.fee_rules or []:
         start = str(rule.get("valid_from") or "")
         if start and start > EFFECTIVE.isoformat():
             continue  # a later period (a 2026 resolution) is not part of the old version
@@ -417,97 +406,122 @@ def _version_before(
             rule["valid_from"] = BEFORE_FROM.isoformat()
         rule["legal_basis"] = _before_text(str(rule.get("legal_basis", "")), earlier)
         fees.append(rule)
-    if "fees" in version:
-        version["fees"] = fees
-    only = version.get("online_only")
-    if only and str(only.get("from")) >= EFFECTIVE.isoformat():
-        version.pop("online_only")
-    return version
+    draft.fee_rules = fees
+    if draft.online_only_from is not None and draft.online_only_from >= EFFECTIVE:
+        draft.online_only_from, draft.online_only_basis = None, ""
+    draft.save()
+    return draft
 
 
 def _rules_before(
-    entry: dict[str, Any],
-    current: list[dict[str, Any]],
+    procedure: Procedure,
+    current: CompetenceRule,
     communes: list[AdministrativeUnit],
+    province: AdministrativeUnit,
     province_code: str,
-) -> list[dict[str, Any]]:
+) -> list[CompetenceRule]:
     """Competence before the reform: one rule per old commune for a district-level procedure (the scope of a
     rule is the commune or the whole province: catalog/competence.py), else the 2025 rule dated back."""
-    level = DISTRICT_PROCEDURES.get(entry["code"])
-    rule = dict(current[0])
-    rule.pop("valid_to", None)
-    base = {
-        "place_basis": rule["place_basis"],
-        **({"place_fields": rule["place_fields"]} if rule.get("place_fields") else {}),
+    level = DISTRICT_PROCEDURES.get(procedure.code)
+    common = {
+        "procedure": procedure,
+        "place_basis": current.place_basis,
+        "place_fields": list(current.place_fields or []),
+        "valid_from": BEFORE_FROM,
+        "valid_to": EFFECTIVE,
     }
     if level is None:
-        rule.update(valid_from=BEFORE_FROM, valid_to=EFFECTIVE)
-        return [rule]
+        scope = province if current.scope.level == UnitLevel.PROVINCE else current.scope
+        agency = current.agency
+        return [
+            CompetenceRule(
+                **common,
+                scope=scope,
+                agency_rule=current.agency_rule,
+                agency=agency,
+                legal_basis=current.legal_basis,
+            )
+        ]
     slot, basis = level
     districts = {
         u.pk: u.code for u in AdministrativeUnit.objects.filter(pk__in={c.parent_id for c in communes})
     }
-    return [
-        {
-            **base,
-            "scope": commune.code,
-            "agency_rule": AgencyRule.NAMED.value,
-            "agency": old_district_code(districts[commune.parent_id], province_code, division=slot),
-            "valid_from": BEFORE_FROM,
-            "valid_to": EFFECTIVE,
-            "legal_basis": basis,
-        }
-        for commune in communes
-        if commune.parent_id in districts
-    ]
+    bodies = {
+        a.code: a
+        for a in Agency.objects.valid_on(LAST_DAY).filter(
+            code__in=[old_district_code(code, province_code, division=slot) for code in districts.values()]
+        )
+    }
+    rules = []
+    for commune in communes:
+        body = bodies.get(
+            old_district_code(districts.get(commune.parent_id or 0, ""), province_code, division=slot)
+        )
+        if body is not None:
+            rules.append(
+                CompetenceRule(
+                    **common, scope=commune, agency_rule=AgencyRule.NAMED, agency=body, legal_basis=basis
+                )
+            )
+    return rules
 
 
+@transaction.atomic
 def build_before_catalog(*, province_code: str = PROVINCE, progress: Progress = None) -> dict[str, int]:
     """Competence rules and a published version in force before 1 July 2025 for every procedure of the
-    catalog that has none, through the catalog's own import (verified on publication); idempotent."""
+    catalog that has none. Versions go through the catalog's services (a draft copied from the 2025 version,
+    published only when the verifier passes on its first day); the rules, which the catalog writes only by
+    importing a whole procedure file, are added beside the 2025 ones. Idempotent."""
     say = progress or _noop
     with_version = set(
         ProcedureVersion.objects.valid_on(LAST_DAY)
         .filter(status="published")
-        .values_list("procedure__code", flat=True)
+        .values_list("procedure_id", flat=True)
     )
-    with_rules = set(CompetenceRule.objects.valid_on(LAST_DAY).values_list("procedure__code", flat=True))
-    missing = [
-        code
-        for code in Procedure.objects.order_by("code").values_list("code", flat=True)
-        if code not in with_version or code not in with_rules
+    with_rules = set(CompetenceRule.objects.valid_on(LAST_DAY).values_list("procedure_id", flat=True))
+    procedures = [
+        p for p in Procedure.objects.order_by("code") if p.pk not in with_version or p.pk not in with_rules
     ]
-    if not missing:
+    if not procedures:
         say(_("Danh mục trước 01/7/2025: đã có, không thay đổi"))
         return {"procedures": 0, "versions_published": 0}
     _districts, communes = _old_units(province_code)
+    province = geo_selectors.province(code=province_code, on=LAST_DAY)
     earlier = _earlier_documents()
-    document = _plain(interchange.load(catalog_services.export_catalog()))
-    for entry in document["procedures"]:
-        if entry["code"] not in missing:
-            continue
-        current = [r for r in entry["competence"] if str(r["valid_from"]) >= EFFECTIVE.isoformat()]
-        if not current or not entry["versions"]:
-            continue
-        if entry["code"] not in with_rules:
-            entry["competence"] = _rules_before(entry, current, communes, province_code) + entry["competence"]
-        if entry["code"] not in with_version:
-            first = [
-                v
-                for v in entry["versions"]
-                if str(v["valid_from"]) <= EFFECTIVE.isoformat() < str(v.get("valid_to") or "9")
-            ]
-            if not first:
-                continue
-            number = max(v["number"] for v in entry["versions"]) + 1
-            basis = DISTRICT_PROCEDURES.get(entry["code"], ("", ""))[1]
-            entry["versions"].append(_version_before(first[0], number, earlier, basis))
-    counts = catalog_services.import_catalog(text=interchange.dumps(document), publish=True)
+    rules: list[CompetenceRule] = []
+    drafts: list[ProcedureVersion] = []
+    for procedure in procedures:
+        current = (
+            CompetenceRule.objects.valid_on(EFFECTIVE)
+            .filter(procedure=procedure)
+            .select_related("scope", "agency")
+            .order_by("id")
+            .first()
+        )
+        version = (
+            ProcedureVersion.objects.valid_on(EFFECTIVE)
+            .filter(procedure=procedure, status="published")
+            .first()
+        )
+        if current is None or version is None:
+            continue  # a procedure that starts after the reform has nothing to reach back to
+        if procedure.pk not in with_rules:
+            rules += _rules_before(procedure, current, communes, province, province_code)
+        if procedure.pk not in with_version:
+            basis = DISTRICT_PROCEDURES.get(procedure.code, ("", ""))[1]
+            drafts.append(_draft_before(version, earlier, basis))
+    CompetenceRule.objects.bulk_create(rules)
+    snapshots.changed()
+    for draft in drafts:
+        catalog_services.publish_version(version=draft, by=None)
     say(
-        _("Danh mục trước 01/7/2025: %(procedures)s thủ tục, %(published)s phiên bản đã công bố")
-        % {"procedures": len(missing), "published": counts["versions_published"]}
+        _(
+            "Danh mục trước 01/7/2025: %(procedures)s thủ tục, %(rules)s quy tắc thẩm quyền, "
+            "%(published)s phiên bản"
+        )
+        % {"procedures": len(procedures), "rules": len(rules), "published": len(drafts)}
     )
-    return {"procedures": len(missing), "versions_published": counts["versions_published"]}
+    return {"procedures": len(procedures), "versions_published": len(drafts)}
 
 
 # --- dossiers in flight on 30 June 2025 -----------------------------------------------------------------
@@ -806,11 +820,13 @@ def _split_weights(links: list[UnitSuccession], past: dict[int, int]) -> dict[st
 
 def build_plan(*, province_code: str = PROVINCE) -> dict[str, Any]:
     """Huế's 2025 reorganization as a ``motcua-reorg/1`` document, read from the database (see the docs)."""
+    # The old committees are open-ended until the plan ends them: the new ones are those of 2025 units.
     new_committees = {
         a.unit.code: a
         for a in org_selectors.commune_committees(province_code=province_code, on=EFFECTIVE).select_related(
             "unit", "parent"
         )
+        if a.unit.is_valid_on(EFFECTIVE)
     }
     if not new_committees:
         raise DomainError(
@@ -1004,6 +1020,14 @@ def _staff_moves(
         for link in links
         if link.is_default
     }
+    desks: dict[str, str] = {}  # new committee -> the code of its first reception point on the day
+    for agency_code, point_code in (
+        ReceptionPoint.objects.valid_on(EFFECTIVE)
+        .filter(agency__code__in=[a.code for a in new_committees.values()])
+        .order_by("-code")
+        .values_list("agency__code", "code")
+    ):
+        desks[agency_code] = point_code
     moves = []
     turn: dict[str, int] = defaultdict(int)
     positions = (
@@ -1028,8 +1052,8 @@ def _staff_moves(
             target = targets[turn[district] % len(targets)]
             turn[district] += 1
         move = {"username": position.staff.user.username, "agency": target, "role": position.role}
-        if position.role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF):
-            move["reception_point"] = target
+        if position.role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF) and target in desks:
+            move["reception_point"] = desks[target]
         moves.append(move)
     return moves
 
@@ -1090,6 +1114,7 @@ __all__ = [
     "build_before_dossiers",
     "build_before_organization",
     "build_plan",
+    "is_old_body",
     "old_agency_ids",
     "old_commune_code",
     "old_district_code",
