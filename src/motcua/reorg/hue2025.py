@@ -35,7 +35,6 @@ from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.signature_step import pass_sign_step
 from motcua.geo import selectors as geo_selectors
 from motcua.geo.models import AdministrativeUnit, UnitSuccession
 from motcua.geo.models import Level as UnitLevel
@@ -130,8 +129,8 @@ DISTRICT_PROCEDURES: dict[str, tuple[str, str]] = {
     ),
 }
 DOSSIERS = 300  # in flight on 30 June 2025 in the full scenario
-# The forward path through a workflow, in the order a step offers the actions (as the dossier tests walk it).
-MOVES = ("forward", "approve", "sign", "issue_number", "return_result")
+# The forward path up to the signature, in the order a step offers the actions (the scenario never signs).
+MOVES = ("forward", "approve", "sign")
 
 
 def _noop(_message: str) -> None:
@@ -617,12 +616,6 @@ def _documents(version: ProcedureVersion) -> list[Any]:
     return [dossier_services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)]
 
 
-def _move(dossier: Dossier, by: Any, action: str, now: dt.datetime) -> Dossier:
-    if action == "sign":  # the engine's sign step; the signature itself is not what the scenario shows
-        return pass_sign_step(dossier=dossier, by=by, now=now)
-    return dossier_services.perform(dossier=dossier, by=by, action=action, now=now)
-
-
 def _one_dossier(
     index: int, counter: _Counter, consult_with: Agency, staff: dict[tuple[str, int], Any]
 ) -> Dossier:
@@ -680,10 +673,11 @@ def _one_dossier(
         following = [a for a in MOVES if a in actions]
         if not wanted and steps_ahead <= 0:
             break
-        if not following or following[0] == "return_result":
-            break  # stays in flight: the last step would return the result
+        if not following or following[0] == "sign":
+            break  # stays in flight, at the latest waiting for the leader's signature (only signing signs)
         now += dt.timedelta(minutes=10)
-        dossier = _move(dossier, _officer(step.role, step.agency_id, on, staff), following[0], now)
+        by = _officer(step.role, step.agency_id, on, staff)
+        dossier = dossier_services.perform(dossier=dossier, by=by, action=following[0], now=now)
         steps_ahead -= 1
     return dossier
 
