@@ -565,7 +565,7 @@ def _reception_days() -> list[dt.date]:
 
 @dataclass
 class _Counter:
-    """Where and what a dossier of the scenario is: the desk, the place, the procedure, the state aimed at."""
+    """Where and what a dossier of the scenario is: the desk that receives it, its place, its procedure."""
 
     point: ReceptionPoint
     place: AdministrativeUnit
