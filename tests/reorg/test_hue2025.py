@@ -220,3 +220,8 @@ def test_the_command_writes_the_same_plan(scenario, db, tmp_path):
     out = tmp_path / "hue-2025.yaml"
     call_command("reorg_demo", "plan", "--out", str(out))
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == hue2025.build_plan()
+
+
+def test_the_shipped_plan_is_the_one_built_from_the_data(plan):
+    shipped = Path(hue2025.__file__).resolve().parent / "data" / "hue-2025.yaml"
+    assert yaml.safe_load(shipped.read_text(encoding="utf-8")) == plan

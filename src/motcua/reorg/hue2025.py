@@ -1095,9 +1095,14 @@ def plan_yaml(*, province_code: str = PROVINCE) -> str:
     """The plan as YAML, keys in the schema's order, Vietnamese text kept readable."""
     import yaml
 
-    return yaml.safe_dump(
+    header = (
+        "# Kế hoạch sắp xếp tổ chức của thành phố Huế từ 01/7/2025, định dạng motcua-reorg/1.\n"
+        "# Sinh từ cơ sở dữ liệu bằng 'motcua reorg_demo plan' (docs/reorg-hue-2025.md); đừng sửa tay.\n"
+    )
+    body = yaml.safe_dump(
         build_plan(province_code=province_code), allow_unicode=True, sort_keys=False, width=110
     )
+    return header + body
 
 
 __all__ = [
