@@ -1,0 +1,227 @@
+"""Huế before 1 July 2025 and its 2025 plan built from the data (docs/reorg-hue-2025.md).
+
+The scenario is built once for the module (the whole province's organization and catalog, dossiers at the
+desks of the first communes only) inside a transaction rolled back after the last test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+
+from motcua.catalog.models import CompetenceRule, Procedure, ProcedureVersion
+from motcua.catalog.verifier import verify
+from motcua.dossiers.constants import State
+from motcua.dossiers.models import Dossier
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, Role
+from motcua.reorg import hue2025
+
+SCHEMA = Path(hue2025.__file__).resolve().parent / "data" / "plan.schema.json"
+DOSSIERS = 30
+COMMUNES = 8
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        counts = hue2025.build_before_2025(dossiers=DOSSIERS, communes=COMMUNES)
+        plan = hue2025.build_plan()
+        yield counts, plan
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def plan(scenario, db):
+    return scenario[1]
+
+
+def in_flight() -> list[Dossier]:
+    return list(
+        Dossier.objects.filter(receiving_agency_id__in=hue2025.old_agency_ids()).select_related(
+            "receiving_agency", "competent_agency", "step_agency"
+        )
+    )
+
+
+def test_the_first_run_builds_the_old_organization_catalog_and_dossiers(scenario, db):
+    counts, _plan = scenario
+    assert counts["agencies"] == 9 * 7 + 133  # district committees with six divisions each, old communes
+    assert counts["accounts"] == 9 * 35 + 133 * 6
+    assert counts["procedures"] == Procedure.objects.count()
+    assert counts["dossiers"] == DOSSIERS
+
+
+def test_a_second_run_creates_nothing(scenario, db):
+    before = (
+        Agency.objects.count(),
+        Position.objects.count(),
+        ReceptionPoint.objects.count(),
+        Dossier.objects.count(),
+    )
+    counts = hue2025.build_before_2025(dossiers=DOSSIERS, communes=COMMUNES)
+    assert set(counts.values()) == {0}
+    after = (
+        Agency.objects.count(),
+        Position.objects.count(),
+        ReceptionPoint.objects.count(),
+        Dossier.objects.count(),
+    )
+    assert after == before
+
+
+def test_the_old_bodies_stand_open_ended_on_30_june_2025_with_their_staff(scenario, db):
+    district = Agency.objects.get(code="478.00.91.H57")  # UBND huyện Phú Vang
+    assert district.unit.name == "Huyện Phú Vang" and district.is_valid_on(hue2025.LAST_DAY)
+    assert district.valid_to is None
+    divisions = Agency.objects.filter(parent=district, kind=AgencyKind.DIVISION)
+    assert {d.short_name for d in divisions} >= {
+        "Phòng Tư pháp",
+        "Phòng Tài nguyên và Môi trường",
+        "Phòng Kinh tế và Hạ tầng",
+    }
+    commune = Agency.objects.get(code=hue2025.old_commune_code("19750"))  # UBND phường Tây Lộc (old)
+    assert commune.unit.valid_to == hue2025.EFFECTIVE and commune.parent.code == "475.00.91.H57"
+    roles = set(
+        Position.objects.valid_on(hue2025.LAST_DAY).filter(agency=commune).values_list("role", flat=True)
+    )
+    assert roles == {Role.RECEPTION_OFFICER, Role.SPECIALIST, Role.HEAD, Role.LEADER, Role.CLERK}
+    assert ReceptionPoint.objects.valid_on(hue2025.LAST_DAY).filter(agency=commune).count() == 1
+
+
+def test_the_provincial_bodies_that_continued_are_the_2025_rows(scenario, db):
+    for code in ("000.00.00.H57", "000.00.01.H57", "000.00.15.H57", "000.00.81.H57"):
+        agency = Agency.objects.get(code=code)
+        assert agency.valid_from == hue2025.BEFORE_FROM and agency.is_valid_on(hue2025.EFFECTIVE)
+    # The 2025 commune committees did not exist before 1 July.
+    assert Agency.objects.get(code="197.53.00.H57").valid_from == hue2025.EFFECTIVE
+
+
+def test_the_catalog_verifier_is_clean_on_30_june_2025(scenario, db):
+    report = verify(on=hue2025.LAST_DAY, province_code="46")
+    assert report.errors == []
+    assert report.procedures == Procedure.objects.count()
+    assert report.communes == 133
+
+
+def test_district_procedures_were_decided_by_the_district_body_of_the_place(scenario, db):
+    rules = CompetenceRule.objects.valid_on(hue2025.LAST_DAY).filter(
+        procedure__code="1.001612"
+    )  # hộ kinh doanh
+    assert rules.count() == 133
+    phu_vang = AdministrativeUnit.objects.valid_on(hue2025.LAST_DAY).filter(parent__code="478").first()
+    rule = rules.get(scope=phu_vang)  # a commune of huyện Phú Vang
+    assert rule.agency.code == "478.02.91.H57" and "01/2021/NĐ-CP" in rule.legal_basis
+    version = ProcedureVersion.objects.valid_on(hue2025.LAST_DAY).get(procedure__code="1.001612")
+    assert "168/2025/NĐ-CP" not in version.legal_basis and "01/2021/NĐ-CP" in version.legal_basis
+
+
+def test_dossiers_in_flight_were_received_before_the_reform_at_old_desks_in_several_states(scenario, db):
+    dossiers = in_flight()
+    assert len(dossiers) == DOSSIERS
+    assert all(d.received_at is not None and d.received_at.date() < hue2025.EFFECTIVE for d in dossiers)
+    states = Counter(d.state for d in dossiers)
+    assert {State.IN_PROCESS, State.SUPPLEMENT, State.CONSULTING} <= set(states)
+    slots = {d.receiving_agency.code.split(".")[2] for d in dossiers}
+    assert slots == {hue2025.OLD_COMMUNE_SLOT, hue2025.OLD_DISTRICT_SLOT}
+    assert len({d.current_step.step.code for d in dossiers if d.current_step}) >= 2
+
+
+def test_the_plan_validates_against_the_interchange_schema(plan):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    assert [e.message for e in validator.iter_errors(plan)] == []
+    assert plan["code"] == "hue-2025" and plan["effective_at"] == "2025-07-01T00:00:00+07:00"
+
+
+def test_every_code_in_the_plan_resolves_in_the_database(plan):
+    old = {a.code for a in Agency.objects.valid_on(hue2025.LAST_DAY)}
+    # Old bodies are open-ended until the plan applies: the new organization is what is not in their slots.
+    new = {a.code for a in Agency.objects.valid_on(hue2025.EFFECTIVE) if not hue2025.is_old_body(a.code)}
+    units_before = set(AdministrativeUnit.objects.valid_on(hue2025.LAST_DAY).values_list("code", flat=True))
+    units_after = set(AdministrativeUnit.objects.valid_on(hue2025.EFFECTIVE).values_list("code", flat=True))
+    for change in plan["units"]:
+        if change["change"] == "merge":
+            assert set(change["from"]) <= units_before and change["into"] in units_after
+        elif change["change"] == "split":
+            assert change["from"] in units_before and {p["code"] for p in change["into"]} <= units_after
+        else:
+            assert change["code"] in units_before
+    for agency in plan["agencies"]["open"]:
+        assert agency["code"] in new and agency["unit"] in units_after
+    for ended in plan["agencies"]["end"]:
+        assert ended["code"] in old
+        for successor in ended["successors"]:
+            assert successor["agency"] in new
+            assert set(successor.get("units", [])) <= units_after
+    procedures = set(Procedure.objects.values_list("code", flat=True))
+    assert plan["competence"] and {c["procedure"] for c in plan["competence"]} <= procedures
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert plan["staff"] and {s["username"] for s in plan["staff"]} <= usernames
+    assert {s["agency"] for s in plan["staff"]} <= new
+    points_before = set(ReceptionPoint.objects.valid_on(hue2025.LAST_DAY).values_list("code", flat=True))
+    points_after = set(ReceptionPoint.objects.valid_on(hue2025.EFFECTIVE).values_list("code", flat=True))
+    assert set(plan["reception_points"]["close"]) <= points_before
+    assert {p["code"] for p in plan["reception_points"]["open"]} <= points_after
+
+
+def test_every_old_unit_goes_somewhere_and_every_district_is_abolished(plan):
+    placed = [code for c in plan["units"] if c["change"] == "merge" for code in c["from"]]
+    placed += [c["from"] for c in plan["units"] if c["change"] == "split"]
+    assert sorted(placed) == sorted(set(placed)) and len(placed) == 133
+    assert sorted(c["code"] for c in plan["units"] if c["change"] == "abolish") == [
+        str(n) for n in range(474, 483)
+    ]
+    for split in (c for c in plan["units"] if c["change"] == "split"):
+        assert round(sum(p["share"] for p in split["into"]), 4) == 1
+        assert sum(p["default"] for p in split["into"]) == 1
+
+
+def test_every_in_flight_dossiers_agency_is_ended_by_the_plan_with_a_successor(plan):
+    ended = {e["code"]: e["successors"] for e in plan["agencies"]["end"]}
+    for dossier in in_flight():
+        for agency in (dossier.receiving_agency, dossier.competent_agency, dossier.step_agency):
+            if agency is not None:
+                assert len(ended.get(agency.code, [])) >= 1, agency.code
+
+
+def test_a_district_body_is_shared_over_the_new_communes_covering_the_district(plan):
+    ended = {e["code"]: e["successors"] for e in plan["agencies"]["end"]}
+    successors = ended["478.02.91.H57"]  # Phòng Tài chính – Kế hoạch, huyện Phú Vang
+    assert len(successors) >= 2
+    assert round(sum(s["share"] for s in successors), 4) == 1
+    assert all(s["agency"].endswith(".00.H57") and s["units"] for s in successors)
+
+
+def test_procedures_moved_down_are_listed_with_their_legal_basis(plan):
+    moved = {c["procedure"]: c for c in plan["competence"]}
+    assert set(moved) == set(hue2025.DISTRICT_PROCEDURES)
+    business = moved["1.001612"]
+    assert business["agency_rule"] == "commune_committee" and business["scope"] == "46"
+    assert "168/2025/NĐ-CP" in business["legal_basis"] or "125/2025/NĐ-CP" in business["legal_basis"]
+
+
+def test_staff_of_old_bodies_move_to_new_committees_keeping_their_role(plan):
+    moves = {m["username"]: m for m in plan["staff"]}
+    assert len(moves) == 9 * 35 + 133 * 6
+    receiving = [m for m in moves.values() if m["role"] == Role.RECEPTION_OFFICER]
+    assert all(m["reception_point"] == m["agency"] for m in receiving)
+
+
+def test_the_command_writes_the_same_plan(scenario, db, tmp_path):
+    out = tmp_path / "hue-2025.yaml"
+    call_command("reorg_demo", "plan", "--out", str(out))
+    assert yaml.safe_load(out.read_text(encoding="utf-8")) == hue2025.build_plan()
+
+
+def test_the_shipped_plan_is_the_one_built_from_the_data(plan):
+    shipped = Path(hue2025.__file__).resolve().parent / "data" / "hue-2025.yaml"
+    assert yaml.safe_load(shipped.read_text(encoding="utf-8")) == plan
