@@ -51,7 +51,9 @@ def _report(path):
         return list(csv.DictReader(handle))
 
 
-def test_a_generated_export_imports_and_reconciles_with_no_unexplained_difference(db, export, media, tmp_path):
+def test_a_generated_export_imports_and_reconciles_with_no_unexplained_difference(
+    db, export, media, tmp_path
+):
     outcome = _import(export.directory, tmp_path)
     plan = outcome.plan
 
@@ -78,7 +80,8 @@ def test_a_generated_export_imports_and_reconciles_with_no_unexplained_differenc
 def test_old_agencies_end_before_the_reform_with_their_successor_when_known(db, export, media, tmp_path):
     _import(export.directory, tmp_path)
     commune_row = next(
-        row for row in map(__import__("json").loads, (export.directory / fmt.AGENCIES).read_text().splitlines())
+        row
+        for row in map(__import__("json").loads, (export.directory / fmt.AGENCIES).read_text().splitlines())
         if row["level"] == "xa" and row.get("successor_code")
     )
     old = Agency.objects.get(code=commune_row["code"], valid_to=REFORM_DATE)
@@ -104,7 +107,11 @@ def test_each_defect_of_the_export_is_reported_with_its_reason(db, export, media
         for number, line in enumerate((export.directory / fmt.ATTACHMENTS).read_text().splitlines(), start=1)
     }
     conflicting = tuple(f"/{code}/" for code in export.conflicts)  # their files go with the dossier
-    for path in [p for p in export.missing_files if not p.endswith(conflicting) and not any(c in p for c in conflicting)]:
+    for path in [
+        p
+        for p in export.missing_files
+        if not p.endswith(conflicting) and not any(c in p for c in conflicting)
+    ]:
         assert by_line[(fmt.ATTACHMENTS, attachment_lines[path])].startswith("Không có tệp")
         assert not LegacyAttachment.objects.filter(source_path=path).exists()
     for path in [p for p in export.bad_checksums if not any(c in p for c in conflicting)]:
@@ -114,7 +121,12 @@ def test_each_defect_of_the_export_is_reported_with_its_reason(db, export, media
 
 def test_importing_the_same_export_twice_changes_nothing(db, export, media, tmp_path):
     _import(export.directory, tmp_path)
-    counts = (Dossier.objects.count(), DossierEvent.objects.count(), LegacyRecord.objects.count(), Agency.objects.count())
+    counts = (
+        Dossier.objects.count(),
+        DossierEvent.objects.count(),
+        LegacyRecord.objects.count(),
+        Agency.objects.count(),
+    )
 
     again = _import(export.directory, tmp_path)
 
@@ -167,7 +179,11 @@ def test_a_broken_row_is_rejected_with_its_message_and_nothing_of_it_imported(
     rewrite_rows(
         own_export,
         fmt.DOSSIERS,
-        lambda row: {**row, "procedure_code": "9.999999", "received_at": "05/03/2024"} if row["code"] == broken else row,
+        lambda row: (
+            {**row, "procedure_code": "9.999999", "received_at": "05/03/2024"}
+            if row["code"] == broken
+            else row
+        ),
     )
 
     outcome = _import(own_export, tmp_path)
@@ -199,9 +215,11 @@ def test_an_ambiguous_old_address_is_kept_as_given_and_listed(db, export, own_ex
     rewrite_rows(
         own_export,
         fmt.DOSSIERS,
-        lambda row: {**row, "unit_code": "", "address": "Thôn 2, xã Hương Phong, Thừa Thiên Huế"}
-        if row["code"] == target["code"]
-        else row,
+        lambda row: (
+            {**row, "unit_code": "", "address": "Thôn 2, xã Hương Phong, Thừa Thiên Huế"}
+            if row["code"] == target["code"]
+            else row
+        ),
     )
 
     plan = plan_import(own_export, check_content=False)

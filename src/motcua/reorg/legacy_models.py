@@ -83,7 +83,9 @@ class LegacyAttachment(models.Model):
         SUBMITTED = "submitted", _("giấy tờ đã nộp")
         RESULT = "result", _("kết quả giải quyết")
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="legacy_attachments")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="legacy_attachments"
+    )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("tên tệp"), max_length=255)
     file_ref = models.CharField(_("tệp"), max_length=500)

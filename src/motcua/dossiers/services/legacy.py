@@ -1,5 +1,5 @@
-"""Historical dossiers brought over from an old one-stop system (``motcua.reorg.legacy``): finished records that
-keep their original agency (statistics), their history as events and their old code (``legacy_code``).
+"""Historical dossiers brought over from an old one-stop system (``motcua.reorg.legacy``): finished records
+that keep their original agency (statistics), their history as events and their old code (``legacy_code``).
 
 They are written in bulk, inside the caller's transaction (one import batch), without outbox messages: the
 old system reported them to the national portal when they happened. The history must replay to the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -79,14 +80,17 @@ def _event_data(event: HistoricalEvent, *, agency_id: int, origin: str) -> dict:
     if event.kind in _STEP_KINDS:
         data["to_step"] = None
     if event.kind in _APPOINTMENT_KINDS:
-        data["appointment"] = event.appointment_at.astimezone(dt.UTC).isoformat() if event.appointment_at else None
+        data["appointment"] = (
+            event.appointment_at.astimezone(dt.UTC).isoformat() if event.appointment_at else None
+        )
     return data
 
 
 def replayed(events: tuple[HistoricalEvent, ...], *, agency_id: int) -> ReplayedState:
     """What the history replays to (``dossiers.replay``), before anything is written."""
     return replay(
-        SimpleNamespace(kind=e.kind, action=e.action, data=_event_data(e, agency_id=agency_id, origin=""))
+        # replay reads kind, action and data only
+        SimpleNamespace(kind=e.kind, action=e.action, data=_event_data(e, agency_id=agency_id, origin=""))  # type: ignore[misc]
         for e in events
     )
 
@@ -95,12 +99,17 @@ def check_history(events: tuple[HistoricalEvent, ...], *, agency_id: int, state:
     """Why this history cannot stand for a finished dossier in ``state`` (a Vietnamese message), or ""."""
     if not events or events[0].kind != EventKind.SUBMITTED:
         return _("Lịch sử xử lý phải bắt đầu bằng sự kiện nộp hồ sơ.")
-    if any(later.at < earlier.at for earlier, later in zip(events, events[1:], strict=False)):
+    if any(later.at < earlier.at for earlier, later in pairwise(events)):
         return _("Các sự kiện của lịch sử xử lý không theo thứ tự thời gian.")
     if state not in TERMINAL_STATES:
         return _("Hồ sơ cũ phải là hồ sơ đã kết thúc.")
     result = replayed(events, agency_id=agency_id)
-    if result.state != state or result.step is not None or result.open_consultations or result.withdrawal_pending:
+    if (
+        result.state != state
+        or result.step is not None
+        or result.open_consultations
+        or result.withdrawal_pending
+    ):
         return _("Lịch sử xử lý dẫn đến trạng thái %(found)s, không phải %(status)s.") % {
             "found": result.state or "-",
             "status": state,

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 
 FORMAT = "motcua-legacy/1"
 MANIFEST = "manifest.json"
-AGENCIES, DOSSIERS, EVENTS, ATTACHMENTS = "agencies.jsonl", "dossiers.jsonl", "events.jsonl", "attachments.jsonl"
+AGENCIES, DOSSIERS, EVENTS, ATTACHMENTS = (
+    "agencies.jsonl",
+    "dossiers.jsonl",
+    "events.jsonl",
+    "attachments.jsonl",
+)
 DATA_FILES = (AGENCIES, DOSSIERS, EVENTS, ATTACHMENTS)
 FILES_DIR = "files"
 
@@ -107,7 +112,13 @@ class RowError:
     key: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "key": self.key, "field": self.field, "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,7 @@ def file_sha256(path: Path) -> str:
 
 
 def read_manifest(directory: Path) -> tuple[Manifest | None, list[RowError]]:
-    """The manifest and the problems of the export as a whole (format, counts and checksums of the data files).
+    """The manifest and the problems of the export as a whole (format, counts and checksums of data files).
 
     A problem here stops the import before any row is read: the files are not the ones the manifest lists."""
     path = directory / MANIFEST
@@ -155,7 +166,9 @@ def read_manifest(directory: Path) -> tuple[Manifest | None, list[RowError]]:
         return None, [RowError(MANIFEST, 0, "", _("Tệp kê khai không phải JSON hợp lệ."))]
     errors: list[RowError] = []
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return None, [RowError(MANIFEST, 0, "format", _("Định dạng phải là %(format)s.") % {"format": FORMAT})]
+        return None, [
+            RowError(MANIFEST, 0, "format", _("Định dạng phải là %(format)s.") % {"format": FORMAT})
+        ]
     exported_at = parse_moment(data.get("exported_at"))
     source = data.get("source")
     province_code = data.get("province_code")
@@ -172,7 +185,9 @@ def read_manifest(directory: Path) -> tuple[Manifest | None, list[RowError]]:
     for name in DATA_FILES:
         listed = files.get(name)
         if not isinstance(listed, dict):
-            errors.append(RowError(MANIFEST, 0, name, _("Tệp kê khai không liệt kê tệp %(file)s.") % {"file": name}))
+            errors.append(
+                RowError(MANIFEST, 0, name, _("Tệp kê khai không liệt kê tệp %(file)s.") % {"file": name})
+            )
             continue
         data_path = directory / name
         if not data_path.is_file():
@@ -195,7 +210,7 @@ def read_manifest(directory: Path) -> tuple[Manifest | None, list[RowError]]:
             )
     if errors:
         return None, errors
-    assert exported_at is not None
+    assert exported_at is not None and isinstance(source, str) and isinstance(province_code, str)
     manifest = Manifest(
         format=FORMAT,
         source=source.strip(),
@@ -207,10 +222,13 @@ def read_manifest(directory: Path) -> tuple[Manifest | None, list[RowError]]:
     return manifest, []
 
 
-def write_manifest(directory: Path, *, source: str, exported_at: dt.datetime, province_code: str) -> dict[str, Any]:
+def write_manifest(
+    directory: Path, *, source: str, exported_at: dt.datetime, province_code: str
+) -> dict[str, Any]:
     """Write ``manifest.json`` for the data files in ``directory`` (their rows and checksums)."""
     files = {
-        name: {"rows": _count_lines(directory / name), "sha256": file_sha256(directory / name)} for name in DATA_FILES
+        name: {"rows": _count_lines(directory / name), "sha256": file_sha256(directory / name)}
+        for name in DATA_FILES
     }
     manifest = {
         "format": FORMAT,
@@ -219,7 +237,9 @@ def write_manifest(directory: Path, *, source: str, exported_at: dt.datetime, pr
         "province_code": province_code,
         "files": files,
     }
-    (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (directory / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return manifest
 
 

@@ -38,10 +38,29 @@ _OLD_DEPARTMENTS = (
     ("000.00.22", "Sở Kế hoạch và Đầu tư tỉnh Thừa Thiên Huế", "000.00.13"),
     ("000.00.23", "Sở Tư pháp tỉnh Thừa Thiên Huế", "000.00.10"),
 )
-_DISTRICT_DIVISIONS = ("Phòng Tư pháp", "Phòng Tài nguyên và Môi trường", "Phòng Lao động - Thương binh và Xã hội")
+_DISTRICT_DIVISIONS = (
+    "Phòng Tư pháp",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động - Thương binh và Xã hội",
+)
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Tôn Nữ")
 _MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Ngọc", "Quang", "Thanh", "Hữu", "Xuân", "Phước")
-_GIVEN = ("An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hòa", "Khoa", "Lan", "Long", "Mai", "Nam", "Phúc")
+_GIVEN = (
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Khoa",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phúc",
+)
 _STREETS = ("Lê Lợi", "Trần Hưng Đạo", "Hùng Vương", "Nguyễn Huệ", "Đống Đa", "Phan Đình Phùng", "Chi Lăng")
 _SUMMARY = "Hồ sơ %(procedure)s của %(name)s"
 
@@ -94,7 +113,11 @@ def _old_agencies(province_code: str) -> list[_OldAgency]:
     old: list[_OldAgency] = []
     for prefix, name, successor in _OLD_DEPARTMENTS:
         heir = f"{successor}.{suffix}"
-        old.append(_OldAgency(f"{prefix}.{suffix}", name, "tinh", "so", province, "", heir if heir in in_force else ""))
+        old.append(
+            _OldAgency(
+                f"{prefix}.{suffix}", name, "tinh", "so", province, "", heir if heir in in_force else ""
+            )
+        )
     district_index = {d.pk: i for i, d in enumerate(districts)}
     for i, district in enumerate(districts):
         committee = f"000.00.{71 + i:02d}.{suffix}"
@@ -111,7 +134,7 @@ def _old_agencies(province_code: str) -> list[_OldAgency]:
                 )
             )
     for commune in communes:
-        i = district_index.get(commune.parent_id, 0)
+        i = district_index.get(commune.parent_id or 0, 0)
         heir_unit = default_successor.get(commune.pk)
         old.append(
             _OldAgency(
@@ -131,8 +154,16 @@ def _old_agencies(province_code: str) -> list[_OldAgency]:
 
 def _procedures() -> tuple[list[str], list[str]]:
     """Procedure codes handled by a commune committee, and by a named department."""
-    commune = sorted(set(CompetenceRule.objects.filter(agency_rule="commune_committee").values_list("procedure__code", flat=True)))
-    named = sorted(set(CompetenceRule.objects.filter(agency_rule="named").values_list("procedure__code", flat=True)))
+    commune = sorted(
+        set(
+            CompetenceRule.objects.filter(agency_rule="commune_committee").values_list(
+                "procedure__code", flat=True
+            )
+        )
+    )
+    named = sorted(
+        set(CompetenceRule.objects.filter(agency_rule="named").values_list("procedure__code", flat=True))
+    )
     return commune, named or commune
 
 
@@ -323,21 +354,26 @@ def generate(
         else:
             dossier_rows.append(_line(dossier))
         for seq, event in enumerate(events, start=1):
-            row = {"dossier_code": code, "seq": seq, "kind": event["kind"], "at": event["at"].isoformat()}
-            row["agency_code"] = agency.code
-            row["actor"] = f"Cán bộ {rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
+            entry: dict[str, Any] = {
+                "dossier_code": code,
+                "seq": seq,
+                "kind": event["kind"],
+                "at": event["at"].isoformat(),
+            }
+            entry["agency_code"] = agency.code
+            entry["actor"] = f"Cán bộ {rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
             if "appointment_at" in event:
-                row["appointment_at"] = event["appointment_at"].isoformat()
+                entry["appointment_at"] = event["appointment_at"].isoformat()
             if "note" in event:
-                row["note"] = event["note"]
-            event_rows.append(_line(row))
+                entry["note"] = event["note"]
+            event_rows.append(_line(entry))
         files = [("submitted", "don-de-nghi")] + [("submitted", "giay-to-kem-theo")] * rng.randrange(0, 2)
         if status == "da_tra_ket_qua":
             files.append(("result", "ket-qua"))
         for index, (kind, stem) in enumerate(files, start=1):
             content = tiny_pdf(f"{code} {stem} {index}")
             path = f"{fmt.FILES_DIR}/{received:%Y/%m}/{code}/{index}-{stem}.pdf"
-            row = {
+            listed = {
                 "dossier_code": code,
                 "path": path,
                 "name": f"{stem}.pdf",
@@ -354,10 +390,12 @@ def generate(
                 target = directory / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if defect < rates["missing_file"] + rates["bad_checksum"]:
-                    content = content.replace(b"%PDF-1.4", b"%PDF-1.5", 1)  # altered after the export listed it
+                    content = content.replace(
+                        b"%PDF-1.4", b"%PDF-1.5", 1
+                    )  # altered after the export listed it
                     result.bad_checksums.append(path)
                 target.write_bytes(content)
-            attachment_rows.append(_line(row))
+            attachment_rows.append(_line(listed))
 
     written = {
         fmt.AGENCIES: agency_rows,

@@ -46,7 +46,13 @@ from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
 from motcua.org import services as org_services
 from motcua.org.models import Agency, AgencyKind, AgencyLevel, ReceptionPoint, ReceptionPointKind
 from motcua.reorg.legacy import format as fmt
-from motcua.reorg.legacy_models import LegacyAttachment, LegacyEntity, LegacyRecord, LegacyRun, LegacyRunStatus
+from motcua.reorg.legacy_models import (
+    LegacyAttachment,
+    LegacyEntity,
+    LegacyRecord,
+    LegacyRun,
+    LegacyRunStatus,
+)
 
 REFORM_DATE = dt.date(2025, 7, 1)
 REJECTED, MERGED, NOTICE = "rejected", "merged", "notice"
@@ -68,7 +74,11 @@ _LEVEL_UNIT = {"tinh": Level.PROVINCE, "huyen": Level.DISTRICT, "xa": Level.COMM
 # AgencyLevel holds the two tiers of 2025; a district body sat above the communes, so it is kept at the
 # provincial tier on the old province (its district stays in the import's notes: LegacyRecord.notes).
 _AGENCY_LEVEL = {"tinh": AgencyLevel.PROVINCE, "huyen": AgencyLevel.PROVINCE, "xa": AgencyLevel.COMMUNE}
-_AGENCY_KIND = {"ubnd": AgencyKind.PEOPLES_COMMITTEE, "so": AgencyKind.DEPARTMENT, "phong": AgencyKind.DIVISION}
+_AGENCY_KIND = {
+    "ubnd": AgencyKind.PEOPLES_COMMITTEE,
+    "so": AgencyKind.DEPARTMENT,
+    "phong": AgencyKind.DIVISION,
+}
 Progress = Callable[[int, int], None]
 
 
@@ -138,7 +148,7 @@ class ImportOutcome:
 
 
 def _dedupe(plan: ImportPlan, rows: list[fmt.Row], key: Callable[[fmt.Row], str]) -> list[fmt.Row]:
-    """One row per key: identical repeats are merged (listed); differing ones are all rejected, never chosen."""
+    """One row per key: identical repeats are merged (listed); differing ones all rejected, never chosen."""
     groups: dict[str, list[fmt.Row]] = defaultdict(list)
     for row in rows:
         groups[key(row)].append(row)
@@ -191,12 +201,16 @@ class _Units:
             self.by_code[unit.code].append(unit)
         # The successors of every old unit of the province, default first (geo_selectors.succession_links).
         self._successors: dict[int, list[AdministrativeUnit]] = defaultdict(list)
-        links = UnitSuccession.objects.filter(predecessor__province_code=province_code).select_related("successor")
+        links = UnitSuccession.objects.filter(predecessor__province_code=province_code).select_related(
+            "successor"
+        )
         for link in links.order_by("predecessor_id", "-is_default", "successor__code"):
             self._successors[link.predecessor_id].append(link.successor)
 
     def old(self, code: str, on: dt.date) -> AdministrativeUnit | None:
-        return next((u for u in self.by_code.get(code, ()) if u.valid_to is not None and u.is_valid_on(on)), None)
+        return next(
+            (u for u in self.by_code.get(code, ()) if u.valid_to is not None and u.is_valid_on(on)), None
+        )
 
     def successors(self, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
         return self._successors.get(unit.pk, [])
@@ -224,7 +238,9 @@ def _check_agencies(plan: ImportPlan, units: _Units) -> dict[str, Agency | None]
             reasons.append(("unit_code", _("Không có đơn vị hành chính cũ cùng cấp mang mã này.")))
         parent = row["parent_code"]
         if parent and parent not in accepted:
-            reasons.append(("parent_code", _("Cơ quan cấp trên %(code)s không có trong dữ liệu.") % {"code": parent}))
+            reasons.append(
+                ("parent_code", _("Cơ quan cấp trên %(code)s không có trong dữ liệu.") % {"code": parent})
+            )
         if reasons:
             for name, message in reasons:
                 plan.reject(fmt.RowError(row.file, row.line, name, message, code))
@@ -272,21 +288,26 @@ def _place(
     """The 2025 commune of the old address, or the unit as given when the data cannot tell (listed)."""
     given = units.old(row["unit_code"], day) if row["unit_code"] else None
     successors = units.successors(given) if given is not None else []
-    if len(successors) == 1:
+    if given is not None and len(successors) == 1:
         return successors[0], {"place": "unit", "given": given.code}
     reading = geo_selectors.normalize_address(row["address"], on=day) if row["address"] else None
     found = reading.commune if reading is not None and not reading.ambiguous else None
     if found is not None and (not successors or found in successors):
         return found, {"place": "address", "given": given.code if given else ""}
     kept = given or fallback
-    candidates = [c.commune.name for c in reading.candidates] if reading is not None and reading.ambiguous else []
+    candidates = (
+        [c.commune.name for c in reading.candidates] if reading is not None and reading.ambiguous else []
+    )
     candidates = candidates or [s.name for s in successors]
     plan.notice(
         fmt.RowError(
             row.file,
             row.line,
             "address",
-            _("Không xác định chắc chắn xã, phường mới (có thể: %(candidates)s): giữ đơn vị %(unit)s như dữ liệu cũ.")
+            _(
+                "Không xác định chắc chắn xã, phường mới (có thể: %(candidates)s): "
+                "giữ đơn vị %(unit)s như dữ liệu cũ."
+            )
             % {"candidates": ", ".join(candidates) or "-", "unit": kept.name},
             row["code"],
         )
@@ -316,7 +337,9 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
     codes = [row["code"] for row in dossier_rows]
     for start in range(0, len(codes), 2000):
         taken |= set(
-            Dossier.objects.filter(code__in=codes[start : start + 2000], legacy_code="").values_list("code", flat=True)
+            Dossier.objects.filter(code__in=codes[start : start + 2000], legacy_code="").values_list(
+                "code", flat=True
+            )
         )
     exported = manifest.exported_at
     by_code: dict[str, DossierPlan] = {}
@@ -333,7 +356,9 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
             if not (agency_row["valid_from"] or dt.date.min) <= day < agency_row["valid_to"]:
                 reasons.append(("received_at", _("Ngày tiếp nhận ngoài thời gian hoạt động của cơ quan.")))
         if not row["received_at"] <= row["finished_at"] <= exported:
-            reasons.append(("finished_at", _("Ngày kết thúc phải sau ngày tiếp nhận và trước ngày xuất dữ liệu.")))
+            reasons.append(
+                ("finished_at", _("Ngày kết thúc phải sau ngày tiếp nhận và trước ngày xuất dữ liệu."))
+            )
         if row["appointment_at"] < row["received_at"]:
             reasons.append(("appointment_at", _("Ngày hẹn trả kết quả trước ngày tiếp nhận.")))
         if row["unit_code"] and units.old(row["unit_code"], day) is None:
@@ -371,14 +396,32 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
         if owner is None:
             plan.reject(_orphan(row))
         elif row["agency_code"] and row["agency_code"] not in agencies:
-            _reject_dossier(plan, by_code, owner, fmt.RowError(row.file, row.line, "agency_code", _("Không có cơ quan cũ mang mã này."), row["dossier_code"]))
+            _reject_dossier(
+                plan,
+                by_code,
+                owner,
+                fmt.RowError(
+                    row.file,
+                    row.line,
+                    "agency_code",
+                    _("Không có cơ quan cũ mang mã này."),
+                    row["dossier_code"],
+                ),
+            )
         else:
             owner.events.append(row)
     for owner in list(by_code.values()):
         owner.events.sort(key=lambda row: row["seq"])
         problem = _history_problem(owner)
         if problem:
-            _reject_dossier(plan, by_code, owner, fmt.RowError(fmt.EVENTS, owner.events[0].line if owner.events else 0, "seq", problem, owner.row["code"]))
+            _reject_dossier(
+                plan,
+                by_code,
+                owner,
+                fmt.RowError(
+                    fmt.EVENTS, owner.events[0].line if owner.events else 0, "seq", problem, owner.row["code"]
+                ),
+            )
 
     attachments = _dedupe(plan, _read(plan, fmt.ATTACHMENTS), key=lambda row: row["path"])
     for row in attachments:
@@ -386,9 +429,9 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
         if owner is None:
             plan.reject(_orphan(row))
             continue
-        problem = _file_problem(directory, row, check_content=check_content)
-        if problem:
-            plan.reject(fmt.RowError(row.file, row.line, problem[0], problem[1], row["dossier_code"]))
+        found = _file_problem(directory, row, check_content=check_content)
+        if found:
+            plan.reject(fmt.RowError(row.file, row.line, found[0], found[1], row["dossier_code"]))
             continue
         owner.attachments.append(row)
     plan.dossiers = sorted(by_code.values(), key=lambda d: d.row.line)
@@ -405,7 +448,9 @@ def _orphan(row: fmt.Row) -> fmt.RowError:
     )
 
 
-def _reject_dossier(plan: ImportPlan, by_code: dict[str, DossierPlan], owner: DossierPlan, error: fmt.RowError) -> None:
+def _reject_dossier(
+    plan: ImportPlan, by_code: dict[str, DossierPlan], owner: DossierPlan, error: fmt.RowError
+) -> None:
     """Reject the dossier for ``error``, and the rows of its history read so far with it."""
     if by_code.pop(owner.row["code"], None) is None:
         return
@@ -415,7 +460,9 @@ def _reject_dossier(plan: ImportPlan, by_code: dict[str, DossierPlan], owner: Do
         plan.reject(_orphan(event))
 
 
-def _historical_events(owner: DossierPlan, agencies: dict[str, Agency] | None = None) -> tuple[historical.HistoricalEvent, ...]:
+def _historical_events(
+    owner: DossierPlan, agencies: dict[str, Agency] | None = None
+) -> tuple[historical.HistoricalEvent, ...]:
     placeholder = Agency(pk=0)
     result = []
     for row in owner.events:
@@ -503,9 +550,9 @@ def _records(source: str, entity: str, keys: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(keys), 2000):
         found.update(
-            LegacyRecord.objects.filter(source=source, entity=entity, key__in=keys[start : start + 2000]).values_list(
-                "key", "object_id"
-            )
+            LegacyRecord.objects.filter(
+                source=source, entity=entity, key__in=keys[start : start + 2000]
+            ).values_list("key", "object_id")
         )
     return found
 
@@ -550,7 +597,13 @@ def _import_agencies(plan: ImportPlan, run: LegacyRun) -> tuple[dict[str, Agency
             notes["reused"] = True
         by_code[row["code"]] = agency
         LegacyRecord.objects.create(
-            source=source, entity=LegacyEntity.AGENCY, key=row["code"], object_id=agency.pk, row_sha256=row.sha256, run=run, notes=notes
+            source=source,
+            entity=LegacyEntity.AGENCY,
+            key=row["code"],
+            object_id=agency.pk,
+            row_sha256=row.sha256,
+            run=run,
+            notes=notes,
         )
         written += 1
     for item in plan.agencies:
@@ -573,7 +626,9 @@ def _store_file(directory: Path, row: fmt.Row) -> str:
     return ref
 
 
-def _import_batch(plan: ImportPlan, run: LegacyRun, batch: list[DossierPlan], agencies: dict[str, Agency]) -> Counter:
+def _import_batch(
+    plan: ImportPlan, run: LegacyRun, batch: list[DossierPlan], agencies: dict[str, Agency]
+) -> Counter:
     counts: Counter = Counter()
     source = run.source
     done = _records(source, LegacyEntity.DOSSIER, [d.row["code"] for d in batch])
@@ -583,14 +638,20 @@ def _import_batch(plan: ImportPlan, run: LegacyRun, batch: list[DossierPlan], ag
     refs = {a["path"]: _store_file(plan.directory, a) for d in todo for a in d.attachments}
     points = {
         p.agency_id: p
-        for p in ReceptionPoint.objects.filter(agency__in=[agencies[d.row["agency_code"]] for d in todo]).order_by("valid_from", "pk")
+        for p in ReceptionPoint.objects.filter(
+            agency__in=[agencies[d.row["agency_code"]] for d in todo]
+        ).order_by("valid_from", "pk")
     }
     items = []
     for d in todo:
         row, agency = d.row, agencies[d.row["agency_code"]]
         point = points.get(agency.pk)
         if point is None:
-            raise DomainError("legacy.no_reception_point", _("Cơ quan %(code)s không có bộ phận một cửa."), code=agency.code)
+            raise DomainError(
+                "legacy.no_reception_point",
+                _("Cơ quan %(agency)s không có bộ phận một cửa."),
+                agency=agency.code,
+            )
         items.append(
             historical.HistoricalDossier(
                 code=row["code"],
@@ -608,7 +669,9 @@ def _import_batch(plan: ImportPlan, run: LegacyRun, batch: list[DossierPlan], ag
                 summary=row["summary"],
                 events=_historical_events(d, agencies),
                 documents=tuple(
-                    historical.HistoricalDocument(name=a["name"], file_ref=refs[a["path"]], result=a["kind"] == "result")
+                    historical.HistoricalDocument(
+                        name=a["name"], file_ref=refs[a["path"]], result=a["kind"] == "result"
+                    )
                     for a in d.attachments
                 ),
             )
@@ -618,29 +681,47 @@ def _import_batch(plan: ImportPlan, run: LegacyRun, batch: list[DossierPlan], ag
     for dossier, d in zip(created, todo, strict=True):
         records.append(
             LegacyRecord(
-                source=source, entity=LegacyEntity.DOSSIER, key=d.row["code"], object_id=dossier.pk,
-                row_sha256=d.row.sha256, run=run, notes=d.place_note,
+                source=source,
+                entity=LegacyEntity.DOSSIER,
+                key=d.row["code"],
+                object_id=dossier.pk,
+                row_sha256=d.row.sha256,
+                run=run,
+                notes=d.place_note,
             )
         )
         records.extend(
             LegacyRecord(
-                source=source, entity=LegacyEntity.EVENT, key=f"{e['dossier_code']}#{e['seq']}", object_id=dossier.pk,
-                row_sha256=e.sha256, run=run,
+                source=source,
+                entity=LegacyEntity.EVENT,
+                key=f"{e['dossier_code']}#{e['seq']}",
+                object_id=dossier.pk,
+                row_sha256=e.sha256,
+                run=run,
             )
             for e in d.events
         )
         for a in d.attachments:
             attachments.append(
                 LegacyAttachment(
-                    dossier=dossier, kind=a["kind"], name=a["name"], file_ref=refs[a["path"]], size=a["size"],
-                    sha256=a["sha256"].lower(), source_path=a["path"],
+                    dossier=dossier,
+                    kind=a["kind"],
+                    name=a["name"],
+                    file_ref=refs[a["path"]],
+                    size=a["size"],
+                    sha256=a["sha256"].lower(),
+                    source_path=a["path"],
                 )
             )
     saved = LegacyAttachment.objects.bulk_create(attachments)
     records.extend(
         LegacyRecord(
-            source=source, entity=LegacyEntity.ATTACHMENT, key=a.source_path, object_id=a.pk,
-            row_sha256=a.sha256, run=run,
+            source=source,
+            entity=LegacyEntity.ATTACHMENT,
+            key=a.source_path,
+            object_id=a.pk,
+            row_sha256=a.sha256,
+            run=run,
         )
         for a in saved
     )
@@ -682,7 +763,8 @@ def import_export(
     outcome.imported[LegacyEntity.AGENCY] += written
     batches = [plan.dossiers[i : i + batch_size] for i in range(0, len(plan.dossiers), batch_size)]
     LegacyRun.objects.filter(pk=run.pk).update(
-        batches_total=len(batches), rows_rejected=sum(len(lines) for lines in plan.rejected_rows.values()),
+        batches_total=len(batches),
+        rows_rejected=sum(len(lines) for lines in plan.rejected_rows.values()),
         report_path=str(path),
     )
     for index, batch in enumerate(batches):

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier
 from motcua.reorg.legacy import format as fmt
-from motcua.reorg.legacy.importer import MERGED, REJECTED, STATUS_MAP, ImportPlan, content_problem, plan_import
+from motcua.reorg.legacy.importer import (
+    MERGED,
+    REJECTED,
+    STATUS_MAP,
+    ImportPlan,
+    content_problem,
+    plan_import,
+)
 from motcua.reorg.legacy_models import LegacyAttachment, LegacyEntity, LegacyRecord
 
 _ENTITY_FILE = {
@@ -105,16 +112,16 @@ def reconcile(directory: Path) -> Reconciliation:
         wanted = sorted(keys | left_out.get(entity, set()))
         for start in range(0, len(wanted), 2000):
             found |= set(
-                LegacyRecord.objects.filter(source=source, entity=entity, key__in=wanted[start : start + 2000]).values_list(
-                    "key", flat=True
-                )
+                LegacyRecord.objects.filter(
+                    source=source, entity=entity, key__in=wanted[start : start + 2000]
+                ).values_list("key", flat=True)
             )
         records[entity] = found
         for key in sorted(keys - found):
             if entity == LegacyEntity.ATTACHMENT and _refused_by_content(plan, key, result):
                 continue
             result.unexplained.append(Difference(entity, key, _("Dòng hợp lệ nhưng không được nhập.")))
-        for key in sorted((found - keys)):
+        for key in sorted(found - keys):
             result.unexplained.append(Difference(entity, key, _("Dòng bị từ chối nhưng đã được nhập.")))
 
     for entity, name in _ENTITY_FILE.items():
@@ -141,12 +148,18 @@ def _refused_by_content(plan: ImportPlan, path: str, result: Reconciliation) -> 
     problem = content_problem((plan.directory / path).read_bytes(), row)
     if problem is None:
         return False
-    result.explained.append((REJECTED, fmt.RowError(row.file, row.line, problem[0], problem[1], row["dossier_code"])))
+    result.explained.append(
+        (REJECTED, fmt.RowError(row.file, row.line, problem[0], problem[1], row["dossier_code"]))
+    )
     return True
 
 
 def _left_out_keys(plan: ImportPlan, name: str) -> set[str]:
-    return {error.key for outcome, error in plan.issues if outcome == REJECTED and error.file == name and error.key}
+    return {
+        error.key
+        for outcome, error in plan.issues
+        if outcome == REJECTED and error.file == name and error.key
+    }
 
 
 def _dossier_lines(plan: ImportPlan, result: Reconciliation) -> list[CountLine]:
@@ -154,7 +167,11 @@ def _dossier_lines(plan: ImportPlan, result: Reconciliation) -> list[CountLine]:
     codes = sorted(d.row["code"] for d in plan.dossiers)
     states: dict[str, str] = {}
     for start in range(0, len(codes), 2000):
-        states.update(Dossier.objects.filter(legacy_code__in=codes[start : start + 2000]).values_list("legacy_code", "state"))
+        states.update(
+            Dossier.objects.filter(legacy_code__in=codes[start : start + 2000]).values_list(
+                "legacy_code", "state"
+            )
+        )
     for d in plan.dossiers:
         found = states.get(d.row["code"])
         if found is not None and found != d.state:
@@ -166,7 +183,10 @@ def _dossier_lines(plan: ImportPlan, result: Reconciliation) -> list[CountLine]:
                     % {"found": found, "status": d.row["status"]},
                 )
             )
-    rejected, merged = plan.rejected_rows[fmt.DOSSIERS], plan.merged_rows[fmt.DOSSIERS] - plan.rejected_rows[fmt.DOSSIERS]
+    rejected, merged = (
+        plan.rejected_rows[fmt.DOSSIERS],
+        plan.merged_rows[fmt.DOSSIERS] - plan.rejected_rows[fmt.DOSSIERS],
+    )
     source: Counter = Counter()
     left: Counter = Counter()
     joined: Counter = Counter()
@@ -179,7 +199,9 @@ def _dossier_lines(plan: ImportPlan, result: Reconciliation) -> list[CountLine]:
         d.row["status"] for d in plan.dossiers if states.get(d.row["code"]) == STATUS_MAP[d.row["status"]]
     )
     return [
-        CountLine(LegacyEntity.DOSSIER, status, source[status], left[status], joined[status], imported[status])
+        CountLine(
+            LegacyEntity.DOSSIER, status, source[status], left[status], joined[status], imported[status]
+        )
         for status in sorted(source)
     ]
 

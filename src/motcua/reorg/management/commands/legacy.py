@@ -18,16 +18,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         subcommands = parser.add_subparsers(dest="action", required=True)
-        make = subcommands.add_parser("generate", help="write a synthetic export of Huế's old one-stop system")
+        make = subcommands.add_parser(
+            "generate", help="write a synthetic export of Huế's old one-stop system"
+        )
         make.add_argument("directory", type=Path)
         make.add_argument("--dossiers", type=int, default=2000)
         make.add_argument("--years", type=int, default=3)
         make.add_argument("--seed", type=int, default=1)
         make.add_argument("--province", default="46", help="GSO code of the province (default 46, Huế)")
-        load = subcommands.add_parser("import", help="check every row, report the rejected ones, import the rest")
+        load = subcommands.add_parser(
+            "import", help="check every row, report the rejected ones, import the rest"
+        )
         load.add_argument("directory", type=Path)
         load.add_argument("--batch-size", type=int, default=200, help="dossiers per transaction")
-        load.add_argument("--report", type=Path, help="CSV report of the rows (default under MOTCUA_VAR_DIR/legacy)")
+        load.add_argument(
+            "--report", type=Path, help="CSV report of the rows (default under MOTCUA_VAR_DIR/legacy)"
+        )
         load.add_argument("--throttle", type=float, default=0.0, help="seconds to pause between batches")
         check = subcommands.add_parser("reconcile", help="counts and checksums, export against imported")
         check.add_argument("directory", type=Path)
@@ -44,7 +50,8 @@ class Command(BaseCommand):
             )
             rows = " ".join(f"{name}={count}" for name, count in made.counts.items())
             self.stdout.write(
-                f"{directory}: {rows}; defects: duplicates={len(made.duplicates)} conflicts={len(made.conflicts)} "
+                f"{directory}: {rows}; defects: duplicates={len(made.duplicates)} "
+                f"conflicts={len(made.conflicts)} "
                 f"missing_files={len(made.missing_files)} bad_checksums={len(made.bad_checksums)}"
             )
             return
@@ -88,12 +95,16 @@ class Command(BaseCommand):
 
     def _reconcile(self, directory: Path) -> None:
         result = reconcile(directory)
-        self.stdout.write(f"{'entity':<11}{'status':<16}{'source':>8}{'rejected':>10}{'merged':>8}{'imported':>10}")
+        self.stdout.write(
+            f"{'entity':<11}{'status':<16}{'source':>8}{'rejected':>10}{'merged':>8}{'imported':>10}"
+        )
         for line in result.counts:
             self.stdout.write(
                 f"{line.entity:<11}{line.status:<16}{line.source:>8}{line.rejected:>10}{line.merged:>8}{line.imported:>10}"
             )
-        self.stdout.write(f"explained: {len(result.explained)} rows left out with their reason (see the import report)")
+        self.stdout.write(
+            f"explained: {len(result.explained)} rows left out with their reason (see the import report)"
+        )
         for difference in result.unexplained:
             self.stdout.write(f"UNEXPLAINED {difference.entity} {difference.key}: {difference.message}")
         if not result.clean:
