@@ -238,3 +238,15 @@ def test_an_old_unit_with_one_successor_becomes_that_2025_commune(db, export):
     by_unit = [d for d in plan.dossiers if d.place_note.get("place") == "unit"]
     assert by_unit
     assert all(d.place_unit.valid_to is None and d.place_unit.valid_from == REFORM_DATE for d in by_unit)
+
+
+def test_the_inbox_search_matches_the_old_code(db, export, media, tmp_path):
+    from motcua.dossiers.selectors.inbox import InboxFilters
+
+    _import(export.directory, tmp_path)
+    dossier = Dossier.objects.exclude(legacy_code="").order_by("pk").last()
+    typed = dossier.legacy_code.split("-", 1)[1].lower()  # the day and number, as an officer types them
+
+    found = Dossier.objects.filter(InboxFilters(query=typed).condition())
+
+    assert dossier in found

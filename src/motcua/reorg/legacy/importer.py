@@ -296,7 +296,12 @@ def _place(
         return found, {"place": "address", "given": given.code if given else ""}
     kept = given or fallback
     candidates = (
-        [c.commune.name for c in reading.candidates] if reading is not None and reading.ambiguous else []
+        [
+            f"{c.commune.name} ({c.legacy_unit.name})" if c.legacy_unit else c.commune.name
+            for c in reading.candidates
+        ]
+        if reading is not None and reading.ambiguous
+        else []
     )
     candidates = candidates or [s.name for s in successors]
     plan.notice(
