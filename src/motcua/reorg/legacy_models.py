@@ -59,6 +59,8 @@ class LegacyRecord(models.Model):
     source = models.CharField(_("hệ thống nguồn"), max_length=120)
     entity = models.CharField(_("loại dữ liệu"), max_length=12, choices=LegacyEntity.choices)
     key = models.CharField(_("mã trong hệ thống cũ"), max_length=200)
+    # The Agency, Dossier or LegacyAttachment the row became; for an event, its dossier (events are written
+    # in bulk with their dossier and found by (dossier, sequence)).
     object_id = models.BigIntegerField(_("mã bản ghi đã nhập"))
     row_sha256 = models.CharField(max_length=64)
     run = models.ForeignKey(LegacyRun, on_delete=models.PROTECT, related_name="records")
