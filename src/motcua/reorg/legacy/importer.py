@@ -750,6 +750,18 @@ def import_export(
     ``throttle``: seconds to wait between batches, to leave the database to the officers during the day."""
     if batch_size < 1:
         raise DomainError("legacy.batch_size", _("Số hồ sơ mỗi lô phải lớn hơn 0."))
+    manifest, _problems = fmt.read_manifest(directory)
+    if manifest is not None:
+        finished = LegacyRun.objects.filter(
+            source=manifest.source, manifest_sha256=manifest.sha256, status=LegacyRunStatus.DONE
+        ).first()
+        if finished is not None:  # imported already: nothing to check again, nothing to write
+            return ImportOutcome(
+                plan=ImportPlan(directory=directory, manifest=manifest),
+                run=finished,
+                report_path=Path(finished.report_path),
+                already_done=True,
+            )
     plan = plan_import(directory)
     path = write_report(plan, report_path or default_report_path(plan.manifest, directory))
     if plan.manifest is None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
 from motcua.reorg.legacy.generate import generate
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             )
             return
         if not directory.is_dir():
-            raise CommandError(f"{directory}: không phải thư mục")
+            raise CommandError(_("%(directory)s không phải là thư mục.") % {"directory": directory})
         if options["action"] == "import":
             self._import(directory, options)
         else:
@@ -65,7 +66,7 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} lô", ending="")
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
         if done == total:
             self.stdout.write("")
         self.stdout.flush()
@@ -81,15 +82,19 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(str(error)) from error
-        issues = [outcome for outcome, _error in outcome.plan.issues]
+        if outcome.already_done:
+            self.stdout.write(
+                _("Đã nhập xong trước đây: không có gì thay đổi (báo cáo: %(report)s).")
+                % {"report": outcome.report_path}
+            )
+            return
+        issues = [kind for kind, _error in outcome.plan.issues]
         self.stdout.write(
             f"rejected={issues.count(REJECTED)} merged={issues.count(MERGED)} notices={issues.count(NOTICE)} "
             f"report={outcome.report_path}"
         )
         if outcome.run is None:
-            raise CommandError("dữ liệu xuất không hợp lệ, không nhập gì: xem báo cáo")
-        if outcome.already_done:
-            self.stdout.write("đã nhập xong trước đây: không có gì thay đổi")
+            raise CommandError(_("Dữ liệu xuất không hợp lệ, không nhập gì: xem báo cáo."))
         imported = " ".join(f"{entity}={count}" for entity, count in sorted(outcome.imported.items()))
         self.stdout.write(self.style.SUCCESS(f"imported {imported or 'nothing'}"))
 
