@@ -224,6 +224,11 @@ class Dossier(models.Model):
         "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     step_deadline = models.DateTimeField(null=True, blank=True)
+    # The dossier's code in the old one-stop system it was imported from (reorg's legacy import); empty for
+    # dossiers received here. The public lookup and the inbox search find a dossier by it too.
+    legacy_code = models.CharField(
+        _("mã hồ sơ ở hệ thống cũ"), max_length=80, blank=True, default="", db_index=True
+    )
 
     class Meta:
         verbose_name = _("hồ sơ")

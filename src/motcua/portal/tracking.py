@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,8 +150,12 @@ def find_public_dossier(
             _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút."),
             minutes=settings.MOTCUA_LOOKUP_WINDOW_MINUTES,
         )
+    # A dossier imported from the old one-stop system is found by its old code too (reorg's legacy import).
     dossier = (
-        Dossier.objects.select_related("procedure", "competent_agency").filter(code=code).first()
+        Dossier.objects.select_related("procedure", "competent_agency")
+        .filter(Q(code=code) | Q(legacy_code=code))
+        .order_by("pk")
+        .first()
         if code
         else None
     )

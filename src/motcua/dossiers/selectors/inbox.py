@@ -63,6 +63,7 @@ class InboxFilters:
         if self.query:
             condition &= (
                 Q(code__icontains=self.query)
+                | Q(legacy_code__icontains=self.query)
                 | Q(applicant_name__icontains=self.query)
                 | Q(subject_name__icontains=self.query)
             )

@@ -25,6 +25,7 @@ event kind).
 | the fee asked during processing (status 6) and received | ``financial`` |
 | intake of submissions from the national public service portal | ``intake`` |
 | the post: shipments recorded, a result delivered by post | ``post`` |
+| historical dossiers imported from an old system (not re-exported) | ``legacy`` |
 """
 
 from __future__ import annotations
