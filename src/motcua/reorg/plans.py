@@ -29,6 +29,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
+from motcua.org import services as org_services
 from motcua.org.models import Agency, ReceptionPoint, Staff
 
 from .models import Plan, PlanStatus
@@ -280,7 +281,14 @@ class _References:
                     _("mã %(code)s đang được cơ quan %(name)s dùng")
                     % {"code": item["code"], "name": existing.name},
                 )
-            self.unit(f"{path}.unit", item["unit"], on=self.on)
+            unit = self.unit(f"{path}.unit", item["unit"], on=self.on)
+            if unit is not None and existing is None:
+                try:  # the organization's own rules for a new agency (code shape, level of its unit)
+                    org_services.check_agency(
+                        code=item["code"], kind=item["kind"], level=item["level"], unit=unit, valid_from=self.on
+                    )
+                except DomainError as exc:
+                    self.add(path, str(exc))
             if item.get("parent"):
                 self.new_agency(f"{path}.parent", item["parent"])
         seen: set[str] = set()

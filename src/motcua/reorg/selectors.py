@@ -42,7 +42,7 @@ NOT_IN_FLIGHT_STATES = frozenset(TERMINAL_STATES)
 def plan_by_code(*, code: str) -> Plan:
     plan = Plan.objects.filter(code=code).first()
     if plan is None:
-        raise DomainError("reorg.plan_not_found", _("Không có phương án mã %(code)s."), code=code)
+        raise DomainError("reorg.plan_not_found", _("Không có phương án mã %(plan)s."), plan=code)
     return plan
 
 

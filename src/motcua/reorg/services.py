@@ -61,7 +61,7 @@ def save_plan(*, document: dict[str, Any], plan: Plan | None = None) -> Plan:
     existing = Plan.objects.select_for_update().filter(code=document["code"]).first()
     if plan is not None and existing is not None and existing.pk != plan.pk:
         raise DomainError(
-            "reorg.plan_code_taken", _("Mã phương án %(code)s đã được dùng."), code=document["code"]
+            "reorg.plan_code_taken", _("Mã phương án %(plan)s đã được dùng."), plan=document["code"]
         )
     target = existing or (
         Plan.objects.select_for_update().get(pk=plan.pk) if plan is not None and plan.pk else None
@@ -69,8 +69,8 @@ def save_plan(*, document: dict[str, Any], plan: Plan | None = None) -> Plan:
     if target is not None and target.status != PlanStatus.DRAFT:
         raise DomainError(
             "reorg.plan_not_draft",
-            _("Phương án %(code)s đang ở trạng thái “%(status)s”: chỉ sửa được phương án dự thảo."),
-            code=target.code,
+            _("Phương án %(plan)s đang ở trạng thái “%(status)s”: chỉ sửa được phương án dự thảo."),
+            plan=target.code,
             status=target.get_status_display(),
         )
     target = target or Plan()
@@ -90,8 +90,8 @@ def cancel_plan(*, plan: Plan) -> Plan:
     if plan.status != PlanStatus.DRAFT:
         raise DomainError(
             "reorg.plan_not_cancellable",
-            _("Không hủy được phương án %(code)s: trạng thái “%(status)s” (chỉ hủy được trước khi áp dụng)."),
-            code=plan.code,
+            _("Không hủy được phương án %(plan)s: trạng thái “%(status)s” (chỉ hủy được trước khi áp dụng)."),
+            plan=plan.code,
             status=plan.get_status_display(),
         )
     plan.status = PlanStatus.CANCELLED
@@ -337,12 +337,12 @@ def move_dossier(*, routing: Routing, plan: Plan, dossier: Dossier, now: dt.date
 def _start(plan: Plan, now: dt.datetime) -> PlanRun:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.CANCELLED:
-        raise DomainError("reorg.plan_cancelled", _("Phương án %(code)s đã bị hủy."), code=plan.code)
+        raise DomainError("reorg.plan_cancelled", _("Phương án %(plan)s đã bị hủy."), plan=plan.code)
     if now < plan.effective_at:
         raise DomainError(
             "reorg.plan_not_yet",
-            _("Chỉ áp dụng được phương án %(code)s từ %(moment)s."),
-            code=plan.code,
+            _("Chỉ áp dụng được phương án %(plan)s từ %(moment)s."),
+            plan=plan.code,
             moment=timezone.localtime(plan.effective_at).strftime("%H:%M %d/%m/%Y"),
         )
     if plan.status == PlanStatus.DRAFT:
