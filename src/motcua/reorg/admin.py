@@ -76,6 +76,9 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = (SuccessionInline, RunInline)
     actions = ("cancel",)
 
+    def get_inlines(self, request: HttpRequest, obj: Plan | None = None) -> Any:
+        return self.inlines if obj is not None else ()  # successions and runs exist once the plan does
+
     def get_fields(self, request: HttpRequest, obj: Plan | None = None) -> list[str]:
         shown = ["text"] if obj is None or obj.status == PlanStatus.DRAFT else []
         return [*self.readonly_fields, *shown] if obj is not None else shown
