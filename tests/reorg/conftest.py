@@ -108,7 +108,8 @@ class Reorg:
              "role": Role.RECEPTION_OFFICER.value, "reception_point": "000.11.98.H46.MC"},
             {"username": self.staff["C.reception_officer"].username, "agency": "000.12.98.H46",
              "role": Role.RECEPTION_OFFICER.value, "reception_point": "000.12.98.H46.MC"},
-            {"username": self.staff["B.specialist"].username, "agency": "000.11.98.H46", "role": Role.SPECIALIST.value},
+            {"username": self.staff["B.specialist"].username, "agency": "000.11.98.H46",
+             "role": Role.SPECIALIST.value},
         ]  # fmt: skip
         document.update(changes)
         return document
@@ -136,8 +137,10 @@ PLAN: dict[str, Any] = {
     ],
     "agencies": {
         "open": [
-            {"code": "000.11.98.H46", "name": "UBND xã Tân Nhất", "kind": "ubnd", "level": "commune", "unit": "99811"},
-            {"code": "000.12.98.H46", "name": "UBND xã Mỹ Hòa", "kind": "ubnd", "level": "commune", "unit": "99812"},
+            {"code": "000.11.98.H46", "name": "UBND xã Tân Nhất", "kind": "ubnd", "level": "commune",
+             "unit": "99811"},
+            {"code": "000.12.98.H46", "name": "UBND xã Mỹ Hòa", "kind": "ubnd", "level": "commune",
+             "unit": "99812"},
         ],
         "end": [
             {"code": "T.RG.A", "successors": [{"agency": "000.11.98.H46"}]},
@@ -169,10 +172,10 @@ PLAN: dict[str, Any] = {
     ],
     "reception_points": {
         "open": [
-            {"code": "000.11.98.H46.MC", "name": "Bộ phận Một cửa xã Tân Nhất", "kind": "mot_cua", "agency": "000.11.98.H46",
-             "unit": "99811"},
-            {"code": "000.12.98.H46.MC", "name": "Bộ phận Một cửa xã Mỹ Hòa", "kind": "mot_cua", "agency": "000.12.98.H46",
-             "unit": "99812"},
+            {"code": "000.11.98.H46.MC", "name": "Bộ phận Một cửa xã Tân Nhất", "kind": "mot_cua",
+             "agency": "000.11.98.H46", "unit": "99811"},
+            {"code": "000.12.98.H46.MC", "name": "Bộ phận Một cửa xã Mỹ Hòa", "kind": "mot_cua",
+             "agency": "000.12.98.H46", "unit": "99812"},
         ],
         "close": ["T.RG.A.MC", "T.RG.B.MC", "T.RG.C.MC", "T.RG.D.MC"],
     },
@@ -205,7 +208,9 @@ def build_reorg() -> Reorg:
     points = {key: _point(agency) for key, agency in agencies.items()}
     staff: dict[str, User] = {}
     for key, agency in agencies.items():
-        staff[f"{key}.reception_officer"] = make_staff(agency, Role.RECEPTION_OFFICER, points[key], f"Một cửa {key}")
+        staff[f"{key}.reception_officer"] = make_staff(
+            agency, Role.RECEPTION_OFFICER, points[key], f"Một cửa {key}"
+        )
         for role in ROLES:
             staff[f"{key}.{role}"] = make_staff(agency, role, name=f"{role} {key}")
     commune_procedure = base.procedure
@@ -230,7 +235,9 @@ def receive_all(world: Reorg) -> dict[str, Dossier]:
     d = world.dossiers
     d["a"] = world.receive(at="A", procedure=world.commune_procedure, place="A")
     d["b"] = world.receive(at="B", procedure=world.commune_procedure, place="B")
-    services.assign_step(dossier=d["b"], by=world.staff["B.head"], assignee=world.staff["B.specialist"].staff, now=T0)
+    services.assign_step(
+        dossier=d["b"], by=world.staff["B.head"], assignee=world.staff["B.specialist"].staff, now=T0
+    )
     d["b"].refresh_from_db()
     d["d_in_a"] = world.receive(at="D", procedure=world.district_procedure, place="A", forward_to=2)
     d["d_in_c"] = world.receive(at="D", procedure=world.district_procedure, place="C")
@@ -244,7 +251,10 @@ def receive_all(world: Reorg) -> dict[str, Dossier]:
         now=T0,
     )
     d["finished"] = services.refuse_reception(
-        dossier=refused, by=world.staff["A.reception_officer"], reason="Không thuộc trường hợp giải quyết.", now=T0
+        dossier=refused,
+        by=world.staff["A.reception_officer"],
+        reason="Không thuộc trường hợp giải quyết.",
+        now=T0,
     )
     for dossier in d.values():
         dossier.refresh_from_db()

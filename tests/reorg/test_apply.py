@@ -25,7 +25,9 @@ def _choices(world: Reorg) -> list[dict]:
 
 
 def _moved(world: Reorg) -> dict[str, Dossier]:
-    return {key: Dossier.objects.select_related("current_step").get(pk=d.pk) for key, d in world.dossiers.items()}
+    return {
+        key: Dossier.objects.select_related("current_step").get(pk=d.pk) for key, d in world.dossiers.items()
+    }
 
 
 def test_apply_moves_every_in_flight_dossier_to_the_agency_competent_on_the_effective_date(reorg):
@@ -58,7 +60,9 @@ def test_apply_moves_every_in_flight_dossier_to_the_agency_competent_on_the_effe
         )
         event = after.events.get(kind=EventKind.REORGANIZED)
         assert event.audience == Audience.APPLICANT and event.data["to_agency"] == after.competent_agency_id
-        messages = OutboxMessage.objects.filter(aggregate_type="dossier", aggregate_id=after.pk, key__contains=f":{event.sequence}:")
+        messages = OutboxMessage.objects.filter(
+            aggregate_type="dossier", aggregate_id=after.pk, key__contains=f":{event.sequence}:"
+        )
         assert {message.topic for message in messages} >= {Topic.DOSSIER_STATUS, Topic.NOTIFY_APPLICANT}
 
 
@@ -120,13 +124,18 @@ def test_apply_resumes_after_a_crash_in_the_middle_of_a_batch(reorg, monkeypatch
     with pytest.raises(RuntimeError):
         services.apply_plan(plan=plan, batch=2, now=AFTER)
     run = plan.runs.get()
-    assert (run.state, run.moved) == (RunState.RUNNING, 2)  # the first batch committed, the second rolled back
+    assert (run.state, run.moved) == (
+        RunState.RUNNING,
+        2,
+    )  # the first batch committed, the second rolled back
     assert DossierEvent.objects.filter(kind=EventKind.REORGANIZED).count() == 2
     monkeypatch.setattr(services, "reroute", real)
     run = services.apply_plan(plan=plan, batch=2, now=AFTER)
     assert (run.state, run.moved) == (RunState.DONE, 4)
     for key in ("a", "b", "d_in_a", "d_in_c"):
-        assert DossierEvent.objects.filter(dossier=reorg.dossiers[key], kind=EventKind.REORGANIZED).count() == 1
+        assert (
+            DossierEvent.objects.filter(dossier=reorg.dossiers[key], kind=EventKind.REORGANIZED).count() == 1
+        )
 
 
 def test_apply_stopped_after_a_batch_resumes_where_it_stopped(reorg):
@@ -140,7 +149,9 @@ def test_apply_stopped_after_a_batch_resumes_where_it_stopped(reorg):
 def test_apply_before_the_effective_moment_is_refused_and_changes_nothing(reorg):
     plan = _load(reorg, choices=_choices(reorg))
     with pytest.raises(DomainError) as refused:
-        services.apply_plan(plan=plan, now=EFFECTIVE_AT.replace(hour=0) - __import__("datetime").timedelta(minutes=1))
+        services.apply_plan(
+            plan=plan, now=EFFECTIVE_AT.replace(hour=0) - __import__("datetime").timedelta(minutes=1)
+        )
     assert refused.value.code == "reorg.plan_not_yet"
     assert Agency.objects.get(pk=reorg.agencies["A"].pk).valid_to is None
     plan.refresh_from_db()

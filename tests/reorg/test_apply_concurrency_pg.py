@@ -61,7 +61,9 @@ def test_officer_actions_during_apply_are_all_kept_with_every_move():
     assert (run.moved, run.failed) == (4, 0)
     for dossier, _head, assignee in work:
         dossier.refresh_from_db()
-        kinds = list(DossierEvent.objects.filter(dossier=dossier).order_by("sequence").values_list("kind", flat=True))
+        kinds = list(
+            DossierEvent.objects.filter(dossier=dossier).order_by("sequence").values_list("kind", flat=True)
+        )
         assert kinds.count(EventKind.REORGANIZED) == 1
         # The assignment came after the move and is still there: nothing was lost.
         assert kinds[-1] == EventKind.STEP_ASSIGNED

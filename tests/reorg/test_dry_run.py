@@ -27,14 +27,20 @@ def _load(world: Reorg, **changes):
 def _everything() -> tuple:
     return (
         list(Agency.objects.order_by("pk").values_list("pk", "valid_to", "successor_id")),
-        list(AdministrativeUnit.objects.filter(province_code="46").order_by("pk").values_list("pk", "valid_to")),
+        list(
+            AdministrativeUnit.objects.filter(province_code="46").order_by("pk").values_list("pk", "valid_to")
+        ),
         UnitSuccession.objects.count(),
         list(CompetenceRule.objects.order_by("pk").values_list("pk", "valid_to")),
         list(Position.objects.order_by("pk").values_list("pk", "valid_to")),
         list(ReceptionPoint.objects.order_by("pk").values_list("pk", "valid_to")),
         OfficeHours.objects.count(),
         AgencySuccession.objects.count(),
-        list(Dossier.objects.order_by("pk").values_list("pk", "version", "competent_agency_id", "step_agency_id")),
+        list(
+            Dossier.objects.order_by("pk").values_list(
+                "pk", "version", "competent_agency_id", "step_agency_id"
+            )
+        ),
         DossierEvent.objects.count(),
         OutboxMessage.objects.count(),
     )

@@ -1,4 +1,4 @@
-"""Loading a plan: the JSON Schema, then every reference; each problem names its path; nothing saved on error."""
+"""Loading a plan: the JSON Schema, then every reference; each problem names its path; nothing saved."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from motcua.reorg import plans, services
 from motcua.reorg.models import Plan, PlanStatus
 from motcua.reorg.plans import PlanError
 
-from .conftest import AFTER, Reorg
+from .conftest import AFTER
 
 
 def _problems(document) -> list[str]:
@@ -46,7 +46,8 @@ def test_unknown_codes_are_reported_with_their_path_and_nothing_is_saved(reorg):
     document["choices"] = [{"dossier": "KHONG-CO-HO-SO", "unit": "99811"}]
     problems = _problems(document)
     assert "agencies.end[3].successors[0].agency: không có cơ quan mã 000.99.98.H46" in problems[0] or any(
-        p.startswith("agencies.end[3].successors[0].agency: không có cơ quan mã 000.99.98.H46") for p in problems
+        p.startswith("agencies.end[3].successors[0].agency: không có cơ quan mã 000.99.98.H46")
+        for p in problems
     ), problems
     expected = ("units[0].from[2]:", "competence[0].procedure:", "staff[0].username:", "choices[0].dossier:")
     for prefix in expected:
@@ -77,7 +78,10 @@ def test_a_plan_cannot_take_effect_before_an_applied_plan_of_the_province(reorg)
                           competence=[], staff=[], reception_points={}, office_hours=[])  # fmt: skip
     with pytest.raises(PlanError) as refused:
         services.load_plan(text=plans.dump(document))
-    assert any(str(p).startswith("effective_at: trước thời điểm của phương án thu-nghiem-2026") for p in refused.value.problems)
+    assert any(
+        str(p).startswith("effective_at: trước thời điểm của phương án thu-nghiem-2026")
+        for p in refused.value.problems
+    )
 
 
 def test_yaml_that_does_not_parse_names_its_line(db):

@@ -79,7 +79,7 @@ class PlanAdmin(admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Plan | None = None) -> Any:
         return self.inlines if obj is not None else ()  # successions and runs exist once the plan does
 
-    def get_fields(self, request: HttpRequest, obj: Plan | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Plan | None = None) -> Any:
         shown = ["text"] if obj is None or obj.status == PlanStatus.DRAFT else []
         return [*self.readonly_fields, *shown] if obj is not None else shown
 

@@ -285,7 +285,11 @@ class _References:
             if unit is not None and existing is None:
                 try:  # the organization's own rules for a new agency (code shape, level of its unit)
                     org_services.check_agency(
-                        code=item["code"], kind=item["kind"], level=item["level"], unit=unit, valid_from=self.on
+                        code=item["code"],
+                        kind=item["kind"],
+                        level=item["level"],
+                        unit=unit,
+                        valid_from=self.on,
                     )
                 except DomainError as exc:
                     self.add(path, str(exc))

@@ -53,9 +53,14 @@ def runs_of(*, plan: Plan) -> QuerySet[PlanRun]:
 class DossierRow(Protocol):
     """What routing reads of a dossier (a ``Dossier`` or a light row of the forecast's history)."""
 
-    procedure_id: int
-    place_unit_id: int | None
-    competent_agency_id: int | None
+    @property
+    def procedure_id(self) -> int: ...
+
+    @property
+    def place_unit_id(self) -> int | None: ...
+
+    @property
+    def competent_agency_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ def _end(rows: Any, on: dt.date) -> None:
 
 def _change_units(document: dict[str, Any], on: dt.date) -> None:
     before = on - dt.timedelta(days=1)
+    links: list[tuple[AdministrativeUnit, AdministrativeUnit | None, bool, bool]]
     for change in document.get("units") or []:
         kind = change["change"]
         if kind == "rename":

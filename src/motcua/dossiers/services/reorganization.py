@@ -4,8 +4,9 @@ The dossier keeps its code, history, deadlines, appointment and documents; its c
 receiving agency, when that one ended too) changes, the current step's performer is resolved again under the
 workflow version it was received with, and an officer assigned to the step keeps it only if they hold the
 step's role at the new agency. The move is an event (``reorganized``): the applicant reads it in plain
-words, the national portal gets the new processing agency through the outbox (Decree 118/2025/NĐ-CP,
-Art. 4: the one-stop mechanism follows the competent agency; docs/reorg.md)."""
+words, the national portal gets the new processing agency through the outbox. Basis: Decree 118/2025/NĐ-CP
+(the one-stop mechanism: the competent agency handles the dossier received; which article governs a
+dossier in flight when its agency ends is "[kiểm tra]"), docs/reorg.md."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def performer_after(
 ) -> tuple[Agency, str]:
     """Who performs ``step`` once the dossier moved: a named agency that ended gives way to its successor;
     the other performer rules resolve again on the moved dossier (``steps.performer_of``)."""
-    if step.performer_agency_id in successors:
+    if step.performer_agency_id is not None and step.performer_agency_id in successors:
         return successors[step.performer_agency_id], step.role
     return performer_of(dossier, step, on=on)
 
@@ -72,8 +73,9 @@ def reroute(
             current.agency = agency
             current.role = role
             changed = True
-        if current.assignee_id is not None and not org_selectors.has_role(
-            user=current.assignee.user, role=role, agency=agency, on=on
+        assignee = current.assignee
+        if assignee is not None and not org_selectors.has_role(
+            user=assignee.user, role=role, agency=agency, on=on
         ):
             current.assignee = None
             cleared = True
