@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Audience, Dossier, DossierEvent, EventKind
+from motcua.dossiers.replay import current_as_replayed, replay
 from motcua.dossiers.selectors.timeline import timeline_for
 from motcua.geo.models import UnitSuccession
 from motcua.org.models import Agency, Position, ReceptionPoint
@@ -58,6 +61,10 @@ def test_apply_moves_every_in_flight_dossier_to_the_agency_competent_on_the_effe
             before.appointment_at,
             before.step_deadline,
         )
+        replayed = replay(list(after.events.order_by("sequence")))
+        expected = current_as_replayed(after)
+        expected.appointments = replayed.appointments
+        assert replayed == expected  # the log still tells the dossier's state, the move included
         event = after.events.get(kind=EventKind.REORGANIZED)
         assert event.audience == Audience.APPLICANT and event.data["to_agency"] == after.competent_agency_id
         messages = OutboxMessage.objects.filter(
@@ -149,9 +156,7 @@ def test_apply_stopped_after_a_batch_resumes_where_it_stopped(reorg):
 def test_apply_before_the_effective_moment_is_refused_and_changes_nothing(reorg):
     plan = _load(reorg, choices=_choices(reorg))
     with pytest.raises(DomainError) as refused:
-        services.apply_plan(
-            plan=plan, now=EFFECTIVE_AT.replace(hour=0) - __import__("datetime").timedelta(minutes=1)
-        )
+        services.apply_plan(plan=plan, now=EFFECTIVE_AT - dt.timedelta(minutes=1))
     assert refused.value.code == "reorg.plan_not_yet"
     assert Agency.objects.get(pk=reorg.agencies["A"].pk).valid_to is None
     plan.refresh_from_db()

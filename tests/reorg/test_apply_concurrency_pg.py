@@ -27,13 +27,18 @@ def test_officer_actions_during_apply_are_all_kept_with_every_move():
     plan = services.load_plan(
         text=plans.dump(world.plan(choices=[{"dossier": dossiers["d_in_c"].code, "unit": "99812"}]))
     )
-    # Once a dossier has moved, the head of its new agency gives its step to someone there.
+    # The head who leads the step before and after the move gives it to someone who moves with them.
     work = [
         (dossiers["a"], world.staff["A.head"], world.staff["A.specialist"]),
         (dossiers["b"], world.staff["A.head"], world.staff["A.specialist"]),
         (dossiers["d_in_a"], world.staff["A.head"], world.staff["A.head"]),
         (dossiers["d_in_c"], world.staff["C.head"], world.staff["C.specialist"]),
     ]
+
+    assigned_before = {
+        d.pk: DossierEvent.objects.filter(dossier=d, kind=EventKind.STEP_ASSIGNED).count()
+        for d, _h, _a in work
+    }
 
     def officer() -> int:
         retries = 0
@@ -61,10 +66,8 @@ def test_officer_actions_during_apply_are_all_kept_with_every_move():
     assert (run.moved, run.failed) == (4, 0)
     for dossier, _head, assignee in work:
         dossier.refresh_from_db()
-        kinds = list(
-            DossierEvent.objects.filter(dossier=dossier).order_by("sequence").values_list("kind", flat=True)
-        )
+        kinds = list(DossierEvent.objects.filter(dossier=dossier).values_list("kind", flat=True))
         assert kinds.count(EventKind.REORGANIZED) == 1
-        # The assignment came after the move and is still there: nothing was lost.
-        assert kinds[-1] == EventKind.STEP_ASSIGNED
+        # The officer's assignment (before or after the move, whichever the lock let through first) is kept.
+        assert kinds.count(EventKind.STEP_ASSIGNED) == assigned_before[dossier.pk] + 1
         assert dossier.step_assignee_id == assignee.staff.pk
