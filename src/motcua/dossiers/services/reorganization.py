@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from motcua.catalog.models import WorkflowStep
-from motcua.dossiers import events, locking, lookups
+from motcua.core.errors import DomainError
+from motcua.dossiers import errors, events, locking, lookups
 from motcua.dossiers.constants import TERMINAL_STATES
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.steps import performer_of, save_dossier
@@ -49,10 +50,43 @@ def reroute(
     """Move one in-flight dossier to ``competent_agency`` (its place mapped to ``place_unit``) as of ``on``.
 
     ``successors``: old agency id -> the agency taking over from it, for the receiving agency and a step
-    performed by a named agency when those ended. Takes the dossier's row lock first (``locking.lock``), so an
-    officer's concurrent action either committed before (and is kept) or waits and then works on the moved
-    dossier. Returns None, changing nothing, when the dossier has ended meanwhile or is already there."""
-    dossier = locking.lock(dossier, check_version=False)
+    performed by a named agency when those ended. The dossier's UPDATE checks the version of the caller's
+    copy and takes the row lock (``locking.defer``, one statement for the lock and the write); when someone
+    acted since the copy was read, the row is taken as it is now (``locking.lock``) and moved: an officer's
+    concurrent action either committed before (and is kept) or waits and then works on the moved dossier.
+    Returns None, changing nothing, when the dossier has ended meanwhile or is already there."""
+
+    def move(row: Dossier) -> Dossier | None:
+        return _move(
+            row,
+            competent_agency=competent_agency,
+            place_unit=place_unit,
+            successors=successors,
+            on=on,
+            now=now,
+            plan=plan,
+            reason=reason,
+        )
+
+    try:
+        return move(locking.defer(dossier))
+    except DomainError as exc:
+        if exc.code != errors.CONFLICT:
+            raise
+    return move(locking.lock(dossier, check_version=False))
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    competent_agency: Agency,
+    place_unit: AdministrativeUnit | None,
+    successors: Mapping[int, Agency],
+    on: dt.date,
+    now: dt.datetime,
+    plan: str,
+    reason: str,
+) -> Dossier | None:
     if dossier.state in TERMINAL_STATES:
         return None
     old_competent = lookups.agency(pk=dossier.competent_agency_id) or dossier.competent_agency
@@ -80,11 +114,11 @@ def reroute(
             current.assignee = None
             cleared = True
             changed = True
-        if changed:
-            current.save(update_fields=["agency", "role", "assignee"])
     if not changed:
         return None
-    save_dossier(dossier)
+    save_dossier(dossier)  # the dossier's row first (its lock), then its step, as every service does
+    if current is not None:
+        current.save(update_fields=["agency", "role", "assignee"])
     events.reorganized(
         dossier,
         now=now,
