@@ -5,70 +5,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_reception_point_code_help'),
+        ("org", "0002_reception_point_code_help"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=63, unique=True, verbose_name='mã phương án')),
-                ('name', models.CharField(max_length=500, verbose_name='tên')),
-                ('effective_at', models.DateTimeField(verbose_name='thời điểm có hiệu lực')),
-                ('province_code', models.CharField(db_index=True, max_length=2, verbose_name='mã tỉnh')),
-                ('document', models.JSONField(verbose_name='nội dung phương án')),
-                ('status', models.CharField(choices=[('draft', 'dự thảo'), ('applying', 'đang áp dụng'), ('applied', 'đã áp dụng'), ('cancelled', 'đã hủy')], db_index=True, default='draft', max_length=16, verbose_name='trạng thái')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=63, unique=True, verbose_name="mã phương án")),
+                ("name", models.CharField(max_length=500, verbose_name="tên")),
+                ("effective_at", models.DateTimeField(verbose_name="thời điểm có hiệu lực")),
+                ("province_code", models.CharField(db_index=True, max_length=2, verbose_name="mã tỉnh")),
+                ("document", models.JSONField(verbose_name="nội dung phương án")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "dự thảo"),
+                            ("applying", "đang áp dụng"),
+                            ("applied", "đã áp dụng"),
+                            ("cancelled", "đã hủy"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
             ],
             options={
-                'verbose_name': 'phương án sắp xếp',
-                'verbose_name_plural': 'phương án sắp xếp',
-                'ordering': ['-effective_at', 'code'],
+                "verbose_name": "phương án sắp xếp",
+                "verbose_name_plural": "phương án sắp xếp",
+                "ordering": ["-effective_at", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PlanRun',
+            name="PlanRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('running', 'đang chạy'), ('done', 'hoàn tất')], default='running', max_length=16, verbose_name='trạng thái')),
-                ('started_at', models.DateTimeField(verbose_name='bắt đầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc lúc')),
-                ('organization_done', models.BooleanField(default=False, verbose_name='đã thay đổi tổ chức')),
-                ('last_dossier_id', models.BigIntegerField(default=0, verbose_name='hồ sơ cuối đã xử lý')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='số hồ sơ cần chuyển')),
-                ('moved', models.PositiveIntegerField(default=0, verbose_name='đã chuyển')),
-                ('skipped', models.PositiveIntegerField(default=0, verbose_name='bỏ qua')),
-                ('failed', models.PositiveIntegerField(default=0, verbose_name='không chuyển được')),
-                ('failures', models.JSONField(blank=True, default=list, verbose_name='hồ sơ không chuyển được')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='reorg.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("running", "đang chạy"), ("done", "hoàn tất")],
+                        default="running",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="bắt đầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc lúc")),
+                ("organization_done", models.BooleanField(default=False, verbose_name="đã thay đổi tổ chức")),
+                ("last_dossier_id", models.BigIntegerField(default=0, verbose_name="hồ sơ cuối đã xử lý")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="số hồ sơ cần chuyển")),
+                ("moved", models.PositiveIntegerField(default=0, verbose_name="đã chuyển")),
+                ("skipped", models.PositiveIntegerField(default=0, verbose_name="bỏ qua")),
+                ("failed", models.PositiveIntegerField(default=0, verbose_name="không chuyển được")),
+                (
+                    "failures",
+                    models.JSONField(blank=True, default=list, verbose_name="hồ sơ không chuyển được"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="runs", to="reorg.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần áp dụng phương án',
-                'verbose_name_plural': 'lần áp dụng phương án',
-                'ordering': ['-started_at'],
+                "verbose_name": "lần áp dụng phương án",
+                "verbose_name_plural": "lần áp dụng phương án",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgencySuccession',
+            name="AgencySuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('share', models.FloatField(blank=True, null=True, verbose_name='tỷ lệ')),
-                ('units', models.JSONField(blank=True, default=list, verbose_name='địa bàn')),
-                ('procedures', models.JSONField(blank=True, default=list, verbose_name='thủ tục')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='cơ quan kết thúc')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='cơ quan kế thừa')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='reorg.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("share", models.FloatField(blank=True, null=True, verbose_name="tỷ lệ")),
+                ("units", models.JSONField(blank=True, default=list, verbose_name="địa bàn")),
+                ("procedures", models.JSONField(blank=True, default=list, verbose_name="thủ tục")),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="cơ quan kết thúc",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="cơ quan kế thừa",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions",
+                        to="reorg.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế thừa cơ quan',
-                'verbose_name_plural': 'kế thừa cơ quan',
-                'constraints': [models.UniqueConstraint(fields=('plan', 'predecessor', 'successor'), name='reorg_succession_pair')],
+                "verbose_name": "kế thừa cơ quan",
+                "verbose_name_plural": "kế thừa cơ quan",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "predecessor", "successor"), name="reorg_succession_pair"
+                    )
+                ],
             },
         ),
     ]
