@@ -133,6 +133,8 @@ class EventKind(models.TextChoices):
     PAYMENT_REQUESTED = "payment_requested", _("yêu cầu thực hiện nghĩa vụ tài chính")
     PAYMENT_RECEIVED = "payment_received", _("đã nhận thanh toán phí, lệ phí")
     PAYMENT_REFUNDED = "payment_refunded", _("hoàn trả phí, lệ phí")
+    # A reorganization plan (motcua.reorg) moved the dossier to the agency that succeeded the ended one.
+    REORGANIZED = "reorganized", _("chuyển cơ quan giải quyết do sắp xếp tổ chức")
 
 
 class Confirmation(models.TextChoices):

@@ -412,6 +412,43 @@ def competence_overridden(
     )
 
 
+def reorganized(
+    dossier: Dossier,
+    *,
+    now: dt.datetime,
+    plan: str,
+    from_agency: Agency,
+    to_agency: Agency,
+    from_step_agency_id: int | None,
+    assignee_cleared: bool,
+    reason: str,
+) -> DossierEvent:
+    """A reorganization plan (``motcua.reorg``) moved the dossier to ``to_agency``: the applicant reads it in
+    plain words, and the national portal gets the status with the new processing agency (``DonViXuLy`` is
+    read from the dossier at delivery). No actor: the plan acts, on the effective date."""
+    return _write(
+        dossier,
+        kind=EventKind.REORGANIZED,
+        by=None,
+        now=now,
+        origin=f"reorg:{plan}",
+        reason=reason,
+        agency=to_agency,
+        data={
+            "plan": plan,
+            "from_agency": from_agency.pk,
+            "from_agency_name": from_agency.name,
+            "to_agency": to_agency.pk,
+            "to_agency_code": to_agency.code,
+            "to_agency_name": to_agency.name,
+            "from_step_agency": from_step_agency_id,
+            "to_step_agency": dossier.step_agency_id,
+            "assignee_cleared": assignee_cleared,
+        },
+        notify_applicant=True,
+    )
+
+
 # --- workflow ------------------------------------------------------------------------------------
 
 

@@ -546,6 +546,7 @@ APPLICANT_EVENT_KINDS = frozenset(
         EventKind.PAYMENT_REQUESTED,
         EventKind.PAYMENT_RECEIVED,
         EventKind.PAYMENT_REFUNDED,
+        EventKind.REORGANIZED,
     }
 )
 # Workflow actions that end the handling for the applicant: refusal (with its reason; events written before

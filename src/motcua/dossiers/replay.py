@@ -49,6 +49,10 @@ def _apply(result: ReplayedState, event: DossierEvent | Any) -> None:
         result.state = State.REFUSED_AT_RECEPTION
     elif kind == EventKind.COMPETENCE_OVERRIDDEN:
         result.competent_agency = data["to_agency"]
+    elif kind == EventKind.REORGANIZED:
+        result.competent_agency = data["to_agency"]
+        if data.get("assignee_cleared"):
+            result.assignee = None
     elif kind == EventKind.RECEIVED:
         result.state = State.IN_PROCESS
         result.step = data["to_step"]

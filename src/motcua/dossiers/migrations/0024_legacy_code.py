@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     # Issue 18: the integrator chains this after dossiers 0023 (the reorganization event kind) if it exists.
-    dependencies = [("dossiers", "0022_dossier_subject")]
+    dependencies = [("dossiers", "0023_reorganized_event")]
 
     operations = [
         migrations.AddField(

@@ -60,6 +60,12 @@ _PLAIN: dict[str, Any] = {
     ),
     EventKind.STOPPED: _("Cơ quan có thẩm quyền đã ra thông báo dừng giải quyết hồ sơ."),
 }
+# A reorganization moved the dossier (motcua.reorg): who handles it now, and that nothing else changed.
+_REORGANIZED = _(
+    "Do sắp xếp tổ chức bộ máy, %(old)s không còn hoạt động. Hồ sơ của bạn được chuyển nguyên trạng "
+    "đến %(new)s để tiếp tục giải quyết. Mã hồ sơ, giấy tờ đã nộp và ngày hẹn trả kết quả "
+    "(%(appointment)s) không thay đổi; bạn không phải làm gì thêm."
+)
 _PLAIN_ACTIONS: dict[str, Any] = {
     Action.REFUSE: _("Hồ sơ không được giải quyết."),
     Action.RETURN_RESULT: _("Bạn đã nhận kết quả."),
@@ -142,6 +148,12 @@ def _plain(event: DossierEvent) -> str:
         return str(_PLAIN_ACTIONS.get(event.action, ""))
     if event.kind in (EventKind.SHIPMENT_CREATED, EventKind.SHIPMENT_UPDATED):
         return _shipment_text(event)
+    if event.kind == EventKind.REORGANIZED:
+        return str(_REORGANIZED) % {
+            "old": event.data.get("from_agency_name", ""),
+            "new": event.data.get("to_agency_name", ""),
+            "appointment": _when(event.data.get("appointment")) or "—",
+        }
     text = _PLAIN.get(event.kind, "")
     return str(text) % {"appointment": _when(event.data.get("appointment"))} if text else ""
 

@@ -61,6 +61,7 @@ from motcua.dossiers.services.reception import (
     refuse_reception,
     request_reception_supplement,
 )
+from motcua.dossiers.services.reorganization import reroute
 from motcua.dossiers.services.results import attach_result, remove_result
 from motcua.dossiers.services.stops import decline_stop, propose_stop, sign_stop
 from motcua.dossiers.services.submission import (
@@ -123,6 +124,7 @@ __all__ = [
     "request_reception_supplement",
     "request_supplement",
     "request_withdrawal",
+    "reroute",
     "return_result_by_post",
     "reused_document",
     "sign_apology",

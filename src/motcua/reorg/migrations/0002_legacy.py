@@ -6,10 +6,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('dossiers', '0024_legacy_code'),
+        ('reorg', '0001_initial'),
     ]
 
     operations = [

@@ -1,0 +1,117 @@
+"""Loading a plan: the JSON Schema, then every reference; each problem names its path; nothing saved."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from motcua.reorg import plans, services
+from motcua.reorg.models import Plan, PlanStatus
+from motcua.reorg.plans import PlanError
+
+from .conftest import AFTER
+
+
+def _problems(document) -> list[str]:
+    with pytest.raises(PlanError) as refused:
+        services.load_plan(text=plans.dump(document))
+    assert not Plan.objects.exists()
+    return [str(problem) for problem in refused.value.problems]
+
+
+def test_a_sound_plan_is_saved_exactly_as_validated(reorg):
+    document = reorg.plan()
+    plan = services.load_plan(text=plans.dump(document))
+    assert (plan.code, plan.status, plan.province_code) == ("thu-nghiem-2026", PlanStatus.DRAFT, "46")
+    assert plan.document == document
+
+
+def test_schema_errors_name_their_path(reorg):
+    document = reorg.plan()
+    document["units"][0]["change"] = "fuse"
+    document["agencies"]["end"][0]["successors"] = []
+    del document["name"]
+    problems = _problems(document)
+    assert any(p.startswith("units[0]:") for p in problems), problems
+    assert any(p.startswith("agencies.end[0].successors:") for p in problems), problems
+    assert any("“name”" in p for p in problems), problems
+
+
+def test_unknown_codes_are_reported_with_their_path_and_nothing_is_saved(reorg):
+    document = reorg.plan()
+    document["agencies"]["end"][3]["successors"][0]["agency"] = "000.99.98.H46"
+    document["units"][0]["from"].append("99899")
+    document["competence"][0]["procedure"] = "KHONG.CO"
+    document["staff"][0]["username"] = "nobody-here"
+    document["choices"] = [{"dossier": "KHONG-CO-HO-SO", "unit": "99811"}]
+    problems = _problems(document)
+    assert "agencies.end[3].successors[0].agency: không có cơ quan mã 000.99.98.H46" in problems[0] or any(
+        p.startswith("agencies.end[3].successors[0].agency: không có cơ quan mã 000.99.98.H46")
+        for p in problems
+    ), problems
+    expected = ("units[0].from[2]:", "competence[0].procedure:", "staff[0].username:", "choices[0].dossier:")
+    for prefix in expected:
+        assert any(p.startswith(prefix) for p in problems), (prefix, problems)
+
+
+def test_shares_must_sum_to_one(reorg):
+    document = reorg.plan()
+    document["units"][1]["into"][0]["share"] = 0.5
+    document["agencies"]["end"][2]["successors"][1].pop("share")
+    problems = _problems(document)
+    assert any(p.startswith("units[1].into: tổng tỷ lệ là 1.1") for p in problems), problems
+    assert any(p.startswith("agencies.end[2].successors: tỷ lệ phải") for p in problems), problems
+
+
+def test_a_new_agency_follows_the_organizations_rules(reorg):
+    document = reorg.plan()
+    document["agencies"]["open"][0]["code"] = "SAI-DANG"
+    problems = _problems(document)
+    assert any(p.startswith("agencies.open[0]:") and "QCVN 102:2016" in p for p in problems), problems
+
+
+def test_a_plan_cannot_take_effect_before_an_applied_plan_of_the_province(reorg):
+    choices = [{"dossier": reorg.dossiers["d_in_c"].code, "unit": "99812"}]
+    applied = services.load_plan(text=plans.dump(reorg.plan(choices=choices)))
+    services.apply_plan(plan=applied, now=AFTER)
+    document = reorg.plan(code="som-hon", effective_at="2026-03-01T00:00:00+07:00", units=[], agencies={},
+                          competence=[], staff=[], reception_points={}, office_hours=[])  # fmt: skip
+    with pytest.raises(PlanError) as refused:
+        services.load_plan(text=plans.dump(document))
+    assert any(
+        str(p).startswith("effective_at: trước thời điểm của phương án thu-nghiem-2026")
+        for p in refused.value.problems
+    )
+
+
+def test_yaml_that_does_not_parse_names_its_line(db):
+    with pytest.raises(PlanError) as refused:
+        services.load_plan(text="format: motcua-reorg/1\ncode: [unclosed\n")
+    assert str(refused.value.problems[0]).startswith("dòng ")
+
+
+def test_load_command_reports_every_problem_and_exits_non_zero(reorg, tmp_path, capsys):
+    document = reorg.plan()
+    document["agencies"]["end"][0]["code"] = "T.RG.X"
+    path = tmp_path / "plan.yaml"
+    path.write_text(plans.dump(document), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        call_command("reorg", "load", str(path))
+    assert "agencies.end[0].code: không có cơ quan mã T.RG.X" in capsys.readouterr().err
+    assert not Plan.objects.exists()
+
+
+def test_admin_saves_a_valid_plan_and_shows_the_errors_of_a_bad_one(reorg, admin_client):
+    from django.urls import reverse
+
+    bad = reorg.plan()
+    bad["competence"][0]["scope"] = "77777"
+    response = admin_client.post(reverse("admin:reorg_plan_add"), {"text": plans.dump(bad)})
+    assert response.status_code == 200
+    assert "competence[0].scope: không có đơn vị hành chính mã 77777" in response.content.decode()
+    assert not Plan.objects.exists()
+    response = admin_client.post(reverse("admin:reorg_plan_add"), {"text": plans.dump(reorg.plan())})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get()
+    page = admin_client.get(reverse("admin:reorg_plan_dry_run", args=[plan.pk]))
+    assert page.status_code == 200 and reorg.dossiers["a"].code in page.content.decode()
