@@ -112,3 +112,28 @@ def test_dry_run_command_prints_the_report(reorg, capsys):
     call_command("reorg", "dry-run", plan.code)
     out = capsys.readouterr().out
     assert "ĐẠT" in out and reorg.dossiers["a"].code in out
+
+
+def moves_to_agency(report, world: Reorg, key: str) -> str:
+    return next(m.to_agency for m in report.all_moves if m.dossier == world.dossiers[key].code)
+
+
+def test_dry_run_forecasts_the_load_of_the_agencies_the_dossiers_would_go_to(reorg):
+    """The what-if forecast sits in the report: the months before the effective date, each past dossier sent
+    where the plan sends it (the old agencies end: no load stays there), the people the plan assigns."""
+    plan = _load(reorg, choices=[{"dossier": reorg.dossiers["d_in_c"].code, "unit": "99812"}])
+    report = dry_run(plan=plan)
+    forecast = report.forecast
+    assert forecast is not None
+    received = Dossier.objects.filter(received_at__isnull=False).count()
+    assert forecast.dossiers == received and received >= 4
+    ended = [entry["code"] for entry in plan.document["agencies"]["end"]]
+    old = set(Agency.objects.filter(code__in=ended).values_list("pk", flat=True))
+    assert all(forecast.volume(pk) == 0 for pk in old)
+    # Every routed dossier lands somewhere: the monthly volumes add up to them over the window's months.
+    routed = received - forecast.unrouted
+    assert abs(sum(row.per_month for row in forecast.sectors) * forecast.months - routed) < 1e-6
+    # The agencies the plan opens (gone again after the rolled-back simulation) carry the load.
+    assert {row.agency_name for row in forecast.sectors} >= {moves_to_agency(report, reorg, "a")}
+    assert forecast.as_text() in report.as_text()
+    assert dry_run(plan=plan, history_months=None).forecast is None

@@ -225,3 +225,30 @@ def test_the_command_writes_the_same_plan(scenario, db, tmp_path):
 def test_the_shipped_plan_is_the_one_built_from_the_data(plan):
     shipped = Path(hue2025.__file__).resolve().parent / "data" / "hue-2025.yaml"
     assert yaml.safe_load(shipped.read_text(encoding="utf-8")) == plan
+
+
+def test_the_hue_plan_dry_runs_clean_and_its_apply_moves_every_dossier_in_flight(plan):
+    """Issue 18's own story: on the pre-reform database its dry-run is clean, and apply moves every dossier
+    in flight at an old district or commune body to a body of the two-tier organization; a second apply
+    changes nothing."""
+    from motcua.dossiers.models import DossierEvent
+    from motcua.reorg import plans as reorg_plans
+    from motcua.reorg import services as reorg_services
+    from motcua.reorg.dry_run import dry_run
+
+    loaded = reorg_services.load_plan(text=reorg_plans.dump(plan))
+    report = dry_run(plan=loaded)
+    assert report.ok, report.as_text()
+    old = set(hue2025.old_agency_ids())
+    moving = [d for d in in_flight() if d.state not in {State.RETURNED, State.REFUSED_AT_RECEPTION}]
+    assert len(report.all_moves) == len(moving) > 0
+    reorg_services.apply_plan(plan=loaded)
+    after = Dossier.objects.filter(pk__in=[d.pk for d in moving])
+    assert not after.filter(competent_agency_id__in=old).exists()
+    assert not after.filter(step_agency_id__in=old).exists()
+    assert dict(after.values_list("pk", "code")) == {d.pk: d.code for d in moving}
+    assert DossierEvent.objects.filter(dossier__in=after, kind="reorganized").count() == len(moving)
+    assert not Agency.objects.filter(pk__in=old, valid_to__isnull=True).exists()
+    events = DossierEvent.objects.count()
+    reorg_services.apply_plan(plan=loaded)
+    assert DossierEvent.objects.count() == events

@@ -15,7 +15,10 @@ it (docs/reorg.md, "Dry-run"):
   ``competence.overlap``, ``performer.missing``), and the current steps of the moving dossiers whose role
   has no staff at their new agency;
 - dossiers whose appointment or step deadline falls within ``at_risk_days`` working days of the effective
-  date: the hand-over between agencies may make them late.
+  date: the hand-over between agencies may make them late;
+- the what-if forecast (``motcua.reorg.forecast``, docs/reorg-forecast.md): the past ``history_months``
+  months' dossiers sent where the plan would send them, each agency's monthly volume per sector and the
+  staff-hours it needs against the people it has on the effective date, under-staffed agencies flagged.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +41,16 @@ from motcua.dossiers import lookups
 from motcua.dossiers.services.reorganization import performer_after
 from motcua.org.models import Agency, Position
 
+from . import forecast as what_if
 from . import plans, services
 from .models import Plan
 from .selectors import Routing, in_flight_at
 
 # Dossiers due within this many working days of the effective date are listed as at risk (docs/reorg.md).
 AT_RISK_DAYS = 3
+# The forecast reads the dossiers received in this many months before the effective date (or before today,
+# for a plan further ahead) (docs/reorg-forecast.md).
+HISTORY_MONTHS = 6
 # The verifier's rules the dry-run reports (competence and staffing on the effective date).
 VERIFIER_RULES = ("competence.gap", "competence.overlap", "performer.missing")
 
@@ -121,8 +128,8 @@ class DryRunReport:
     competence: list[str] = field(default_factory=list)
     unstaffed: list[str] = field(default_factory=list)
     unstaffed_steps: list[UnstaffedStep] = field(default_factory=list)
-    # Filled by the integrator from motcua.reorg.forecast (the what-if forecast); None until then.
-    forecast: Any = None
+    # The what-if forecast (motcua.reorg.forecast); None when the dry-run was asked without it.
+    forecast: what_if.Forecast | None = None
 
     @property
     def all_moves(self) -> list[Move]:
@@ -186,7 +193,7 @@ class DryRunReport:
             lines.append(f"{title}: {len(items)}")
             lines.extend(f"  - {item}" for item in items)
         if self.forecast is not None:
-            lines += ["", str(self.forecast)]
+            lines += ["", _("Dự báo khối lượng công việc sau sắp xếp") + ":", self.forecast.as_text()]
         lines += ["", _("Kết quả: ĐẠT, có thể áp dụng.") if self.ok else _("Kết quả: CHƯA ĐẠT.")]
         return "\n".join(lines)
 
@@ -226,8 +233,32 @@ def _staffed(on: dt.date) -> set[tuple[int, str]]:
     return set(Position.objects.valid_on(on).filter(staff__is_active=True).values_list("agency_id", "role"))
 
 
-def dry_run(*, plan: Plan, at_risk_days: int = AT_RISK_DAYS) -> DryRunReport:
-    """What applying ``plan`` would do, computed inside a rolled-back simulation; nothing is written."""
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, 1)
+
+
+def _staff_on(on: dt.date) -> dict[tuple[int, str], int]:
+    """People holding each (agency, role) on ``on``: the staff the forecast weighs the load against."""
+    rows = (
+        Position.objects.valid_on(on)
+        .filter(staff__is_active=True)
+        .values("agency_id", "role")
+        .annotate(people=Count("staff_id", distinct=True))
+    )
+    return {(row["agency_id"], row["role"]): row["people"] for row in rows}
+
+
+def dry_run(
+    *,
+    plan: Plan,
+    at_risk_days: int = AT_RISK_DAYS,
+    history_months: int | None = HISTORY_MONTHS,
+    today: dt.date | None = None,
+) -> DryRunReport:
+    """What applying ``plan`` would do, computed inside a rolled-back simulation; nothing is written.
+    ``history_months`` None leaves the forecast out."""
     document = plan.document
     on = plans.effective_date(document)
     report = DryRunReport(plan=plan.code, name=plan.name, effective_on=on, at_risk_days=at_risk_days)
@@ -298,4 +329,12 @@ def dry_run(*, plan: Plan, at_risk_days: int = AT_RISK_DAYS) -> DryRunReport:
             UnstaffedStep(procedure=p, step=s, agency=a, role=r, dossiers=n)
             for (p, s, a, r), n in sorted(unstaffed.items())
         ]
+        if history_months is not None:
+            until = min(on, today or timezone.localdate())
+            report.forecast = what_if.forecast(
+                destinations=routing.weighted,
+                staff=_staff_on(on),
+                history_from=_months_before(until, history_months),
+                history_to=until,
+            )
     return report

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
 from motcua.reorg import plans, selectors, services
-from motcua.reorg.dry_run import AT_RISK_DAYS, dry_run
+from motcua.reorg.dry_run import AT_RISK_DAYS, HISTORY_MONTHS, dry_run
 from motcua.reorg.plans import PlanError
 
 
@@ -37,6 +37,12 @@ class Command(BaseCommand):
             help=_(
                 "Hồ sơ đến hạn trong số ngày làm việc này kể từ ngày hiệu lực được báo có nguy cơ trễ hạn."
             ),
+        )
+        check.add_argument(
+            "--history-months",
+            type=int,
+            default=HISTORY_MONTHS,
+            help=_("Số tháng lịch sử dùng cho dự báo khối lượng công việc (0: không dự báo)."),
         )
         apply = sub.add_parser("apply", help=_("Áp dụng phương án (từ thời điểm có hiệu lực), theo từng lô."))
         apply.add_argument("code")
@@ -83,7 +89,13 @@ class Command(BaseCommand):
 
     def _dry_run(self, options: dict[str, Any]) -> None:
         plan = selectors.plan_by_code(code=options["code"])
-        report = dry_run(plan=plan, at_risk_days=options["at_risk_days"])
+        if not 0 <= options["history_months"] <= 120:
+            raise CommandError(_("--history-months phải từ 0 đến 120."))
+        report = dry_run(
+            plan=plan,
+            at_risk_days=options["at_risk_days"],
+            history_months=options["history_months"] or None,
+        )
         self.stdout.write(report.as_text())
         if not report.ok:
             sys.exit(2)
