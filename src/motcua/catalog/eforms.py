@@ -428,7 +428,7 @@ def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str
     unit_fields = [f for f in fields if f.widget == "unit"]
     if not unit_fields:
         return []
-    provinces = list(geo.units_valid_on(on=on, level="province").order_by("search_key"))
+    provinces = list(geo.province_choices(on=on))
     names = {p.code: p.name for p in provinces}
     communes: dict[str, list[Any]] = {}
     for f in unit_fields:
