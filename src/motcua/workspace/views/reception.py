@@ -483,7 +483,9 @@ def _declared(
             data[f.name] = kept.ref
     context["declared"] = data  # what acceptance would read (a document counted by its e-form field)
     complete = decision == services.CounterDecision.ACCEPT
-    elsewhere = declarations.check(declaration, data, complete=complete, on=context["on"])
+    elsewhere = declarations.check(
+        declaration, data, procedure=context["procedure"], complete=complete, on=context["on"]
+    )
     by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
     for name, problems in elsewhere.items():
         if name in by_name:
