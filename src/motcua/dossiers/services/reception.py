@@ -202,14 +202,6 @@ def receive_and_decide(
     nothing; another ``decision`` only registers. A place in another province gives a ``Forwarding``
     (received and forwarded, no decision taken here)."""
     now = now or timezone.now()
-    problems = declaration_problems(
-        procedure=procedure,
-        form_data=form_data or {},
-        complete=decision == CounterDecision.ACCEPT,
-        on=timezone.localdate(now),
-    )
-    if problems:
-        raise FormInvalid(problems)
     prepared: list[Dossier] = []
 
     def accept_before_insert(dossier: Dossier, provided: set[str]) -> None:
@@ -221,6 +213,14 @@ def receive_and_decide(
         prepared.append(dossier)
 
     with request_cache.scope(), unit_of_work():
+        problems = declaration_problems(
+            procedure=procedure,
+            form_data=form_data or {},
+            complete=decision == CounterDecision.ACCEPT,
+            on=timezone.localdate(now),
+        )
+        if problems:
+            raise FormInvalid(problems)
         dossier = receive_at_counter(
             by=by,
             reception_point=reception_point,
