@@ -42,8 +42,8 @@ EMAIL = "thuhang.pham@example.vn"
 FEE_TEXT = "8.000 đ"
 RESULT_NAME = "Giấy khai sinh"
 # The workflow of 1.001193 (src/motcua/catalog/data/hue.yaml) up to the result: the hand-over goes by post.
-# The reception officer forwards once the fee is paid: the payment's events move the dossier's version, and a
-# form loaded before them is refused as stale.
+# The reception officer forwards once the fee is paid. (The payment's events no longer move the dossier's
+# version, ``locking.hold``: a form loaded before them is not refused as stale.)
 WORKFLOW = [
     ("phuvang.tiepnhan", ["forward"]),
     ("phuvang.tuphap", ["forward"]),

@@ -162,6 +162,19 @@ def fee_inputs(version: ProcedureVersion) -> dict[str, Any]:
     }
 
 
+def declared(version: ProcedureVersion, *, unit_code: str, **typed: Any) -> dict[str, Any]:
+    """A complete declaration as the counter officer types it (the engine checks it to accept: issue 17):
+    the schema's sample values, each unit field in ``unit_code``, the fee's values as ``fee_inputs``, then
+    ``typed`` (the applicant's ID number and phone: no sample matches their patterns)."""
+    schema = version.form_schema or {}
+    data = forms.sample_data(schema) or {}
+    widgets = (version.ui_schema or {}).get("widgets") or {}
+    for name in data:
+        if widgets.get(name) == "unit" or name.endswith("_unit"):
+            data[name] = unit_code
+    return {**data, **fee_inputs(version), **typed}
+
+
 def actor_for(hue: Hue, dossier: Dossier) -> User:
     step = dossier.current_step
     return hue.staff(step.role, step.agency)  # step.role is postal_staff for hand-overs at a post office

@@ -44,6 +44,22 @@ def test_the_receipt_pdf_is_a4_with_the_dossier_code(world):
     assert "Giấy xác nhận tình trạng hôn nhân" in text
 
 
+def test_the_receipt_says_electronic_instead_of_zero_originals_and_zero_copies(world):
+    """Issue 17 item 11: a document handed in only as a file is "Bản điện tử", not "0 / 0" (form 01)."""
+    dossier = accepted(world)
+    paper, electronic = dossier.documents.order_by("id")
+    type(paper).objects.filter(pk=paper.pk).update(originals=1, copies=2)
+    type(electronic).objects.filter(pk=electronic.pk).update(originals=0, copies=0)
+    slip = slips.receipt(dossier)
+    assert slip.table == [
+        ["1", paper.name, "1", "2"],
+        ["2", electronic.name, "Bản điện tử, không nộp bản giấy"],
+    ]
+    text = pdf_text(slips.slip_pdf(dossier=dossier, kind="receipt"))
+    assert "Bản điện tử, không nộp bản giấy" in text
+    assert f"{electronic.name} 0 0" not in text
+
+
 def test_the_control_slip_lists_every_hand_over_with_its_result(world):
     dossier = to_review(world)
     dossier = services.perform(dossier=dossier, by=world.specialist_pv, action="forward", now=T0 + 2 * H)

@@ -21,7 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counter_declaration import declaration_of
-from dossiers.dossier_catalog_world import BIRTH_WITH_PARENTAGE, actor_for, advance, fee_inputs, hue_world
+from dossiers.dossier_catalog_world import (
+    BIRTH_WITH_PARENTAGE,
+    actor_for,
+    advance,
+    declared,
+    fee_inputs,
+    hue_world,
+)
 from motcua.catalog import services as catalog_services
 from motcua.catalog.fees import names_used
 from motcua.catalog.models import RequiredDocument
@@ -104,7 +111,12 @@ def counter_inputs(world, procedure, now: dt.datetime) -> dict:
             name=world.citizen.full_name, id_number=world.citizen.national_id, phone=world.citizen.phone
         ),
         "documents": five_documents(procedure, now.date()),
-        "form_data": fee_inputs(version),
+        "form_data": declared(
+            version,
+            unit_code=world.phu_vang.code,
+            applicant_id_number=world.citizen.national_id,
+            applicant_phone=world.citizen.phone,
+        ),
         "now": now,
     }
 

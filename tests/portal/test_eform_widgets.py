@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
+from motcua.geo.collation import collation_key
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.services import load_units
 from motcua.portal.models import FormDraft
@@ -20,6 +22,7 @@ from .test_eform import PHU_XUAN, logged_in, make_citizen, media_in_tmp
 
 __all__ = ["media_in_tmp"]  # the autouse fixture keeps uploads in a temporary media folder here too
 
+REFORM = dt.date(2025, 7, 1)
 DEATH = "1.000656"  # Đăng ký khai tử: death_unit is a unit widget
 DISABILITY = "1.001699"  # Xác định mức độ khuyết tật: disabled_person is a person widget
 REISSUE = "1.001653"  # Đổi, cấp lại Giấy xác nhận khuyết tật: a person and old_certificate, a file widget
@@ -97,6 +100,23 @@ def test_a_unit_field_renders_a_province_select_and_the_default_provinces_commun
     assert '<label for="f-death_unit" class="sub-label">Xã, phường, đặc khu</label>' in html
     assert f'<option value="{PHU_XUAN}">Phường Phú Xuân</option>' in html
     assert 'name="show_units" value="death_unit"' in html  # without JavaScript: reload the commune list
+
+
+def test_the_province_select_lists_provinces_in_vietnamese_order(db):
+    """Issue 17 item 8: the provinces sort as the communes do (geo.collation), not by their unaccented key."""
+    for code, name in (("15", "Tỉnh Lào Cai"), ("68", "Tỉnh Lâm Đồng"), ("11", "Tỉnh Điện Biên")):
+        AdministrativeUnit.objects.create(
+            code=code, name=name, level="province", unit_type="tinh", province_code=code, valid_from=REFORM
+        )
+    html = logged_in(make_citizen()).get(url(DEATH)).content.decode()
+    select = re.search(r'<select id="f-death_unit-province".*?</select>', html, re.S).group(0)
+    names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+    provinces = AdministrativeUnit.objects.valid_on(dt.date.today()).filter(level="province")
+    assert sorted(names) == sorted(provinces.values_list("name", flat=True)) and len(names) > 1
+    assert names == sorted(names, key=collation_key)
+    # Unaccented, "lam" comes before "lao"; in Vietnamese a comes before â. Đ comes after D, before T.
+    assert names.index("Tỉnh Lào Cai") < names.index("Tỉnh Lâm Đồng")
+    assert names.index("Thành phố Huế") < names.index("Tỉnh Điện Biên") < names.index("Tỉnh Lào Cai")
 
 
 def test_a_chosen_unit_is_submitted_as_its_code(db):

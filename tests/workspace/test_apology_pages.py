@@ -113,7 +113,7 @@ def test_a_draft_waits_for_the_leader_who_signs_it_from_the_inbox_and_the_date_m
     ("form", "message"),
     [
         ({"reason": "Chậm xác minh", "new_date": "2020-01-06", "new_time": "08:00"}, "Ngày hẹn mới phải sau"),
-        ({"reason": "Chậm xác minh", "new_date": "06/01/2030", "new_time": "8 giờ"}, "ngày và giờ hẹn"),
+        ({"reason": "Chậm xác minh", "new_date": "06/01/2030", "new_time": "8 giờ"}, "giờ hẹn trả kết"),
         ({"reason": "  ", "new_date": "2030-01-07", "new_time": "08:00"}, "Vui lòng nêu rõ lý do."),
     ],
 )

@@ -10,10 +10,12 @@ import datetime as dt
 import pytest
 
 from counter_declaration import declaration_of
+from motcua.catalog.forms import FormInvalid
 from motcua.catalog.models import Procedure
 from motcua.core import snapshots
-from motcua.dossiers import lookups
+from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.services import ApplicantInfo, DocumentInput
 from motcua.outbox.models import OutboxMessage
 from motcua.signing.documents.context import Signer, context_for_dossier
 
@@ -198,3 +200,47 @@ def test_an_applicant_error_comes_with_the_declarations_and_the_checklists(clien
     page = response.content.decode()
     assert 'id="id_email-error"' in page
     assert 'data-testid="error-child_name"' in page and 'data-testid="missing-giay_chung_sinh"' in page
+
+
+def test_the_engine_checks_the_declaration_for_every_caller_not_only_the_counter_page(hue):
+    """``services.receive_and_decide`` (what the page, an API or a command calls) refuses a declaration the
+    e-form refuses: complete to accept, only what was typed to ask for a supplement; nothing is written."""
+    version = lookups.version_in_force(procedure=birth(hue), on=hue.on)
+    inputs = {
+        "by": officer("phuxuan.tiepnhan"),
+        "reception_point": hue.point_phu_xuan,
+        "procedure": birth(hue),
+        "applicant_info": ApplicantInfo(name="Phan Thị Mai", id_number="046195001234"),
+        "documents": [DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
+    }
+    typed = {
+        "parent_residence_unit": hue.phu_vang.code,
+        "child_sex": "Khác",
+        "child_birth_place_unit": "99999",
+    }
+    missing = [inputs["documents"][0].code]
+    before = counts()
+    with pytest.raises(FormInvalid) as refused:
+        services.receive_and_decide(decision=services.CounterDecision.ACCEPT, form_data=typed, **inputs)
+    fields = {problem.field for problem in refused.value.problems}
+    assert {"child_name", "child_sex"} <= fields and "parent_residence_unit" not in fields
+    assert counts() == before
+    with pytest.raises(FormInvalid) as malformed:  # a supplement too: what was typed must be right
+        services.receive_and_decide(
+            decision=services.CounterDecision.SUPPLEMENT,
+            form_data=typed,
+            reason="Thiếu tờ khai",
+            missing=missing,
+            **inputs,
+        )
+    assert "child_name" not in {problem.field for problem in malformed.value.problems}
+    assert counts() == before
+    dossier = services.receive_and_decide(
+        decision=services.CounterDecision.SUPPLEMENT,
+        # An incomplete declaration is what the supplement asks for (the fee reads the birth date).
+        form_data={"parent_residence_unit": hue.phu_vang.code, "child_birth_date": hue.on.isoformat()},
+        reason="Thiếu tờ khai",
+        missing=missing,
+        **inputs,
+    )
+    assert dossier.form_data["parent_residence_unit"] == hue.phu_vang.code

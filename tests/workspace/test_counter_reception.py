@@ -105,9 +105,11 @@ def test_refusing_without_a_reason_is_refused(client, hue):
 
 
 def test_a_specialist_without_a_reception_point_cannot_use_the_counter(client, hue):
+    """The page asks the access policy (``access.may_open``, as the menu does): 403 with the reason."""
     log_in(client, officer("phuvang.tuphap"))
-    response = client.get(URL, follow=True)
-    assert "không làm việc tại điểm tiếp nhận" in response.content.decode()
+    response = client.get(URL)
+    assert response.status_code == 403
+    assert "Trang này không dành cho chức danh của bạn." in response.content.decode()
 
 
 PDF = CLEAN_PDF

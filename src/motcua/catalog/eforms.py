@@ -31,7 +31,14 @@ from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
 
-from motcua.catalog.forms import WIDGETS, FormProblem, field_order, form_problems, problem_message
+from motcua.catalog.forms import (
+    UNIT_RULE,
+    WIDGETS,
+    FormProblem,
+    field_order,
+    form_problems,
+    problem_message,
+)
 from motcua.core.errors import DomainError
 from motcua.geo import selectors as geo
 
@@ -389,9 +396,10 @@ def problem_errors(
     return errors
 
 
-def unit_errors(fields: list[EFormField], raw: Mapping[str, Any], *, on: dt.date) -> dict[str, list[str]]:
-    """A chosen unit must be a commune-level unit in force on ``on`` (and of the province shown beside it)."""
-    errors: dict[str, list[str]] = {}
+def unit_problems(fields: list[EFormField], raw: Mapping[str, Any], *, on: dt.date) -> list[FormProblem]:
+    """A chosen unit must be a commune-level unit in force on ``on`` (and of the province shown beside it):
+    one problem (validator ``unit``, its own message) per unit field that is not."""
+    problems: list[FormProblem] = []
     for f in fields:
         code = str(raw.get(f.name) or "") if f.widget == "unit" else ""
         if not code:
@@ -403,21 +411,24 @@ def unit_errors(fields: list[EFormField], raw: Mapping[str, Any], *, on: dt.date
             except DomainError:
                 unit = None
         if unit is None or unit.level != "commune":
-            errors[f.name] = [
-                _(
-                    "Mã %(code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s. "
-                    "Vui lòng chọn lại trong danh sách."
-                )
-                % {"code": code[:20], "day": on.strftime("%d/%m/%Y")}
-            ]
+            message = _(
+                "Mã %(code)s không phải là xã, phường, đặc khu đang có hiệu lực ngày %(day)s. "
+                "Vui lòng chọn lại trong danh sách."
+            ) % {"code": code[:20], "day": on.strftime("%d/%m/%Y")}
+            problems.append(FormProblem((f.name,), UNIT_RULE, code[:20], message))
             continue
         province = str(raw.get(f.name + PROVINCE_SUFFIX) or "")
         if province and province != unit.province_code:
-            errors[f.name] = [
-                _("%(unit)s không thuộc tỉnh, thành phố đã chọn. Vui lòng chọn lại xã, phường.")
-                % {"unit": unit.name}
-            ]
-    return errors
+            message = _("%(unit)s không thuộc tỉnh, thành phố đã chọn. Vui lòng chọn lại xã, phường.") % {
+                "unit": unit.name
+            }
+            problems.append(FormProblem((f.name,), UNIT_RULE, code, message))
+    return problems
+
+
+def unit_errors(fields: list[EFormField], raw: Mapping[str, Any], *, on: dt.date) -> dict[str, list[str]]:
+    """``unit_problems`` as messages by field name."""
+    return {problem.field: [problem.message] for problem in unit_problems(fields, raw, on=on)}
 
 
 def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str) -> list[Any]:
@@ -428,7 +439,7 @@ def choose_units(fields: list[EFormField], *, on: dt.date, default_province: str
     unit_fields = [f for f in fields if f.widget == "unit"]
     if not unit_fields:
         return []
-    provinces = list(geo.units_valid_on(on=on, level="province").order_by("search_key"))
+    provinces = list(geo.province_choices(on=on))
     names = {p.code: p.name for p in provinces}
     communes: dict[str, list[Any]] = {}
     for f in unit_fields:

@@ -209,6 +209,11 @@ def _widget_fit(name: str, widget: Any, sub: Any) -> list[str]:
     return []
 
 
+# A chosen administrative unit that is not a commune in force (``catalog.eforms.unit_problems``): not a JSON
+# Schema keyword; the problem carries its own message.
+UNIT_RULE = "unit"
+
+
 @dataclass(frozen=True)
 class FormProblem:
     """One problem of a filled form: where (``path``: field, then sub-field), which rule (``validator``:
@@ -284,7 +289,7 @@ def problem_message(error: FormProblem, *, label: str = "", choose: bool = False
     that failed). With the field's ``label`` the sentence names the field, as the GOV.UK error pattern
     asks (the message is also listed in the error summary at the top of the page); ``choose``: the field
     is picked from a list ("Vui lòng chọn ...")."""
-    if not label:
+    if not label or error.validator == UNIT_RULE:
         return _short_message(error)
     value = error.validator_value
     field = label
@@ -334,6 +339,8 @@ def problem_message(error: FormProblem, *, label: str = "", choose: bool = False
 def _short_message(error: FormProblem) -> str:
     """The message without the field's name (beside an input whose label the page shows elsewhere)."""
     value = error.validator_value
+    if error.validator == UNIT_RULE:
+        return error.message
     messages = {
         "required": _("Vui lòng nhập thông tin này."),
         "pattern": _("Giá trị không đúng định dạng."),

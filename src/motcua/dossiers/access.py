@@ -813,6 +813,40 @@ def reception_points(*, user: Any, role: str, on: dt.date) -> QuerySet[Reception
 REGISTER_ROLES = (Role.RECEPTION_OFFICER, Role.LEADER)
 
 
+class Page:
+    """The officer workspace's pages a menu links to: whether a user may open one is decided here, once, for
+    the page's own check and for the menu (``workspace.menu``), so that a role sees an entry iff it opens."""
+
+    INBOX = "inbox"
+    APOLOGIES = "apologies"
+    RECEPTION = "reception"
+    FORWARDINGS = "forwardings"
+    ASSISTED = "assisted"
+    REGISTER = "register"
+    FLAGGED_LOOKUPS = "flagged_lookups"
+
+
+# The roles each page is for (None: every officer). The counter and assisted submission are the reception
+# officer's (``reception_points``, ``may_assist_at``); forwarded records the reception officer's and the
+# postal staff's (``visible_forwardings``); the register its ``REGISTER_ROLES``; the audit of lookups outside
+# a dossier the auditor's.
+PAGE_ROLES: dict[str, tuple[str, ...] | None] = {
+    Page.INBOX: None,
+    Page.APOLOGIES: None,
+    Page.RECEPTION: (Role.RECEPTION_OFFICER,),
+    Page.FORWARDINGS: (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF),
+    Page.ASSISTED: (Role.RECEPTION_OFFICER,),
+    Page.REGISTER: REGISTER_ROLES,
+    Page.FLAGGED_LOOKUPS: (Role.AUDITOR,),
+}
+
+
+def may_open(who: Actor, page: str) -> bool:
+    """Whether the officer ``who`` (``actor(user, on)``: the positions held that day) may open ``page``."""
+    roles = PAGE_ROLES[page]
+    return roles is None or who.holds(roles)
+
+
 def register_points(*, user: Any, on: dt.date) -> QuerySet[ReceptionPoint]:
     """Reception points whose dossier register (``Act.VIEW_REGISTER``) ``user`` may print and export on
     ``on``: the point a reception officer's or leader's position names, or every point of their agency when

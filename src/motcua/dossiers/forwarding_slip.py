@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Forwarding
 from motcua.dossiers.services.forwarding import ORIGINALS_BY_POST
-from motcua.dossiers.slips import Slip, long_time, render_pdf
+from motcua.dossiers.slips import Slip, document_row, long_time, render_pdf
 
 
 def forwarding_slip(forwarding: Forwarding) -> Slip:
@@ -54,7 +54,7 @@ def forwarding_slip(forwarding: Forwarding) -> Slip:
         lines.append((_("Số hiệu bưu gửi bản gốc"), forwarding.sent_tracking_number))
         lines.append((_("Gửi lúc"), long_time(forwarding.sent_at)))
     table = [
-        [str(i), d.get("name", ""), str(d.get("originals", 0)), str(d.get("copies", 0))]
+        document_row(i, d.get("name", ""), d.get("originals", 0), d.get("copies", 0))
         for i, d in enumerate(forwarding.documents, start=1)
     ]
     return Slip(

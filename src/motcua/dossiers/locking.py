@@ -54,6 +54,20 @@ def lock(dossier: Dossier, *, check_version: bool = True) -> Dossier:
     )
 
 
+def hold(dossier: Dossier) -> Dossier:
+    """Take the row (locked until commit, so events are numbered under it) WITHOUT bumping the version,
+    and read it again: for the delivery workers' writers that record a fact beside the dossier but change
+    nothing an officer judges (a shipment's waybill and status, a payment opened, a fee paid while no
+    decision waits for it). The version is what an officer's open page posts back
+    (``workspace.views.actions``): bumping it for such a fact made the page say "Hồ sơ đã thay đổi" though
+    nothing the officer decides on had changed."""
+    if Dossier.objects.filter(pk=dossier.pk).update(version=F("version")) != 1:
+        raise conflict()
+    return Dossier.objects.select_related("procedure", "procedure_version", "current_step__step").get(
+        pk=dossier.pk
+    )
+
+
 def _columns() -> list[Any]:
     return [field for field in Dossier._meta.concrete_fields if not field.primary_key]
 

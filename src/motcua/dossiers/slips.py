@@ -130,6 +130,16 @@ def register_entry(dossier: Dossier) -> DossierRegisterEntry | None:
     return DossierRegisterEntry.objects.filter(dossier=dossier).select_related("register").first()
 
 
+def document_row(number: int, name: str, originals: int, copies: int) -> list[str]:
+    """One document of the receipt; a document given only as a file has no paper to count ("0/0").
+
+    Form 01 asks for each document's form and count (bản chính, bản sao); a file handed in electronically
+    is neither: the row says so in one cell spanning both columns (as the officer's dossier page does)."""
+    if originals or copies:
+        return [str(number), name, str(originals), str(copies)]
+    return [str(number), name, _("Bản điện tử, không nộp bản giấy")]
+
+
 def receipt(dossier: Dossier) -> Slip:
     """Form 01: "Số:" is the dossier's số thứ tự in the point's register (form 07), with its quyển số."""
     if dossier.received_at is None:
@@ -167,7 +177,7 @@ def receipt(dossier: Dossier) -> Slip:
     if dossier.fee:
         lines.append((_("Phí, lệ phí"), dong(dossier.fee)))
     table = [
-        [str(i), d.name, str(d.originals), str(d.copies)]
+        document_row(i, d.name, d.originals, d.copies)
         for i, d in enumerate(dossier.documents.order_by("id"), start=1)
     ]
     officer = dossier.received_by.full_name if dossier.received_by else ""
@@ -455,8 +465,10 @@ def render_pdf(slip: Slip, *, compress: bool = True) -> bytes:
                 header.cell(cell)
             for values in slip.table:
                 row = table.row()
-                for cell in values:
+                for cell in values[:-1]:
                     row.cell(cell)
+                # A row shorter than the header spans its last cell to the end (an electronic document).
+                row.cell(values[-1], colspan=len(columns) - len(values) + 1)
     if slip.signatures:
         pdf.ln(10)
         column = width / len(slip.signatures)

@@ -27,6 +27,7 @@ __all__ = [
     "normalize_address",
     "predecessors_of",
     "province",
+    "province_choices",
     "provinces_with_communes",
     "read_address",
     "rewrite_address",
@@ -122,6 +123,17 @@ def commune_choices(*, province_code: str, on: dt.date) -> tuple[AdministrativeU
         "geo",
         ("geo.commune_choices", province_code, on),
         lambda: tuple(sorted_by_name(communes_of(province_code=province_code, on=on))),
+    )
+
+
+def province_choices(*, on: dt.date) -> tuple[AdministrativeUnit, ...]:
+    """The provinces and centrally-run cities in force on ``on`` as every select shows them (the e-form's
+    unit picker), in Vietnamese alphabetical order (``geo.collation``, as ``commune_choices``: "Tỉnh Lào Cai"
+    before "Tỉnh Lâm Đồng"), from the geography's snapshot; shared, read-only."""
+    return snapshots.remember(
+        "geo",
+        ("geo.province_choices", on),
+        lambda: tuple(sorted_by_name(units_valid_on(on=on, level=Level.PROVINCE))),
     )
 
 

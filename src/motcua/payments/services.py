@@ -78,7 +78,8 @@ def open_payment(
         existing = Payment.objects.filter(dossier_id=dossier_id).first()
         if existing is not None:
             return existing
-        held = locking.lock(Dossier(pk=dossier_id), check_version=False)
+        # The payment is a fact beside the dossier: its row is held (events numbered), its version kept.
+        held = locking.hold(Dossier(pk=dossier_id))
         if not held.fee:
             raise DomainError(errors.NOT_DUE, _("Hồ sơ này không phải nộp phí, lệ phí."))
         account = account_for(held)
@@ -199,9 +200,9 @@ def record_transfer(*, provider: str, transfer: ReportedTransfer, now: dt.dateti
         )
         if payment is None:
             return _saved(row, provider, transfer.event_id)
-        dossier = locking.lock(
-            payment.dossier, check_version=False
-        )  # the dossier's row first, as services do
+        # The dossier's row first, as services do; held, not versioned: a transfer changes nothing an officer
+        # judges unless the dossier waits for it (``payment_received`` then moves the version).
+        dossier = locking.hold(payment.dossier)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         row.payment = payment
         if payment.status not in OPEN_STATUSES:

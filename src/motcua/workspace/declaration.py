@@ -6,7 +6,9 @@ document show the child's name and birth date, not only the paper.
 Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP (docs/legal-basis.md section 26): the center receiving a
 paper dossier checks it, digitizes it and enters the dossier in the software; the e-form is the declaration
 (tờ khai) as data. Accepting the dossier needs a declaration the schema accepts; asking for a supplement or
-refusing checks only what was typed (a declaration still incomplete is what the supplement asks for).
+refusing checks only what was typed (a declaration still incomplete is what the supplement asks for). The rule
+is the engine's (``services.declaration_problems``, applied by ``services.receive_and_decide`` to every
+caller); this page checks with it first so that every error shows at once, beside its input.
 
 Which e-form fields the counter asks elsewhere on the page (a documented convention, the one the portal uses
 for the e-ID identity in ``portal.dossier_views.eform``):
@@ -32,6 +34,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
+from motcua.catalog.models import Procedure
+from motcua.dossiers import services
 from motcua.workspace.cccd import CccdData
 
 # e-form field -> the counter's applicant input (``reception.APPLICANT_FIELDS``) that carries it.
@@ -142,21 +146,21 @@ def form_data(
 
 
 def check(
-    declaration: Declaration, data: Mapping[str, Any], *, complete: bool, on: dt.date
+    declaration: Declaration, data: Mapping[str, Any], *, procedure: Procedure, complete: bool, on: dt.date
 ) -> dict[str, list[str]]:
-    """The portal's own checks (``eforms.field_errors``, ``eforms.unit_errors``) of the declaration, as
-    messages by field name; ``complete``: every required field must be there (to accept the dossier).
-    Messages of the declaration block stay on ``declaration.errors``; those of fields asked elsewhere on the
-    page are returned for the page to put beside them."""
-    # A place field left empty is the reception service's to refuse (in its own words, or forwarded when the
-    # place is in another province).
-    required = [
-        n for n in declaration.schema.get("required") or [] if complete and n not in declaration.places
+    """The engine's check of the declaration (``services.declaration_problems``, the one the counter's service
+    applies), plus the page's own: a unit of another province than the one chosen beside it. Messages by
+    field name; ``complete``: every required field must be there (to accept the dossier). Messages of the
+    declaration block stay on ``declaration.errors``; those of fields asked elsewhere on the page are returned
+    for the page to put beside them."""
+    problems = services.declaration_problems(
+        procedure=procedure, form_data=dict(data), complete=complete, on=on
+    )
+    found = {p.field for p in problems}
+    problems += [
+        p for p in eforms.unit_problems(declaration.fields, declaration.raw, on=on) if p.field not in found
     ]
-    schema = {**declaration.schema, "required": required}
-    errors = eforms.field_errors(schema, dict(data)) if declaration.schema else {}
-    for name, messages in eforms.unit_errors(declaration.fields, declaration.raw, on=on).items():
-        errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    errors = eforms.problem_errors(problems)
     mine = {f.name for f in declaration.fields}
     elsewhere: dict[str, list[str]] = {}
     for key, messages in errors.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -91,6 +92,10 @@ def refusal(form: forms.Form) -> FieldError:
     return FieldError("form.invalid", errors[0], field=name)
 
 
+# HH:MM (or HH:MM:SS, which a time input with a step under a minute posts), 00:00 to 23:59.
+TYPED_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+
+
 class ApologyDraftForm(forms.Form):
     """Dự thảo văn bản xin lỗi: the reason and the new appointment (a date and a time, Vietnam time)."""
 
@@ -101,13 +106,20 @@ class ApologyDraftForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         try:
-            cleaned["new_appointment_at"] = dt.datetime.combine(
-                dt.date.fromisoformat(read_date(cleaned.get("new_date", ""))),  # typed 27/03/2026 or ISO
-                dt.time.fromisoformat(cleaned.get("new_time", "")),
-                tzinfo=TZ,
-            )
+            day = dt.date.fromisoformat(read_date(cleaned.get("new_date", "")))  # typed 27/03/2026 or ISO
         except ValueError:
-            self.add_error("new_date", _("Vui lòng nhập ngày và giờ hẹn trả kết quả mới hợp lệ."))
+            self.add_error(
+                "new_date", _("Vui lòng nhập ngày hẹn trả kết quả mới hợp lệ, theo ngày/tháng/năm.")
+            )
+            return cleaned
+        # The time input (type="time") posts HH:MM; the server reads only that, whatever the browser sent.
+        time = cleaned.get("new_time", "")
+        if not TYPED_TIME.match(time):
+            self.add_error(
+                "new_time", _("Vui lòng nhập giờ hẹn trả kết quả mới hợp lệ, theo giờ:phút (ví dụ 14:30).")
+            )
+            return cleaned
+        cleaned["new_appointment_at"] = dt.datetime.combine(day, dt.time.fromisoformat(time), tzinfo=TZ)
         return cleaned
 
 

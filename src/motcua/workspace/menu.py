@@ -21,23 +21,19 @@ _ROLE_LABELS = dict(Role.choices)
 
 @dataclass(frozen=True)
 class MenuEntry:
-    url_name: str  # in the workspace namespace
+    url_name: str  # in the workspace namespace; also the page's name in ``access.Page``
     label: Any  # lazy: translated at render
-    roles: tuple[str, ...] | None  # None: every officer
 
 
-# The pages and the roles the access policy lets use them: the counter and assisted submission are the
-# reception officer's (``access.reception_points`` / ``access.may_assist_at``), forwarded records the
-# reception officer's and the postal staff's (``access.visible_forwardings``), the register its
-# ``access.REGISTER_ROLES``, the data-lookup audit the auditor's.
+# Who sees an entry is who may open its page: ``access.may_open``, the check the page itself makes.
 MENU = (
-    MenuEntry("inbox", _("Hồ sơ cần xử lý"), None),
-    MenuEntry("apologies", _("Xin lỗi, hẹn lại"), None),
-    MenuEntry("reception", _("Tiếp nhận tại quầy"), (Role.RECEPTION_OFFICER,)),
-    MenuEntry("forwardings", _("Hồ sơ chuyển đi"), (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)),
-    MenuEntry("assisted", _("Hỗ trợ nộp trực tuyến"), (Role.RECEPTION_OFFICER,)),
-    MenuEntry("register", _("Sổ theo dõi hồ sơ"), tuple(access.REGISTER_ROLES)),
-    MenuEntry("flagged_lookups", _("Khai thác dữ liệu ngoài hồ sơ"), (Role.AUDITOR,)),
+    MenuEntry(access.Page.INBOX, _("Hồ sơ cần xử lý")),
+    MenuEntry(access.Page.APOLOGIES, _("Xin lỗi, hẹn lại")),
+    MenuEntry(access.Page.RECEPTION, _("Tiếp nhận tại quầy")),
+    MenuEntry(access.Page.FORWARDINGS, _("Hồ sơ chuyển đi")),
+    MenuEntry(access.Page.ASSISTED, _("Hỗ trợ nộp trực tuyến")),
+    MenuEntry(access.Page.REGISTER, _("Sổ theo dõi hồ sơ")),
+    MenuEntry(access.Page.FLAGGED_LOOKUPS, _("Khai thác dữ liệu ngoài hồ sơ")),
 )
 
 
@@ -48,13 +44,13 @@ def _actor(request: Any) -> access.Actor:
 def is_auditor(request: Any) -> bool:
     """Whether the signed-in officer holds the auditor role today (the organization's snapshot: no query
     once the request has read the snapshot tokens)."""
-    return _actor(request).holds(Role.AUDITOR)
+    return access.may_open(_actor(request), access.Page.FLAGGED_LOOKUPS)
 
 
 def menu_entries(request: Any) -> list[MenuEntry]:
     """The menu links the signed-in officer's positions today open."""
     who = _actor(request)
-    return [entry for entry in MENU if entry.roles is None or who.holds(entry.roles)]
+    return [entry for entry in MENU if access.may_open(who, entry.url_name)]
 
 
 @dataclass(frozen=True)

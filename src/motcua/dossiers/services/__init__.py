@@ -56,6 +56,7 @@ from motcua.dossiers.services.ratings import rate
 from motcua.dossiers.services.reception import (
     CounterDecision,
     accept,
+    declaration_problems,
     override_competence,
     receive_and_decide,
     refuse_reception,
@@ -100,6 +101,7 @@ __all__ = [
     "await_payment",
     "confirm_submission",
     "consult",
+    "declaration_problems",
     "decline_stop",
     "decline_withdrawal",
     "draft_apology",

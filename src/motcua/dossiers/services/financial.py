@@ -53,9 +53,12 @@ def payment_received(
 ) -> Dossier:
     """The fee arrived in full. A dossier waiting for it (status 6) goes back in process: a stopped clock
     resumes with what was left, the appointment and the step's deadline never earlier than they were."""
-    dossier = locking.lock(dossier, check_version=False)
+    # Only a dossier waiting for the fee changes state (an officer's page of it is then stale): the version
+    # moves for that alone; a fee paid at submission is a fact beside the dossier (``locking.hold``).
+    dossier = locking.hold(dossier)
     waiting = dossier.state == State.AWAITING_PAYMENT
     if waiting:
+        dossier = locking.lock(dossier)
         if dossier.paused_at is not None:
             # The clock only stopped: an appointment never moves earlier.
             assert dossier.appointment_at is not None

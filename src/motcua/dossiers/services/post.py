@@ -26,8 +26,9 @@ ORIGIN = "bưu chính công ích"
 
 @service
 def record_shipment_created(*, dossier: Dossier, shipment: dict[str, Any], now: dt.datetime) -> Dossier:
-    """Bưu điện nhận yêu cầu: the waybill number and the fee go into the dossier's log (the applicant's)."""
-    dossier = locking.lock(dossier, check_version=False)
+    """Bưu điện nhận yêu cầu: the waybill number and the fee go into the dossier's log (the applicant's).
+    Nothing an officer decides on changes: the row is held, its version kept (``locking.hold``)."""
+    dossier = locking.hold(dossier)
     events.shipment_created(dossier, now=now, origin=ORIGIN, shipment=shipment)
     return dossier
 
@@ -36,8 +37,9 @@ def record_shipment_created(*, dossier: Dossier, shipment: dict[str, Any], now: 
 def record_shipment_update(
     *, dossier: Dossier, shipment: dict[str, Any], note: str, now: dt.datetime
 ) -> Dossier:
-    """Bưu điện báo trạng thái bưu gửi (đã nhận, đã phát, chuyển hoàn): an event on the citizen's timeline."""
-    dossier = locking.lock(dossier, check_version=False)
+    """Bưu điện báo trạng thái bưu gửi (đã nhận, đã phát, chuyển hoàn): an event on the citizen's timeline;
+    the row is held, its version kept (``locking.hold``)."""
+    dossier = locking.hold(dossier)
     events.shipment_updated(dossier, now=now, origin=ORIGIN, shipment=shipment, note=note)
     return dossier
 

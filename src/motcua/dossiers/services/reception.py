@@ -10,6 +10,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import eforms
+from motcua.catalog.forms import FormInvalid, FormProblem, form_problems
 from motcua.catalog.models import Procedure
 from motcua.core import request_cache
 from motcua.core.errors import DomainError
@@ -147,6 +149,32 @@ class CounterDecision:
     REFUSE = "refuse"
 
 
+def declaration_problems(
+    *, procedure: Procedure, form_data: dict[str, Any], complete: bool, on: dt.date
+) -> list[FormProblem]:
+    """Tờ khai at the counter: the declaration typed into the procedure's e-form, checked as the portal checks
+    it (the version's JSON schema, ``catalog.forms.form_problems``; each chosen unit a commune in force).
+
+    Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP (docs/legal-basis.md §26): the center receiving a
+    paper dossier checks it and enters it in the software. ``complete`` (to accept): every required field;
+    otherwise (a supplement asked, a refusal) only what was typed is checked, an incomplete declaration being
+    what the supplement asks for. The competence place fields are left to ``lookups.competence_place``, which
+    refuses them in its own words or forwards the dossier. No schema, or an online-only procedure (filled in
+    assisted online submission): nothing to check here."""
+    try:
+        version = lookups.version_in_force(procedure=procedure, on=on)
+    except DomainError:
+        return []  # the registration refuses it in its own words
+    schema = version.form_schema or {}
+    if not schema or version.is_online_only(on):
+        return []
+    places = set(lookups.competence_place_fields(procedure=procedure, on=on))
+    required = [n for n in schema.get("required") or [] if complete and n not in places]
+    problems = form_problems({**schema, "required": required}, form_data, on=on)
+    fields = [f for f in eforms.build_fields(schema, version.ui_schema or {}) if f.name not in places]
+    return problems + eforms.unit_problems(fields, form_data, on=on)
+
+
 def receive_and_decide(
     *,
     by: Any,
@@ -169,8 +197,10 @@ def receive_and_decide(
 ) -> Dossier | Forwarding:
     """The counter's one intention: register the walk-in dossier and take the completeness decision
     (accept, request a supplement listing ``missing``, refuse with ``reason``) in one transaction, each event
-    recording the request's ``origin``. Any refusal keeps nothing; another ``decision`` only registers.
-    A place in another province gives a ``Forwarding`` (received and forwarded, no decision taken here)."""
+    recording the request's ``origin``. The declaration (``form_data``) is checked first
+    (``declaration_problems``: complete to accept), a ``FormInvalid`` naming each field. Any refusal keeps
+    nothing; another ``decision`` only registers. A place in another province gives a ``Forwarding``
+    (received and forwarded, no decision taken here)."""
     now = now or timezone.now()
     prepared: list[Dossier] = []
 
@@ -183,6 +213,14 @@ def receive_and_decide(
         prepared.append(dossier)
 
     with request_cache.scope(), unit_of_work():
+        problems = declaration_problems(
+            procedure=procedure,
+            form_data=form_data or {},
+            complete=decision == CounterDecision.ACCEPT,
+            on=timezone.localdate(now),
+        )
+        if problems:
+            raise FormInvalid(problems)
         dossier = receive_at_counter(
             by=by,
             reception_point=reception_point,

@@ -12,15 +12,17 @@ from django.views.decorators.http import require_POST
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, selectors, services
+from motcua.dossiers.access import Page
 from motcua.dossiers.status import time_status
 from motcua.org.models import Agency
 from motcua.signing import services as signing
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 from motcua.workspace.forms import ApologyDraftForm, SignatureCodeForm, refusal
 from motcua.workspace.views.dossier import done, dossier_or_404, refused
 
 
 @officer_required
+@page_required(Page.APOLOGIES)
 def apologies(request: HttpRequest) -> HttpResponse:
     """Văn bản xin lỗi: notices waiting for my signature, dossiers of my agencies that need one."""
     now = timezone.now()

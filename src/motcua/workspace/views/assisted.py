@@ -32,6 +32,7 @@ from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import files, lookups, selectors, services
+from motcua.dossiers.access import Page
 from motcua.dossiers.constants import Confirmation, DocumentSource, OfflineReason, State
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations import online_path
@@ -41,7 +42,7 @@ from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
 from motcua.registries.fields import registry_label
 from motcua.workspace import applicant_address
 from motcua.workspace import declaration as declarations
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, AssistedSubmissionForm
 from motcua.workspace.views.reception import APPLICANT_FIELDS, _communes, _my_points
@@ -57,6 +58,7 @@ def _version(procedure: Procedure | None, on: dt.date) -> Any:
 
 
 @officer_required
+@page_required(Page.ASSISTED)
 @require_http_methods(["GET", "POST"])
 def assisted_submission(request: HttpRequest) -> HttpResponse:
     now = timezone.now()

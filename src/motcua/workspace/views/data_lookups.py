@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError, http_status
+from motcua.dossiers.access import Page
 from motcua.registries import selectors, services
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 
 PAGE_SIZE = 50
 
@@ -28,6 +29,7 @@ class ReviewForm(forms.Form):
 
 
 @officer_required
+@page_required(Page.FLAGGED_LOOKUPS)
 @require_http_methods(["GET", "POST"])
 def flagged_lookups(request: HttpRequest) -> HttpResponse:
     provinces = selectors.auditor_provinces(user=request.user)

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.core.clients import client_address
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access
-from motcua.dossiers.access import Act
+from motcua.dossiers.access import Act, Page
 from motcua.dossiers.forwarding_slip import forwarding_slip_pdf
 from motcua.dossiers.models import Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
 from motcua.dossiers.services import forwarding as forwarding_services
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 
 
 def _forwarding_or_404(request: HttpRequest, code: str) -> Forwarding:
@@ -30,6 +30,7 @@ def _forwarding_or_404(request: HttpRequest, code: str) -> Forwarding:
 
 
 @officer_required
+@page_required(Page.FORWARDINGS)
 @require_GET
 def forwardings(request: HttpRequest) -> HttpResponse:
     rows = list(forwarding_selectors.forwardings_of(user=request.user, on=timezone.localdate()))

@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 from motcua.core import jinja
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors
+from motcua.dossiers.access import Page
 from motcua.dossiers.models import Channel, Dossier, State
 from motcua.dossiers.status import TimeStatus, time_status
 from motcua.workspace import paging
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 from motcua.workspace.forms import InboxDatesForm
 from motcua.workspace.time_status_html import time_status_html
 
@@ -106,6 +107,7 @@ _PLAIN = re.compile(r"(?!\.{1,2}$)[A-Za-z0-9._~-]+").fullmatch
 
 
 @officer_required
+@page_required(Page.INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     params = request.GET

@@ -30,6 +30,7 @@ from motcua.core.errors import DomainError, FieldError
 from motcua.core.text import printable
 from motcua.dossiers import access, files, lookups, services, slips
 from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.access import Page
 from motcua.dossiers.constants import ResultDelivery, default_result_delivery
 from motcua.dossiers.models import Channel, DocumentSource, Dossier, Forwarding
 from motcua.dossiers.selectors import forwarding as forwarding_selectors
@@ -38,7 +39,7 @@ from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import ReceptionPoint, Role
 from motcua.workspace import applicant_address
 from motcua.workspace import declaration as declarations
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 from motcua.workspace.cccd import parse_cccd_qr
 from motcua.workspace.forms import ApplicantForm, CounterReceptionForm
 
@@ -86,6 +87,7 @@ def _documents(procedure: Procedure, on: dt.date) -> list[Any]:
 
 
 @officer_required
+@page_required(Page.RECEPTION)
 @require_http_methods(["GET", "POST"])
 def counter_reception(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -483,7 +485,9 @@ def _declared(
             data[f.name] = kept.ref
     context["declared"] = data  # what acceptance would read (a document counted by its e-form field)
     complete = decision == services.CounterDecision.ACCEPT
-    elsewhere = declarations.check(declaration, data, complete=complete, on=context["on"])
+    elsewhere = declarations.check(
+        declaration, data, procedure=context["procedure"], complete=complete, on=context["on"]
+    )
     by_name = {f["name"]: f for f in context["fee_fields"] + context["place_fields"]}
     for name, problems in elsewhere.items():
         if name in by_name:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError, http_status
 from motcua.dossiers import access, register_book
+from motcua.dossiers.access import Page
 from motcua.org.models import ReceptionPoint
-from motcua.workspace.access import officer_required
+from motcua.workspace.access import officer_required, page_required
 
 
 class RegisterForm(forms.Form):
@@ -25,6 +26,7 @@ class RegisterForm(forms.Form):
 
 
 @officer_required
+@page_required(Page.REGISTER)
 @require_GET
 def register(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The form; with a valid point, year and format, the register itself."""
