@@ -17,8 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from motcua.catalog import fees
 from motcua.catalog.models import Action
@@ -465,6 +466,12 @@ def apology_deadline(dossier: Dossier) -> dt.date | None:
         days=apology_lead_days(),
         agency_id=dossier.competent_agency_id,
     )
+
+
+# Django's ``ngettext_lazy(singular, plural, n)`` with its lazy class made once: Django's makes a new class
+# at every call (~40 µs), and the dossier page asks for the refusal below on every view without showing it.
+# Same name, so that makemessages still finds the strings.
+ngettext_lazy = lazy(ngettext, str)
 
 
 def apology_time_refusal(dossier: Dossier, on: dt.date) -> DomainError | None:

@@ -12,11 +12,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import labels
 from motcua.dossiers import access, lookups
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
-
-_ROLE_LABELS = dict(Role.choices)
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def officer_identity(request: Any) -> dict[str, Any]:
         )
         positions.append(
             HeldPosition(
-                role=str(_ROLE_LABELS.get(held.role, held.role)),
+                role=str(labels.label(Role, held.role)),
                 agency=agency.name if agency is not None else "",
                 reception_point=point.name if point is not None else "",
             )

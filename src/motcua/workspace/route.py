@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from motcua.catalog.models import Action, WorkflowStep
+from motcua.core import labels
 from motcua.core.errors import DomainError
 from motcua.dossiers import lookups
 from motcua.dossiers.constants import TERMINAL_STATES
@@ -27,7 +28,6 @@ from motcua.org.models import Role
 DONE, CURRENT, COMING, SKIPPED = "done", "current", "coming", "skipped"
 # The movement actions whose button names where the dossier goes (return picks its target in a list).
 HANDING_ON = (Action.FORWARD, Action.APPROVE, Action.SIGN, Action.ISSUE_NUMBER)
-_ROLE_LABELS = dict(Role.choices)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class RouteStop:
 
 
 def _role_label(role: str) -> str:
-    return str(_ROLE_LABELS.get(role, role))
+    return str(labels.label(Role, role))
 
 
 def performer_label(dossier: Dossier, step: WorkflowStep, on: dt.date) -> str:

@@ -12,6 +12,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Action
+from motcua.core import labels
 from motcua.dossiers import access
 from motcua.dossiers.models import (
     Audience,
@@ -159,9 +160,11 @@ def _plain(event: DossierEvent) -> str:
 
 
 def _staff_text(event: DossierEvent) -> str:
-    if event.kind == EventKind.STEP_ACTION and event.action in Action.values:
-        return str(Action(event.action).label)
-    return str(EventKind(event.kind).label)
+    if event.kind == EventKind.STEP_ACTION:
+        action = labels.labels(Action).get(event.action)
+        if action is not None:
+            return action
+    return labels.labels(EventKind)[event.kind]
 
 
 def timeline_for(*, dossier: Dossier, user: Any, now: dt.datetime | None = None) -> Timeline:
