@@ -79,6 +79,7 @@ def test_submit_confirm_download_the_receipt_look_up_and_withdraw(
     panel = page.get_by_test_id("confirmation-panel")
     expect(panel.get_by_role("heading", level=1)).to_have_text(t("Đã nộp hồ sơ"))
     expect(page.get_by_test_id("dossier-code")).to_have_text(code)
+    expect(page.get_by_test_id("submitted-procedure")).to_have_text(t(PROCEDURE_NAME))  # its English name
     expect(page.get_by_test_id("reception-due")).to_contain_text(t("kiểm tra hồ sơ chậm nhất vào"))
     expect(page.get_by_test_id("appointment")).to_contain_text(t("ngày hẹn trả kết quả dự kiến"))
     expect(page.get_by_test_id("fee")).to_contain_text(t("Miễn phí"))

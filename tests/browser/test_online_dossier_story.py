@@ -76,6 +76,7 @@ def _citizen_submits(
 
     # The e-ID login comes back to the form the citizen was starting (issue 17, item 5).
     expect(page).to_have_url(f"{base_url}/dich-vu-cong/thu-tuc/{PROCEDURE}/nop/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(say(language, "Đăng ký khai sinh"))
     form = page.locator("form").filter(has=page.get_by_role("button", name=say(language, "Nộp hồ sơ")))
     form.get_by_label("Họ, chữ đệm, tên người yêu cầu").fill(citizen.full_name)
     form.locator("#f-applicant_id_number").fill(citizen.national_id)
