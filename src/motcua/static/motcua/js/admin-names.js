@@ -1,0 +1,57 @@
+/* Names for what Django's admin widgets leave unnamed (axe-core: label, select-name, aria-input-field-name,
+   aria-prohibited-attr). A static file: the Content-Security-Policy forbids inline scripts. */
+(function () {
+  "use strict";
+
+  function text(el) { return el ? el.textContent.replace(/\s+/g, " ").replace(/[:*]\s*$/, "").trim() : ""; }
+
+  function labelOf(id) {
+    var label = document.querySelector('label[for="' + id + '"]');
+    if (label && !label.id) { label.id = id + "-label"; }
+    return label;
+  }
+
+  function nameInputs(root) {
+    // Tabular inlines: each input takes the heading of its column.
+    root.querySelectorAll(".tabular table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          var head = heads[index] && heads[index].colSpan === 1 ? text(heads[index]) : "";
+          cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
+            if (!field.labels || !field.labels.length) {
+              field.setAttribute("aria-label", head || (field.name.indexOf("DELETE") >= 0 ? "Delete" : field.name));
+              field.removeAttribute("title");
+            }
+          });
+        });
+      });
+    });
+    // Split date and time: the field's label with "Date" or "Time" as Django prints them before each input.
+    root.querySelectorAll("p.datetime input").forEach(function (field) {
+      if (field.labels && field.labels.length) { return; }
+      var base = field.id.replace(/_[01]$/, "");
+      var label = labelOf(base) || labelOf(base + "_0");
+      var before = field.previousSibling;
+      while (before && before.nodeType !== 3 && before.tagName !== "BR") { before = before.previousSibling; }
+      var part = before && before.nodeType === 3 ? before.textContent.replace(/[:\s]+$/, "").trim() : "";
+      field.setAttribute("aria-label", [text(label), part].filter(Boolean).join(" – "));
+    });
+    // Select2 (autocomplete fields): the combobox is named by the field's label.
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var label = labelOf(select.id);
+      var box = select.nextElementSibling;
+      if (!label || !box) { return; }
+      box.querySelectorAll('.select2-selection[role=combobox], .select2-selection__rendered').forEach(function (el) {
+        el.setAttribute("aria-labelledby", label.id);
+      });
+    });
+    // The filter widgets' magnifier icons carry an aria-label on a span without a role.
+    root.querySelectorAll("span.help-tooltip[aria-label]").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
+  window.addEventListener("load", function () { nameInputs(document); });
+  document.addEventListener("formset:added", function (event) { nameInputs(event.target); });
+})();
