@@ -37,14 +37,23 @@
       var part = before && before.nodeType === 3 ? before.textContent.replace(/[:\s]+$/, "").trim() : "";
       field.setAttribute("aria-label", [text(label), part].filter(Boolean).join(" – "));
     });
-    // Select2 (autocomplete fields): the combobox is named by the field's label.
-    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
-      var label = labelOf(select.id);
-      var box = select.nextElementSibling;
-      if (!label || !box) { return; }
-      box.querySelectorAll('.select2-selection[role=combobox], .select2-selection__rendered').forEach(function (el) {
+    // Select2 (autocomplete fields): the combobox is named by the label of the select it stands for.
+    root.querySelectorAll("span.select2").forEach(function (box) {
+      var select = box.previousElementSibling;
+      var label = select && select.id ? labelOf(select.id) : null;
+      if (!label) {
+        var row = box.closest(".form-row, .fieldBox, td");
+        label = row ? row.querySelector("label") : null;
+        if (label && !label.id) { label.id = (select && select.name ? select.name : "select2") + "-label"; }
+      }
+      if (!label) { return; }
+      box.querySelectorAll(".select2-selection, .select2-selection__rendered").forEach(function (el) {
         el.setAttribute("aria-labelledby", label.id);
       });
+    });
+    // An inline table scrolling in its box is reached with the keyboard too (axe: scrollable-region-focusable).
+    root.querySelectorAll(".inline-group .tabular").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth) { region.tabIndex = 0; }
     });
     // The filter widgets' magnifier icons carry an aria-label on a span without a role.
     root.querySelectorAll("span.help-tooltip[aria-label]").forEach(function (icon) {
@@ -52,6 +61,10 @@
     });
   }
 
-  window.addEventListener("load", function () { nameInputs(document); });
+  // After the admin's own scripts (select2 starts on jQuery's ready): on load, and once more just after.
+  window.addEventListener("load", function () {
+    nameInputs(document);
+    window.setTimeout(function () { nameInputs(document); }, 0);
+  });
   document.addEventListener("formset:added", function (event) { nameInputs(event.target); });
 })();
