@@ -195,7 +195,8 @@ def _serve(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"{url}/dich-vu-cong/", timeout=60, process=server, expect_json=False)
+        # A cold start on a loaded machine: the first page may take half a minute.
+        wait_until_up(f"{url}/dich-vu-cong/", timeout=180, process=server, expect_json=False)
         yield Portal(url=url, idp=browser_idp, env=env)
     finally:
         signing_worker.terminate()

@@ -7,6 +7,8 @@ import time
 
 from playwright.sync_api import Page, expect
 
+from .language import say, switch_language
+
 # Roles of the demo accounts by the suffix of their user name (see docs/organization.md).
 ROLE_BY_SUFFIX = {
     "tiepnhan": "reception_officer",
@@ -58,25 +60,27 @@ def fresh_code(page: Page) -> str:
     return _fresh_code(base_url, username)
 
 
-def log_in_officer(page: Page, base_url: str, username: str) -> None:
-    """Password, then the first-login enrolment page (read the secret it shows) or the code page."""
+def log_in_officer(page: Page, base_url: str, username: str, *, language: str = "vi") -> None:
+    """Password, then the first-login enrolment page (read the secret it shows) or the code page; in
+    ``language``, chosen on the login page with the header's switch."""
     _OFFICER[id(page)] = (base_url, username)
     page.goto(f"{base_url}/can-bo/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(staff_password(username))
-    page.get_by_role("button", name="Tiếp tục").click()
+    switch_language(page, language)
+    page.get_by_label(say(language, "Tên đăng nhập")).fill(username)
+    page.get_by_label(say(language, "Mật khẩu")).fill(staff_password(username))
+    page.get_by_role("button", name=say(language, "Tiếp tục")).click()
     if (base_url, username) not in _DEVICES:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Cài đặt ứng dụng xác thực")
+        expect(page.get_by_role("heading", level=1)).to_have_text(say(language, "Cài đặt ứng dụng xác thực"))
         secret = page.locator(".ws-secret").inner_text().replace(" ", "").upper()
         _DEVICES[(base_url, username)] = (secret, -1)
-        page.get_by_label("Mã 6 chữ số").fill(_fresh_code(base_url, username))
-        page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+        page.get_by_label(say(language, "Mã 6 chữ số")).fill(_fresh_code(base_url, username))
+        page.get_by_role("button", name=say(language, "Xác nhận và đăng nhập")).click()
     else:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Nhập mã xác thực")
-        code_box = page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực (hoặc mã dự phòng)")
+        expect(page.get_by_role("heading", level=1)).to_have_text(say(language, "Nhập mã xác thực"))
+        code_box = page.get_by_label(say(language, "Mã 6 chữ số trong ứng dụng xác thực (hoặc mã dự phòng)"))
         code_box.fill(_fresh_code(base_url, username))
-        page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ đang chờ tôi xử lý")
+        page.get_by_role("button", name=say(language, "Đăng nhập"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say(language, "Hồ sơ đang chờ tôi xử lý"))
 
 
 def wait_for_leader_signature(page: Page, *, seconds: float = 90) -> None:
@@ -89,7 +93,7 @@ def wait_for_leader_signature(page: Page, *, seconds: float = 90) -> None:
     expect(page.get_by_text("Lãnh đạo đã ký số").first).to_be_visible()
 
 
-def perform(page: Page, action: str) -> None:
+def perform(page: Page, action: str, *, language: str = "vi") -> None:
     """Submit the dossier page's form of one workflow action (by its code) and wait for the page again.
 
     ``sign`` asks the authenticator's code again (filled from the officer's device); ``issue_number`` waits
@@ -99,13 +103,13 @@ def perform(page: Page, action: str) -> None:
         form = page.locator(f"form:has(input[name=action][value={action}])")
         expect(form).to_have_count(1)
         if action == "sign":
-            form.get_by_label("Mã xác thực").fill(fresh_code(page))
+            form.get_by_label(say(language, "Mã xác thực")).fill(fresh_code(page))
         form.get_by_role("button").click()
-        pending = page.get_by_text("Văn bản đang chờ hoàn tất chữ ký số của lãnh đạo")
-        done = page.get_by_text("Đã thực hiện:")
+        pending = page.get_by_text(say(language, "Văn bản đang chờ hoàn tất chữ ký số của lãnh đạo"))
+        done = page.get_by_text(say(language, "Đã thực hiện:"))
         # The delivery worker may have moved the dossier on since the page was opened (the national portal's
         # code, a payment order): the page says so and the officer reloads and acts again, as a person would.
-        changed = page.get_by_role("link", name="Tải lại hồ sơ")
+        changed = page.get_by_role("link", name=say(language, "Tải lại hồ sơ"))
         expect(done.or_(pending).or_(changed)).to_be_visible(timeout=15_000)
         if done.is_visible() or time.monotonic() > deadline:
             break

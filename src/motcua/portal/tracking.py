@@ -177,7 +177,7 @@ def public_lookup(
         agency=dossier.competent_agency.name,
         entries=tuple(dossier_selectors.public_entries(dossier=dossier)),
         code=dossier.code,
-        procedure=dossier.procedure.name,
+        procedure=dossier.procedure.local_name,
         status=str(dossier.national_status.label),
         appointment_at=dossier.appointment_at,
         initial_appointment_at=dossier.initial_appointment_at,
