@@ -28,7 +28,8 @@ INSERT INTO dossiers_dossier (
     receiving_agency_id, competent_agency_id, competence_overridden, postal_tracking_number, confirmation,
     dossier_sets, result_delivery, delivery_address, submitted_at, received_at, appointment_at,
     initial_appointment_at,
-    current_step_id, step_agency_id, step_role, step_deadline, supplement_count, withdrawal_pending, subject_name
+    current_step_id, step_agency_id, step_role, step_deadline, supplement_count, withdrawal_pending, subject_name,
+    legacy_code
 )
 SELECT
     d.province_code, 'RAW-' || :client_id || '-' || :counter || '-' || :n, 1, d.procedure_id,
@@ -45,7 +46,7 @@ SELECT
     0, d.reception_point_id, d.receiving_agency_id, d.competent_agency_id, false, '', '', 1, '', '', now(), now(),
     now() + interval '5 days', now() + interval '5 days',
     nextval(pg_get_serial_sequence('dossiers_dossierstep', 'id')), s.agency_id, s.role,
-    now() + interval '3 days', 0, false, 'Nguyễn Văn An, Phan Thị Mai'
+    now() + interval '3 days', 0, false, 'Nguyễn Văn An, Phan Thị Mai', ''
 FROM dossiers_dossier d, dossiers_dossierstep s
 WHERE d.id = (SELECT min(id) FROM dossiers_dossier) AND s.id = (SELECT min(id) FROM dossiers_dossierstep)
 RETURNING id AS dossier_id, current_step_id AS step_row \gset
