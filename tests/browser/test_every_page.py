@@ -216,11 +216,23 @@ PAGES: dict[str, dict[str, Visit]] = {
     "vanthu": {"inbox": Visit("/can-bo/")},
     "quantri": _admin_pages(),
 }
+
+
+def _widths(actor: str, language: str) -> list[str]:
+    """Every page at both widths in Vietnamese; in English at the phone's 390 px, where longer words break a
+    layout first; the Django admin (an administrator's desk, Django's own English) in Vietnamese at 390 px.
+    The suite's time goes to these page loads: this keeps every page checked once where it can fail."""
+    if actor == "quantri":
+        return ["phone"] if language == "vi" else []
+    return sorted(VIEWPORTS) if language == "vi" else ["phone"]
+
+
 CASES = [
-    pytest.param(actor, name, language, id=f"{actor}-{name}-{language}")
+    pytest.param(actor, name, language, width, id=f"{width}-{actor}-{name}-{language}")
     for language in LANGUAGES
     for actor, pages in PAGES.items()
     for name in sorted(pages)
+    for width in _widths(actor, language)
 ]
 
 
@@ -280,14 +292,10 @@ def world(chromium, portal) -> World:
     return World(sessions=by_language, codes=codes)
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def width(request) -> str:
-    return request.param
-
-
 @pytest.fixture
-def actor_page(request, chromium, world, width) -> Iterator[Page]:
-    actor, language = request.node.callspec.params["actor"], request.node.callspec.params["language"]
+def actor_page(request, chromium, world) -> Iterator[Page]:
+    params = request.node.callspec.params
+    actor, language, width = params["actor"], params["language"], params["width"]
     state = world.sessions[(actor, language)]
     context = chromium.new_context(locale="vi-VN", storage_state=state, **VIEWPORTS[width])
     context.set_default_timeout(20_000)
@@ -326,7 +334,7 @@ def _open_first_row(page: Page) -> None:
     page.goto(urljoin(page.url, add.first.get_attribute("href") or ""))
 
 
-@pytest.mark.parametrize(("actor", "name", "language"), CASES)
+@pytest.mark.parametrize(("actor", "name", "language", "width"), CASES)
 def test_every_page_fits_the_screen_and_passes_axe(
     actor, name, language, actor_page, world, portal, width, assert_accessible
 ):
