@@ -407,6 +407,7 @@ def build(*, dossiers: int, writes: int, step_pool: int, communes: int | None = 
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from motcua.catalog import forms
     from motcua.catalog.models import Procedure
     from motcua.dossiers import lookups, selectors, services
     from motcua.geo.models import AdministrativeUnit
@@ -433,6 +434,14 @@ def build(*, dossiers: int, writes: int, step_pool: int, communes: int | None = 
     agency = lookups.commune_committee_for(unit=place, on=on)
     point = org_selectors.reception_points_valid_on(on=on, province_code="46", agency=agency).first()
     reception = org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
+    # The declaration the counter officer types (the engine checks it is complete to accept: issue 17).
+    declaration = forms.sample_declaration(
+        version,
+        unit_code=place.code,
+        applicant_id_number="046195001234",
+        applicant_phone="0914000111",
+        partner_id_number="046196001234",
+    )
 
     # Writes through the services: reception + accept as the counter form does it (``receive_and_decide``,
     # one intention, the shape of bench/raw_reception.sql), then one step action (forward) per dossier.
@@ -451,6 +460,7 @@ def build(*, dossiers: int, writes: int, step_pool: int, communes: int | None = 
                 id_number=CITIZEN_ID if mine else f"046195{n:06d}",
             ),
             documents=documents,
+            form_data=declaration,
             now=now,
         )
 

@@ -109,6 +109,7 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from motcua.catalog import forms
         from motcua.catalog.models import Procedure
         from motcua.dossiers import lookups, services
         from motcua.geo.models import AdministrativeUnit
@@ -131,6 +132,14 @@ def main() -> None:
             org_selectors.staff_with_role(role=Role.RECEPTION_OFFICER, agency=agency, on=on).first().user
         )
         received: list[Any] = []
+        # The declaration the counter officer types (the engine checks it is complete to accept: issue 17).
+        declaration = forms.sample_declaration(
+            version,
+            unit_code=place.code,
+            applicant_id_number="046195001234",
+            applicant_phone="0914000111",
+            partner_id_number="046196001234",
+        )
 
         def receive(n: int) -> None:
             received.append(
@@ -142,6 +151,7 @@ def main() -> None:
                     place_unit=place,
                     applicant_info=services.ApplicantInfo(name=f"Người nộp {n}", id_number=f"046195{n:06d}"),
                     documents=documents,
+                    form_data=declaration,
                     now=START + dt.timedelta(seconds=n),
                 )
             )

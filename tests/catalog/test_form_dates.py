@@ -102,3 +102,16 @@ def test_the_sample_catalog_bounds_every_date_to_the_past():
                     dates.append((version.procedure.code, key, field.get("x-date")))
     assert {key for _code, key, _rule in dates} >= {"child_birth_date", "death_date", "ngay_sinh"}
     assert all(rule == "past-or-today" for _code, _key, rule in dates), dates
+
+
+def test_each_missing_required_field_is_one_problem():
+    """jsonschema names the whole required list in each of its errors: still one problem per missing field."""
+    from motcua.catalog.forms import form_problems
+
+    schema = {
+        "type": "object",
+        "required": ["a", "b", "c"],
+        "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}},
+    }
+    problems = form_problems(schema, {"b": "x"})
+    assert [(p.path, p.validator) for p in problems] == [(("a",), "required"), (("c",), "required")]

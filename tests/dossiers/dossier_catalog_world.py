@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from motcua.accounts.models import User
-from motcua.catalog import fees, forms
+from motcua.catalog import forms
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import lookups, services
 from motcua.dossiers.models import Dossier
@@ -154,25 +154,12 @@ def e_form(version: ProcedureVersion, hue: Hue, place: AdministrativeUnit) -> di
 
 def fee_inputs(version: ProcedureVersion) -> dict[str, Any]:
     """What the counter officer types for the fee: a plausible value of each field the fee rules read."""
-    properties = (version.form_schema or {}).get("properties") or {}
-    return {
-        name: forms.sample_data(properties[name])
-        for name in fees.names_used(version.fee_rules or [])
-        if name in properties
-    }
+    return forms.sample_fee_inputs(version)
 
 
 def declared(version: ProcedureVersion, *, unit_code: str, **typed: Any) -> dict[str, Any]:
-    """A complete declaration as the counter officer types it (the engine checks it to accept: issue 17):
-    the schema's sample values, each unit field in ``unit_code``, the fee's values as ``fee_inputs``, then
-    ``typed`` (the applicant's ID number and phone: no sample matches their patterns)."""
-    schema = version.form_schema or {}
-    data = forms.sample_data(schema) or {}
-    widgets = (version.ui_schema or {}).get("widgets") or {}
-    for name in data:
-        if widgets.get(name) == "unit" or name.endswith("_unit"):
-            data[name] = unit_code
-    return {**data, **fee_inputs(version), **typed}
+    """A complete declaration as the counter officer types it (the engine checks it to accept: issue 17)."""
+    return forms.sample_declaration(version, unit_code=unit_code, **typed)
 
 
 def actor_for(hue: Hue, dossier: Dossier) -> User:

@@ -238,15 +238,18 @@ def form_problems(schema: Mapping[str, Any], data: Any, *, on: dt.date | None = 
     cls = form_dates.validator_class(on or timezone.localdate())
     validator = cls(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems = []
+    # jsonschema reports ``required`` once per missing field, each error naming the whole list: one problem
+    # per missing field, however many errors name it.
+    missing: set[tuple[str, ...]] = set()
     for error in validator.iter_errors(data):
         path = tuple(str(p) for p in error.path)
         if error.validator == "required" and isinstance(error.instance, Mapping):
             for name in error.validator_value:
-                if name not in error.instance:
+                where = (*path, str(name))
+                if name not in error.instance and where not in missing:
+                    missing.add(where)
                     message = _("thiếu trường bắt buộc '%(field)s'") % {"field": name}
-                    problems.append(
-                        FormProblem((*path, str(name)), "required", error.validator_value, message)
-                    )
+                    problems.append(FormProblem(where, "required", error.validator_value, message))
             continue
         problems.append(FormProblem(path, str(error.validator), error.validator_value, error.message))
     problems += _value_problems(schema, data, ())
@@ -419,6 +422,32 @@ class FormInvalid(DomainError):
             "form.invalid", _("Tờ khai chưa hợp lệ: %(problems)s"), problems="; ".join(map(str, problems))
         )
         self.problems = problems
+
+
+def sample_fee_inputs(version: Any) -> dict[str, Any]:
+    """A plausible value of each e-form field the fee rules of ``version`` read (benchmarks, tests)."""
+    from . import fees
+
+    properties = (version.form_schema or {}).get("properties") or {}
+    return {
+        name: sample_data(properties[name])
+        for name in fees.names_used(version.fee_rules or [])
+        if name in properties
+    }
+
+
+def sample_declaration(version: Any, *, unit_code: str, **typed: Any) -> dict[str, Any]:
+    """A complete declaration of ``version``'s e-form as the counter officer types it (the engine checks it to
+    accept: ``dossiers.services.declaration_problems``), for benchmarks and tests: the schema's sample values,
+    each unit field in ``unit_code``, the fee's values (``sample_fee_inputs``), then ``typed`` (the
+    applicant's ID number and phone: no sample matches their patterns)."""
+    schema = version.form_schema or {}
+    data = sample_data(schema) or {}
+    widgets = (version.ui_schema or {}).get("widgets") or {}
+    for name in data:
+        if widgets.get(name) == "unit" or name.endswith("_unit"):
+            data[name] = unit_code
+    return {**data, **sample_fee_inputs(version), **typed}
 
 
 def sample_data(schema: Mapping[str, Any]) -> Any:
