@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.catalog import forms
 from motcua.dossiers import lookups, services
 from motcua.dossiers.constants import DocumentSource
 from motcua.dossiers.models import Dossier, State
@@ -92,10 +93,16 @@ def test_at_the_counter_the_certificate_is_taken_from_the_data_store_without_a_c
         applicant=hue.citizen,
         applicant_info=services.ApplicantInfo(name=hue.citizen.full_name, id_number=hue.citizen.national_id),
         documents=[services.DocumentInput(code=d.code) for d in version.documents.filter(mandatory=True)],
-        form_data={
-            "beneficiary_name": CHILD.upper(),  # the same child, typed in capitals at the counter
-            "beneficiary_birth_date": (timezone.localdate() - dt.timedelta(days=40)).isoformat(),
-        },
+        # The whole declaration typed at the counter (complete, to accept), the child's name in capitals.
+        form_data=forms.sample_declaration(
+            version,
+            unit_code=hue.phu_vang.code,
+            applicant_id_number=hue.citizen.national_id,
+            applicant_phone=hue.citizen.phone,
+            beneficiary_name=CHILD.upper(),
+            beneficiary_id_number="046225001234",
+            beneficiary_birth_date=(timezone.localdate() - dt.timedelta(days=40)).isoformat(),
+        ),
     )
     assert dossier.state == State.IN_PROCESS
     assert dossier.documents.get(code="giay_khai_sinh").stored_document == certificate

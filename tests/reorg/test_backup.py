@@ -117,6 +117,12 @@ def saved(django_db_setup, django_db_blocker, tmp_path_factory):
             from motcua.operations.demo import load_demo
 
             load_demo(all_provinces=False)
+            # The flush also took the rows data migrations write (the default office hours).
+            import importlib
+
+            from django.apps import apps
+
+            importlib.import_module("motcua.calendar.migrations.0002_default_office_hours").seed(apps, None)
 
 
 class _env:
@@ -253,8 +259,7 @@ def test_a_truncated_archive_is_refused_and_the_command_exits_with_its_code(save
     assert checksums(var / "media") == {}
 
 
-@pytest.mark.django_db
-def test_restore_refuses_a_database_holding_data_unless_forced(saved, target):
+def test_restore_refuses_a_database_holding_data_unless_forced(saved, target, django_db_blocker):
     url, _var = target
     backup.restore_backup(path=saved.plain, database_url=url, write=True, tool_timeout=120)
     with pytest.raises(DomainError) as refused:
@@ -265,7 +270,9 @@ def test_restore_refuses_a_database_holding_data_unless_forced(saved, target):
     )
     assert report.restored and report.files_kept == len(saved.files)
     # The configured database holds the session's world: refused too, and the check alone changes nothing.
-    with pytest.raises(DomainError) as configured:
+    # (No ``django_db`` mark: the module's tests stay with the tests that use no database, at the end of the
+    # run, so the module's flush happens after every database test: pytest-django orders them so.)
+    with django_db_blocker.unblock(), pytest.raises(DomainError) as configured:
         backup.restore_backup(path=saved.plain, write=False)
     assert configured.value.code == backup.TARGET_NOT_EMPTY
 

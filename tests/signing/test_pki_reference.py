@@ -30,14 +30,14 @@ def ocsp_status(pki, issued) -> ocsp.OCSPCertStatus:
         data=request.public_bytes(serialization.Encoding.DER),
         headers={"Content-Type": "application/ocsp-request"},
     )
-    with urllib.request.urlopen(http, timeout=10) as response:
+    with urllib.request.urlopen(http, timeout=30) as response:
         answer = ocsp.load_der_ocsp_response(response.read())
     assert answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
     return answer.certificate_status
 
 
 def crl_serials(pki) -> set[int]:
-    with urllib.request.urlopen(pki.crl_url, timeout=10) as response:
+    with urllib.request.urlopen(pki.crl_url, timeout=30) as response:
         crl = x509.load_der_x509_crl(response.read())
     issuer = x509.load_pem_x509_certificate(pki.intermediate_pem_path.read_bytes())
     assert crl.is_signature_valid(issuer.public_key())
