@@ -37,6 +37,15 @@ def test_schema_errors_name_their_path(reorg):
     assert any("“name”" in p for p in problems), problems
 
 
+def test_a_control_character_anywhere_in_the_plan_is_refused_with_its_path(reorg):
+    document = reorg.plan()
+    document["name"] = "Sắp xếp\x00 thử"
+    document["legal_basis"] = ["Nghị quyết\x07"]
+    problems = _problems(document)
+    assert any(p.startswith("name:") and "ký tự điều khiển" in p for p in problems), problems
+    assert any(p.startswith("legal_basis[0]:") for p in problems), problems
+
+
 def test_unknown_codes_are_reported_with_their_path_and_nothing_is_saved(reorg):
     document = reorg.plan()
     document["agencies"]["end"][3]["successors"][0]["agency"] = "000.99.98.H46"

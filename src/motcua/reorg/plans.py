@@ -26,6 +26,7 @@ from jsonschema.exceptions import ValidationError
 from motcua.accounts.models import User
 from motcua.catalog.models import AgencyRule, Procedure
 from motcua.core.errors import DomainError
+from motcua.core.text import text_problem
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
@@ -129,11 +130,24 @@ def _schema_problem(error: ValidationError) -> Problem:
     )
 
 
+def _control_problems(value: Any, path: tuple[Any, ...] = ()) -> list[Problem]:
+    """Control characters (a NUL byte among them) in any text of the plan: PostgreSQL cannot store a NUL and
+    no code, name or legal basis holds one (the schema bounds the lengths)."""
+    if isinstance(value, str):
+        problem = text_problem(value, max_length=len(value), multiline=True)
+        return [Problem(_path(path), str(problem))] if problem is not None else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _control_problems(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _control_problems(item, (*path, i))]
+    return []
+
+
 def check_schema(document: Any) -> list[Problem]:
     validator = Draft202012Validator(schema())
     problems = [
         _schema_problem(e) for e in sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-    ]
+    ] + _control_problems(document)
     if not problems:
         try:
             moment = effective_moment(document)
