@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from motcua.portal.services import citizen_username
@@ -37,6 +38,15 @@ def test_login_redirects_to_the_provider_with_pkce_nonce_state_and_acr(eid, port
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) >= 43
     assert params["state"] and params["nonce"] and params["acr_values"] == "LoA1"
     assert "openid" in params["scope"].split()
+
+
+def test_the_provider_is_asked_for_the_page_language_then_vietnamese(eid, portal_client):
+    def ui_locales() -> str:
+        return parse_qs(urlsplit(start(portal_client)).query)["ui_locales"][0]
+
+    assert ui_locales() == "vi"
+    portal_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ui_locales() == "en vi"
 
 
 def test_citizen_logs_in_and_gets_an_account_named_after_the_e_id(

@@ -22,6 +22,7 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import OAuth
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import ClaimError, JoseError
 
@@ -142,7 +143,10 @@ def forget_clients() -> None:
 def start_login(request: HttpRequest, *, redirect_uri: str) -> HttpResponse:
     """Redirect the browser to the provider's login page; state, nonce and PKCE verifier go to the session."""
     client = _client()
-    params: dict[str, str] = {"ui_locales": "vi"}
+    # ui_locales (OpenID Connect Core 1.0 §3.1.2.1): the page's language first, Vietnamese after it as the
+    # fallback every Vietnamese identity provider has.
+    language = (get_language() or "vi").split("-")[0]
+    params: dict[str, str] = {"ui_locales": " ".join(dict.fromkeys([language, "vi"]))}
     if acr_values := conf.oidc_acr_values():
         params["acr_values"] = acr_values
     return client.authorize_redirect(request, redirect_uri, **params)
