@@ -22,6 +22,7 @@ from motcua.catalog.verifier import verify
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
+from motcua.operations.demo import load_demo
 from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, Role
 from motcua.reorg import hue2025
 from motcua.reorg.legacy import format as fmt
@@ -162,11 +163,33 @@ def test_an_export_generated_here_reuses_the_old_bodies_the_builder_made(scenari
     imported = Dossier.objects.exclude(legacy_code="").select_related("receiving_agency")
     assert imported.count() == export.counts[fmt.DOSSIERS] == outcome.imported["dossier"]
     at_old_bodies = [d for d in imported if d.receiving_agency.code not in departments]
-    assert at_old_bodies and all(built[d.receiving_agency.code] == d.receiving_agency_id for d in at_old_bodies)
+    assert at_old_bodies and all(
+        built[d.receiving_agency.code] == d.receiving_agency_id for d in at_old_bodies
+    )
     result = reconcile(export.directory)
     assert result.clean and result.unexplained == []
     agency_lines = [line for line in result.counts if line.entity == "agency"]
-    assert sum(line.source for line in agency_lines) == sum(line.imported for line in agency_lines) == len(rows)
+    assert (
+        sum(line.source for line in agency_lines) == sum(line.imported for line in agency_lines) == len(rows)
+    )
+
+
+def test_loading_the_demo_again_keeps_the_catalog_in_force_before_the_reform(scenario, db):
+    def before_and_after() -> tuple[set, set, set]:
+        rules = CompetenceRule.objects.valid_on(hue2025.LAST_DAY).values_list(
+            "pk", "procedure__code", "scope__code", "agency__code", "valid_to"
+        )
+        versions = ProcedureVersion.objects.valid_on(hue2025.LAST_DAY).filter(status="published")
+        after = CompetenceRule.objects.valid_on(hue2025.EFFECTIVE).values_list("pk", "procedure__code")
+        return set(rules), set(versions.values_list("pk", "number", "valid_to")), set(after)
+
+    built = before_and_after()
+    assert len(built[0]) > Procedure.objects.count() and len(built[1]) == Procedure.objects.count()
+
+    load_demo(all_provinces=False)
+
+    assert before_and_after() == built
+    assert verify(on=hue2025.LAST_DAY, province_code="46").errors == []
 
 
 def test_the_plan_validates_against_the_interchange_schema(plan):
