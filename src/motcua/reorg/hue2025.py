@@ -694,7 +694,7 @@ def build_before_2025(
     geo_selectors.province(code=province_code, on=EFFECTIVE)  # the geography must be loaded
     org_demo.generate_demo_organization(province_code=province_code, progress=say)
     if not Procedure.objects.exists():
-        # Only into an empty catalog (the demo loads it): importing it again keeps the rules dated before 2025.
+        # Only into an empty catalog (the demo loads it); importing again would keep the pre-2025 rules.
         import_sample_catalog()
     with transaction.atomic():
         counts = build_before_organization(province_code=province_code, progress=say)
