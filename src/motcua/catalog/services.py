@@ -413,9 +413,10 @@ def import_catalog(
         ]
         if current_dump is None or stored_rules != entry["competence"]:
             if current_dump is not None:
-                CompetenceRule.objects.filter(procedure=procedure).exclude(
-                    pk__in=[r.pk for r in procedure.competence_rules.all() if _ended_by(r.valid_to, first)]
-                ).delete()
+                replaced = CompetenceRule.objects.filter(procedure=procedure)
+                if first is not None:
+                    replaced = replaced.exclude(valid_to__lte=first)  # an open-ended rule is replaced
+                replaced.delete()
                 counts["competence_replaced"] += 1
             for rule in entry["competence"]:
                 CompetenceRule.objects.create(

@@ -34,7 +34,11 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SOURCE = "Hệ thống thông tin một cửa điện tử tỉnh Thừa Thiên Huế (cũ)"
 DEFECT_RATES = {"duplicate": 0.01, "conflict": 0.003, "missing_file": 0.005, "bad_checksum": 0.005}
 # The legacy format's kind of each old agency (fmt.AGENCY_KINDS).
-_KIND = {AgencyKind.PEOPLES_COMMITTEE: "ubnd", AgencyKind.DEPARTMENT: "so", AgencyKind.DIVISION: "phong"}
+_KIND: dict[str, str] = {
+    AgencyKind.PEOPLES_COMMITTEE: "ubnd",
+    AgencyKind.DEPARTMENT: "so",
+    AgencyKind.DIVISION: "phong",
+}
 _STREETS = ("Lê Lợi", "Trần Hưng Đạo", "Hùng Vương", "Nguyễn Huệ", "Đống Đa", "Phan Đình Phùng", "Chi Lăng")
 _SUMMARY = "Hồ sơ %(procedure)s của %(name)s"
 
