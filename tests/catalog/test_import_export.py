@@ -94,6 +94,33 @@ def test_a_draft_imported_again_is_replaced(procedure):
     assert version.result_name == "Kết quả mới" and version.status == VersionStatus.DRAFT
 
 
+def test_rules_that_ended_before_the_files_rules_survive_importing_it_again(procedure):
+    services.import_catalog(text=catalog_text(procedure), publish=True)
+    current = CompetenceRule.objects.get(procedure__code=procedure["code"])
+    # A rule of the organization before the reform, added beside the file's (as reorg.hue2025 does).
+    earlier = CompetenceRule.objects.create(
+        procedure=current.procedure,
+        place_basis=current.place_basis,
+        scope=current.scope,
+        agency_rule=current.agency_rule,
+        valid_from=current.valid_from.replace(year=current.valid_from.year - 1),
+        valid_to=current.valid_from,
+    )
+
+    unchanged = services.import_catalog(text=catalog_text(procedure), publish=True)
+    procedure["competence"][0]["agency_rule"] = "named"
+    procedure["competence"][0]["agency"] = "000.00.10.H57"
+    changed = services.import_catalog(text=catalog_text(procedure), publish=True)
+
+    assert (unchanged["competence_replaced"], changed["competence_replaced"]) == (0, 1)
+    rules = CompetenceRule.objects.filter(procedure__code=procedure["code"]).order_by("valid_from")
+    assert [(r.pk, r.agency_rule) for r in rules] == [
+        (earlier.pk, "commune_committee"),
+        (rules[1].pk, "named"),
+    ]
+    assert rules[1].pk != current.pk and rules[1].agency.code == "000.00.10.H57"
+
+
 def test_export_then_import_into_an_empty_catalog_gives_the_same_text():
     exported = services.export_catalog()
     assert exported.count("\n- code: '") >= 25

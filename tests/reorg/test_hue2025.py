@@ -22,8 +22,14 @@ from motcua.catalog.verifier import verify
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
+from motcua.operations.demo import load_demo
 from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, Role
 from motcua.reorg import hue2025
+from motcua.reorg.legacy import format as fmt
+from motcua.reorg.legacy.generate import generate
+from motcua.reorg.legacy.importer import import_export
+from motcua.reorg.legacy.reconcile import reconcile
+from motcua.reorg.legacy_models import LegacyRecord
 
 SCHEMA = Path(hue2025.__file__).resolve().parent / "data" / "plan.schema.json"
 DOSSIERS = 30
@@ -133,6 +139,57 @@ def test_dossiers_in_flight_were_received_before_the_reform_at_old_desks_in_seve
     slots = {d.receiving_agency.code.split(".")[2] for d in dossiers}
     assert slots == {hue2025.OLD_COMMUNE_SLOT, hue2025.OLD_DISTRICT_SLOT}
     assert len({d.current_step.step.code for d in dossiers if d.current_step}) >= 2
+
+
+def test_an_export_generated_here_reuses_the_old_bodies_the_builder_made(scenario, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    export = generate(tmp_path / "export", dossiers=40, seed=5, defects=0)
+    rows = [json.loads(line) for line in (export.directory / fmt.AGENCIES).read_text().splitlines()]
+    built = {
+        a.code: a.pk for a in Agency.objects.filter(code__in=[r["code"] for r in rows], valid_to__isnull=True)
+    }
+    # Every district and commune body of the export is one the builder made, under the same code and name.
+    assert {r["code"] for r in rows if r["level"] != "tinh"} == set(built)
+    assert all(Agency.objects.get(code=r["code"]).name == r["name"] for r in rows if r["code"] in built)
+    agencies = Agency.objects.count()
+
+    outcome = import_export(directory=export.directory, batch_size=25, report_path=tmp_path / "report.csv")
+
+    departments = {r["code"] for r in rows if r["level"] == "tinh"}  # ended in March 2025: only the export
+    assert Agency.objects.count() - agencies == len(departments) == 3
+    assert outcome.imported["agency"] == len(rows)
+    reused = LegacyRecord.objects.filter(entity="agency", notes__reused=True)
+    assert dict(reused.values_list("key", "object_id")) == built
+    imported = Dossier.objects.exclude(legacy_code="").select_related("receiving_agency")
+    assert imported.count() == export.counts[fmt.DOSSIERS] == outcome.imported["dossier"]
+    at_old_bodies = [d for d in imported if d.receiving_agency.code not in departments]
+    assert at_old_bodies and all(
+        built[d.receiving_agency.code] == d.receiving_agency_id for d in at_old_bodies
+    )
+    result = reconcile(export.directory)
+    assert result.clean and result.unexplained == []
+    agency_lines = [line for line in result.counts if line.entity == "agency"]
+    assert (
+        sum(line.source for line in agency_lines) == sum(line.imported for line in agency_lines) == len(rows)
+    )
+
+
+def test_loading_the_demo_again_keeps_the_catalog_in_force_before_the_reform(scenario, db):
+    def before_and_after() -> tuple[set, set, set]:
+        rules = CompetenceRule.objects.valid_on(hue2025.LAST_DAY).values_list(
+            "pk", "procedure__code", "scope__code", "agency__code", "valid_to"
+        )
+        versions = ProcedureVersion.objects.valid_on(hue2025.LAST_DAY).filter(status="published")
+        after = CompetenceRule.objects.valid_on(hue2025.EFFECTIVE).values_list("pk", "procedure__code")
+        return set(rules), set(versions.values_list("pk", "number", "valid_to")), set(after)
+
+    built = before_and_after()
+    assert len(built[0]) > Procedure.objects.count() and len(built[1]) == Procedure.objects.count()
+
+    load_demo(all_provinces=False)
+
+    assert before_and_after() == built
+    assert verify(on=hue2025.LAST_DAY, province_code="46").errors == []
 
 
 def test_the_plan_validates_against_the_interchange_schema(plan):

@@ -319,6 +319,10 @@ def set_online_only(*, version: ProcedureVersion, start: dt.date | None, basis: 
     return version
 
 
+def _ended_by(end: dt.date | None, start: dt.date | None) -> bool:
+    return end is not None and start is not None and end <= start
+
+
 @transaction.atomic
 def import_catalog(
     *,
@@ -330,7 +334,8 @@ def import_catalog(
 ) -> dict[str, int]:
     """Import a catalog file: all of it or, on any problem, nothing (CatalogFormatError / DomainError).
 
-    Fields and procedures are created or updated, competence rules replaced when they differ,
+    Fields and procedures are created or updated, competence rules replaced when they differ (those that
+    ended by the start of the file's first rule, a reorganization's earlier rules, are kept),
     versions created by number (a draft with the same number is replaced; a published one must be
     identical). With ``publish``, versions not marked ``status: draft`` are published through
     publish_version, so the verifier must pass for each. Running the same file twice changes nothing.
@@ -398,9 +403,20 @@ def import_catalog(
                     setattr(procedure, key, value)
                 procedure.save()
                 counts["procedures_updated"] += 1
-        if current_dump is None or current_dump["competence"] != entry["competence"]:
+        # Rules that ended by the file's first one are history the file does not speak of (those in force
+        # before a reorganization: reorg.hue2025's before 1 July 2025): kept, and left out of the comparison.
+        first = min((rule["valid_from"] for rule in entry["competence"]), default=None)
+        stored_rules = [
+            rule
+            for rule in (current_dump or {}).get("competence", [])
+            if not _ended_by(rule.get("valid_to"), first)
+        ]
+        if current_dump is None or stored_rules != entry["competence"]:
             if current_dump is not None:
-                CompetenceRule.objects.filter(procedure=procedure).delete()
+                replaced = CompetenceRule.objects.filter(procedure=procedure)
+                if first is not None:
+                    replaced = replaced.exclude(valid_to__lte=first)  # an open-ended rule is replaced
+                replaced.delete()
                 counts["competence_replaced"] += 1
             for rule in entry["competence"]:
                 CompetenceRule.objects.create(

@@ -10,7 +10,8 @@ successions, the old agencies ended with their successors, the procedures whose 
 moved, the reception points closed and opened, the office hours copied.
 
 Both are idempotent and read everything they write from the database: nothing Huế-specific is typed here
-except the procedures' level before the reform (with its legal basis) and the names of district divisions.
+except the procedures' level before the reform (with its legal basis); the old bodies' codes and names come
+from ``reorg/old_agencies.py``, shared with the synthetic legacy export.
 """
 
 from __future__ import annotations
@@ -42,12 +43,22 @@ from motcua.org import demo as org_demo
 from motcua.org import selectors as org_selectors
 from motcua.org.models import (
     Agency,
-    AgencyKind,
     AgencyLevel,
     Position,
     ReceptionPoint,
     ReceptionPointKind,
     Role,
+)
+
+from .old_agencies import (
+    COMMITTEE,
+    COMMUNE_TIER,
+    OLD_COMMUNE_SLOT,
+    OLD_DISTRICT_SLOT,
+    is_old_body,
+    old_agencies,
+    old_commune_code,
+    old_district_code,
 )
 
 Progress = Callable[[str], None] | None
@@ -59,11 +70,6 @@ LAST_DAY = EFFECTIVE - dt.timedelta(days=1)
 # March 2025 [kiểm tra: date of Huế's decisions]); it is not a founding date, only "before the reform".
 BEFORE_FROM = dt.date(2025, 3, 1)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-# ZZ slots of docs/organization.md's scheme kept for bodies that ended on 30 June 2025: a 2025 commune is
-# ``abc.de.00``, the old commune with the same GSO code ``abc.de.90``; a district ``ddd`` is ``ddd.00.91``
-# and its divisions ``ddd.YY.91``. Neither collides with ``000.YY.ZZ`` (province) nor with each other.
-OLD_COMMUNE_SLOT = "90"
-OLD_DISTRICT_SLOT = "91"
 PLAN_CODE = "hue-2025"
 LEGAL_BASIS = (
     "Nghị quyết 1675/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội về việc sắp xếp các đơn vị "
@@ -71,27 +77,6 @@ LEGAL_BASIS = (
     "Luật Tổ chức chính quyền địa phương 2025: chính quyền địa phương hai cấp, không tổ chức cấp huyện "
     "từ 01/7/2025",
 )
-
-
-@dataclass(frozen=True)
-class DivisionSpec:
-    """A division (phòng chuyên môn) of a district People's Committee; ``rural``: its name in a huyện."""
-
-    slot: str
-    slug: str
-    name: str
-    rural: str = ""
-
-
-DISTRICT_DIVISIONS = (
-    DivisionSpec("01", "tuphap", "Phòng Tư pháp"),
-    DivisionSpec("02", "taichinh", "Phòng Tài chính – Kế hoạch"),
-    DivisionSpec("03", "dothi", "Phòng Quản lý đô thị", "Phòng Kinh tế và Hạ tầng"),
-    DivisionSpec("04", "tnmt", "Phòng Tài nguyên và Môi trường"),
-    DivisionSpec("05", "noivu", "Phòng Nội vụ"),
-    DivisionSpec("06", "gddt", "Phòng Giáo dục và Đào tạo"),
-)
-COMMITTEE = "00"  # the district People's Committee itself, in place of a division slot
 
 # The sample catalog's procedures that were decided at district level before 1 July 2025: by the district
 # People's Committee (COMMITTEE) or one of its divisions (slot), and why. Every other procedure kept its
@@ -137,23 +122,6 @@ def _noop(_message: str) -> None:
     return None
 
 
-def old_commune_code(unit_code: str, province_code: str = PROVINCE) -> str:
-    """``abc.de.90.HNN``: the People's Committee of the pre-2025 commune with GSO code ``abcde``."""
-    code = unit_code.zfill(5)
-    return f"{code[:3]}.{code[3:]}.{OLD_COMMUNE_SLOT}.{org_demo.qcvn_province_code(province_code)}"
-
-
-def old_district_code(unit_code: str, province_code: str = PROVINCE, *, division: str = COMMITTEE) -> str:
-    """``ddd.YY.91.HNN``: district ``ddd``'s People's Committee (YY 00) or its division YY."""
-    return f"{unit_code.zfill(3)}.{division}.{OLD_DISTRICT_SLOT}.{org_demo.qcvn_province_code(province_code)}"
-
-
-def is_old_body(code: str) -> bool:
-    """Whether an agency code belongs to the slots of the bodies that ended on 30 June 2025."""
-    parts = code.split(".")
-    return len(parts) == 4 and parts[2] in (OLD_COMMUNE_SLOT, OLD_DISTRICT_SLOT)
-
-
 # --- the organization before 1 July 2025 --------------------------------------------------------------
 
 
@@ -193,112 +161,90 @@ def _old_organization(
     ]
     points: list[org_demo.PointRow] = []
     accounts: list[org_demo.AccountRow] = []
-    slugs = org_demo._commune_slugs(districts)
-    for district in districts:
-        code = old_district_code(district.code, province_code)
-        label = org_demo._lower_first(district.name)  # "huyện Phú Vang"
-        slug = f"cuh.{slugs[district.code]}"
+    district_slugs = org_demo._commune_slugs(districts)
+    commune_slugs = org_demo._commune_slugs(communes)
+    for body in old_agencies(districts=districts, communes=communes, province_code=province_code):
+        code, unit = body.code, body.unit
+        label = org_demo._lower_first(unit.name)  # "huyện Phú Vang", "xã Phú Thượng"
         agencies.append(
             org_demo.AgencyRow(
                 code,
-                f"Ủy ban nhân dân {label}",
-                f"UBND {label}",
-                AgencyKind.PEOPLES_COMMITTEE,
+                body.name,
+                body.short_name,
+                body.kind,
                 # There is no district level among agency levels (two tiers since 2025): above the commune.
-                AgencyLevel.PROVINCE,
-                district,
-                committee,
+                AgencyLevel.COMMUNE if body.tier == COMMUNE_TIER else AgencyLevel.PROVINCE,
+                unit,
+                body.parent_code or committee,
             )
         )
-        points.append(
-            org_demo.PointRow(
-                code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, district
-            )
-        )
-        accounts += [
-            org_demo.AccountRow(
-                f"{slug}.tiepnhan",
-                Role.RECEPTION_OFFICER,
-                code,
-                f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
-                code,
-            ),
-            org_demo.AccountRow(
-                f"{slug}.chuyenvien", Role.SPECIALIST, code, f"Chuyên viên Văn phòng UBND {label}"
-            ),
-            org_demo.AccountRow(f"{slug}.chanhvanphong", Role.HEAD, code, f"Chánh Văn phòng UBND {label}"),
-            org_demo.AccountRow(f"{slug}.lanhdao", Role.LEADER, code, f"Phó Chủ tịch UBND {label}"),
-            org_demo.AccountRow(f"{slug}.vanthu", Role.CLERK, code, f"Văn thư UBND {label}"),
-        ]
-        rural = district.unit_type == "huyen"
-        for spec in DISTRICT_DIVISIONS:
-            name = spec.rural if rural and spec.rural else spec.name
-            division = old_district_code(district.code, province_code, division=spec.slot)
-            agencies.append(
-                org_demo.AgencyRow(
-                    division,
-                    f"{name} – UBND {label}",
-                    name,
-                    AgencyKind.DIVISION,
-                    AgencyLevel.PROVINCE,
-                    district,
-                    code,
+        if body.tier == COMMUNE_TIER:
+            points.append(
+                org_demo.PointRow(
+                    code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
                 )
             )
-            prefix = f"{slug}.{spec.slug}"
+            slug = f"cu.{commune_slugs[unit.code]}"
             accounts += [
-                # Division officers receive at the district's one-stop desk, as departments' do at the center.
                 org_demo.AccountRow(
-                    f"{prefix}.tiepnhan",
+                    f"{slug}.tiepnhan",
                     Role.RECEPTION_OFFICER,
-                    division,
-                    f"Công chức tiếp nhận của {name}",
+                    code,
+                    f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
                     code,
                 ),
-                org_demo.AccountRow(f"{prefix}.chuyenvien", Role.SPECIALIST, division, f"Chuyên viên {name}"),
+                org_demo.AccountRow(f"{slug}.tuphap", Role.SPECIALIST, code, "Công chức Tư pháp – Hộ tịch"),
                 org_demo.AccountRow(
-                    f"{prefix}.phophong", Role.HEAD, division, f"Phó Trưởng {org_demo._lower_first(name)}"
+                    f"{slug}.diachinh", Role.SPECIALIST, code, "Công chức Địa chính – Xây dựng"
                 ),
-                org_demo.AccountRow(
-                    f"{prefix}.truongphong", Role.LEADER, division, f"Trưởng {org_demo._lower_first(name)}"
-                ),
-                org_demo.AccountRow(f"{prefix}.vanthu", Role.CLERK, division, f"Văn thư {name}"),
+                org_demo.AccountRow(f"{slug}.vanphong", Role.HEAD, code, "Công chức Văn phòng – Thống kê"),
+                org_demo.AccountRow(f"{slug}.lanhdao", Role.LEADER, code, f"Phó Chủ tịch UBND {label}"),
+                org_demo.AccountRow(f"{slug}.vanthu", Role.CLERK, code, "Văn thư UBND"),
             ]
-    district_committee = {d.pk: old_district_code(d.code, province_code) for d in districts}
-    slugs = org_demo._commune_slugs(communes)
-    for unit in communes:
-        code = old_commune_code(unit.code, province_code)
-        label = org_demo._lower_first(unit.name)  # "xã Phú Thượng"
-        agencies.append(
-            org_demo.AgencyRow(
-                code,
-                f"Ủy ban nhân dân {label}",
-                f"UBND {label}",
-                AgencyKind.PEOPLES_COMMITTEE,
-                AgencyLevel.COMMUNE,
-                unit,
-                district_committee.get(unit.parent_id or 0, committee),
+            continue
+        slug = f"cuh.{district_slugs[unit.code]}"
+        if body.division is None:
+            points.append(
+                org_demo.PointRow(
+                    code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
+                )
             )
-        )
-        points.append(
-            org_demo.PointRow(
-                code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
-            )
-        )
-        slug = f"cu.{slugs[unit.code]}"
+            accounts += [
+                org_demo.AccountRow(
+                    f"{slug}.tiepnhan",
+                    Role.RECEPTION_OFFICER,
+                    code,
+                    f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
+                    code,
+                ),
+                org_demo.AccountRow(
+                    f"{slug}.chuyenvien", Role.SPECIALIST, code, f"Chuyên viên Văn phòng UBND {label}"
+                ),
+                org_demo.AccountRow(
+                    f"{slug}.chanhvanphong", Role.HEAD, code, f"Chánh Văn phòng UBND {label}"
+                ),
+                org_demo.AccountRow(f"{slug}.lanhdao", Role.LEADER, code, f"Phó Chủ tịch UBND {label}"),
+                org_demo.AccountRow(f"{slug}.vanthu", Role.CLERK, code, f"Văn thư UBND {label}"),
+            ]
+            continue
+        name, prefix = body.short_name, f"{slug}.{body.division.slug}"
         accounts += [
+            # Division officers receive at the district's one-stop desk, as departments' do at the center.
             org_demo.AccountRow(
-                f"{slug}.tiepnhan",
+                f"{prefix}.tiepnhan",
                 Role.RECEPTION_OFFICER,
                 code,
-                f"Công chức tiếp nhận, Bộ phận Một cửa {label}",
-                code,
+                f"Công chức tiếp nhận của {name}",
+                body.parent_code,
             ),
-            org_demo.AccountRow(f"{slug}.tuphap", Role.SPECIALIST, code, "Công chức Tư pháp – Hộ tịch"),
-            org_demo.AccountRow(f"{slug}.diachinh", Role.SPECIALIST, code, "Công chức Địa chính – Xây dựng"),
-            org_demo.AccountRow(f"{slug}.vanphong", Role.HEAD, code, "Công chức Văn phòng – Thống kê"),
-            org_demo.AccountRow(f"{slug}.lanhdao", Role.LEADER, code, f"Phó Chủ tịch UBND {label}"),
-            org_demo.AccountRow(f"{slug}.vanthu", Role.CLERK, code, "Văn thư UBND"),
+            org_demo.AccountRow(f"{prefix}.chuyenvien", Role.SPECIALIST, code, f"Chuyên viên {name}"),
+            org_demo.AccountRow(
+                f"{prefix}.phophong", Role.HEAD, code, f"Phó Trưởng {org_demo._lower_first(name)}"
+            ),
+            org_demo.AccountRow(
+                f"{prefix}.truongphong", Role.LEADER, code, f"Trưởng {org_demo._lower_first(name)}"
+            ),
+            org_demo.AccountRow(f"{prefix}.vanthu", Role.CLERK, code, f"Văn thư {name}"),
         ]
     return agencies, points, accounts
 
@@ -748,7 +694,7 @@ def build_before_2025(
     geo_selectors.province(code=province_code, on=EFFECTIVE)  # the geography must be loaded
     org_demo.generate_demo_organization(province_code=province_code, progress=say)
     if not Procedure.objects.exists():
-        # Only into an empty catalog: importing the sample again would replace the rules dated before 2025.
+        # Only into an empty catalog (the demo loads it); importing again would keep the pre-2025 rules.
         import_sample_catalog()
     with transaction.atomic():
         counts = build_before_organization(province_code=province_code, progress=say)
@@ -1107,7 +1053,10 @@ def plan_yaml(*, province_code: str = PROVINCE) -> str:
 
 __all__ = [
     "BEFORE_FROM",
+    "COMMITTEE",
     "EFFECTIVE",
+    "OLD_COMMUNE_SLOT",
+    "OLD_DISTRICT_SLOT",
     "build_before_2025",
     "build_before_catalog",
     "build_before_dossiers",

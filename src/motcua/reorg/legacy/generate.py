@@ -1,6 +1,7 @@
 """A realistic synthetic export of Huế's old one-stop system (format ``motcua-legacy/1``), for tests, the
 benchmark and the demo: the old three-tier agencies (provincial departments, the district people's
-committees and their divisions, the old communes' committees) built from the geography's pre-2025 units, and
+committees and their divisions, the old communes' committees) built from the geography's pre-2025 units with
+the codes and names ``motcua reorg_demo before-2025`` gives them (``reorg.old_agencies``), and
 several years of finished dossiers with their histories and files, carrying the defects real exports have:
 the same dossier exported twice (identical, or with conflicting content), files missing from ``files/``,
 files whose checksum does not match, and old unit names written in variants and with typos.
@@ -21,46 +22,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from motcua.catalog.models import CompetenceRule
-from motcua.geo.models import AdministrativeUnit, Level, UnitSuccession
+from motcua.geo.models import AdministrativeUnit, Level
 from motcua.geo.text import strip_diacritics
-from motcua.org.models import Agency
+from motcua.org import demo as org_demo
+from motcua.org.models import Agency, AgencyKind
+from motcua.reorg import old_agencies as old
 from motcua.reorg.legacy import format as fmt
 
 REFORM_DATE = dt.date(2025, 7, 1)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-QCVN_PROVINCE = {"46": "H57"}
 SOURCE = "Hệ thống thông tin một cửa điện tử tỉnh Thừa Thiên Huế (cũ)"
 DEFECT_RATES = {"duplicate": 0.01, "conflict": 0.003, "missing_file": 0.005, "bad_checksum": 0.005}
-
-# Old provincial departments: (code suffix, name, code of the 2025 successor when one took it over).
-_OLD_DEPARTMENTS = (
-    ("000.00.21", "Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế", "000.00.15"),
-    ("000.00.22", "Sở Kế hoạch và Đầu tư tỉnh Thừa Thiên Huế", "000.00.13"),
-    ("000.00.23", "Sở Tư pháp tỉnh Thừa Thiên Huế", "000.00.10"),
-)
-_DISTRICT_DIVISIONS = (
-    "Phòng Tư pháp",
-    "Phòng Tài nguyên và Môi trường",
-    "Phòng Lao động - Thương binh và Xã hội",
-)
-_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Tôn Nữ")
-_MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Ngọc", "Quang", "Thanh", "Hữu", "Xuân", "Phước")
-_GIVEN = (
-    "An",
-    "Bình",
-    "Châu",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hòa",
-    "Khoa",
-    "Lan",
-    "Long",
-    "Mai",
-    "Nam",
-    "Phúc",
-)
+# The legacy format's kind of each old agency (fmt.AGENCY_KINDS).
+_KIND: dict[str, str] = {
+    AgencyKind.PEOPLES_COMMITTEE: "ubnd",
+    AgencyKind.DEPARTMENT: "so",
+    AgencyKind.DIVISION: "phong",
+}
 _STREETS = ("Lê Lợi", "Trần Hưng Đạo", "Hùng Vương", "Nguyễn Huệ", "Đống Đa", "Phan Đình Phùng", "Chi Lăng")
 _SUMMARY = "Hồ sơ %(procedure)s của %(name)s"
 
@@ -77,79 +55,26 @@ class Generated:
     bad_checksums: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _OldAgency:
-    code: str
-    name: str
-    level: str
-    kind: str
-    unit: AdministrativeUnit
-    parent_code: str = ""
-    successor_code: str = ""
-
-
-def _qcvn(province_code: str) -> str:
-    return QCVN_PROVINCE.get(province_code, f"T{province_code}")
-
-
-def _old_agencies(province_code: str) -> list[_OldAgency]:
-    """The old organization from the geography: departments, districts with divisions, communes."""
-    suffix = _qcvn(province_code)
+def _old_agencies(province_code: str) -> list[old.OldAgency]:
+    """The old organization: the departments the mergers of March 2025 ended, then the district and commune
+    bodies as ``motcua reorg_demo before-2025`` builds them (reorg.old_agencies: the same codes, so that an
+    import into a database holding them reuses them)."""
     units = AdministrativeUnit.objects.filter(province_code=province_code, valid_to=REFORM_DATE)
     province = units.filter(level=Level.PROVINCE).first()
     if province is None:
         raise ValueError(f"no pre-2025 province {province_code} in the geography")
     districts = list(units.filter(level=Level.DISTRICT).order_by("code"))
     communes = list(units.filter(level=Level.COMMUNE).select_related("parent").order_by("code"))
-    in_force = {a.code for a in Agency.objects.filter(valid_to__isnull=True)}
-    committees = {
-        a.unit_id: a.code for a in Agency.objects.filter(kind="ubnd", level="commune", valid_to__isnull=True)
-    }
-    default_successor = dict(
-        UnitSuccession.objects.filter(predecessor__in=communes, is_default=True).values_list(
-            "predecessor_id", "successor_id"
-        )
+    bodies = old.old_agencies(
+        districts=districts, communes=communes, province_code=province_code, province=province
     )
-    old: list[_OldAgency] = []
-    for prefix, name, successor in _OLD_DEPARTMENTS:
-        heir = f"{successor}.{suffix}"
-        old.append(
-            _OldAgency(
-                f"{prefix}.{suffix}", name, "tinh", "so", province, "", heir if heir in in_force else ""
-            )
-        )
-    district_index = {d.pk: i for i, d in enumerate(districts)}
-    for i, district in enumerate(districts):
-        committee = f"000.00.{71 + i:02d}.{suffix}"
-        old.append(_OldAgency(committee, f"Ủy ban nhân dân {district.name}", "huyen", "ubnd", district))
-        for j, division in enumerate(_DISTRICT_DIVISIONS):
-            old.append(
-                _OldAgency(
-                    f"000.{11 + j:02d}.{71 + i:02d}.{suffix}",
-                    f"{division} {district.name}",
-                    "huyen",
-                    "phong",
-                    district,
-                    parent_code=committee,
-                )
-            )
-    for commune in communes:
-        i = district_index.get(commune.parent_id or 0, 0)
-        heir_unit = default_successor.get(commune.pk)
-        old.append(
-            _OldAgency(
-                f"{commune.code[:3]}.{commune.code[3:5]}.{71 + i:02d}.{suffix}",
-                f"Ủy ban nhân dân {commune.name}",
-                "xa",
-                "ubnd",
-                commune,
-                successor_code=committees.get(heir_unit, "") if heir_unit else "",
-            )
-        )
-    taken = {a.code for a in old} & set(Agency.objects.values_list("code", flat=True))
+    # A code held here by another body would send the old dossiers to the wrong agency; the same body (made
+    # by the before-2025 builder or an earlier import) is what the import reuses.
+    names_here = dict(Agency.objects.filter(code__in=[b.code for b in bodies]).values_list("code", "name"))
+    taken = sorted(b.code for b in bodies if b.code in names_here and names_here[b.code] != b.name)
     if taken:
-        raise ValueError(f"old agency codes already used by agencies here: {sorted(taken)[:5]}")
-    return old
+        raise ValueError(f"old agency codes already used by other agencies here: {taken[:5]}")
+    return bodies
 
 
 def _procedures() -> tuple[list[str], list[str]]:
@@ -248,30 +173,27 @@ def generate(
     commune_procedures, named_procedures = _procedures()
     result = Generated(directory=directory)
 
+    in_force = set(Agency.objects.filter(valid_to__isnull=True).values_list("code", flat=True))
     agency_rows = []
     for agency in agencies:
         row = {
             "code": agency.code,
             "name": agency.name,
-            "level": agency.level,
-            "kind": agency.kind,
+            "level": agency.tier,
+            "kind": _KIND[agency.kind],
             "unit_code": agency.unit.code,
             "valid_from": agency.unit.valid_from.isoformat(),
             "valid_to": REFORM_DATE.isoformat(),
         }
         if agency.parent_code:
             row["parent_code"] = agency.parent_code
-        if agency.successor_code:
+        if agency.successor_code in in_force:
             row["successor_code"] = agency.successor_code
         agency_rows.append(_line(row))
     if defects:
         agency_rows.append(agency_rows[-1])  # an agency exported twice, identically (merged)
 
-    by_level = {
-        "tinh": [a for a in agencies if a.level == "tinh"],
-        "huyen": [a for a in agencies if a.level == "huyen"],
-        "xa": [a for a in agencies if a.level == "xa"],
-    }
+    by_level = {tier: [a for a in agencies if a.tier == tier] for tier in fmt.LEVELS}
     start = REFORM_DATE - dt.timedelta(days=365 * years)
     span = (REFORM_DATE - dt.timedelta(days=10) - start).days
     sequences: dict[tuple[str, dt.date], int] = {}
@@ -287,7 +209,10 @@ def generate(
         key = (agency.code, received.date())
         sequences[key] = sequences.get(key, 0) + 1
         code = f"{agency.code}-{received:%y%m%d}-{sequences[key]:04d}"
-        name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
+        name = " ".join(
+            rng.choice(names)
+            for names in (org_demo.FAMILY_NAMES, org_demo.MIDDLE_NAMES, org_demo.GIVEN_NAMES)
+        )
         place = agency.unit if agency.unit.level == Level.COMMUNE else None
         if place is None and agency.unit.level == Level.DISTRICT:
             children = communes_of.setdefault(agency.unit.pk, _old_communes_of(agency.unit))
@@ -361,7 +286,7 @@ def generate(
                 "at": event["at"].isoformat(),
             }
             entry["agency_code"] = agency.code
-            entry["actor"] = f"Cán bộ {rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
+            entry["actor"] = f"Cán bộ {rng.choice(org_demo.FAMILY_NAMES)} {rng.choice(org_demo.GIVEN_NAMES)}"
             if "appointment_at" in event:
                 entry["appointment_at"] = event["appointment_at"].isoformat()
             if "note" in event:

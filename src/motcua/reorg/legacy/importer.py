@@ -219,9 +219,13 @@ class _Units:
 def _check_agencies(plan: ImportPlan, units: _Units) -> dict[str, Agency | None]:
     """Accepted agencies by code (the Agency when it already exists here, else None until imported)."""
     rows = _dedupe(plan, _read(plan, fmt.AGENCIES), key=lambda row: row["code"])
+    # An old body already here is reused: ended by an earlier import or a plan, or still open before the plan
+    # applies (``motcua reorg_demo before-2025`` builds Huế's with the codes the generator writes).
     existing = {
         a.code: a
-        for a in Agency.objects.filter(code__in=[r["code"] for r in rows], valid_to__lte=REFORM_DATE)
+        for a in Agency.objects.filter(
+            code__in=[r["code"] for r in rows], valid_from__lt=REFORM_DATE
+        ).exclude(valid_to__gt=REFORM_DATE)
     }
     in_force = {a.code: a for a in Agency.objects.filter(valid_to__isnull=True)}
     accepted: dict[str, Agency | None] = {}
@@ -641,16 +645,18 @@ def _import_batch(
     if not todo:
         return counts
     refs = {a["path"]: _store_file(plan.directory, a) for d in todo for a in d.attachments}
+    receiving = [agencies[d.row["agency_code"]] for d in todo]
     points = {
         p.agency_id: p
         for p in ReceptionPoint.objects.filter(
-            agency__in=[agencies[d.row["agency_code"]] for d in todo]
+            agency_id__in={a.pk for a in receiving} | {a.parent_id for a in receiving if a.parent_id}
         ).order_by("valid_from", "pk")
     }
     items = []
     for d in todo:
         row, agency = d.row, agencies[d.row["agency_code"]]
-        point = points.get(agency.pk)
+        # A division without a desk of its own received at its committee's (as before-2025 builds them).
+        point = points.get(agency.pk) or points.get(agency.parent_id or 0)
         if point is None:
             raise DomainError(
                 "legacy.no_reception_point",
