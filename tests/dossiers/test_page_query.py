@@ -34,8 +34,12 @@ def test_each_reader_gets_the_dossier_by_their_own_visibility_in_any_order(world
 
 def test_the_visibility_key_holds_what_the_policy_reads(world):
     on = T0.date()
-    assert access.visibility_key(user=None, on=on) == (None, frozenset())
-    assert access.visibility_key(user=world.stranger, on=on) == (world.stranger.pk, frozenset())
+    assert access.visibility_key(user=None, on=on) == (None, frozenset(), frozenset())
+    assert access.visibility_key(user=world.stranger, on=on) == (world.stranger.pk, frozenset(), frozenset())
     key = access.visibility_key(user=world.officer_px, on=on)
-    assert key == (world.officer_px.pk, frozenset(access.agencies_of(user=world.officer_px, on=on)))
+    assert key == (
+        world.officer_px.pk,
+        frozenset(access.agencies_of(user=world.officer_px, on=on)),
+        access.archive_agencies(user=world.officer_px, on=on),
+    )
     assert key[1]

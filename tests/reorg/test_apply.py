@@ -86,6 +86,22 @@ def test_apply_closes_the_old_organization_the_day_before_and_records_the_succes
     assert Position.objects.valid_on(EFFECTIVE).filter(agency__code="000.11.98.H46", role="head").exists()
 
 
+def test_the_finished_dossiers_of_an_ended_agency_are_read_by_its_successor_only_and_never_acted_on(reorg):
+    from motcua.dossiers import access
+    from motcua.dossiers.selectors import can_view
+
+    finished = reorg.dossiers["finished"]
+    now_at_n, now_at_m = reorg.staff["A.specialist"], reorg.staff["C.specialist"]  # moved by the plan
+    services.apply_plan(plan=_load(reorg, choices=_choices(reorg)), now=AFTER)
+    finished = Dossier.objects.get(pk=finished.pk)
+    assert finished.competent_agency == reorg.agencies["A"]  # kept for the statistics
+
+    assert can_view(dossier=finished, user=now_at_n, on=EFFECTIVE)  # UBND Tân Nhất took over UBND An Thử
+    assert access.allowed_actions(user=now_at_n, dossier=finished, on=EFFECTIVE) == []
+    assert not access.may(now_at_n, access.Act.RECORD_REFUND, finished, on=EFFECTIVE)
+    assert not can_view(dossier=finished, user=now_at_m, on=EFFECTIVE)  # UBND Mỹ Hòa did not
+
+
 def test_the_citizen_reads_the_move_in_plain_words(reorg):
     plan = _load(reorg, choices=_choices(reorg))
     services.apply_plan(plan=plan, now=AFTER)

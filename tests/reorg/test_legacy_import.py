@@ -250,3 +250,41 @@ def test_the_inbox_search_matches_the_old_code(db, export, media, tmp_path):
     found = Dossier.objects.filter(InboxFilters(query=typed).condition())
 
     assert dossier in found
+
+
+def test_the_successor_officers_read_the_imported_archive_and_find_it_by_the_old_code(
+    db, export, media, tmp_path
+):
+    from dossiers.dossier_world import make_staff
+    from motcua.dossiers import access
+    from motcua.dossiers.selectors import can_view
+    from motcua.dossiers.selectors.inbox import InboxFilters, inbox_page
+    from motcua.org.models import Role
+
+    _import(export.directory, tmp_path)
+    dossier = next(
+        d
+        for d in Dossier.objects.exclude(legacy_code="").select_related("competent_agency").order_by("pk")
+        if d.competent_agency.successor_id is not None
+    )
+    old = dossier.competent_agency
+    assert old.valid_to == REFORM_DATE
+    reader = make_staff(old.successor, Role.SPECIALIST)
+    unrelated_agency = (
+        Agency.objects.valid_on(REFORM_DATE)
+        .filter(level=old.successor.level)
+        .exclude(pk=old.successor_id)
+        .order_by("code")
+        .first()
+    )
+    outsider = make_staff(unrelated_agency, Role.SPECIALIST)
+    now = dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC)
+    typed = dossier.legacy_code.split("-", 1)[1].lower()
+
+    assert can_view(dossier=dossier, user=reader, on=now.date())
+    assert not can_view(dossier=dossier, user=outsider, on=now.date())
+    assert not access.may(reader, access.Act.RECORD_REFUND, dossier, on=now.date())
+    found = inbox_page(user=reader, now=now, filters=InboxFilters(query=typed)).dossiers
+    assert dossier.pk in {d.pk for d in found}
+    assert not inbox_page(user=outsider, now=now, filters=InboxFilters(query=typed)).dossiers
+    assert dossier.pk not in {d.pk for d in inbox_page(user=reader, now=now).dossiers}

@@ -5,7 +5,8 @@ Services call ``check`` first (check, then do: it refuses with the rule's Domain
 the pages' buttons and menu entries come from ``may`` / ``allowed_actions``, so what is shown and what is
 allowed cannot differ. A user acts through the positions they hold on the day (``positions``: active staff,
 active account, position and agency in force). docs/dossiers.md has the table: action → who, which states,
-which channel.
+which channel. The archive of an ended agency is read by the staff of the agency that took it over
+(``archive_agencies``) and acted on by nobody.
 """
 
 from __future__ import annotations
@@ -143,12 +144,16 @@ class Held:
 
 @dataclass(frozen=True)
 class Actor:
-    """A user with the positions they hold on one day, read once (a page asks many questions)."""
+    """A user with the positions they hold on one day, read once (a page asks many questions).
+
+    ``archive``: the ended agencies their agencies took over (``archive_agencies``), whose dossiers they
+    read and never act on: no rule below grants an action through it."""
 
     user: Any
     on: dt.date
     held: tuple[Held, ...]
     staff_id: int | None
+    archive: frozenset[int] = frozenset()
 
     def holds(self, roles: Any, agencies: Any = None, *, province: str | None = None) -> bool:
         roles = {roles} if isinstance(roles, str) else set(roles)
@@ -182,15 +187,16 @@ def actor(user: Any, on: dt.date) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False) or _known_not_staff(user):
         return Actor(user=user, on=on, held=(), staff_id=None)
 
-    def read() -> tuple[tuple[Held, ...], int | None]:
+    def read() -> tuple[tuple[Held, ...], int | None, frozenset[int]]:
         rows = positions(user=user, on=on).values_list(
             "role", "agency_id", "agency__province_code", "reception_point_id", "staff_id"
         )
         held = tuple(Held(r, a, p, rp) for r, a, p, rp, _s in rows)
-        return held, next((s for *_rest, s in rows), None)
+        archive = org_selectors.predecessors_of(agency_ids={h.agency_id for h in held}, on=on)
+        return held, next((s for *_rest, s in rows), None), archive
 
-    held, staff_id = snapshots.remember("org", ("access.actor", user.pk, on), read)
-    return Actor(user=user, on=on, held=held, staff_id=staff_id)
+    held, staff_id, archive = snapshots.remember("org", ("access.actor", user.pk, on), read)
+    return Actor(user=user, on=on, held=held, staff_id=staff_id, archive=archive)
 
 
 def rating_of(dossier: Dossier) -> SatisfactionRating | None:
@@ -774,29 +780,48 @@ def _involved(agency_ids: set[int]) -> Q:
     )
 
 
+def _archived(agency_ids: frozenset[int]) -> Q:
+    ids = sorted(agency_ids)  # one SQL text for one set
+    return Q(receiving_agency_id__in=ids) | Q(competent_agency_id__in=ids)
+
+
 def agencies_of(*, user: Any, on: dt.date) -> set[int]:
     """Agencies where the user holds a position on ``on``."""
     return {h.agency_id for h in actor(user, on).held}
 
 
-def visibility_key(*, user: Any, on: dt.date) -> tuple[int | None, frozenset[int]]:
-    """Everything the condition of ``visible_dossiers`` depends on: the account (None: nobody) and the
-    agencies where it holds a position on ``on``. A caller may keep the condition's compiled SQL under it."""
+def archive_agencies(*, user: Any, on: dt.date) -> frozenset[int]:
+    """Ended agencies whose archive the user reads on ``on``: those their agencies took over
+    (``Agency.successor``, transitively: ``org.selectors.predecessors_of``), judged on the positions held that
+    day. The duty to keep and serve a dissolved or merged body's records passes to the body that takes over
+    its functions (Luật Lưu trữ số 33/2024/QH15, on archives of a body that is reorganized or dissolved
+    [kiểm tra: điều, khoản]); reading only: every action is still judged on ``held`` alone."""
+    return actor(user, on).archive
+
+
+def visibility_key(*, user: Any, on: dt.date) -> tuple[int | None, frozenset[int], frozenset[int]]:
+    """Everything the condition of ``visible_dossiers`` depends on: the account (None: nobody), the
+    agencies where it holds a position on ``on`` and the ended agencies whose archive it reads
+    (``archive_agencies``). A caller may keep the condition's compiled SQL under it."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return None, frozenset()
-    return user.pk, frozenset(agencies_of(user=user, on=on))
+        return None, frozenset(), frozenset()
+    who = actor(user, on)
+    return user.pk, frozenset(h.agency_id for h in who.held), who.archive
 
 
 def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
-    """Dossiers the user may read: their own as applicant, and those of agencies where they hold a position
-    (receiving point's agency, competent agency, any agency a step went to or that was consulted). Reads
-    only what ``visibility_key`` returns."""
+    """Dossiers the user may read: their own as applicant, those of agencies where they hold a position
+    (receiving point's agency, competent agency, any agency a step went to or that was consulted), and the
+    archive of the ended agencies theirs took over (``archive_agencies``: received by or addressed to such
+    an agency). Reads only what ``visibility_key`` returns."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
-    agencies = agencies_of(user=user, on=on)
+    _user_id, agencies, archive = visibility_key(user=user, on=on)
     condition = Q(applicant=user)
     if agencies:
-        condition |= _involved(agencies)
+        condition |= _involved(set(agencies))
+    if archive:
+        condition |= _archived(archive)
     return Dossier.objects.filter(condition).select_related(
         "procedure", "competent_agency", "reception_point"
     )

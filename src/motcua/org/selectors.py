@@ -62,6 +62,42 @@ def agencies_in_force(*, province_code: str, on: dt.date) -> tuple[Agency, ...]:
     )
 
 
+# How many takeovers back an agency's archive reaches (a commune body ended in 2025 whose own predecessor
+# ended in an earlier merger is two): a guard against a successor cycle typed by mistake, too.
+SUCCESSION_DEPTH = 5
+
+
+def _ended_with_successor(on: dt.date) -> dict[int, tuple[int, ...]]:
+    """``{successor id: (ids of the agencies it took over that have ended by ``on``), ...}``."""
+    taken_over: dict[int, list[int]] = {}
+    rows = Agency.objects.filter(successor__isnull=False, valid_to__isnull=False, valid_to__lte=on)
+    for pk, successor_id in rows.order_by("pk").values_list("pk", "successor_id"):
+        taken_over.setdefault(successor_id, []).append(pk)
+    return {successor: tuple(pks) for successor, pks in taken_over.items()}
+
+
+def predecessors_of(
+    *, agency_ids: Iterable[int], on: dt.date, depth: int = SUCCESSION_DEPTH
+) -> frozenset[int]:
+    """The agencies ended by ``on`` whose successor (``Agency.successor``, followed at most ``depth`` times)
+    is one of ``agency_ids``: the bodies whose archive these agencies took over. The succession map comes
+    from the snapshot (one query per organization change and day); shared, read-only."""
+    wanted = frozenset(agency_ids)
+    if not wanted:
+        return frozenset()
+    taken_over = snapshots.remember(
+        "org", ("org.ended_with_successor", on), lambda: _ended_with_successor(on)
+    )
+    found: set[int] = set()
+    frontier = set(wanted)
+    for _hop in range(depth):
+        frontier = {p for a in frontier for p in taken_over.get(a, ()) if p not in found and p not in wanted}
+        if not frontier:
+            break
+        found |= frontier
+    return frozenset(found)
+
+
 def _first_provincial(province_code: str, on: dt.date, kind: str) -> Agency | None:
     return snapshots.remember(
         "org",

@@ -83,11 +83,12 @@ class _InboxPart:
     waiting: bool  # waiting for reception: no step deadline, before every dossier at a step
 
 
-def _inbox_parts(*, user: Any, now: dt.datetime) -> list[_InboxPart]:
-    return _parts_of(access.actor(user, timezone.localdate(now)))  # the actor is read once per request
+def _inbox_parts(*, user: Any, now: dt.datetime, filters: InboxFilters | None = None) -> list[_InboxPart]:
+    # The actor is read once per request.
+    return _parts_of(access.actor(user, timezone.localdate(now)), filters)
 
 
-def _parts_of(who: access.Actor) -> list[_InboxPart]:
+def _parts_of(who: access.Actor, filters: InboxFilters | None = None) -> list[_InboxPart]:
     pairs = sorted({(h.agency_id, h.role) for h in who.held})
     staff_id = who.staff_id
     mine = Q(step_assignee__isnull=True) | Q(step_assignee_id=staff_id)
@@ -107,7 +108,25 @@ def _parts_of(who: access.Actor) -> list[_InboxPart]:
             receiving_agency_id__in=receiving
         )
         parts[:0] = [_InboxPart(q, ("submitted_at", "id"), waiting=True) for q in (here, elsewhere)]
+    if filters is not None and filters.query and who.archive:
+        parts += _archive_parts(who.archive, parts)
     return parts
+
+
+def _archive_parts(archive: frozenset[int], waiting_for_me: list[_InboxPart]) -> list[_InboxPart]:
+    """A search (by code, old code, name) also reaches the archive of the ended agencies the officer's took
+    over (``access.archive_agencies``), minus what the other parts hold already: two parts, without and with
+    a step deadline, so that each keeps its place in the inbox order."""
+    ids = sorted(archive)
+    condition = Q(receiving_agency_id__in=ids) | Q(competent_agency_id__in=ids)
+    for part in waiting_for_me:
+        condition &= ~part.condition
+    return [
+        _InboxPart(condition & Q(step_deadline__isnull=True), ("submitted_at", "id"), waiting=True),
+        _InboxPart(
+            condition & Q(step_deadline__isnull=False), ("step_deadline", "submitted_at", "id"), waiting=False
+        ),
+    ]
 
 
 def inbox_for(*, user: Any, now: dt.datetime) -> QuerySet[Dossier]:
@@ -196,16 +215,18 @@ def inbox_page(
     ``before``; neither: the first page). Each part of the inbox is a LIMITed subquery read through its
     index from the key on, so a deep page costs what the first page costs, whatever the number of dossiers;
     the outer query merges the parts in inbox order and returns the rows the page shows, with their
-    procedure and current step, as one JSON array. The first page's SQL depends only on the officer's
-    positions and the filters: it is compiled once per process for each of them (``_page_sql``)."""
+    procedure and current step, as one JSON array. A search also reaches the archive of the ended agencies
+    the officer's took over (``_archive_parts``). The first page's SQL depends only on the officer's
+    positions, that archive and the filters: it is compiled once per process for each of them
+    (``_page_sql``)."""
     db = Dossier.objects.db
     who = access.actor(user, timezone.localdate(now))  # read once per request
     forward = before is None
     key = after if forward else before
-    cache_key = (db, who.held, who.staff_id, filters, size) if key is None else None
+    cache_key = (db, who.held, who.staff_id, who.archive, filters, size) if key is None else None
     compiled = _page_sql.get(cache_key) if cache_key is not None else None
     if compiled is None:
-        compiled = _compile_page(_parts_of(who), filters, key, forward=forward, size=size, db=db)
+        compiled = _compile_page(_parts_of(who, filters), filters, key, forward=forward, size=size, db=db)
         if cache_key is not None:
             if len(_page_sql) >= _SQL_KEPT:
                 _page_sql.clear()
@@ -290,9 +311,8 @@ def _count(parts: list[_InboxPart], filters: InboxFilters | None, cap: int) -> E
 def inbox_count(*, user: Any, now: dt.datetime, filters: InboxFilters | None = None, cap: int) -> int:
     """How many dossiers the (filtered) inbox holds, counting at most ``cap + 1``: more than ``cap`` means
     "more than cap"."""
-    return min(
-        int(select(count=_count(_inbox_parts(user=user, now=now), filters, cap))["count"] or 0), cap + 1
-    )
+    parts = _inbox_parts(user=user, now=now, filters=filters)
+    return min(int(select(count=_count(parts, filters, cap))["count"] or 0), cap + 1)
 
 
 def _procedure_ids(parts: list[_InboxPart], window: int) -> Q:
@@ -347,7 +367,7 @@ def inbox_side(
     compiling it cost more Python than the rest of the page."""
     db = Dossier.objects.db
     who = access.actor(user, timezone.localdate(now))
-    key = _SideKey(db, who.user_id, who.on, who.held, who.staff_id, filters, cap, window, limit)
+    key = _SideKey(db, who.user_id, who.on, who.held, who.staff_id, who.archive, filters, cap, window, limit)
     compiled = _side_sql.get(key)
     if compiled is None:
         if len(_side_sql) >= _SQL_KEPT:
@@ -371,6 +391,7 @@ class _SideKey:
     on: dt.date
     held: tuple[access.Held, ...]
     staff_id: int | None
+    archive: frozenset[int]
     filters: InboxFilters | None
     cap: int
     window: int
@@ -387,7 +408,7 @@ _SQL_KEPT = 2000  # compiled queries kept in each of these (then started afresh)
 def _compile_side(
     who: access.Actor, filters: InboxFilters | None, cap: int, window: int, limit: int, db: str
 ) -> CompiledSelect:
-    parts = _parts_of(who)
+    parts = _parts_of(who, filters)
     now = _start_of(who.on)  # the selectors below read only the day from it
     chosen = Q(code=filters.procedure) if filters and filters.procedure else Q(pk__in=[])
     procedures = Procedure.objects.filter(_procedure_ids(parts, window) | chosen).order_by()
