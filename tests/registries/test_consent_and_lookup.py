@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from motcua.core.errors import DomainError
-from motcua.dossiers.models import Dossier
+from motcua.dossiers import access as dossier_access
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.org.models import Agency
 from motcua.registries import services
 from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
 from motcua.registries.models import Consent, Lookup, Outcome
@@ -251,6 +253,39 @@ def test_an_officer_cannot_look_up_for_a_dossier_of_another_agency(world, regist
             fields=FIELDS,
             purpose=PURPOSE,
             dossier=dossier,
+            legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
+        )
+    assert caught.value.code == "registries.dossier_forbidden"
+    assert registries.requests() == []
+
+
+def test_the_archive_of_an_ended_agency_is_read_by_its_successor_but_not_looked_up_for(world, registries):
+    """The successor's officer reads the ended agency's dossier (dossiers.access), yet no registry look-up
+    may be made for it: a closed archive is not a dossier being handled (purpose limitation)."""
+    successor = Agency.objects.get(pk=min(dossier_access.agencies_of(user=world.other_officer, on=world.on)))
+    old = Agency.objects.create(
+        code="T.REG.CU",
+        name="UBND xã cũ",
+        kind=successor.kind,
+        level=successor.level,
+        unit=successor.unit,
+        province_code="46",
+        valid_from=dt.date(2015, 1, 1),
+        valid_to=world.on - dt.timedelta(days=30),
+        successor=successor,
+    )
+    dossier = world.receive()
+    Dossier.objects.filter(pk=dossier.pk).update(receiving_agency=old, competent_agency=old)
+    DossierStep.objects.filter(dossier=dossier).update(agency=old)
+    readable = dossier_access.visible_dossiers(user=world.other_officer, on=world.on)
+    assert readable.filter(pk=dossier.pk).exists()
+    with pytest.raises(DomainError) as caught:
+        world.look_up(
+            world.other_officer,
+            world.examples["person"],
+            fields=FIELDS,
+            purpose=PURPOSE,
+            dossier=Dossier.objects.get(pk=dossier.pk),
             legal_basis="Điều 17 Nghị định 13/2023/NĐ-CP",
         )
     assert caught.value.code == "registries.dossier_forbidden"

@@ -809,19 +809,20 @@ def visibility_key(*, user: Any, on: dt.date) -> tuple[int | None, frozenset[int
     return user.pk, frozenset(h.agency_id for h in who.held), who.archive
 
 
-def visible_dossiers(*, user: Any, on: dt.date) -> QuerySet[Dossier]:
+def visible_dossiers(*, user: Any, on: dt.date, archive: bool = True) -> QuerySet[Dossier]:
     """Dossiers the user may read: their own as applicant, those of agencies where they hold a position
     (receiving point's agency, competent agency, any agency a step went to or that was consulted), and the
     archive of the ended agencies theirs took over (``archive_agencies``: received by or addressed to such
-    an agency). Reads only what ``visibility_key`` returns."""
+    an agency; ``archive=False`` leaves it out, for what only a dossier being handled justifies). Reads only
+    what ``visibility_key`` returns."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
-    _user_id, agencies, archive = visibility_key(user=user, on=on)
+    _user_id, agencies, archived = visibility_key(user=user, on=on)
     condition = Q(applicant=user)
     if agencies:
         condition |= _involved(set(agencies))
-    if archive:
-        condition |= _archived(archive)
+    if archived and archive:
+        condition |= _archived(archived)
     return Dossier.objects.filter(condition).select_related(
         "procedure", "competent_agency", "reception_point"
     )

@@ -129,14 +129,18 @@ def _staff(user: Any) -> Any:
 
 
 def _check_dossier(user: Any, dossier: Dossier | None, *, staff: Any) -> None:
-    """The user may read this dossier (the dossier engine's one access policy), else a 404 refusal."""
+    """The user may read this dossier (the dossier engine's one access policy), else a 404 refusal. An ended
+    agency's archive, readable by its successor's officers, does not count: a look-up in a national registry
+    serves a dossier being handled (Decree 13/2023/NĐ-CP, Art. 3: purpose limitation), never a closed one."""
     if dossier is None:
         return
     if staff is None:
         allowed = dossier.applicant_id is not None and dossier.applicant_id == user.pk
     else:
         allowed = (
-            dossier_access.visible_dossiers(user=user, on=timezone.localdate()).filter(pk=dossier.pk).exists()
+            dossier_access.visible_dossiers(user=user, on=timezone.localdate(), archive=False)
+            .filter(pk=dossier.pk)
+            .exists()
         )
     if not allowed:
         raise DomainError(errors.DOSSIER_FORBIDDEN, _("Không tìm thấy hồ sơ."))
