@@ -204,8 +204,7 @@ def _old_organization(
                 f"Ủy ban nhân dân {label}",
                 f"UBND {label}",
                 AgencyKind.PEOPLES_COMMITTEE,
-                # There is no district level among agency levels (two tiers since 2025): above the commune.
-                AgencyLevel.PROVINCE,
+                AgencyLevel.DISTRICT,  # historical level, ended 1 July 2025 (org.models.DISTRICT_LEVEL_ENDS)
                 district,
                 committee,
             )
@@ -240,7 +239,7 @@ def _old_organization(
                     f"{name} – UBND {label}",
                     name,
                     AgencyKind.DIVISION,
-                    AgencyLevel.PROVINCE,
+                    AgencyLevel.DISTRICT,
                     district,
                     code,
                 )
@@ -509,8 +508,7 @@ def build_before_catalog(*, province_code: str = PROVINCE, progress: Progress = 
         if procedure.pk not in with_version:
             basis = DISTRICT_PROCEDURES.get(procedure.code, ("", ""))[1]
             drafts.append(_draft_before(version, earlier, basis))
-    CompetenceRule.objects.bulk_create(rules)
-    snapshots.changed()
+    catalog_services.add_competence_rules(rules=rules)
     for draft in drafts:
         catalog_services.publish_version(version=draft, by=None)
     say(
