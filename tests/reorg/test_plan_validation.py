@@ -81,6 +81,18 @@ def test_a_new_agency_follows_the_organizations_rules(reorg):
     assert any(p.startswith("agencies.open[0]:") and "QCVN 102:2016" in p for p in problems), problems
 
 
+def test_no_district_body_is_opened_or_given_competence_after_the_reform(reorg):
+    document = reorg.plan()
+    document["agencies"]["open"][1]["level"] = "district"
+    document["competence"][0] |= {"agency_rule": "named", "agency": "000.12.98.H46"}
+    problems = _problems(document)
+    assert any(p.startswith("agencies.open[1]:") and "01/07/2025" in p for p in problems), problems
+    assert any(
+        p.startswith("competence[0].agency: cơ quan mã 000.12.98.H46 thuộc cấp huyện") and "72/2025/QH15" in p
+        for p in problems
+    ), problems
+
+
 def test_a_plan_cannot_take_effect_before_an_applied_plan_of_the_province(reorg):
     choices = [{"dossier": reorg.dossiers["d_in_c"].code, "unit": "99812"}]
     applied = services.load_plan(text=plans.dump(reorg.plan(choices=choices)))

@@ -83,14 +83,6 @@ def check_agency(
             _("Đơn vị hành chính %(unit)s không có hiệu lực vào ngày bắt đầu."),
             unit=unit.name,
         )
-    if level == AgencyLevel.COMMUNE and unit.level != UnitLevel.COMMUNE:
-        raise OrganizationError(
-            "agency.unit_level", _("Cơ quan cấp xã phải gắn với một đơn vị hành chính cấp xã.")
-        )
-    if level == AgencyLevel.DISTRICT and unit.level != UnitLevel.DISTRICT:
-        raise OrganizationError(
-            "agency.unit_level", _("Cơ quan cấp huyện phải gắn với một đơn vị hành chính cấp huyện.")
-        )
     # Law 72/2025/QH15 ends the district level on 1 July 2025: a district body is historical only (one
     # still open is ended by the reorganization plan that takes the province to two tiers).
     if level == AgencyLevel.DISTRICT and (
@@ -99,6 +91,14 @@ def check_agency(
         raise OrganizationError(
             "agency.district_after_reform",
             _("Cơ quan cấp huyện chỉ có hiệu lực trước ngày 01/07/2025 (từ ngày này không còn cấp huyện)."),
+        )
+    if level == AgencyLevel.DISTRICT and unit.level != UnitLevel.DISTRICT:
+        raise OrganizationError(
+            "agency.unit_level", _("Cơ quan cấp huyện phải gắn với một đơn vị hành chính cấp huyện.")
+        )
+    if level == AgencyLevel.COMMUNE and unit.level != UnitLevel.COMMUNE:
+        raise OrganizationError(
+            "agency.unit_level", _("Cơ quan cấp xã phải gắn với một đơn vị hành chính cấp xã.")
         )
     # A post office serves the province from a street address in one commune.
     if level == AgencyLevel.PROVINCE and unit.level != UnitLevel.PROVINCE and kind != AgencyKind.POST_OFFICE:

@@ -31,7 +31,7 @@ from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
 from motcua.org import services as org_services
-from motcua.org.models import Agency, ReceptionPoint, Staff
+from motcua.org.models import Agency, AgencyLevel, ReceptionPoint, Staff
 
 from .models import Plan, PlanStatus
 
@@ -380,8 +380,25 @@ class _References:
                     self.add(f"{path}.agency", _("quy tắc “named” cần nêu cơ quan"))
                 else:
                     self.new_agency(f"{path}.agency", rule["agency"])
+                    self.not_district(f"{path}.agency", rule["agency"])
             elif rule.get("agency"):
                 self.add(f"{path}.agency", _("quy tắc “commune_committee” không nêu cơ quan"))
+
+    def not_district(self, path: str, code: str) -> None:
+        """A district body takes no competence (catalog.services.check_competence_rule says why)."""
+        opened = self.opened_agencies.get(code)
+        if (opened is not None and opened["level"] == AgencyLevel.DISTRICT) or (
+            opened is None
+            and Agency.objects.valid_on(self.on).filter(code=code, level=AgencyLevel.DISTRICT).exists()
+        ):
+            self.add(
+                path,
+                _(
+                    "cơ quan mã %(code)s thuộc cấp huyện, không được giao thẩm quyền: không còn cấp huyện "
+                    "từ 01/07/2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15)"
+                )
+                % {"code": code},
+            )
 
     def check_staff(self) -> None:
         usernames = {item["username"] for item in self.document.get("staff") or []}
