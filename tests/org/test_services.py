@@ -6,6 +6,7 @@ import pytest
 
 from motcua.dossiers import access
 from motcua.geo import selectors as geo_selectors
+from motcua.geo.models import AdministrativeUnit
 from motcua.org import selectors, services
 from motcua.org.models import AgencyKind, AgencyLevel, Role
 
@@ -117,3 +118,28 @@ def test_end_position_refuses_a_date_before_it_started(demo, phu_xuan):
     with pytest.raises(services.OrganizationError) as refused:
         services.end_position(position=position, on=dt.date(2025, 7, 1))
     assert refused.value.code == "position.end_before_start"
+
+
+def test_a_district_body_sits_on_a_district_and_only_before_1_july_2025(demo):
+    before = dt.date(2025, 3, 1)
+    district = (
+        AdministrativeUnit.objects.valid_on(before).filter(province_code="46", level="district").first()
+    )
+    hue = AdministrativeUnit.objects.valid_on(before).get(code="46", level="province")
+    fields = {
+        "code": f"{district.code}.00.92.H57",
+        "name": f"Ủy ban nhân dân {district.name}",
+        "kind": AgencyKind.PEOPLES_COMMITTEE,
+        "level": AgencyLevel.DISTRICT,
+        "unit": district,
+        "valid_from": before,
+    }
+    with pytest.raises(services.OrganizationError) as wrong_unit:
+        services.create_agency(**(fields | {"unit": hue}))
+    assert wrong_unit.value.code == "agency.unit_level"
+    with pytest.raises(services.OrganizationError) as too_late:
+        services.create_agency(**(fields | {"valid_to": dt.date(2025, 7, 2)}))
+    assert too_late.value.code == "agency.district_after_reform" and "01/07/2025" in str(too_late.value)
+    created = services.create_agency(**(fields | {"valid_to": dt.date(2025, 7, 1)}))
+    assert created.level == AgencyLevel.DISTRICT and created.get_level_display() == "cấp huyện"
+    assert not created.is_valid_on(dt.date(2025, 7, 1))

@@ -23,7 +23,7 @@ from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.operations.demo import load_demo
-from motcua.org.models import Agency, AgencyKind, Position, ReceptionPoint, Role
+from motcua.org.models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, Role
 from motcua.reorg import hue2025
 from motcua.reorg.legacy import format as fmt
 from motcua.reorg.legacy.generate import generate
@@ -89,6 +89,10 @@ def test_the_old_bodies_stand_open_ended_on_30_june_2025_with_their_staff(scenar
     assert district.unit.name == "Huyện Phú Vang" and district.is_valid_on(hue2025.LAST_DAY)
     assert district.valid_to is None
     divisions = Agency.objects.filter(parent=district, kind=AgencyKind.DIVISION)
+    # The district bodies keep their historical level, the old communes' committees theirs.
+    assert district.level == AgencyLevel.DISTRICT
+    assert {d.level for d in divisions} == {AgencyLevel.DISTRICT}
+    assert not Agency.objects.filter(level=AgencyLevel.DISTRICT).exclude(unit__level="district").exists()
     assert {d.short_name for d in divisions} >= {
         "Phòng Tư pháp",
         "Phòng Tài nguyên và Môi trường",

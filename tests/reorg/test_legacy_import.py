@@ -12,7 +12,7 @@ from django.core.management import call_command
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.replay import current_as_replayed, replay
-from motcua.org.models import Agency
+from motcua.org.models import Agency, AgencyLevel
 from motcua.portal.tracking import public_lookup
 from motcua.reorg.legacy import format as fmt
 from motcua.reorg.legacy.generate import generate
@@ -88,6 +88,15 @@ def test_old_agencies_end_before_the_reform_with_their_successor_when_known(db, 
     assert old.successor is not None and old.successor.code == commune_row["successor_code"]
     assert old.successor.is_valid_on(REFORM_DATE)
     assert old.reception_points.get().valid_to == REFORM_DATE
+    # A district body keeps its historical level on its old district, not on the province.
+    district_row = next(
+        row
+        for row in map(__import__("json").loads, (export.directory / fmt.AGENCIES).read_text().splitlines())
+        if row["level"] == "huyen"
+    )
+    district = Agency.objects.get(code=district_row["code"], valid_to=REFORM_DATE)
+    assert district.level == AgencyLevel.DISTRICT and district.unit.level == "district"
+    assert district.unit.code == district_row["unit_code"]
 
 
 def test_each_defect_of_the_export_is_reported_with_its_reason(db, export, media, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -79,6 +81,18 @@ def test_a_new_agency_follows_the_organizations_rules(reorg):
     assert any(p.startswith("agencies.open[0]:") and "QCVN 102:2016" in p for p in problems), problems
 
 
+def test_no_district_body_is_opened_or_given_competence_after_the_reform(reorg):
+    document = reorg.plan()
+    document["agencies"]["open"][1]["level"] = "district"
+    document["competence"][0] |= {"agency_rule": "named", "agency": "000.12.98.H46"}
+    problems = _problems(document)
+    assert any(p.startswith("agencies.open[1]:") and "01/07/2025" in p for p in problems), problems
+    assert any(
+        p.startswith("competence[0].agency: cơ quan mã 000.12.98.H46 thuộc cấp huyện") and "72/2025/QH15" in p
+        for p in problems
+    ), problems
+
+
 def test_a_plan_cannot_take_effect_before_an_applied_plan_of_the_province(reorg):
     choices = [{"dossier": reorg.dossiers["d_in_c"].code, "unit": "99812"}]
     applied = services.load_plan(text=plans.dump(reorg.plan(choices=choices)))
@@ -91,6 +105,38 @@ def test_a_plan_cannot_take_effect_before_an_applied_plan_of_the_province(reorg)
         str(p).startswith("effective_at: trước thời điểm của phương án thu-nghiem-2026")
         for p in refused.value.problems
     )
+
+
+@pytest.mark.parametrize(
+    "moment, day",
+    [
+        ("9999-01-01T00:00:00+07:00", "01/01/9999"),
+        ("0001-01-01T00:00:00+07:00", "?"),  # before the first instant Python holds in UTC
+        ("1900-01-01T00:00:00+07:00", "01/01/1900"),
+    ],
+)
+def test_an_effective_moment_far_in_the_future_or_the_past_is_refused_and_nothing_is_saved(
+    reorg, moment, day
+):
+    problems = _problems(reorg.plan(effective_at=moment))
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"effective_at: ngày {day} nằm ngoài khoảng cho phép: từ ngày 02/09/1945")
+    assert f"không quá {plans.MAX_YEARS_AHEAD} năm kể từ hôm nay" in problems[0]
+
+
+def test_the_effective_date_may_be_the_founding_day_or_five_years_ahead_and_no_later(reorg):
+    today = dt.date(2026, 12, 1)
+    document = reorg.plan(
+        units=[], agencies={}, competence=[], staff=[], reception_points={}, office_hours=[]
+    )
+    for moment in ("1945-09-02T12:00:00+07:00", "2031-12-01T23:59:00+07:00"):
+        assert plans.validate({**document, "effective_at": moment}, today=today)
+    for moment in ("1945-09-01T00:00:00+07:00", "2031-12-02T00:00:00+07:00", "2031-12-01T17:00:00Z"):
+        with pytest.raises(PlanError) as refused:
+            plans.validate({**document, "effective_at": moment}, today=today)
+        assert [p.path for p in refused.value.problems] == ["effective_at"], moment
+    # 29 February: five years on is 28 February.
+    assert plans.latest_effective(dt.date(2028, 2, 29)) == dt.date(2033, 2, 28)
 
 
 def test_yaml_that_does_not_parse_names_its_line(db):

@@ -14,18 +14,22 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.geo.models import AdministrativeUnit
-from motcua.org.models import Agency
+from motcua.geo.models import Level as UnitLevel
+from motcua.org.models import DISTRICT_LEVEL_ENDS, Agency, AgencyLevel
 
 from . import interchange
 from . import national as national_records
 from .interchange import CatalogFormatError, Problem
 from .models import (
+    AgencyRule,
     CompetenceRule,
     Field,
     LegalDocument,
     OnlineLevel,
+    PlaceBasis,
     Procedure,
     ProcedureVersion,
     RequiredDocument,
@@ -41,6 +45,130 @@ from .verifier import Report, verify
 SAMPLE_CATALOG = Path(__file__).resolve().parent / "data" / "hue.yaml"
 
 Progress = Callable[[str], None] | None
+
+
+# --- competence rules -----------------------------------------------------------------------------------
+
+
+class CompetenceError(DomainError):
+    """A competence rule was refused; nothing was changed."""
+
+
+def check_competence_rule(rule: CompetenceRule) -> None:
+    """Raise CompetenceError unless ``rule`` (unsaved, its scope and agency attached) may exist.
+
+    The scope is a province or a commune in force on the rule's first day (catalog/competence.py); a named
+    agency is in force then; a rule for the commune's People's Committee names none. A district agency
+    (UBND huyện and its divisions) decides nothing from 1 July 2025: the Law on Organisation of Local
+    Government 2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15) ends the district level, so its
+    rule must end by then (org.models.DISTRICT_LEVEL_ENDS)."""
+    if rule.place_basis not in PlaceBasis.values:
+        raise CompetenceError(
+            "competence.place_basis", _("Căn cứ địa bàn %(basis)s không hợp lệ."), basis=rule.place_basis
+        )
+    if rule.agency_rule not in AgencyRule.values:
+        raise CompetenceError(
+            "competence.agency_rule", _("Cách xác định cơ quan %(rule)s không hợp lệ."), rule=rule.agency_rule
+        )
+    if rule.valid_to is not None and rule.valid_to <= rule.valid_from:
+        raise CompetenceError(
+            "competence.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực.")
+        )
+    scope = rule.scope
+    if scope.level not in (UnitLevel.PROVINCE, UnitLevel.COMMUNE) or not scope.is_valid_on(rule.valid_from):
+        raise CompetenceError(
+            "competence.scope",
+            _("Phạm vi %(unit)s phải là tỉnh hoặc xã, phường có hiệu lực ngày %(day)s."),
+            unit=scope.name,
+            day=f"{rule.valid_from:%d/%m/%Y}",
+        )
+    agency = rule.agency
+    if rule.agency_rule == AgencyRule.COMMUNE_COMMITTEE:
+        if agency is not None:
+            raise CompetenceError(
+                "competence.agency", _("Quy tắc giao UBND xã nơi có địa bàn không nêu cơ quan cụ thể.")
+            )
+        return
+    if agency is None or not agency.is_valid_on(rule.valid_from):
+        raise CompetenceError(
+            "competence.agency",
+            _("Cần một cơ quan có hiệu lực ngày %(day)s."),
+            day=f"{rule.valid_from:%d/%m/%Y}",
+        )
+    if agency.level == AgencyLevel.DISTRICT and (
+        rule.valid_to is None or rule.valid_to > DISTRICT_LEVEL_ENDS
+    ):
+        raise CompetenceError(
+            "competence.district_agency",
+            _(
+                "%(agency)s là cơ quan cấp huyện: không có thẩm quyền từ ngày 01/07/2025 "
+                "(Luật Tổ chức chính quyền địa phương số 72/2025/QH15)."
+            ),
+            agency=agency.name,
+        )
+
+
+@transaction.atomic
+def add_competence_rules(*, rules: list[CompetenceRule]) -> list[CompetenceRule]:
+    """Save new competence rules in one go (a period the catalog did not cover yet, e.g. before a reform),
+    each checked by ``check_competence_rule`` first: one refused, none saved."""
+    for rule in rules:
+        check_competence_rule(rule)
+    saved = CompetenceRule.objects.bulk_create(rules)
+    snapshots.changed()
+    return saved
+
+
+@transaction.atomic
+def move_competence(
+    *,
+    procedure: Procedure,
+    scope: AdministrativeUnit,
+    on: dt.date,
+    place_basis: str,
+    agency_rule: str,
+    agency: Agency | None = None,
+    place_fields: list[str] | None = None,
+    legal_basis: str,
+) -> CompetenceRule:
+    """Competence for ``procedure`` within ``scope`` from ``on``: the rule in force the day before whose
+    scope overlaps (the same unit, or either of the two the whole province) ends that day (``valid_to`` =
+    ``on``, exclusive), and the new rule opens on ``on``. Moving to the same rule again changes nothing.
+    Rules that start on ``on`` too (other entries of the same change set: a province rule beside a
+    commune's own) and rules that start later are left as they are.
+
+    A move follows a legal document on decentralization or delegation, so ``legal_basis`` is required."""
+    if not legal_basis.strip():
+        raise CompetenceError(
+            "competence.legal_basis", _("Cần nêu căn cứ pháp lý của việc chuyển thẩm quyền.")
+        )
+    wanted = {
+        "place_basis": place_basis,
+        "agency_rule": agency_rule,
+        "agency": agency,
+        "place_fields": list(place_fields or []),
+        "legal_basis": legal_basis,
+    }
+    same = CompetenceRule.objects.filter(procedure=procedure, scope=scope, valid_from=on, **wanted).first()
+    if same is not None:
+        return same
+    rule = CompetenceRule(procedure=procedure, scope=scope, valid_from=on, **wanted)
+    check_competence_rule(rule)
+    if scope.level == UnitLevel.PROVINCE:  # a province-wide rule overlaps every rule of the province
+        overlaps = Q(scope__province_code=scope.province_code)
+    else:
+        overlaps = Q(scope=scope) | Q(
+            scope__level=UnitLevel.PROVINCE, scope__province_code=scope.province_code
+        )
+    overlapping = (
+        CompetenceRule.objects.filter(procedure=procedure)
+        .filter(overlaps)
+        .filter(valid_from__lt=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    )
+    overlapping.update(valid_to=on)
+    rule.save()
+    return rule
 
 
 # --- verification and publication -------------------------------------------------------------------

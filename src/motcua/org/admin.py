@@ -62,6 +62,7 @@ class AgencyForm(ServiceCheckedForm):
         "agency.level": "level",
         "agency.unit_not_valid": "unit",
         "agency.unit_level": "unit",
+        "agency.district_after_reform": "valid_to",
         "agency.parent_not_valid": "parent",
         "agency.successor": "successor",
         "agency.end_before_start": "valid_to",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,14 @@ from motcua.core.models import Validity
 class AgencyLevel(models.TextChoices):
     PROVINCE = "province", _("cấp tỉnh")
     COMMUNE = "commune", _("cấp xã")
+    # Historical only: the district bodies (UBND huyện, thị xã, quận and their divisions) before the reform.
+    DISTRICT = "district", _("cấp huyện")
+
+
+# Luật Tổ chức chính quyền địa phương số 72/2025/QH15 (in force 1 July 2025): local government has two
+# tiers, province and commune; the district level is not organized from this day. A district agency ends
+# on it at the latest, and is never competent on or after it.
+DISTRICT_LEVEL_ENDS = dt.date(2025, 7, 1)
 
 
 class AgencyKind(models.TextChoices):

@@ -18,7 +18,17 @@ from motcua.core.errors import DomainError
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
 
-from .models import Agency, AgencyKind, AgencyLevel, Position, ReceptionPoint, ReceptionPointKind, Role, Staff
+from .models import (
+    DISTRICT_LEVEL_ENDS,
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    Position,
+    ReceptionPoint,
+    ReceptionPointKind,
+    Role,
+    Staff,
+)
 
 # QCVN 102:2016/BTTTT shape: XXX.YY.ZZ.HNN (level 4, 3, 2 and the province code).
 AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
@@ -72,6 +82,19 @@ def check_agency(
             "agency.unit_not_valid",
             _("Đơn vị hành chính %(unit)s không có hiệu lực vào ngày bắt đầu."),
             unit=unit.name,
+        )
+    # Law 72/2025/QH15 ends the district level on 1 July 2025: a district body is historical only (one
+    # still open is ended by the reorganization plan that takes the province to two tiers).
+    if level == AgencyLevel.DISTRICT and (
+        valid_from >= DISTRICT_LEVEL_ENDS or (valid_to is not None and valid_to > DISTRICT_LEVEL_ENDS)
+    ):
+        raise OrganizationError(
+            "agency.district_after_reform",
+            _("Cơ quan cấp huyện chỉ có hiệu lực trước ngày 01/07/2025 (từ ngày này không còn cấp huyện)."),
+        )
+    if level == AgencyLevel.DISTRICT and unit.level != UnitLevel.DISTRICT:
+        raise OrganizationError(
+            "agency.unit_level", _("Cơ quan cấp huyện phải gắn với một đơn vị hành chính cấp huyện.")
         )
     if level == AgencyLevel.COMMUNE and unit.level != UnitLevel.COMMUNE:
         raise OrganizationError(

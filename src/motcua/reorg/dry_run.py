@@ -12,8 +12,8 @@ it (docs/reorg.md, "Dry-run"):
   successor is missing;
 - procedures with no competent agency or two on the effective date, and workflow steps whose performer role
   has no staff at the resolved agency (the catalog verifier on the effective date, ``competence.gap``,
-  ``competence.overlap``, ``performer.missing``), and the current steps of the moving dossiers whose role
-  has no staff at their new agency;
+  ``competence.overlap``, ``competence.district_agency``, ``performer.missing``), and the current steps of
+  the moving dossiers whose role has no staff at their new agency;
 - dossiers whose appointment or step deadline falls within ``at_risk_days`` working days of the effective
   date: the hand-over between agencies may make them late;
 - the what-if forecast (``motcua.reorg.forecast``, docs/reorg-forecast.md): the past ``history_months``
@@ -52,7 +52,7 @@ AT_RISK_DAYS = 3
 # for a plan further ahead) (docs/reorg-forecast.md).
 HISTORY_MONTHS = 6
 # The verifier's rules the dry-run reports (competence and staffing on the effective date).
-VERIFIER_RULES = ("competence.gap", "competence.overlap", "performer.missing")
+VERIFIER_RULES = ("competence.gap", "competence.overlap", "competence.district_agency", "performer.missing")
 
 
 class _RolledBack(Exception):

@@ -53,8 +53,10 @@ from motcua.org.models import (
 from .old_agencies import (
     COMMITTEE,
     COMMUNE_TIER,
+    DISTRICT_TIER,
     OLD_COMMUNE_SLOT,
     OLD_DISTRICT_SLOT,
+    PROVINCE_TIER,
     is_old_body,
     old_agencies,
     old_commune_code,
@@ -70,6 +72,11 @@ LAST_DAY = EFFECTIVE - dt.timedelta(days=1)
 # March 2025 [kiểm tra: date of Huế's decisions]); it is not a founding date, only "before the reform".
 BEFORE_FROM = dt.date(2025, 3, 1)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LEVELS = {
+    PROVINCE_TIER: AgencyLevel.PROVINCE,
+    DISTRICT_TIER: AgencyLevel.DISTRICT,
+    COMMUNE_TIER: AgencyLevel.COMMUNE,
+}
 PLAN_CODE = "hue-2025"
 LEGAL_BASIS = (
     "Nghị quyết 1675/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội về việc sắp xếp các đơn vị "
@@ -172,8 +179,8 @@ def _old_organization(
                 body.name,
                 body.short_name,
                 body.kind,
-                # There is no district level among agency levels (two tiers since 2025): above the commune.
-                AgencyLevel.COMMUNE if body.tier == COMMUNE_TIER else AgencyLevel.PROVINCE,
+                # District bodies: a historical level, ended 1 July 2025 (org.models.DISTRICT_LEVEL_ENDS).
+                LEVELS[body.tier],
                 unit,
                 body.parent_code or committee,
             )
@@ -455,8 +462,7 @@ def build_before_catalog(*, province_code: str = PROVINCE, progress: Progress = 
         if procedure.pk not in with_version:
             basis = DISTRICT_PROCEDURES.get(procedure.code, ("", ""))[1]
             drafts.append(_draft_before(version, earlier, basis))
-    CompetenceRule.objects.bulk_create(rules)
-    snapshots.changed()
+    catalog_services.add_competence_rules(rules=rules)
     for draft in drafts:
         catalog_services.publish_version(version=draft, by=None)
     say(

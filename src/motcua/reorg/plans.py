@@ -31,7 +31,7 @@ from motcua.dossiers.models import Dossier
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
 from motcua.org import services as org_services
-from motcua.org.models import Agency, ReceptionPoint, Staff
+from motcua.org.models import Agency, AgencyLevel, ReceptionPoint, Staff
 
 from .models import Plan, PlanStatus
 
@@ -39,6 +39,11 @@ FORMAT = "motcua-reorg/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "plan.schema.json"
 # The effective date of a plan is the date of its moment in Vietnam's time zone (the schema says so).
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# A plan's effective date lies between the founding of the state (Tuyên ngôn độc lập, 2 September 1945: no
+# administrative unit of the geography is older) and this many years after today: a later date is a typo
+# (year 9999), and a reorganization is decided a few years ahead at most.
+EARLIEST_EFFECTIVE = dt.date(1945, 9, 2)
+MAX_YEARS_AHEAD = 5
 # Shares of a split or of an agency's successors, when given, sum to 1 within this tolerance.
 SHARE_TOLERANCE = 0.001
 
@@ -143,7 +148,35 @@ def _control_problems(value: Any, path: tuple[Any, ...] = ()) -> list[Problem]:
     return []
 
 
-def check_schema(document: Any) -> list[Problem]:
+def latest_effective(today: dt.date) -> dt.date:
+    """The last effective date a plan validated ``today`` may have (MAX_YEARS_AHEAD years on)."""
+    year = today.year + MAX_YEARS_AHEAD
+    if (today.month, today.day) == (2, 29):
+        return today.replace(year=year, day=28)
+    return today.replace(year=year)
+
+
+def date_problem(path: str, day: dt.date | None, *, today: dt.date) -> Problem | None:
+    """A date of a plan outside [EARLIEST_EFFECTIVE, today + MAX_YEARS_AHEAD years] (None: out of range)."""
+    latest = latest_effective(today)
+    if day is not None and EARLIEST_EFFECTIVE <= day <= latest:
+        return None
+    return Problem(
+        path,
+        _(
+            "ngày %(day)s nằm ngoài khoảng cho phép: từ ngày %(earliest)s đến ngày %(latest)s "
+            "(không quá %(years)s năm kể từ hôm nay)"
+        )
+        % {
+            "day": day.strftime("%d/%m/%Y") if day is not None else "?",
+            "earliest": EARLIEST_EFFECTIVE.strftime("%d/%m/%Y"),
+            "latest": latest.strftime("%d/%m/%Y"),
+            "years": MAX_YEARS_AHEAD,
+        },
+    )
+
+
+def check_schema(document: Any, *, today: dt.date | None = None) -> list[Problem]:
     validator = Draft202012Validator(schema())
     problems = [
         _schema_problem(e) for e in sorted(validator.iter_errors(document), key=lambda e: list(e.path))
@@ -159,6 +192,14 @@ def check_schema(document: Any) -> list[Problem]:
                     "effective_at", _("cần thời điểm ISO 8601 có múi giờ, ví dụ 2025-07-01T00:00:00+07:00")
                 )
             )
+        else:
+            try:
+                day: dt.date | None = moment.astimezone(TZ).date()
+            except OverflowError:  # 0001-01-01T00:00+07:00 is before the first instant Python can hold
+                day = None
+            problem = date_problem("effective_at", day, today=today or dt.datetime.now(TZ).date())
+            if problem is not None:
+                problems.append(problem)
     return problems
 
 
@@ -339,8 +380,25 @@ class _References:
                     self.add(f"{path}.agency", _("quy tắc “named” cần nêu cơ quan"))
                 else:
                     self.new_agency(f"{path}.agency", rule["agency"])
+                    self.not_district(f"{path}.agency", rule["agency"])
             elif rule.get("agency"):
                 self.add(f"{path}.agency", _("quy tắc “commune_committee” không nêu cơ quan"))
+
+    def not_district(self, path: str, code: str) -> None:
+        """A district body takes no competence (catalog.services.check_competence_rule says why)."""
+        opened = self.opened_agencies.get(code)
+        if (opened is not None and opened["level"] == AgencyLevel.DISTRICT) or (
+            opened is None
+            and Agency.objects.valid_on(self.on).filter(code=code, level=AgencyLevel.DISTRICT).exists()
+        ):
+            self.add(
+                path,
+                _(
+                    "cơ quan mã %(code)s thuộc cấp huyện, không được giao thẩm quyền: không còn cấp huyện "
+                    "từ 01/07/2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15)"
+                )
+                % {"code": code},
+            )
 
     def check_staff(self) -> None:
         usernames = {item["username"] for item in self.document.get("staff") or []}
@@ -407,9 +465,11 @@ class _References:
             self.unit(f"choices[{i}].unit", item["unit"], on=self.on)
 
 
-def validate(document: Any) -> dict[str, Any]:
-    """The document if it is a sound plan, else PlanError with every problem and its path."""
-    problems = check_schema(document)
+def validate(document: Any, *, today: dt.date | None = None) -> dict[str, Any]:
+    """The document if it is a sound plan, else PlanError with every problem and its path. Its dates (the
+    effective moment: the format has no other) lie between EARLIEST_EFFECTIVE and MAX_YEARS_AHEAD years
+    after ``today`` (default: today in Vietnam)."""
+    problems = check_schema(document, today=today)
     if problems:
         raise PlanError(problems)
     problems = _References(document).check()

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from motcua.calendar import services as calendar_services
 from motcua.calendar.models import OfficeHours
-from motcua.catalog.models import CompetenceRule, Procedure
+from motcua.catalog import services as catalog_services
+from motcua.catalog.models import Procedure
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.dossiers import events
@@ -29,7 +30,6 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.reorganization import reroute
 from motcua.dossiers.services.unit import unit_of_work
 from motcua.geo.models import AdministrativeUnit, UnitSuccession
-from motcua.geo.models import Level as UnitLevel
 from motcua.org import services as org_services
 from motcua.org.models import Agency, Position, ReceptionPoint, Staff
 
@@ -193,28 +193,19 @@ def _open_reception_points(document: dict[str, Any], on: dt.date) -> None:
 
 
 def _competence(document: dict[str, Any], on: dt.date) -> None:
-    """Each entry ends the procedure's rules whose scope overlaps (the same unit, or either scoped to the
-    whole province) and opens its own rule (the schema's description; catalog.CompetenceRule)."""
+    """Each entry moves the procedure's competence from the effective date (the schema's description):
+    ``catalog.services.move_competence`` ends the rules whose scope overlaps and opens the entry's."""
     for item in document.get("competence") or []:
-        procedure = Procedure.objects.get(code=item["procedure"])
-        scope = _unit(item["scope"], on)
-        agency = Agency.objects.valid_on(on).get(code=item["agency"]) if item.get("agency") else None
-        wanted = {
-            "place_basis": item["place_basis"],
-            "agency_rule": item["agency_rule"],
-            "agency": agency,
-            "place_fields": item.get("place_fields") or [],
-            "legal_basis": item["legal_basis"],
-        }
-        if CompetenceRule.objects.filter(procedure=procedure, scope=scope, valid_from=on, **wanted).exists():
-            continue
-        overlapping = CompetenceRule.objects.filter(procedure=procedure).filter(
-            Q(scope=scope) | Q(scope__level=UnitLevel.PROVINCE, scope__province_code=scope.province_code)
-            if scope.level != UnitLevel.PROVINCE
-            else Q(scope__province_code=scope.province_code)
+        catalog_services.move_competence(
+            procedure=Procedure.objects.get(code=item["procedure"]),
+            scope=_unit(item["scope"], on),
+            on=on,
+            place_basis=item["place_basis"],
+            agency_rule=item["agency_rule"],
+            agency=Agency.objects.valid_on(on).get(code=item["agency"]) if item.get("agency") else None,
+            place_fields=item.get("place_fields") or [],
+            legal_basis=item["legal_basis"],
         )
-        _end(overlapping, on)
-        CompetenceRule.objects.create(procedure=procedure, scope=scope, valid_from=on, **wanted)
 
 
 def _end_agencies(document: dict[str, Any], plan: Plan, on: dt.date) -> None:

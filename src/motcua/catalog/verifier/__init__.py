@@ -2,7 +2,8 @@
 
 Rules (each finding carries the rule's code):
 - ``competence.gap`` / ``competence.overlap``: for every procedure and every commune of the
-  province, exactly one competent agency;
+  province, exactly one competent agency; ``competence.district_agency``: from 1 July 2025 no rule names
+  an agency of the old district level (Law 72/2025/QH15 ends it);
 - ``workflow.*``: one initial step, every step reachable, every path ends in a result or a
   refusal, actions and transitions consistent (returns go back and need a reason; refusal and
   result end the workflow);

@@ -1,4 +1,5 @@
 """``competence.gap`` / ``competence.overlap``: exactly one competent agency per procedure and commune;
+``competence.district_agency``: no rule names a district body on or after 1 July 2025 (no district level);
 ``competence.place_fields`` / ``competence.place_field``: each rule names the e-form fields carrying the
 place the law names, and each is a commune picker of the version's form."""
 
@@ -39,6 +40,11 @@ def competent_agencies(world: World, rules: list[RuleRow], commune_id: int) -> t
             if not found:
                 reasons.append(_("không có UBND xã, phường đang hoạt động"))
             agencies.extend(found)
+        elif rule.agency_id in world.district_agencies:
+            reasons.append(
+                _("'%(agency)s' là cơ quan cấp huyện, không còn từ 01/07/2025")
+                % {"agency": world.agency_name(rule.agency_id)}
+            )
         elif rule.agency_id in world.agencies:
             agencies.append(rule.agency_id)
         else:
@@ -50,6 +56,17 @@ def competent_agencies(world: World, rules: list[RuleRow], commune_id: int) -> t
 
 
 def check_competence(add: AddFinding, world: World, rules: list[RuleRow]) -> dict[int, int]:
+    district = sorted({rule.agency_id for rule in rules if rule.agency_id in world.district_agencies})
+    if district:
+        add(
+            ERROR,
+            "competence.district_agency",
+            _(
+                "quy tắc thẩm quyền giao cho cơ quan cấp huyện, không còn cấp huyện từ 01/07/2025 "
+                "(Luật Tổ chức chính quyền địa phương số 72/2025/QH15): %(agencies)s"
+            )
+            % {"agencies": ", ".join(world.agency_name(a) for a in district)},
+        )
     competent: dict[int, int] = {}
     gaps, overlaps = [], []
     for commune_id, commune_name in world.communes:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from motcua.geo.models import AdministrativeUnit
 from motcua.geo.models import Level as UnitLevel
-from motcua.org.models import Agency, AgencyKind, AgencyLevel, Position
+from motcua.org.models import DISTRICT_LEVEL_ENDS, Agency, AgencyKind, AgencyLevel, Position
 
 from ..models import (
     CompetenceRule,
@@ -49,6 +49,16 @@ class World:
             self.agencies[agency_id] = name
             if kind == AgencyKind.PEOPLES_COMMITTEE and level == AgencyLevel.COMMUNE:
                 self.committee_of[unit_id].append(agency_id)
+        # District bodies, in force or ended, on a day without a district level (Law 72/2025/QH15).
+        self.district_agencies: set[int] = (
+            set(
+                Agency.objects.filter(province_code=province_code, level=AgencyLevel.DISTRICT).values_list(
+                    "id", flat=True
+                )
+            )
+            if on >= DISTRICT_LEVEL_ENDS
+            else set()
+        )
         self.staffed: set[tuple[int, str]] = set(
             Position.objects.valid_on(on)
             .filter(staff__is_active=True, agency_id__in=list(self.agencies))

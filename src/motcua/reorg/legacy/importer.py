@@ -71,9 +71,8 @@ EVENT_MAP: dict[str, tuple[str, str, str]] = {
 }
 STATUS_MAP = {"da_tra_ket_qua": State.RETURNED, "tu_choi": State.STOPPED, "rut_ho_so": State.WITHDRAWN}
 _LEVEL_UNIT = {"tinh": Level.PROVINCE, "huyen": Level.DISTRICT, "xa": Level.COMMUNE}
-# AgencyLevel holds the two tiers of 2025; a district body sat above the communes, so it is kept at the
-# provincial tier on the old province (its district stays in the import's notes: LegacyRecord.notes).
-_AGENCY_LEVEL = {"tinh": AgencyLevel.PROVINCE, "huyen": AgencyLevel.PROVINCE, "xa": AgencyLevel.COMMUNE}
+# An old district body keeps its historical level on its old district (it ended by 1 July 2025 at the latest).
+_AGENCY_LEVEL = {"tinh": AgencyLevel.PROVINCE, "huyen": AgencyLevel.DISTRICT, "xa": AgencyLevel.COMMUNE}
 _AGENCY_KIND = {
     "ubnd": AgencyKind.PEOPLES_COMMITTEE,
     "so": AgencyKind.DEPARTMENT,
@@ -580,14 +579,13 @@ def _import_agencies(plan: ImportPlan, run: LegacyRun) -> tuple[dict[str, Agency
         notes = {"level": row["level"], "unit": item.unit.code}
         agency = item.existing
         if agency is None:
-            unit = item.unit.parent if row["level"] == "huyen" and item.unit.parent else item.unit
-            valid_from = row["valid_from"] or unit.valid_from
+            valid_from = row["valid_from"] or item.unit.valid_from
             agency = org_services.create_agency(
                 code=row["code"],
                 name=row["name"],
                 kind=_AGENCY_KIND[row["kind"]],
                 level=_AGENCY_LEVEL[row["level"]],
-                unit=unit,
+                unit=item.unit,
                 valid_from=valid_from,
                 valid_to=row["valid_to"],
                 parent=by_code.get(row["parent_code"]) if row["parent_code"] else None,
