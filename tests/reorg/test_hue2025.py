@@ -6,6 +6,8 @@ desks of the first communes only) inside a transaction rolled back after the las
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -16,6 +18,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.catalog.models import CompetenceRule, Procedure, ProcedureVersion
 from motcua.catalog.verifier import verify
@@ -100,6 +103,12 @@ def test_the_old_bodies_stand_open_ended_on_30_june_2025_with_their_staff(scenar
     }
     commune = Agency.objects.get(code=hue2025.old_commune_code("19750"))  # UBND phường Tây Lộc (old)
     assert commune.unit.valid_to == hue2025.EFFECTIVE and commune.parent.code == "475.00.91.H57"
+    # They start with their units, years before an old system's dossiers, each under a parent already there.
+    for body in (district, *divisions, commune):
+        assert body.valid_from == body.unit.valid_from < dt.date(2020, 1, 1)
+        assert body.parent is not None and body.parent.is_valid_on(body.valid_from)
+    desks = ReceptionPoint.objects.filter(agency__in=[district, commune])
+    assert {p.valid_from for p in desks} == {district.unit.valid_from}
     roles = set(
         Position.objects.valid_on(hue2025.LAST_DAY).filter(agency=commune).values_list("role", flat=True)
     )
@@ -108,9 +117,14 @@ def test_the_old_bodies_stand_open_ended_on_30_june_2025_with_their_staff(scenar
 
 
 def test_the_provincial_bodies_that_continued_are_the_2025_rows(scenario, db):
-    for code in ("000.00.00.H57", "000.00.01.H57", "000.00.15.H57", "000.00.81.H57"):
+    old_province = AdministrativeUnit.objects.get(code="46", level="province", valid_to=hue2025.EFFECTIVE)
+    # The departments in their shape since the mergers of March 2025; the city committee, the service center
+    # and the post offices are older, as old as the pre-2025 province.
+    starts = {"000.00.15.H57": hue2025.BEFORE_FROM}
+    starts |= dict.fromkeys(("000.00.00.H57", "000.00.01.H57", "000.00.81.H57"), old_province.valid_from)
+    for code, start in starts.items():
         agency = Agency.objects.get(code=code)
-        assert agency.valid_from == hue2025.BEFORE_FROM and agency.is_valid_on(hue2025.EFFECTIVE)
+        assert agency.valid_from == start and agency.is_valid_on(hue2025.EFFECTIVE)
     # The 2025 commune committees did not exist before 1 July.
     assert Agency.objects.get(code="197.53.00.H57").valid_from == hue2025.EFFECTIVE
 
@@ -170,12 +184,64 @@ def test_an_export_generated_here_reuses_the_old_bodies_the_builder_made(scenari
     assert at_old_bodies and all(
         built[d.receiving_agency.code] == d.receiving_agency_id for d in at_old_bodies
     )
+    # Years of old dossiers at the bodies the builder made, none outside a body's life.
+    assert min(d.received_at for d in at_old_bodies).date() < hue2025.BEFORE_FROM
+    report = _report(outcome.report_path)
+    assert not [r for r in report if r["field"] in ("received_at", "finished_at")]
     result = reconcile(export.directory)
     assert result.clean and result.unexplained == []
     agency_lines = [line for line in result.counts if line.entity == "agency"]
     assert (
         sum(line.source for line in agency_lines) == sum(line.imported for line in agency_lines) == len(rows)
     )
+
+
+def test_a_dossier_outside_the_life_of_the_agency_here_is_rejected_with_its_message(
+    scenario, db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    export = generate(tmp_path / "export", dossiers=30, seed=11, defects=0)
+    rows = [json.loads(line) for line in (export.directory / fmt.DOSSIERS).read_text().splitlines()]
+    at_old_bodies = [r for r in rows if hue2025.is_old_body(r["agency_code"])]
+    early = at_old_bodies[0]
+    late = next(
+        r
+        for r in at_old_bodies
+        if r["agency_code"] != early["agency_code"] and _day(r["received_at"]) < _day(r["finished_at"])
+    )
+    # The agencies here started later and ended earlier than the export says (its rows date them from 2000).
+    Agency.objects.filter(code=early["agency_code"]).update(
+        valid_from=_day(early["received_at"]) + dt.timedelta(days=1)
+    )
+    Agency.objects.filter(code=late["agency_code"]).update(valid_to=_day(late["finished_at"]))
+
+    outcome = import_export(directory=export.directory, batch_size=25, report_path=tmp_path / "report.csv")
+
+    rejected = {
+        (r["key"], r["file"], r["field"]): r["message"]
+        for r in _report(outcome.report_path)
+        if r["outcome"] == "rejected"
+    }
+    assert rejected[(early["code"], fmt.DOSSIERS, "received_at")] == (
+        "Ngày tiếp nhận ngoài thời gian hoạt động của cơ quan."
+    )
+    assert rejected[(late["code"], fmt.DOSSIERS, "finished_at")] == (
+        "Ngày kết thúc ngoài thời gian hoạt động của cơ quan."
+    )
+    assert (early["code"], fmt.EVENTS, "dossier_code") in rejected  # its history left out with it
+    assert not Dossier.objects.filter(legacy_code__in=[early["code"], late["code"]]).exists()
+    assert not LegacyRecord.objects.filter(key__startswith=early["code"]).exists()
+    assert Dossier.objects.exclude(legacy_code="").count() == len(outcome.plan.dossiers) > 0
+    assert reconcile(export.directory).clean
+
+
+def _day(moment: str) -> dt.date:
+    return timezone.localdate(dt.datetime.fromisoformat(moment))
+
+
+def _report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_loading_the_demo_again_keeps_the_catalog_in_force_before_the_reform(scenario, db):

@@ -129,6 +129,7 @@ class AgencyRow:
     level: str
     unit: AdministrativeUnit
     parent_code: str | None = None
+    valid_from: dt.date | None = None  # None: the day the rows are ensured on
 
 
 @dataclass
@@ -138,6 +139,7 @@ class PointRow:
     kind: str
     agency_code: str
     unit: AdministrativeUnit
+    valid_from: dt.date | None = None  # None: the day the rows are ensured on
 
 
 @dataclass
@@ -339,7 +341,8 @@ def _plan(province: AdministrativeUnit, communes: list[AdministrativeUnit]):
 
 
 def _ensure_agencies(rows: list[AgencyRow], *, on: dt.date) -> tuple[dict[str, Agency], int]:
-    """Create the agencies missing on ``on``, parents before children; return all of them by code."""
+    """Create the agencies missing on ``on`` (from their row's ``valid_from``, else from ``on``), parents
+    before children; return all of them by code."""
     existing = {a.code: a for a in Agency.objects.valid_on(on).filter(code__in=[r.code for r in rows])}
     created = 0
     pending = [r for r in rows if r.code not in existing]
@@ -357,7 +360,7 @@ def _ensure_agencies(rows: list[AgencyRow], *, on: dt.date) -> tuple[dict[str, A
                 unit=r.unit,
                 parent=existing.get(r.parent_code) if r.parent_code else None,
                 province_code=r.unit.province_code,
-                valid_from=on,
+                valid_from=r.valid_from or on,
             )
             for r in ready
         )
@@ -382,7 +385,7 @@ def _ensure_points(rows: list[PointRow], agencies: dict[str, Agency], *, on: dt.
             agency=agencies[r.agency_code],
             unit=r.unit,
             province_code=r.unit.province_code,
-            valid_from=on,
+            valid_from=r.valid_from or on,
         )
         for r in missing
     )

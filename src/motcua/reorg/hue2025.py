@@ -43,6 +43,7 @@ from motcua.org import demo as org_demo
 from motcua.org import selectors as org_selectors
 from motcua.org.models import (
     Agency,
+    AgencyKind,
     AgencyLevel,
     Position,
     ReceptionPoint,
@@ -68,8 +69,9 @@ Progress = Callable[[str], None] | None
 PROVINCE = "46"
 EFFECTIVE = dt.date(2025, 7, 1)  # Resolution 1675/NQ-UBTVQH15: the 40 new units from 1 July 2025
 LAST_DAY = EFFECTIVE - dt.timedelta(days=1)
-# The scenario's organization starts when the provincial departments took their 2025 shape (the mergers of
-# March 2025 [kiểm tra: date of Huế's decisions]); it is not a founding date, only "before the reform".
+# When the provincial departments took their 2025 shape (the mergers of March 2025 [kiểm tra: date of Huế's
+# decisions]): the start of those departments, of the scenario's staff and of its pre-2025 catalog. The old
+# district and commune bodies start with their units (reorg.old_agencies.OldAgency.valid_from).
 BEFORE_FROM = dt.date(2025, 3, 1)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LEVELS = {
@@ -183,12 +185,18 @@ def _old_organization(
                 LEVELS[body.tier],
                 unit,
                 body.parent_code or committee,
+                valid_from=body.valid_from,
             )
         )
         if body.tier == COMMUNE_TIER:
             points.append(
                 org_demo.PointRow(
-                    code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
+                    code,
+                    f"Bộ phận Một cửa UBND {label}",
+                    ReceptionPointKind.ONE_STOP_DESK,
+                    code,
+                    unit,
+                    valid_from=body.valid_from,
                 )
             )
             slug = f"cu.{commune_slugs[unit.code]}"
@@ -213,7 +221,12 @@ def _old_organization(
         if body.division is None:
             points.append(
                 org_demo.PointRow(
-                    code, f"Bộ phận Một cửa UBND {label}", ReceptionPointKind.ONE_STOP_DESK, code, unit
+                    code,
+                    f"Bộ phận Một cửa UBND {label}",
+                    ReceptionPointKind.ONE_STOP_DESK,
+                    code,
+                    unit,
+                    valid_from=body.valid_from,
                 )
             )
             accounts += [
@@ -257,22 +270,34 @@ def _old_organization(
 
 
 def _reach_back_provincial_bodies(province_code: str) -> int:
-    """The provincial bodies continued through the reform: their 2025 rows are dated back to BEFORE_FROM.
+    """The provincial bodies continued through the reform: their 2025 rows are dated back.
 
-    The city People's Committee, the service center, the departments (in their shape since March 2025)
-    with their divisions, and the post offices were the same bodies on 30 June and on 1 July 2025. Their
-    unit is the 2025 row of the city (same GSO code; the geography splits its periods on 1 July), which
-    ``org.services.check_agency`` would refuse before 1 July: hence the update of the dates only.
+    The city People's Committee, the service center, the departments with their divisions, and the post
+    offices were the same bodies on 30 June and on 1 July 2025. The departments (and their divisions) start
+    on BEFORE_FROM, when the mergers gave them their 2025 shape; the others are older than the scenario and
+    start with the pre-2025 province (its unit's valid_from), as the district bodies under the city
+    committee do. Their staff's positions start on BEFORE_FROM. Their unit is the 2025 row of the city (same
+    GSO code; the geography splits its periods on 1 July), which ``org.services.check_agency`` would refuse
+    before 1 July: hence the update of the dates only.
     """
     agencies = Agency.objects.filter(
         province_code=province_code, level=AgencyLevel.PROVINCE, valid_from=EFFECTIVE
     )
     agencies = agencies.exclude(Q(code__contains=f".{OLD_DISTRICT_SLOT}."))
+    merged = Q(kind=AgencyKind.DEPARTMENT) | Q(parent__kind=AgencyKind.DEPARTMENT)
     ids = list(agencies.values_list("pk", flat=True))
     if not ids:
         return 0
-    Agency.objects.filter(pk__in=ids).update(valid_from=BEFORE_FROM)
-    ReceptionPoint.objects.filter(agency_id__in=ids, valid_from=EFFECTIVE).update(valid_from=BEFORE_FROM)
+    old_province = (
+        AdministrativeUnit.objects.valid_on(LAST_DAY)
+        .filter(code=province_code, level=UnitLevel.PROVINCE)
+        .first()
+    )
+    older = old_province.valid_from if old_province is not None else BEFORE_FROM
+    for start, part in ((BEFORE_FROM, merged), (older, ~merged)):
+        chosen = list(agencies.filter(part).values_list("pk", flat=True))
+        Agency.objects.filter(pk__in=chosen).update(valid_from=start)
+        ReceptionPoint.objects.filter(agency_id__in=chosen, valid_from=EFFECTIVE).update(valid_from=start)
     Position.objects.filter(agency_id__in=ids, valid_from=EFFECTIVE).update(valid_from=BEFORE_FROM)
     return len(ids)
 
@@ -636,13 +661,10 @@ def _one_dossier(
 
 def old_agency_ids(province_code: str = PROVINCE) -> list[int]:
     """The agencies of the bodies that ended on 30 June 2025 (the old districts' and communes' slots)."""
-    return [
-        pk
-        for pk, code in Agency.objects.filter(
-            province_code=province_code, valid_from=BEFORE_FROM
-        ).values_list("pk", "code")
-        if is_old_body(code)
-    ]
+    rows = Agency.objects.filter(province_code=province_code, valid_from__lt=EFFECTIVE).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=EFFECTIVE)
+    )
+    return [pk for pk, code in rows.values_list("pk", "code") if is_old_body(code)]
 
 
 def build_before_dossiers(

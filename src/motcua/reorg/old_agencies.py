@@ -1,4 +1,4 @@
-"""Huế's bodies that ended on 30 June 2025: one list of codes, names, units and successors.
+"""Huế's bodies that ended on 30 June 2025: one list of codes, names, units, starts and successors.
 
 The before-2025 builder (``reorg/hue2025.py``, ``motcua reorg_demo before-2025``) creates these agencies and
 the synthetic export of the old one-stop system (``reorg/legacy/generate.py``) addresses its dossiers to them,
@@ -12,6 +12,7 @@ and its divisions ``ddd.YY.91``. Neither collides with ``000.YY.ZZ`` (province) 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,6 +72,13 @@ class OldAgency:
     parent_code: str = ""
     successor_code: str = ""
     division: DivisionSpec | None = None
+
+    @property
+    def valid_from(self) -> dt.date:
+        """The body's start as far as the data knows it: its unit's. The geography dates every pre-2025 unit
+        from one day (``geo.sources.LEGACY_VALID_FROM``: the packages give no dates), which covers the years
+        of an old system's export; no founding date of a body is typed here."""
+        return self.unit.valid_from
 
 
 def old_commune_code(unit_code: str, province_code: str = PROVINCE) -> str:

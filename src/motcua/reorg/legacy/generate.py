@@ -182,7 +182,7 @@ def generate(
             "level": agency.tier,
             "kind": _KIND[agency.kind],
             "unit_code": agency.unit.code,
-            "valid_from": agency.unit.valid_from.isoformat(),
+            "valid_from": agency.valid_from.isoformat(),
             "valid_to": REFORM_DATE.isoformat(),
         }
         if agency.parent_code:

@@ -1,13 +1,14 @@
 """``motcua legacy import DIR``: check every row of an old system's export first, then import the rows that
 passed, in batches (each one transaction), resumably and idempotently (docs/legacy-import.md).
 
-``plan_import`` reads and checks the whole export without writing anything: each row on its own
-(``format``), then against the other rows (duplicates, references, a history that replays to the dossier's
-status) and against this system (procedures, pre-2025 units, agencies, codes already used). A rejected row
-is listed with its reason and nothing of it is imported; a dossier rejected takes its events and files
-with it. ``import_export`` writes the report, then imports what the plan accepted; the progress is kept in
-a ``LegacyRun`` row and each imported row in a ``LegacyRecord``, so that a run killed mid-way and started
-again ends in the same state, and a second run of a finished import changes nothing.
+``plan_import`` reads and checks the whole export without writing anything: each row on its own (``format``),
+then against the other rows (duplicates, references, a history that replays to the dossier's status) and
+against this system (procedures, pre-2025 units, agencies, codes already used; a dossier's dates within its
+agency's, the agency's here when one is reused). A rejected row is listed with its reason and nothing of it is
+imported; a dossier rejected takes its events and files with it. ``import_export`` writes the report, then
+imports what the plan accepted; the progress is kept in a ``LegacyRun`` row and each imported row in a
+``LegacyRecord``, so that a run killed mid-way and started again ends in the same state, and a second run of a
+finished import changes nothing.
 
 Old addresses go through the address normalizer (``geo.selectors.normalize_address``): the old unit code
 given with the dossier names its 2025 successor when it had one; for a split unit the address text decides,
@@ -269,6 +270,27 @@ def _check_agencies(plan: ImportPlan, units: _Units) -> dict[str, Agency | None]
     return accepted
 
 
+Period = tuple[dt.date, dt.date | None]  # valid_from, valid_to (exclusive; None: open-ended)
+
+
+def _agency_periods(agencies: dict[str, Agency | None], rows: dict[str, AgencyPlan]) -> dict[str, Period]:
+    """When each accepted agency was in force: an agency already here (reused) by its own dates, which are
+    what its dossiers will be read against, not the export's; one to be imported by its row's."""
+    periods: dict[str, Period] = {}
+    for code, agency in agencies.items():
+        if agency is not None:
+            periods[code] = (agency.valid_from, agency.valid_to)
+        else:
+            row = rows[code].row
+            periods[code] = (row["valid_from"] or dt.date.min, row["valid_to"])
+    return periods
+
+
+def _within(period: Period, day: dt.date) -> bool:
+    start, end = period
+    return start <= day and (end is None or day < end)
+
+
 def _procedures() -> dict[str, tuple[Procedure, list[ProcedureVersion]]]:
     found: dict[str, tuple[Procedure, list[ProcedureVersion]]] = {}
     for version in ProcedureVersion.objects.select_related("procedure").order_by("valid_from", "pk"):
@@ -335,6 +357,7 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
     units = _Units(manifest.province_code)
     agencies = _check_agencies(plan, units)
     agency_rows = {a.row["code"]: a for a in plan.agencies}
+    periods = _agency_periods(agencies, agency_rows)
     procedures = _procedures()
 
     dossier_rows = _read(plan, fmt.DOSSIERS)
@@ -357,16 +380,17 @@ def plan_import(directory: Path, *, check_content: bool = True) -> ImportPlan:
         known = procedures.get(row["procedure_code"])
         if known is None:
             reasons.append(("procedure_code", _("Không có thủ tục mang mã này trong danh mục.")))
-        if row["agency_code"] not in agencies:
+        period = periods.get(row["agency_code"])
+        if period is None:
             reasons.append(("agency_code", _("Không có cơ quan cũ mang mã này.")))
-        elif row["agency_code"] in agency_rows:
-            agency_row = agency_rows[row["agency_code"]].row
-            if not (agency_row["valid_from"] or dt.date.min) <= day < agency_row["valid_to"]:
-                reasons.append(("received_at", _("Ngày tiếp nhận ngoài thời gian hoạt động của cơ quan.")))
+        elif not _within(period, day):
+            reasons.append(("received_at", _("Ngày tiếp nhận ngoài thời gian hoạt động của cơ quan.")))
         if not row["received_at"] <= row["finished_at"] <= exported:
             reasons.append(
                 ("finished_at", _("Ngày kết thúc phải sau ngày tiếp nhận và trước ngày xuất dữ liệu."))
             )
+        elif period is not None and not _within(period, timezone.localdate(row["finished_at"])):
+            reasons.append(("finished_at", _("Ngày kết thúc ngoài thời gian hoạt động của cơ quan.")))
         if row["appointment_at"] < row["received_at"]:
             reasons.append(("appointment_at", _("Ngày hẹn trả kết quả trước ngày tiếp nhận.")))
         if row["unit_code"] and units.old(row["unit_code"], day) is None:
