@@ -103,6 +103,29 @@ def test_a_move_for_one_commune_leaves_rules_starting_that_day_in_place(procedur
     assert after[commune.pk] != _justice().pk and list(after.values()).count(_justice().pk) == 39
 
 
+def test_a_later_move_for_one_commune_keeps_the_province_rule_for_the_other_communes(procedure):
+    """The commune's own rule wins over the province's (catalog.competence): ending the province's rule
+    would leave 39 communes without a competent agency."""
+    version = import_draft(procedure)
+    province_rule = _move(procedure["code"])
+    later = MOVE + dt.timedelta(days=30)
+    commune = AdministrativeUnit.objects.valid_on(later).filter(province_code="46", level="commune").first()
+    own = _move(
+        procedure["code"],
+        on=later,
+        scope=commune,
+        agency=None,
+        agency_rule=AgencyRule.COMMUNE_COMMITTEE,
+        place_basis=PlaceBasis.RESIDENCE,
+        place_fields=["residence_unit"],
+    )
+    province_rule.refresh_from_db()
+    assert province_rule.valid_to is None and own.valid_from == later
+    after = competent_agency_ids(on=later, procedure=version.procedure)
+    assert len(after) == 40 and after[commune.pk] != _justice().pk
+    assert list(after.values()).count(_justice().pk) == 39
+
+
 @pytest.mark.parametrize(
     "changes, code",
     [

@@ -131,9 +131,10 @@ def move_competence(
     place_fields: list[str] | None = None,
     legal_basis: str,
 ) -> CompetenceRule:
-    """Competence for ``procedure`` within ``scope`` from ``on``: the rule in force the day before whose
-    scope overlaps (the same unit, or either of the two the whole province) ends that day (``valid_to`` =
-    ``on``, exclusive), and the new rule opens on ``on``. Moving to the same rule again changes nothing.
+    """Competence for ``procedure`` within ``scope`` from ``on``: the rules in force the day before that it
+    replaces (for a province: every rule of the province; for a commune: the commune's own rule, the
+    province's staying for the other communes) end that day (``valid_to`` = ``on``, exclusive), and the
+    new rule opens on ``on``. Moving to the same rule again changes nothing.
     Rules that start on ``on`` too (other entries of the same change set: a province rule beside a
     commune's own) and rules that start later are left as they are.
 
@@ -154,12 +155,13 @@ def move_competence(
         return same
     rule = CompetenceRule(procedure=procedure, scope=scope, valid_from=on, **wanted)
     check_competence_rule(rule)
-    if scope.level == UnitLevel.PROVINCE:  # a province-wide rule overlaps every rule of the province
+    # A province-wide move states the province's competence anew: every rule of the province ends. A
+    # commune's own rule wins over the province's (catalog.competence), so a move for one commune ends only
+    # that commune's rule: the province's keeps deciding for every other commune.
+    if scope.level == UnitLevel.PROVINCE:
         overlaps = Q(scope__province_code=scope.province_code)
     else:
-        overlaps = Q(scope=scope) | Q(
-            scope__level=UnitLevel.PROVINCE, scope__province_code=scope.province_code
-        )
+        overlaps = Q(scope=scope)
     overlapping = (
         CompetenceRule.objects.filter(procedure=procedure)
         .filter(overlaps)
