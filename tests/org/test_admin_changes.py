@@ -136,3 +136,27 @@ def test_the_admin_creates_a_staff_account_through_the_service_and_refuses_a_wea
     assert created.status_code == 302, created.content.decode()[:3000]
     staff = Staff.objects.get(user__username="phuxuan.moi")
     assert list(staff.positions.values_list("role", flat=True)) == ["specialist"]
+
+
+def test_the_admin_ends_an_agency_with_several_successors_the_main_one_always_among_them(
+    admin_client, phu_xuan
+):
+    others = list(
+        Agency.objects.filter(kind=phu_xuan.kind, level=phu_xuan.level, valid_to__isnull=True)
+        .exclude(pk=phu_xuan.pk)
+        .order_by("code")[:2]
+    )
+    url = reverse("admin:org_agency_change", args=[phu_xuan.pk])
+    response = admin_client.post(
+        url, _agency_form(phu_xuan, valid_to="2026-01-01", successor=others[0].pk, successors=[others[1].pk])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    phu_xuan.refresh_from_db()
+    assert phu_xuan.successor == others[0]
+    assert set(phu_xuan.successors.all()) == set(others)
+
+    before = set(phu_xuan.successors.all())
+    refused = admin_client.post(url, _agency_form(phu_xuan, valid_to="2026-01-01", successors=[others[1].pk]))
+    assert refused.status_code == 200
+    assert "phải có một cơ quan kế thừa chính" in refused.content.decode()
+    assert set(phu_xuan.successors.all()) == before

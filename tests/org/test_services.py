@@ -113,6 +113,74 @@ def test_ending_an_agency_ends_its_reception_points_and_positions(demo, phu_xuan
     assert again.value.code == "agency.already_ended"
 
 
+def test_ending_an_agency_with_several_successors_records_them_all_the_main_one_first(demo, phu_xuan):
+    kim_long = selectors.agency_by_code(code="197.74.00.H57", on=DAY)
+    thuan_hoa = selectors.commune_committees(province_code="46", on=DAY).exclude(
+        pk__in=[phu_xuan.pk, kim_long.pk]
+    )[0]
+    end = dt.date(2026, 1, 1)
+    services.end_agency(agency=phu_xuan, on=end, successor=kim_long, successors=[thuan_hoa])
+    phu_xuan.refresh_from_db()
+    assert phu_xuan.successor == kim_long
+    assert set(phu_xuan.successors.all()) == {kim_long, thuan_hoa}
+    assert selectors.predecessors_of(agency_ids=[thuan_hoa.pk], on=end) == {phu_xuan.pk}
+    assert selectors.predecessors_of(agency_ids=[kim_long.pk], on=end) == {phu_xuan.pk}
+    assert selectors.predecessors_of(agency_ids=[thuan_hoa.pk], on=end - dt.timedelta(days=1)) == frozenset()
+
+
+def test_further_successors_need_a_main_one_in_force_on_the_day_the_agency_ends(demo, phu_xuan):
+    kim_long = selectors.agency_by_code(code="197.74.00.H57", on=DAY)
+    end = dt.date(2026, 1, 1)
+    with pytest.raises(services.OrganizationError) as no_main:
+        services.end_agency(agency=phu_xuan, on=end, successors=[kim_long])
+    assert no_main.value.code == "agency.successor_main"
+    with pytest.raises(services.OrganizationError) as itself:
+        services.end_agency(agency=phu_xuan, on=end, successor=kim_long, successors=[phu_xuan])
+    assert itself.value.code == "agency.successors"
+    phu_xuan.refresh_from_db()
+    assert phu_xuan.valid_to is None and not phu_xuan.successors.exists()  # nothing changed
+
+
+def test_successors_added_to_an_ended_agency_keep_its_main_one_and_adding_again_changes_nothing(
+    demo, phu_xuan
+):
+    kim_long = selectors.agency_by_code(code="197.74.00.H57", on=DAY)
+    thuan_hoa = selectors.commune_committees(province_code="46", on=DAY).exclude(
+        pk__in=[phu_xuan.pk, kim_long.pk]
+    )[0]
+    end = dt.date(2026, 1, 1)
+    with pytest.raises(services.OrganizationError) as in_force:
+        services.add_successors(agency=phu_xuan, successors=[kim_long])
+    assert in_force.value.code == "agency.not_ended"
+    services.end_agency(agency=phu_xuan, on=end)
+    services.add_successors(agency=phu_xuan, successors=[kim_long, thuan_hoa])
+    services.add_successors(agency=phu_xuan, successors=[thuan_hoa])
+    phu_xuan.refresh_from_db()
+    assert phu_xuan.successor == kim_long  # none before: the first named
+    assert set(phu_xuan.successors.all()) == {kim_long, thuan_hoa}
+    assert phu_xuan.successors.through.objects.filter(from_agency=phu_xuan).count() == 2
+
+
+def test_correcting_an_agency_keeps_its_main_successor_among_its_successors(demo, phu_xuan):
+    kim_long = selectors.agency_by_code(code="197.74.00.H57", on=DAY)
+    thuan_hoa = selectors.commune_committees(province_code="46", on=DAY).exclude(
+        pk__in=[phu_xuan.pk, kim_long.pk]
+    )[0]
+    end = dt.date(2026, 1, 1)
+    fields = {
+        f: getattr(phu_xuan, f)
+        for f in ("code", "name", "kind", "level", "unit", "valid_from", "parent", "short_name")
+    }
+    services.change_agency(
+        agency=phu_xuan, **fields, valid_to=end, successor=kim_long, successors=[thuan_hoa]
+    )
+    assert set(phu_xuan.successors.all()) == {kim_long, thuan_hoa}
+    services.change_agency(agency=phu_xuan, **fields, valid_to=end, successor=thuan_hoa, successors=[])
+    assert set(phu_xuan.successors.all()) == {thuan_hoa}
+    services.change_agency(agency=phu_xuan, **fields, valid_to=end, successor=None)
+    assert not phu_xuan.successors.exists()
+
+
 def test_end_position_refuses_a_date_before_it_started(demo, phu_xuan):
     position = phu_xuan.positions.first()
     with pytest.raises(services.OrganizationError) as refused:

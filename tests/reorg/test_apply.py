@@ -102,6 +102,59 @@ def test_the_finished_dossiers_of_an_ended_agency_are_read_by_its_successor_only
     assert not can_view(dossier=finished, user=now_at_m, on=EFFECTIVE)  # UBND Mỹ Hòa did not
 
 
+def test_every_successor_of_a_split_agency_reads_its_finished_dossiers_and_a_third_agency_does_not(reorg):
+    from dossiers.dossier_world import COMPLETE, T0, make_staff
+    from motcua.dossiers import access
+    from motcua.dossiers import services as dossier_services
+    from motcua.dossiers.selectors import can_view
+    from motcua.dossiers.services import ApplicantInfo
+    from motcua.org.models import AgencyKind, AgencyLevel, Role
+
+    # Refused at Cẩm Thử (C), which the plan splits between Tân Nhất (N, main: first) and Mỹ Hòa (M).
+    officer = reorg.staff["C.reception_officer"]
+    finished = dossier_services.refuse_reception(
+        dossier=dossier_services.receive_at_counter(
+            by=officer,
+            reception_point=reorg.points["C"],
+            procedure=reorg.commune_procedure,
+            place_unit=reorg.units["C"],
+            applicant_info=ApplicantInfo(name="Lê Thị Mai", id_number="046190000009"),
+            documents=COMPLETE,
+            now=T0,
+        ),
+        by=officer,
+        reason="Không thuộc trường hợp giải quyết.",
+        now=T0,
+    )
+    services.apply_plan(plan=_load(reorg, choices=_choices(reorg)), now=AFTER)
+
+    c = Agency.objects.get(pk=reorg.agencies["C"].pk)
+    n, m = Agency.objects.get(code="000.11.98.H46"), Agency.objects.get(code="000.12.98.H46")
+    assert c.successor == n and set(c.successors.all()) == {n, m}
+    third = (
+        Agency.objects.valid_on(EFFECTIVE)
+        .filter(kind=AgencyKind.PEOPLES_COMMITTEE, level=AgencyLevel.COMMUNE)
+        .exclude(pk__in=[n.pk, m.pk])
+        .first()
+    )
+    readers = {
+        "N": make_staff(n, Role.SPECIALIST),
+        "M": make_staff(m, Role.LEADER),
+        "moved to M": reorg.staff["C.specialist"],  # C's own staff, moved to M by the plan
+    }
+    for who, reader in readers.items():
+        assert can_view(dossier=finished, user=reader, on=EFFECTIVE), who
+        assert access.allowed_actions(user=reader, dossier=finished, on=EFFECTIVE) == [], who
+    outsider = make_staff(third, Role.SPECIALIST)
+    assert not can_view(dossier=finished, user=outsider, on=EFFECTIVE)
+    # The district division D, split the same way, is read by both as well; A (merged into N only) by N only.
+    assert access.archive_agencies(user=readers["M"], on=EFFECTIVE) == {
+        reorg.agencies["C"].pk,
+        reorg.agencies["D"].pk,
+    }
+    assert access.archive_agencies(user=readers["N"], on=EFFECTIVE) == {a.pk for a in reorg.agencies.values()}
+
+
 def test_the_citizen_reads_the_move_in_plain_words(reorg):
     plan = _load(reorg, choices=_choices(reorg))
     services.apply_plan(plan=plan, now=AFTER)

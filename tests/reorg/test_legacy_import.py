@@ -87,6 +87,7 @@ def test_old_agencies_end_before_the_reform_with_their_successor_when_known(db, 
     old = Agency.objects.get(code=commune_row["code"], valid_to=REFORM_DATE)
     assert old.successor is not None and old.successor.code == commune_row["successor_code"]
     assert old.successor.is_valid_on(REFORM_DATE)
+    assert list(old.successors.all()) == [old.successor]  # the one the export names reads the archive
     assert old.reception_points.get().valid_to == REFORM_DATE
     # A district body keeps its historical level on its old district, not on the province.
     district_row = next(

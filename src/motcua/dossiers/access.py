@@ -5,7 +5,7 @@ Services call ``check`` first (check, then do: it refuses with the rule's Domain
 the pages' buttons and menu entries come from ``may`` / ``allowed_actions``, so what is shown and what is
 allowed cannot differ. A user acts through the positions they hold on the day (``positions``: active staff,
 active account, position and agency in force). docs/dossiers.md has the table: action → who, which states,
-which channel. The archive of an ended agency is read by the staff of the agency that took it over
+which channel. The archive of an ended agency is read by the staff of the agencies that took it over
 (``archive_agencies``) and acted on by nobody.
 """
 
@@ -791,11 +791,11 @@ def agencies_of(*, user: Any, on: dt.date) -> set[int]:
 
 
 def archive_agencies(*, user: Any, on: dt.date) -> frozenset[int]:
-    """Ended agencies whose archive the user reads on ``on``: those their agencies took over
-    (``Agency.successor``, transitively: ``org.selectors.predecessors_of``), judged on the positions held that
-    day. The duty to keep and serve a dissolved or merged body's records passes to the body that takes over
-    its functions (Luật Lưu trữ số 33/2024/QH15, on archives of a body that is reorganized or dissolved
-    [kiểm tra: điều, khoản]); reading only: every action is still judged on ``held`` alone."""
+    """Ended agencies whose archive the user reads on ``on``: those their agencies took over, alone or with
+    others (``Agency.successors``, transitively: ``org.selectors.predecessors_of``), judged on the positions
+    held that day. The duty to keep and serve a dissolved or merged body's records passes to the bodies that
+    take over its functions (Luật Lưu trữ số 33/2024/QH15, on archives of a body that is reorganized or
+    dissolved [kiểm tra: điều, khoản]); reading only: every action is still judged on ``held`` alone."""
     return actor(user, on).archive
 
 

@@ -15,7 +15,7 @@ from . import services
 from .models import Agency, Position, ReceptionPoint, Role, Staff
 
 AGENCY_FIELDS = (
-    "code", "name", "short_name", "kind", "level", "unit", "parent", "successor",
+    "code", "name", "short_name", "kind", "level", "unit", "parent", "successor", "successors",
     "valid_from", "valid_to", "address", "phone", "email",
 )  # fmt: skip
 RECEPTION_POINT_FIELDS = ("code", "name", "kind", "agency", "unit", "valid_from", "valid_to", "address")
@@ -65,6 +65,8 @@ class AgencyForm(ServiceCheckedForm):
         "agency.district_after_reform": "valid_to",
         "agency.parent_not_valid": "parent",
         "agency.successor": "successor",
+        "agency.successor_main": "successor",
+        "agency.successors": "successors",
         "agency.end_before_start": "valid_to",
     }
 
@@ -82,6 +84,7 @@ class AgencyForm(ServiceCheckedForm):
             valid_to=data.get("valid_to"),
             parent=data.get("parent"),
             successor=data.get("successor"),
+            successors=data.get("successors") or (),
             agency=self.instance if self.instance.pk else None,
         )
 
@@ -214,13 +217,16 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = (InForceFilter, "level", "kind", "province_code")
     search_fields = ("code", "name", "short_name", "unit__name")
     ordering = ("code", "valid_from")
-    autocomplete_fields = ("unit", "parent", "successor")
+    autocomplete_fields = ("unit", "parent", "successor", "successors")
     list_select_related = ("unit",)
     date_hierarchy = "valid_from"
     inlines = (ReceptionPointInline,)
     fieldsets = (
         (None, {"fields": ("code", "name", "short_name", "kind", "level")}),
-        (_("Địa bàn và quan hệ"), {"fields": ("unit", "province_code", "parent", "successor")}),
+        (
+            _("Địa bàn và quan hệ"),
+            {"fields": ("unit", "province_code", "parent", "successor", "successors")},
+        ),
         (_("Hiệu lực"), {"fields": ("valid_from", "valid_to")}),
         (_("Liên hệ"), {"fields": ("address", "phone", "email")}),
     )
@@ -233,6 +239,12 @@ class AgencyAdmin(admin.ModelAdmin):
         else:
             adopt(obj, services.create_agency(**values))
         obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        # The service has set the successors (the main one always among them): the form's own set is not
+        # saved over it.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj: Agency) -> None:
         services.delete_agency(agency=obj)

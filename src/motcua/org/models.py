@@ -59,13 +59,23 @@ class Agency(Validity):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # The main successor (a dossier still in flight goes to it by default) and the full set, the main one
+    # included: a split body has several, and each reads the ended body's archive (org.selectors).
     successor = models.ForeignKey(
         "self",
-        verbose_name=_("cơ quan kế thừa"),
+        verbose_name=_("cơ quan kế thừa chính"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        related_name="main_predecessors",
+    )
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("các cơ quan kế thừa"),
+        symmetrical=False,
+        blank=True,
         related_name="predecessors",
+        help_text=_("Mọi cơ quan tiếp nhận chức năng của cơ quan đã kết thúc, kể cả cơ quan kế thừa chính."),
     )
     province_code = models.CharField(_("mã tỉnh"), max_length=2, db_index=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)

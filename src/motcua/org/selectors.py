@@ -68,10 +68,20 @@ SUCCESSION_DEPTH = 5
 
 
 def _ended_with_successor(on: dt.date) -> dict[int, tuple[int, ...]]:
-    """``{successor id: (ids of the agencies it took over that have ended by ``on``), ...}``."""
+    """``{successor id: (ids of the agencies it took over that have ended by ``on``), ...}``: every successor
+    (``Agency.successors``, a split body's several) and the main one (``Agency.successor``)."""
+    ended = Q(valid_to__isnull=False, valid_to__lte=on)
+    main = Agency.objects.filter(ended, successor__isnull=False).order_by().values_list("pk", "successor_id")
+    every = (
+        Agency.successors.through.objects.filter(
+            from_agency__valid_to__isnull=False, from_agency__valid_to__lte=on
+        )
+        .order_by()
+        .values_list("from_agency_id", "to_agency_id")
+    )
+    links = set(main.union(every))  # one query
     taken_over: dict[int, list[int]] = {}
-    rows = Agency.objects.filter(successor__isnull=False, valid_to__isnull=False, valid_to__lte=on)
-    for pk, successor_id in rows.order_by("pk").values_list("pk", "successor_id"):
+    for pk, successor_id in sorted(links):
         taken_over.setdefault(successor_id, []).append(pk)
     return {successor: tuple(pks) for successor, pks in taken_over.items()}
 
@@ -79,8 +89,9 @@ def _ended_with_successor(on: dt.date) -> dict[int, tuple[int, ...]]:
 def predecessors_of(
     *, agency_ids: Iterable[int], on: dt.date, depth: int = SUCCESSION_DEPTH
 ) -> frozenset[int]:
-    """The agencies ended by ``on`` whose successor (``Agency.successor``, followed at most ``depth`` times)
-    is one of ``agency_ids``: the bodies whose archive these agencies took over. The succession map comes
+    """The agencies ended by ``on`` one of whose successors (``Agency.successors`` and the main
+    ``Agency.successor``, followed at most ``depth`` times) is one of ``agency_ids``: the bodies whose archive
+    these agencies took over; every successor of a split body reads its archive. The succession map comes
     from the snapshot (one query per organization change and day); shared, read-only."""
     wanted = frozenset(agency_ids)
     if not wanted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -62,9 +63,13 @@ def check_agency(
     valid_to: dt.date | None = None,
     parent: Agency | None = None,
     successor: Agency | None = None,
+    successors: Iterable[Agency] = (),
     agency: Agency | None = None,
 ) -> None:
-    """Raise OrganizationError unless an agency with these fields may exist (``agency``: being changed)."""
+    """Raise OrganizationError unless an agency with these fields may exist (``agency``: being changed).
+
+    ``successor`` is the main successor, ``successors`` the others (or the full set, the main one included):
+    each must be another agency in force on the day this one ends."""
     if not AGENCY_CODE_RE.match(code):
         raise OrganizationError(
             "agency.code_format",
@@ -119,12 +124,40 @@ def check_agency(
         raise OrganizationError(
             "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
         )
+    _check_successors(agency=agency, successor=successor, successors=successors, on=valid_to)
     if _another_overlaps(
         Agency.objects.filter(code=code), changing=agency, valid_from=valid_from, valid_to=valid_to
     ):
         raise OrganizationError(
             "agency.code_taken", _("Mã định danh %(identifier)s đã được dùng."), identifier=code
         )
+
+
+def _check_successors(
+    *, agency: Agency | None, successor: Agency | None, successors: Iterable[Agency], on: dt.date | None
+) -> None:
+    others = [s for s in successors if successor is None or s.pk != successor.pk]
+    if not others:
+        return
+    if successor is None:
+        raise OrganizationError(
+            "agency.successor_main", _("Cơ quan có nhiều cơ quan kế thừa phải có một cơ quan kế thừa chính.")
+        )
+    for other in others:
+        if (agency is not None and other.pk == agency.pk) or on is None or not other.is_valid_on(on):
+            raise OrganizationError(
+                "agency.successors",
+                _("Cơ quan kế thừa %(agency)s phải khác và có hiệu lực vào ngày kết thúc."),
+                agency=str(other),
+            )
+
+
+def _set_successors(agency: Agency, successor: Agency | None, successors: Iterable[Agency]) -> None:
+    """The full set is the main successor and the others; no main successor, no set."""
+    full = {s.pk: s for s in successors}
+    if successor is not None:
+        full[successor.pk] = successor
+    agency.successors.set(list(full.values()) if successor is not None else [])
 
 
 @transaction.atomic
@@ -139,12 +172,15 @@ def create_agency(
     valid_to: dt.date | None = None,
     parent: Agency | None = None,
     successor: Agency | None = None,
+    successors: Iterable[Agency] = (),
     short_name: str = "",
     address: str = "",
     phone: str = "",
     email: str = "",
 ) -> Agency:
-    """Create an agency (cơ quan) in force from ``valid_from``."""
+    """Create an agency (cơ quan) in force from ``valid_from`` (an old body: ended, with its main
+    ``successor`` and the other ``successors`` that read its archive)."""
+    successors = list(successors)
     check_agency(
         code=code,
         kind=kind,
@@ -154,8 +190,9 @@ def create_agency(
         valid_to=valid_to,
         parent=parent,
         successor=successor,
+        successors=successors,
     )
-    return Agency.objects.create(
+    agency = Agency.objects.create(
         code=code,
         name=name,
         short_name=short_name,
@@ -171,6 +208,8 @@ def create_agency(
         valid_from=valid_from,
         valid_to=valid_to,
     )
+    _set_successors(agency, successor, successors)
+    return agency
 
 
 @transaction.atomic
@@ -186,15 +225,18 @@ def change_agency(
     valid_to: dt.date | None = None,
     parent: Agency | None = None,
     successor: Agency | None = None,
+    successors: Iterable[Agency] = (),
     short_name: str = "",
     address: str = "",
     phone: str = "",
     email: str = "",
 ) -> Agency:
     """Correct an agency's record (the same checks as creating one; the province follows the unit).
+    ``successors`` replaces the set of successors (the main one is always in it).
 
-    A reorganization that ends an agency and names its successor goes through ``end_agency``.
+    A reorganization that ends an agency and names its successors goes through ``end_agency``.
     """
+    successors = list(successors)
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     check_agency(
         code=code,
@@ -205,6 +247,7 @@ def change_agency(
         valid_to=valid_to,
         parent=parent,
         successor=successor,
+        successors=successors,
         agency=agency,
     )
     changes = {
@@ -226,12 +269,20 @@ def change_agency(
     for field, value in changes.items():
         setattr(agency, field, value)
     agency.save()
+    _set_successors(agency, successor, successors)
     return agency
 
 
 @transaction.atomic
-def end_agency(*, agency: Agency, on: dt.date, successor: Agency | None = None) -> Agency:
-    """End ``agency`` from ``on`` (exclusive end), with its reception points and positions still open then."""
+def end_agency(
+    *, agency: Agency, on: dt.date, successor: Agency | None = None, successors: Iterable[Agency] = ()
+) -> Agency:
+    """End ``agency`` from ``on`` (exclusive end), with its reception points and positions still open then.
+
+    ``successor`` takes over by default; it and the other ``successors`` (a split body's) read the ended
+    agency's archive (Luật Lưu trữ số 33/2024/QH15: the archive of a reorganized body goes to the bodies
+    that take over its functions)."""
+    successors = list(successors)
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if on <= agency.valid_from:
         raise OrganizationError("agency.end_before_start", _("Ngày kết thúc phải sau ngày bắt đầu hiệu lực."))
@@ -241,9 +292,11 @@ def end_agency(*, agency: Agency, on: dt.date, successor: Agency | None = None) 
         raise OrganizationError(
             "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
         )
+    _check_successors(agency=agency, successor=successor, successors=successors, on=on)
     agency.valid_to = on
     agency.successor = successor
     agency.save(update_fields=["valid_to", "successor"])
+    _set_successors(agency, successor, successors)
     open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
     ReceptionPoint.objects.filter(agency=agency).filter(open_after).filter(valid_from__lt=on).update(
         valid_to=on
@@ -251,6 +304,30 @@ def end_agency(*, agency: Agency, on: dt.date, successor: Agency | None = None) 
     Position.objects.filter(Q(agency=agency) | Q(reception_point__agency=agency)).filter(open_after).filter(
         valid_from__lt=on
     ).update(valid_to=on)
+    return agency
+
+
+@transaction.atomic
+def add_successors(*, agency: Agency, successors: Iterable[Agency]) -> Agency:
+    """Add ``successors`` to those of an agency that has already ended (e.g. an old body loaded before the
+    plan that splits it is applied); the first becomes the main one when it had none. Adding one already
+    there changes nothing."""
+    successors = list(successors)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.valid_to is None:
+        raise OrganizationError("agency.not_ended", _("Cơ quan chưa kết thúc: chưa có cơ quan kế thừa."))
+    if not successors:
+        return agency
+    main = agency.successor or successors[0]
+    _check_successors(agency=agency, successor=main, successors=successors, on=agency.valid_to)
+    if main.pk == agency.pk or not main.is_valid_on(agency.valid_to):
+        raise OrganizationError(
+            "agency.successor", _("Cơ quan kế thừa phải khác và có hiệu lực vào ngày kết thúc.")
+        )
+    if agency.successor_id is None:
+        agency.successor = main
+        agency.save(update_fields=["successor"])
+    agency.successors.add(main, *successors)
     return agency
 
 

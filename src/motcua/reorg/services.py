@@ -3,8 +3,9 @@
 Applying runs in two phases. The organization changes come first, in one transaction: old units, agencies,
 reception points and positions end the day before the effective date (``valid_to`` = the effective date,
 exclusive), new ones open, competence rules move, staff take their new positions, new agencies get office
-hours, and each ended agency records its successors (``AgencySuccession``; ``Agency.successor`` = the first,
-main one). Every change checks what is already there, so a second run changes nothing. Then the in-flight
+hours, and each ended agency records its successors (``AgencySuccession`` with their shares; in the
+organization ``Agency.successors``, all of which read its archive, and ``Agency.successor`` = the first, main
+one). Every change checks what is already there, so a second run changes nothing. Then the in-flight
 dossiers move in batches, each batch one transaction with the run's progress (``PlanRun``): a run stopped
 half-way resumes after the last dossier it committed."""
 
@@ -216,8 +217,11 @@ def _end_agencies(document: dict[str, Any], plan: Plan, on: dt.date) -> None:
         )
         assert agency is not None  # validated
         successors = [Agency.objects.valid_on(on).get(code=s["agency"]) for s in item["successors"]]
+        # Every successor reads the ended agency's archive (Agency.successors); the first is the main one.
         if agency.valid_to is None or agency.valid_to > on:
-            org_services.end_agency(agency=agency, on=on, successor=successors[0])
+            org_services.end_agency(agency=agency, on=on, successor=successors[0], successors=successors)
+        else:
+            org_services.add_successors(agency=agency, successors=successors)
         for entry, successor in zip(item["successors"], successors, strict=True):
             AgencySuccession.objects.get_or_create(
                 plan=plan,
