@@ -469,14 +469,7 @@ def apply_plan(
         if stop_after_batches is not None and batches >= stop_after_batches:
             return run  # stopped half-way: the next apply resumes after ``last_dossier_id``
         with unit_of_work():
-            rows = list(
-                Dossier.objects.filter(id__in=ids)
-                .select_related(
-                    "procedure", "place_unit", "current_step__step", "current_step__assignee__user"
-                )
-                .select_for_update(of=("self",))  # PostgreSQL; SQLite's IMMEDIATE transaction holds the lock
-                .order_by("id")
-            )
+            rows = _batch_rows(ids)
             outcomes = _move_batch(routing=routing, plan=plan, rows=rows, now=now)
             for dossier in rows:
                 outcome = outcomes[dossier.pk]
