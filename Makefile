@@ -128,14 +128,18 @@ test: install-test browser documents softhsm
 # drives each page and write with wrk next to /healthz, the writes next to bench/raw_reception.sql under
 # pgbench (PostgreSQL); bench/surge.py replays Huế's busiest day in SURGE_MINUTES. Both append their figures
 # to docs/performance.md. The PostgreSQL database is created here and dropped after, whatever happens: the
-# benchmarks build their test database (test_<name>) beside it, geo_load migrates it.
+# benchmarks build their test database (test_<name>) beside it, geo_load migrates it. bench/reorg_apply.py
+# times a reorganization plan applied to REORG_DOSSIERS in-flight dossiers (issue 18's figure: 100,000),
+# bench/legacy_import.py prints the legacy rows imported per second (its default export).
 # Small runs: make bench BENCH_DOSSIERS=2000 HTTP_ARGS="--duration 3" SURGE_ARGS="--dossiers 200" SURGE_MINUTES=1
+#   REORG_DOSSIERS=3000
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/motcua_bench
 BENCH_DOSSIERS ?= 50000
 SURGE_MINUTES ?= 10
 HTTP_ARGS ?=
 SURGE_ARGS ?=
-BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill signing
+REORG_DOSSIERS ?= 100000
+BENCHMARKS := outbox_delivery dossiers_throughput inbox_paging catalog_verify calendar_deadlines geo_load registry_prefill signing legacy_import
 bench: install-refservices
 	@url="$(BENCH_POSTGRES)"; \
 	$(BIN)/python bench/postgres.py create "$$url" || exit 1; \
@@ -146,6 +150,8 @@ bench: install-refservices
 	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/http_pages.py --dossiers $(BENCH_DOSSIERS) $(HTTP_ARGS) || exit 1; \
 	echo "== bench/surge.py on PostgreSQL"; \
 	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/surge.py --minutes $(SURGE_MINUTES) $(SURGE_ARGS) || exit 1; \
+	echo "== bench/reorg_apply.py on PostgreSQL"; \
+	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/reorg_apply.py --dossiers $(REORG_DOSSIERS) || exit 1; \
 	for name in $(BENCHMARKS); do \
 		echo "== bench/$$name.py"; \
 		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/python bench/$$name.py || exit 1; \

@@ -187,16 +187,16 @@ def test_applying_twice_changes_nothing_the_second_time(reorg):
 
 def test_apply_resumes_after_a_crash_in_the_middle_of_a_batch(reorg, monkeypatch):
     plan = _load(reorg, choices=_choices(reorg))
-    real = services.reroute
+    real = services.reroute_batch
     calls = {"n": 0}
 
-    def crash_on_third(**kwargs):
+    def crash_in_second_batch(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise RuntimeError("the machine went down")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "reroute", crash_on_third)
+    monkeypatch.setattr(services, "reroute_batch", crash_in_second_batch)
     with pytest.raises(RuntimeError):
         services.apply_plan(plan=plan, batch=2, now=AFTER)
     run = plan.runs.get()
@@ -205,7 +205,7 @@ def test_apply_resumes_after_a_crash_in_the_middle_of_a_batch(reorg, monkeypatch
         2,
     )  # the first batch committed, the second rolled back
     assert DossierEvent.objects.filter(kind=EventKind.REORGANIZED).count() == 2
-    monkeypatch.setattr(services, "reroute", real)
+    monkeypatch.setattr(services, "reroute_batch", real)
     run = services.apply_plan(plan=plan, batch=2, now=AFTER)
     assert (run.state, run.moved) == (RunState.DONE, 4)
     for key in ("a", "b", "d_in_a", "d_in_c"):

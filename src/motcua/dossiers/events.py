@@ -422,10 +422,12 @@ def reorganized(
     from_step_agency_id: int | None,
     assignee_cleared: bool,
     reason: str,
+    consultations: Sequence[int] = (),
 ) -> DossierEvent:
     """A reorganization plan (``motcua.reorg``) moved the dossier to ``to_agency``: the applicant reads it in
     plain words, and the national portal gets the status with the new processing agency (``DonViXuLy`` is
-    read from the dossier at delivery). No actor: the plan acts, on the effective date."""
+    read from the dossier at delivery). No actor: the plan acts, on the effective date. ``consultations``:
+    the open consultations re-addressed to the successor of the agency they were sent to."""
     return _write(
         dossier,
         kind=EventKind.REORGANIZED,
@@ -444,6 +446,7 @@ def reorganized(
             "from_step_agency": from_step_agency_id,
             "to_step_agency": dossier.step_agency_id,
             "assignee_cleared": assignee_cleared,
+            **({"consultations_readdressed": list(consultations)} if consultations else {}),
         },
         notify_applicant=True,
     )

@@ -26,9 +26,10 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.models import Procedure
 from motcua.core import snapshots
 from motcua.core.errors import DomainError
+from motcua.dossiers import errors as dossier_errors
 from motcua.dossiers import events
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.reorganization import reroute
+from motcua.dossiers.services.reorganization import Move, reroute, reroute_batch
 from motcua.dossiers.services.unit import unit_of_work
 from motcua.geo.models import AdministrativeUnit, UnitSuccession
 from motcua.org import services as org_services
@@ -330,6 +331,82 @@ def move_dossier(*, routing: Routing, plan: Plan, dossier: Dossier, now: dt.date
     return "moved" if moved is not None else "skipped"
 
 
+def _batch_rows(ids: list[int]) -> list[Dossier]:
+    """The batch's dossiers with what a move reads, their rows locked until the batch commits (PostgreSQL;
+    SQLite's IMMEDIATE transaction holds the database's write lock): officers wait, then see them moved."""
+    return list(
+        Dossier.objects.filter(id__in=ids)
+        .select_related("procedure", "place_unit", "current_step__step", "current_step__assignee__user")
+        .select_for_update(of=("self",))
+        .order_by("id")
+    )
+
+
+def _move_batch(
+    *, routing: Routing, plan: Plan, rows: list[Dossier], now: dt.datetime
+) -> dict[int, str | DomainError]:
+    """Move a batch of dossiers (their rows locked by the caller's read): dossier id -> "moved", "skipped"
+    or the DomainError that kept it in place. Destinations and successors are resolved once per distinct
+    (procedure, place, agency) and the dossiers written together (``reroute_batch``); when a row lost a race
+    the batch's writes roll back to a savepoint and each dossier moves on its own (``move_dossier``)."""
+    outcomes: dict[int, str | DomainError] = {}
+    destinations: dict[tuple[Any, ...], Any] = {}
+    successors: dict[tuple[Any, ...], dict[int, Agency]] = {}
+    moves = []
+    for dossier in rows:
+        key: tuple[Any, ...] = (dossier.procedure_id, dossier.place_unit_id, dossier.competent_agency_id)
+        # A choice in the plan names one dossier: its destination is its own.
+        if dossier.code in routing.choices or key not in destinations:
+            destination = routing.destination(code=dossier.code, row=dossier)
+            if dossier.code in routing.choices:
+                key = (*key, dossier.code)
+            destinations[key] = destination
+        destination = destinations[key]
+        if destination.agency is None:
+            outcomes[dossier.pk] = DomainError(
+                "reorg.no_destination", "%(problem)s", problem=destination.problem
+            )
+            continue
+        place_key = (dossier.procedure.code, destination.place.pk if destination.place else None)
+        if place_key not in successors:
+            successors[place_key] = routing.successors_for(
+                procedure_code=dossier.procedure.code, place=destination.place
+            )
+        moves.append(
+            Move(
+                dossier=dossier,
+                competent_agency=destination.agency,
+                place_unit=destination.place,
+                successors=successors[place_key],
+            )
+        )
+    held = events.mark()
+    try:
+        with transaction.atomic():
+            moved = reroute_batch(moves=moves, on=routing.on, now=now, plan=plan.code, reason=_reason(plan))
+    except DomainError as exc:
+        if exc.code != dossier_errors.CONFLICT:
+            raise
+        events.forget_since(held)
+        fresh = {dossier.pk: dossier for dossier in _batch_rows([move.dossier.pk for move in moves])}
+        for move in moves:
+            held = events.mark()
+            try:
+                with transaction.atomic():
+                    outcomes[move.dossier.pk] = move_dossier(
+                        routing=routing, plan=plan, dossier=fresh[move.dossier.pk], now=now
+                    )
+            except DomainError as error:
+                events.forget_since(held)
+                outcomes[move.dossier.pk] = error
+        return outcomes
+    for pk, result in moved.items():
+        outcomes[pk] = (
+            result if isinstance(result, DomainError) else "moved" if result is not None else "skipped"
+        )
+    return outcomes
+
+
 def _start(plan: Plan, now: dt.datetime) -> PlanRun:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.CANCELLED:
@@ -387,23 +464,15 @@ def apply_plan(
         if stop_after_batches is not None and batches >= stop_after_batches:
             return run  # stopped half-way: the next apply resumes after ``last_dossier_id``
         with unit_of_work():
-            rows = (
-                Dossier.objects.filter(id__in=ids)
-                .select_related("procedure", "place_unit", "current_step__step")
-                .order_by("id")
-            )
+            rows = _batch_rows(ids)
+            outcomes = _move_batch(routing=routing, plan=plan, rows=rows, now=now)
             for dossier in rows:
-                held = events.mark()
-                try:
-                    with transaction.atomic():
-                        outcome = move_dossier(routing=routing, plan=plan, dossier=dossier, now=now)
-                except DomainError as exc:
-                    events.forget_since(held)
+                outcome = outcomes[dossier.pk]
+                if isinstance(outcome, DomainError):
                     run.failed += 1
                     if len(run.failures) < FAILURES_KEPT:
-                        run.failures = [*run.failures, {"dossier": dossier.code, "problem": str(exc)}]
-                    continue
-                if outcome == "moved":
+                        run.failures = [*run.failures, {"dossier": dossier.code, "problem": str(outcome)}]
+                elif outcome == "moved":
                     run.moved += 1
                 else:
                     run.skipped += 1

@@ -47,7 +47,8 @@ def _id_taken_by(dossier: Dossier) -> RawSQL:
     return RawSQL(f"SELECT {column} FROM {table} WHERE id = %s", [dossier.pk])
 
 
-def _keep_step_on_row(dossier: Dossier) -> None:
+def keep_step_on_row(dossier: Dossier) -> None:
+    """Copy the current step's performer, assignee and deadline onto the dossier row (the inbox reads it)."""
     step = dossier.current_step
     dossier.step_agency_id = step.agency_id if step is not None else None
     dossier.step_role = step.role if step is not None else ""
@@ -60,7 +61,7 @@ def insert_dossier(dossier: Dossier) -> None:
     once, ``reception.receive_and_decide``) goes in in its final state: the row points at the step's id
     drawn by the INSERT, then the step is written, as ``save_dossier`` does after an UPDATE."""
     entered = dossier.current_step
-    _keep_step_on_row(dossier)
+    keep_step_on_row(dossier)
     if entered is None:
         dossier.save(force_insert=True)
         return
@@ -79,7 +80,7 @@ def save_dossier(dossier: Dossier) -> None:
     the lock of every other service does: it points at the new step's id drawn there, then the steps are
     written."""
     step = dossier.current_step
-    _keep_step_on_row(dossier)
+    keep_step_on_row(dossier)
     closed: list[DossierStep] = getattr(dossier, _CLOSED, [])
     entered = step if step is not None and step.pk is None else None
     setattr(dossier, _CLOSED, [])
