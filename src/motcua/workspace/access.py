@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -38,6 +39,18 @@ def unwrapped(user: Any) -> Any:
     return user
 
 
+def request_actor(request: HttpRequest, on: dt.date | None = None) -> access.Actor:
+    """The signed-in user's positions on ``on`` (today), read once per request: the menu, the page's check
+    and the dossier page ask the one access policy ~20 questions, each ``access.actor`` a look-up through the
+    organization's snapshot. The rules stay in ``dossiers.access``; only the reading is shared."""
+    on = on or timezone.localdate()
+    found: access.Actor | None = getattr(request, "_motcua_actor", None)
+    if found is None or found.on != on or found.user is not request.user:  # another day, another account
+        found = access.actor(request.user, on)
+        request._motcua_actor = found  # type: ignore[attr-defined]
+    return found
+
+
 def officer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Send anyone without a verified staff session to the workspace login page."""
 
@@ -60,7 +73,7 @@ def page_required(page: str) -> Callable[[Callable[..., HttpResponseBase]], Call
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not access.may_open(access.actor(request.user, timezone.localdate()), page):
+            if not access.may_open(request_actor(request), page):
                 if page == access.Page.FLAGGED_LOOKUPS:
                     raise Http404
                 message = _("Trang này không dành cho chức danh của bạn.")

@@ -16,6 +16,7 @@ from motcua.core import labels
 from motcua.dossiers import access, lookups
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Role
+from motcua.workspace.access import request_actor
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ MENU = (
 
 
 def _actor(request: Any) -> access.Actor:
-    return access.actor(getattr(request, "user", None), timezone.localdate())
+    if getattr(request, "user", None) is None:
+        return access.actor(None, timezone.localdate())
+    return request_actor(request)  # once per request: the header asks twice, the page more
 
 
 def is_auditor(request: Any) -> bool:

@@ -14,6 +14,7 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier
 from motcua.signing import selectors as signing_selectors
 from motcua.signing.models import DocumentKind, IssuedStage, IssuedStatus, JobState
+from motcua.workspace.access import request_actor
 
 
 def documents_context(
@@ -21,7 +22,7 @@ def documents_context(
 ) -> dict[str, Any]:
     """What the dossier page shows of its documents, and the forms the one access policy allows."""
     on = timezone.localdate(now)
-    user = request.user
+    user = request_actor(request, timezone.localdate(now))  # the policy's questions: positions read once
     issued = signing_selectors.documents_of(dossier=dossier)
     may_revoke = access.may(user, Act.REVOKE_DOCUMENT, dossier, on=on)
     rows = []

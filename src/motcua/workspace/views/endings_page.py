@@ -7,16 +7,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier
+from motcua.workspace.access import request_actor
 
 
 def endings_context(
     request: HttpRequest, dossier: Dossier, now: dt.datetime, forms: dict[str, dict[str, str]]
 ) -> dict[str, Any]:
     """What the dossier page shows of the stop notice and the withdrawal request, and the forms it offers."""
-    user = request.user
+    user = request_actor(request, timezone.localdate(now))  # the policy's questions: positions read once
     pending_stop = selectors.pending_stop_notice(dossier=dossier)
     withdrawal = selectors.pending_withdrawal(dossier=dossier)
     decide_withdrawal = withdrawal is not None and selectors.can_decide_withdrawal(
@@ -36,7 +38,7 @@ def endings_context(
         "stop_form": forms.get("stop", {}),
         "stop_decision_form": forms.get("stop_decision", {}),
         "withdrawal": withdrawal,
-        "can_record_withdrawal": dossier.applicant_id != getattr(user, "pk", None)
+        "can_record_withdrawal": dossier.applicant_id != user.user_id
         and selectors.can_request_withdrawal(dossier=dossier, user=user, now=now),
         "can_decide_withdrawal": decide_withdrawal,
         "withdrawal_form": forms.get("withdrawal", {}),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -47,10 +46,11 @@ def _page_link(filters_query: str, cursor: paging.Cursor | None) -> str:
     return reverse("workspace:inbox") + ("?" + "&".join(parts) if parts else "")
 
 
-@dataclass(frozen=True)
-class InboxRow:
+class InboxRow(NamedTuple):
     """A row of the inbox as the template shows it, its links, dates and truncated names made here: the row
-    loop is most of the page's rendering time, and a template tag, filter or include costs far more there."""
+    loop is most of the page's rendering time, and a template tag, filter or include costs far more there. A
+    tuple, which the template unpacks (``{% for url, code, … in rows %}``): a local name per field instead of
+    an ``Environment.getattr`` call per attribute read (14 a row; issue 13)."""
 
     url: str
     code: str
