@@ -7,38 +7,16 @@ import datetime as dt
 
 import pytest
 
+from archives import archived_at, ended
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, selectors, services
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Agency, AgencyKind, AgencyLevel, Role
+from motcua.org.models import Role
 
 from .dossier_world import T0, _committee, _unit, make_staff, to_review
 
 ON = T0.date()
-BEFORE = dt.date(2020, 1, 1)
-
-
-def ended(code: str, successor: Agency, *, on: dt.date, since: dt.date = BEFORE) -> Agency:
-    """An old commune committee that ended on ``on``, taken over by ``successor``."""
-    return Agency.objects.create(
-        code=code,
-        name=f"UBND cũ {code}",
-        kind=AgencyKind.PEOPLES_COMMITTEE,
-        level=AgencyLevel.COMMUNE,
-        unit=successor.unit,
-        province_code="46",
-        valid_from=since,
-        valid_to=on,
-        successor=successor,
-    )
-
-
-def archived_at(dossier: Dossier, agency: Agency) -> Dossier:
-    """The dossier as the old body left it: received by it, addressed to it, every step at it."""
-    Dossier.objects.filter(pk=dossier.pk).update(receiving_agency=agency, competent_agency=agency)
-    DossierStep.objects.filter(dossier=dossier).update(agency=agency)
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def sees(user, dossier: Dossier, on: dt.date = ON) -> bool:

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from archives import archived_at, ended
 from motcua.core.errors import DomainError
 from motcua.dossiers import access as dossier_access
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier
 from motcua.org.models import Agency
 from motcua.registries import services
 from motcua.registries.adapters import RecordNotFound, RegistryUnavailable
@@ -263,20 +264,8 @@ def test_the_archive_of_an_ended_agency_is_read_by_its_successor_but_not_looked_
     """The successor's officer reads the ended agency's dossier (dossiers.access), yet no registry look-up
     may be made for it: a closed archive is not a dossier being handled (purpose limitation)."""
     successor = Agency.objects.get(pk=min(dossier_access.agencies_of(user=world.other_officer, on=world.on)))
-    old = Agency.objects.create(
-        code="T.REG.CU",
-        name="UBND xã cũ",
-        kind=successor.kind,
-        level=successor.level,
-        unit=successor.unit,
-        province_code="46",
-        valid_from=dt.date(2015, 1, 1),
-        valid_to=world.on - dt.timedelta(days=30),
-        successor=successor,
-    )
-    dossier = world.receive()
-    Dossier.objects.filter(pk=dossier.pk).update(receiving_agency=old, competent_agency=old)
-    DossierStep.objects.filter(dossier=dossier).update(agency=old)
+    old = ended("T.REG.CU", successor, on=world.on - dt.timedelta(days=30))
+    dossier = archived_at(world.receive(), old)
     readable = dossier_access.visible_dossiers(user=world.other_officer, on=world.on)
     assert readable.filter(pk=dossier.pk).exists()
     with pytest.raises(DomainError) as caught:

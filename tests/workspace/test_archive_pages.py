@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from archives import archived_at, ended
 from motcua.dossiers.lookups import commune_committee_for
-from motcua.dossiers.models import Dossier, DossierStep, State
+from motcua.dossiers.models import Dossier, State
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, Role
 
@@ -34,24 +35,10 @@ def two_other_committees(hue) -> tuple[Agency, Agency]:
 def archived(hue, successor: Agency) -> Dossier:
     """A dossier waiting at the counter of an old committee that ended a year ago, taken over by
     ``successor``: its own reception officers would accept it."""
-    old = Agency.objects.create(
-        code="T.UBND.CU",
-        name="UBND xã cũ",
-        kind=successor.kind,
-        level=successor.level,
-        unit=successor.unit,
-        province_code="46",
-        valid_from=dt.date(2015, 1, 1),
-        valid_to=hue.on - dt.timedelta(days=365),
-        successor=successor,
-    )
+    old = ended("T.UBND.CU", successor, on=hue.on - dt.timedelta(days=365), since=dt.date(2015, 1, 1))
     dossier = hue.receive()
     assert dossier.state == State.SUBMITTED
-    Dossier.objects.filter(pk=dossier.pk).update(
-        receiving_agency=old, competent_agency=old, legacy_code=OLD_CODE
-    )
-    DossierStep.objects.filter(dossier=dossier).update(agency=old)
-    return Dossier.objects.get(pk=dossier.pk)
+    return archived_at(dossier, old, legacy_code=OLD_CODE)
 
 
 def test_the_successor_officer_reads_the_page_without_any_action_and_a_post_is_refused(client, hue):
