@@ -47,9 +47,21 @@
         if (label && !label.id) { label.id = (select && select.name ? select.name : "select2") + "-label"; }
       }
       if (!label) { return; }
-      box.querySelectorAll(".select2-selection, .select2-selection__rendered").forEach(function (el) {
-        el.setAttribute("aria-labelledby", label.id);
-      });
+      var name = function () {
+        box.querySelectorAll(".select2-selection, .select2-selection__rendered").forEach(function (el) {
+          el.setAttribute("aria-labelledby", label.id);
+        });
+        // A multiple choice (several successors) types its search in an inline field select2 draws again
+        // after each choice: it takes the same name each time.
+        box.querySelectorAll(".select2-search__field").forEach(function (el) {
+          if (el.getAttribute("aria-labelledby") !== label.id) { el.setAttribute("aria-labelledby", label.id); }
+        });
+      };
+      name();
+      if (!box.motcuaNamed && window.MutationObserver) {
+        box.motcuaNamed = true;
+        new MutationObserver(name).observe(box, {childList: true, subtree: true});
+      }
     });
     // An inline table scrolling in its box is reached with the keyboard too (axe: scrollable-region-focusable).
     root.querySelectorAll(".inline-group .tabular").forEach(function (region) {
