@@ -11,7 +11,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,7 +133,9 @@ def test_accepted_values_are_kept_as_they_came_and_linked_to_the_dossier(db, reg
     assert Lookup.objects.get().dossier == dossier and Consent.objects.get().dossier == dossier
 
 
-def test_a_correction_needs_a_reason_which_the_officer_reads_beside_the_registry_value(db, registries):
+def test_a_correction_needs_a_reason_which_the_officer_reads_beside_the_registry_value(
+    db, registries, settings
+):
     citizen, client, record = prefilled_citizen(registries)
     answers = {
         **valid_answers(applicant_name="Phan Thị Mai", applicant_address=record["current_address"]["text"]),
@@ -154,7 +158,13 @@ def test_a_correction_needs_a_reason_which_the_officer_reads_beside_the_registry
 
     staff = Client()
     log_in(staff, officer("phuxuan.tiepnhan"))
-    page = staff.get(reverse("workspace:dossier", args=[dossier.code])).content.decode()
+    settings.MOTCUA_PREPARED_STATEMENTS = False  # the statements' text in the log on PostgreSQL too
+    staff.get(reverse("workspace:dossier", args=[dossier.code]))  # the compiled reads warmed
+    with CaptureQueriesContext(connection) as queries:
+        page = staff.get(reverse("workspace:dossier", args=[dossier.code])).content.decode()
+    # The values come with the dossier's page query (``registries.apps``), none of their own (issue 13).
+    reading = [q["sql"] for q in queries.captured_queries if PrefilledValue._meta.db_table in q["sql"]]
+    assert len(reading) == 1 and Dossier._meta.db_table in reading[0], reading
     section = page[page.index('data-testid="provenance"') :]
     assert "Thông tin lấy từ cơ sở dữ liệu" in page
     assert html.escape(record["full_name"]) in section or record["full_name"] in section

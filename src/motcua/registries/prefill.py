@@ -270,7 +270,11 @@ _provenance_queries: dict[str, prepared.CompiledQuery] = {}
 
 def provenance_of(*, dossier: Any) -> list[PrefilledValue]:
     """The dossier's values taken from registries, with corrections, in form order of fetching (a query
-    compiled once per process and prepared on PostgreSQL: ``core.prepared``)."""
+    compiled once per process and prepared on PostgreSQL: ``core.prepared``). A dossier read for its page
+    (``dossiers.selectors.get_dossier``) carries them already: no query then."""
+    cached = getattr(dossier, "_prefetched_objects_cache", {}).get("prefilled_values")
+    if cached is not None:
+        return list(cached)
     using = router.db_for_read(PrefilledValue)
     query = _provenance_queries.get(using)
     if query is None:

@@ -155,6 +155,12 @@ def compiled(
     return {name: RawSQL(sql, params, output_field=TextField()) for name, (sql, params) in found.items()}
 
 
+def forget_compiled(key: Hashable) -> None:
+    """Compile ``key``'s subqueries afresh at their next use (what they read has changed)."""
+    for found in [k for k in _compiled if k[0] == key]:
+        del _compiled[found]
+
+
 def select(using: str = "default", **expressions: Any) -> dict[str, Any]:
     """``SELECT <e1>, <e2>, …``: several uncorrelated subqueries (``JSONRows``, ``CappedCount``, sums of
     them) answered in one round trip, by name (None for a subquery whose condition can match nothing)."""
@@ -413,6 +419,7 @@ __all__ = [
     "Shape",
     "children",
     "compiled",
+    "forget_compiled",
     "instance",
     "instances",
     "json_rows",

@@ -30,7 +30,15 @@ from motcua.dossiers.models import (
     StopNotice,
     WithdrawalRequest,
 )
-from motcua.dossiers.selectors.json_rows import Shape, children, compiled, instances, json_rows, prefetched
+from motcua.dossiers.selectors.json_rows import (
+    Shape,
+    children,
+    compiled,
+    forget_compiled,
+    instances,
+    json_rows,
+    prefetched,
+)
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, ReceptionPoint, Staff
 
@@ -89,6 +97,19 @@ PAGE_PARENTS: dict[str, Shape] = {
 }
 _RATING = Shape(SatisfactionRating)
 _REQUIRED = Shape(RequiredDocument)
+
+
+def add_page_child(accessor: str, shape: Shape, order: tuple[str, ...]) -> None:
+    """Let an app above dossiers have the officer's dossier page query read one more reverse relation of
+    ``Dossier`` (``accessor``) into the prefetch cache: its rows then cost no query of their own (the
+    registries' provenance: ``registries.apps``). Called from an ``AppConfig.ready``, before the page query
+    is first compiled; a second call for the same accessor replaces the first."""
+    relation = Dossier._meta.get_field(accessor)
+    if not (relation.one_to_many and relation.related_model is shape.model):
+        raise ValueError(f"{accessor} is not a reverse relation of Dossier to {shape.model.__name__}")
+    PAGE_CHILDREN[accessor] = (shape, order)
+    forget_compiled("dossiers.page_rows")
+    _page_queries.clear()
 
 
 def not_found() -> DomainError:
