@@ -180,6 +180,37 @@ def test_inbox_side_answers_what_the_separate_selectors_answer(busy):
     assert side.procedures[0].name and side.procedures[0].code
 
 
+def test_the_inbox_page_and_its_side_in_one_round_trip_answer_what_each_answers(busy):
+    world, dossier = busy
+    user = actor_for(world, dossier)
+    now = timezone.now()
+    key = selectors.inbox_key(dossier)
+    for filters, after, before in [
+        (None, None, None),
+        (selectors.InboxFilters(procedure=dossier.procedure.code), None, None),
+        (selectors.InboxFilters(query=dossier.code), None, None),
+        (None, key, None),
+        (None, None, key),  # before the first row: the first page, as inbox_page answers
+    ]:
+        with CaptureQueriesContext(connection) as queries, request_cache.scope():
+            access.actor(user, timezone.localdate(now))
+            start = len(queries)
+            page, side = selectors.inbox_page_and_side(
+                user=user, now=now, filters=filters, after=after, before=before, size=2, cap=1000
+            )
+            if before is None:
+                assert len(queries) - start == 1
+        alone = selectors.inbox_page(user=user, now=now, filters=filters, after=after, before=before, size=2)
+        assert [d.pk for d in page.dossiers] == [d.pk for d in alone.dossiers]
+        assert (page.has_previous, page.has_next) == (alone.has_previous, alone.has_next)
+        expected = selectors.inbox_side(user=user, now=now, filters=filters, cap=1000)
+        assert side.count == expected.count
+        assert [p.pk for p in side.procedures] == [p.pk for p in expected.procedures]
+        assert [c.pk for c in side.consultations] == [c.pk for c in expected.consultations]
+        assert [n.pk for n in side.apologies_to_sign] == [n.pk for n in expected.apologies_to_sign]
+    assert selectors.inbox_page_and_side(user=user, now=now, cap=1000)[0].dossiers
+
+
 def test_inbox_count_stops_at_the_cap(busy):
     world, dossier = busy
     user = actor_for(world, dossier)

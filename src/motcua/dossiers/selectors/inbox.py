@@ -22,6 +22,7 @@ from motcua.dossiers.selectors.json_rows import (
     Shape,
     compile_select,
     instances,
+    join_selects,
     json_rows,
     run_select,
     select,
@@ -221,6 +222,46 @@ def inbox_page(
     (``_page_sql``)."""
     db = Dossier.objects.db
     who = access.actor(user, timezone.localdate(now))  # read once per request
+    compiled = _page_select(who, filters, after, before, size, db)
+    page = _page_of(run_select(compiled, db), after, before, size, db)
+    if page is None:  # back at the start (or rows moved away meanwhile): a full first page
+        return inbox_page(user=user, now=now, filters=filters, size=size)
+    return page
+
+
+def inbox_page_and_side(
+    *,
+    user: Any,
+    now: dt.datetime,
+    filters: InboxFilters | None = None,
+    after: InboxKey | None = None,
+    before: InboxKey | None = None,
+    size: int = 25,
+    cap: int,
+) -> tuple[InboxPage, InboxSide]:
+    """``inbox_page`` and ``inbox_side`` (with its default window and limit) in ONE round trip: the inbox
+    page's two reads as one statement of uncorrelated subqueries (``join_selects``)."""
+    db = Dossier.objects.db
+    who = access.actor(user, timezone.localdate(now))
+    page_sql = _page_select(who, filters, after, before, size, db)
+    side_sql = _side_select(who, filters, cap, 1000, 50, db)
+    found = run_select(join_selects(page_sql, side_sql), db)
+    names = page_sql[0]
+    page = _page_of({n: found[n] for n in names}, after, before, size, db)
+    side = _side_of({n: v for n, v in found.items() if n not in names}, cap, db)
+    if page is None:
+        page = inbox_page(user=user, now=now, filters=filters, size=size)
+    return page, side
+
+
+def _page_select(
+    who: access.Actor,
+    filters: InboxFilters | None,
+    after: InboxKey | None,
+    before: InboxKey | None,
+    size: int,
+    db: str,
+) -> CompiledSelect:
     forward = before is None
     key = after if forward else before
     cache_key = (db, who.held, who.staff_id, who.archive, filters, size) if key is None else None
@@ -231,12 +272,19 @@ def inbox_page(
             if len(_page_sql) >= _SQL_KEPT:
                 _page_sql.clear()
             _page_sql[cache_key] = compiled
-    dossiers = instances(_INBOX_ROW, run_select(compiled, db)["rows"], db)
+    return compiled
+
+
+def _page_of(
+    found: dict[str, Any], after: InboxKey | None, before: InboxKey | None, size: int, db: str
+) -> InboxPage | None:
+    """The page in the rows ``_page_select`` found; None for a page before the first (read the first)."""
+    forward = before is None
+    dossiers = instances(_INBOX_ROW, found["rows"], db)
     dossiers.sort(key=inbox_order)
     more = len(dossiers) > size
     if not forward and not more:
-        # Back at the start (or rows moved away meanwhile): show a full first page.
-        return inbox_page(user=user, now=now, filters=filters, size=size)
+        return None
     if forward:
         return InboxPage(dossiers[:size], has_previous=after is not None, has_next=more)
     return InboxPage(dossiers[-size:], has_previous=True, has_next=True)
@@ -367,13 +415,22 @@ def inbox_side(
     compiling it cost more Python than the rest of the page."""
     db = Dossier.objects.db
     who = access.actor(user, timezone.localdate(now))
+    return _side_of(run_select(_side_select(who, filters, cap, window, limit, db), db), cap, db)
+
+
+def _side_select(
+    who: access.Actor, filters: InboxFilters | None, cap: int, window: int, limit: int, db: str
+) -> CompiledSelect:
     key = _SideKey(db, who.user_id, who.on, who.held, who.staff_id, who.archive, filters, cap, window, limit)
     compiled = _side_sql.get(key)
     if compiled is None:
         if len(_side_sql) >= _SQL_KEPT:
             _side_sql.clear()
         compiled = _side_sql[key] = _compile_side(who, filters, cap, window, limit, db)
-    found = run_select(compiled, db)
+    return compiled
+
+
+def _side_of(found: dict[str, Any], cap: int, db: str) -> InboxSide:
     return InboxSide(
         count=min(int(found["count"] or 0), cap + 1),
         procedures=instances(_PROCEDURE, found["procedures"], db, ("code",)),

@@ -134,7 +134,7 @@ def json_rows(queryset: models.QuerySet[Any], shape: Shape) -> JSONRows:
     return JSONRows(queryset.annotate(j=json_object(shape)).values("j"))
 
 
-_compiled: dict[Hashable, dict[str, tuple[str, tuple[Any, ...]]]] = {}
+_compiled: dict[tuple[Hashable, str], dict[str, tuple[str, tuple[Any, ...]]]] = {}
 
 
 def compiled(
@@ -188,6 +188,18 @@ def compile_select(using: str = "default", **expressions: Any) -> CompiledSelect
         parts.append(sql)
         params.extend(found)
     return tuple(expressions), "SELECT " + ", ".join(parts), tuple(params)
+
+
+def join_selects(*compiled: CompiledSelect) -> CompiledSelect:
+    """Several compiled ``select``s as one (their names must differ): one round trip instead of several."""
+    names = tuple(name for c in compiled for name in c[0])
+    if len(set(names)) != len(names):
+        raise ValueError(f"the selects share a name: {names}")
+    return (
+        names,
+        "SELECT " + ", ".join(c[1].removeprefix("SELECT ") for c in compiled),
+        sum((c[2] for c in compiled), ()),
+    )
 
 
 def run_select(compiled: CompiledSelect, using: str = "default") -> dict[str, Any]:
@@ -517,6 +529,7 @@ __all__ = [
     "forget_compiled",
     "instance",
     "instances",
+    "join_selects",
     "json_rows",
     "prefetched",
     "select",

@@ -119,13 +119,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             cursor = paging.decode(params["cursor"])
         except DomainError as exc:
             error = str(exc)
-    page = selectors.inbox_page(
+    cap = paging.COUNT_CAP
+    page, side = selectors.inbox_page_and_side(  # one round trip for the rows and what is beside them
         user=request.user,
         now=now,
         filters=filters,
         after=cursor.key if cursor and cursor.forward else None,
         before=cursor.key if cursor and not cursor.forward else None,
         size=paging.PAGE_SIZE,
+        cap=cap,
     )
     number = cursor.number if cursor is not None and page.has_previous else 1
     kept = params.copy()
@@ -133,8 +135,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     kept.pop("page", None)
     filters_query = kept.urlencode()
     first, last = page.first_key, page.last_key
-    cap = paging.COUNT_CAP
-    side = selectors.inbox_side(user=request.user, now=now, filters=filters, cap=cap)
     return jinja.render_page(
         request,
         "workspace/inbox.html",
