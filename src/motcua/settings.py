@@ -163,6 +163,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("MOTCUA_TEST_SQLITE", default="") or None
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that skips its SELECT 1 while the socket is quiet
+        # (motcua.core.db.postgresql.base); compare ``connection.vendor``, not this string.
+        DATABASES["default"]["ENGINE"] = "motcua.core.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The pages' hot reads run as server-side prepared statements on PostgreSQL (motcua.core.prepared); switch off

@@ -1,0 +1,1 @@
+"""Database backends of motcua (Django finds one by ``ENGINE``, the package holding its ``base.py``)."""
