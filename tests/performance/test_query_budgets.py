@@ -59,20 +59,20 @@ RECEPTION_AND_ACCEPT = 10  # target 10
 RECEPTION_THEN_ACCEPT = 16
 STEP_ACTION = 8  # target 8
 # Over HTTP, as an officer with the second factor: the counter's POST (reception + accept) is the session
-# (with the snapshot tokens), then the transaction: the idempotency check, the code counter, the dossier, its step,
-# its documents, the register's line, the events, the outbox (one INSERT each) and the transaction control
-# (outer BEGIN/COMMIT, inner SAVEPOINT/RELEASE for the idempotency race). Every read before the transaction
-# (reception points, procedure, required documents, communes, provinces, the address reader's units) comes
-# from the versioned snapshots. Was 23 (bench/http_pages.py, 2026-11-30).
+# (with the snapshot tokens), then the transaction: the idempotency check, the code counter, the dossier, its
+# step, its documents, the register's line, the events, the outbox (one INSERT each) and the transaction
+# control (outer BEGIN/COMMIT, inner SAVEPOINT/RELEASE for the idempotency race). Every read before the
+# transaction (reception points, procedure, required documents, communes, provinces, the address reader's
+# units) comes from the versioned snapshots. Was 23 (bench/http_pages.py, 2026-11-30).
 COUNTER_POST = 13  # target: reception + accept ≤ 10 (services); ≤ 14 with BEGIN/COMMIT, ≤ 12 without
 COUNTER_POST_WORK = 9  # the same without transaction control (BEGIN/COMMIT, SAVEPOINT/RELEASE)
 # The step action's POST: session with the tokens, the dossier (one prepared read), then the service's 2
 # UPDATE, 1 INSERT of the step, 1 of the event, 1 of the outbox, and BEGIN/COMMIT. 7 without BEGIN/COMMIT.
 STEP_POST = 9  # target: step ≤ 8 (services)
 STEP_POST_WORK = 7
-# The portal's online submission POST, with one upload: session with the tokens, the citizen's draft, the registry
-# values to prefill, the submission-key check, the upload (a row lock on the citizen, the quota, its row),
-# the dossier's transaction as at the counter, the draft dropped (read, delete), and three transactions'
+# The portal's online submission POST, with one upload: session with the tokens, the citizen's draft, the
+# registry values to prefill, the submission-key check, the upload (a row lock on the citizen, the quota, its
+# row), the dossier's transaction as at the counter, the draft dropped (read, delete), and three transactions'
 # control statements (upload, dossier, draft). Was 32 with the upload (24 without, bench).
 ONLINE_POST = 25  # target: like the counter's (≤ 14); the rest is per-citizen reads and writes
 ONLINE_POST_WORK = 15

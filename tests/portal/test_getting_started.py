@@ -10,7 +10,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.catalog.models import CompetenceRule, Procedure
@@ -133,6 +135,21 @@ def test_the_site_home_has_the_search_box_the_tasks_and_agencies_linking_to_thei
     assert linked
     links = re.findall(r'<a class="agency-name" href="/dich-vu-cong/thu-tuc/\?agency=([^"]+)">', page)
     assert links and set(links) <= linked
+
+
+def test_the_site_home_reads_its_tasks_and_links_from_the_snapshots_and_follows_a_change(client, birth):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        page = text_of(client.get("/"))
+    # Only the snapshots' tokens: the directory, the tasks and the linked agencies come from memory.
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
+    linked = re.findall(r'<a class="agency-name" href="/dich-vu-cong/thu-tuc/\?agency=([^"]+)">', page)
+    assert linked and "Đăng ký khai sinh" in page
+    Procedure.objects.filter(code=BIRTH).update(featured=False)
+    CompetenceRule.objects.filter(agency__code=linked[0]).update(valid_to=today() - dt.timedelta(days=1))
+    page = text_of(client.get("/"))
+    assert "Đăng ký khai sinh" not in page.split('data-testid="tasks"', 1)[-1].split("</section>", 1)[0]
+    assert f'?agency={linked[0]}">' not in page
 
 
 def test_the_search_by_agency_lists_only_the_procedures_that_agency_decides(client, birth):

@@ -25,6 +25,7 @@ from motcua.catalog.models import (
     ProcedureVersion,
     RequiredDocument,
 )
+from motcua.core import snapshots
 from motcua.core.errors import DomainError
 from motcua.org.models import Agency, ReceptionPoint, ReceptionPointKind
 from motcua.org.selectors import agency_by_code, reception_points_valid_on
@@ -47,13 +48,22 @@ def search_procedures(
 
 
 def featured_procedures(*, on: dt.date) -> list[Procedure]:
-    """The home page's task-led entries: what the catalog marks as most asked for ("Đăng ký khai sinh", …)."""
-    return list(catalog.featured_procedures(on=on))
+    """The home page's task-led entries: what the catalog marks as most asked for ("Đăng ký khai sinh", …).
+    From the catalog's snapshot (``core.snapshots``): shared instances, read-only (their sector joined)."""
+    found = snapshots.remember(
+        "catalog", ("portal.featured", on), lambda: tuple(catalog.featured_procedures(on=on))
+    )
+    return list(found)
 
 
 def agencies_with_procedures(*, on: dt.date) -> frozenset[str]:
-    """Codes of the agencies competent for at least one procedure in force: the home page links these."""
-    return catalog.agencies_with_procedures(on=on)
+    """Codes of the agencies competent for at least one procedure in force: the home page links these. From
+    the catalog's and the organization's snapshots (a rule names an agency by its row, the page by code)."""
+    return snapshots.remember(
+        ("catalog", "org"),
+        ("portal.agencies_with_procedures", on),
+        lambda: catalog.agencies_with_procedures(on=on),
+    )
 
 
 def agency_named(*, code: str, on: dt.date) -> Agency | None:
