@@ -134,3 +134,30 @@ def test_a_stand_in_that_is_not_one_parameter_is_refused():
             Session.objects.filter(session_key="x"),
             {"key": (STAND_IN, Session._meta.get_field("session_key"))},
         )
+
+
+def test_postgresql_keeps_one_generic_plan_for_a_prepared_statement():
+    """``plan_cache_mode=force_generic_plan`` (settings, ``MOTCUA_GENERIC_PLANS``): after several runs with
+    different values the statement was never planned for its values (``pg_prepared_statements``)."""
+    if not prepared.enabled():
+        pytest.skip("PostgreSQL only: SQLite runs the statement as it is")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+    sql = "SELECT count(*) FROM org_agency WHERE code > %s AND id > %s"
+    for n in range(8):
+        prepared.fetchone(sql, [f"{n}", n])
+    name = prepared._prepared[connection.connection][prepared._statement(sql)[0]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s", [name]
+        )
+        generic, custom = cursor.fetchone()
+    assert custom == 0 and generic >= 1
+    with transaction.atomic():  # a rolled-back transaction does not undo it (set at connection start)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ALL")
+        transaction.set_rollback(True)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)

@@ -11,6 +11,12 @@ binding cursor). When that first round trip fails, the connection may or may not
 is not transactional and the failure may have been the EXECUTE's), so the next attempt prepares it afresh
 under a new name; a leftover is dropped with the others at ``MAX_PER_CONNECTION``.
 
+PostgreSQL keeps one generic plan per statement only if its estimated cost is close to the plans it makes
+for each set of values; otherwise it plans afresh at every ``EXECUTE`` (``plan_cache_mode=auto``), and for
+the inbox's statement that planning cost more of the server's CPU than running it (issue 13). Settings set
+``plan_cache_mode=force_generic_plan`` for the connection (``MOTCUA_GENERIC_PLANS``, on by default): these
+statements read by keys through indexes, where one plan serves every value.
+
 A prepared statement belongs to the database session and survives a rolled-back transaction; a new
 connection (``CONN_MAX_AGE``, a health check that reconnects) prepares again. Behind a connection pooler
 that shares server sessions between clients (PgBouncer in transaction mode) set
