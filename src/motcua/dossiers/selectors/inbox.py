@@ -33,6 +33,11 @@ from motcua.org.models import Role, Staff
 # submission time and id, so that every dossier has one place and keyset pages never skip or repeat one.
 INBOX_ORDER = (F("step_deadline").asc(nulls_first=True), "submitted_at", "id")
 
+# The inbox side's defaults: how many dossiers of each part its procedure filter looks at, how many
+# consultations and apology notices it lists.
+SIDE_WINDOW = 1000
+SIDE_LIMIT = 50
+
 # Where a dossier stands in the inbox order: (step deadline or None, submitted at, id).
 InboxKey = tuple[dt.datetime | None, dt.datetime, int]
 
@@ -244,7 +249,7 @@ def inbox_page_and_side(
     db = Dossier.objects.db
     who = access.actor(user, timezone.localdate(now))
     page_sql = _page_select(who, filters, after, before, size, db)
-    side_sql = _side_select(who, filters, cap, 1000, 50, db)
+    side_sql = _side_select(who, filters, cap, SIDE_WINDOW, SIDE_LIMIT, db)
     found = run_select(join_selects(page_sql, side_sql), db)
     names = page_sql[0]
     page = _page_of({n: found[n] for n in names}, after, before, size, db)
@@ -371,7 +376,7 @@ def _procedure_ids(parts: list[_InboxPart], window: int) -> Q:
     return condition
 
 
-def inbox_procedures(*, user: Any, now: dt.datetime, window: int = 1000) -> list[int]:
+def inbox_procedures(*, user: Any, now: dt.datetime, window: int = SIDE_WINDOW) -> list[int]:
     """Ids of the procedures among the first ``window`` dossiers of each part of the inbox: what a procedure
     filter offers, read from the index (a distinct over a whole long queue would scan all of it)."""
     return sorted(
@@ -405,8 +410,8 @@ def inbox_side(
     now: dt.datetime,
     filters: InboxFilters | None = None,
     cap: int,
-    window: int = 1000,
-    limit: int = 50,
+    window: int = SIDE_WINDOW,
+    limit: int = SIDE_LIMIT,
 ) -> InboxSide:
     """``InboxSide`` in ONE query (uncorrelated subqueries, each a JSON array or a capped count).
 
