@@ -68,11 +68,13 @@ def test_the_instance_is_a_loaded_row_with_its_related_rows_and_none_for_an_abse
         assignee={c.attname: None for c in Shape(Staff).columns()} | {"id": 5, "full_name": "Lê Văn A"},
         finished_by={},
     )
-    built = json_rows.instance(STEP, row, "other")
+    # Related rows read with the row (``Shape.related``; the page's own shapes take staff from the snapshot).
+    shape = Shape(DossierStep, related={"assignee": Shape(Staff), "finished_by": Shape(Staff)})
+    built = json_rows.instance(shape, row, "other")
     assert type(built) is DossierStep and built._state.adding is False and built._state.db == "other"
     assert built._state.fields_cache["assignee"].full_name == "Lê Văn A"
     assert built._state.fields_cache["finished_by"] is None
-    assert json_rows.instance(STEP, {"id": None}, "default") is None
+    assert json_rows.instance(shape, {"id": None}, "default") is None
 
 
 def test_one_builder_per_shape_written_once():

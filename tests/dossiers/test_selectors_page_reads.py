@@ -18,7 +18,8 @@ from motcua.core import request_cache
 from motcua.dossiers import access, selectors
 from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, SatisfactionRating
-from motcua.dossiers.selectors.visibility import PAGE_CHILDREN, PAGE_PARENTS
+from motcua.dossiers.selectors.json_rows import Shape
+from motcua.dossiers.selectors.visibility import PAGE_CHILDREN, PAGE_PARENTS, SHARED_PARENTS
 from performance.test_query_budgets import busy_dossier, world_and_procedure
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,26 @@ def page_queries(queries) -> list[dict]:
     ]
 
 
+def warm_snapshots(dossier: Dossier, user: Any) -> None:
+    """A page read once before: the reference rows (``Shape.shared``) are read once per process while the
+    organization and the catalog are unchanged, not by each page (tests/dossiers/test_shared_rows.py)."""
+    selectors.get_dossier(code=dossier.code, user=user, on=timezone.localdate())
+
+
 def _values(obj: Any, shape: Any) -> dict[str, Any]:
-    """Every column the shape reads, and those of the related rows it reads with it."""
+    """Every column the shape reads, those of the related rows it reads with it and every column of the
+    reference rows it takes from the snapshots (``Shape.shared``)."""
     found = {f.attname: getattr(obj, f.attname) for f in shape.columns()}
     for name, related in shape.related.items():
         other = getattr(obj, name)
         found[name] = None if other is None else _values(other, related)
+    for name in shape.shared:
+        found[name] = _shared_values(getattr(obj, name))
     return found
+
+
+def _shared_values(obj: Any) -> dict[str, Any] | None:
+    return None if obj is None else _values(obj, Shape(type(obj)))
 
 
 def test_the_dossier_and_every_child_relation_come_in_one_query_as_the_orm_reads_them(busy):
@@ -59,6 +73,7 @@ def test_the_dossier_and_every_child_relation_come_in_one_query_as_the_orm_reads
         rated_at=timezone.now(),
     )
     user = actor_for(world, dossier)
+    warm_snapshots(dossier, user)
     with CaptureQueriesContext(connection) as queries:
         loaded = selectors.get_dossier(code=dossier.code, user=user, on=timezone.localdate())
         read = {
@@ -71,7 +86,7 @@ def test_the_dossier_and_every_child_relation_come_in_one_query_as_the_orm_reads
 
     fresh = Dossier.objects.get(pk=dossier.pk)
     for name, (shape, order) in PAGE_CHILDREN.items():
-        rows = getattr(fresh, name).select_related(*shape.related).order_by(*order)
+        rows = getattr(fresh, name).select_related(*shape.related, *shape.shared).order_by(*order)
         assert read[name] == [_values(row, shape) for row in rows], name
     assert len(read["events"]) >= 10 and len(read["documents"]) == 5 and len(read["consultations"]) == 2
     assert rating is not None and rating.level == 4 and rating.rated_at == fresh.rating.rated_at
@@ -82,13 +97,20 @@ def test_the_dossier_and_every_child_relation_come_in_one_query_as_the_orm_reads
 def test_the_rows_the_dossier_points_to_come_with_it_as_the_orm_reads_them(busy):
     world, dossier = busy
     user = actor_for(world, dossier)
+    warm_snapshots(dossier, user)
     with CaptureQueriesContext(connection) as queries:
         loaded = selectors.get_dossier(code=dossier.code, user=user, on=timezone.localdate())
         read = {name: _values(getattr(loaded, name), shape) for name, shape in PAGE_PARENTS.items()}
+        shared = {
+            name: _values(getattr(loaded, name), Shape(type(getattr(loaded, name))))
+            for name in SHARED_PARENTS
+        }
     assert len(page_queries(queries)) == 1
 
     fresh = Dossier.objects.get(pk=dossier.pk)
     assert read == {name: _values(getattr(fresh, name), shape) for name, shape in PAGE_PARENTS.items()}
+    assert shared == {name: _shared_values(getattr(fresh, name)) for name in SHARED_PARENTS}
+    assert shared["procedure"]["id"] == fresh.procedure_id and shared["reception_point"] is not None
     assert read["current_step"] is not None and read["place_unit"] is not None
 
 
@@ -185,6 +207,9 @@ def test_the_inbox_page_and_its_side_in_one_round_trip_answer_what_each_answers(
     user = actor_for(world, dossier)
     now = timezone.now()
     key = selectors.inbox_key(dossier)
+    # Once before: the procedures and workflow steps the rows point to are read once per process
+    # (``Shape.shared``), not by each page.
+    selectors.inbox_page_and_side(user=user, now=now, size=2, cap=1000)
     for filters, after, before in [
         (None, None, None),
         (selectors.InboxFilters(procedure=dossier.procedure.code), None, None),

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Expression, F, OrderBy, Q, QuerySet, Value
 from django.utils import timezone
 
-from motcua.catalog.models import Procedure, WorkflowStep
+from motcua.catalog.models import Procedure
 from motcua.dossiers import access
 from motcua.dossiers.constants import INBOX_STATES, RECEPTION_STATES
 from motcua.dossiers.models import ApologyNotice, Consultation, Dossier, DossierStep
@@ -27,7 +27,7 @@ from motcua.dossiers.selectors.json_rows import (
     run_select,
     select,
 )
-from motcua.org.models import Role, Staff
+from motcua.org.models import Role
 
 # The inbox order: dossiers waiting for reception (no step deadline) first, then by step deadline; ties by
 # submission time and id, so that every dossier has one place and keyset pages never skip or repeat one.
@@ -322,10 +322,9 @@ _INBOX_ROW = Shape(
         "paused_remaining_hours",
         "supplement_count",
     ),
-    related={
-        "procedure": Shape(Procedure, fields=("code", "name")),
-        "current_step": Shape(DossierStep, related={"step": Shape(WorkflowStep, fields=("name",))}),
-    },
+    related={"current_step": Shape(DossierStep, shared={"step": "catalog"})},
+    # From the catalog's snapshot, not joined (``Shape.shared``).
+    shared={"procedure": "catalog"},
 )
 
 
@@ -387,9 +386,9 @@ def inbox_procedures(*, user: Any, now: dt.datetime, window: int = SIDE_WINDOW) 
 
 
 _PROCEDURE = Shape(Procedure, fields=("code", "name"))
-_DOSSIER_LINK = Shape(Dossier, fields=("code", "procedure_id"), related={"procedure": _PROCEDURE})
+_DOSSIER_LINK = Shape(Dossier, fields=("code", "procedure_id"), shared={"procedure": "catalog"})
 _CONSULTATION = Shape(Consultation, related={"dossier": _DOSSIER_LINK})
-_APOLOGY = Shape(ApologyNotice, related={"dossier": _DOSSIER_LINK, "drafted_by": Shape(Staff)})
+_APOLOGY = Shape(ApologyNotice, related={"dossier": _DOSSIER_LINK}, shared={"drafted_by": "org"})
 
 
 @dataclass(frozen=True)

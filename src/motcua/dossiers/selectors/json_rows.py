@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -33,7 +34,7 @@ from django.db.models.signals import post_init, pre_init
 from django.db.models.sql import Query
 from django.dispatch import receiver
 
-from motcua.core import prepared
+from motcua.core import prepared, snapshots
 
 
 class _JSONColumn(Func):
@@ -74,12 +75,17 @@ class Shape:
     model: type[models.Model]
     fields: tuple[str, ...] = ()
     related: Mapping[str, Shape] = field(default_factory=dict)
+    # Foreign keys to reference rows (agencies, staff, workflow steps...) taken from their domain's in-process
+    # snapshot by primary key instead of joined by the query (field name → ``core.snapshots`` domain): the
+    # database then builds no join and no JSON object for them, and the page no instance (``shared_row``).
+    shared: Mapping[str, str] = field(default_factory=dict)
 
     def columns(self) -> list[models.Field[Any, Any]]:
         concrete = self.model._meta.concrete_fields
         if not self.fields:
             return list(concrete)
         wanted = set(self.fields) | {self.model._meta.pk.attname}
+        wanted |= {self.model._meta.get_field(name).attname for name in self.shared}  # type: ignore[union-attr]
         return [f for f in concrete if f.attname in wanted]
 
 
@@ -127,6 +133,23 @@ def json_object(shape: Shape, prefix: str = "") -> JSONObject:
     for name, related in shape.related.items():
         items[name] = json_object(related, f"{prefix}{name}__")
     return _Object(**items)
+
+
+def shared_row(model: type[models.Model], domain: str, pk: Any) -> Any:
+    """The row ``pk`` of ``model`` from ``domain``'s snapshot (``core.snapshots``): every row of the table,
+    read once per process while the domain is unchanged, shared between requests (read-only). A row the
+    snapshot lacks (none such, or written by this unit of work behind its back) is read by itself."""
+    if pk is None:
+        return None
+    rows = snapshots.remember(domain, ("json_rows.shared_rows", model._meta.label), lambda: _all_rows(model))
+    found = rows.get(pk)
+    if found is None:
+        found = model._base_manager.filter(pk=pk).first()
+    return found
+
+
+def _all_rows(model: type[models.Model]) -> dict[Any, models.Model]:
+    return {row.pk: row for row in model._base_manager.order_by()}
 
 
 def json_rows(queryset: models.QuerySet[Any], shape: Shape) -> JSONRows:
@@ -381,11 +404,18 @@ def _write_builder(shape: Shape) -> Callable[[Mapping[str, Any], str], models.Mo
         ]
     else:
         lines.append("    obj = from_db(db, names, [" + ", ".join(var for _name, var in values) + "])")
-    if shape.related:
+    if shape.related or shape.shared:
         lines.append("    cache = obj._state.fields_cache")
         for n, (name, related) in enumerate(shape.related.items()):
             scope[f"r{n}"] = _builder(related)
             lines.append(f"    cache[{name!r}] = r{n}(get({name!r}) or empty, db)")
+        variables = dict(values)
+        for n, (name, domain) in enumerate(shape.shared.items()):
+            fk = model._meta.get_field(name)
+            if not isinstance(fk, models.ForeignKey) or domain not in snapshots.DOMAINS:
+                raise ValueError(f"{model.__name__}.{name} is no foreign key to a row of a snapshot domain")
+            scope[f"s{n}"] = functools.partial(shared_row, fk.related_model, domain)
+            lines.append(f"    cache[{name!r}] = s{n}({variables[fk.attname]})")
     lines.append("    return obj")
     exec(compile("\n".join(lines), f"<json_rows builder {model._meta.label}>", "exec"), scope)
     return scope["build"]  # type: ignore[no-any-return]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import router
-from django.db.models import OuterRef, QuerySet
+from django.db.models import ForeignKey, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.core import prepared
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, errors, lookups
@@ -38,22 +39,19 @@ from motcua.dossiers.selectors.json_rows import (
     instances,
     json_rows,
     prefetched,
+    shared_row,
 )
 from motcua.geo.models import AdministrativeUnit
-from motcua.org.models import Agency, ReceptionPoint, Staff
 
-_STAFF = Shape(Staff)
-_AGENCY = Shape(Agency)
-# What the dossier page reads of each child relation, with the rows their foreign keys name: (shape, order).
+# The reference rows a page's children point to (agencies, staff, workflow steps) come from the organization's
+# and the catalog's snapshots, not from the page's query (``Shape.shared``): no join or JSON object per row
+# on the server, no instance per row here (issue 13).
 PAGE_CHILDREN: dict[str, tuple[Shape, tuple[str, ...]]] = {
     "events": (
         Shape(
             DossierEvent,
-            related={
-                "actor_staff": _STAFF,
-                "actor_agency": _AGENCY,
-                "actor": Shape(get_user_model(), fields=("username", "full_name")),
-            },
+            related={"actor": Shape(get_user_model(), fields=("username", "full_name"))},
+            shared={"actor_staff": "org", "actor_agency": "org"},
         ),
         ("sequence",),
     ),
@@ -61,42 +59,45 @@ PAGE_CHILDREN: dict[str, tuple[Shape, tuple[str, ...]]] = {
     "steps": (
         Shape(
             DossierStep,
-            related={
-                "step": Shape(WorkflowStep),
-                "agency": _AGENCY,
-                "assignee": _STAFF,
-                "finished_by": _STAFF,
-            },
+            shared={"step": "catalog", "agency": "org", "assignee": "org", "finished_by": "org"},
         ),
         ("sequence",),
     ),
     "consultations": (
-        Shape(Consultation, related={"agency": _AGENCY, "requested_by": _STAFF, "answered_by": _STAFF}),
+        Shape(Consultation, shared={"agency": "org", "requested_by": "org", "answered_by": "org"}),
         ("requested_at", "id"),
     ),
     "apologies": (
-        Shape(ApologyNotice, related={"drafted_by": _STAFF, "signed_by": _STAFF}),
+        Shape(ApologyNotice, shared={"drafted_by": "org", "signed_by": "org"}),
         ("drafted_at", "id"),
     ),
     "stop_notices": (
-        Shape(StopNotice, related={"agency": _AGENCY, "proposed_by": _STAFF, "decided_by": _STAFF}),
+        Shape(StopNotice, shared={"agency": "org", "proposed_by": "org", "decided_by": "org"}),
         ("id",),
     ),
-    "withdrawal_requests": (Shape(WithdrawalRequest, related={"recorded_by": _STAFF}), ("id",)),
-    "results": (Shape(DossierResult, related={"attached_by": _STAFF, "removed_by": _STAFF}), ("id",)),
+    "withdrawal_requests": (Shape(WithdrawalRequest, shared={"recorded_by": "org"}), ("id",)),
+    "results": (Shape(DossierResult, shared={"attached_by": "org", "removed_by": "org"}), ("id",)),
 }
-# The rows the dossier's own foreign keys name that its page shows, read the same way (one JSON row each):
-# as joined columns (``select_related``) they cost more Python to compile at every request than to decode.
 PAGE_PARENTS: dict[str, Shape] = {
-    "procedure": Shape(Procedure),
-    "competent_agency": _AGENCY,
-    "reception_point": Shape(ReceptionPoint),
     "procedure_version": Shape(ProcedureVersion),
-    "current_step": Shape(DossierStep, related={"step": Shape(WorkflowStep)}),
+    "current_step": Shape(DossierStep, shared={"step": "catalog"}),
     "place_unit": Shape(AdministrativeUnit, related={"parent": Shape(AdministrativeUnit)}),
 }
+# The dossier's own reference rows, from the snapshots as above (``json_rows.shared_row``).
+SHARED_PARENTS: dict[str, str] = {"procedure": "catalog", "competent_agency": "org", "reception_point": "org"}
 _RATING = Shape(SatisfactionRating)
 _REQUIRED = Shape(RequiredDocument)
+
+
+@functools.cache
+def _shared_parents() -> tuple[tuple[str, type[Model], str, str], ...]:
+    """``SHARED_PARENTS`` as (field name, the model it points to, its attname, domain)."""
+    found = []
+    for name, domain in SHARED_PARENTS.items():
+        field = Dossier._meta.get_field(name)
+        assert isinstance(field, ForeignKey) and field.related_model is not None
+        found.append((name, cast(type[Model], field.related_model), field.attname, domain))
+    return tuple(found)
 
 
 def add_page_child(accessor: str, shape: Shape, order: tuple[str, ...]) -> None:
@@ -199,6 +200,8 @@ def get_dossier(*, code: str, user: Any, on: dt.date) -> Dossier:
     for name, shape in PAGE_PARENTS.items():
         parent = instances(shape, json_columns[f"_parent_{name}"], db)
         dossier._state.fields_cache[name] = parent[0] if parent else None
+    for name, model, attname, domain in _shared_parents():
+        dossier._state.fields_cache[name] = shared_row(model, domain, getattr(dossier, attname))
     for name, (shape, order) in PAGE_CHILDREN.items():
         prefetched(dossier, name, instances(shape, json_columns[f"_rows_{name}"], db, order))
     rating = instances(_RATING, json_columns["_rows_rating"], db)
