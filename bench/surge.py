@@ -48,10 +48,12 @@ from http_pages import ROOT, citizen_session, database_url, machine, record, ser
 from hue_world import hue_database
 
 P99_LIMIT_MS = 500
+SIGN_STEP = "sign step (engine, no HTTP)"
 # Share of a working day's arrivals per hour from 07:30 (Huế's centers: a morning and an afternoon peak).
 DAY_SHAPE = (0.6, 1.6, 1.8, 1.4, 0.7, 0.2, 0.5, 1.2, 1.5, 1.1)
 ACTION = re.compile(r'name="action"\s+value="([a-z_]+)"')
 VERSION = re.compile(r'name="version"\s+value="(\d+)"')
+ALERT = re.compile(r'role="alert"[^>]*>(.*?)</(?:p|div)>', re.S)
 
 
 def arrival_times(count: int, window: float, rng: random.Random) -> list[float]:
@@ -186,7 +188,9 @@ class Session:
         error_text = ""
         if status != expect:
             plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))[-300:]
-            error_text = f"{path} answered {status}, not {expect}: {plain}"
+            alert = ALERT.search(text)  # a refusal shown on the page says why; else the page's end
+            said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", alert.group(1))).strip() if alert else plain
+            error_text = f"{path} answered {status}, not {expect}: {said}"
         driver.stats.add(kind, ms, error_text)
         self.due = time.monotonic() - driver.started  # a follow-up request of the same task is due now
         return status, text, location
@@ -269,6 +273,22 @@ def schedule(driver: Driver, day: Day, *, dossiers: int, window: float, online: 
             return found["step_role"], found["step_agency_id"]
         return None
 
+    def sign_step(session: Session, code: str, holder: tuple[str, int]) -> None:
+        """The leader's signature: over HTTP it takes the leader's second-factor code and then the signing
+        worker (bench/signing.py measures both), so the step is passed through the engine here, in this
+        process, as bench/seed.py walks it; timed as its own kind, not as a page."""
+        from django.utils import timezone
+
+        start = time.monotonic()
+        error = ""
+        try:
+            dossier = Dossier.objects.get(code=code)
+            seed._move(dossier=dossier, by=day.seeded.officer(*holder, timezone.localdate()), action="sign")
+        except Exception as exc:  # counted as an error of the surge, with its message
+            error = f"{code}: {type(exc).__name__}: {exc}"
+        driver.stats.add(SIGN_STEP, (time.monotonic() - start) * 1000, error)
+        session.due = time.monotonic() - driver.started
+
     def act(code: str) -> Callable[[Session], None]:
         def task(session: Session) -> None:
             holder = who_acts(code)
@@ -282,6 +302,10 @@ def schedule(driver: Driver, day: Day, *, dossiers: int, window: float, online: 
             action = next((a for a in seed.MOVES if a in offered), None)
             version = VERSION.search(page)
             if status != 200 or action is None or version is None:
+                return
+            if action == "sign":
+                sign_step(session, code, holder)
+                driver.at(session.due + pause(), act(code))
                 return
             status, _, _ = session.call(
                 "step action (POST)",
