@@ -20,16 +20,8 @@ from motcua.dossiers.access import Act
 from motcua.dossiers.models import Dossier, SatisfactionRating
 from motcua.dossiers.selectors.json_rows import Shape
 from motcua.dossiers.selectors.visibility import PAGE_CHILDREN, PAGE_PARENTS, SHARED_PARENTS
-from performance.test_query_budgets import busy_dossier, world_and_procedure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def busy():
-    world, procedure = world_and_procedure(timezone.localdate())
-    dossier = busy_dossier(world, procedure)
-    return world, dossier
 
 
 def page_queries(queries) -> list[dict]:

@@ -9,26 +9,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from dossiers.dossier_catalog_world import actor_for
 from motcua.core import request_cache
 from motcua.dossiers import selectors
-from motcua.dossiers.models import DossierStep
-from motcua.dossiers.selectors import json_rows
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.selectors import json_rows, visibility
 from motcua.dossiers.selectors.json_rows import Shape
 from motcua.dossiers.selectors.visibility import PAGE_CHILDREN
 from motcua.org.models import Staff
-from performance.test_query_budgets import busy_dossier, world_and_procedure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def busy():
-    world, procedure = world_and_procedure(timezone.localdate())
-    dossier = busy_dossier(world, procedure)
-    return world, dossier
 
 
 def _read(world, dossier, user=None):
@@ -37,18 +28,11 @@ def _read(world, dossier, user=None):
 
 
 def test_the_page_query_joins_no_reference_table():
-    compiled = json_rows.compiled("dossiers.page_rows", *_page_children_args())
+    compiled = json_rows.compiled("dossiers.page_rows", Dossier, visibility._page_children)
     for name in PAGE_CHILDREN:
         sql = compiled[f"_rows_{name}"].sql
         for table in ("org_staff", "org_agency", "catalog_workflowstep"):
             assert table not in sql, (name, table)
-
-
-def _page_children_args():
-    from motcua.dossiers.models import Dossier
-    from motcua.dossiers.selectors import visibility
-
-    return Dossier, visibility._page_children, "default"
 
 
 def test_reference_rows_are_read_once_and_shared_by_the_next_pages(busy):
