@@ -43,9 +43,10 @@ from motcua.dossiers.selectors.json_rows import (
 )
 from motcua.geo.models import AdministrativeUnit
 
-# The reference rows a page's children point to (agencies, staff, workflow steps) come from the organization's
-# and the catalog's snapshots, not from the page's query (``Shape.shared``): no join or JSON object per row
-# on the server, no instance per row here (issue 13).
+# What the dossier page reads of each child relation, with the rows their foreign keys name: (shape, order).
+# The reference rows among them (agencies, staff, workflow steps) come from the organization's and the
+# catalog's snapshots, not from the page's query (``Shape.shared``): no join or JSON object per row on the
+# server, no instance per row here (issue 13).
 PAGE_CHILDREN: dict[str, tuple[Shape, tuple[str, ...]]] = {
     "events": (
         Shape(
@@ -78,6 +79,8 @@ PAGE_CHILDREN: dict[str, tuple[Shape, tuple[str, ...]]] = {
     "withdrawal_requests": (Shape(WithdrawalRequest, shared={"recorded_by": "org"}), ("id",)),
     "results": (Shape(DossierResult, shared={"attached_by": "org", "removed_by": "org"}), ("id",)),
 }
+# The rows the dossier's own foreign keys name that its page shows, read the same way (one JSON row each):
+# as joined columns (``select_related``) they cost more Python to compile at every request than to decode.
 PAGE_PARENTS: dict[str, Shape] = {
     "procedure_version": Shape(ProcedureVersion),
     "current_step": Shape(DossierStep, shared={"step": "catalog"}),
