@@ -102,3 +102,19 @@ def test_literals_compiled_for_a_language_are_escaped_and_formatted_as_at_render
     assert jinja.for_language(language).compile(source, raw=True).count("context.call(") == 2
     assert compiled.startswith("Log out|" if language == "en" else "Đăng xuất|")
     assert "&lt;i&gt;O&#39;Neil&lt;/i&gt;" in compiled
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_inbox_rows_write_their_column_names_as_template_text(language):
+    """A row's ``data-label`` is compiled into the row's text for the language (nothing to escape and yield
+    per row for it): the inbox's row loop is most of the page (issue 13)."""
+    from motcua.core import jinja
+
+    env = jinja.for_language(language)
+    source = env.loader.get_source(env, "workspace/inbox.html")[0]
+    code = env.compile(source, "workspace/inbox.html", raw=True)
+    for name in ("Mã hồ sơ", "Chủ hồ sơ", "Thủ tục", "Bước", "Hạn bước", "Hẹn trả", "Tình trạng hạn"):
+        label = str(jinja.translator(language)(name))
+        assert f'data-label="{label}"' in code
+    if language == "en":
+        assert 'data-label="Mã hồ sơ"' not in code
