@@ -113,15 +113,25 @@ demo: install-refservices documents
 # Result documents and signatures: fonts-liberation2, poppler-utils (pdftotext, pdftoppm, pdfsig) and
 # libnss3-tools (certutil: the NSS database pdfsig validates certificates against);
 # PKCS#11 tests: softhsm2.
+# The two databases' runs go side by side, one per core (each run is one Python process, mostly on one core):
+# PostgreSQL's report streams, SQLite's (its own MOTCUA_VAR_DIR and pytest folder, so that the runs share no
+# file) is printed when both have finished; the target fails if either run does.
 test: install-test browser documents softhsm
-	MOTCUA_ENV=test $(BIN)/pytest
 	@url="$(PG_URL)"; \
 	if [ -z "$$url" ] && $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \
 		url="postgres://postgres@127.0.0.1:5432/test"; fi; \
-	if [ -n "$$url" ]; then \
-		echo "== PostgreSQL: $$url"; \
-		MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/pytest; \
-	else echo "== PostgreSQL not reachable: PostgreSQL run skipped"; fi
+	if [ -z "$$url" ]; then \
+		echo "== PostgreSQL not reachable: PostgreSQL run skipped"; \
+		echo "== SQLite"; MOTCUA_ENV=test $(BIN)/pytest; exit $$?; fi; \
+	lite=$$(mktemp -d /tmp/motcua-test-sqlite-XXXXXX); start=$$(date +%s); \
+	MOTCUA_ENV=test MOTCUA_VAR_DIR="$$lite/var" $(BIN)/pytest --basetemp="$$lite/pytest" >"$$lite/report" 2>&1 & \
+	lite_pid=$$!; \
+	echo "== PostgreSQL: $$url (SQLite runs beside it; its report follows)"; \
+	MOTCUA_ENV=test DATABASE_URL="$$url" $(BIN)/pytest; pg=$$?; \
+	echo "== PostgreSQL run: exit $$pg after $$(( $$(date +%s) - start )) s"; \
+	wait $$lite_pid; sqlite=$$?; \
+	echo "== SQLite: exit $$sqlite after $$(( $$(date +%s) - start )) s"; cat "$$lite/report"; rm -rf "$$lite"; \
+	[ $$pg = 0 ] && [ $$sqlite = 0 ]
 
 # Every benchmark in bench/ (each prints its figures). bench/http_pages.py runs twice, on SQLite (a file under
 # /tmp) and on PostgreSQL: it seeds BENCH_DOSSIERS dossiers (bench/seed.py), serves the app with gunicorn and
