@@ -58,6 +58,32 @@ def test_every_set_up_makes_new_keys(tmp_path):
         Pki.setup(tmp_path / "a", url="http://127.0.0.1:10")
 
 
+def test_loading_the_pki_reads_no_end_entity_private_key(tmp_path, monkeypatch):
+    """The served process reloads after every certificate issued or revoked: the reload reads only the keys
+    an answer needs, when it needs them, not every issued certificate's private key (loading them all made
+    each reload grow with the certificates a session had issued, past a signer's 10 s time-stamp wait)."""
+    import certomancer.registry.keys as certomancer_keys
+
+    pki = Pki.setup(tmp_path / "pki", url="http://127.0.0.1:9")
+    issued = [pki.issue("signer", f"Người ký {n}", organization="UBND phường Thuận Hóa") for n in range(3)]
+    loaded: list[object] = []
+    original = certomancer_keys.load_private_key
+    monkeypatch.setattr(
+        certomancer_keys,
+        "load_private_key",
+        lambda *args, **kwargs: loaded.append(args) or original(*args, **kwargs),
+    )
+
+    architecture = pki.architecture()
+    assert loaded == []
+    # a certificate built on demand reads its issuers' keys (root, then the issuing CA) and its own (the
+    # public half goes in it), none of the other certificates'
+    assert architecture.get_cert(issued[1].label).dump() == certificate(issued[1]).public_bytes(
+        serialization.Encoding.DER
+    )
+    assert len(loaded) == 3
+
+
 def test_a_leader_certificate_points_at_the_served_crl_and_ocsp(pki):
     leader = pki.pki.issue("signer", "Phạm Văn Đức", organization="Ủy ban nhân dân phường Thuận Hòa")
     cert = certificate(leader)
