@@ -60,15 +60,12 @@ class CscPeer(CSCWithCertomancer):  # type: ignore[misc]
 
     @property
     def certomancer_config(self) -> Any:
-        from certomancer.registry import CertomancerConfig
-
         stat = self.pki.config_path.stat()
         version = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if self._config is None or version != self._version:
-                self._config = CertomancerConfig.from_file(
-                    str(self.pki.config_path), key_search_dir=str(self.pki.directory)
-                )
+                # The signing keys' private halves (the served PKI reads only the public ones)
+                self._config = self.pki.certomancer_config(private_keys=True)
                 self._version = version
             return self._config
 

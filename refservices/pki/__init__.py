@@ -196,8 +196,10 @@ class Pki:
         with self._locked() as state:
             label = f"{kind}-{len(state['issued']) + 1}"
             key_path = self.directory / "keys" / f"{label}.key.pem"
+            private_key = None
             if public_key is None:
-                _new_key(key_path)
+                private_key = _new_key(key_path)
+                _public_key_path(key_path).write_bytes(_public_pem(private_key.public_key()))
                 public_only = False
             else:
                 key_path.write_bytes(_public_pem(public_key))
@@ -216,7 +218,7 @@ class Pki:
             }
             state["issued"].append(entry)
             self._write_config(state)
-            issued = self._export(entry)
+            issued = self._export(entry, private_key)
         return issued
 
     def revoke(self, serial: int, *, reason: str = "key_compromise", at: datetime | None = None) -> None:
@@ -237,19 +239,52 @@ class Pki:
     def architecture(self) -> Any:
         """certomancer's PKIArchitecture for the current configuration.
 
-        Keys are loaded when a certificate, answer or time stamp first needs them (``lazy_load_keys``), not
-        all at each load: loading an RSA private key costs ~0.1 s (pyca checks it), and the served process
-        reloads after every certificate issued or revoked, so loading them all made each reload, and each
-        :meth:`issue`, grow with the certificates issued (8.6 s at 60, over the 10 s a signer waits for a
-        time stamp on a slow machine). The YAML is read with libyaml's loader where PyYAML has it."""
-        from certomancer.registry import ArchLabel, CertomancerConfig
+        The served process reloads it after every certificate issued or revoked, and an answer must not
+        grow with the certificates a session has issued (a signer waits 10 s for a time stamp, a validator
+        as long for an OCSP answer). So keys are loaded when a certificate, answer or time stamp first needs
+        them (``lazy_load_keys``; a private key costs ~0.1 s, pyca checks it), end-entity keys are only
+        their public halves (:func:`_certomancer_config`), and the OCSP responder finds the certificate
+        by the serial in its specification instead of certomancer's way, building every certificate the CA
+        issued until one has the serial ("FIXME this doesn't really scale"). The YAML is read with
+        libyaml's safe loader where PyYAML has it."""
+        from certomancer.registry import ArchLabel, CertLabel
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         with open(self.config_path, encoding="utf-8") as file:
             config = yaml.load(file, Loader=loader)  # a safe loader (C or Python)
-        return CertomancerConfig(
-            config, key_search_dir=str(self.directory), lazy_load_keys=True
-        ).get_pki_arch(ArchLabel(ARCH))
+        architecture = self.certomancer_config(config).get_pki_arch(ArchLabel(ARCH))
+        by_serial = {
+            (spec["issuer"], int(spec["serial"])): label
+            for label, spec in config["pki-architectures"][ARCH]["certs"].items()
+        }
+        find_by_building = architecture.find_cert_label
+
+        def find_cert_label(cid: Any, issuer_label: Any = None, is_ac: bool = False) -> Any:
+            issuer = getattr(issuer_label, "value", issuer_label)
+            label = None if is_ac else by_serial.get((issuer, cid["serial_number"].native))
+            if label is None:
+                return find_by_building(cid, issuer_label=issuer_label, is_ac=is_ac)
+            return CertLabel(label)
+
+        setattr(architecture, "find_cert_label", find_cert_label)  # noqa: B010 - an instance's method, replaced
+        return architecture
+
+    def certomancer_config(self, config: dict[str, Any] | None = None, *, private_keys: bool = False) -> Any:
+        """certomancer's configuration (``config``, else the file's), its keys loaded when first needed.
+        ``private_keys``: the end-entity keys' private halves instead of their public ones, for a peer that
+        signs with them (refservices.csc)."""
+        from certomancer.registry import CertomancerConfig
+
+        if config is None:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            with open(self.config_path, encoding="utf-8") as file:
+                config = yaml.load(file, Loader=loader)  # a safe loader (C or Python)
+        if private_keys:
+            keys = config["keysets"][ARCH]["keys"]
+            for label, key in list(keys.items()):
+                if key["path"].endswith(".pub.pem"):
+                    keys[label] = {"path": key["path"].removesuffix(".pub.pem") + ".key.pem"}
+        return CertomancerConfig(config, key_search_dir=str(self.directory), lazy_load_keys=True)
 
     def _state(self) -> dict[str, Any]:
         return dict(json.loads((self.directory / STATE_FILE).read_text()))
@@ -267,6 +302,11 @@ class Pki:
             temporary.replace(path)
 
     def _write_config(self, state: dict[str, Any]) -> None:
+        for entry in state["issued"]:  # a PKI made before the public halves were kept beside the keys
+            key_path = self.directory / "keys" / f"{entry['label']}.key.pem"
+            if not entry["public_only"] and not _public_key_path(key_path).exists():
+                private = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+                _public_key_path(key_path).write_bytes(_public_pem(private.public_key()))
         config = _certomancer_config(state)
         temporary = self.config_path.with_suffix(".tmp")
         temporary.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
@@ -277,18 +317,30 @@ class Pki:
         for label in ("root", "interm", "ocsp", "tsa"):
             (self.directory / "certs" / f"{label}.pem").write_bytes(_pem(architecture.get_cert(label)))
 
-    def _export(self, entry: dict[str, Any]) -> IssuedCert:
+    def _export(self, entry: dict[str, Any], private_key: rsa.RSAPrivateKey | None = None) -> IssuedCert:
+        """The certificate and its chain as PEM files; with the new key (``private_key``), the PKCS#12 file
+        (the configuration knows only the key's public half, see :func:`_certomancer_config`)."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
         architecture = self.architecture()
         label = entry["label"]
         certs = self.directory / "certs"
-        (certs / f"{label}.pem").write_bytes(_pem(architecture.get_cert(label)))
-        (certs / f"{label}.chain.pem").write_bytes(
-            _pem(architecture.get_cert("interm")) + _pem(architecture.get_cert("root"))
+        certificate, chain = (
+            architecture.get_cert(label),
+            [architecture.get_cert(c) for c in ("interm", "root")],
         )
-        if not entry["public_only"]:
-            (self.directory / f"{label}.p12").write_bytes(
-                architecture.package_pkcs12(label, password=self.passphrase.encode())
+        (certs / f"{label}.pem").write_bytes(_pem(certificate))
+        (certs / f"{label}.chain.pem").write_bytes(b"".join(_pem(c) for c in chain))
+        if private_key is not None:
+            packed = pkcs12.serialize_key_and_certificates(
+                name=None,
+                key=private_key,
+                cert=x509.load_der_x509_certificate(certificate.dump()),
+                cas=[x509.load_der_x509_certificate(c.dump()) for c in chain],
+                encryption_algorithm=serialization.BestAvailableEncryption(self.passphrase.encode()),
             )
+            (self.directory / f"{label}.p12").write_bytes(packed)
             (self.directory / f"{label}.p12").chmod(0o600)
         return self._issued(entry)
 
@@ -310,6 +362,11 @@ def _pem(certificate: Any) -> bytes:
     from asn1crypto import pem
 
     return bytes(pem.armor("CERTIFICATE", certificate.dump()))
+
+
+def _public_key_path(key_path: Path) -> Path:
+    """keys/<label>.pub.pem beside keys/<label>.key.pem: the public half the configuration names."""
+    return key_path.with_name(key_path.name.replace(".key.pem", ".pub.pem"))
 
 
 def _public_pem(public_key: Any) -> bytes:
@@ -388,7 +445,13 @@ def _certomancer_config(state: dict[str, Any]) -> dict[str, Any]:
     }
     for entry in state["issued"]:
         label = entry["label"]
-        keys[label] = {"path": f"{label}.key.pem", "public-only": bool(entry["public_only"])}
+        # Only the public half: certomancer's OCSP responder finds a certificate by building each one the
+        # issuing CA issued until the serial matches, and a private key costs ~0.1 s to load (pyca checks it),
+        # so an OCSP answer grew with the certificates issued. The PKCS#12 is packed from the key in hand.
+        key_file = (
+            f"{label}.key.pem" if entry["public_only"] else _public_key_path(Path(f"{label}.key.pem")).name
+        )
+        keys[label] = {"path": key_file, "public-only": True}
         entity: dict[str, Any] = {"common-name": entry["name"]}
         if entry["organization"]:
             entity["organization-name"] = entry["organization"]

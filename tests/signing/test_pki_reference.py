@@ -58,11 +58,16 @@ def test_every_set_up_makes_new_keys(tmp_path):
         Pki.setup(tmp_path / "a", url="http://127.0.0.1:10")
 
 
-def test_loading_the_pki_reads_no_end_entity_private_key(tmp_path, monkeypatch):
-    """The served process reloads after every certificate issued or revoked: the reload reads only the keys
-    an answer needs, when it needs them, not every issued certificate's private key (loading them all made
-    each reload grow with the certificates a session had issued, past a signer's 10 s time-stamp wait)."""
+def test_loading_the_pki_and_finding_a_certificate_do_not_grow_with_the_certificates_issued(
+    tmp_path, monkeypatch
+):
+    """The served process reloads after every certificate issued or revoked, and its OCSP responder then
+    finds the certificate asked about: neither reads the issued certificates' private keys, nor builds
+    them (certomancer's own lookup built every certificate the CA issued until the serial matched, each
+    with its private key loaded: an answer outlasted a validator's 10 s wait late in a test session)."""
     import certomancer.registry.keys as certomancer_keys
+    from asn1crypto import ocsp as asn1_ocsp
+    from certomancer.registry import EntityLabel
 
     pki = Pki.setup(tmp_path / "pki", url="http://127.0.0.1:9")
     issued = [pki.issue("signer", f"Người ký {n}", organization="UBND phường Thuận Hóa") for n in range(3)]
@@ -75,13 +80,24 @@ def test_loading_the_pki_reads_no_end_entity_private_key(tmp_path, monkeypatch):
     )
 
     architecture = pki.architecture()
-    assert loaded == []
-    # a certificate built on demand reads its issuers' keys (root, then the issuing CA) and its own (the
-    # public half goes in it), none of the other certificates'
-    assert architecture.get_cert(issued[1].label).dump() == certificate(issued[1]).public_bytes(
+    built: list[object] = []
+    build = architecture.get_cert
+    monkeypatch.setattr(architecture, "get_cert", lambda label: built.append(label) or build(label))
+    asked = asn1_ocsp.CertId(
+        {
+            "hash_algorithm": {"algorithm": "sha1"},
+            "issuer_name_hash": bytes(20),
+            "issuer_key_hash": bytes(20),
+            "serial_number": issued[1].serial,
+        }
+    )
+    assert architecture.find_cert_label(asked, issuer_label=EntityLabel("interm")) == issued[1].label
+    assert (loaded, built) == ([], [])
+    # a certificate built on demand reads its issuers' keys only (root, then the issuing CA)
+    assert architecture.get_cert(issued[2].label).dump() == certificate(issued[2]).public_bytes(
         serialization.Encoding.DER
     )
-    assert len(loaded) == 3
+    assert len(loaded) == 2
 
 
 def test_a_leader_certificate_points_at_the_served_crl_and_ocsp(pki):
