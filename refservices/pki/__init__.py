@@ -245,13 +245,10 @@ class Pki:
         them (``lazy_load_keys``; a private key costs ~0.1 s, pyca checks it), end-entity keys are only
         their public halves (:func:`_certomancer_config`), and the OCSP responder finds the certificate
         by the serial in its specification instead of certomancer's way, building every certificate the CA
-        issued until one has the serial ("FIXME this doesn't really scale"). The YAML is read with
-        libyaml's safe loader where PyYAML has it."""
+        issued until one has the serial ("FIXME this doesn't really scale")."""
         from certomancer.registry import ArchLabel, CertLabel
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with open(self.config_path, encoding="utf-8") as file:
-            config = yaml.load(file, Loader=loader)  # a safe loader (C or Python)
+        config = self._config()
         architecture = self.certomancer_config(config).get_pki_arch(ArchLabel(ARCH))
         by_serial = {
             (spec["issuer"], int(spec["serial"])): label
@@ -275,16 +272,19 @@ class Pki:
         signs with them (refservices.csc)."""
         from certomancer.registry import CertomancerConfig
 
-        if config is None:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            with open(self.config_path, encoding="utf-8") as file:
-                config = yaml.load(file, Loader=loader)  # a safe loader (C or Python)
+        config = self._config() if config is None else config
         if private_keys:
             keys = config["keysets"][ARCH]["keys"]
             for label, key in list(keys.items()):
                 if key["path"].endswith(".pub.pem"):
                     keys[label] = {"path": key["path"].removesuffix(".pub.pem") + ".key.pem"}
         return CertomancerConfig(config, key_search_dir=str(self.directory), lazy_load_keys=True)
+
+    def _config(self) -> dict[str, Any]:
+        """The configuration file, read with libyaml's safe loader where PyYAML has it."""
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        with open(self.config_path, encoding="utf-8") as file:
+            return dict(yaml.load(file, Loader=loader))
 
     def _state(self) -> dict[str, Any]:
         return dict(json.loads((self.directory / STATE_FILE).read_text()))
