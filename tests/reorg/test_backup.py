@@ -169,6 +169,9 @@ def target(tmp_path):
         url = f"sqlite:///{var / 'motcua.sqlite3'}"
     with override_settings(MEDIA_ROOT=var / "media"):
         yield url, var
+    if connection.vendor == "postgresql":  # not left behind on the server after the run
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def probe(url: str, var: Path, saved: Saved) -> dict:
